@@ -1,0 +1,156 @@
+/**
+ * The numeric kernels the network spends its time in, behind one interface so that the plain
+ * TypeScript versions here (the reference, used by the gradient checks) and the WebAssembly
+ * SIMD versions (src/network/wasm/) are interchangeable.
+ *
+ * Layout conventions (all row-major Float32Array views):
+ * - a batch of activations is [batch x size]: one sample per row;
+ * - a dense layer's weights are [in x out], so that `z = x · w + bias`; rows of `w` are
+ *   contiguous in the output dimension, which lets the forward pass and the weight gradient
+ *   skip zero inputs (about 80% of MNIST pixels are 0).
+ *
+ * Every buffer handed to a kernel must be a view into the array returned by `arena()` of the
+ * same kernel set: the WebAssembly kernels read and write that memory directly, no copies.
+ */
+export interface Kernels {
+  /** Short name shown in benchmarks: "ts" or "wasm-simd". */
+  readonly name: string;
+  /**
+   * Returns zeroed memory for `length` floats. Called once per kernel set; every buffer given to
+   * the other methods must be a subarray of it.
+   */
+  arena(length: number): Float32Array;
+  /** z[B x out] = x[B x in] · w[in x out] + bias[out] (bias broadcast over rows). */
+  forwardDense(
+    x: Float32Array,
+    w: Float32Array,
+    bias: Float32Array,
+    z: Float32Array,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  /** dw[in x out] = x[B x in]^T · dz[B x out] and db[out] = sum over rows of dz (overwrites). */
+  gradDense(
+    x: Float32Array,
+    dz: Float32Array,
+    dw: Float32Array,
+    db: Float32Array,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  /** dx[B x in] = dz[B x out] · w[in x out]^T (overwrites). */
+  backDense(
+    dz: Float32Array,
+    w: Float32Array,
+    dx: Float32Array,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  /**
+   * SGD with momentum and L2 weight decay, in place over n = param.length values:
+   * g' = grad + weightDecay * param;  velocity = momentum * velocity - lr * g';  param += velocity.
+   * Plain SGD is momentum = 0.
+   */
+  sgdStep(
+    param: Float32Array,
+    grad: Float32Array,
+    velocity: Float32Array,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+  ): void;
+  /**
+   * Adam with decoupled weight decay (AdamW), in place:
+   * m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+   * param -= lr * (m / correction1 / (sqrt(v / correction2) + eps) + weightDecay * param),
+   * where correction_k = 1 - b_k^t for step t (passed in so the kernel stays stateless).
+   */
+  adamStep(
+    param: Float32Array,
+    grad: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    eps: number,
+    weightDecay: number,
+    correction1: number,
+    correction2: number,
+  ): void;
+}
+
+/** The plain TypeScript kernels: the reference implementation and the fallback. */
+export function createTsKernels(): Kernels {
+  return {
+    name: "ts",
+    arena: (length) => new Float32Array(length),
+    forwardDense(x, w, bias, z, batch, inSize, outSize) {
+      for (let b = 0; b < batch; b++) {
+        const zRow = b * outSize;
+        const xRow = b * inSize;
+        for (let o = 0; o < outSize; o++) z[zRow + o] = bias[o];
+        for (let i = 0; i < inSize; i++) {
+          const xv = x[xRow + i];
+          if (xv === 0) continue; // most pixels are background
+          const wRow = i * outSize;
+          for (let o = 0; o < outSize; o++) z[zRow + o] += xv * w[wRow + o];
+        }
+      }
+    },
+    gradDense(x, dz, dw, db, batch, inSize, outSize) {
+      dw.fill(0, 0, inSize * outSize);
+      db.fill(0, 0, outSize);
+      for (let b = 0; b < batch; b++) {
+        const dzRow = b * outSize;
+        const xRow = b * inSize;
+        for (let o = 0; o < outSize; o++) db[o] += dz[dzRow + o];
+        for (let i = 0; i < inSize; i++) {
+          const xv = x[xRow + i];
+          if (xv === 0) continue;
+          const wRow = i * outSize;
+          for (let o = 0; o < outSize; o++) dw[wRow + o] += xv * dz[dzRow + o];
+        }
+      }
+    },
+    backDense(dz, w, dx, batch, inSize, outSize) {
+      for (let b = 0; b < batch; b++) {
+        const dzRow = b * outSize;
+        const dxRow = b * inSize;
+        for (let i = 0; i < inSize; i++) {
+          const wRow = i * outSize;
+          let sum = 0;
+          for (let o = 0; o < outSize; o++) sum += dz[dzRow + o] * w[wRow + o];
+          dx[dxRow + i] = sum;
+        }
+      }
+    },
+    sgdStep(param, grad, velocity, lr, momentum, weightDecay) {
+      const n = param.length;
+      for (let k = 0; k < n; k++) {
+        const g = grad[k] + weightDecay * param[k];
+        const vel = momentum * velocity[k] - lr * g;
+        velocity[k] = vel;
+        param[k] += vel;
+      }
+    },
+    adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, correction1, correction2) {
+      const n = param.length;
+      const oneMinusB1 = 1 - beta1;
+      const oneMinusB2 = 1 - beta2;
+      const invC1 = 1 / correction1;
+      const invC2 = 1 / correction2;
+      for (let k = 0; k < n; k++) {
+        const g = grad[k];
+        const mk = beta1 * m[k] + oneMinusB1 * g;
+        const vk = beta2 * v[k] + oneMinusB2 * g * g;
+        m[k] = mk;
+        v[k] = vk;
+        param[k] -= lr * (mk * invC1 / (Math.sqrt(vk * invC2) + eps) + weightDecay * param[k]);
+      }
+    },
+  };
+}
