@@ -1,0 +1,194 @@
+import type { Dataset } from "../data/dataset.ts";
+import {
+  deriveSeed,
+  learningRateAt,
+  type Network,
+  type OptimizerSettings,
+  Random,
+  type ScheduleKind,
+  type ScheduleSettings,
+} from "../network/mod.ts";
+import { fillBatch } from "./batch.ts";
+import { evaluateNetwork } from "./evaluate.ts";
+
+/**
+ * A training plan: what one `train` invocation set out to do. It is saved in the model file so
+ * that an interrupted run resumes with the same schedule, shuffles and optimizer state.
+ */
+export interface TrainingPlan {
+  /** Epochs the model had completed when the plan began. */
+  startEpoch: number;
+  /** Epochs in the plan. */
+  epochs: number;
+  batchSize: number;
+  optimizer: OptimizerSettings;
+  schedule: ScheduleKind;
+  /** Linear warm-up length, in epochs (fractions allowed). */
+  warmupEpochs: number;
+  /** Seeds the per-epoch shuffles (and augmentation). */
+  seed: number;
+  /** Training samples used per epoch (the first `limit` of the training set). */
+  limit: number;
+}
+
+/** How far training has come: completed epochs plus batches done in the current one. */
+export interface TrainingPosition {
+  epochsDone: number;
+  stepInEpoch: number;
+}
+
+/** What the training loop reports; the renderers (TUI, plain lines, JSON) show these. */
+export type TrainEvent =
+  | { type: "epoch-start"; epoch: number; epochs: number; steps: number; firstStep: number }
+  | {
+    type: "batch";
+    epoch: number;
+    epochs: number;
+    step: number;
+    steps: number;
+    /** Running mean loss and accuracy over this epoch's batches so far. */
+    loss: number;
+    accuracy: number;
+    learningRate: number;
+    elapsedMs: number;
+  }
+  | {
+    type: "epoch-end";
+    epoch: number;
+    epochs: number;
+    loss: number;
+    trainAccuracy: number;
+    testAccuracy: number;
+    testLoss: number;
+    seconds: number;
+    samplesPerSecond: number;
+  };
+
+/** How a call to `trainNetwork` ended. */
+export type TrainOutcome =
+  | { status: "completed"; position: TrainingPosition }
+  | { status: "stopped"; position: TrainingPosition }
+  | { status: "diverged"; position: TrainingPosition; epoch: number; step: number };
+
+/** Optional per-sample transformation of a training batch (augmentation), seeded per batch. */
+export type BatchTransform = (input: Float32Array, count: number, rng: Random) => void;
+
+/** Hooks through which the loop talks to its caller. */
+export interface TrainHooks {
+  /** Called for each event; awaited, so the caller may save the model on "epoch-end". */
+  onEvent?: (event: TrainEvent) => void | Promise<void>;
+  /** Checked after every batch: return true to stop there (Ctrl-C, SIGTERM). */
+  shouldStop?: () => boolean;
+  /** Applied to each training batch after it is filled. */
+  transform?: BatchTransform;
+}
+
+/** The schedule settings a plan implies for a given number of batches per epoch. */
+export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): ScheduleSettings {
+  return {
+    kind: plan.schedule,
+    warmupSteps: Math.round(plan.warmupEpochs * stepsPerEpoch),
+    totalSteps: plan.epochs * stepsPerEpoch,
+    stepEvery: stepsPerEpoch,
+    stepFactor: 0.5,
+    finalFactor: 0.02,
+  };
+}
+
+/** How many batches one epoch of a plan has. */
+export function stepsPerEpoch(plan: TrainingPlan): number {
+  return Math.ceil(plan.limit / plan.batchSize);
+}
+
+/**
+ * Trains `network` on `train` following `plan` from `position` until the plan's last epoch,
+ * evaluating on `test` after every epoch. Yields to the event loop every ~30 ms so a UI can
+ * redraw and signals can arrive. Stops after the current batch when `shouldStop` says so, and
+ * at the first batch whose loss is not finite (divergence), leaving the decision to save to
+ * the caller.
+ */
+export async function trainNetwork(
+  network: Network,
+  train: Dataset,
+  test: Dataset,
+  plan: TrainingPlan,
+  position: TrainingPosition,
+  hooks: TrainHooks = {},
+): Promise<TrainOutcome> {
+  if (plan.batchSize > network.maxBatch) {
+    throw new RangeError(`batch ${plan.batchSize} exceeds the network's ${network.maxBatch}`);
+  }
+  const limit = Math.min(plan.limit, train.count);
+  const steps = Math.ceil(limit / plan.batchSize);
+  const schedule = scheduleFor(plan, steps);
+  const lastEpoch = plan.startEpoch + plan.epochs;
+  const order = new Uint32Array(limit);
+  const labels = new Uint8Array(plan.batchSize);
+  let { epochsDone, stepInEpoch } = position;
+  let lastYield = performance.now();
+
+  while (epochsDone < lastEpoch) {
+    const epoch = epochsDone + 1;
+    // The shuffle depends only on seed and epoch, so a resumed epoch replays the same order.
+    for (let i = 0; i < limit; i++) order[i] = i;
+    new Random(deriveSeed(plan.seed, epoch)).shuffle(order);
+    await hooks.onEvent?.({ type: "epoch-start", epoch, epochs: lastEpoch, steps, firstStep: stepInEpoch });
+    const startMs = performance.now();
+    let lossSum = 0;
+    let correct = 0;
+    let seen = 0;
+    for (let step = stepInEpoch; step < steps; step++) {
+      const start = step * plan.batchSize;
+      const count = Math.min(plan.batchSize, limit - start);
+      fillBatch(train, order, start, count, network.input, labels);
+      hooks.transform?.(network.input, count, new Random(deriveSeed(plan.seed, epoch, step)));
+      const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
+      const learningRate = learningRateAt(plan.optimizer.learningRate, schedule, planStep);
+      const result = network.trainBatch(labels, count, plan.optimizer, learningRate);
+      if (!Number.isFinite(result.loss)) {
+        return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
+      }
+      lossSum += result.loss * count;
+      correct += result.correct;
+      seen += count;
+      stepInEpoch = step + 1;
+      await hooks.onEvent?.({
+        type: "batch",
+        epoch,
+        epochs: lastEpoch,
+        step: step + 1,
+        steps,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        learningRate,
+        elapsedMs: performance.now() - startMs,
+      });
+      if (hooks.shouldStop?.() && stepInEpoch < steps) {
+        return { status: "stopped", position: { epochsDone, stepInEpoch } };
+      }
+      if (performance.now() - lastYield > 30) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = performance.now();
+      }
+    }
+    const seconds = (performance.now() - startMs) / 1000;
+    const evaluation = evaluateNetwork(network, test);
+    epochsDone = epoch;
+    stepInEpoch = 0;
+    await hooks.onEvent?.({
+      type: "epoch-end",
+      epoch,
+      epochs: lastEpoch,
+      loss: seen > 0 ? lossSum / seen : 0,
+      trainAccuracy: seen > 0 ? correct / seen : 0,
+      testAccuracy: evaluation.accuracy,
+      testLoss: evaluation.loss,
+      seconds,
+      samplesPerSecond: seconds > 0 ? seen / seconds : 0,
+    });
+    if (hooks.shouldStop?.() && epochsDone < lastEpoch) {
+      return { status: "stopped", position: { epochsDone, stepInEpoch } };
+    }
+  }
+  return { status: "completed", position: { epochsDone, stepInEpoch } };
+}
