@@ -50,13 +50,8 @@ Deno.test("a --data-dir that does not exist is a one-line UserError with both wa
 Deno.test("a folder without the four files says which are missing and how to get them", async () => {
   const dir = await Deno.makeTempDir();
   try {
-    await Deno.symlink(
-      `${Deno.cwd()}/${MNIST_DIR}/t10k-images-idx3-ubyte.gz`,
-      `${dir}/t10k-images-idx3-ubyte.gz`,
-    )
-      .catch(() =>
-        Deno.copyFile(`${MNIST_DIR}/t10k-images-idx3-ubyte.gz`, `${dir}/t10k-images-idx3-ubyte.gz`)
-      );
+    // Presence is all that is checked before loading, so an empty stand-in will do.
+    await Deno.writeFile(`${dir}/t10k-images-idx3-ubyte.gz`, new Uint8Array());
     const message = await rejectsWith(
       loadMnist({ dataDir: dir }),
       new RegExp(
