@@ -1,0 +1,238 @@
+import type { Kernels } from "../kernels.ts";
+import { kernelsWasmBase64 } from "./kernels_wasm.ts";
+
+/** The functions exported by kernels.wat; pointers are byte offsets into its memory. */
+interface KernelExports {
+  memory: WebAssembly.Memory;
+  arenaStart: WebAssembly.Global;
+  forwardDense(
+    x: number,
+    w: number,
+    bias: number,
+    z: number,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  gradDense(
+    x: number,
+    dz: number,
+    dw: number,
+    db: number,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  backDense(
+    dz: number,
+    w: number,
+    dx: number,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  sgdStep(
+    param: number,
+    grad: number,
+    velocity: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    weightDecay: number,
+  ): void;
+  adamStep(
+    param: number,
+    grad: number,
+    m: number,
+    v: number,
+    n: number,
+    lr: number,
+    beta1: number,
+    oneMinusBeta1: number,
+    beta2: number,
+    oneMinusBeta2: number,
+    eps: number,
+    weightDecay: number,
+    invC1: number,
+    invC2: number,
+  ): void;
+}
+
+const PAGE_BYTES = 65536;
+/** The kernels may load a whole vector at a row's last float: keep 16 bytes past the arena. */
+const SLACK_BYTES = 16;
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The kernel module, compiled on first use and shared by every kernel set. */
+function kernelModule(): WebAssembly.Module {
+  if (!compiled) {
+    const binary = atob(kernelsWasmBase64);
+    const bytes = new Uint8Array(binary.length);
+    for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
+    compiled = new WebAssembly.Module(bytes);
+  }
+  return compiled;
+}
+
+/**
+ * Kernels in WebAssembly with 128-bit SIMD. Each call makes its own instance with its own
+ * memory, so several networks can coexist; the caller must check `wasmSimdSupported()` first
+ * and fall back to `createTsKernels()` when it is false.
+ *
+ * @example
+ * ```ts
+ * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
+ * const arena = kernels.arena(1024); // every buffer passed to kernels is a view into this
+ * ```
+ */
+export function createWasmKernels(): Kernels {
+  const wasm = new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
+  const arenaStart = wasm.arenaStart.value as number;
+  let arenaBuffer: ArrayBufferLike | undefined;
+
+  /** Byte offset of `view` in wasm memory, after checking it is in the arena and long enough. */
+  function offsetOf(view: Float32Array, length: number, role: string): number {
+    if (view.buffer !== arenaBuffer) {
+      throw new Error(`wasm-simd kernels: ${role} is not a view into this kernel set's arena`);
+    }
+    if (view.length < length) {
+      throw new Error(`wasm-simd kernels: ${role} has ${view.length} floats, needs ${length}`);
+    }
+    return view.byteOffset;
+  }
+
+  return {
+    name: "wasm-simd",
+    arena(length) {
+      if (arenaBuffer) {
+        // Growing memory again would detach every view handed out so far.
+        throw new Error("wasm-simd kernels: arena() may be called only once per kernel set");
+      }
+      if (!Number.isSafeInteger(length) || length < 0) {
+        throw new RangeError(
+          `wasm-simd kernels: arena length must be a whole number, got ${length}`,
+        );
+      }
+      const bytes = arenaStart + 4 * length + SLACK_BYTES;
+      wasm.memory.grow(Math.ceil(bytes / PAGE_BYTES) - wasm.memory.buffer.byteLength / PAGE_BYTES);
+      arenaBuffer = wasm.memory.buffer;
+      return new Float32Array(arenaBuffer, arenaStart, length);
+    },
+    forwardDense(x, w, bias, z, batch, inSize, outSize) {
+      wasm.forwardDense(
+        offsetOf(x, batch * inSize, "x"),
+        offsetOf(w, inSize * outSize, "w"),
+        offsetOf(bias, outSize, "bias"),
+        offsetOf(z, batch * outSize, "z"),
+        batch,
+        inSize,
+        outSize,
+      );
+    },
+    gradDense(x, dz, dw, db, batch, inSize, outSize) {
+      wasm.gradDense(
+        offsetOf(x, batch * inSize, "x"),
+        offsetOf(dz, batch * outSize, "dz"),
+        offsetOf(dw, inSize * outSize, "dw"),
+        offsetOf(db, outSize, "db"),
+        batch,
+        inSize,
+        outSize,
+      );
+    },
+    backDense(dz, w, dx, batch, inSize, outSize) {
+      wasm.backDense(
+        offsetOf(dz, batch * outSize, "dz"),
+        offsetOf(w, inSize * outSize, "w"),
+        offsetOf(dx, batch * inSize, "dx"),
+        batch,
+        inSize,
+        outSize,
+      );
+    },
+    sgdStep(param, grad, velocity, lr, momentum, weightDecay) {
+      const n = param.length;
+      wasm.sgdStep(
+        offsetOf(param, n, "param"),
+        offsetOf(grad, n, "grad"),
+        offsetOf(velocity, n, "velocity"),
+        n,
+        lr,
+        momentum,
+        weightDecay,
+      );
+    },
+    adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, correction1, correction2) {
+      const n = param.length;
+      // Derived in double precision, as the TS reference does, then rounded once to f32.
+      wasm.adamStep(
+        offsetOf(param, n, "param"),
+        offsetOf(grad, n, "grad"),
+        offsetOf(m, n, "m"),
+        offsetOf(v, n, "v"),
+        n,
+        lr,
+        beta1,
+        1 - beta1,
+        beta2,
+        1 - beta2,
+        eps,
+        weightDecay,
+        1 / correction1,
+        1 / correction2,
+      );
+    },
+  };
+}
+
+/**
+ * A minimal module using a v128 instruction:
+ * (module (func (result v128) (v128.const i32x4 0 0 0 0)))
+ */
+const SIMD_PROBE = new Uint8Array([
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // type section: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of type 0
+  0x0a,
+  0x16,
+  0x01,
+  0x14,
+  0x00,
+  0xfd,
+  0x0c, // code section: no locals, v128.const
+  ...new Array(16).fill(0),
+  0x0b, // end
+]);
+
+/**
+ * Whether this runtime accepts WebAssembly SIMD, by validating a tiny SIMD module.
+ *
+ * @example
+ * ```ts
+ * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
+ * ```
+ */
+export function wasmSimdSupported(): boolean {
+  try {
+    return typeof WebAssembly === "object" && WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}

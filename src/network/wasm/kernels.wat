@@ -1,0 +1,517 @@
+;; WebAssembly SIMD versions of the dense-layer and optimizer kernels (see ../kernels.ts for
+;; the contract and the TypeScript reference). Assembled by build.ts into kernels_wasm.ts.
+;;
+;; Every pointer argument is a byte offset into this module's memory; every size is a count of
+;; floats. Matrices are row-major [rows x cols] float32, rows need not be 16-byte aligned.
+;;
+;; Memory layout (bytes):
+;;   [0, 65536)     scratch: a compacted list of the nonzero inputs of one row or column,
+;;                  8 bytes per entry: (f32 value, i32 byte address of the row it scales).
+;;   [65536, ...)   the arena handed to JavaScript (arena() grows memory once to fit it),
+;;                  followed by at least 16 bytes of slack, so that the v128 load of a row's
+;;                  last 1..3 floats may run past the end of a matrix without leaving memory.
+(module
+  (memory (export "memory") 0)
+
+  ;; Where the arena starts: just after the scratch list.
+  (global (export "arenaStart") i32 (i32.const 65536))
+
+  ;; Compacts the nonzero entries of one chunk of inputs into the scratch list.
+  ;; Input k (k < count) has value f32[vals + k*valStride] and scales the row at
+  ;; rows + k*rowStride. Branch-free: every entry is written, the end only advances on a
+  ;; nonzero value, so the unpredictable "is this pixel ink?" test costs no mispredictions.
+  ;; Returns the end of the list in bytes (8 per nonzero entry).
+  (func $compactNonzero
+    (param $vals i32) (param $valStride i32) (param $rows i32) (param $rowStride i32)
+    (param $count i32) (result i32)
+    (local $end i32) (local $value f32)
+    (block $done
+      (br_if $done (i32.eqz (local.get $count)))
+      (loop $next
+        (local.set $value (f32.load (local.get $vals)))
+        (f32.store (local.get $end) (local.get $value))
+        (i32.store offset=4 (local.get $end) (local.get $rows))
+        ;; NaN counts as nonzero and -0 as zero, exactly like `x === 0` in the TS reference.
+        (local.set $end
+          (i32.add (local.get $end)
+            (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+        (local.set $vals (i32.add (local.get $vals) (local.get $valStride)))
+        (local.set $rows (i32.add (local.get $rows) (local.get $rowStride)))
+        (br_if $next
+          (local.tee $count (i32.sub (local.get $count) (i32.const 1))))))
+    (local.get $end))
+
+  ;; dst[0..width) += sum over the scratch list [0, end) of value * row[0..width).
+  ;; Needs end > 0. The output is cut into tiles of 32, 16 and 4 floats; a tile's
+  ;; accumulators stay in registers while the whole list streams past, so dst is read and
+  ;; written once per call. The last 1..3 floats use a partly filled vector whose extra lanes
+  ;; hold neighbouring floats: lanes never mix, and only the valid lanes are stored.
+  (func $addScaledRows (param $dst i32) (param $end i32) (param $width i32)
+    (local $o i32) (local $bytes i32) (local $e i32) (local $row i32) (local $rest i32)
+    (local $s v128)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128)
+    (local.set $bytes (i32.shl (local.get $width) (i32.const 2)))
+
+    ;; Tiles of 32 floats (8 vectors).
+    (block $done32
+      (loop $tile32
+        (br_if $done32 (i32.gt_u (i32.add (local.get $o) (i32.const 128)) (local.get $bytes)))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
+        (local.set $a3 (v128.load offset=48 (local.get $row)))
+        (local.set $a4 (v128.load offset=64 (local.get $row)))
+        (local.set $a5 (v128.load offset=80 (local.get $row)))
+        (local.set $a6 (v128.load offset=96 (local.get $row)))
+        (local.set $a7 (v128.load offset=112 (local.get $row)))
+        (local.set $e (i32.const 0))
+        (loop $entry32
+          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.add (local.get $a0)
+            (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $row)))))
+          (local.set $a1 (f32x4.add (local.get $a1)
+            (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $row)))))
+          (local.set $a2 (f32x4.add (local.get $a2)
+            (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $row)))))
+          (local.set $a3 (f32x4.add (local.get $a3)
+            (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $row)))))
+          (local.set $a4 (f32x4.add (local.get $a4)
+            (f32x4.mul (local.get $s) (v128.load offset=64 (local.get $row)))))
+          (local.set $a5 (f32x4.add (local.get $a5)
+            (f32x4.mul (local.get $s) (v128.load offset=80 (local.get $row)))))
+          (local.set $a6 (f32x4.add (local.get $a6)
+            (f32x4.mul (local.get $s) (v128.load offset=96 (local.get $row)))))
+          (local.set $a7 (f32x4.add (local.get $a7)
+            (f32x4.mul (local.get $s) (v128.load offset=112 (local.get $row)))))
+          (br_if $entry32
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (v128.store offset=16 (local.get $row) (local.get $a1))
+        (v128.store offset=32 (local.get $row) (local.get $a2))
+        (v128.store offset=48 (local.get $row) (local.get $a3))
+        (v128.store offset=64 (local.get $row) (local.get $a4))
+        (v128.store offset=80 (local.get $row) (local.get $a5))
+        (v128.store offset=96 (local.get $row) (local.get $a6))
+        (v128.store offset=112 (local.get $row) (local.get $a7))
+        (local.set $o (i32.add (local.get $o) (i32.const 128)))
+        (br $tile32)))
+
+    ;; At most one tile of 16 floats (4 vectors).
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 64)) (local.get $bytes))
+      (then
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
+        (local.set $a3 (v128.load offset=48 (local.get $row)))
+        (local.set $e (i32.const 0))
+        (loop $entry16
+          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.add (local.get $a0)
+            (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $row)))))
+          (local.set $a1 (f32x4.add (local.get $a1)
+            (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $row)))))
+          (local.set $a2 (f32x4.add (local.get $a2)
+            (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $row)))))
+          (local.set $a3 (f32x4.add (local.get $a3)
+            (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $row)))))
+          (br_if $entry16
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (v128.store offset=16 (local.get $row) (local.get $a1))
+        (v128.store offset=32 (local.get $row) (local.get $a2))
+        (v128.store offset=48 (local.get $row) (local.get $a3))
+        (local.set $o (i32.add (local.get $o) (i32.const 64)))))
+
+    ;; Up to three tiles of 4 floats (1 vector), two at a time when possible.
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 32)) (local.get $bytes))
+      (then
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $e (i32.const 0))
+        (loop $entry8
+          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.add (local.get $a0)
+            (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $row)))))
+          (local.set $a1 (f32x4.add (local.get $a1)
+            (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $row)))))
+          (br_if $entry8
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (v128.store offset=16 (local.get $row) (local.get $a1))
+        (local.set $o (i32.add (local.get $o) (i32.const 32)))))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 16)) (local.get $bytes))
+      (then
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load (local.get $row)))
+        (local.set $e (i32.const 0))
+        (loop $entry4
+          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.add (local.get $a0)
+            (f32x4.mul (local.get $s) (v128.load (local.get $row)))))
+          (br_if $entry4
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (v128.store (i32.add (local.get $dst) (local.get $o)) (local.get $a0))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))))
+
+    ;; The last 1..3 floats.
+    (local.set $rest (i32.sub (local.get $bytes) (local.get $o)))
+    (if (local.get $rest)
+      (then
+        (local.set $a0 (v128.load (i32.add (local.get $dst) (local.get $o))))
+        (local.set $e (i32.const 0))
+        (loop $entryTail
+          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.add (local.get $a0)
+            (f32x4.mul (local.get $s) (v128.load (local.get $row)))))
+          (br_if $entryTail
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (call $storeFirstLanes
+          (i32.add (local.get $dst) (local.get $o)) (local.get $a0) (local.get $rest)))))
+
+  ;; Stores the first rest/4 (1..3) floats of v at p.
+  (func $storeFirstLanes (param $p i32) (param $v v128) (param $rest i32)
+    (if (i32.eq (local.get $rest) (i32.const 4))
+      (then (v128.store32_lane 0 (local.get $p) (local.get $v)))
+      (else
+        (v128.store64_lane 0 (local.get $p) (local.get $v))
+        (if (i32.eq (local.get $rest) (i32.const 12))
+          (then (v128.store32_lane offset=8 2 (local.get $p) (local.get $v)))))))
+
+  ;; dst[0..width) += sum over k < count of vals[k] * rows[k][0..width), skipping zero values
+  ;; (value k at vals + k*valStride, row k at rows + k*rowStride). Inputs are taken in chunks
+  ;; that fit the scratch list (8192 entries), so any count works.
+  (func $addSparseCombination
+    (param $dst i32) (param $vals i32) (param $valStride i32) (param $rows i32)
+    (param $rowStride i32) (param $count i32) (param $width i32)
+    (local $chunk i32) (local $end i32)
+    (block $done
+      (loop $nextChunk
+        (br_if $done (i32.eqz (local.get $count)))
+        (local.set $chunk
+          (select (local.get $count) (i32.const 8192)
+            (i32.lt_u (local.get $count) (i32.const 8192))))
+        (local.set $end
+          (call $compactNonzero (local.get $vals) (local.get $valStride) (local.get $rows)
+            (local.get $rowStride) (local.get $chunk)))
+        (if (local.get $end)
+          (then (call $addScaledRows (local.get $dst) (local.get $end) (local.get $width))))
+        (local.set $vals
+          (i32.add (local.get $vals) (i32.mul (local.get $chunk) (local.get $valStride))))
+        (local.set $rows
+          (i32.add (local.get $rows) (i32.mul (local.get $chunk) (local.get $rowStride))))
+        (local.set $count (i32.sub (local.get $count) (local.get $chunk)))
+        (br $nextChunk))))
+
+  ;; z[B x out] = x[B x in] · w[in x out] + bias[out]
+  ;; Row by row: z[b] = bias + sum over nonzero x[b,i] of x[b,i] * w[i].
+  (func (export "forwardDense")
+    (param $x i32) (param $w i32) (param $bias i32) (param $z i32)
+    (param $batch i32) (param $in i32) (param $out i32)
+    (local $xRowBytes i32) (local $zRowBytes i32)
+    (local.set $xRowBytes (i32.shl (local.get $in) (i32.const 2)))
+    (local.set $zRowBytes (i32.shl (local.get $out) (i32.const 2)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $batch)))
+        (memory.copy (local.get $z) (local.get $bias) (local.get $zRowBytes))
+        (call $addSparseCombination (local.get $z) (local.get $x) (i32.const 4) (local.get $w)
+          (local.get $zRowBytes) (local.get $in) (local.get $out))
+        (local.set $x (i32.add (local.get $x) (local.get $xRowBytes)))
+        (local.set $z (i32.add (local.get $z) (local.get $zRowBytes)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $row))))
+
+  ;; dw[in x out] = x[B x in]^T · dz[B x out];  db[out] = sum over rows of dz.
+  ;; Row i of dw is sum over nonzero x[b,i] of x[b,i] * dz[b]: a column of x drives it, so a
+  ;; pixel that is background in the whole batch costs one pass of compares and a zero fill.
+  (func (export "gradDense")
+    (param $x i32) (param $dz i32) (param $dw i32) (param $db i32)
+    (param $batch i32) (param $in i32) (param $out i32)
+    (local $rowBytes i32) (local $vecBytes i32) (local $b i32) (local $o i32) (local $src i32)
+    (local $i i32)
+    (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+
+    ;; db = sum_b dz[b]: row after row added into db (it stays in L1).
+    (memory.fill (local.get $db) (i32.const 0) (local.get $rowBytes))
+    (local.set $src (local.get $dz))
+    (block $dbDone
+      (loop $dbRow
+        (br_if $dbDone (i32.ge_u (local.get $b) (local.get $batch)))
+        (local.set $o (i32.const 0))
+        (block $vecDone
+          (loop $vec
+            (br_if $vecDone (i32.ge_u (local.get $o) (local.get $vecBytes)))
+            (v128.store (i32.add (local.get $db) (local.get $o))
+              (f32x4.add
+                (v128.load (i32.add (local.get $db) (local.get $o)))
+                (v128.load (i32.add (local.get $src) (local.get $o)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+            (br $vec)))
+        (block $scalarDone
+          (loop $scalar
+            (br_if $scalarDone (i32.ge_u (local.get $o) (local.get $rowBytes)))
+            (f32.store (i32.add (local.get $db) (local.get $o))
+              (f32.add
+                (f32.load (i32.add (local.get $db) (local.get $o)))
+                (f32.load (i32.add (local.get $src) (local.get $o)))))
+            (local.set $o (i32.add (local.get $o) (i32.const 4)))
+            (br $scalar)))
+        (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
+        (local.set $b (i32.add (local.get $b) (i32.const 1)))
+        (br $dbRow)))
+
+    ;; dw, one row per input i.
+    (block $dwDone
+      (loop $dwRow
+        (br_if $dwDone (i32.ge_u (local.get $i) (local.get $in)))
+        (memory.fill (local.get $dw) (i32.const 0) (local.get $rowBytes))
+        (call $addSparseCombination (local.get $dw)
+          (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2)))
+          (i32.shl (local.get $in) (i32.const 2))
+          (local.get $dz) (local.get $rowBytes) (local.get $batch) (local.get $out))
+        (local.set $dw (i32.add (local.get $dw) (local.get $rowBytes)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $dwRow))))
+
+  ;; Sum of the four lanes of each of a0..a3, as one vector [sum a0, sum a1, sum a2, sum a3].
+  (func $transposeSum (param $a0 v128) (param $a1 v128) (param $a2 v128) (param $a3 v128)
+    (result v128)
+    (local $s01 v128) (local $s23 v128)
+    ;; s01 = [a0.0+a0.1, a1.0+a1.1, a0.2+a0.3, a1.2+a1.3], s23 likewise for a2, a3.
+    (local.set $s01 (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 8 9 10 11 24 25 26 27 (local.get $a0) (local.get $a1))
+      (i8x16.shuffle 4 5 6 7 20 21 22 23 12 13 14 15 28 29 30 31 (local.get $a0) (local.get $a1))))
+    (local.set $s23 (f32x4.add
+      (i8x16.shuffle 0 1 2 3 16 17 18 19 8 9 10 11 24 25 26 27 (local.get $a2) (local.get $a3))
+      (i8x16.shuffle 4 5 6 7 20 21 22 23 12 13 14 15 28 29 30 31 (local.get $a2) (local.get $a3))))
+    (f32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $s01) (local.get $s23))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $s01) (local.get $s23))))
+
+  ;; dx[B x in] = dz[B x out] · w[in x out]^T: dx[b,i] = dot(dz[b], w[i]).
+  ;; Four inputs at a time, each dot product in its own vector of partial sums, folded
+  ;; together by transposeSum into one store. The last 1..3 floats of a row are a masked
+  ;; vector (the lanes past the row are zeroed after the multiply, so NaN cannot leak in).
+  (func (export "backDense")
+    (param $dz i32) (param $w i32) (param $dx i32)
+    (param $batch i32) (param $in i32) (param $out i32)
+    (local $rowBytes i32) (local $vecBytes i32) (local $mask v128) (local $hasTail i32)
+    (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $i i32) (local $o i32)
+    (local $d v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
+    (local.set $hasTail (i32.and (local.get $out) (i32.const 3)))
+    ;; mask lane k is all ones when k < out % 4
+    (local.set $mask
+      (i32x4.lt_s (v128.const i32x4 0 1 2 3) (i32x4.splat (local.get $hasTail))))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $batch)))
+        (local.set $w0 (local.get $w))
+        (local.set $i (local.get $in))
+        ;; four inputs at a time
+        (block $quadsDone
+          (loop $quad
+            (br_if $quadsDone (i32.lt_u (local.get $i) (i32.const 4)))
+            (local.set $w1 (i32.add (local.get $w0) (local.get $rowBytes)))
+            (local.set $w2 (i32.add (local.get $w1) (local.get $rowBytes)))
+            (local.set $w3 (i32.add (local.get $w2) (local.get $rowBytes)))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (local.set $a1 (v128.const i32x4 0 0 0 0))
+            (local.set $a2 (v128.const i32x4 0 0 0 0))
+            (local.set $a3 (v128.const i32x4 0 0 0 0))
+            (local.set $o (i32.const 0))
+            (block $vecDone
+              (loop $vec
+                (br_if $vecDone (i32.ge_u (local.get $o) (local.get $vecBytes)))
+                (local.set $d (v128.load (i32.add (local.get $dz) (local.get $o))))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $d)
+                  (v128.load (i32.add (local.get $w0) (local.get $o))))))
+                (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $d)
+                  (v128.load (i32.add (local.get $w1) (local.get $o))))))
+                (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $d)
+                  (v128.load (i32.add (local.get $w2) (local.get $o))))))
+                (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $d)
+                  (v128.load (i32.add (local.get $w3) (local.get $o))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (br $vec)))
+            (if (local.get $hasTail)
+              (then
+                (local.set $d (v128.load (i32.add (local.get $dz) (local.get $o))))
+                (local.set $a0 (f32x4.add (local.get $a0) (v128.and (local.get $mask)
+                  (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w0) (local.get $o)))))))
+                (local.set $a1 (f32x4.add (local.get $a1) (v128.and (local.get $mask)
+                  (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w1) (local.get $o)))))))
+                (local.set $a2 (f32x4.add (local.get $a2) (v128.and (local.get $mask)
+                  (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w2) (local.get $o)))))))
+                (local.set $a3 (f32x4.add (local.get $a3) (v128.and (local.get $mask)
+                  (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $w3) (local.get $o)))))))))
+            (v128.store (local.get $dx)
+              (call $transposeSum (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3)))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+            (local.set $w0 (i32.add (local.get $w3) (local.get $rowBytes)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 4)))
+            (br $quad)))
+        ;; the last 1..3 inputs, one at a time
+        (block $singlesDone
+          (loop $single
+            (br_if $singlesDone (i32.eqz (local.get $i)))
+            (local.set $a0 (v128.const i32x4 0 0 0 0))
+            (local.set $o (i32.const 0))
+            (block $vecDone
+              (loop $vec
+                (br_if $vecDone (i32.ge_u (local.get $o) (local.get $vecBytes)))
+                (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul
+                  (v128.load (i32.add (local.get $dz) (local.get $o)))
+                  (v128.load (i32.add (local.get $w0) (local.get $o))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                (br $vec)))
+            (if (local.get $hasTail)
+              (then
+                (local.set $a0 (f32x4.add (local.get $a0) (v128.and (local.get $mask) (f32x4.mul
+                  (v128.load (i32.add (local.get $dz) (local.get $o)))
+                  (v128.load (i32.add (local.get $w0) (local.get $o)))))))))
+            (local.set $a0 (f32x4.add (local.get $a0)
+              (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $a0) (local.get $a0))))
+            (f32.store (local.get $dx) (f32.add
+              (f32x4.extract_lane 0 (local.get $a0)) (f32x4.extract_lane 1 (local.get $a0))))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+            (local.set $w0 (i32.add (local.get $w0) (local.get $rowBytes)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $single)))
+        (local.set $dz (i32.add (local.get $dz) (local.get $rowBytes)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $row))))
+
+  ;; SGD with momentum and L2 weight decay over n floats, in place:
+  ;; g' = grad + weightDecay * param;  velocity = momentum * velocity - lr * g';
+  ;; param += velocity.
+  (func (export "sgdStep")
+    (param $param i32) (param $grad i32) (param $velocity i32) (param $n i32)
+    (param $lr f32) (param $momentum f32) (param $weightDecay f32)
+    (local $end i32) (local $vecEnd i32) (local $p v128) (local $vel v128)
+    (local $lrV v128) (local $momentumV v128) (local $decayV v128) (local $ps f32) (local $vs f32)
+    (local.set $end (i32.add (local.get $param) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $param) (i32.shl (i32.and (local.get $n) (i32.const -4))
+      (i32.const 2))))
+    (local.set $lrV (f32x4.splat (local.get $lr)))
+    (local.set $momentumV (f32x4.splat (local.get $momentum)))
+    (local.set $decayV (f32x4.splat (local.get $weightDecay)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $param) (local.get $vecEnd)))
+        (local.set $p (v128.load (local.get $param)))
+        (local.set $vel (f32x4.sub
+          (f32x4.mul (local.get $momentumV) (v128.load (local.get $velocity)))
+          (f32x4.mul (local.get $lrV) (f32x4.add (v128.load (local.get $grad))
+            (f32x4.mul (local.get $decayV) (local.get $p))))))
+        (v128.store (local.get $velocity) (local.get $vel))
+        (v128.store (local.get $param) (f32x4.add (local.get $p) (local.get $vel)))
+        (local.set $param (i32.add (local.get $param) (i32.const 16)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+        (local.set $velocity (i32.add (local.get $velocity) (i32.const 16)))
+        (br $vec)))
+    (block $scalarDone
+      (loop $scalar
+        (br_if $scalarDone (i32.ge_u (local.get $param) (local.get $end)))
+        (local.set $ps (f32.load (local.get $param)))
+        (local.set $vs (f32.sub
+          (f32.mul (local.get $momentum) (f32.load (local.get $velocity)))
+          (f32.mul (local.get $lr) (f32.add (f32.load (local.get $grad))
+            (f32.mul (local.get $weightDecay) (local.get $ps))))))
+        (f32.store (local.get $velocity) (local.get $vs))
+        (f32.store (local.get $param) (f32.add (local.get $ps) (local.get $vs)))
+        (local.set $param (i32.add (local.get $param) (i32.const 4)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 4)))
+        (local.set $velocity (i32.add (local.get $velocity) (i32.const 4)))
+        (br $scalar))))
+
+  ;; AdamW over n floats, in place (constants derived by the caller):
+  ;; m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2;
+  ;; param -= lr * (m * invC1 / (sqrt(v * invC2) + eps) + weightDecay * param).
+  (func (export "adamStep")
+    (param $param i32) (param $grad i32) (param $m i32) (param $v i32) (param $n i32)
+    (param $lr f32) (param $beta1 f32) (param $oneMinusBeta1 f32) (param $beta2 f32)
+    (param $oneMinusBeta2 f32) (param $eps f32) (param $weightDecay f32)
+    (param $invC1 f32) (param $invC2 f32)
+    (local $end i32) (local $vecEnd i32)
+    (local $g v128) (local $mk v128) (local $vk v128) (local $p v128)
+    (local $lrV v128) (local $beta1V v128) (local $oneMinusBeta1V v128) (local $beta2V v128)
+    (local $oneMinusBeta2V v128) (local $epsV v128) (local $decayV v128) (local $invC1V v128)
+    (local $invC2V v128)
+    (local $gs f32) (local $ms f32) (local $vs f32) (local $ps f32)
+    (local.set $end (i32.add (local.get $param) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $param) (i32.shl (i32.and (local.get $n) (i32.const -4))
+      (i32.const 2))))
+    (local.set $lrV (f32x4.splat (local.get $lr)))
+    (local.set $beta1V (f32x4.splat (local.get $beta1)))
+    (local.set $oneMinusBeta1V (f32x4.splat (local.get $oneMinusBeta1)))
+    (local.set $beta2V (f32x4.splat (local.get $beta2)))
+    (local.set $oneMinusBeta2V (f32x4.splat (local.get $oneMinusBeta2)))
+    (local.set $epsV (f32x4.splat (local.get $eps)))
+    (local.set $decayV (f32x4.splat (local.get $weightDecay)))
+    (local.set $invC1V (f32x4.splat (local.get $invC1)))
+    (local.set $invC2V (f32x4.splat (local.get $invC2)))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $param) (local.get $vecEnd)))
+        (local.set $g (v128.load (local.get $grad)))
+        (local.set $mk (f32x4.add
+          (f32x4.mul (local.get $beta1V) (v128.load (local.get $m)))
+          (f32x4.mul (local.get $oneMinusBeta1V) (local.get $g))))
+        (local.set $vk (f32x4.add
+          (f32x4.mul (local.get $beta2V) (v128.load (local.get $v)))
+          (f32x4.mul (f32x4.mul (local.get $oneMinusBeta2V) (local.get $g)) (local.get $g))))
+        (v128.store (local.get $m) (local.get $mk))
+        (v128.store (local.get $v) (local.get $vk))
+        (local.set $p (v128.load (local.get $param)))
+        (v128.store (local.get $param) (f32x4.sub (local.get $p) (f32x4.mul (local.get $lrV)
+          (f32x4.add
+            (f32x4.div
+              (f32x4.mul (local.get $mk) (local.get $invC1V))
+              (f32x4.add (f32x4.sqrt (f32x4.mul (local.get $vk) (local.get $invC2V)))
+                (local.get $epsV)))
+            (f32x4.mul (local.get $decayV) (local.get $p))))))
+        (local.set $param (i32.add (local.get $param) (i32.const 16)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (br $vec)))
+    (block $scalarDone
+      (loop $scalar
+        (br_if $scalarDone (i32.ge_u (local.get $param) (local.get $end)))
+        (local.set $gs (f32.load (local.get $grad)))
+        (local.set $ms (f32.add
+          (f32.mul (local.get $beta1) (f32.load (local.get $m)))
+          (f32.mul (local.get $oneMinusBeta1) (local.get $gs))))
+        (local.set $vs (f32.add
+          (f32.mul (local.get $beta2) (f32.load (local.get $v)))
+          (f32.mul (f32.mul (local.get $oneMinusBeta2) (local.get $gs)) (local.get $gs))))
+        (f32.store (local.get $m) (local.get $ms))
+        (f32.store (local.get $v) (local.get $vs))
+        (local.set $ps (f32.load (local.get $param)))
+        (f32.store (local.get $param) (f32.sub (local.get $ps) (f32.mul (local.get $lr)
+          (f32.add
+            (f32.div
+              (f32.mul (local.get $ms) (local.get $invC1))
+              (f32.add (f32.sqrt (f32.mul (local.get $vs) (local.get $invC2)))
+                (local.get $eps)))
+            (f32.mul (local.get $weightDecay) (local.get $ps))))))
+        (local.set $param (i32.add (local.get $param) (i32.const 4)))
+        (local.set $grad (i32.add (local.get $grad) (i32.const 4)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (local.set $v (i32.add (local.get $v) (i32.const 4)))
+        (br $scalar)))))

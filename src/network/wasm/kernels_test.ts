@@ -1,0 +1,294 @@
+import assert from "node:assert/strict";
+import { createTsKernels, type Kernels } from "../kernels.ts";
+import { Network } from "../network.ts";
+import { defaultOptimizerSettings } from "../optimizer.ts";
+import { Random } from "../random.ts";
+import { assembleKernels } from "./build.ts";
+import { createWasmKernels, wasmSimdSupported } from "./kernels.ts";
+import { kernelsWasmBase64 } from "./kernels_wasm.ts";
+
+const ts = createTsKernels();
+
+/** Lays out named buffers in one arena, each `gap` floats after the last, starting at `shift`. */
+function layout(
+  kernels: Kernels,
+  lengths: Record<string, number>,
+  shift: number,
+  gap: number,
+): { arena: Float32Array; views: Record<string, Float32Array> } {
+  const total = Object.values(lengths).reduce((sum, n) => sum + n + gap, shift);
+  const arena = kernels.arena(total);
+  // NaN everywhere outside the views: a kernel that writes out of bounds, or lets a
+  // neighbouring float leak into a result, shows up as a changed gap or a NaN result.
+  arena.fill(NaN);
+  const views: Record<string, Float32Array> = {};
+  let offset = shift;
+  for (const [name, n] of Object.entries(lengths)) {
+    views[name] = arena.subarray(offset, offset + n);
+    views[name].fill(0);
+    offset += n + gap;
+  }
+  return { arena, views };
+}
+
+/** Random values with about `zeroFraction` exact zeros, like MNIST pixels. */
+function fillSparse(view: Float32Array, rng: Random, zeroFraction: number): void {
+  for (let k = 0; k < view.length; k++) view[k] = rng.next() < zeroFraction ? 0 : rng.gaussian();
+}
+
+/** Checks |actual - expected| <= tolerance * scale elementwise (scale: sum of term sizes). */
+function assertClose(
+  actual: Float32Array,
+  expected: Float32Array,
+  scale: Float32Array,
+  tolerance: number,
+  what: string,
+): void {
+  assert.equal(actual.length, expected.length);
+  for (let k = 0; k < actual.length; k++) {
+    const error = Math.abs(actual[k] - expected[k]);
+    if (!(error <= tolerance * scale[k])) {
+      assert.fail(
+        `${what}[${k}]: wasm ${actual[k]} vs ts ${expected[k]} (allowed ${tolerance * scale[k]})`,
+      );
+    }
+  }
+}
+
+/** Every float of the arena outside the views is still NaN. */
+function assertGapsUntouched(arena: Float32Array, views: Record<string, Float32Array>): void {
+  const inside = new Uint8Array(arena.length);
+  for (const view of Object.values(views)) {
+    const start = (view.byteOffset - arena.byteOffset) / 4;
+    inside.fill(1, start, start + view.length);
+  }
+  for (let k = 0; k < arena.length; k++) {
+    if (!inside[k] && !Number.isNaN(arena[k])) assert.fail(`arena[${k}] outside views was written`);
+  }
+}
+
+const abs = (view: Float32Array) => view.map(Math.abs);
+
+Deno.test("kernels_wasm.ts holds exactly the bytes assembled from kernels.wat", async () => {
+  const binary = atob(kernelsWasmBase64);
+  const committed = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  const assembled = await assembleKernels();
+  assert.deepEqual(
+    committed,
+    assembled,
+    "kernels.wat changed: run deno run --allow-read --allow-write src/network/wasm/build.ts",
+  );
+});
+
+Deno.test("wasmSimdSupported is true on this Deno", () => {
+  assert.equal(wasmSimdSupported(), true);
+});
+
+// [batch, inSize, outSize]: odd sizes hit every tile width and the 1..3-float tails.
+const DENSE_SHAPES: [number, number, number][] = [
+  [1, 1, 1],
+  [5, 3, 10],
+  [64, 784, 128],
+  [64, 128, 10],
+  [5, 17, 30],
+  [1, 10, 3],
+  [64, 17, 1],
+  [5, 784, 10],
+  [3, 1, 63],
+  [1, 128, 36],
+];
+
+for (const [batch, inSize, outSize] of DENSE_SHAPES) {
+  for (const shift of [0, 1]) {
+    Deno.test(`dense kernels match the TS reference: B=${batch} ${inSize}->${outSize}, shift ${shift}`, () => {
+      const rng = new Random(batch * 1000003 + inSize * 1009 + outSize + shift);
+      const lengths = {
+        x: batch * inSize,
+        w: inSize * outSize,
+        bias: outSize,
+        z: batch * outSize,
+        dz: batch * outSize,
+        dw: inSize * outSize,
+        db: outSize,
+        dx: batch * inSize,
+      };
+      // shift 1 makes every view start off a 16-byte boundary; gap 3 keeps them unaligned.
+      const { views } = layout(ts, lengths, shift, 3);
+      const x = views.x, w = views.w, bias = views.bias, dz = views.dz;
+      fillSparse(x, rng, 0.8);
+      fillSparse(w, rng, 0);
+      fillSparse(bias, rng, 0);
+      fillSparse(dz, rng, 0.1);
+      const wasm = createWasmKernels();
+      const wasmViews = layout(wasm, lengths, shift, 3);
+      for (const name of ["x", "w", "bias", "dz"]) wasmViews.views[name].set(views[name]);
+      const v = wasmViews.views;
+
+      // z = x · w + bias
+      ts.forwardDense(x, w, bias, views.z, batch, inSize, outSize);
+      wasm.forwardDense(v.x, v.w, v.bias, v.z, batch, inSize, outSize);
+      const zScale = new Float32Array(batch * outSize);
+      ts.forwardDense(abs(x), abs(w), abs(bias), zScale, batch, inSize, outSize);
+      assertClose(v.z, views.z, zScale, 1e-6, "z");
+
+      // dw = x^T · dz, db = column sums of dz; stale values must be overwritten
+      v.dw.fill(7);
+      v.db.fill(7);
+      ts.gradDense(x, dz, views.dw, views.db, batch, inSize, outSize);
+      wasm.gradDense(v.x, v.dz, v.dw, v.db, batch, inSize, outSize);
+      const dwScale = new Float32Array(inSize * outSize);
+      const dbScale = new Float32Array(outSize);
+      ts.gradDense(abs(x), abs(dz), dwScale, dbScale, batch, inSize, outSize);
+      assertClose(v.dw, views.dw, dwScale, 1e-6, "dw");
+      assertClose(v.db, views.db, dbScale, 1e-6, "db");
+
+      // dx = dz · w^T
+      ts.backDense(dz, w, views.dx, batch, inSize, outSize);
+      wasm.backDense(v.dz, v.w, v.dx, batch, inSize, outSize);
+      const dxScale = new Float32Array(batch * inSize);
+      ts.backDense(abs(dz), abs(w), dxScale, batch, inSize, outSize);
+      assertClose(v.dx, views.dx, dxScale, 1e-5, "dx");
+
+      assertGapsUntouched(wasmViews.arena, v);
+    });
+  }
+}
+
+for (const n of [1, 3, 10, 17, 128, 784 * 128 + 3]) {
+  Deno.test(`optimizer kernels match the TS reference: n=${n}`, () => {
+    const rng = new Random(n);
+    const lengths = { param: n, grad: n, m: n, v: n };
+    const reference = layout(ts, lengths, 1, 1).views;
+    const wasm = createWasmKernels();
+    const { arena, views } = layout(wasm, lengths, 1, 1);
+    fillSparse(reference.param, rng, 0);
+    fillSparse(reference.grad, rng, 0.3);
+    fillSparse(reference.m, rng, 0);
+    for (let k = 0; k < n; k++) reference.v[k] = rng.next() * 0.01;
+    const copyIn = () => {
+      for (const name of ["param", "grad", "m", "v"]) views[name].set(reference[name]);
+    };
+
+    // SGD with momentum and decay: scale each value by the sizes of the terms that made it.
+    copyIn();
+    const [lr, momentum, decay] = [0.05, 0.9, 5e-4];
+    const velScale = reference.m.map((vel, k) =>
+      Math.abs(momentum * vel) +
+      lr * (Math.abs(reference.grad[k]) + decay * Math.abs(reference.param[k]))
+    );
+    const paramScale = reference.param.map((p, k) => Math.abs(p) + velScale[k]);
+    ts.sgdStep(reference.param, reference.grad, reference.m, lr, momentum, decay);
+    wasm.sgdStep(views.param, views.grad, views.m, lr, momentum, decay);
+    assertClose(views.m, reference.m, velScale, 1e-6, "velocity");
+    assertClose(views.param, reference.param, paramScale, 1e-6, "param (sgd)");
+
+    // AdamW at step 3.
+    copyIn();
+    const [b1, b2, eps, adamDecay, step] = [0.9, 0.999, 1e-8, 0.01, 3];
+    const [c1, c2] = [1 - b1 ** step, 1 - b2 ** step];
+    const mScale = reference.m.map((m, k) =>
+      b1 * Math.abs(m) + (1 - b1) * Math.abs(reference.grad[k])
+    );
+    const vScale = reference.v.map((v, k) => b2 * v + (1 - b2) * reference.grad[k] ** 2);
+    const before = reference.param.slice();
+    ts.adamStep(
+      reference.param,
+      reference.grad,
+      reference.m,
+      reference.v,
+      0.001,
+      b1,
+      b2,
+      eps,
+      adamDecay,
+      c1,
+      c2,
+    );
+    wasm.adamStep(views.param, views.grad, views.m, views.v, 0.001, b1, b2, eps, adamDecay, c1, c2);
+    assertClose(views.m, reference.m, mScale, 1e-6, "m");
+    assertClose(views.v, reference.v, vScale, 1e-6, "v");
+    // The update must agree to 1e-5 relative, plus a few float32 ulps of param
+    // (3e-7 |param|) for rounding the sum.
+    const updateScale = before.map((p, k) => 0.03 * Math.abs(p) + Math.abs(p - reference.param[k]));
+    assertClose(views.param, reference.param, updateScale, 1e-5, "param (adam)");
+    assertGapsUntouched(arena, views);
+  });
+}
+
+Deno.test("wasm kernels reject views that are not in their own arena", () => {
+  const wasm = createWasmKernels();
+  const other = createWasmKernels();
+  const mine = wasm.arena(64);
+  const theirs = other.arena(64);
+  const plain = new Float32Array(64);
+  const ok = mine.subarray(0, 16);
+  assert.throws(
+    () => wasm.forwardDense(plain.subarray(0, 16), ok, ok, ok, 4, 4, 4),
+    /x is not a view into this kernel set's arena/,
+  );
+  assert.throws(
+    () => wasm.backDense(ok, theirs.subarray(0, 16), ok, 4, 4, 4),
+    /w is not a view into this kernel set's arena/,
+  );
+  assert.throws(
+    () => wasm.sgdStep(ok, ok, plain.subarray(0, 16), 0.1, 0, 0),
+    /velocity is not a view/,
+  );
+  assert.throws(
+    () => wasm.gradDense(ok, ok, ok, ok.subarray(0, 3), 4, 4, 4),
+    /db has 3 floats, needs 4/,
+  );
+  assert.throws(() => wasm.arena(8), /only once/);
+  // Before arena(), nothing is a valid view.
+  assert.throws(() => createWasmKernels().sgdStep(plain, plain, plain, 0.1, 0, 0), /not a view/);
+});
+
+Deno.test("several wasm kernel sets keep separate memories", () => {
+  const first = createWasmKernels();
+  const second = createWasmKernels();
+  const a = first.arena(8);
+  const b = second.arena(8);
+  assert.notEqual(a.buffer, b.buffer);
+  assert.equal(a.byteOffset % 16, 0);
+  assert.deepEqual([...a], new Array(8).fill(0));
+  a.fill(1);
+  first.sgdStep(a.subarray(0, 4), a.subarray(4, 8), a.subarray(4, 8), 1, 0, 0);
+  assert.deepEqual([...b], new Array(8).fill(0));
+  assert.deepEqual([...a.subarray(0, 4)], [0, 0, 0, 0]);
+});
+
+Deno.test("a network trained with wasm kernels follows the TS-kernel network", () => {
+  const architecture = { layerSizes: [784, 32, 10], activation: "relu" as const };
+  const tsNet = new Network(architecture, { maxBatch: 16, seed: 3 });
+  const wasmNet = new Network(architecture, {
+    maxBatch: 16,
+    seed: 3,
+    kernels: createWasmKernels(),
+  });
+  const rng = new Random(11);
+  const settings = defaultOptimizerSettings("adam");
+  for (let step = 0; step < 5; step++) {
+    const labels = new Uint8Array(16).map(() => rng.int(10));
+    for (let k = 0; k < 16 * 784; k++) {
+      const pixel = rng.next() < 0.8 ? 0 : rng.next();
+      tsNet.input[k] = pixel;
+      wasmNet.input[k] = pixel;
+    }
+    tsNet.forward(16);
+    wasmNet.forward(16);
+    const tsLoss = tsNet.evaluateLoss(labels).loss;
+    const wasmLoss = wasmNet.evaluateLoss(labels).loss;
+    assert.ok(Math.abs(tsLoss - wasmLoss) < 1e-4, `step ${step}: loss ${wasmLoss} vs ${tsLoss}`);
+    tsNet.backward(labels);
+    wasmNet.backward(labels);
+    tsNet.applyGradients(settings, 0.01);
+    wasmNet.applyGradients(settings, 0.01);
+  }
+  for (let k = 0; k < tsNet.weights.length; k++) {
+    const a = wasmNet.weights[k];
+    const b = tsNet.weights[k];
+    for (let i = 0; i < a.length; i++) {
+      assert.ok(Math.abs(a[i] - b[i]) < 1e-4, `weights[${k}][${i}]: ${a[i]} vs ${b[i]}`);
+    }
+  }
+});
