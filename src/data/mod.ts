@@ -1,0 +1,55 @@
+/**
+ * The data module: MNIST datasets as bytes, from the canonical IDX files or the offline sample.
+ *
+ * @example
+ * ```ts
+ * import { loadMnist } from "./src/data/mod.ts";
+ * const data = await loadMnist({ dataDir: "data" });
+ * console.log(data.description, data.train.count, data.test.count);
+ * ```
+ * @module
+ */
+export {
+  type Dataset,
+  type DataSource,
+  IMAGE_PIXELS,
+  IMAGE_SIDE,
+  type MnistData,
+} from "./dataset.ts";
+export {
+  gunzipCapped,
+  IDX_IMAGES_MAGIC,
+  IDX_LABELS_MAGIC,
+  type IdxImages,
+  type IdxKind,
+  type IdxLabels,
+  isGzip,
+  MAX_IDX_BYTES,
+  parseIdx,
+  readIdxBytes,
+  readIdxDataset,
+  readIdxImages,
+  readIdxLabels,
+} from "./idx.ts";
+export {
+  type DataDirLookup,
+  type DataDirStatus,
+  DEFAULT_DATA_DIR,
+  findMnistFile,
+  MNIST_FILES,
+  type MnistFileName,
+  resolveDataDir,
+} from "./locate.ts";
+export { loadSampleData } from "./sample.ts";
+export { loadMnist, type LoadOptions } from "./load.ts";
+export {
+  DEFAULT_STALL_TIMEOUT_MS,
+  type FetchEvent,
+  fetchMnist,
+  type FetchOptions,
+  MNIST_GZ_BYTES,
+  MNIST_MIRRORS,
+  MNIST_SHA256,
+  sha256Hex,
+} from "./fetch.ts";
+export { formatFetchEvent } from "./fetch_events.ts";
