@@ -82,7 +82,7 @@ export async function fetchMnist(options: FetchOptions): Promise<void> {
     const path = `${dataDir.replace(/\/+$/, "")}/${file}`;
     const expectedSha256 = MNIST_SHA256[name];
     const totalBytes = MNIST_GZ_BYTES[name];
-    if (await hasVerifiedFile(path, expectedSha256)) {
+    if (await hasVerifiedFile(path, totalBytes, expectedSha256)) {
       emit({ kind: "skipped", file, path });
       skipped++;
       continue;
@@ -146,9 +146,15 @@ async function ensureFolder(dir: string): Promise<void> {
   }
 }
 
-/** True when `path` is a file whose SHA-256 is `expectedSha256`. */
-async function hasVerifiedFile(path: string, expectedSha256: string): Promise<boolean> {
+/** True when `path` is a file of `expectedBytes` whose SHA-256 is `expectedSha256`. */
+async function hasVerifiedFile(
+  path: string,
+  expectedBytes: number,
+  expectedSha256: string,
+): Promise<boolean> {
   try {
+    // Checking the size first avoids reading (and hashing) whatever large file sits there.
+    if ((await Deno.stat(path)).size !== expectedBytes) return false;
     return await sha256Hex(await Deno.readFile(path)) === expectedSha256;
   } catch {
     return false; // missing or unreadable: download it (a write problem will surface then)
