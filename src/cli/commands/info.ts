@@ -1,0 +1,52 @@
+/** `info`: what a model file holds: architecture, training history, how it was made. */
+import { type CommandIo, percent } from "../io.ts";
+import { describeModel, loadModelOrRandom } from "../load_model.ts";
+
+/** The flags of `info`. */
+export interface InfoFlags {
+  model?: string;
+  json?: boolean;
+}
+
+/** Runs `info`; returns the exit status (1 when there is no model file). */
+export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<number> {
+  const loaded = await loadModelOrRandom(flags.model, 1);
+  if (loaded.random || !loaded.info) {
+    if (flags.json) io.write(JSON.stringify({ model: flags.model ?? null, error: loaded.randomReason }) + "\n");
+    else io.warn(`${loaded.randomReason}; train one with: deno task start train`);
+    return 1;
+  }
+  const info = loaded.info;
+  if (flags.json) {
+    io.write(JSON.stringify({ model: loaded.path, parameters: loaded.network.parameterCount, ...info }) + "\n");
+    return 0;
+  }
+  const plan = info.plan;
+  const lines = [
+    describeModel(loaded),
+    `  layers:       ${info.layerSizes.join(" -> ")} (${info.activation}, softmax output)`,
+    `  parameters:   ${loaded.network.parameterCount.toLocaleString("en-US")}`,
+    `  optimizer:    ${info.optimizer.kind}, lr ${info.optimizer.learningRate}, weight decay ${info.optimizer.weightDecay}, ${info.optimizerStep} steps`,
+    `  trained:      ${info.position.epochsDone} epochs` +
+    (info.position.stepInEpoch > 0 ? ` + ${info.position.stepInEpoch} batches (interrupted; train resumes it)` : ""),
+    plan
+      ? `  last plan:    ${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, seed ${plan.seed}`
+      : "",
+    `  data:         ${info.dataSource ?? "unknown"}`,
+    `  test accuracy ${info.testAccuracy !== null ? percent(info.testAccuracy) : "not measured"}`,
+    `  made by:      ${info.command || "unknown"}`,
+    `  created:      ${info.createdAt}, updated ${info.updatedAt}`,
+  ].filter((line) => line !== "");
+  if (info.history.length > 0) {
+    lines.push("  epoch   loss    train acc  test acc");
+    for (const h of info.history) {
+      lines.push(
+        `  ${String(h.epoch).padStart(5)}  ${h.loss.toFixed(4)}  ${percent(h.trainAccuracy).padStart(9)}  ${
+          percent(h.testAccuracy).padStart(8)
+        }`,
+      );
+    }
+  }
+  io.write(lines.join("\n") + "\n");
+  return 0;
+}
