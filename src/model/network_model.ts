@@ -33,6 +33,8 @@ export interface NetworkModelInfo {
   activation: Activation;
   optimizer: OptimizerSettings;
   optimizerStep: number;
+  /** False when the file holds weights only (smaller; resuming restarts the optimizer). */
+  optimizerState: boolean;
   /** The plan of the latest training run and how far it got. */
   plan: TrainingPlan | null;
   position: TrainingPosition;
@@ -59,7 +61,7 @@ export async function saveNetworkModel(path: string, model: NetworkModel): Promi
   const info = { ...model.info, optimizerStep: model.network.optimizerStep };
   await saveModelFile(path, {
     metadata: { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, ...info },
-    tensors: networkTensors(model.network, info.optimizer.kind),
+    tensors: networkTensors(model.network, info.optimizerState ? info.optimizer.kind : undefined),
   });
 }
 
@@ -79,9 +81,10 @@ export async function loadNetworkModel(
     { maxBatch: options.maxBatch, kernels: options.kernels, seed: info.seed },
   );
   const tensors = new Map(file.tensors.map((t) => [t.name, t]));
-  const problem = restoreNetworkTensors(network, tensors, info.optimizer.kind);
+  const stateKind = info.optimizerState ? info.optimizer.kind : undefined;
+  const problem = restoreNetworkTensors(network, tensors, stateKind);
   if (problem) throw new UserError(`${path}: ${problem}`);
-  network.optimizerStep = info.optimizerStep;
+  network.optimizerStep = info.optimizerState ? info.optimizerStep : 0;
   return { network, info };
 }
 
@@ -123,6 +126,7 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
     activation,
     optimizer,
     optimizerStep: optimizerStep as number,
+    optimizerState: metadata.optimizerState !== false,
     plan: (metadata.plan ?? null) as TrainingPlan | null,
     position,
     seed: Number.isInteger(metadata.seed) ? metadata.seed as number : 1,

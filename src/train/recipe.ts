@@ -5,7 +5,7 @@ import type { Activation, OptimizerKind, ScheduleKind } from "../network/mod.ts"
  * machine (see README, "Training recipe"). Everything here can be overridden by a flag.
  */
 export const DEFAULT_RECIPE = {
-  hidden: [128] as number[],
+  hidden: [256] as number[],
   activation: "relu" as Activation,
   epochs: 5,
   batchSize: 64,

@@ -1,5 +1,5 @@
 /** `fetch-data`: download and verify the four canonical MNIST files. */
-import { DEFAULT_DATA_DIR, fetchMnist, formatFetchEvent, MNIST_MIRRORS } from "../../data/mod.ts";
+import { fetchMnist, formatFetchEvent, MNIST_MIRRORS, resolveDataDir } from "../../data/mod.ts";
 import { renderProgressLine } from "../../tui/widgets/progress_bar.ts";
 import type { CommandIo } from "../io.ts";
 
@@ -15,7 +15,7 @@ export async function fetchDataCommand(flags: FetchDataFlags, io: CommandIo): Pr
   const live = io.isTerminal && !flags.json && io.color !== "none";
   const startMs = new Map<string, number>();
   await fetchMnist({
-    dataDir: flags.dataDir ?? DEFAULT_DATA_DIR,
+    dataDir: flags.dataDir ?? resolveDataDir().dir,
     mirrors: flags.mirrors ?? MNIST_MIRRORS,
     onEvent: (event) => {
       if (flags.json) {

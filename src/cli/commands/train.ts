@@ -49,6 +49,7 @@ export interface TrainFlags {
   seed?: number;
   limit?: number;
   fresh?: boolean;
+  weightsOnly?: boolean;
   dataDir?: string;
   sample?: boolean;
   json?: boolean;
@@ -172,6 +173,7 @@ async function prepareSession(flags: TrainFlags, data: MnistData, io: CommandIo)
     activation,
     optimizer,
     optimizerStep: 0,
+    optimizerState: true,
     plan,
     position: { epochsDone: 0, stepInEpoch: 0 },
     seed,
@@ -228,6 +230,7 @@ async function runSession(
   );
   model.info.command = commandLine();
   model.info.dataSource = data.source;
+  model.info.optimizerState = !flags.weightsOnly;
   let saves = Promise.resolve();
   const onEvent = async (event: TrainEvent) => {
     render(event);
