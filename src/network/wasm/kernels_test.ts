@@ -96,6 +96,11 @@ const DENSE_SHAPES: [number, number, number][] = [
   [5, 784, 10],
   [3, 1, 63],
   [1, 128, 36],
+  // Past the scratch list: forwardDense chunks of 8192 inputs, gradDense chunks of 2048 rows
+  // (four columns at a time) and of 8192 rows (a lone column).
+  [2, 8197, 5],
+  [2051, 5, 3],
+  [8195, 1, 2],
 ];
 
 for (const [batch, inSize, outSize] of DENSE_SHAPES) {
