@@ -1,10 +1,12 @@
 /**
  * Times the TypeScript and WebAssembly SIMD kernels on the shapes of one training step of the
- * 784-128-10 network at batch 64, and prints GFLOP/s (dense ops count 2*B*in*out, zeros
+ * 784-128-10 network (or 784-H-10 for an H given as argument) at batch 64, and prints GFLOP/s (dense ops count 2*B*in*out, zeros
  * included) and the WASM/TS speed ratio. Inputs are real MNIST digits when MNIST_DIR (default
  * ../shared/mnist) has them, else random images with 80% zero pixels.
  *
- *   deno run --allow-read --allow-env src/network/wasm/kernels_bench.ts
+ *   deno run --allow-read --allow-env src/network/wasm/kernels_bench.ts [hidden=128]
+ *
+ * The machine may be shared, so each number is the median of seven timed runs after warm-up.
  */
 import { readIdxImages } from "../../data/idx.ts";
 import { createTsKernels, type Kernels } from "../kernels.ts";
@@ -14,7 +16,10 @@ import { Random } from "../random.ts";
 import { createWasmKernels } from "./kernels.ts";
 
 const BATCH = 64;
-const [INPUT, HIDDEN, CLASSES] = [784, 128, 10];
+const [INPUT, HIDDEN, CLASSES] = [784, Number(Deno.args[0] ?? 128), 10];
+if (!Number.isInteger(HIDDEN) || HIDDEN < 1) {
+  throw new Error(`hidden size: expected a positive integer, got ${Deno.args[0]}`);
+}
 
 /** [BATCH x 784] pixels in 0..1 and where they came from. */
 async function loadPixels(rng: Random): Promise<{ pixels: Float32Array; source: string }> {

@@ -84,29 +84,30 @@ Deno.test("wasmSimdSupported is true on this Deno", () => {
   assert.equal(wasmSimdSupported(), true);
 });
 
-// [batch, inSize, outSize]: odd sizes hit every tile width and the 1..3-float tails.
-const DENSE_SHAPES: [number, number, number][] = [
-  [1, 1, 1],
-  [5, 3, 10],
-  [64, 784, 128],
-  [64, 128, 10],
-  [5, 17, 30],
-  [1, 10, 3],
-  [64, 17, 1],
-  [5, 784, 10],
-  [3, 1, 63],
-  [1, 128, 36],
-  // Past the scratch list: forwardDense chunks of 8192 inputs, gradDense chunks of 2048 rows
-  // (four columns at a time) and of 8192 rows (a lone column).
-  [2, 8197, 5],
-  [2051, 5, 3],
-  [8195, 1, 2],
+// [batch, inSize, outSize, fraction of zero inputs]: odd sizes hit every tile width and the
+// 1..3-float tails; the dense cases past 8192 inputs or 2048 rows fill the scratch lists, so
+// forwardDense and gradDense must work in chunks.
+const DENSE_SHAPES: [number, number, number, number][] = [
+  [1, 1, 1, 0.8],
+  [5, 3, 10, 0.8],
+  [64, 784, 128, 0.8],
+  [64, 128, 10, 0.5],
+  [5, 17, 30, 0.8],
+  [5, 17, 30, 0],
+  [1, 10, 3, 0.8],
+  [64, 17, 1, 0.8],
+  [5, 784, 10, 0.8],
+  [3, 1, 63, 0.8],
+  [1, 128, 36, 0.8],
+  [2, 8197, 5, 0],
+  [2051, 5, 3, 0],
+  [8195, 1, 2, 0],
 ];
 
-for (const [batch, inSize, outSize] of DENSE_SHAPES) {
+for (const [batch, inSize, outSize, zeroFraction] of DENSE_SHAPES) {
   for (const shift of [0, 1]) {
-    Deno.test(`dense kernels match the TS reference: B=${batch} ${inSize}->${outSize}, shift ${shift}`, () => {
-      const rng = new Random(batch * 1000003 + inSize * 1009 + outSize + shift);
+    Deno.test(`dense kernels match the TS reference: B=${batch} ${inSize}->${outSize}, ${zeroFraction * 100}% zeros, shift ${shift}`, () => {
+      const rng = new Random(batch * 1000003 + inSize * 1009 + outSize + shift + 10 * zeroFraction);
       const lengths = {
         x: batch * inSize,
         w: inSize * outSize,
@@ -120,7 +121,7 @@ for (const [batch, inSize, outSize] of DENSE_SHAPES) {
       // shift 1 makes every view start off a 16-byte boundary; gap 3 keeps them unaligned.
       const { views } = layout(ts, lengths, shift, 3);
       const x = views.x, w = views.w, bias = views.bias, dz = views.dz;
-      fillSparse(x, rng, 0.8);
+      fillSparse(x, rng, zeroFraction);
       fillSparse(w, rng, 0);
       fillSparse(bias, rng, 0);
       fillSparse(dz, rng, 0.1);

@@ -1,0 +1,13 @@
+/**
+ * WebAssembly SIMD implementations of the network kernels (`Kernels` in ../kernels.ts),
+ * hand-written in kernels.wat and shipped pre-assembled in kernels_wasm.ts (rebuild with
+ * `deno run --allow-read --allow-write src/network/wasm/build.ts`).
+ *
+ * @example
+ * ```ts
+ * import { createWasmKernels, wasmSimdSupported } from "./src/network/wasm/mod.ts";
+ * import { createTsKernels } from "./src/network/kernels.ts";
+ * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
+ * ```
+ */
+export { createWasmKernels, wasmSimdSupported } from "./kernels.ts";
