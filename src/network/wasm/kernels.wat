@@ -86,9 +86,9 @@
     (local.get $end))
 
   ;; dst[0..width) += sum over the list [list, end) of value * row[0..width).
-  ;; Needs end > list. The output is cut into tiles of 32, 16 and 4 floats; a tile's
-  ;; accumulators stay in registers while the whole list streams past, so dst is read and
-  ;; written once per call. The last 1..3 floats use a partly filled vector whose extra lanes
+  ;; Needs end > list. The output is cut into tiles of 32 floats, then at most one each of
+  ;; 16, 8 and 4 floats; a tile's accumulators stay in registers while the whole list streams
+  ;; past, so dst is read and written once per call. The last 1..3 floats use a partly filled vector whose extra lanes
   ;; hold neighbouring floats: lanes never mix, and only the valid lanes are stored.
   (func $addScaledRows (param $dst i32) (param $list i32) (param $end i32) (param $width i32)
     (local $o i32) (local $bytes i32) (local $e i32) (local $row i32) (local $rest i32)
