@@ -29,6 +29,8 @@ export interface TrainingPlan {
   seed: number;
   /** Training samples used per epoch (the first `limit` of the training set). */
   limit: number;
+  /** Whether training digits are randomly distorted (`--augment`); absent in older files. */
+  augment?: boolean;
 }
 
 /** How far training has come: completed epochs plus batches done in the current one. */
@@ -70,8 +72,22 @@ export type TrainOutcome =
   | { status: "stopped"; position: TrainingPosition }
   | { status: "diverged"; position: TrainingPosition; epoch: number; step: number };
 
-/** Optional per-sample transformation of a training batch (augmentation), seeded per batch. */
-export type BatchTransform = (input: Float32Array, count: number, rng: Random) => void;
+/**
+ * Where training batches come from instead of straight from the dataset (augmentation, maybe
+ * prepared ahead on another thread). Batch `step` of `epoch` must hold the samples
+ * `epochOrder(seed, epoch)[step * batchSize ..]` and depend on nothing but plan seed, epoch and
+ * step, so that a resumed run continues exactly.
+ */
+export interface BatchSource {
+  /** Fills `input` [count x 784] and `labels` [count] with batch `step` of `epoch`. */
+  fill(
+    epoch: number,
+    step: number,
+    count: number,
+    input: Float32Array,
+    labels: Uint8Array,
+  ): void | Promise<void>;
+}
 
 /** Hooks through which the loop talks to its caller. */
 export interface TrainHooks {
@@ -79,8 +95,8 @@ export interface TrainHooks {
   onEvent?: (event: TrainEvent) => void | Promise<void>;
   /** Checked after every batch: return true to stop there (Ctrl-C, SIGTERM). */
   shouldStop?: () => boolean;
-  /** Applied to each training batch after it is filled. */
-  transform?: BatchTransform;
+  /** Fills the training batches instead of the loop (augmentation). */
+  batches?: BatchSource;
 }
 
 /** The schedule settings a plan implies for a given number of batches per epoch. */
@@ -93,6 +109,12 @@ export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): Schedule
     stepFactor: 0.5,
     finalFactor: 0.02,
   };
+}
+
+/** Fills `order` with 0..n-1 shuffled for `epoch`: it depends only on seed and epoch. */
+export function epochOrder(order: Uint32Array, seed: number, epoch: number): Uint32Array {
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return new Random(deriveSeed(seed, epoch)).shuffle(order);
 }
 
 /** How many batches one epoch of a plan has. */
@@ -130,9 +152,14 @@ export async function trainNetwork(
   while (epochsDone < lastEpoch) {
     const epoch = epochsDone + 1;
     // The shuffle depends only on seed and epoch, so a resumed epoch replays the same order.
-    for (let i = 0; i < limit; i++) order[i] = i;
-    new Random(deriveSeed(plan.seed, epoch)).shuffle(order);
-    await hooks.onEvent?.({ type: "epoch-start", epoch, epochs: lastEpoch, steps, firstStep: stepInEpoch });
+    if (!hooks.batches) epochOrder(order, plan.seed, epoch);
+    await hooks.onEvent?.({
+      type: "epoch-start",
+      epoch,
+      epochs: lastEpoch,
+      steps,
+      firstStep: stepInEpoch,
+    });
     const startMs = performance.now();
     let lossSum = 0;
     let correct = 0;
@@ -140,8 +167,8 @@ export async function trainNetwork(
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
-      fillBatch(train, order, start, count, network.input, labels);
-      hooks.transform?.(network.input, count, new Random(deriveSeed(plan.seed, epoch, step)));
+      if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
+      else fillBatch(train, order, start, count, network.input, labels);
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
       const learningRate = learningRateAt(plan.optimizer.learningRate, schedule, planStep);
       const result = network.trainBatch(labels, count, plan.optimizer, learningRate);
