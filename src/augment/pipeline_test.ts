@@ -1,0 +1,217 @@
+import assert from "node:assert/strict";
+import type { Dataset } from "../data/dataset.ts";
+import { defaultOptimizerSettings, Network, Random } from "../network/mod.ts";
+import { fillBatch } from "../train/batch.ts";
+import { epochOrder, type TrainingPlan, trainNetwork } from "../train/trainer.ts";
+import { IDENTITY_AUGMENT } from "./augment.ts";
+import { AugmentedBatchMaker } from "./augmented_batches.ts";
+import { type AugmentPipeline, openAugmentPipeline } from "./pipeline.ts";
+
+/** 300 sparse random "digits" (about a fifth of the pixels inked), labels 0..9 in turn. */
+function syntheticDigits(count = 300): Dataset {
+  const rng = new Random(77);
+  const pixels = new Uint8Array(count * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.next() < 0.2 ? 1 + rng.int(255) : 0;
+  const labels = new Uint8Array(count).map((_, i) => i % 10);
+  return { pixels, labels, count };
+}
+
+/** 300 digits in batches of 32: nine full batches and a last one of 12. */
+const PLAN = { seed: 5, batchSize: 32, limit: 300, startEpoch: 0, epochs: 3 };
+
+async function batchOf(pipeline: AugmentPipeline, epoch: number, step: number, count: number) {
+  const input = new Float32Array(count * 784);
+  const labels = new Uint8Array(count);
+  await pipeline.fill(epoch, step, count, input, labels);
+  return { input, labels };
+}
+
+const countAt = (step: number) => Math.min(32, 300 - step * 32);
+
+/** Fails at the first differing value, without printing whole arrays (that takes long). */
+function assertSameValues(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string) {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < actual.length; i++) {
+    if (actual[i] !== expected[i]) {
+      assert.fail(`${what}: value ${i} is ${actual[i]}, expected ${expected[i]}`);
+    }
+  }
+}
+
+Deno.test("augmented batches hold the digits the plain training loop would use", () => {
+  const train = syntheticDigits();
+  const maker = new AugmentedBatchMaker(train, PLAN, IDENTITY_AUGMENT);
+  const order = epochOrder(new Uint32Array(300), PLAN.seed, 2);
+  for (const step of [0, 4, 9]) {
+    const count = countAt(step);
+    const plain = { input: new Float32Array(count * 784), labels: new Uint8Array(count) };
+    fillBatch(train, order, step * 32, count, plain.input, plain.labels);
+    const input = new Float32Array(count * 784);
+    const labels = new Uint8Array(count);
+    assert.equal(maker.fill(2, step, input, labels), count);
+    assertSameValues(labels, plain.labels, `labels of step ${step}`);
+    assertSameValues(input, plain.input, `pixels of step ${step}`); // identity: the plain pixels
+  }
+});
+
+Deno.test("an augmented batch depends only on seed, epoch and step", () => {
+  const train = syntheticDigits();
+  const input = new Float32Array(32 * 784);
+  const labels = new Uint8Array(32);
+  const walked = new AugmentedBatchMaker(train, PLAN);
+  for (let step = 0; step < 10; step++) walked.fill(1, step, input, labels);
+  walked.fill(2, 3, input, labels);
+  const direct = { input: new Float32Array(32 * 784), labels: new Uint8Array(32) };
+  new AugmentedBatchMaker(train, PLAN).fill(2, 3, direct.input, direct.labels);
+  assertSameValues(direct.input, input, "pixels");
+  assertSameValues(direct.labels, labels, "labels");
+  const reseeded = new Float32Array(32 * 784);
+  new AugmentedBatchMaker(train, { ...PLAN, seed: 6 }).fill(2, 3, reseeded, labels);
+  assert.notDeepEqual(reseeded, input);
+});
+
+Deno.test("the worker makes exactly the main thread's batches, across epochs and after a jump", async () => {
+  const train = syntheticDigits();
+  const worker = openAugmentPipeline(train, PLAN);
+  const main = openAugmentPipeline(train, PLAN, { worker: false });
+  try {
+    assert.equal(worker.thread, "worker");
+    assert.equal(main.thread, "main");
+    const sequence: [number, number][] = [];
+    for (let epoch = 1; epoch <= 2; epoch++) {
+      for (let step = 0; step < 10; step++) sequence.push([epoch, step]);
+    }
+    sequence.push([2, 4], [2, 5], [3, 0]); // a resumed run jumps back; then reads ahead again
+    for (const [epoch, step] of sequence) {
+      const fromWorker = await batchOf(worker, epoch, step, countAt(step));
+      const fromMain = await batchOf(main, epoch, step, countAt(step));
+      assertSameValues(fromWorker.labels, fromMain.labels, `labels of epoch ${epoch} step ${step}`);
+      assertSameValues(fromWorker.input, fromMain.input, `pixels of epoch ${epoch} step ${step}`);
+    }
+    assert.equal(worker.thread, "worker");
+  } finally {
+    worker.close();
+    main.close();
+  }
+});
+
+Deno.test("a worker that cannot start leaves the same batches to the main thread", async () => {
+  const train = syntheticDigits();
+  // Deno prints the worker's uncaught error; the pipeline carries on without it.
+  const broken = openAugmentPipeline(train, PLAN, {
+    workerUrl: 'data:text/javascript,throw new Error("this worker cannot start")',
+  });
+  const main = openAugmentPipeline(train, PLAN, { worker: false });
+  try {
+    for (const step of [0, 1, 2]) {
+      const fromBroken = await batchOf(broken, 1, step, 32);
+      const fromMain = await batchOf(main, 1, step, 32);
+      assertSameValues(fromBroken.labels, fromMain.labels, `labels of step ${step}`);
+      assertSameValues(fromBroken.input, fromMain.input, `pixels of step ${step}`);
+    }
+    assert.equal(broken.thread, "main");
+  } finally {
+    broken.close();
+    main.close();
+  }
+});
+
+Deno.test("a worker failing mid-run fails the batch with its message instead of hanging", async () => {
+  // Answers the first request, then reports an error, as the real worker does when fill throws.
+  const script = `let n = 0;
+    onmessage = (e) => {
+      if (e.data.type !== "prepare") return;
+      if (n++ === 0) postMessage({ type: "ready", slot: e.data.slot, request: e.data.request });
+      else postMessage({ type: "error", message: "disk on fire" });
+    };`;
+  const pipeline = openAugmentPipeline(syntheticDigits(), PLAN, {
+    workerUrl: `data:text/javascript,${encodeURIComponent(script)}`,
+  });
+  try {
+    await batchOf(pipeline, 1, 0, 32);
+    await assert.rejects(batchOf(pipeline, 1, 1, 32), /augmentation worker failed: disk on fire/);
+    await assert.rejects(batchOf(pipeline, 1, 2, 32), /disk on fire/);
+    assert.equal(pipeline.thread, "worker");
+  } finally {
+    pipeline.close();
+  }
+});
+
+Deno.test("a closed pipeline stops its worker and refuses batches", async () => {
+  const pipeline = openAugmentPipeline(syntheticDigits(), PLAN);
+  await batchOf(pipeline, 1, 0, 32); // the worker is up and reading ahead
+  pipeline.close();
+  pipeline.close(); // twice is harmless
+  await assert.rejects(batchOf(pipeline, 1, 1, 32), /closed/);
+  // The test sanitizers fail this test if the worker or its messages outlive close().
+});
+
+Deno.test("a batch of the wrong size is refused", async () => {
+  const pipeline = openAugmentPipeline(syntheticDigits(), PLAN, { worker: false });
+  try {
+    await assert.rejects(async () => await batchOf(pipeline, 1, 9, 32), /holds 12 digits, not 32/);
+  } finally {
+    pipeline.close();
+  }
+});
+
+/**
+ * Trains [784, 16, 10] on the synthetic digits for two epochs, with augmentation made on a
+ * worker or the main thread (or none), optionally stopped after `stopAfter` batches and
+ * resumed; returns the final weights.
+ */
+async function trainAugmented(
+  where: "worker" | "main" | "none",
+  stopAfter?: number,
+): Promise<Float32Array> {
+  const open = (train: Dataset, plan: TrainingPlan) =>
+    where === "none" ? undefined : openAugmentPipeline(train, plan, { worker: where === "worker" });
+  const train = syntheticDigits();
+  const plan: TrainingPlan = {
+    ...PLAN,
+    epochs: 2,
+    optimizer: defaultOptimizerSettings("adam"),
+    schedule: "cosine",
+    warmupEpochs: 0,
+    augment: true,
+  };
+  const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 3 });
+  let position = { epochsDone: 0, stepInEpoch: 0 };
+  if (stopAfter !== undefined) {
+    // An interrupted run: stop after `stopAfter` batches, then resume with a new pipeline.
+    let batchesDone = 0;
+    const first = open(train, plan);
+    try {
+      const outcome = await trainNetwork(network, train, train, plan, position, {
+        batches: first,
+        onEvent: (event) => {
+          if (event.type === "batch") batchesDone++;
+        },
+        shouldStop: () => batchesDone >= stopAfter,
+      });
+      assert.equal(outcome.status, "stopped");
+      position = outcome.position;
+    } finally {
+      first?.close();
+    }
+  }
+  const batches = open(train, plan);
+  try {
+    const outcome = await trainNetwork(network, train, train, plan, position, { batches });
+    assert.equal(outcome.status, "completed");
+  } finally {
+    batches?.close();
+  }
+  return Float32Array.from(network.weights.flatMap((w) => [...w]));
+}
+
+Deno.test("training with the worker equals training on the main thread, resumed or not", async () => {
+  const onMain = await trainAugmented("main");
+  assertSameValues(await trainAugmented("worker"), onMain, "weights with the worker");
+  // Stopped in epoch 2 (batch 13 of 20) or epoch 1, then resumed with a new pipeline.
+  assertSameValues(await trainAugmented("worker", 13), onMain, "weights resumed with the worker");
+  assertSameValues(await trainAugmented("main", 4), onMain, "weights resumed on the main thread");
+  // ...and the batches really were distorted: plain training ends elsewhere.
+  const plain = await trainAugmented("none");
+  assert.ok(plain.some((w, i) => w !== onMain[i]), "augmentation changed nothing");
+});
