@@ -137,13 +137,37 @@ Deno.test("a worker failing mid-run fails the batch with its message instead of 
   }
 });
 
-Deno.test("a closed pipeline stops its worker and refuses batches", async () => {
+Deno.test("a closed pipeline refuses batches", async () => {
   const pipeline = openAugmentPipeline(syntheticDigits(), PLAN);
   await batchOf(pipeline, 1, 0, 32); // the worker is up and reading ahead
   pipeline.close();
   pipeline.close(); // twice is harmless
   await assert.rejects(batchOf(pipeline, 1, 1, 32), /closed/);
-  // The test sanitizers fail this test if the worker or its messages outlive close().
+});
+
+Deno.test("close() ends the worker, so the process can exit by itself", async () => {
+  // A live worker keeps a Deno process running, and test sanitizers do not notice: run a
+  // program that opens, uses and closes a pipeline, and see it end on its own.
+  const script = `
+    import { openAugmentPipeline } from ${
+    JSON.stringify(new URL("./pipeline.ts", import.meta.url).href)
+  };
+    const train = { pixels: new Uint8Array(100 * 784), labels: new Uint8Array(100), count: 100 };
+    const pipeline = openAugmentPipeline(train, { seed: 1, batchSize: 10, limit: 100, startEpoch: 0, epochs: 2 });
+    await pipeline.fill(1, 0, 10, new Float32Array(10 * 784), new Uint8Array(10));
+    console.log(pipeline.thread);
+    pipeline.close();`;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["eval", script],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+  const output = await child.output();
+  clearTimeout(timer);
+  assert.equal(output.signal, null, "the process was still running after 20 s");
+  assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+  assert.equal(new TextDecoder().decode(output.stdout).trim(), "worker");
 });
 
 Deno.test("a batch of the wrong size is refused", async () => {
