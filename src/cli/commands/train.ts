@@ -18,6 +18,7 @@ import {
   type ScheduleKind,
 } from "../../network/mod.ts";
 import { selectKernels } from "../../network/select_kernels.ts";
+import { type AugmentPipeline, openAugmentPipeline } from "../../augment/mod.ts";
 import { DEFAULT_RECIPE } from "../../train/recipe.ts";
 import {
   type TrainEvent,
@@ -48,6 +49,8 @@ export interface TrainFlags {
   warmup?: number;
   seed?: number;
   limit?: number;
+  /** Distort training digits on the fly; undefined keeps what the model's last plan did. */
+  augment?: boolean;
   fresh?: boolean;
   weightsOnly?: boolean;
   dataDir?: string;
@@ -90,6 +93,7 @@ const PLAN_FLAGS = [
   "warmup",
   "seed",
   "limit",
+  "augment",
 ] as const;
 
 async function prepareSession(flags: TrainFlags, data: MnistData, io: CommandIo): Promise<Session> {
@@ -132,7 +136,11 @@ async function prepareSession(flags: TrainFlags, data: MnistData, io: CommandIo)
     if (flags.optimizer && flags.optimizer !== saved.optimizer.kind) {
       optimizer = defaultOptimizerSettings(flags.optimizer);
       model.network.resetOptimizer();
-      say(io, flags, `Switching optimizer ${saved.optimizer.kind} -> ${flags.optimizer}: its state starts from zero`);
+      say(
+        io,
+        flags,
+        `Switching optimizer ${saved.optimizer.kind} -> ${flags.optimizer}: its state starts from zero`,
+      );
     }
     optimizer = {
       ...optimizer,
@@ -203,6 +211,7 @@ function newPlan(
     warmupEpochs: flags.warmup ?? previous?.warmupEpochs ?? DEFAULT_RECIPE.warmupEpochs,
     seed: flags.seed ?? previous?.seed ?? DEFAULT_RECIPE.seed,
     limit: Math.min(flags.limit ?? trainCount, trainCount),
+    augment: flags.augment ?? previous?.augment ?? false,
   };
 }
 
@@ -212,6 +221,24 @@ async function runSession(
   data: MnistData,
   io: CommandIo,
   stopRequested: () => boolean,
+): Promise<number> {
+  const plan = session.plan;
+  // Opened before the header so that it can say where the distorted digits are made.
+  const batches = plan.augment ? openAugmentPipeline(data.train, plan) : undefined;
+  try {
+    return await trainWith(session, flags, data, io, stopRequested, batches);
+  } finally {
+    batches?.close(); // ends the worker however training ends, so the process can exit
+  }
+}
+
+async function trainWith(
+  session: Session,
+  flags: TrainFlags,
+  data: MnistData,
+  io: CommandIo,
+  stopRequested: () => boolean,
+  batches: AugmentPipeline | undefined,
 ): Promise<number> {
   const { model, plan } = session;
   const network = model.network;
@@ -226,7 +253,12 @@ async function runSession(
     `Training ${network.layerSizes.join("-")} (${network.activation}, ${
       count(network.parameterCount)
     } parameters) with ${plan.optimizer.kind} lr ${plan.optimizer.learningRate}, batch ${plan.batchSize}, ${plan.schedule} schedule` +
-      ` on ${data.description}: ${count(plan.limit)} training digits, ${count(data.test.count)} test digits`,
+      ` on ${data.description}: ${count(plan.limit)} training digits, ${
+        count(data.test.count)
+      } test digits` +
+      (batches
+        ? `, augmented on ${batches.thread === "worker" ? "a worker" : "the main"} thread`
+        : ""),
   );
   model.info.command = commandLine();
   model.info.dataSource = data.source;
@@ -258,12 +290,14 @@ async function runSession(
     data.test,
     plan,
     session.position,
-    { onEvent, shouldStop: stopRequested },
+    { onEvent, shouldStop: stopRequested, batches },
   );
   await saves;
   if (outcome.status === "diverged") {
     throw new UserError(
-      `training diverged at epoch ${outcome.epoch}, batch ${outcome.step + 1}: the loss is no longer a finite number; the learning rate ${plan.optimizer.learningRate} is probably too high. ` +
+      `training diverged at epoch ${outcome.epoch}, batch ${
+        outcome.step + 1
+      }: the loss is no longer a finite number; the learning rate ${plan.optimizer.learningRate} is probably too high. ` +
         (session.resumed || outcome.position.epochsDone > plan.startEpoch
           ? `The last good model in ${flags.model} is kept.`
           : "No model was saved."),
@@ -275,7 +309,9 @@ async function runSession(
     await saveNetworkModel(flags.model, model);
     const where = `epoch ${outcome.position.epochsDone + 1}, batch ${outcome.position.stepInEpoch}`;
     if (flags.json) {
-      io.write(JSON.stringify({ event: "stopped", model: flags.model, ...outcome.position }) + "\n");
+      io.write(
+        JSON.stringify({ event: "stopped", model: flags.model, ...outcome.position }) + "\n",
+      );
     } else {
       io.write(
         `\nStopped at ${where}; saved to ${flags.model}. Run train again to resume.\n`,
