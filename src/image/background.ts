@@ -1,0 +1,123 @@
+import { histogram, percentile } from "./histogram.ts";
+import { boxBlur, maxFilter, minFilter } from "./morphology.ts";
+import { resampleRegion, resize } from "./resample.ts";
+
+/** Images up to this size are canvases or scans: clean enough for one background level. */
+const UNIFORM_BACKGROUND_MAX_SIDE = 64;
+/** A border whose 2nd to 98th percentiles lie this close is a clean digital background. */
+const FLAT_BORDER_RANGE = 0.03;
+/** The background is estimated on a copy whose shorter side is about this many pixels. */
+const BACKGROUND_SHORT_SIDE = 64;
+
+/**
+ * Estimates the paper's brightness under each pixel of `paper` ([height x width], dark ink on
+ * light paper), so that uneven lighting, shadows and vignetting can be divided out. On a
+ * downscaled copy (cheap, and averaging away noise), a morphological closing with a window a
+ * quarter of the image wide fills in the strokes (dark details narrower than the window) and
+ * keeps the slow light changes; a box blur smooths the result, which is scaled back up.
+ * Small images and images with a flat border (drawing apps, clean scans) get one level: the
+ * median of their border.
+ *
+ * @example
+ * ```ts
+ * const background = estimateBackground(paper, width, height);
+ * ```
+ */
+export function estimateBackground(
+  paper: Float32Array,
+  width: number,
+  height: number,
+): Float32Array {
+  const border = histogram(borderPixels(paper, width, height));
+  const flat = percentile(border, 0.98) - percentile(border, 0.02) <= FLAT_BORDER_RANGE;
+  if (flat || Math.max(width, height) <= UNIFORM_BACKGROUND_MAX_SIDE) {
+    // Nothing to correct, and a closing would eat strokes as wide as its window (a fat
+    // brush on a small canvas).
+    return new Float32Array(width * height).fill(percentile(border, 0.5));
+  }
+  const factor = Math.max(1, Math.min(width, height) / BACKGROUND_SHORT_SIDE);
+  const smallWidth = Math.max(1, Math.round(width / factor));
+  const smallHeight = Math.max(1, Math.round(height / factor));
+  const small = resize(paper, width, height, smallWidth, smallHeight);
+  const radius = Math.max(2, Math.round(Math.min(smallWidth, smallHeight) / 8));
+  // Windows clipped at the edges would read a lighting ramp as ink along the dark side;
+  // point-reflected padding continues ramps straight, where closing and blur leave them be.
+  const pad = 2 * radius;
+  const padded = padByPointReflection(small, smallWidth, smallHeight, pad);
+  const paddedWidth = smallWidth + 2 * pad, paddedHeight = smallHeight + 2 * pad;
+  const closed = minFilter(
+    maxFilter(padded, paddedWidth, paddedHeight, radius),
+    paddedWidth,
+    paddedHeight,
+    radius,
+  );
+  const smooth = boxBlur(closed, paddedWidth, paddedHeight, radius);
+  const region = { x: pad, y: pad, width: smallWidth, height: smallHeight };
+  return resampleRegion(smooth, paddedWidth, paddedHeight, region, width, height);
+}
+
+/**
+ * Extends a grid by `pad` pixels on each side with values mirrored through the edge pixel
+ * (v[-k] = 2 v[0] - v[k]), rows then columns, so a linear ramp continues as the same ramp.
+ */
+function padByPointReflection(
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  pad: number,
+): Float32Array {
+  const outWidth = width + 2 * pad, outHeight = height + 2 * pad;
+  const out = new Float32Array(outWidth * outHeight);
+  for (let y = 0; y < height; y++) {
+    const row = (y + pad) * outWidth;
+    for (let x = -pad; x < width + pad; x++) {
+      out[row + x + pad] = reflected(x, width, (k) => pixels[y * width + k]);
+    }
+  }
+  for (let x = 0; x < outWidth; x++) {
+    for (let y = -pad; y < 0; y++) {
+      out[(y + pad) * outWidth + x] = reflected(y, height, (k) => out[(k + pad) * outWidth + x]);
+    }
+    for (let y = height; y < height + pad; y++) {
+      out[(y + pad) * outWidth + x] = reflected(y, height, (k) => out[(k + pad) * outWidth + x]);
+    }
+  }
+  return out;
+}
+
+/** Value at index k of a line of n values, point-reflected through the end beyond it. */
+function reflected(k: number, n: number, at: (i: number) => number): number {
+  if (k < 0) return 2 * at(0) - at(Math.min(n - 1, -k));
+  if (k >= n) return 2 * at(n - 1) - at(Math.max(0, 2 * (n - 1) - k));
+  return at(k);
+}
+
+/**
+ * Ink strength of each pixel: how much darker it is than the paper under it, as a fraction
+ * of the paper's brightness (light falls on ink and paper alike, so the ratio is what stays
+ * constant across a shadow). 0 = paper, 1 = black; pixels brighter than the estimate are
+ * negative (down to -1), which keeps the paper's noise measurable.
+ *
+ * @example
+ * ```ts
+ * const ink = inkStrength(paper, estimateBackground(paper, w, h));
+ * ```
+ */
+export function inkStrength(paper: Float32Array, background: Float32Array): Float32Array {
+  const ink = new Float32Array(paper.length);
+  for (let i = 0; i < paper.length; i++) {
+    const b = Math.max(background[i], 0.02);
+    ink[i] = Math.min(1, Math.max(-1, (b - paper[i]) / b));
+  }
+  return ink;
+}
+
+/** The outermost ring of pixels. */
+function borderPixels(pixels: Float32Array, width: number, height: number): Float32Array {
+  const border: number[] = [];
+  for (let x = 0; x < width; x++) border.push(pixels[x], pixels[(height - 1) * width + x]);
+  for (let y = 1; y < height - 1; y++) {
+    border.push(pixels[y * width], pixels[y * width + width - 1]);
+  }
+  return Float32Array.from(border);
+}

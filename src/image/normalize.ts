@@ -1,0 +1,228 @@
+import { estimateBackground, inkStrength } from "./background.ts";
+import {
+  fitInBox,
+  inkBounds,
+  type InkGrid,
+  MNIST_BOX,
+  MNIST_SIZE,
+  placeByCenterOfMass,
+} from "./center_of_mass.ts";
+import { type Component, labelComponents, selectDigitComponents } from "./components.ts";
+import type { GrayImage } from "./gray_image.ts";
+import { histogram, otsuThreshold, percentile } from "./histogram.ts";
+import { maxFilter } from "./morphology.ts";
+import { inkIsDark } from "./polarity.ts";
+import { resize } from "./resample.ts";
+import { strokeWidth, thickenStrokes, thinStrokes } from "./stroke_width.ts";
+
+/** A digit ready for the network: 784 values, ink bright (1) on dark (0), like MNIST. */
+export interface NormalizedDigit {
+  /** [28 x 28] row-major, 0..1, ink = 1. All zeros when `found` is false. */
+  pixels: Float32Array;
+  found: boolean;
+  /** Why nothing was found ("no digit found"). */
+  reason?: string;
+}
+
+/** Choices that exist so their effect can be measured. */
+export interface NormalizeOptions {
+  /** Redraw strokes outside MNIST's range of widths with a fatter or finer pen (default true). */
+  normalizeStrokeWidth?: boolean;
+}
+
+/** Larger images are analysed on an area-averaged copy this size: plenty for a 20-px box. */
+const WORKING_MAX_SIDE = 1024;
+/** Ink must be this much darker than the paper (fraction of its brightness) to count. */
+const MIN_CONTRAST = 0.1;
+/** ... and stand this many noise deviations above the paper. */
+const MIN_CONTRAST_OVER_NOISE = 6;
+/**
+ * Stroke widths in 28x28 pixels, as `strokeWidth` measures them. MNIST test digits span 1.35
+ * (0.1th percentile) to 5.7 (99.9th), median 2.5, and the network learns that whole range, so
+ * only strokes outside it are redrawn: hair lines from a thin brush on a big canvas, and
+ * blobs from a very fat one.
+ */
+const MIN_STROKE_WIDTH = 1.2;
+const THIN_STROKE_TARGET = 2.3;
+const MAX_STROKE_WIDTH = 5.0;
+const THICK_STROKE_TARGET = 3.5;
+
+const NOT_FOUND = "no digit found";
+
+/**
+ * Makes a user's image look like an MNIST digit: ink bright on dark, lighting and paper
+ * texture removed, specks ignored, the digit scaled to fit 20x20 keeping its aspect ratio
+ * and placed in 28x28 with its centre of mass at the centre. Works for dark ink on light
+ * paper and light ink on dark (a drawing canvas with ink = 1 on 0 included).
+ *
+ * @example
+ * ```ts
+ * const { pixels, found } = normalizeDigit(await decodeImageFile("seven.jpg"));
+ * if (found) network.predict(pixels);
+ * ```
+ */
+export function normalizeDigit(image: GrayImage, options: NormalizeOptions = {}): NormalizedDigit {
+  const work = workingCopy(image);
+  const { width, height } = work;
+  const dark = inkIsDark(work);
+  // From here on, dark ink on light paper.
+  const paper = dark ? work.luminance : work.luminance.map((v) => 1 - v);
+  const ink = inkStrength(paper, estimateBackground(paper, width, height));
+
+  const levels = inkLevels(ink);
+  if (levels === undefined) return notFound();
+  const { labels, components } = labelComponents(ink, width, height, levels.half);
+  const digit = selectDigitComponents(components);
+  if (digit.length === 0 || isSpeck(digit[0], width, height)) return notFound();
+  const crop = stretchInk(cropDigit(ink, labels, digit, width, height), levels, boxSize(digit));
+  const thick = options.normalizeStrokeWidth === false ? crop : normalizeStrokeWidth(crop);
+  const placed = placeByCenterOfMass(fitInBox(thick, MNIST_BOX), MNIST_SIZE);
+  const pixels = placed.pixels.map((v) => Math.min(1, Math.max(0, v)));
+  return { pixels, found: true };
+}
+
+function notFound(): NormalizedDigit {
+  return { pixels: new Float32Array(MNIST_SIZE * MNIST_SIZE), found: false, reason: NOT_FOUND };
+}
+
+function workingCopy(image: GrayImage): GrayImage {
+  const { width, height } = image;
+  const factor = Math.max(width, height) / WORKING_MAX_SIDE;
+  if (factor <= 1) return image;
+  const w = Math.max(1, Math.round(width / factor));
+  const h = Math.max(1, Math.round(height / factor));
+  return { width: w, height: h, luminance: resize(image.luminance, width, height, w, h) };
+}
+
+/** Where the paper ends and the strokes' cores begin, on the ink-strength scale. */
+interface InkLevels {
+  /** Above the paper and its noise. */
+  floor: number;
+  /** At or below the strokes' cores. */
+  core: number;
+  /** Half way: the stroke edge. Strokes are cut here, which keeps their width. */
+  half: number;
+}
+
+/**
+ * Ink levels of an ink-strength map, or undefined when nothing stands out from the paper.
+ * The paper is the median (ink covers under half the image); its noise comes from the lower
+ * tail, which ink cannot reach; the core is the 90th percentile of the pixels that Otsu's
+ * threshold calls ink.
+ */
+function inkLevels(ink: Float32Array): InkLevels | undefined {
+  const all = histogram(ink, -1, 1);
+  const paper = percentile(all, 0.5);
+  const noise = (paper - percentile(all, 0.1)) / 1.2816;
+  const threshold = otsuThreshold(all);
+  const core = percentile(histogram(ink, -1, 1, threshold), 0.9);
+  const contrast = core - paper;
+  if (contrast < MIN_CONTRAST || contrast < MIN_CONTRAST_OVER_NOISE * noise) return undefined;
+  const margin = Math.min(Math.max(3 * noise, 0.02 * contrast), 0.4 * contrast);
+  return { floor: paper + margin, core: core - margin, half: paper + contrast / 2 };
+}
+
+/**
+ * Maps ink strength to 0..1 with a linear ramp centred on the stroke edge. A digit near MNIST
+ * size keeps the full ramp (floor to core), so its anti-aliased edges stay soft. A big one is
+ * cut almost to black and white, like the bilevel scans MNIST was made from, so patchy chalk
+ * or ink gives solid strokes; shrinking it to 20 px then makes the soft edges.
+ */
+function stretchInk(crop: InkGrid, levels: InkLevels, box: number): InkGrid {
+  const sharpness = Math.min(1, Math.max(0.2, (2 * MNIST_BOX) / box));
+  const halfRamp = ((levels.core - levels.floor) / 2) * sharpness;
+  const lo = levels.half - halfRamp;
+  const span = 2 * halfRamp;
+  const pixels = crop.pixels.map((v) => Math.min(1, Math.max(0, (v - lo) / span)));
+  return { width: crop.width, height: crop.height, pixels };
+}
+
+function boxSize(digit: Component[]): number {
+  const x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
+  const y0 = Math.min(...digit.map((c) => c.y0)), y1 = Math.max(...digit.map((c) => c.y1));
+  return Math.max(x1 - x0, y1 - y0) + 1;
+}
+
+/** A "digit" whose largest piece is a dot is dirt or noise. */
+function isSpeck(main: Component, width: number, height: number): boolean {
+  const size = Math.max(main.x1 - main.x0, main.y1 - main.y0) + 1;
+  return size < Math.max(3, 0.03 * Math.min(width, height));
+}
+
+/**
+ * Cuts out the digit's ink: the kept components plus the soft anti-aliased or blurred edge
+ * around them (within a few pixels), with a margin for thickening. Everything else, specks
+ * included, becomes -1 (no ink).
+ */
+function cropDigit(
+  ink: Float32Array,
+  labels: Int32Array,
+  digit: Component[],
+  width: number,
+  height: number,
+): InkGrid {
+  const x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
+  const y0 = Math.min(...digit.map((c) => c.y0)), y1 = Math.max(...digit.map((c) => c.y1));
+  const size = Math.max(x1 - x0, y1 - y0) + 1;
+  const edge = Math.max(2, Math.ceil(0.05 * size));
+  const margin = edge + Math.ceil(0.1 * size); // room to thicken strokes
+  const left = x0 - margin, top = y0 - margin;
+  const cropWidth = x1 - x0 + 1 + 2 * margin, cropHeight = y1 - y0 + 1 + 2 * margin;
+  const kept = new Uint8Array(Math.max(...digit.map((c) => c.label)) + 1);
+  for (const c of digit) kept[c.label] = 1;
+  // [cropHeight x cropWidth]: 1 on the kept components' pixels, then grown by `edge`.
+  const core = new Float32Array(cropWidth * cropHeight);
+  for (let y = Math.max(0, top); y < Math.min(height, top + cropHeight); y++) {
+    for (let x = Math.max(0, left); x < Math.min(width, left + cropWidth); x++) {
+      if (kept[labels[y * width + x]] === 1) core[(y - top) * cropWidth + x - left] = 1;
+    }
+  }
+  const near = maxFilter(core, cropWidth, cropHeight, edge);
+  const pixels = new Float32Array(cropWidth * cropHeight).fill(-1);
+  for (let i = 0; i < pixels.length; i++) {
+    if (near[i] === 0) continue;
+    const x = left + (i % cropWidth), y = top + Math.floor(i / cropWidth);
+    if (x >= 0 && y >= 0 && x < width && y < height) pixels[i] = ink[y * width + x];
+  }
+  return { width: cropWidth, height: cropHeight, pixels };
+}
+
+/**
+ * Redraws strokes whose width in 28x28 would fall outside MNIST's range with a pen fatter or
+ * thinner by just enough to reach a typical width.
+ */
+function normalizeStrokeWidth(crop: InkGrid): InkGrid {
+  const bounds = inkBounds(crop);
+  if (bounds === undefined) return crop;
+  const box = Math.max(bounds.width, bounds.height);
+  const measured = measuredStrokeWidth(crop, box); // in 28x28 pixels
+  const target = measured < MIN_STROKE_WIDTH
+    ? THIN_STROKE_TARGET
+    : measured > MAX_STROKE_WIDTH
+    ? THICK_STROKE_TARGET
+    : undefined;
+  if (target === undefined) return crop;
+  // Redrawing by r changes both the stroke (w + 2r) and the box (B + 2r), in crop pixels;
+  // solve (w + 2r) * 20 / (B + 2r) = target for r (negative r thins).
+  const width = (measured * box) / MNIST_BOX;
+  const radius = (target * box - MNIST_BOX * width) / (2 * MNIST_BOX - 2 * target);
+  const pixels = radius > 0
+    ? thickenStrokes(crop.pixels, crop.width, crop.height, radius)
+    : thinStrokes(crop.pixels, crop.width, crop.height, -radius);
+  return { width: crop.width, height: crop.height, pixels };
+}
+
+/** Boxes are measured at most this large: averaging away paper texture and chalk grain. */
+const MEASURE_BOX = 100;
+
+/** Stroke width the digit would have in 28x28 (its box scaled to 20 px). */
+function measuredStrokeWidth(crop: InkGrid, box: number): number {
+  if (box <= MEASURE_BOX) {
+    return (strokeWidth(crop.pixels, crop.width, crop.height) * MNIST_BOX) / box;
+  }
+  const factor = MEASURE_BOX / box;
+  const width = Math.max(1, Math.round(crop.width * factor));
+  const height = Math.max(1, Math.round(crop.height * factor));
+  const small = resize(crop.pixels, crop.width, crop.height, width, height);
+  return (strokeWidth(small, width, height) * MNIST_BOX) / (box * (width / crop.width));
+}
