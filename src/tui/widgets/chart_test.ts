@@ -35,10 +35,10 @@ Deno.test("line chart has the requested size, axis labels and a legend", () => {
   });
   assert.equal(lines.length, 6);
   for (const line of lines.slice(0, 5)) assert.equal(visibleWidth(line), 30);
-  assert.match(lines[0], /^    1┤/);
+  assert.match(lines[0], /^ {4}1┤/);
   assert.match(lines[2], /^0\.625┤/);
   assert.match(lines[4], /^ 0\.25┤/);
-  assert.match(lines[1], /^     │/);
+  assert.match(lines[1], /^ {5}│/);
   assert.equal(lines[5], "      ── loss");
 });
 
