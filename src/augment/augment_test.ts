@@ -74,7 +74,7 @@ Deno.test("default distortions keep the digit recognizable: ink, center, value r
     largestShift = Math.max(largestShift, Math.hypot(after.x - before.x, after.y - before.y));
   }
   // Scale 0.9..1.1 changes the area by 0.81..1.21; elastic stretching thickens or thins
-  // strokes further (Simard's alpha 34: up to about +-40% for 1 digit in 100).
+  // strokes further (up to about +-40% for 1 digit in 100).
   ratios.sort((a, b) => a - b);
   const quantile = (q: number) => ratios[Math.floor(q * (trials - 1))];
   assert.ok(quantile(0) > 0.45 && quantile(1) < 1.9, `ink ratio ${quantile(0)}..${quantile(1)}`);
@@ -83,8 +83,8 @@ Deno.test("default distortions keep the digit recognizable: ink, center, value r
     `10%..90%: ${quantile(0.1)}..${quantile(0.9)}`,
   );
   assert.ok(Math.abs(quantile(0.5) - 1) < 0.05, `median ink ratio ${quantile(0.5)}`);
-  // Shifts of up to 2 px per axis, plus elastic drift (a field correlated over sigma = 4 px
-  // also moves the digit as a whole, by ~1.4 px on average): never far off center...
+  // Shifts of up to 2 px per axis, plus elastic drift (a field this smooth also moves the
+  // digit as a whole, by about a pixel): never far off center...
   assert.ok(largestShift < 6, `center of mass moved ${largestShift} px`);
   assert.ok(largestShift > 1.5, `center of mass never moved more than ${largestShift} px`);
   // ...and not pushed in any direction on average.

@@ -147,16 +147,21 @@ class WorkerPipeline implements AugmentPipeline {
     this.worker.onmessageerror = () =>
       this.fail(new Error("augmentation worker sent an unreadable message"));
     const { seed, batchSize } = plan;
-    this.post({
-      type: "init",
-      pixels,
-      labels,
-      count: limit,
-      plan: { seed, batchSize, limit },
-      options: { ...augment },
-      slotInputs,
-      slotLabels,
-    });
+    try {
+      this.post({
+        type: "init",
+        pixels,
+        labels,
+        count: limit,
+        plan: { seed, batchSize, limit },
+        options: { ...augment },
+        slotInputs,
+        slotLabels,
+      });
+    } catch (error) {
+      this.worker.terminate(); // a worker that cannot be told what to do must not keep running
+      throw error;
+    }
   }
 
   get thread(): "worker" | "main" {
@@ -188,6 +193,9 @@ class WorkerPipeline implements AugmentPipeline {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    // The worker also closes itself: ending it does not hang on terminate() alone (once, in
+    // dozens of runs, a terminated worker kept a process alive).
+    this.post({ type: "close" });
     this.worker.terminate();
     const closed = new Error("the augmentation pipeline is closed");
     for (const request of this.requests) request?.reject(closed);

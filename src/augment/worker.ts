@@ -22,7 +22,8 @@ export type WorkerRequest =
     slotInputs: SharedArrayBuffer;
     slotLabels: SharedArrayBuffer;
   }
-  | { type: "prepare"; slot: number; request: number; epoch: number; step: number };
+  | { type: "prepare"; slot: number; request: number; epoch: number; step: number }
+  | { type: "close" };
 
 /** Messages from the worker to the pipeline. */
 export type WorkerReply =
@@ -32,6 +33,7 @@ export type WorkerReply =
 interface WorkerScope {
   onmessage: ((event: MessageEvent<WorkerRequest>) => void) | null;
   postMessage(message: WorkerReply): void;
+  close(): void;
 }
 
 const scope = globalThis as unknown as WorkerScope;
@@ -59,6 +61,10 @@ scope.onmessage = (event) => {
         );
         labels.push(new Uint8Array(message.slotLabels, s * batch, batch));
       }
+      return;
+    }
+    if (message.type === "close") {
+      scope.close();
       return;
     }
     if (maker === null) throw new Error("prepare before init");
