@@ -40,20 +40,78 @@ export function estimateBackground(
   const smallHeight = Math.max(1, Math.round(height / factor));
   const small = resize(paper, width, height, smallWidth, smallHeight);
   const radius = Math.max(2, Math.round(Math.min(smallWidth, smallHeight) / 8));
-  // Windows clipped at the edges would read a lighting ramp as ink along the dark side;
-  // point-reflected padding continues ramps straight, where closing and blur leave them be.
-  const pad = 2 * radius;
-  const padded = padByPointReflection(small, smallWidth, smallHeight, pad);
-  const paddedWidth = smallWidth + 2 * pad, paddedHeight = smallHeight + 2 * pad;
+  // A window clipped at an edge sees only the inside: on the dark side of a lighting ramp
+  // the closing comes out too bright within `radius` of the edge (a false stroke along it).
+  // Further in it is exact, so the edge bands continue the straight trend of the next band.
   const closed = minFilter(
-    maxFilter(padded, paddedWidth, paddedHeight, radius),
-    paddedWidth,
-    paddedHeight,
+    maxFilter(small, smallWidth, smallHeight, radius),
+    smallWidth,
+    smallHeight,
     radius,
   );
-  const smooth = boxBlur(closed, paddedWidth, paddedHeight, radius);
+  extrapolateEdges(closed, smallWidth, smallHeight, radius);
+  // The ink is gone now: point-reflected padding keeps the blur exact on ramps too.
+  const pad = radius;
+  const smooth = boxBlur(
+    padByPointReflection(closed, smallWidth, smallHeight, pad),
+    smallWidth + 2 * pad,
+    smallHeight + 2 * pad,
+    radius,
+  );
   const region = { x: pad, y: pad, width: smallWidth, height: smallHeight };
-  return resampleRegion(smooth, paddedWidth, paddedHeight, region, width, height);
+  return resampleRegion(smooth, smallWidth + 2 * pad, smallHeight + 2 * pad, region, width, height);
+}
+
+/**
+ * Replaces the `band` pixels nearest each edge, in place, by the least-squares parabola
+ * through the next `3 * band` pixels of the same row (left, right) or column (top, bottom):
+ * exact for lighting ramps and for the roughly parabolic fall-off of a lens vignette.
+ */
+function extrapolateEdges(pixels: Float32Array, width: number, height: number, band: number) {
+  const line = (length: number, at: (i: number) => number, set: (i: number, v: number) => void) => {
+    if (length < 5 * band) return;
+    for (
+      const [fitFrom, fitTo, fixFrom, fixTo] of [
+        [band, 4 * band, 0, band],
+        [length - 4 * band, length - band, length - band, length],
+      ]
+    ) {
+      const [a, b, c] = fitParabola(fitFrom, fitTo, at);
+      for (let i = fixFrom; i < fixTo; i++) set(i, a + b * i + c * i * i);
+    }
+  };
+  for (let y = 0; y < height; y++) {
+    line(width, (x) => pixels[y * width + x], (x, v) => (pixels[y * width + x] = v));
+  }
+  for (let x = 0; x < width; x++) {
+    line(height, (y) => pixels[y * width + x], (y, v) => (pixels[y * width + x] = v));
+  }
+}
+
+/** Least-squares [a, b, c] of v = a + b i + c i^2 over samples from..to-1 (normal equations). */
+function fitParabola(
+  from: number,
+  to: number,
+  at: (i: number) => number,
+): [number, number, number] {
+  // Centre i for a well-conditioned system; shift back at the end.
+  const mid = (from + to - 1) / 2;
+  let s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, t0 = 0, t1 = 0, t2 = 0;
+  for (let i = from; i < to; i++) {
+    const u = i - mid, v = at(i);
+    s0++, s1 += u, s2 += u * u, s3 += u * u * u, s4 += u * u * u * u;
+    t0 += v, t1 += u * v, t2 += u * u * v;
+  }
+  // Solve [[s0 s1 s2] [s1 s2 s3] [s2 s3 s4]] [a b c] = [t0 t1 t2] by Cramer's rule.
+  const det3 = (m: number[]) =>
+    m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) +
+    m[2] * (m[3] * m[7] - m[4] * m[6]);
+  const d = det3([s0, s1, s2, s1, s2, s3, s2, s3, s4]);
+  const a = det3([t0, s1, s2, t1, s2, s3, t2, s3, s4]) / d;
+  const b = det3([s0, t0, s2, s1, t1, s3, s2, t2, s4]) / d;
+  const c = det3([s0, s1, t0, s1, s2, t1, s2, s3, t2]) / d;
+  // a + b u + c u^2 with u = i - mid.
+  return [a - b * mid + c * mid * mid, b - 2 * c * mid, c];
 }
 
 /**

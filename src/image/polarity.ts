@@ -5,10 +5,13 @@ import { resize } from "./resample.ts";
 /** Images up to this size (canvases, MNIST itself) are judged by their border alone. */
 const BORDER_ONLY_MAX_SIDE = 64;
 /**
- * A border whose 2nd to 98th percentiles lie within this range is evenly lit (noise and JPEG
- * artefacts included), and the border rule is reliable; beyond it, the light is uneven.
+ * A border is evenly lit, and the border rule reliable, when its 2nd to 98th percentiles lie
+ * within what sensor noise and JPEG artefacts spread (an absolute range) or within a fifth of
+ * its brightness (light varies multiplicatively: a dim board at 0.2 varying by 0.1 is lit
+ * very unevenly).
  */
-const EVEN_BORDER_RANGE = 0.15;
+const EVEN_BORDER_NOISE = 0.06;
+const EVEN_BORDER_LIGHT = 0.2;
 /** Unevenly lit images are judged on a copy whose shorter side is about this many pixels. */
 const ANALYSIS_SHORT_SIDE = 48;
 /** Local background levels are medians over windows this fraction of the image wide... */
@@ -33,7 +36,8 @@ const GRID = 4;
 export function inkIsDark(image: GrayImage): boolean {
   if (Math.max(image.width, image.height) <= BORDER_ONLY_MAX_SIDE) return inkIsDarkByBorder(image);
   const border = histogram(borderPixels(image));
-  if (percentile(border, 0.98) - percentile(border, 0.02) <= EVEN_BORDER_RANGE) {
+  const range = percentile(border, 0.98) - percentile(border, 0.02);
+  if (range <= Math.max(EVEN_BORDER_NOISE, EVEN_BORDER_LIGHT * percentile(border, 0.5))) {
     return inkIsDarkByBorder(image);
   }
   const factor = Math.max(1, Math.min(image.width, image.height) / ANALYSIS_SHORT_SIDE);
