@@ -53,8 +53,8 @@ export function frameUpdate(
   const rows = Math.min(next.length, size.rows);
   let out = "";
   for (let row = 0; row < rows; row++) {
+    if (previous !== undefined && previous[row] === next[row]) continue;
     const line = truncate(next[row], size.columns);
-    if (previous !== undefined && previous[row] === line) continue;
     out += `\x1b[${row + 1};1H${line}\x1b[0m`;
     // In the last column the cursor waits to wrap, and an erase there would eat that character.
     if (visibleWidth(line) < size.columns) out += "\x1b[K";
@@ -168,9 +168,8 @@ export class Screen {
   draw(lines: string[]): void {
     if (!this.#active) return;
     const size = this.size();
-    const shown = lines.slice(0, size.rows).map((line) => truncate(line, size.columns));
-    this.#write(frameUpdate(this.#previous, shown, size));
-    this.#previous = shown;
+    this.#write(frameUpdate(this.#previous, lines, size));
+    this.#previous = lines.slice(0, size.rows);
   }
 
   /** Makes the next `draw` repaint every row (e.g. after something else wrote to the screen). */

@@ -151,9 +151,10 @@ export function lineChart(series: ChartSeries[], options: LineChartOptions): str
   });
 
   const tints = SERIES_TINTS.map((name) => c[name]);
-  const labelRow = (
-    row: number,
-  ) => (row === 0 ? 0 : row === height - 1 ? 2 : row === (height - 1) >> 1 ? 1 : -1);
+  // The max, middle and min labels sit on the top, middle and bottom rows; -1 means none.
+  const middleRow = (height - 1) >> 1;
+  const labelRow = (row: number) =>
+    row === 0 ? 0 : row === height - 1 ? 2 : row === middleRow ? 1 : -1;
   const lines: string[] = [];
   for (let row = 0; row < height; row++) {
     const which = labelRow(row);

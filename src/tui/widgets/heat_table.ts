@@ -71,7 +71,7 @@ export function renderHeatTable(
         // Square root so that a handful of errors is already visible next to the worst cell.
         const heat = Math.sqrt(count / maxError);
         const r = Math.round(90 + 150 * heat);
-        line += c.bgRgb(r, 20, 30).whiteBright(` ${text} `);
+        line += c.bgRgb(r, 20, 0).whiteBright(` ${text} `);
       }
     }
     if (options.totals) line += c.dim(" │ ") + alignRight(String(rowTotals[t]), totalWidth);

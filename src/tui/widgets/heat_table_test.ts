@@ -53,9 +53,9 @@ Deno.test("heat table in color: green diagonal, red errors scaled by count, dim 
   // Diagonal: green background (r=0, g>=70), bright bold text.
   assert.match(row4, /\^\[48;2;0;\d+;40m\^\[97m\^\[1m {2}968 /);
   // Error 14 is the largest, so it gets the brightest red; the 3 in row 1 a darker one.
-  assert.ok(row4.includes("^[48;2;240;20;30m^[97m   14 "));
+  assert.ok(row4.includes("^[48;2;240;20;0m^[97m   14 "));
   const row1 = lines[1 + 1].replaceAll("\x1b", "^");
-  const red3 = Number(/\^\[48;2;(\d+);20;30m\^\[97m {4}3 /.exec(row1)![1]);
+  const red3 = Number(/\^\[48;2;(\d+);20;0m\^\[97m {4}3 /.exec(row1)![1]);
   assert.ok(red3 >= 90 && red3 < 240, `red ${red3}`);
   // Zeros are dim dots.
   assert.ok(row4.includes("^[2m   ·^[22m"));
