@@ -16,3 +16,20 @@ export const DEFAULT_RECIPE = {
   weightDecay: 0,
   seed: 1,
 };
+
+/**
+ * The recipe that reaches 99% test accuracy in under a minute: the default network trained four
+ * times longer on digits distorted on the fly (shift, rotation, scale, shear, elastic; see
+ * `src/augment/`, made on the second core), so that it keeps learning instead of overfitting.
+ *
+ *     deno task start train --augment --epochs 20 --fresh
+ *
+ * Measured on 2 cores shared with other work: 99.06% (seed 1) and 99.01% (`--seed 2`) after 20
+ * epochs, 47 s each; 10 epochs gave 98.84%, 15 gave 98.92%. Wider, `--augment --hidden 800
+ * --epochs 15` reached 99.15% in 85 s. Without `--augment`, 20 epochs give 98.40% (training accuracy 100%: memorized).
+ */
+export const AUGMENTED_RECIPE = {
+  ...DEFAULT_RECIPE,
+  epochs: 20,
+  augment: true,
+};
