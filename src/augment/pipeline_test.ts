@@ -153,7 +153,8 @@ Deno.test("close() ends the worker, so the process can exit by itself", async ()
     JSON.stringify(new URL("./pipeline.ts", import.meta.url).href)
   };
     const train = { pixels: new Uint8Array(100 * 784), labels: new Uint8Array(100), count: 100 };
-    const pipeline = openAugmentPipeline(train, { seed: 1, batchSize: 10, limit: 100, startEpoch: 0, epochs: 2 });
+    const plan = { seed: 1, batchSize: 10, limit: 100, startEpoch: 0, epochs: 2 };
+    const pipeline = openAugmentPipeline(train, plan);
     await pipeline.fill(1, 0, 10, new Float32Array(10 * 784), new Uint8Array(10));
     console.log(pipeline.thread);
     pipeline.close();`;

@@ -99,7 +99,8 @@ Deno.test("Ctrl-C during train --augment stops, saves and exits; train resumes a
   const dir = await Deno.makeTempDir();
   try {
     const model = `${dir}/stopped.safetensors`;
-    // An epoch of 60,000 digits through 1,000 hidden units takes seconds: the signal lands mid-epoch.
+    // An epoch of 60,000 digits through 1,000 hidden units takes seconds: the signal lands
+    // mid-epoch.
     const first = await interruptAfter(
       ["--augment", "--hidden", "1000", "--epochs", "3", "--fresh", "--model", model],
       "Training 784-",
