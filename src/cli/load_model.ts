@@ -52,7 +52,9 @@ export function describeModel(model: LoadedModel): string {
   }
   const info = model.info;
   const accuracy = info.testAccuracy !== null ? `, ${(info.testAccuracy * 100).toFixed(2)}%` : "";
-  return `${model.path}: ${info.layerSizes.join("-")} ${info.activation}, ${info.position.epochsDone} epochs${accuracy}`;
+  return `${model.path}: ${
+    info.layerSizes.join("-")
+  } ${info.activation}, ${info.position.epochsDone} epochs${accuracy}`;
 }
 
 /** True when anything (file or folder) is at `path`; a folder then fails to load, clearly. */

@@ -1,4 +1,4 @@
-import { type Activation, activateInPlace, multiplyByDerivative } from "./activations.ts";
+import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
 import { createTsKernels, type Kernels } from "./kernels.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { Random } from "./random.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Activation, activateInPlace, multiplyByDerivative } from "./activations.ts";
+import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
 import { Network } from "./network.ts";
 import { defaultOptimizerSettings } from "./optimizer.ts";
 import { Random } from "./random.ts";
@@ -29,7 +29,10 @@ for (const activation of activations) {
         return v[0];
       };
       const numeric = (f(up[0]) - f(down[0])) / (2 * h);
-      assert.ok(Math.abs(numeric - delta[i]) < 2e-3, `${activation}'(${z[i]}): ${numeric} vs ${delta[i]}`);
+      assert.ok(
+        Math.abs(numeric - delta[i]) < 2e-3,
+        `${activation}'(${z[i]}): ${numeric} vs ${delta[i]}`,
+      );
     }
   });
 
@@ -162,7 +165,10 @@ Deno.test("tensors round-trip weights and optimizer state", () => {
     assert.deepEqual(target.parameters[i].moment2, source.parameters[i].moment2);
   }
   byName.delete("optimizer.layers.1.bias.v");
-  assert.match(restoreNetworkTensors(target, byName, "adam") ?? "", /layers\.1\.bias\.v is missing/);
+  assert.match(
+    restoreNetworkTensors(target, byName, "adam") ?? "",
+    /layers\.1\.bias\.v is missing/,
+  );
   const wrong = new Network({ layerSizes: [4, 5, 2], activation: "sigmoid" });
   assert.match(
     restoreNetworkTensors(wrong, new Map(tensors.map((t) => [t.name, t])), undefined) ?? "",

@@ -20,7 +20,11 @@ export function networkTensors(network: Network, kind: OptimizerKind | undefined
   }
   for (const p of network.parameters) {
     for (const [suffix, buffer] of optimizerBuffers(kind, p.moment1, p.moment2)) {
-      tensors.push({ name: `optimizer.${p.name}.${suffix}`, shape: [...p.shape], data: buffer.slice() });
+      tensors.push({
+        name: `optimizer.${p.name}.${suffix}`,
+        shape: [...p.shape],
+        data: buffer.slice(),
+      });
     }
   }
   return tensors;

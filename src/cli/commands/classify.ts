@@ -49,7 +49,9 @@ export async function classifyCommand(
     } catch (error) {
       if (!(error instanceof UserError)) throw error;
       failed++;
-      const reason = error.message.startsWith(file) ? error.message.slice(file.length + 2) : error.message;
+      const reason = error.message.startsWith(file)
+        ? error.message.slice(file.length + 2)
+        : error.message;
       if (flags.json) io.write(JSON.stringify({ file, error: reason }) + "\n");
       else {
         io.write(`${file}: ${c.red("error")}: ${reason}\n`);
@@ -73,15 +75,19 @@ export async function classifyCommand(
       );
       continue;
     }
-    const mark = label === undefined ? "" : label === result.digit ? c.green(" ✓") : c.red(` ✗ (label ${label})`);
+    const mark = label === undefined
+      ? ""
+      : label === result.digit
+      ? c.green(" ✓")
+      : c.red(` ✗ (label ${label})`);
     io.write(`${file}: ${c.bold(String(result.digit))} (${percent(result.confidence)})${mark}\n`);
     if (flags.show && image) io.write(showImages(image, normalized, io) + "\n");
   }
   if (labeled > 0 && !flags.json) {
     io.write(
-      `Accuracy on ${labeled} labeled image${labeled === 1 ? "" : "s"}: ${labeledCorrect}/${labeled} (${
-        percent(labeledCorrect / labeled)
-      })\n`,
+      `Accuracy on ${labeled} labeled image${
+        labeled === 1 ? "" : "s"
+      }: ${labeledCorrect}/${labeled} (${percent(labeledCorrect / labeled)})\n`,
     );
   }
   return failed > 0 ? 1 : 0;
@@ -95,7 +101,9 @@ async function expandPaths(paths: string[]): Promise<string[]> {
     try {
       info = await Deno.stat(path);
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) throw new UserError(`${path}: no such file or folder`);
+      if (error instanceof Deno.errors.NotFound) {
+        throw new UserError(`${path}: no such file or folder`);
+      }
       throw error;
     }
     if (!info.isDirectory) {
@@ -134,12 +142,17 @@ function showImages(image: GrayImage, normalized: Float32Array | undefined, io: 
   const shrunk = shrinkForDisplay(image, 28);
   const before = renderBlockArt(shrunk.pixels, { width: shrunk.width, color: io.color });
   const blocks = [["input", ...before]];
-  if (normalized) blocks.push(["network input (28x28)", ...renderBlockArt(normalized, { color: io.color })]);
+  if (normalized) {
+    blocks.push(["network input (28x28)", ...renderBlockArt(normalized, { color: io.color })]);
+  }
   return joinColumns(blocks, 4).join("\n");
 }
 
 /** Area-averages an image down to at most `maxWidth` columns, as ink-bright 0..1. */
-function shrinkForDisplay(image: GrayImage, maxWidth: number): { pixels: Float32Array; width: number } {
+function shrinkForDisplay(
+  image: GrayImage,
+  maxWidth: number,
+): { pixels: Float32Array; width: number } {
   const scale = Math.max(1, Math.max(image.width, image.height) / maxWidth);
   const width = Math.max(1, Math.round(image.width / scale));
   const height = Math.max(1, Math.round(image.height / scale));

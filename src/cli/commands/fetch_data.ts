@@ -19,7 +19,9 @@ export async function fetchDataCommand(flags: FetchDataFlags, io: CommandIo): Pr
     mirrors: flags.mirrors ?? MNIST_MIRRORS,
     onEvent: (event) => {
       if (flags.json) {
-        if (event.kind !== "progress") io.write(JSON.stringify({ event: event.kind, ...event }) + "\n");
+        if (event.kind !== "progress") {
+          io.write(JSON.stringify({ event: event.kind, ...event }) + "\n");
+        }
         return;
       }
       if (event.kind === "start") startMs.set(event.file, performance.now());

@@ -12,13 +12,17 @@ export interface InfoFlags {
 export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<number> {
   const loaded = await loadModelOrRandom(flags.model, 1);
   if (loaded.random || !loaded.info) {
-    if (flags.json) io.write(JSON.stringify({ model: flags.model ?? null, error: loaded.randomReason }) + "\n");
-    else io.warn(`${loaded.randomReason}; train one with: deno task start train`);
+    if (flags.json) {
+      io.write(JSON.stringify({ model: flags.model ?? null, error: loaded.randomReason }) + "\n");
+    } else io.warn(`${loaded.randomReason}; train one with: deno task start train`);
     return 1;
   }
   const info = loaded.info;
   if (flags.json) {
-    io.write(JSON.stringify({ model: loaded.path, parameters: loaded.network.parameterCount, ...info }) + "\n");
+    io.write(
+      JSON.stringify({ model: loaded.path, parameters: loaded.network.parameterCount, ...info }) +
+        "\n",
+    );
     return 0;
   }
   const plan = info.plan;
@@ -28,7 +32,9 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
     `  parameters:   ${loaded.network.parameterCount.toLocaleString("en-US")}`,
     `  optimizer:    ${info.optimizer.kind}, lr ${info.optimizer.learningRate}, weight decay ${info.optimizer.weightDecay}, ${info.optimizerStep} steps`,
     `  trained:      ${info.position.epochsDone} epochs` +
-    (info.position.stepInEpoch > 0 ? ` + ${info.position.stepInEpoch} batches (interrupted; train resumes it)` : ""),
+    (info.position.stepInEpoch > 0
+      ? ` + ${info.position.stepInEpoch} batches (interrupted; train resumes it)`
+      : ""),
     plan
       ? `  last plan:    ${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, seed ${plan.seed}`
       : "",
@@ -41,9 +47,9 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
     lines.push("  epoch   loss    train acc  test acc");
     for (const h of info.history) {
       lines.push(
-        `  ${String(h.epoch).padStart(5)}  ${h.loss.toFixed(4)}  ${percent(h.trainAccuracy).padStart(9)}  ${
-          percent(h.testAccuracy).padStart(8)
-        }`,
+        `  ${String(h.epoch).padStart(5)}  ${h.loss.toFixed(4)}  ${
+          percent(h.trainAccuracy).padStart(9)
+        }  ${percent(h.testAccuracy).padStart(8)}`,
       );
     }
   }

@@ -33,7 +33,12 @@ export async function previewCommand(flags: PreviewFlags, io: CommandIo): Promis
     for (const index of indices) {
       const pixels = dataset.pixels.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
       io.write(
-        JSON.stringify({ set: flags.set, index, label: dataset.labels[index], pixels: [...pixels] }) +
+        JSON.stringify({
+          set: flags.set,
+          index,
+          label: dataset.labels[index],
+          pixels: [...pixels],
+        }) +
           "\n",
       );
     }
