@@ -93,7 +93,10 @@ Deno.test("train resumes from the saved model and refuses contradicting architec
   assert.deepEqual(info.layerSizes, [784, 32, 10]);
 
   const contradiction = await runApp(["train", "--model", path, "--hidden", "64", "--epochs", "1"]);
-  assertOneLineError(contradiction, /hidden layers 32; --hidden 64 contradicts it/);
+  assertOneLineError(
+    contradiction,
+    /hidden layers 32; hidden layers 64 contradict it \(add --fresh/,
+  );
   const fresh = await runApp([
     "train",
     "--model",

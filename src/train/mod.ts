@@ -3,3 +3,4 @@ export * from "./batch.ts";
 export * from "./evaluate.ts";
 export * from "./metrics.ts";
 export * from "./trainer.ts";
+export * from "./session.ts";

@@ -1,0 +1,352 @@
+/**
+ * A training session: what `train` (the command) and the menu's Train screen both do. Decide
+ * whether to resume the model file or start a new network, build the plan from the request and
+ * the saved plan, then train while saving after every epoch and when stopped. No printing: the
+ * session returns human notes and reports training events for a renderer to show.
+ */
+import type { MnistData } from "../data/dataset.ts";
+import { UserError } from "../errors.ts";
+import {
+  loadNetworkModel,
+  type NetworkModel,
+  type NetworkModelInfo,
+  saveNetworkModel,
+} from "../model/network_model.ts";
+import {
+  type Activation,
+  defaultOptimizerSettings,
+  Network,
+  type OptimizerKind,
+  type OptimizerSettings,
+  type ScheduleKind,
+} from "../network/mod.ts";
+import { selectKernels } from "../network/select_kernels.ts";
+import { openAugmentPipeline } from "../augment/mod.ts";
+import { DEFAULT_RECIPE } from "./recipe.ts";
+import {
+  type TrainEvent,
+  type TrainingPlan,
+  type TrainingPosition,
+  trainNetwork,
+} from "./trainer.ts";
+
+/** What the user asked for; undefined means "not given" (keep the saved value or the recipe). */
+export interface TrainRequest {
+  /** The model file to resume from and save to. */
+  modelPath: string;
+  hidden?: number[];
+  activation?: Activation;
+  epochs?: number;
+  batch?: number;
+  lr?: number;
+  optimizer?: OptimizerKind;
+  weightDecay?: number;
+  schedule?: ScheduleKind;
+  warmup?: number;
+  seed?: number;
+  /** Train on the first `limit` training digits only. */
+  limit?: number;
+  /** Distort training digits on the fly; undefined keeps what the model's last plan did. */
+  augment?: boolean;
+  /** Start a new network even when the model file exists. */
+  fresh?: boolean;
+  /** Save weights only (no optimizer state): a third of the size, but resuming restarts Adam. */
+  weightsOnly?: boolean;
+  /** How the session was started, kept in the model's metadata (e.g. the command line). */
+  command?: string;
+  /** How to get past a refusal, in the caller's words (default: the menu's). */
+  remedy?: string;
+}
+
+/** A prepared session: the network to train, its plan and where in the plan it stands. */
+export interface TrainingSession {
+  request: TrainRequest;
+  model: NetworkModel;
+  plan: TrainingPlan;
+  position: TrainingPosition;
+  /** Whether an existing model file was loaded. */
+  resumed: boolean;
+  /** Lines for the user: what is resumed or started, optimizer switches. */
+  notes: string[];
+}
+
+/** How a session ended. */
+export type SessionOutcome =
+  | { status: "completed"; position: TrainingPosition; testAccuracy: number | null }
+  | { status: "stopped"; position: TrainingPosition }
+  | { status: "diverged"; position: TrainingPosition; message: string };
+
+/** What the caller wants to hear and say during training. */
+export interface SessionHooks {
+  /** Called once before the first batch, with where augmented digits are made (if augmenting). */
+  onStart?: (start: { augmentedOn?: "worker" | "main" }) => void;
+  /** Every training event, for a renderer. */
+  onEvent?: (event: TrainEvent) => void | Promise<void>;
+  /** Polled after every batch: true stops training (then the model is saved where it stands). */
+  shouldStop: () => boolean;
+}
+
+// Flags that change the plan: giving any of them starts a new plan instead of finishing the old.
+const PLAN_KEYS = [
+  "epochs",
+  "batch",
+  "lr",
+  "optimizer",
+  "weightDecay",
+  "schedule",
+  "warmup",
+  "seed",
+  "limit",
+  "augment",
+] as const;
+
+/**
+ * Loads the model file unless `fresh` (or it does not exist) and works out the plan:
+ * an unfinished plan with no new plan values is continued where it stopped (same batches,
+ * same optimizer state); otherwise `epochs` more epochs are planned from the epochs done.
+ * Architecture values that contradict the saved model are refused.
+ *
+ * @example
+ * ```ts
+ * const session = await prepareTrainingSession({ modelPath: "models/default.safetensors" }, data);
+ * const outcome = await runTrainingSession(session, data, { shouldStop: () => false });
+ * ```
+ */
+export async function prepareTrainingSession(
+  request: TrainRequest,
+  data: MnistData,
+): Promise<TrainingSession> {
+  const kernels = selectKernels();
+  const batchSize = request.batch ?? DEFAULT_RECIPE.batchSize;
+  // The network's buffers hold this many samples; evaluation also uses them in chunks.
+  const maxBatch = Math.max(256, batchSize);
+  const trainCount = data.train.count;
+  const path = request.modelPath;
+  const notes: string[] = [];
+  if (!request.fresh && await isFile(path)) {
+    const model = await loadNetworkModel(path, { maxBatch, kernels });
+    const saved = model.info;
+    refuseContradictions(request, saved);
+    const savedPlan = saved.plan;
+    const planValueGiven = PLAN_KEYS.some((key) => request[key] !== undefined);
+    const unfinished = savedPlan !== null &&
+      saved.position.epochsDone < savedPlan.startEpoch + savedPlan.epochs;
+    if (unfinished && !planValueGiven && savedPlan.batchSize <= maxBatch) {
+      const plan = { ...savedPlan, limit: Math.min(savedPlan.limit, trainCount) };
+      notes.push(
+        `Resuming ${path}: epoch ${saved.position.epochsDone + 1} of ${
+          plan.startEpoch + plan.epochs
+        }` + (saved.position.stepInEpoch > 0 ? `, batch ${saved.position.stepInEpoch + 1}` : ""),
+      );
+      return { request, model, plan, position: saved.position, resumed: true, notes };
+    }
+    let optimizer: OptimizerSettings = saved.optimizer;
+    if (request.optimizer && request.optimizer !== saved.optimizer.kind) {
+      optimizer = defaultOptimizerSettings(request.optimizer);
+      model.network.resetOptimizer();
+      notes.push(
+        `Switching optimizer ${saved.optimizer.kind} -> ${request.optimizer}: its state starts from zero`,
+      );
+    }
+    optimizer = {
+      ...optimizer,
+      learningRate: request.lr ?? optimizer.learningRate,
+      weightDecay: request.weightDecay ?? optimizer.weightDecay,
+    };
+    const plan = newPlan(request, optimizer, saved.position.epochsDone, trainCount, savedPlan);
+    // A half-done epoch can only be continued with the same batches.
+    const position = savedPlan && savedPlan.batchSize === plan.batchSize &&
+        savedPlan.limit === plan.limit && savedPlan.seed === plan.seed
+      ? saved.position
+      : { epochsDone: saved.position.epochsDone, stepInEpoch: 0 };
+    const accuracy = saved.testAccuracy !== null
+      ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
+      : "";
+    notes.push(
+      `Resuming ${path} (${saved.position.epochsDone} epochs done${accuracy}); training ${plan.epochs} more (start fresh to begin again)`,
+    );
+    model.info = { ...saved, optimizer, plan };
+    return { request, model, plan, position, resumed: true, notes };
+  }
+  const seed = request.seed ?? DEFAULT_RECIPE.seed;
+  const layerSizes = [784, ...(request.hidden ?? DEFAULT_RECIPE.hidden), 10];
+  const activation = request.activation ?? DEFAULT_RECIPE.activation;
+  const network = new Network({ layerSizes, activation }, { seed, maxBatch, kernels });
+  const kind = request.optimizer ?? DEFAULT_RECIPE.optimizer;
+  const optimizer = {
+    ...defaultOptimizerSettings(kind),
+    ...(kind === DEFAULT_RECIPE.optimizer ? { learningRate: DEFAULT_RECIPE.learningRate } : {}),
+  };
+  if (request.lr !== undefined) optimizer.learningRate = request.lr;
+  optimizer.weightDecay = request.weightDecay ?? DEFAULT_RECIPE.weightDecay;
+  const plan = newPlan(request, optimizer, 0, trainCount, null);
+  const now = new Date().toISOString();
+  const info: NetworkModelInfo = {
+    layerSizes,
+    activation,
+    optimizer,
+    optimizerStep: 0,
+    optimizerState: true,
+    plan,
+    position: { epochsDone: 0, stepInEpoch: 0 },
+    seed,
+    dataSource: data.source,
+    testAccuracy: null,
+    history: [],
+    command: "",
+    createdAt: now,
+    updatedAt: now,
+  };
+  return {
+    request,
+    model: { network, info },
+    plan,
+    position: info.position,
+    resumed: false,
+    notes,
+  };
+}
+
+/** One line saying what is about to be trained, on what. */
+export function describeSession(
+  session: TrainingSession,
+  data: MnistData,
+  augmentedOn?: "worker" | "main",
+): string {
+  const { plan } = session;
+  const network = session.model.network;
+  return `Training ${network.layerSizes.join("-")} (${network.activation}, ${
+    network.parameterCount.toLocaleString("en-US")
+  } parameters) with ${plan.optimizer.kind} lr ${plan.optimizer.learningRate}, batch ${plan.batchSize}, ${plan.schedule} schedule` +
+    ` on ${data.description}: ${plan.limit.toLocaleString("en-US")} training digits, ${
+      data.test.count.toLocaleString("en-US")
+    } test digits` +
+    (plan.augment
+      ? `, augmented on ${augmentedOn === "main" ? "the main" : "a worker"} thread`
+      : "");
+}
+
+/**
+ * Trains the session's network by its plan, saving the model file (atomically) after every
+ * epoch and once more when stopped mid-epoch, so a following session resumes exactly there.
+ * On divergence nothing more is saved: the file keeps the last good epoch.
+ */
+export async function runTrainingSession(
+  session: TrainingSession,
+  data: MnistData,
+  hooks: SessionHooks,
+): Promise<SessionOutcome> {
+  const { model, plan, request } = session;
+  const path = request.modelPath;
+  model.info.command = request.command ?? model.info.command;
+  model.info.dataSource = data.source;
+  model.info.optimizerState = !request.weightsOnly;
+  const batches = plan.augment ? openAugmentPipeline(data.train, plan) : undefined;
+  try {
+    hooks.onStart?.({ augmentedOn: batches?.thread });
+    const onEvent = async (event: TrainEvent) => {
+      await hooks.onEvent?.(event);
+      if (event.type !== "epoch-end") return;
+      const info = model.info;
+      info.position = { epochsDone: event.epoch, stepInEpoch: 0 };
+      info.testAccuracy = event.testAccuracy;
+      info.history = [
+        ...info.history.filter((record) => record.epoch < event.epoch),
+        {
+          epoch: event.epoch,
+          loss: event.loss,
+          trainAccuracy: event.trainAccuracy,
+          testAccuracy: event.testAccuracy,
+          seconds: event.seconds,
+        },
+      ];
+      info.updatedAt = new Date().toISOString();
+      await saveNetworkModel(path, model);
+    };
+    const outcome = await trainNetwork(
+      model.network,
+      data.train,
+      data.test,
+      plan,
+      session.position,
+      { onEvent, shouldStop: hooks.shouldStop, batches },
+    );
+    if (outcome.status === "diverged") {
+      const kept = session.resumed || outcome.position.epochsDone > plan.startEpoch;
+      return {
+        status: "diverged",
+        position: outcome.position,
+        message:
+          `training diverged at epoch ${outcome.epoch}, batch ${
+            outcome.step + 1
+          }: the loss is no longer a finite number; the learning rate ${plan.optimizer.learningRate} is probably too high. ` +
+          (kept ? `The last good model in ${path} is kept.` : "No model was saved."),
+      };
+    }
+    if (outcome.status === "stopped") {
+      model.info.position = outcome.position;
+      model.info.updatedAt = new Date().toISOString();
+      await saveNetworkModel(path, model);
+      return { status: "stopped", position: outcome.position };
+    }
+    return {
+      status: "completed",
+      position: outcome.position,
+      testAccuracy: model.info.testAccuracy,
+    };
+  } finally {
+    batches?.close(); // ends the worker however training ends, so the process can exit
+  }
+}
+
+function refuseContradictions(request: TrainRequest, saved: NetworkModelInfo): void {
+  const path = request.modelPath;
+  const savedHidden = saved.layerSizes.slice(1, -1);
+  const remedy = request.remedy ??
+    "(start fresh to make a new model there, or choose another model file)";
+  if (request.hidden && request.hidden.join() !== savedHidden.join()) {
+    throw new UserError(
+      `${path} has hidden layers ${savedHidden.join(",") || "none"}; hidden layers ${
+        request.hidden.join(",")
+      } contradict it ${remedy}`,
+    );
+  }
+  if (request.activation && request.activation !== saved.activation) {
+    throw new UserError(
+      `${path} uses ${saved.activation}; activation ${request.activation} contradicts it ${remedy}`,
+    );
+  }
+}
+
+function newPlan(
+  request: TrainRequest,
+  optimizer: OptimizerSettings,
+  startEpoch: number,
+  trainCount: number,
+  previous: TrainingPlan | null,
+): TrainingPlan {
+  return {
+    startEpoch,
+    epochs: request.epochs ?? DEFAULT_RECIPE.epochs,
+    batchSize: request.batch ?? previous?.batchSize ?? DEFAULT_RECIPE.batchSize,
+    optimizer,
+    schedule: request.schedule ?? previous?.schedule ?? DEFAULT_RECIPE.schedule,
+    warmupEpochs: request.warmup ?? previous?.warmupEpochs ?? DEFAULT_RECIPE.warmupEpochs,
+    seed: request.seed ?? previous?.seed ?? DEFAULT_RECIPE.seed,
+    limit: Math.min(request.limit ?? trainCount, trainCount),
+    augment: request.augment ?? previous?.augment ?? false,
+  };
+}
+
+/** True when a model file is there; a folder in its place is refused before any training. */
+async function isFile(path: string): Promise<boolean> {
+  let info: Deno.FileInfo;
+  try {
+    info = await Deno.stat(path);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw new UserError(`${path}: cannot read (${(error as Error).message})`);
+  }
+  if (info.isDirectory) throw new UserError(`${path} is a folder, not a model file`);
+  return info.isFile;
+}
