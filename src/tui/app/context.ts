@@ -28,6 +28,11 @@ export interface AppContext {
    * screen shows in place instead of crashing.
    */
   data(): Promise<MnistData>;
+  /**
+   * The header lines for a screen `width` columns wide: the model in use and the data (set by
+   * the menu; see src/tui/app/page.ts renderPage for the whole frame).
+   */
+  header?: (width: number) => string[];
 }
 
 /** A menu entry's screen: runs until the user leaves it (Esc, Ctrl-C or its own quit key). */

@@ -1,0 +1,177 @@
+/**
+ * The interactive app: enters the full-screen terminal, shows the menu, runs the chosen
+ * screen, and always gives the terminal back as it was, whatever happens in a screen.
+ */
+import { type LoadedModel, loadModelOrRandom } from "../../cli/load_model.ts";
+import type { MnistData } from "../../data/dataset.ts";
+import { loadMnist } from "../../data/load.ts";
+import { Network } from "../../network/mod.ts";
+import { selectKernels } from "../../network/select_kernels.ts";
+import { DEFAULT_RECIPE } from "../../train/recipe.ts";
+import { type ColorLevel, detectColorLevel } from "../color.ts";
+import { Screen } from "../terminal/screen.ts";
+import type { AppContext, ScreenRunner } from "./context.ts";
+import { type DataLabel, dataLabelFor, dataLabelOf, renderHeader } from "./header.ts";
+import { MENU_ENTRIES, type MenuAction, menuKey, renderMenu } from "./menu.ts";
+import { bodyRows, errorLine, renderPage } from "./page.ts";
+import { runInfoScreen } from "./screens/info.ts";
+import { runTestScreen } from "./screens/test.ts";
+import { runTrainScreen } from "./screens/train.ts";
+
+/** What `runMenu` is started with (the command line's `--model`, `--data-dir`, `--sample`). */
+export interface MenuOptions {
+  model?: string;
+  dataDir?: string;
+  sample?: boolean;
+  /** Color level; detected from the environment when absent. */
+  color?: ColorLevel;
+}
+
+/**
+ * Runs the menu until the user quits; returns the exit status (0). The terminal is restored on
+ * every way out: quitting, an error, a signal.
+ *
+ * @example
+ * ```ts
+ * Deno.exit(await runMenu({ model: "models/mine.safetensors" }));
+ * ```
+ */
+export async function runMenu(options: MenuOptions = {}): Promise<number> {
+  let model = await loadModelOrFallback(options.model);
+  let data: Promise<MnistData> | undefined;
+  let dataLabel: DataLabel = dataLabelFor(options);
+  const screen = Screen.enter({ mouse: false });
+  try {
+    const context: AppContext = {
+      screen,
+      color: options.color ?? detectColorLevel(),
+      modelFlag: options.model,
+      dataDir: options.dataDir,
+      sample: options.sample,
+      model: () => model,
+      reloadModel: async () => (model = await loadModelOrFallback(options.model)),
+      data: () => {
+        data ??= loadMnist({ dataDir: options.dataDir, sample: options.sample }).then(
+          (loaded) => {
+            dataLabel = dataLabelOf(loaded);
+            return loaded;
+          },
+          (error) => {
+            data = undefined; // let the next screen try again (e.g. after fetch-data)
+            throw error;
+          },
+        );
+        return data;
+      },
+      header: (width) => renderHeader(model, dataLabel, width, context.color),
+    };
+    await menuLoop(context);
+  } finally {
+    screen.leave();
+  }
+  return 0;
+}
+
+/** Shows the menu and runs screens until Quit. */
+async function menuLoop(context: AppContext): Promise<void> {
+  const { screen } = context;
+  let selected = 0;
+  let status: { text: string; error?: boolean } | undefined;
+  const draw = () => {
+    const size = screen.size();
+    const body = renderMenu({
+      selected,
+      width: size.columns,
+      height: bodyRows(size, 2, status !== undefined),
+      color: context.color,
+    });
+    screen.draw(renderPage(
+      {
+        header: context.header!(size.columns),
+        title: "Menu",
+        body,
+        footer: "↑/↓ j/k move · Enter or 1-7 choose · q quit",
+        status,
+      },
+      size,
+      context.color,
+    ));
+  };
+  while (true) {
+    draw();
+    const unsubscribe = screen.onResize(draw);
+    let choice: MenuAction | undefined;
+    try {
+      for await (const event of screen.events()) {
+        const result = menuKey(selected, event);
+        selected = result.selected;
+        if (result.choose) {
+          choice = result.choose;
+          break;
+        }
+        draw();
+      }
+    } finally {
+      unsubscribe();
+    }
+    if (choice === undefined || choice === "quit") return;
+    status = undefined;
+    try {
+      const runner = await screenFor(choice);
+      if (runner) await runner(context);
+      else status = { text: `${labelOf(choice)}: coming soon` };
+    } catch (error) {
+      status = { text: `${labelOf(choice)}: ${errorLine(error)}`, error: true };
+    }
+    screen.setMouse(false); // a screen may have turned it on
+    screen.invalidate();
+  }
+}
+
+function labelOf(action: MenuAction): string {
+  return MENU_ENTRIES.find((entry) => entry.action === action)?.label ?? action;
+}
+
+/** The runner for a menu action; undefined when that screen is not part of this build. */
+async function screenFor(action: MenuAction): Promise<ScreenRunner | undefined> {
+  switch (action) {
+    case "train":
+      return runTrainScreen;
+    case "test":
+      return runTestScreen;
+    case "info":
+      return runInfoScreen;
+    case "draw":
+      return await optionalScreen("./screens/draw.ts", "runDrawScreen");
+    case "classify":
+      return await optionalScreen("./screens/classify.ts", "runClassifyScreen");
+    case "browse":
+      return await optionalScreen("./screens/browse.ts", "runBrowseScreen");
+  }
+  return undefined;
+}
+
+async function optionalScreen(path: string, name: string): Promise<ScreenRunner | undefined> {
+  try {
+    const module = await import(path);
+    return module[name] as ScreenRunner | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The model to start with. A broken model file does not stop the app: it starts with a random
+ * network and says why in the header (training fresh replaces the file).
+ */
+async function loadModelOrFallback(flag: string | undefined): Promise<LoadedModel> {
+  try {
+    return await loadModelOrRandom(flag);
+  } catch (error) {
+    const network = new Network(
+      { layerSizes: [784, ...DEFAULT_RECIPE.hidden, 10], activation: DEFAULT_RECIPE.activation },
+      { seed: DEFAULT_RECIPE.seed, maxBatch: 500, kernels: selectKernels() },
+    );
+    return { network, random: true, randomReason: errorLine(error) };
+  }
+}

@@ -1,0 +1,121 @@
+/** The two header lines every screen shows: which model is in use and which data. */
+import type { LoadedModel } from "../../cli/load_model.ts";
+import { PRETRAINED_MODEL_PATH } from "../../cli/model_paths.ts";
+import type { MnistData } from "../../data/dataset.ts";
+import { type DataDirStatus, resolveDataDir } from "../../data/locate.ts";
+import { type ColorLevel, paint } from "../color.ts";
+import { truncate } from "../widgets/layout.ts";
+
+/** What the header says about the data: known before loading, exact once loaded. */
+export interface DataLabel {
+  /** The 10,000-digit offline sample rather than the full MNIST. */
+  sample: boolean;
+  /** One line, e.g. "full MNIST (60,000 train / 10,000 test) from data". */
+  text: string;
+  /** True when the data cannot be loaded as configured (shown in red). */
+  missing?: boolean;
+}
+
+/**
+ * Describes the data the app will use before it is loaded: the sample, the MNIST folder found,
+ * or where it is missing.
+ *
+ * @example
+ * ```ts
+ * dataLabelFor({ sample: true }); // { sample: true, text: "10,000-digit offline sample ..." }
+ * ```
+ */
+export function dataLabelFor(
+  options: { dataDir?: string; sample?: boolean },
+  status: () => DataDirStatus = () => resolveDataDir(options.dataDir),
+): DataLabel {
+  if (options.sample) {
+    return { sample: true, text: "SAMPLE: 10,000-digit offline sample (8,000 train / 2,000 test)" };
+  }
+  const found = status();
+  if (found.complete) {
+    return { sample: false, text: `full MNIST (60,000 train / 10,000 test) from ${found.dir}` };
+  }
+  return {
+    sample: false,
+    missing: true,
+    text:
+      `MNIST not found in ${found.dir}: run \`deno task start fetch-data\` or start with --sample`,
+  };
+}
+
+/**
+ * The label for data that was loaded.
+ *
+ * @example
+ * ```ts
+ * dataLabelOf(data).text; // "full MNIST (60,000 train / 10,000 test) from ../shared/mnist"
+ * ```
+ */
+export function dataLabelOf(data: MnistData): DataLabel {
+  const counts = `${data.train.count.toLocaleString("en-US")} train / ${
+    data.test.count.toLocaleString("en-US")
+  } test`;
+  if (data.source === "sample") {
+    return { sample: true, text: `SAMPLE: 10,000-digit offline sample (${counts})` };
+  }
+  const from = data.description.replace(/^MNIST from /, "");
+  return { sample: false, text: `full MNIST (${counts}) from ${from}` };
+}
+
+/**
+ * One line about the model in use: path, layer sizes, epochs trained and last test accuracy;
+ * the shipped pretrained model and a random network are named as such. When the line would
+ * pass `width`, a shorter form drops the activation and shortens the names.
+ *
+ * @example
+ * ```ts
+ * describeModelShort(model);
+ * // "models/default.safetensors · 784-256-10 relu · 5 epochs · test 98.01%"
+ * ```
+ */
+export function describeModelShort(model: LoadedModel, width = Infinity): string {
+  const sizes = model.network.layerSizes.join("-");
+  if (model.random || !model.info) {
+    const long = `random network ${sizes} (untrained: ~10% accuracy)` +
+      (model.randomReason ? ` - ${model.randomReason}` : "");
+    return long.length <= width
+      ? long
+      : `random network ${sizes} (untrained) - ${model.randomReason ?? ""}`;
+  }
+  const info = model.info;
+  const epochs = info.position.epochsDone;
+  const partial = info.position.stepInEpoch > 0 ? ` + ${info.position.stepInEpoch} batches` : "";
+  const trained = `${epochs} epoch${epochs === 1 ? "" : "s"}${partial}`;
+  const accuracy = info.testAccuracy !== null ? `${(info.testAccuracy * 100).toFixed(2)}%` : "";
+  const shipped = model.path === PRETRAINED_MODEL_PATH;
+  const name = shipped ? `shipped pretrained model (${model.path})` : model.path;
+  const long = [name, `${sizes} ${info.activation}`, trained, accuracy && `test ${accuracy}`]
+    .filter(Boolean).join(" · ");
+  if (long.length <= width) return long;
+  const shortName = shipped ? "shipped pretrained model" : model.path;
+  return [shortName, sizes, trained, accuracy].filter(Boolean).join(" · ");
+}
+
+/**
+ * The header: a model line and a data line, each cut to `width`. A random network and the
+ * sample are highlighted (yellow) so nobody mistakes their numbers for the real thing.
+ *
+ * @example
+ * ```ts
+ * renderHeader(model, dataLabelFor({ sample: true }), 80, "none");
+ * // ["model: random network 784-256-10 (untrained ...", "data:  SAMPLE: 10,000-digit ..."]
+ * ```
+ */
+export function renderHeader(
+  model: LoadedModel,
+  data: DataLabel,
+  width: number,
+  color: ColorLevel,
+): string[] {
+  const c = paint(color);
+  const modelText = describeModelShort(model, width - 7);
+  const modelLine = c.dim("model: ") + (model.random ? c.yellow(modelText) : c.bold(modelText));
+  const dataText = data.missing ? c.red(data.text) : data.sample ? c.yellow(data.text) : data.text;
+  return [truncate(modelLine, width, "…"), truncate(c.dim("data:  ") + dataText, width, "…")];
+}

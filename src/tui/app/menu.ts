@@ -1,0 +1,105 @@
+/** The main menu: its entries, how keys move through them, and how it looks (pure). */
+import type { InputEvent } from "../terminal/keys.ts";
+import { type ColorLevel, paint } from "../color.ts";
+import { fitWidth, truncate } from "../widgets/layout.ts";
+
+/** What a menu entry leads to. */
+export type MenuAction = "train" | "test" | "classify" | "draw" | "browse" | "info" | "quit";
+
+/** One line of the menu. */
+export interface MenuEntry {
+  action: MenuAction;
+  label: string;
+  description: string;
+}
+
+/** The menu, in order; entry i is also chosen with the digit key i + 1. */
+export const MENU_ENTRIES: readonly MenuEntry[] = [
+  { action: "train", label: "Train", description: "train the network on MNIST, live progress" },
+  {
+    action: "test",
+    label: "Test",
+    description: "accuracy, confusion matrix, the digits it gets wrong",
+  },
+  {
+    action: "classify",
+    label: "Classify an image",
+    description: "predict the digit in a PNG or JPEG file",
+  },
+  {
+    action: "draw",
+    label: "Draw a digit",
+    description: "draw with the mouse, watch the prediction change",
+  },
+  {
+    action: "browse",
+    label: "Browse digits",
+    description: "page through the data set with the network's guesses",
+  },
+  { action: "info", label: "Model info", description: "layers, training history, how it was made" },
+  { action: "quit", label: "Quit", description: "" },
+];
+
+/**
+ * What a key does on the menu: moves the selection (arrows, j/k, Home/End, wraps around),
+ * chooses (Enter, or a digit 1-7 which also selects), or quits (q, Esc, Ctrl-C).
+ *
+ * @example
+ * ```ts
+ * menuKey(0, downKey); // { selected: 1 }
+ * menuKey(0, enterKey); // { selected: 0, choose: "train" }
+ * ```
+ */
+export function menuKey(
+  selected: number,
+  event: InputEvent,
+): { selected: number; choose?: MenuAction } {
+  const count = MENU_ENTRIES.length;
+  if (event.type === "mouse") return { selected };
+  const key = event.key;
+  if (key === "q" || key === "escape" || (event.ctrl && key === "c")) {
+    return { selected, choose: "quit" };
+  }
+  if (key === "up" || key === "k") return { selected: (selected - 1 + count) % count };
+  if (key === "down" || key === "j" || key === "tab") return { selected: (selected + 1) % count };
+  if (key === "home") return { selected: 0 };
+  if (key === "end") return { selected: count - 1 };
+  if (key === "enter") return { selected, choose: MENU_ENTRIES[selected].action };
+  if (/^[1-9]$/.test(key) && Number(key) <= count) {
+    const chosen = Number(key) - 1;
+    return { selected: chosen, choose: MENU_ENTRIES[chosen].action };
+  }
+  return { selected };
+}
+
+/**
+ * The menu body: a title, then one line per entry (number, label, description), the selected
+ * one highlighted (reverse video; a `▸` marker without color) and vertically centred when the
+ * terminal is tall.
+ *
+ * @example
+ * ```ts
+ * renderMenu({ selected: 0, width: 80, height: 20, color: "none" });
+ * ```
+ */
+export function renderMenu(
+  state: { selected: number; width: number; height: number; color: ColorLevel },
+): string[] {
+  const c = paint(state.color);
+  const labelWidth = Math.max(...MENU_ENTRIES.map((entry) => entry.label.length));
+  const lines = [
+    c.bold("digits") + c.dim(" · a neural network written from scratch, trained on MNIST"),
+    "",
+  ];
+  MENU_ENTRIES.forEach((entry, i) => {
+    const chosen = i === state.selected;
+    const marker = chosen ? "▸" : " ";
+    const label = fitWidth(entry.label, labelWidth);
+    const text = ` ${marker} ${i + 1}  ${label}  `;
+    const line = chosen ? c.inverse.bold(text) + "  " + entry.description : c.bold(text) + "  " +
+      c.dim(entry.description);
+    lines.push(truncate(line, state.width, "…"));
+  });
+  const top = Math.max(0, Math.floor((state.height - lines.length) / 3));
+  return [...new Array<string>(top).fill(""), ...lines];
+}
