@@ -36,7 +36,8 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
       ? ` + ${info.position.stepInEpoch} batches (interrupted; train resumes it)`
       : ""),
     plan
-      ? `  last plan:    ${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, seed ${plan.seed}`
+      ? `  last plan:    ${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, seed ${plan.seed}` +
+        (plan.augment ? ", augmented digits" : "")
       : "",
     `  data:         ${info.dataSource ?? "unknown"}`,
     `  test accuracy ${info.testAccuracy !== null ? percent(info.testAccuracy) : "not measured"}`,
