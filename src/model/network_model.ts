@@ -14,6 +14,8 @@ import {
   OPTIMIZERS,
   type OptimizerSettings,
   restoreNetworkTensors,
+  type ScheduleKind,
+  SCHEDULES,
 } from "../network/mod.ts";
 import type { TrainingPlan, TrainingPosition } from "../train/trainer.ts";
 import { loadModelFile, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFile } from "./model_file.ts";
@@ -76,11 +78,23 @@ export async function loadNetworkModel(
 ): Promise<NetworkModel> {
   const file = await loadModelFile(path);
   const info = parseInfo(file.metadata, path);
+  const tensors = new Map(file.tensors.map((t) => [t.name, t]));
+  // A few edited bytes of JSON must not make us allocate gigabytes: the network the metadata
+  // describes cannot have more weights than the file holds numbers (restore checks each shape).
+  let weightsNeeded = 0;
+  for (let k = 0; k + 1 < info.layerSizes.length; k++) {
+    weightsNeeded += info.layerSizes[k] * info.layerSizes[k + 1];
+  }
+  const numbersInFile = file.tensors.reduce((sum, t) => sum + t.data.length, 0);
+  if (weightsNeeded > numbersInFile) {
+    throw new UserError(
+      `${path}: layers [${info.layerSizes}] need ${weightsNeeded} weights but the file holds ${numbersInFile} numbers`,
+    );
+  }
   const network = new Network(
     { layerSizes: info.layerSizes, activation: info.activation },
     { maxBatch: options.maxBatch, kernels: options.kernels, seed: info.seed },
   );
-  const tensors = new Map(file.tensors.map((t) => [t.name, t]));
   const stateKind = info.optimizerState ? info.optimizer.kind : undefined;
   const problem = restoreNetworkTensors(network, tensors, stateKind);
   if (problem) throw new UserError(`${path}: ${problem}`);
@@ -120,6 +134,12 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
   if (!Number.isInteger(optimizerStep) || (optimizerStep as number) < 0) {
     fail("optimizerStep is missing");
   }
+  const plan = metadata.plan ?? null;
+  if (plan !== null && !isTrainingPlan(plan)) fail(`plan ${JSON.stringify(plan)} is not a plan`);
+  const history = metadata.history ?? [];
+  if (!Array.isArray(history) || !history.every(isEpochRecord)) {
+    fail("history is not a list of epoch records");
+  }
   const text = (key: string) => typeof metadata[key] === "string" ? metadata[key] as string : "";
   return {
     layerSizes,
@@ -127,14 +147,42 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
     optimizer,
     optimizerStep: optimizerStep as number,
     optimizerState: metadata.optimizerState !== false,
-    plan: (metadata.plan ?? null) as TrainingPlan | null,
+    plan: plan as TrainingPlan | null,
     position,
     seed: Number.isInteger(metadata.seed) ? metadata.seed as number : 1,
     dataSource: (metadata.dataSource ?? null) as DataSource | null,
     testAccuracy: typeof metadata.testAccuracy === "number" ? metadata.testAccuracy : null,
-    history: Array.isArray(metadata.history) ? metadata.history as EpochRecord[] : [],
+    history: history as EpochRecord[],
     command: text("command"),
     createdAt: text("createdAt"),
     updatedAt: text("updatedAt"),
   };
+}
+
+/** A plan `train` can resume: whole positive sizes, known schedule and optimizer. */
+function isTrainingPlan(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const plan = value as Record<string, unknown>;
+  const whole = (key: string, min: number) =>
+    Number.isSafeInteger(plan[key]) && (plan[key] as number) >= min;
+  const optimizer = plan.optimizer as Record<string, unknown> | null;
+  return whole("startEpoch", 0) && whole("epochs", 0) && whole("batchSize", 1) &&
+    whole("seed", 0) && whole("limit", 1) &&
+    Number.isFinite(plan.warmupEpochs) && (plan.warmupEpochs as number) >= 0 &&
+    SCHEDULES.includes(plan.schedule as ScheduleKind) &&
+    (plan.augment === undefined || typeof plan.augment === "boolean") &&
+    typeof optimizer === "object" && optimizer !== null &&
+    OPTIMIZERS.includes(optimizer.kind as OptimizerSettings["kind"]) &&
+    ["learningRate", "momentum", "beta1", "beta2", "epsilon", "weightDecay"].every((key) =>
+      Number.isFinite(optimizer[key])
+    );
+}
+
+/** One history entry with every number `info` prints. */
+function isEpochRecord(value: unknown): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  const record = value as Record<string, unknown>;
+  return ["epoch", "loss", "trainAccuracy", "testAccuracy", "seconds"].every((key) =>
+    Number.isFinite(record[key])
+  );
 }
