@@ -30,6 +30,10 @@ export async function decodeImageFile(path: string): Promise<GrayImage> {
   try {
     const info = await Deno.stat(path);
     if (info.isDirectory) throw new UserError(`${path}: is a folder, expected a PNG or JPEG file`);
+    // A device or pipe (/dev/zero, a FIFO) would be read forever or block.
+    if (!info.isFile) {
+      throw new UserError(`${path}: not a regular file, expected a PNG or JPEG file`);
+    }
     if (info.size > MAX_FILE_BYTES) {
       throw new UserError(
         `${path}: file is ${formatMegabytes(info.size)}; the limit is ${

@@ -105,8 +105,14 @@ export function requireTensor(
 
 async function readModelBytes(path: string): Promise<Uint8Array> {
   try {
+    const info = await Deno.stat(path);
+    // A device or pipe (/dev/zero, a FIFO) would be read forever or block.
+    if (!info.isFile && !info.isDirectory) {
+      throw new UserError(`${path}: not a regular file, expected a model file`);
+    }
     return await Deno.readFile(path);
   } catch (error) {
+    if (error instanceof UserError) throw error;
     if (error instanceof Deno.errors.NotFound) throw new UserError(`${path}: no such model file`);
     if (error instanceof Deno.errors.IsADirectory) {
       throw new UserError(`${path}: is a folder, expected a model file`);
