@@ -93,8 +93,12 @@ export function describeModelShort(model: LoadedModel, width = Infinity): string
   const long = [name, `${sizes} ${info.activation}`, trained, accuracy && `test ${accuracy}`]
     .filter(Boolean).join(" · ");
   if (long.length <= width) return long;
-  const shortName = shipped ? "shipped pretrained model" : model.path;
-  return [shortName, sizes, trained, accuracy].filter(Boolean).join(" · ");
+  const shortName = shipped ? "shipped pretrained model" : model.path ?? "";
+  const short = [shortName, sizes, trained, accuracy].filter(Boolean).join(" · ");
+  if (short.length <= width) return short;
+  // Last resort: the file name without its folder (the path is on the Model info screen).
+  const baseName = shortName.slice(shortName.lastIndexOf("/") + 1);
+  return [baseName, sizes, trained, accuracy].filter(Boolean).join(" · ");
 }
 
 /**
