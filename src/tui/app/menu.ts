@@ -88,7 +88,11 @@ export function renderMenu(
   const c = paint(state.color);
   const labelWidth = Math.max(...MENU_ENTRIES.map((entry) => entry.label.length));
   const lines = [
-    c.bold("digits") + c.dim(" · a neural network written from scratch, trained on MNIST"),
+    truncate(
+      c.bold("digits") + c.dim(" · a neural network written from scratch, trained on MNIST"),
+      state.width,
+      "…",
+    ),
     "",
   ];
   MENU_ENTRIES.forEach((entry, i) => {

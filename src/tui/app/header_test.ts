@@ -1,0 +1,66 @@
+import assert from "node:assert/strict";
+import type { LoadedModel } from "../../cli/load_model.ts";
+import type { NetworkModelInfo } from "../../model/network_model.ts";
+import { Network } from "../../network/mod.ts";
+import { visibleWidth } from "../widgets/layout.ts";
+import { dataLabelFor, describeModelShort, renderHeader } from "./header.ts";
+
+const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+const trained = (path: string): LoadedModel => ({
+  network,
+  path,
+  random: false,
+  info: {
+    activation: "relu",
+    layerSizes: [784, 16, 10],
+    testAccuracy: 0.9712,
+    position: { epochsDone: 4, stepInEpoch: 0 },
+  } as unknown as NetworkModelInfo,
+});
+
+Deno.test("describeModelShort: path, sizes, epochs and accuracy; shorter when narrow", () => {
+  assert.equal(
+    describeModelShort(trained("models/default.safetensors")),
+    "models/default.safetensors · 784-16-10 relu · 4 epochs · test 97.12%",
+  );
+  assert.match(
+    describeModelShort(trained("models/pretrained.safetensors")),
+    /^shipped pretrained model \(models\/pretrained\.safetensors\)/,
+  );
+  assert.equal(
+    describeModelShort(trained("/a/very/long/folder/name/mine.safetensors"), 40),
+    "mine.safetensors · 784-16-10 · 4 epochs · 97.12%",
+  );
+  assert.match(
+    describeModelShort({ network, random: true, randomReason: "no model file at x" }),
+    /^random network 784-16-10 \(untrained: ~10% accuracy\) - no model file at x$/,
+  );
+});
+
+Deno.test("dataLabelFor: the sample is labeled as such, missing data says how to get it", () => {
+  assert.match(dataLabelFor({ sample: true }).text, /^SAMPLE: 10,000-digit offline sample/);
+  const missing = dataLabelFor({}, () => ({
+    dir: "data",
+    origin: "default",
+    exists: false,
+    complete: false,
+    missing: [],
+    paths: {},
+    checked: ["data"],
+  }));
+  assert.equal(missing.missing, true);
+  assert.match(missing.text, /MNIST not found in data: run `deno task start fetch-data`/);
+});
+
+Deno.test("renderHeader: two lines within the width; no escape codes without color", () => {
+  const lines = renderHeader(
+    trained("models/default.safetensors"),
+    dataLabelFor({ sample: true }),
+    50,
+    "none",
+  );
+  assert.equal(lines.length, 2);
+  assert.ok(lines.every((line) => visibleWidth(line) <= 50 && !line.includes("\x1b")));
+  assert.match(lines[0], /^model: /);
+  assert.match(lines[1], /^data: +SAMPLE/);
+});
