@@ -71,12 +71,24 @@ export function confidenceCaption(prediction: Prediction): string {
   const { digit, confidence, runnerUp, probabilities } = prediction;
   switch (sureness(confidence)) {
     case "sure":
-      return `It's a ${digit} (${percent(confidence)})`;
+      return `It's ${article(digit)} ${digit} (${percent(confidence)})`;
     case "probably":
-      return `Probably a ${digit} (${percent(confidence)})`;
+      return `Probably ${article(digit)} ${digit} (${percent(confidence)})`;
     case "unsure":
       return `Not sure: ${digit} (${percent(confidence)}) or ${runnerUp} (${
         percent(probabilities[runnerUp])
       })`;
   }
+}
+
+/**
+ * "an" before 8 (and 18, 80...: digits read aloud starting with a vowel), else "a".
+ *
+ * @example
+ * ```ts
+ * `It's ${article(8)} 8`; // "It's an 8"
+ * ```
+ */
+export function article(digit: number): string {
+  return /^8|^1[18]$/.test(String(digit)) ? "an" : "a";
 }
