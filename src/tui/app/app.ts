@@ -14,6 +14,9 @@ import type { AppContext, ScreenRunner } from "./context.ts";
 import { type DataLabel, dataLabelFor, dataLabelOf, renderHeader } from "./header.ts";
 import { MENU_ENTRIES, type MenuAction, menuKey, renderMenu } from "./menu.ts";
 import { bodyRows, errorLine, renderPage } from "./page.ts";
+import { runBrowseScreen } from "./screens/browse.ts";
+import { runClassifyScreen } from "./screens/classify.ts";
+import { runDrawScreen } from "./screens/draw.ts";
 import { runInfoScreen } from "./screens/info.ts";
 import { runTestScreen } from "./screens/test.ts";
 import { runTrainScreen } from "./screens/train.ts";
@@ -117,9 +120,7 @@ async function menuLoop(context: AppContext): Promise<void> {
     if (choice === undefined || choice === "quit") return;
     status = undefined;
     try {
-      const runner = await screenFor(choice);
-      if (runner) await runner(context);
-      else status = { text: `${labelOf(choice)}: coming soon` };
+      await SCREENS[choice](context);
     } catch (error) {
       status = { text: `${labelOf(choice)}: ${errorLine(error)}`, error: true };
     }
@@ -132,33 +133,15 @@ function labelOf(action: MenuAction): string {
   return MENU_ENTRIES.find((entry) => entry.action === action)?.label ?? action;
 }
 
-/** The runner for a menu action; undefined when that screen is not part of this build. */
-async function screenFor(action: MenuAction): Promise<ScreenRunner | undefined> {
-  switch (action) {
-    case "train":
-      return runTrainScreen;
-    case "test":
-      return runTestScreen;
-    case "info":
-      return runInfoScreen;
-    case "draw":
-      return await optionalScreen("./screens/draw.ts", "runDrawScreen");
-    case "classify":
-      return await optionalScreen("./screens/classify.ts", "runClassifyScreen");
-    case "browse":
-      return await optionalScreen("./screens/browse.ts", "runBrowseScreen");
-  }
-  return undefined;
-}
-
-async function optionalScreen(path: string, name: string): Promise<ScreenRunner | undefined> {
-  try {
-    const module = await import(path);
-    return module[name] as ScreenRunner | undefined;
-  } catch {
-    return undefined;
-  }
-}
+/** The screen behind each menu entry (Quit has none). */
+const SCREENS: Record<Exclude<MenuAction, "quit">, ScreenRunner> = {
+  train: runTrainScreen,
+  test: runTestScreen,
+  classify: runClassifyScreen,
+  draw: runDrawScreen,
+  browse: runBrowseScreen,
+  info: runInfoScreen,
+};
 
 /**
  * The model to start with. A broken model file does not stop the app: it starts with a random
