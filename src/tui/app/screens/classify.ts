@@ -340,8 +340,11 @@ function fileLine(state: ClassifyState, color: ColorLevel): string {
   const position = state.files.length > 1
     ? `image ${state.index + 1} of ${state.files.length}: `
     : "";
+  // In a folder, the path field already says where: name the file from there.
+  const folder = (state.opened ?? "").replace(/\/*$/, "/");
   const file = state.files[state.index];
-  let text = position + c.bold(file);
+  const name = state.files.length > 1 && file.startsWith(folder) ? file.slice(folder.length) : file;
+  let text = position + c.bold(name);
   if (result?.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
   if (result?.error) text += c.red(` · ${result.error}`);
   if (result?.label !== undefined && result.prediction) {
