@@ -1,6 +1,7 @@
 /** `classify`: predict the digit in users' own images (files or folders of PNG/JPEG). */
 import { UserError } from "../../errors.ts";
 import { decodeImageFile, type GrayImage, normalizeDigit } from "../../image/mod.ts";
+import { labelFromPath, listImages } from "../../image/image_files.ts";
 import { paint } from "../../tui/color.ts";
 import { renderBlockArt } from "../../tui/widgets/block_art.ts";
 import { joinColumns } from "../../tui/widgets/layout.ts";
@@ -13,8 +14,6 @@ export interface ClassifyFlags {
   json?: boolean;
   show?: boolean;
 }
-
-const IMAGE_EXTENSIONS = /\.(png|jpe?g)$/i;
 
 /** Runs `classify`; returns 1 when any file could not be classified. */
 export async function classifyCommand(
@@ -93,48 +92,11 @@ export async function classifyCommand(
   return failed > 0 ? 1 : 0;
 }
 
-/** Files as given, folders expanded (recursively, sorted) to the images inside. */
+/** Files as given, folders expanded (recursively, in natural order) to the images inside. */
 async function expandPaths(paths: string[]): Promise<string[]> {
   const files: string[] = [];
-  for (const path of paths) {
-    let info: Deno.FileInfo;
-    try {
-      info = await Deno.stat(path);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) {
-        throw new UserError(`${path}: no such file or folder`);
-      }
-      throw error;
-    }
-    if (!info.isDirectory) {
-      files.push(path);
-      continue;
-    }
-    const found = await imagesIn(path);
-    if (found.length === 0) throw new UserError(`${path}: folder holds no .png or .jpg images`);
-    files.push(...found);
-  }
+  for (const path of paths) files.push(...await listImages(path));
   return files;
-}
-
-async function imagesIn(dir: string): Promise<string[]> {
-  const entries: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const full = `${dir.replace(/\/+$/, "")}/${entry.name}`;
-    if (entry.isDirectory) entries.push(...await imagesIn(full));
-    else if (IMAGE_EXTENSIONS.test(entry.name)) entries.push(full);
-  }
-  return entries.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
-}
-
-/** The digit a file is known to show: `label<d>` in its name, or a parent folder named `<d>`. */
-export function labelFromPath(path: string): number | undefined {
-  const parts = path.split("/");
-  const name = parts[parts.length - 1];
-  const match = /label[-_ ]?(\d)(?!\d)/i.exec(name);
-  if (match) return Number(match[1]);
-  const folder = parts[parts.length - 2];
-  return folder !== undefined && /^\d$/.test(folder) ? Number(folder) : undefined;
 }
 
 /** The input (shrunk to fit 28 columns) and what the network saw, side by side. */

@@ -3,7 +3,6 @@ import { loadMnist } from "../../data/mod.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { UserError } from "../../errors.ts";
 import { acquireModelLock } from "../../model/lock.ts";
-import type { Activation, OptimizerKind, ScheduleKind } from "../../network/mod.ts";
 import {
   describeSession,
   prepareTrainingSession,
@@ -19,24 +18,9 @@ import {
   type TrainRenderer,
 } from "../train_output.ts";
 
-/** The flags of `train` as parsed; undefined means "not given". */
-export interface TrainFlags {
+/** The flags of `train` as parsed; undefined means "not given" (see TrainRequest). */
+export interface TrainFlags extends Omit<TrainRequest, "modelPath" | "command" | "remedy"> {
   model: string;
-  hidden?: number[];
-  activation?: Activation;
-  epochs?: number;
-  batch?: number;
-  lr?: number;
-  optimizer?: OptimizerKind;
-  weightDecay?: number;
-  schedule?: ScheduleKind;
-  warmup?: number;
-  seed?: number;
-  limit?: number;
-  /** Distort training digits on the fly; undefined keeps what the model's last plan did. */
-  augment?: boolean;
-  fresh?: boolean;
-  weightsOnly?: boolean;
   dataDir?: string;
   sample?: boolean;
   json?: boolean;

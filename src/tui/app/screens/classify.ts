@@ -3,7 +3,7 @@
  * as the network sees it, with the guess and ten confidence bars. Folders are stepped through
  * image by image. Every problem (no such file, not an image, no digit) is shown in place.
  */
-import { labelFromPath } from "../../../cli/commands/classify.ts";
+import { IMAGE_EXTENSIONS, labelFromPath, listImages } from "../../../image/image_files.ts";
 import { UserError } from "../../../errors.ts";
 import { decodeImageFile, type GrayImage, normalizeDigit } from "../../../image/mod.ts";
 import type { Network } from "../../../network/network.ts";
@@ -19,8 +19,6 @@ import { bodyRows, errorLine, renderPage } from "../page.ts";
 import { headerLines } from "./header.ts";
 import { classifyPixels, confidenceCaption, type Prediction, sureness } from "./predict.ts";
 import { editField, renderField, type TextField, textField } from "./text_input.ts";
-
-const IMAGE_EXTENSIONS = /\.(png|jpe?g)$/i;
 
 /** What one image file gave: the picture, what the network saw, its guess, or what failed. */
 export interface ImageResult {
@@ -138,40 +136,6 @@ export function handleClassifyKey(
     state.note = undefined;
   }
   return undefined;
-}
-
-/**
- * The images a path names: the file itself, or the PNG/JPEG files in a folder and its
- * subfolders, in natural order ("2.png" before "10.png"). Throws a UserError for a missing
- * path or a folder without images.
- */
-export async function listImages(path: string): Promise<string[]> {
-  let info: Deno.FileInfo;
-  try {
-    info = await Deno.stat(path);
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
-      throw new UserError(`${path}: no such file or folder`);
-    }
-    if (error instanceof Deno.errors.PermissionDenied) {
-      throw new UserError(`${path}: not allowed to read it`);
-    }
-    throw error;
-  }
-  if (!info.isDirectory) return [path];
-  const found = await imagesIn(path.replace(/\/+$/, "") || "/");
-  if (found.length === 0) throw new UserError(`${path}: the folder holds no .png or .jpg images`);
-  return found;
-}
-
-async function imagesIn(dir: string): Promise<string[]> {
-  const files: string[] = [];
-  for await (const entry of Deno.readDir(dir)) {
-    const full = `${dir === "/" ? "" : dir}/${entry.name}`;
-    if (entry.isDirectory) files.push(...await imagesIn(full));
-    else if (IMAGE_EXTENSIONS.test(entry.name)) files.push(full);
-  }
-  return files.sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
 }
 
 /**

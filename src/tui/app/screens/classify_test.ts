@@ -5,12 +5,12 @@ import { PRETRAINED_MODEL_PATH } from "../../../cli/model_paths.ts";
 import { Network } from "../../../network/network.ts";
 import type { KeyEvent } from "../../terminal/keys.ts";
 import { visibleWidth } from "../../widgets/layout.ts";
+import { listImages } from "../../../image/image_files.ts";
 import { CANVAS_SIDE, DrawingCanvas } from "./canvas.ts";
 import {
   classifyImageFile,
   completePath,
   handleClassifyKey,
-  listImages,
   newClassifyState,
   renderClassifyScreen,
 } from "./classify.ts";
