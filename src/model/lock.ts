@@ -37,6 +37,10 @@ interface LockInfo {
  */
 export async function acquireModelLock(modelPath: string): Promise<ModelLock> {
   const lockPath = `${modelPath}.lock`;
+  // Refused now rather than when the first save fails, after a whole epoch of training.
+  if (await isFolder(modelPath)) {
+    throw new UserError(`${modelPath}: is a folder, expected a model file path`);
+  }
   // More than one round only when the holder removes the file between our open and our lock.
   for (let round = 0; round < 10; round++) {
     const file = await openLockFile(lockPath, modelPath);
@@ -57,6 +61,7 @@ export async function acquireModelLock(modelPath: string): Promise<ModelLock> {
       let written = 0;
       while (written < bytes.length) written += await file.write(bytes.subarray(written));
       held = true;
+      await removeStaleTempFiles(modelPath);
       return heldLock(file, lockPath);
     } finally {
       if (!held) file.close();
@@ -98,6 +103,9 @@ async function openLockFile(lockPath: string, modelPath: string): Promise<Deno.F
       throw new UserError(`cannot lock ${modelPath}: ${lockPath} is a folder`);
     }
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    if (/read-only/i.test(message)) {
+      throw new UserError(`cannot lock ${modelPath}: the file system is read-only`);
+    }
     throw new UserError(`cannot lock ${modelPath}: ${message}`);
   }
 }
@@ -147,4 +155,32 @@ function hostname(): string {
     }
   } catch { /* no hostname available */ }
   return "unknown";
+}
+
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch {
+    return false; // missing or unreadable: the lock file's own error says more
+  }
+}
+
+/**
+ * Removes the temp files of saves that never finished (`.<model>.<pid>.<id>.tmp`, see
+ * writeFileAtomic): a process killed mid-save leaves one. Only called while holding the lock,
+ * so no save of this model can be in progress. Best effort.
+ */
+async function removeStaleTempFiles(modelPath: string): Promise<void> {
+  const slash = modelPath.lastIndexOf("/");
+  const dir = slash >= 0 ? modelPath.slice(0, slash) || "/" : ".";
+  const base = slash >= 0 ? modelPath.slice(slash + 1) : modelPath;
+  const prefix = `.${base}.`;
+  try {
+    for await (const entry of Deno.readDir(dir)) {
+      const rest = entry.name.startsWith(prefix) ? entry.name.slice(prefix.length) : "";
+      if (entry.isFile && /^\d+\.[0-9a-f]{8}\.tmp$/.test(rest)) {
+        await Deno.remove(`${dir}/${entry.name}`).catch(() => {});
+      }
+    }
+  } catch { /* an unlistable folder: leave them */ }
 }
