@@ -67,7 +67,11 @@ export class TmuxSession {
     const env = { MNIST_DIR, TERM: "xterm-256color", ...options.env };
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)};`).join(" ");
     const command = options.shell ?? appCommand(options.args);
-    const script = `${exports} cd ${shellQuote(options.cwd ?? PROJECT_ROOT)} && ${command}; ` +
+    // The tmux server inherits this process's environment (CI sets NO_COLOR=1): start clean.
+    const script =
+      `unset NO_COLOR FORCE_COLOR; ${exports} cd ${
+        shellQuote(options.cwd ?? PROJECT_ROOT)
+      } && ${command}; ` +
       `echo "[exited $?]"; sleep 600`;
     await session.tmux(
       "-f",
