@@ -179,3 +179,49 @@ Deno.test({
     await Deno.remove(dir, { recursive: true });
   },
 });
+
+Deno.test({
+  name:
+    "tui: SIGTERM during training stops after the batch, saves, restores the terminal, exits 143",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const model = `${dir}/killed.safetensors`;
+    await using tmux = await TmuxSession.start({
+      args: ["--model", model],
+      env: { NO_COLOR: "1" },
+    });
+    await tmux.waitFor(/7 {2}Quit/);
+    await tmux.keys("Enter");
+    await tmux.waitFor(/Start training/);
+    await tmux.keys("Down", "Down");
+    await tmux.type("50"); // epochs: far more than the test waits for
+    await tmux.keys("Enter");
+    await tmux.waitFor(/Epoch 2\/50\s+\S*\s*\d+\/938/, 60_000); // one epoch saved, the second running
+    // The app is the child of the pane's shell.
+    const shell = await tmux.paneFormat("#{pane_pid}");
+    const children = await new Deno.Command("pgrep", { args: ["-P", shell], stdout: "piped" })
+      .output();
+    const pid = Number(new TextDecoder().decode(children.stdout).trim().split("\n")[0]);
+    assert.ok(pid > 0, "found the app's process");
+    Deno.kill(pid, "SIGTERM");
+    const screen = await tmux.waitFor(/\[exited 143\]/);
+    // Printed on the restored terminal, so it may wrap.
+    assert.match(
+      screen.replaceAll("\n", ""),
+      /Stopped after 1 epoch \+ \d+ batches; saved to .*killed\.safetensors/,
+    );
+    assert.equal(await tmux.paneFormat("#{alternate_on}"), "0", "alternate screen left");
+    assert.equal(await tmux.paneFormat("#{cursor_flag}"), "1", "cursor shown");
+    // The saved model resumes where it stopped: 1 epoch and some batches into the second.
+    const info = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-read", "--allow-env", "main.ts", "info", "--model", model, "--json"],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const saved = JSON.parse(new TextDecoder().decode(info.stdout));
+    assert.equal(saved.position.epochsDone, 1);
+    assert.ok(saved.position.stepInEpoch > 0);
+    await Deno.remove(dir, { recursive: true });
+  },
+});

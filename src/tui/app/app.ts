@@ -43,7 +43,18 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
   let model = await loadModelOrFallback(options.model);
   let data: Promise<MnistData> | undefined;
   let dataLabel: DataLabel = dataLabelFor(options);
-  const screen = Screen.enter({ mouse: false });
+  // SIGINT/SIGTERM from outside (kill, a closing terminal): the screen restores the terminal at
+  // once, every screen's input loop then ends, a running training stops after its batch and
+  // saves, and only then does the app exit, with the signal's status.
+  let signalled: "SIGINT" | "SIGTERM" | undefined;
+  const screen = Screen.enter({
+    mouse: false,
+    onSignal: (signal) => {
+      signalled = signal;
+      // A screen stuck in a long computation must not keep a killed app alive.
+      Deno.unrefTimer(setTimeout(() => Deno.exit(exitStatusOf(signal)), 30_000));
+    },
+  });
   try {
     const context: AppContext = {
       screen,
@@ -72,7 +83,12 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
   } finally {
     screen.leave();
   }
-  return 0;
+  return signalled ? exitStatusOf(signalled) : 0;
+}
+
+/** The status shells report for a process ended by `signal`. */
+function exitStatusOf(signal: "SIGINT" | "SIGTERM"): number {
+  return signal === "SIGINT" ? 130 : 143;
 }
 
 /** Shows the menu and runs screens until Quit. */

@@ -87,6 +87,8 @@ export class Screen {
   #resizeListeners = new Set<(size: ScreenSize) => void>();
   #input: ReadableStream<Uint8Array>;
   #reading = false;
+  // The reader of the running events() loop, so that leave() can end that loop at once.
+  #reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
   readonly #cleanups: (() => void)[] = [];
   readonly #encoder = new TextEncoder();
 
@@ -98,7 +100,11 @@ export class Screen {
     this.setMouse(options.mouse ?? false);
 
     this.#input = openInput();
-    this.#cleanups.push(() => void this.#input.cancel().catch(() => {}));
+    this.#cleanups.push(() => {
+      // A loop waiting in events() gets "done" and ends (a locked stream cannot be cancelled).
+      if (this.#reader) void this.#reader.cancel().catch(() => {});
+      else void this.#input.cancel().catch(() => {});
+    });
 
     const leave = () => this.leave();
     for (const type of ["unload", "error", "unhandledrejection"] as const) {
@@ -193,6 +199,7 @@ export class Screen {
     if (this.#reading) throw new Error("Screen.events: another loop is already reading input");
     this.#reading = true;
     const reader = this.#input.getReader();
+    this.#reader = reader;
     const parser = new KeyParser();
     let pendingRead: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
     try {
@@ -219,6 +226,7 @@ export class Screen {
       }
     } finally {
       this.#reading = false;
+      this.#reader = undefined;
       // A read still in flight is abandoned; its bytes stay queued for the next loop.
       pendingRead?.catch(() => {});
       reader.releaseLock();

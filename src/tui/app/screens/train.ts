@@ -333,17 +333,17 @@ export async function runTrainScreen(context: AppContext): Promise<void> {
             if (event.type === "batch") drawSoon();
             else draw();
           },
-          shouldStop: () => running.stopping,
+          // The terminal was taken away (a signal): stop after this batch and save.
+          shouldStop: () => running.stopping || !screen.active,
         });
       } finally {
         await lock.release();
       }
       await context.reloadModel();
-      phase = {
-        name: "finished",
-        progress: running.progress,
-        ...outcomeMessage(outcome, modelPath),
-      };
+      const finished = outcomeMessage(outcome, modelPath);
+      phase = { name: "finished", progress: running.progress, ...finished };
+      // Stopped by a signal: the terminal is already restored; say where the model is.
+      if (!screen.active) console.log(finished.message);
     })().catch((error) => {
       phase = {
         name: "finished",
@@ -412,8 +412,9 @@ function outcomeMessage(
   if (outcome.status === "stopped") {
     const { epochsDone, stepInEpoch } = outcome.position;
     return {
-      message:
-        `Stopped after ${epochsDone} epochs + ${stepInEpoch} batches; saved to ${path} (Train resumes it)`,
+      message: `Stopped after ${epochsDone} epoch${
+        epochsDone === 1 ? "" : "s"
+      } + ${stepInEpoch} batches; saved to ${path} (Train resumes it)`,
       error: false,
     };
   }
