@@ -43,15 +43,7 @@ export interface FuzzFailure {
  * Bugs found and reported but not fixable in the files the fuzzer's owner may edit: counted
  * apart (and printed) so the CI run stays green while they wait for their fix.
  */
-export const KNOWN_PROBLEMS: { pattern: RegExp; note: string }[] = [
-  {
-    pattern: /unexpected NUL byte|File name too long|Requires all access|Empty path is not/,
-    note: "a model or image path that is empty, holds a NUL byte, is over 255 bytes or lies " +
-      "in /proc (Deno: NotCapable) is an 'unexpected failure' from src/cli (load_model.ts " +
-      "pathExists, classify's search) instead of a one-line error; fix in src/cli/run.ts by " +
-      "mapping every Deno.errors.* and the TypeErrors of Deno's path checks to one line",
-  },
-];
+export const KNOWN_PROBLEMS: { pattern: RegExp; note: string }[] = [];
 
 /** What a run did, per target. */
 export interface FuzzReport {

@@ -27,7 +27,7 @@ export async function runCli(args: string[], io: CommandIo = processIo()): Promi
       io.warn(`error: ${error.message}`);
       return error.exitCode;
     }
-    if (error instanceof Deno.errors.PermissionDenied || error instanceof Deno.errors.NotFound) {
+    if (isFileSystemError(error)) {
       io.warn(`error: ${error.message.split("\n")[0]}`);
       return 1;
     }
@@ -36,4 +36,15 @@ export async function runCli(args: string[], io: CommandIo = processIo()): Promi
     if (Deno.env.get("DIGITS_DEBUG")) console.error(error);
     return 1;
   }
+}
+
+/**
+ * Errors the operating system or Deno's path checks raise for a path the user gave (missing,
+ * not allowed, too long, a NUL byte, empty, in /proc): the message names the path and the
+ * reason, which is all a user needs.
+ */
+function isFileSystemError(error: unknown): error is Error {
+  if (!(error instanceof Error)) return false;
+  if (Object.values(Deno.errors).some((kind) => error instanceof kind)) return true;
+  return /\(os error \d+\)|unexpected NUL byte|Empty path|Requires \w+ access/.test(error.message);
 }
