@@ -422,7 +422,9 @@ function outcomeMessage(
     ? `, test accuracy ${(outcome.testAccuracy * 100).toFixed(2)}%`
     : "";
   return {
-    message: `Done: ${outcome.position.epochsDone} epochs${accuracy}; saved to ${path}`,
+    message: `Done: ${outcome.position.epochsDone} epoch${
+      outcome.position.epochsDone === 1 ? "" : "s"
+    }${accuracy}; saved to ${path}`,
     error: false,
   };
 }
