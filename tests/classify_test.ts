@@ -1,0 +1,110 @@
+/**
+ * `classify` end to end, as a user runs it: a folder of their own images (user-like renders of
+ * MNIST test digits, named with their labels), `--json`, `--show`, and the bad files a folder
+ * may hold, each one line naming the file.
+ */
+import assert from "node:assert/strict";
+import { encode } from "fast-png";
+import { loadMnistTest, renderUserLike, type UserLikeKind } from "./fixtures/user_like.ts";
+import { jsonLines, runApp } from "./run_app.ts";
+
+const KINDS: UserLikeKind[] = [
+  "white_canvas",
+  "phone_photo_jpeg",
+  "transparent_rgba",
+  "chalk_on_board",
+  "palette",
+  "small_in_page",
+];
+
+/** Six labeled user-like images, plus (when `bad`) a blank page, a text file and a cut PNG. */
+async function imageFolder(bad: boolean): Promise<{ dir: string; labels: number[] }> {
+  const dir = await Deno.makeTempDir({ prefix: "digits-classify-" });
+  const { images, labels } = await loadMnistTest(KINDS.length);
+  for (let i = 0; i < KINDS.length; i++) {
+    const file = renderUserLike(images[i], KINDS[i], i);
+    await Deno.writeFile(`${dir}/d${i}_label${labels[i]}.${file.ext}`, file.bytes);
+  }
+  if (bad) {
+    const white = new Uint8Array(60 * 60).fill(255);
+    await Deno.writeFile(
+      `${dir}/x_blank.png`,
+      encode({ width: 60, height: 60, data: white, channels: 1, depth: 8 }),
+    );
+    await Deno.writeFile(`${dir}/x_notes.png`, new TextEncoder().encode("not an image"));
+    const whole = renderUserLike(images[0], "white_canvas", 9).bytes;
+    await Deno.writeFile(`${dir}/x_cut.png`, whole.slice(0, whole.length >> 1));
+  }
+  return { dir, labels: [...labels] };
+}
+
+Deno.test("classify a folder: a line per image with ✓, and the accuracy of the labeled ones", async () => {
+  const { dir } = await imageFolder(false);
+  const result = await runApp(["classify", dir]);
+  assert.equal(result.code, 0, result.stderr);
+  const lines = result.stdout.trim().split("\n");
+  assert.match(lines[0], /^Model: models\/pretrained\.safetensors/);
+  const perImage = lines.filter((line) => line.startsWith(dir));
+  assert.equal(perImage.length, KINDS.length);
+  for (const line of perImage) assert.match(line, /: \d \(\d+\.\d\d%\) ✓$/, line);
+  assert.match(lines.at(-1)!, /^Accuracy on 6 labeled images: 6\/6 \(100\.00%\)$/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("classify --json: digit, confidence and ten probabilities per file; errors as lines", async () => {
+  const { dir, labels } = await imageFolder(true);
+  const result = await runApp(["classify", dir, "--json"]);
+  assert.equal(result.code, 1, "exit 1 when any file failed");
+  assert.equal(result.stderr, "");
+  const records = jsonLines(result.stdout);
+  assert.equal(records.length, KINDS.length + 3);
+  for (const [i, record] of records.slice(0, KINDS.length).entries()) {
+    assert.match(String(record.file), new RegExp(`d${i}_label${labels[i]}\\.(png|jpg)$`));
+    assert.equal(record.digit, labels[i]);
+    const probabilities = record.probabilities as number[];
+    assert.equal(probabilities.length, 10);
+    assert.ok(Math.abs(probabilities.reduce((a, b) => a + b, 0) - 1) < 1e-3);
+    assert.equal(record.confidence, Math.max(...probabilities));
+  }
+  const errors = Object.fromEntries(
+    records.slice(KINDS.length).map((r) => [String(r.file).split("/").at(-1), r.error]),
+  );
+  assert.match(String(errors["x_blank.png"]), /no digit found/);
+  assert.match(String(errors["x_notes.png"]), /not a PNG or JPEG image/);
+  assert.match(String(errors["x_cut.png"]), /truncated or corrupt PNG/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("classify a bad file: one line naming it, exit 1; --show draws before and after", async () => {
+  const { dir } = await imageFolder(true);
+  const cases: [string, RegExp][] = [
+    ["x_notes.png", /not a PNG or JPEG/],
+    ["x_cut.png", /truncated/],
+  ];
+  for (const [name, pattern] of cases) {
+    const bad = await runApp(["classify", `${dir}/${name}`]);
+    assert.equal(bad.code, 1);
+    const errorLines = bad.stdout.split("\n").filter((line) => line.includes(name));
+    assert.equal(errorLines.length, 1, bad.stdout);
+    assert.match(errorLines[0], pattern);
+    assert.doesNotMatch(bad.stdout + bad.stderr, /\bat .*:\d+:\d+/, "no stack trace");
+  }
+  const missing = await runApp(["classify", `${dir}/nope.png`]);
+  assert.equal(missing.code, 1);
+  assert.match(missing.stderr.trim(), /^error: .*nope\.png: no such file or folder$/);
+
+  const shown = await runApp(["classify", `${dir}/d0_label7.png`, "--show"]);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /input/);
+  assert.match(shown.stdout, /network input \(28x28\)/);
+  // Block art: the 28x28 in 14 rows (two pixel rows per text row), in a plain ramp (NO_COLOR),
+  // the image as given on the left and what the network saw on the right.
+  const lines = shown.stdout.split("\n");
+  const caption = lines.findIndex((line) => line.startsWith("input"));
+  const art = lines.slice(caption + 1, caption + 15);
+  assert.equal(art.length, 14);
+  assert.ok(art.filter((line) => /[@%#*+=]/.test(line)).length >= 8, shown.stdout);
+  assert.match(lines[caption + 15], /^Accuracy on 1 labeled image/);
+  assert.ok(!shown.stdout.includes("\x1b"), "no escape codes under NO_COLOR");
+  await Deno.remove(dir, { recursive: true });
+});
