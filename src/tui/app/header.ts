@@ -1,6 +1,6 @@
 /** The two header lines every screen shows: which model is in use and which data. */
 import type { LoadedModel } from "../../cli/load_model.ts";
-import { PRETRAINED_MODEL_PATH } from "../../cli/model_paths.ts";
+import { isShippedModel } from "../../cli/model_paths.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { type DataDirStatus, resolveDataDir } from "../../data/locate.ts";
 import { type ColorLevel, paint } from "../color.ts";
@@ -88,7 +88,7 @@ export function describeModelShort(model: LoadedModel, width = Infinity): string
   const partial = info.position.stepInEpoch > 0 ? ` + ${info.position.stepInEpoch} batches` : "";
   const trained = `${epochs} epoch${epochs === 1 ? "" : "s"}${partial}`;
   const accuracy = info.testAccuracy !== null ? `${(info.testAccuracy * 100).toFixed(2)}%` : "";
-  const shipped = model.path === PRETRAINED_MODEL_PATH;
+  const shipped = isShippedModel(model.path);
   const name = shipped ? `shipped pretrained model (${model.path})` : model.path;
   const long = [name, `${sizes} ${info.activation}`, trained, accuracy && `test ${accuracy}`]
     .filter(Boolean).join(" · ");
