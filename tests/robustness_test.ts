@@ -35,8 +35,9 @@ async function exists(path: string): Promise<boolean> {
 // --- 1. SIGTERM and SIGINT: stop after the batch, save, exit 130, resume bit-identically ------
 
 Deno.test("SIGTERM then Ctrl-C mid-epoch, each resumed, end with the same bits as one uninterrupted run", async () => {
-  // ~20,000 digits per epoch: long enough for a signal to land inside an epoch.
-  const plan = ["--hidden", "32", "--epochs", "2", "--batch", "32", "--limit", "20000"];
+  // ~20,000 digits per epoch (about 0.15 s on an idle machine), 8 epochs: a signal sent 150 ms
+  // after the start lands inside the plan both times, however fast the machine is.
+  const plan = ["--hidden", "32", "--epochs", "8", "--batch", "32", "--limit", "20000"];
   const whole = `${work}/whole.safetensors`;
   const cut = `${work}/cut.safetensors`;
   const uninterrupted = await runApp([

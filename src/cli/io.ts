@@ -39,6 +39,11 @@ function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): v
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
 }
 
+/** "1 epoch", "3 epochs": a count with its noun. */
+export function plural(n: number, noun: string): string {
+  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** Formats a 0..1 fraction as a percentage with two decimals: 0.97641 -> "97.64%". */
 export function percent(fraction: number): string {
   return `${(fraction * 100).toFixed(2)}%`;

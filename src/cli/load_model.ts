@@ -3,6 +3,7 @@ import { loadNetworkModel, type NetworkModelInfo } from "../model/network_model.
 import { Network } from "../network/mod.ts";
 import { selectKernels } from "../network/select_kernels.ts";
 import { DEFAULT_RECIPE } from "../train/recipe.ts";
+import { plural } from "./io.ts";
 import { resolveModelPath } from "./model_paths.ts";
 
 /** A network ready to predict, with where it came from. */
@@ -52,9 +53,9 @@ export function describeModel(model: LoadedModel): string {
   }
   const info = model.info;
   const accuracy = info.testAccuracy !== null ? `, ${(info.testAccuracy * 100).toFixed(2)}%` : "";
-  return `${model.path}: ${
-    info.layerSizes.join("-")
-  } ${info.activation}, ${info.position.epochsDone} epochs${accuracy}`;
+  return `${model.path}: ${info.layerSizes.join("-")} ${info.activation}, ${
+    plural(info.position.epochsDone, "epoch")
+  }${accuracy}`;
 }
 
 /** True when anything (file or folder) is at `path`; a folder then fails to load, clearly. */

@@ -163,7 +163,9 @@ export async function prepareTrainingSession(
       ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
       : "";
     notes.push(
-      `Resuming ${path} (${saved.position.epochsDone} epochs done${accuracy}); training ${plan.epochs} more (start fresh to begin again)`,
+      `Resuming ${path} (${saved.position.epochsDone} epoch${
+        saved.position.epochsDone === 1 ? "" : "s"
+      } done${accuracy}); training ${plan.epochs} more (start fresh to begin again)`,
     );
     model.info = { ...saved, optimizer, plan };
     return { request, model, plan, position, resumed: true, notes };

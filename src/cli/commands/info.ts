@@ -1,5 +1,5 @@
 /** `info`: what a model file holds: architecture, training history, how it was made. */
-import { type CommandIo, percent } from "../io.ts";
+import { type CommandIo, percent, plural } from "../io.ts";
 import { describeModel, loadModelOrRandom } from "../load_model.ts";
 
 /** The flags of `info`. */
@@ -31,7 +31,7 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
     `  layers:       ${info.layerSizes.join(" -> ")} (${info.activation}, softmax output)`,
     `  parameters:   ${loaded.network.parameterCount.toLocaleString("en-US")}`,
     `  optimizer:    ${info.optimizer.kind}, lr ${info.optimizer.learningRate}, weight decay ${info.optimizer.weightDecay}, ${info.optimizerStep} steps`,
-    `  trained:      ${info.position.epochsDone} epochs` +
+    `  trained:      ${plural(info.position.epochsDone, "epoch")}` +
     (info.position.stepInEpoch > 0
       ? ` + ${info.position.stepInEpoch} batches (interrupted; train resumes it)`
       : ""),

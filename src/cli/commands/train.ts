@@ -10,7 +10,7 @@ import {
   type TrainingSession,
   type TrainRequest,
 } from "../../train/session.ts";
-import { type CommandIo, percent } from "../io.ts";
+import { type CommandIo, percent, plural } from "../io.ts";
 import {
   jsonTrainRenderer,
   liveTrainRenderer,
@@ -90,7 +90,7 @@ async function runSession(
     );
   } else {
     io.write(
-      `Saved ${flags.model}: ${outcome.position.epochsDone} epochs, test accuracy ${
+      `Saved ${flags.model}: ${plural(outcome.position.epochsDone, "epoch")}, test accuracy ${
         percent(outcome.testAccuracy ?? 0)
       }\n`,
     );
