@@ -29,6 +29,31 @@ export function evaluateNetwork(
   onProgress?: (done: number, total: number) => void,
 ): Evaluation {
   const total = Math.min(limit, dataset.count);
+  const steps = evaluationSteps(network, dataset, limit);
+  while (true) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    onProgress?.(step.value, total);
+  }
+}
+
+/**
+ * The evaluation one batch at a time: yields the samples done so far after every batch and
+ * returns the whole Evaluation, so that a screen can pause between batches to redraw.
+ *
+ * @example
+ * ```ts
+ * const steps = evaluationSteps(network, data.test);
+ * let step = steps.next();
+ * while (!step.done) step = steps.next(); // step.value is the Evaluation
+ * ```
+ */
+export function* evaluationSteps(
+  network: Network,
+  dataset: Dataset,
+  limit = dataset.count,
+): Generator<number, Evaluation> {
+  const total = Math.min(limit, dataset.count);
   const order = sequentialOrder(total);
   const labels = new Uint8Array(network.maxBatch);
   const classes = network.layerSizes[network.layerSizes.length - 1];
@@ -40,7 +65,7 @@ export function evaluateNetwork(
   for (let start = 0; start < total; start += network.maxBatch) {
     const count = Math.min(network.maxBatch, total - start);
     fillBatch(dataset, order, start, count, network.input, labels);
-    const probabilities = network.forward(count);
+    const probabilities = network.forward(count); // [count x classes]
     const result = network.evaluateLoss(labels);
     lossSum += result.loss * count;
     for (let b = 0; b < count; b++) {
@@ -53,7 +78,7 @@ export function evaluateNetwork(
       confusion[labels[b]][best]++;
       if (best === labels[b]) correct++;
     }
-    onProgress?.(start + count, total);
+    yield start + count;
   }
   return {
     correct,
