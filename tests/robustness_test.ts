@@ -190,6 +190,37 @@ Deno.test("a diverging run stops with a one-line error and keeps the last good m
   assert.deepEqual(await tempFiles(work), []);
 });
 
+Deno.test("--lr 50 on a good model: stopped as diverged for every optimizer, the model kept", async () => {
+  const model = `${work}/lr50.safetensors`;
+  const small = ["--epochs", "1", "--limit", "3000"];
+  const trained = await runApp(["train", "--model", model, "--hidden", "32", ...small, "--fresh"]);
+  assert.equal(trained.code, 0, trained.stderr);
+  const before = await Deno.readFile(model);
+  // The loss of such runs stays finite (dead ReLUs, losses in the hundreds): only the
+  // "ten times worse than guessing" rule catches them.
+  for (const optimizer of ["adam", "momentum", "sgd"]) {
+    const result = await runApp([
+      "train",
+      "--model",
+      model,
+      "--lr",
+      "50",
+      "--optimizer",
+      optimizer,
+      ...small,
+    ]);
+    assertOneLineError(
+      result,
+      /training diverged at epoch 2, batch \d+: .*the learning rate 50 is probably too high\. The last good model in .* is kept/,
+    );
+    assert.deepEqual(
+      await Deno.readFile(model),
+      before,
+      `${optimizer}: the model file is unchanged`,
+    );
+  }
+});
+
 // --- 4. Places that cannot be written ----------------------------------------------------------
 
 Deno.test("a model in a folder that does not exist: one clear error, nothing created", async () => {

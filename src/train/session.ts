@@ -281,7 +281,7 @@ export async function runTrainingSession(
         message:
           `training diverged at epoch ${outcome.epoch}, batch ${
             outcome.step + 1
-          }: the loss is no longer a finite number; the learning rate ${plan.optimizer.learningRate} is probably too high. ` +
+          }: the loss exploded (not a finite number, or ten times worse than guessing); the learning rate ${plan.optimizer.learningRate} is probably too high. ` +
           (kept ? `The last good model in ${path} is kept.` : "No model was saved."),
       };
     }

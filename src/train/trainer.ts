@@ -122,12 +122,16 @@ export function stepsPerEpoch(plan: TrainingPlan): number {
   return Math.ceil(plan.limit / plan.batchSize);
 }
 
+/** Batches into an epoch before its mean loss is judged (the first ones are noisy). */
+const DIVERGENCE_BATCHES = 20;
+
 /**
  * Trains `network` on `train` following `plan` from `position` until the plan's last epoch,
  * evaluating on `test` after every epoch. Yields to the event loop every ~30 ms so a UI can
  * redraw and signals can arrive. Stops after the current batch when `shouldStop` says so, and
- * at the first batch whose loss is not finite (divergence), leaving the decision to save to
- * the caller.
+ * on divergence: a batch whose loss is not finite, or an epoch whose mean loss after 20
+ * batches is ten times that of uniform guessing (10 ln 10 = 23 for digits), leaving the
+ * decision to save to the caller.
  */
 export async function trainNetwork(
   network: Network,
@@ -142,6 +146,8 @@ export async function trainNetwork(
   }
   const limit = Math.min(plan.limit, train.count);
   const steps = Math.ceil(limit / plan.batchSize);
+  const classes = network.layerSizes[network.layerSizes.length - 1];
+  const divergedLoss = 10 * Math.log(classes); // uniform guessing scores ln(classes)
   const schedule = scheduleFor(plan, steps);
   const lastEpoch = plan.startEpoch + plan.epochs;
   const order = new Uint32Array(limit);
@@ -161,6 +167,7 @@ export async function trainNetwork(
       firstStep: stepInEpoch,
     });
     const startMs = performance.now();
+    const firstStep = stepInEpoch;
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
@@ -178,6 +185,12 @@ export async function trainNetwork(
       lossSum += result.loss * count;
       correct += result.correct;
       seen += count;
+      // A runaway learning rate does not always reach Infinity: ReLU units die and the loss
+      // settles in the hundreds. Worse than guessing by a factor of ten over many batches is
+      // not learning; stop before saving such a network over a good one.
+      if (step - firstStep >= DIVERGENCE_BATCHES && lossSum / seen > divergedLoss) {
+        return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
+      }
       stepInEpoch = step + 1;
       await hooks.onEvent?.({
         type: "batch",
