@@ -3,6 +3,8 @@
  * keys like a person would. Skipped only when tmux is not installed.
  */
 import assert from "node:assert/strict";
+import { MNIST_FILES } from "../src/data/locate.ts";
+import { MNIST_DIR } from "./run_app.ts";
 import { appCommand, HAVE_TMUX, TmuxSession } from "./tmux.ts";
 
 const ignore = !HAVE_TMUX;
@@ -53,16 +55,23 @@ Deno.test({
 });
 
 Deno.test({
-  name: "tui: an error in a screen (no data) is shown in place and the menu goes on",
+  name: "tui: an error in a screen (a damaged data file) is shown in place and the menu goes on",
   ignore,
   fn: async () => {
     const dir = await Deno.makeTempDir();
+    // All four files are there, but the test images are cut short.
+    await Deno.mkdir(`${dir}/data`);
+    for (const name of MNIST_FILES) {
+      await Deno.copyFile(`${MNIST_DIR}/${name}.gz`, `${dir}/data/${name}.gz`);
+    }
+    const images = await Deno.readFile(`${MNIST_DIR}/t10k-images-idx3-ubyte.gz`);
+    await Deno.writeFile(`${dir}/data/t10k-images-idx3-ubyte.gz`, images.slice(0, 5000));
     await using tmux = await TmuxSession.start({
-      args: ["--model", `${dir}/none.safetensors`, "--data-dir", `${dir}/no-data`],
+      args: ["--model", `${dir}/none.safetensors`, "--data-dir", `${dir}/data`],
     });
     await tmux.waitFor(/7 {2}Quit/);
     await tmux.keys("2");
-    let screen = await tmux.waitFor(/folder does not exist/);
+    let screen = await tmux.waitFor(/t10k-images-idx3-ubyte\.gz/);
     assert.match(screen, /── Test/);
     await tmux.keys("Escape");
     screen = await tmux.waitFor(/▸ 2 {2}Test/);

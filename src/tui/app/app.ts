@@ -14,6 +14,8 @@ import type { AppContext, ScreenRunner } from "./context.ts";
 import { type DataLabel, dataLabelFor, dataLabelOf, renderHeader } from "./header.ts";
 import { MENU_ENTRIES, type MenuAction, menuKey, renderMenu } from "./menu.ts";
 import { bodyRows, errorLine, renderPage } from "./page.ts";
+import { runDataPrompt } from "./data_prompt.ts";
+import { resolveDataDir } from "../../data/locate.ts";
 import { runBrowseScreen } from "./screens/browse.ts";
 import { runClassifyScreen } from "./screens/classify.ts";
 import { runDrawScreen } from "./screens/draw.ts";
@@ -78,6 +80,11 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
         return data;
       },
       header: (width) => renderHeader(model, dataLabel, width, context.color),
+      useSample: () => {
+        options.sample = context.sample = true;
+        data = undefined;
+        dataLabel = dataLabelFor(options);
+      },
     };
     await menuLoop(context);
   } finally {
@@ -136,12 +143,54 @@ async function menuLoop(context: AppContext): Promise<void> {
     if (choice === undefined || choice === "quit") return;
     status = undefined;
     try {
+      if (NEEDS_DATA.has(choice) && !(await offerData(context))) {
+        screen.invalidate();
+        continue;
+      }
       await SCREENS[choice](context);
     } catch (error) {
       status = { text: `${labelOf(choice)}: ${errorLine(error)}`, error: true };
     }
     screen.setMouse(false); // a screen may have turned it on
     screen.invalidate();
+  }
+}
+
+/** The screens that cannot start without MNIST. */
+const NEEDS_DATA = new Set<MenuAction>(["train", "test", "browse"]);
+
+/**
+ * Makes sure the data loads before a screen that needs it. When no MNIST is found, offers to
+ * download it now or to use the offline sample; false when the user backs out instead. Other
+ * failures (a damaged file) are left to the screen, which shows them in place.
+ */
+async function offerData(context: AppContext): Promise<boolean> {
+  try {
+    await context.data();
+    return true;
+  } catch (error) {
+    const status = resolveDataDir(context.dataDir);
+    if (context.sample || status.complete) return true;
+    const { screen, color } = context;
+    const choice = await runDataPrompt(
+      {
+        color,
+        size: () => screen.size(),
+        events: () => screen.events(),
+        draw: (body, footer) => {
+          const size = screen.size();
+          screen.draw(renderPage(
+            { header: context.header!(size.columns), title: "MNIST data", body, footer },
+            size,
+            color,
+          ));
+        },
+      },
+      errorLine(error),
+      status.dir,
+    );
+    if (choice === "sample") context.useSample();
+    return choice !== "back";
   }
 }
 

@@ -28,6 +28,8 @@ export interface AppContext {
    * screen shows in place instead of crashing.
    */
   data(): Promise<MnistData>;
+  /** Switches this session to the offline sample (when the user chose it for lack of MNIST). */
+  useSample(): void;
   /**
    * The header lines for a screen `width` columns wide: the model in use and the data (set by
    * the menu; see src/tui/app/page.ts renderPage for the whole frame).

@@ -196,3 +196,25 @@ export function joinColumns(blocks: string[][], gap = 2): string[] {
   }
   return out;
 }
+
+/**
+ * Splits plain text into lines of at most `width` columns at spaces; a word longer than a
+ * line is cut with an ellipsis.
+ *
+ * @example
+ * ```ts
+ * wrapText("the quick brown fox", 10); // ["the quick", "brown fox"]
+ * ```
+ */
+export function wrapText(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && visibleWidth(line) + 1 + visibleWidth(word) > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  if (line !== "") lines.push(line);
+  return lines.map((l) => truncate(l, width, "…"));
+}

@@ -18,7 +18,7 @@ import {
 import type { TrainEvent } from "../../../train/trainer.ts";
 import { type ColorLevel, paint } from "../../color.ts";
 import { lineChart } from "../../widgets/chart.ts";
-import { truncate } from "../../widgets/layout.ts";
+import { truncate, wrapText } from "../../widgets/layout.ts";
 import { renderProgressLine } from "../../widgets/progress_bar.ts";
 import type { AppContext } from "../context.ts";
 import { bodyRows, errorLine, isBackKey, renderPage } from "../page.ts";
@@ -98,20 +98,6 @@ export function applyTrainEvent(progress: TrainProgress, event: TrainEvent): Tra
   };
 }
 
-/** Splits text into lines of at most `width` columns at spaces. */
-function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(" ")) {
-    if (line !== "" && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
-  }
-  if (line !== "") lines.push(line);
-  return lines.map((l) => truncate(l, width, "…"));
-}
-
 /**
  * The training view in at most `height` lines: the notes, then per epoch a Keras-like
  * `Epoch 2/5` line (with test accuracy and loss once done) and its progress line (ETA while
@@ -129,7 +115,7 @@ export function renderTrainProgress(
 ): string[] {
   const c = paint(options.color);
   const { width, height } = options;
-  const notes = progress.notes.flatMap((note) => wrap(note, width)).slice(0, 4);
+  const notes = progress.notes.flatMap((note) => wrapText(note, width)).slice(0, 4);
 
   const header = (e: EpochProgress) => {
     const title = c.bold(`Epoch ${e.epoch}/${e.epochs}`);

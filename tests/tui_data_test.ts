@@ -1,0 +1,79 @@
+/**
+ * The menu without MNIST on the machine: a screen that needs data offers, in place, to download
+ * it (from a local mirror here) or to use the offline sample. Skipped only without tmux.
+ */
+import assert from "node:assert/strict";
+import { MNIST_FILES } from "../src/data/locate.ts";
+import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { MNIST_DIR } from "./run_app.ts";
+
+const ignore = !HAVE_TMUX;
+
+Deno.test({
+  name: "tui data: no MNIST, Test offers a download; f fetches it from a mirror, then tests",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "digits-nodata-" });
+    const requests: string[] = [];
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
+      const name = new URL(r.url).pathname.slice(1);
+      requests.push(name);
+      try {
+        return new Response(await Deno.readFile(`${MNIST_DIR}/${name}`));
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    });
+    try {
+      await using tmux = await TmuxSession.start({
+        args: ["--data-dir", `${dir}/data`],
+        env: { DIGITS_MNIST_MIRRORS: `http://127.0.0.1:${server.addr.port}/`, NO_COLOR: "1" },
+        cwd: dir,
+      });
+      await tmux.waitFor(/7 {2}Quit/);
+      await tmux.keys("2");
+      let screen = await tmux.waitFor(/── MNIST data/);
+      assert.match(screen, /data: folder does not exist/);
+      assert.match(screen, /f +Download MNIST now/);
+      assert.match(screen, /s +Use the offline sample/);
+      await tmux.keys("f");
+      screen = await tmux.waitFor(/MNIST is ready · press any key/, 60_000);
+      assert.equal(requests.length, 4, requests.join(", "));
+      await tmux.keys("Enter");
+      screen = await tmux.waitFor(/Accuracy \d+\.\d\d% +\(\d/, 60_000);
+      assert.match(screen, /── Test/);
+      for (const name of MNIST_FILES) assert.ok((await Deno.stat(`${dir}/data/${name}.gz`)).isFile);
+    } finally {
+      await server.shutdown();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "tui data: no MNIST, s switches the session to the offline sample; Esc goes back",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "digits-nodata-" });
+    try {
+      await using tmux = await TmuxSession.start({
+        args: ["--data-dir", `${dir}/data`, "--model", `${dir}/m.safetensors`],
+        env: { NO_COLOR: "1" },
+        cwd: dir,
+      });
+      await tmux.waitFor(/7 {2}Quit/);
+      await tmux.keys("5"); // Browse
+      await tmux.waitFor(/── MNIST data/);
+      await tmux.keys("Escape");
+      await tmux.waitFor(/▸ 5 {2}Browse digits/);
+      await tmux.keys("1"); // Train
+      await tmux.waitFor(/── MNIST data/);
+      await tmux.keys("s");
+      const screen = await tmux.waitFor(/Start training/);
+      assert.match(screen, /data: +SAMPLE: 10,000-digit offline sample/);
+      assert.match(screen, /Training digits +all \(8,000\)/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
