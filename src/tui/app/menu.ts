@@ -104,6 +104,15 @@ export function renderMenu(
       c.dim(entry.description);
     lines.push(truncate(line, state.width, "…"));
   });
+  if (lines.length > state.height) {
+    // A short terminal: drop the title, then keep the chosen entry in view.
+    const entries = lines.slice(2);
+    const first = Math.min(
+      Math.max(0, state.selected - state.height + 1),
+      Math.max(0, entries.length - state.height),
+    );
+    return entries.slice(first, first + state.height);
+  }
   const top = Math.max(0, Math.floor((state.height - lines.length) / 3));
   return [...new Array<string>(top).fill(""), ...lines];
 }

@@ -33,3 +33,11 @@ Deno.test("renderMenu: every entry numbered, the selected one marked, within the
   const colored = renderMenu({ selected: 0, width: 80, height: 20, color: "256" });
   assert.ok(colored.some((line) => line.includes("\x1b[7m")), "selection in reverse video");
 });
+
+Deno.test("renderMenu: in a short terminal the chosen entry stays in view", () => {
+  for (let selected = 0; selected < MENU_ENTRIES.length; selected++) {
+    const lines = renderMenu({ selected, width: 40, height: 6, color: "none" });
+    assert.ok(lines.length <= 6);
+    assert.ok(lines.some((line) => line.includes(`▸ ${selected + 1}`)), `entry ${selected + 1}`);
+  }
+});
