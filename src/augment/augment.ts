@@ -34,8 +34,8 @@ export interface AugmentOptions {
  * test accuracy (99.06% without; 98.81% with -0.3..+1 px, 98.86% with -0.3..+0.5, 98.71% with
  * 0..+0.7) and gained nothing on user-like renders once the normalizer thins fat strokes (on
  * 1,000 each: thick marker 97.7-98.2% against the shipped model's 98.1%, thin pen 97.4-97.9%
- * against 98.0%). A grey dilation is also one more random draw per digit: the shipped model
- * would no longer be reproducible from its command.
+ * against 98.0%). Its random draw per digit would also change every augmented batch, so the
+ * shipped model could not be remade from its command without retraining.
  */
 export const DEFAULT_AUGMENT: Readonly<AugmentOptions> = {
   rotationDegrees: 12,
