@@ -3,19 +3,10 @@
  * MNIST_DIR, real model files in a temp folder.
  */
 import assert from "node:assert/strict";
-import { jsonLines, runApp } from "./run_app.ts";
+import { assertOneLineError, jsonLines, runApp } from "./run_app.ts";
 
 const work = await Deno.makeTempDir({ prefix: "digits-cli-" });
 const model = `${work}/m.safetensors`;
-
-/** An error the user can act on: one line on stderr, no stack trace, non-zero exit. */
-function assertOneLineError(result: { code: number; stderr: string }, pattern: RegExp) {
-  assert.notEqual(result.code, 0, "exit status should be non-zero");
-  const lines = result.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(result.stderr, /\bat .*:\d+:\d+/, "no stack trace");
-}
 
 Deno.test("train --hidden 128 --epochs 1 reaches 95%, and test reports the same accuracy", async () => {
   const trained = await runApp([

@@ -10,18 +10,9 @@ import { decodeImageBytes } from "../src/image/decode.ts";
 import { loadModelFile, saveModelFile } from "../src/model/model_file.ts";
 import { loadNetworkModel } from "../src/model/network_model.ts";
 import { canMountTmpfs, seededRandom, startApp, tempFiles, tensorBits } from "./robust_app.ts";
-import { APP_PERMISSIONS, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
+import { APP_PERMISSIONS, assertOneLineError, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
 
 const work = await Deno.makeTempDir({ prefix: "digits-robust-" });
-
-/** One line on stderr matching `pattern`, no stack trace, non-zero exit. */
-function assertOneLineError(result: { code: number; stderr: string }, pattern: RegExp) {
-  assert.notEqual(result.code, 0, "exit status should be non-zero");
-  const lines = result.stderr.trim().split("\n");
-  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
-  assert.match(lines[0], pattern);
-  assert.doesNotMatch(result.stderr, /\bat .*:\d+:\d+/, "no stack trace");
-}
 
 async function exists(path: string): Promise<boolean> {
   try {

@@ -1,4 +1,5 @@
 /** Runs the real app (main.ts) in a subprocess, as `deno task start` would, for end-to-end tests. */
+import assert from "node:assert/strict";
 
 /** The project root (this file lives in tests/). */
 export const PROJECT_ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
@@ -55,4 +56,13 @@ export async function runApp(
 /** Parses JSON lines output. */
 export function jsonLines(text: string): Record<string, unknown>[] {
   return text.split("\n").filter((line) => line.trim() !== "").map((line) => JSON.parse(line));
+}
+
+/** A failed run that says why in one line on stderr: non-zero exit, no stack trace. */
+export function assertOneLineError(result: { code: number; stderr: string }, pattern: RegExp) {
+  assert.notEqual(result.code, 0, "exit status should be non-zero");
+  const lines = result.stderr.trim().split("\n");
+  assert.equal(lines.length, 1, `expected one line on stderr, got:\n${result.stderr}`);
+  assert.match(lines[0], pattern);
+  assert.doesNotMatch(result.stderr, /\bat .*:\d+:\d+/, "no stack trace");
 }
