@@ -43,13 +43,3 @@ export function hiddenLayers(value: string): number[] {
   }
   return widths;
 }
-
-/** One of a fixed set of words. */
-export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
-  return (value) => {
-    if (!(choices as readonly string[]).includes(value)) {
-      throw new InvalidArgumentError(`expected one of ${choices.join(", ")}, got "${value}".`);
-    }
-    return value as T;
-  };
-}

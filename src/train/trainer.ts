@@ -117,11 +117,6 @@ export function epochOrder(order: Uint32Array, seed: number, epoch: number): Uin
   return new Random(deriveSeed(seed, epoch)).shuffle(order);
 }
 
-/** How many batches one epoch of a plan has. */
-export function stepsPerEpoch(plan: TrainingPlan): number {
-  return Math.ceil(plan.limit / plan.batchSize);
-}
-
 /** Batches into an epoch before its mean loss is judged (the first ones are noisy). */
 const DIVERGENCE_BATCHES = 20;
 
