@@ -40,7 +40,7 @@ export function dataLabelFor(
     sample: false,
     missing: true,
     text:
-      `MNIST not found in ${found.dir}: run \`deno task start fetch-data\` or start with --sample`,
+      `MNIST not found in ${found.dir}: Train or Test offers to download it (or use the sample)`,
   };
 }
 

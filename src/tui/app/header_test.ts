@@ -49,7 +49,7 @@ Deno.test("dataLabelFor: the sample is labeled as such, missing data says how to
     checked: ["data"],
   }));
   assert.equal(missing.missing, true);
-  assert.match(missing.text, /MNIST not found in data: run `deno task start fetch-data`/);
+  assert.match(missing.text, /MNIST not found in data: Train or Test offers to download it/);
 });
 
 Deno.test("renderHeader: two lines within the width; no escape codes without color", () => {
