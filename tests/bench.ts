@@ -24,7 +24,7 @@ import { defaultOptimizerSettings, Network } from "../src/network/mod.ts";
 import { type KernelChoice, selectKernels } from "../src/network/select_kernels.ts";
 import { evaluateNetwork, type TrainingPlan, trainNetwork } from "../src/train/mod.ts";
 import { AUGMENTED_RECIPE, DEFAULT_RECIPE } from "../src/train/recipe.ts";
-import { openAugmentPipeline } from "../src/augment/mod.ts";
+import { openAugmentPipeline } from "../src/batches/mod.ts";
 
 /** One benchmark figure. */
 interface BenchResult {

@@ -14,7 +14,7 @@
 import jpeg from "jpeg-js";
 import { UserError } from "../src/errors.ts";
 import { readIdxDataset } from "../src/data/idx.ts";
-import { loadNetworkModel, saveNetworkModel } from "../src/model/network_model.ts";
+import { loadNetworkModel, saveNetworkModel } from "../src/train/checkpoint.ts";
 import { defaultOptimizerSettings, deriveSeed, Network, Random } from "../src/network/mod.ts";
 import { decodeImageBytes } from "../src/image/decode.ts";
 import { normalizeDigit } from "../src/image/normalize.ts";

@@ -8,7 +8,7 @@ import { MAX_IDX_BYTES, readIdxImages } from "../src/data/idx.ts";
 import { UserError } from "../src/errors.ts";
 import { decodeImageBytes } from "../src/image/decode.ts";
 import { loadModelFile, saveModelFile } from "../src/model/model_file.ts";
-import { loadNetworkModel } from "../src/model/network_model.ts";
+import { loadNetworkModel } from "../src/train/checkpoint.ts";
 import { canMountTmpfs, seededRandom, startApp, tempFiles, tensorBits } from "./robust_app.ts";
 import { APP_PERMISSIONS, assertOneLineError, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
 

@@ -27,7 +27,7 @@ Deno.test({
     // must be one whole, finished line.
     const bars = lines.filter((line) => /[━─]{3}/.test(line));
     assert.ok(bars.length >= 2, screen);
-    for (const bar of bars) assert.match(bar, /^ *94\/94 ━+ \d+s \d+ms\/step$/, screen);
+    for (const bar of bars) assert.match(bar, /^ *94\/94 ━+ \d+s \d+(ms|µs)\/step$/, screen);
     const text = screen.replaceAll("\n", "");
     assert.match(text, /test accuracy: \d+\.\d\d%/);
     assert.match(text, /Saved .*small\.safetensors: 3 epochs/);

@@ -5,7 +5,7 @@
  * digit as every kind) is `deno run -A tests/user_like_accuracy.ts`.
  */
 import assert from "node:assert/strict";
-import { loadNetworkModel } from "../src/model/network_model.ts";
+import { loadNetworkModel } from "../src/train/checkpoint.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { evaluateUserLikeMixed, USER_LIKE_KINDS } from "./fixtures/user_like.ts";
 import { PROJECT_ROOT } from "./run_app.ts";

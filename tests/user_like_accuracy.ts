@@ -5,7 +5,7 @@
  *
  *   deno run -A tests/user_like_accuracy.ts [--count N] [--model PATH]
  */
-import { loadNetworkModel } from "../src/model/network_model.ts";
+import { loadNetworkModel } from "../src/train/checkpoint.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { evaluateUserLike, USER_LIKE_KINDS } from "./fixtures/user_like.ts";
 import { PROJECT_ROOT } from "./run_app.ts";

@@ -1,5 +1,5 @@
 /** Where commands write, and what they know about the terminal they write to. */
-import { type ColorLevel, detectColorLevel } from "../tui/color.ts";
+import { type ColorLevel, detectColorLevel } from "../text/color.ts";
 
 const encoder = new TextEncoder();
 
@@ -37,19 +37,4 @@ export function processIo(): CommandIo {
 function writeAll(stream: { writeSync(p: Uint8Array): number }, text: string): void {
   let bytes = encoder.encode(text);
   while (bytes.length > 0) bytes = bytes.subarray(stream.writeSync(bytes));
-}
-
-/** "1 epoch", "3 epochs": a count with its noun. */
-export function plural(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
-}
-
-/** Formats a 0..1 fraction as a percentage with two decimals: 0.97641 -> "97.64%". */
-export function percent(fraction: number): string {
-  return `${(fraction * 100).toFixed(2)}%`;
-}
-
-/** Thousands separators: 60000 -> "60,000". */
-export function count(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
 }

@@ -1,5 +1,5 @@
 /** The command-line interface: every menu action as a plain command, built with commander. */
-import { Command, CommanderError, Option } from "@commander-js/extra-typings";
+import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { ACTIVATIONS, OPTIMIZERS, SCHEDULES } from "../network/mod.ts";
 import { DEFAULT_RECIPE } from "../train/recipe.ts";
 import { classifyCommand } from "./commands/classify.ts";
@@ -9,8 +9,23 @@ import { previewCommand } from "./commands/preview.ts";
 import { testCommand } from "./commands/test.ts";
 import { trainCommand } from "./commands/train.ts";
 import type { CommandIo } from "./io.ts";
-import { DEFAULT_MODEL_PATH } from "./model_paths.ts";
-import { hiddenLayers, integerIn, numberIn } from "./parse.ts";
+import { DEFAULT_MODEL_PATH } from "../app/model_paths.ts";
+import * as values from "../train/option_values.ts";
+
+/** A value parser whose refusal commander prints as one usage line (exit status 2). */
+function forCommander<T>(parse: (value: string) => T): (value: string) => T {
+  return (value) => {
+    try {
+      return parse(value);
+    } catch (error) {
+      if (error instanceof values.OptionValueError) throw new InvalidArgumentError(error.message);
+      throw error;
+    }
+  };
+}
+const integerIn = (min: number, max: number) => forCommander(values.integerIn(min, max));
+const numberIn = (min: number, max: number) => forCommander(values.numberIn(min, max));
+const hiddenLayers = forCommander(values.hiddenLayers);
 
 const MODEL_HELP =
   `model file (default: ${DEFAULT_MODEL_PATH}, else the shipped models/pretrained.safetensors)`;

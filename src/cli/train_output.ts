@@ -4,10 +4,11 @@
  * None of them computes a metric; they only format what the training loop reports.
  */
 import type { TrainEvent } from "../train/mod.ts";
-import { renderProgressLine, ThrottledLine } from "../tui/widgets/progress_bar.ts";
-import { visibleWidth } from "../tui/widgets/layout.ts";
-import { paint } from "../tui/color.ts";
-import { type CommandIo, count, percent } from "./io.ts";
+import { renderProgressLine, ThrottledLine } from "../text/progress_bar.ts";
+import { visibleWidth } from "../text/layout.ts";
+import { paint } from "../text/color.ts";
+import type { CommandIo } from "./io.ts";
+import { count, percent } from "../text/format.ts";
 
 /** Turns training events into output. */
 export type TrainRenderer = (event: TrainEvent) => void;

@@ -21,10 +21,3 @@ export {
   saveModelFile,
 } from "./model_file.ts";
 export { acquireModelLock, type ModelLock } from "./lock.ts";
-export {
-  type EpochRecord,
-  loadNetworkModel,
-  type NetworkModel,
-  type NetworkModelInfo,
-  saveNetworkModel,
-} from "./network_model.ts";

@@ -1,6 +1,6 @@
 import type { Dataset } from "../data/dataset.ts";
 import type { Network } from "../network/mod.ts";
-import { fillBatch, sequentialOrder } from "./batch.ts";
+import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import { emptyConfusion } from "./metrics.ts";
 
 /** What a network got right and wrong on a dataset. */

@@ -1,5 +1,10 @@
-/** The training loop, evaluation and metrics: engine code that reports events, never prints. */
-export * from "./batch.ts";
+/**
+ * Training: the loop (events, never printing), sessions (resume, fresh, plan, save), model
+ * checkpoints, evaluation and metrics. Engine code: the front ends render what it reports.
+ *
+ * @module
+ */
+export * from "./checkpoint.ts";
 export * from "./evaluate.ts";
 export * from "./metrics.ts";
 export * from "./trainer.ts";

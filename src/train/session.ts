@@ -11,7 +11,7 @@ import {
   type NetworkModel,
   type NetworkModelInfo,
   saveNetworkModel,
-} from "../model/network_model.ts";
+} from "./checkpoint.ts";
 import {
   type Activation,
   defaultOptimizerSettings,
@@ -21,7 +21,7 @@ import {
   type ScheduleKind,
 } from "../network/mod.ts";
 import { selectKernels } from "../network/select_kernels.ts";
-import { openAugmentPipeline } from "../augment/mod.ts";
+import { openAugmentPipeline } from "../batches/mod.ts";
 import { DEFAULT_RECIPE } from "./recipe.ts";
 import {
   type TrainEvent,

@@ -1,14 +1,12 @@
 import type { Dataset } from "../data/dataset.ts";
 import {
-  deriveSeed,
   learningRateAt,
   type Network,
   type OptimizerSettings,
-  Random,
   type ScheduleKind,
   type ScheduleSettings,
 } from "../network/mod.ts";
-import { fillBatch } from "./batch.ts";
+import { type BatchSource, epochOrder, fillBatch } from "../batches/mod.ts";
 import { evaluateNetwork } from "./evaluate.ts";
 
 /**
@@ -72,23 +70,6 @@ export type TrainOutcome =
   | { status: "stopped"; position: TrainingPosition }
   | { status: "diverged"; position: TrainingPosition; epoch: number; step: number };
 
-/**
- * Where training batches come from instead of straight from the dataset (augmentation, maybe
- * prepared ahead on another thread). Batch `step` of `epoch` must hold the samples
- * `epochOrder(seed, epoch)[step * batchSize ..]` and depend on nothing but plan seed, epoch and
- * step, so that a resumed run continues exactly.
- */
-export interface BatchSource {
-  /** Fills `input` [count x 784] and `labels` [count] with batch `step` of `epoch`. */
-  fill(
-    epoch: number,
-    step: number,
-    count: number,
-    input: Float32Array,
-    labels: Uint8Array,
-  ): void | Promise<void>;
-}
-
 /** Hooks through which the loop talks to its caller. */
 export interface TrainHooks {
   /** Called for each event; awaited, so the caller may save the model on "epoch-end". */
@@ -109,12 +90,6 @@ export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): Schedule
     stepFactor: 0.5,
     finalFactor: 0.02,
   };
-}
-
-/** Fills `order` with 0..n-1 shuffled for `epoch`: it depends only on seed and epoch. */
-export function epochOrder(order: Uint32Array, seed: number, epoch: number): Uint32Array {
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return new Random(deriveSeed(seed, epoch)).shuffle(order);
 }
 
 /** Batches into an epoch before its mean loss is judged (the first ones are noisy). */

@@ -2,11 +2,12 @@
 import { UserError } from "../../errors.ts";
 import { decodeImageFile, type GrayImage, normalizeDigit } from "../../image/mod.ts";
 import { labelFromPath, listImages } from "../../image/image_files.ts";
-import { paint } from "../../tui/color.ts";
-import { renderBlockArt } from "../../tui/widgets/block_art.ts";
-import { joinColumns } from "../../tui/widgets/layout.ts";
-import { type CommandIo, percent } from "../io.ts";
-import { describeModel, loadModelOrRandom } from "../load_model.ts";
+import { paint } from "../../text/color.ts";
+import { renderBlockArt } from "../../text/block_art.ts";
+import { joinColumns } from "../../text/layout.ts";
+import type { CommandIo } from "../io.ts";
+import { percent } from "../../text/format.ts";
+import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 
 /** The flags of `classify`. */
 export interface ClassifyFlags {

@@ -1,6 +1,6 @@
 /** `fetch-data`: download and verify the four canonical MNIST files. */
 import { fetchMnist, formatFetchEvent, MNIST_MIRRORS, resolveDataDir } from "../../data/mod.ts";
-import { renderProgressLine } from "../../tui/widgets/progress_bar.ts";
+import { renderProgressLine } from "../../text/progress_bar.ts";
 import type { CommandIo } from "../io.ts";
 
 /** The flags of `fetch-data`. */

@@ -1,6 +1,7 @@
 /** `info`: what a model file holds: architecture, training history, how it was made. */
-import { type CommandIo, percent, plural } from "../io.ts";
-import { describeModel, loadModelOrRandom } from "../load_model.ts";
+import type { CommandIo } from "../io.ts";
+import { percent, plural } from "../../text/format.ts";
+import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 
 /** The flags of `info`. */
 export interface InfoFlags {

@@ -2,7 +2,7 @@
 import { loadMnist } from "../../data/mod.ts";
 import { IMAGE_PIXELS } from "../../data/dataset.ts";
 import { UserError } from "../../errors.ts";
-import { renderBlockArt, sideBySide } from "../../tui/widgets/block_art.ts";
+import { renderBlockArt, sideBySide } from "../../text/block_art.ts";
 import type { CommandIo } from "../io.ts";
 
 /** The flags of `preview`. */

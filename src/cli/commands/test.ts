@@ -1,11 +1,12 @@
 /** `test`: accuracy, confusion matrix and per-digit metrics of a model on the test set. */
 import { loadMnist } from "../../data/mod.ts";
 import { evaluateNetwork, mostConfusedPairs, perDigitMetrics } from "../../train/mod.ts";
-import { renderHeatTable } from "../../tui/widgets/heat_table.ts";
-import { paint } from "../../tui/color.ts";
-import { renderProgressLine } from "../../tui/widgets/progress_bar.ts";
-import { type CommandIo, count, percent } from "../io.ts";
-import { describeModel, loadModelOrRandom } from "../load_model.ts";
+import { renderHeatTable } from "../../text/heat_table.ts";
+import { paint } from "../../text/color.ts";
+import { renderProgressLine } from "../../text/progress_bar.ts";
+import type { CommandIo } from "../io.ts";
+import { count, percent } from "../../text/format.ts";
+import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 
 /** The flags of `test`. */
 export interface TestFlags {

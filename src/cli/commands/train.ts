@@ -10,7 +10,8 @@ import {
   type TrainingSession,
   type TrainRequest,
 } from "../../train/session.ts";
-import { type CommandIo, percent, plural } from "../io.ts";
+import type { CommandIo } from "../io.ts";
+import { percent, plural } from "../../text/format.ts";
 import {
   jsonTrainRenderer,
   liveTrainRenderer,

@@ -2,13 +2,13 @@
  * The interactive app: enters the full-screen terminal, shows the menu, runs the chosen
  * screen, and always gives the terminal back as it was, whatever happens in a screen.
  */
-import { type LoadedModel, loadModelOrRandom } from "../../cli/load_model.ts";
+import { type LoadedModel, loadModelOrRandom } from "../../app/load_model.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { loadMnist } from "../../data/load.ts";
 import { Network } from "../../network/mod.ts";
 import { selectKernels } from "../../network/select_kernels.ts";
 import { DEFAULT_RECIPE } from "../../train/recipe.ts";
-import { type ColorLevel, detectColorLevel } from "../color.ts";
+import { type ColorLevel, detectColorLevel } from "../../text/color.ts";
 import { Screen } from "../terminal/screen.ts";
 import type { AppContext, ScreenRunner } from "./context.ts";
 import { type DataLabel, dataLabelFor, dataLabelOf, renderHeader } from "./header.ts";

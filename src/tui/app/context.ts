@@ -1,7 +1,7 @@
 /** What every menu screen gets from the app: the terminal, colors, the model and the data. */
 import type { MnistData } from "../../data/dataset.ts";
-import type { LoadedModel } from "../../cli/load_model.ts";
-import type { ColorLevel } from "../color.ts";
+import type { LoadedModel } from "../../app/load_model.ts";
+import type { ColorLevel } from "../../text/color.ts";
 import type { Screen } from "../terminal/screen.ts";
 
 /**

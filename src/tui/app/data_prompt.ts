@@ -4,11 +4,11 @@
  * the shell.
  */
 import { fetchMnist, formatFetchEvent, MNIST_MIRRORS } from "../../data/mod.ts";
-import { type ColorLevel, paint } from "../color.ts";
+import { type ColorLevel, paint } from "../../text/color.ts";
 import type { InputEvent } from "../terminal/keys.ts";
 import type { ScreenSize } from "../terminal/screen.ts";
-import { renderProgressLine } from "../widgets/progress_bar.ts";
-import { wrapText } from "../widgets/layout.ts";
+import { renderProgressLine } from "../../text/progress_bar.ts";
+import { wrapText } from "../../text/layout.ts";
 import { errorLine, isBackKey } from "./page.ts";
 
 /** Where the prompt stands. */

@@ -1,10 +1,10 @@
 /** The two header lines every screen shows: which model is in use and which data. */
-import type { LoadedModel } from "../../cli/load_model.ts";
-import { isShippedModel } from "../../cli/model_paths.ts";
+import type { LoadedModel } from "../../app/load_model.ts";
+import { isShippedModel } from "../../app/model_paths.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { type DataDirStatus, resolveDataDir } from "../../data/locate.ts";
-import { type ColorLevel, paint } from "../color.ts";
-import { truncate } from "../widgets/layout.ts";
+import { type ColorLevel, paint } from "../../text/color.ts";
+import { truncate } from "../../text/layout.ts";
 
 /** What the header says about the data: known before loading, exact once loaded. */
 export interface DataLabel {

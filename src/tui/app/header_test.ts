@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import type { LoadedModel } from "../../cli/load_model.ts";
-import type { NetworkModelInfo } from "../../model/network_model.ts";
+import type { LoadedModel } from "../../app/load_model.ts";
+import type { NetworkModelInfo } from "../../train/checkpoint.ts";
 import { Network } from "../../network/mod.ts";
-import { visibleWidth } from "../widgets/layout.ts";
+import { visibleWidth } from "../../text/layout.ts";
 import { dataLabelFor, describeModelShort, renderHeader } from "./header.ts";
 
 const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });

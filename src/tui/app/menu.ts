@@ -1,7 +1,7 @@
 /** The main menu: its entries, how keys move through them, and how it looks (pure). */
 import type { InputEvent } from "../terminal/keys.ts";
-import { type ColorLevel, paint } from "../color.ts";
-import { fitWidth, truncate } from "../widgets/layout.ts";
+import { type ColorLevel, paint } from "../../text/color.ts";
+import { fitWidth, truncate } from "../../text/layout.ts";
 
 /** What a menu entry leads to. */
 export type MenuAction = "train" | "test" | "classify" | "draw" | "browse" | "info" | "quit";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { KeyParser } from "../terminal/keys.ts";
-import { stripAnsi } from "../widgets/layout.ts";
+import { stripAnsi } from "../../text/layout.ts";
 import { MENU_ENTRIES, menuKey, renderMenu } from "./menu.ts";
 
 const key = (text: string) => new KeyParser().feed(text)[0];

@@ -1,8 +1,8 @@
 /** The frame of every app screen: header, a title rule, the body and a key-hint footer. */
 import type { InputEvent } from "../terminal/keys.ts";
 import type { ScreenSize } from "../terminal/screen.ts";
-import { type ColorLevel, paint } from "../color.ts";
-import { truncate, visibleWidth } from "../widgets/layout.ts";
+import { type ColorLevel, paint } from "../../text/color.ts";
+import { truncate, visibleWidth } from "../../text/layout.ts";
 
 /** What one screen frame shows. */
 export interface PageContent {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { KeyParser } from "../terminal/keys.ts";
-import { visibleWidth } from "../widgets/layout.ts";
+import { visibleWidth } from "../../text/layout.ts";
 import {
   bodyRows,
   isBackKey,

@@ -1,5 +1,5 @@
 import { UserError } from "../../errors.ts";
-import { truncate, visibleWidth } from "../widgets/layout.ts";
+import { truncate, visibleWidth } from "../../text/layout.ts";
 import { type InputEvent, KeyParser } from "./keys.ts";
 
 /** Terminal size in character cells. */

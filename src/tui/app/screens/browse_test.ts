@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { Dataset, MnistData } from "../../../data/dataset.ts";
 import { Network } from "../../../network/network.ts";
 import type { KeyEvent } from "../../terminal/keys.ts";
-import { visibleWidth } from "../../widgets/layout.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import {
   BrowseIndex,
   type BrowseView,

@@ -7,13 +7,13 @@ import { IMAGE_EXTENSIONS, labelFromPath, listImages } from "../../../image/imag
 import { UserError } from "../../../errors.ts";
 import { decodeImageFile, type GrayImage, normalizeDigit } from "../../../image/mod.ts";
 import type { Network } from "../../../network/network.ts";
-import { type ColorLevel, paint } from "../../color.ts";
+import { type ColorLevel, paint } from "../../../text/color.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
 import type { ScreenSize } from "../../terminal/screen.ts";
-import { renderBigDigit } from "../../widgets/big_digit.ts";
-import { renderBlockArt } from "../../widgets/block_art.ts";
-import { renderConfidenceBars } from "../../widgets/confidence_bars.ts";
-import { joinColumns, truncate, visibleWidth } from "../../widgets/layout.ts";
+import { renderBigDigit } from "../../../text/big_digit.ts";
+import { renderBlockArt } from "../../../text/block_art.ts";
+import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
+import { joinColumns, truncate, visibleWidth } from "../../../text/layout.ts";
 import type { AppContext, ScreenRunner } from "../context.ts";
 import { bodyRows, errorLine, renderPage } from "../page.ts";
 import { headerLines } from "./header.ts";

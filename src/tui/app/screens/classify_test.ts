@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
-import { loadModelOrRandom } from "../../../cli/load_model.ts";
-import { PRETRAINED_MODEL_PATH } from "../../../cli/model_paths.ts";
+import { loadModelOrRandom } from "../../../app/load_model.ts";
+import { PRETRAINED_MODEL_PATH } from "../../../app/model_paths.ts";
 import { Network } from "../../../network/network.ts";
 import type { KeyEvent } from "../../terminal/keys.ts";
-import { visibleWidth } from "../../widgets/layout.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import { listImages } from "../../../image/image_files.ts";
 import { CANVAS_SIDE, DrawingCanvas } from "./canvas.ts";
 import {

@@ -4,13 +4,13 @@
  */
 import { normalizeDigit } from "../../../image/mod.ts";
 import type { Network } from "../../../network/network.ts";
-import { type ColorLevel, graySgr, paint } from "../../color.ts";
+import { type ColorLevel, graySgr, paint } from "../../../text/color.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
 import type { ScreenSize } from "../../terminal/screen.ts";
-import { renderBigDigit } from "../../widgets/big_digit.ts";
-import { renderBlockArt } from "../../widgets/block_art.ts";
-import { renderConfidenceBars } from "../../widgets/confidence_bars.ts";
-import { fitWidth, joinColumns, truncate } from "../../widgets/layout.ts";
+import { renderBigDigit } from "../../../text/big_digit.ts";
+import { renderBlockArt } from "../../../text/block_art.ts";
+import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
+import { fitWidth, joinColumns, truncate } from "../../../text/layout.ts";
 import type { AppContext, ScreenRunner } from "../context.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "./canvas.ts";
 import { headerLines } from "./header.ts";

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { loadModelOrRandom } from "../../../cli/load_model.ts";
-import { PRETRAINED_MODEL_PATH } from "../../../cli/model_paths.ts";
+import { loadModelOrRandom } from "../../../app/load_model.ts";
+import { PRETRAINED_MODEL_PATH } from "../../../app/model_paths.ts";
 import { centerOfMass } from "../../../image/mod.ts";
 import { Network } from "../../../network/network.ts";
 import type { InputEvent, KeyEvent, MouseEvent } from "../../terminal/keys.ts";
-import { visibleWidth } from "../../widgets/layout.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "./canvas.ts";
 import {
   analyzeCanvas,

@@ -1,7 +1,7 @@
 /** The header lines of the Draw, Classify and Browse screens. */
-import { describeModel } from "../../../cli/load_model.ts";
-import { paint } from "../../color.ts";
-import { truncate } from "../../widgets/layout.ts";
+import { describeModel } from "../../../app/load_model.ts";
+import { paint } from "../../../text/color.ts";
+import { truncate } from "../../../text/layout.ts";
 import type { AppContext } from "../context.ts";
 
 /**

@@ -1,7 +1,7 @@
 /** The Model info screen: everything the model file says about itself. */
-import type { LoadedModel } from "../../../cli/load_model.ts";
-import { type ColorLevel, paint } from "../../color.ts";
-import { lineChart } from "../../widgets/chart.ts";
+import type { LoadedModel } from "../../../app/load_model.ts";
+import { type ColorLevel, paint } from "../../../text/color.ts";
+import { lineChart } from "../../../text/chart.ts";
 import type { AppContext } from "../context.ts";
 import {
   bodyRows,

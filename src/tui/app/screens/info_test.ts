@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import type { NetworkModelInfo } from "../../../model/network_model.ts";
+import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
 import { defaultOptimizerSettings, Network } from "../../../network/mod.ts";
-import { visibleWidth } from "../../widgets/layout.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import { renderModelInfo } from "./info.ts";
 
 const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });

@@ -2,11 +2,11 @@
 import type { Dataset } from "../../../data/dataset.ts";
 import type { Evaluation } from "../../../train/evaluate.ts";
 import { mostConfusedPairs, perDigitMetrics } from "../../../train/metrics.ts";
-import { type ColorLevel, paint } from "../../color.ts";
-import { renderBlockArt, sideBySide } from "../../widgets/block_art.ts";
-import { renderHeatTable } from "../../widgets/heat_table.ts";
-import { joinColumns, visibleWidth } from "../../widgets/layout.ts";
-import { renderProgressLine } from "../../widgets/progress_bar.ts";
+import { type ColorLevel, paint } from "../../../text/color.ts";
+import { renderBlockArt, sideBySide } from "../../../text/block_art.ts";
+import { renderHeatTable } from "../../../text/heat_table.ts";
+import { joinColumns, visibleWidth } from "../../../text/layout.ts";
+import { renderProgressLine } from "../../../text/progress_bar.ts";
 import { evaluateInChunks } from "../chunked_evaluation.ts";
 import type { AppContext } from "../context.ts";
 import {

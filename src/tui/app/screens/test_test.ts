@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { Evaluation } from "../../../train/evaluate.ts";
 import { emptyConfusion } from "../../../train/metrics.ts";
-import { visibleWidth } from "../../widgets/layout.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import { renderTestReport, type TestReport } from "./test.ts";
 
 function report(options: { random?: boolean; sample?: boolean } = {}): TestReport {

@@ -1,7 +1,7 @@
 /** A one-line text field: editing keys in, text and cursor out, drawn with a visible cursor. */
-import { type ColorLevel, paint } from "../../color.ts";
+import { type ColorLevel, paint } from "../../../text/color.ts";
 import type { KeyEvent } from "../../terminal/keys.ts";
-import { charWidth } from "../../widgets/layout.ts";
+import { charWidth } from "../../../text/layout.ts";
 
 /** The text being edited and where the cursor is (0..text.length, in UTF-16 units). */
 export interface TextField {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { KeyEvent } from "../../terminal/keys.ts";
-import { visibleWidth } from "../../widgets/layout.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import { editField, renderField, type TextField, textField } from "./text_input.ts";
 
 const key = (name: string, options: Partial<KeyEvent> = {}): KeyEvent => ({

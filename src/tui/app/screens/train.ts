@@ -3,11 +3,11 @@
  * a summary per epoch and a chart of loss and test accuracy growing below. Esc or Ctrl-C stops
  * after the current batch; the model is saved after every epoch and when stopped.
  */
-import type { LoadedModel } from "../../../cli/load_model.ts";
-import { DEFAULT_MODEL_PATH } from "../../../cli/model_paths.ts";
+import type { LoadedModel } from "../../../app/load_model.ts";
+import { DEFAULT_MODEL_PATH } from "../../../app/model_paths.ts";
 import type { MnistData } from "../../../data/dataset.ts";
 import { acquireModelLock } from "../../../model/lock.ts";
-import { loadNetworkModel, type NetworkModelInfo } from "../../../model/network_model.ts";
+import { loadNetworkModel, type NetworkModelInfo } from "../../../train/checkpoint.ts";
 import {
   describeSession,
   prepareTrainingSession,
@@ -16,10 +16,10 @@ import {
   type TrainRequest,
 } from "../../../train/session.ts";
 import type { TrainEvent } from "../../../train/trainer.ts";
-import { type ColorLevel, paint } from "../../color.ts";
-import { lineChart } from "../../widgets/chart.ts";
-import { truncate, wrapText } from "../../widgets/layout.ts";
-import { renderProgressLine } from "../../widgets/progress_bar.ts";
+import { type ColorLevel, paint } from "../../../text/color.ts";
+import { lineChart } from "../../../text/chart.ts";
+import { truncate, wrapText } from "../../../text/layout.ts";
+import { renderProgressLine } from "../../../text/progress_bar.ts";
 import type { AppContext } from "../context.ts";
 import { bodyRows, errorLine, isBackKey, renderPage } from "../page.ts";
 import {

@@ -2,8 +2,8 @@
  * The Train screen's form: fields with defaults, editing by keys, validation with the reason
  * shown inline, and the TrainRequest it amounts to. Pure: state in, state (or lines) out.
  */
-import { hiddenLayers, integerIn, numberIn } from "../../../cli/parse.ts";
-import type { NetworkModelInfo } from "../../../model/network_model.ts";
+import { hiddenLayers, integerIn, numberIn } from "../../../train/option_values.ts";
+import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
 import {
   type Activation,
   ACTIVATIONS,
@@ -13,9 +13,9 @@ import {
 } from "../../../network/mod.ts";
 import { DEFAULT_RECIPE } from "../../../train/recipe.ts";
 import type { TrainRequest } from "../../../train/session.ts";
-import { type ColorLevel, paint } from "../../color.ts";
+import { type ColorLevel, paint } from "../../../text/color.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
-import { fitWidth, truncate } from "../../widgets/layout.ts";
+import { fitWidth, truncate } from "../../../text/layout.ts";
 
 /** The form's fields, in screen order. */
 export type FieldName =

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { NetworkModelInfo } from "../../../model/network_model.ts";
+import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
 import { defaultOptimizerSettings } from "../../../network/mod.ts";
 import { KeyParser } from "../../terminal/keys.ts";
 import {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { visibleWidth } from "../../widgets/layout.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import { applyTrainEvent, commandOf, renderTrainProgress, type TrainProgress } from "./train.ts";
 
 function run(epochs: number, stepsDoneInLast: number): TrainProgress {

@@ -1,4 +1,4 @@
-import { type ColorLevel, paint } from "../color.ts";
+import { type ColorLevel, paint } from "./color.ts";
 import { alignRight } from "./layout.ts";
 
 /** Options for {@linkcode renderConfidenceBars}. */

@@ -1,8 +1,12 @@
 /**
- * Parsers for command-line values. Each throws commander's InvalidArgumentError with a message
- * that says what was expected, which commander prints as one usage line (exit status 2).
+ * Parsers of option values typed by a user (command-line flags, the Train form). Each throws
+ * an OptionValueError whose message says what was expected; the front ends show it as one line.
  */
-import { InvalidArgumentError } from "@commander-js/extra-typings";
+
+/** A typed value out of range or malformed; the message says what was expected. */
+export class OptionValueError extends Error {
+  override name = "OptionValueError";
+}
 
 /** A whole number in [min, max]. */
 export function integerIn(min: number, max: number): (value: string) => number {
@@ -10,7 +14,7 @@ export function integerIn(min: number, max: number): (value: string) => number {
     const trimmed = value.trim();
     const n = /^[+]?\d+$/.test(trimmed) ? Number(trimmed) : NaN;
     if (!Number.isSafeInteger(n) || n < min || n > max) {
-      throw new InvalidArgumentError(
+      throw new OptionValueError(
         `expected a whole number from ${min} to ${max.toLocaleString("en-US")}, got "${value}".`,
       );
     }
@@ -24,7 +28,7 @@ export function numberIn(min: number, max: number): (value: string) => number {
     const trimmed = value.trim();
     const n = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(trimmed) ? Number(trimmed) : NaN;
     if (!Number.isFinite(n) || n < min || n > max) {
-      throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got "${value}".`);
+      throw new OptionValueError(`expected a number from ${min} to ${max}, got "${value}".`);
     }
     return n;
   };
@@ -37,7 +41,7 @@ export function hiddenLayers(value: string): number[] {
   const parts = trimmed.split(",").map((part) => part.trim());
   const widths = parts.map((part) => (/^\d+$/.test(part) ? Number(part) : NaN));
   if (widths.some((w) => !Number.isSafeInteger(w) || w < 1 || w > 4096) || widths.length > 8) {
-    throw new InvalidArgumentError(
+    throw new OptionValueError(
       `expected up to 8 comma-separated layer widths from 1 to 4096 (e.g. 128,64), got "${value}".`,
     );
   }

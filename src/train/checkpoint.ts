@@ -17,8 +17,13 @@ import {
   type ScheduleKind,
   SCHEDULES,
 } from "../network/mod.ts";
-import type { TrainingPlan, TrainingPosition } from "../train/trainer.ts";
-import { loadModelFile, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFile } from "./model_file.ts";
+import type { TrainingPlan, TrainingPosition } from "./trainer.ts";
+import {
+  loadModelFile,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  saveModelFile,
+} from "../model/model_file.ts";
 
 /** One finished epoch, as kept in the model's history. */
 export interface EpochRecord {

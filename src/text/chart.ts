@@ -1,4 +1,4 @@
-import { type ColorLevel, paint } from "../color.ts";
+import { type ColorLevel, paint } from "./color.ts";
 import { alignRight, fitWidth, visibleWidth } from "./layout.ts";
 
 const SPARKS = "▁▂▃▄▅▆▇█";

@@ -1,4 +1,4 @@
-import { type ColorLevel, paint } from "../color.ts";
+import { type ColorLevel, paint } from "./color.ts";
 import { truncate, visibleWidth } from "./layout.ts";
 
 /** What one progress line shows. */

@@ -1,9 +1,9 @@
 /** Finding and loading the model a command works with, or a random stand-in when none exists. */
-import { loadNetworkModel, type NetworkModelInfo } from "../model/network_model.ts";
+import { loadNetworkModel, type NetworkModelInfo } from "../train/checkpoint.ts";
 import { Network } from "../network/mod.ts";
 import { selectKernels } from "../network/select_kernels.ts";
 import { DEFAULT_RECIPE } from "../train/recipe.ts";
-import { plural } from "./io.ts";
+import { plural } from "../text/format.ts";
 import { resolveModelPath } from "./model_paths.ts";
 
 /** A network ready to predict, with where it came from. */

@@ -1,4 +1,4 @@
-import { type ColorLevel, paint } from "../color.ts";
+import { type ColorLevel, paint } from "./color.ts";
 
 // CSI (colors, cursor moves), OSC (titles, links) and two-byte escapes: all zero-width.
 // deno-lint-ignore no-control-regex

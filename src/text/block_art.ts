@@ -1,4 +1,4 @@
-import { type ColorLevel, graySgr } from "../color.ts";
+import { type ColorLevel, graySgr } from "./color.ts";
 import { center, joinColumns, visibleWidth } from "./layout.ts";
 
 /** Options for {@linkcode renderBlockArt}. */

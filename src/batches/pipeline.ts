@@ -4,8 +4,8 @@
  * same batches (`AugmentedBatchMaker`), so which one ran never changes a training run.
  */
 import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
-import type { BatchSource } from "../train/trainer.ts";
-import { type AugmentOptions, DEFAULT_AUGMENT } from "./augment.ts";
+import type { BatchSource } from "./source.ts";
+import { type AugmentOptions, DEFAULT_AUGMENT } from "../augment/augment.ts";
 import { AugmentedBatchMaker, type BatchPlan } from "./augmented_batches.ts";
 import type { WorkerReply, WorkerRequest } from "./worker.ts";
 

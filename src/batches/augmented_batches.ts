@@ -1,7 +1,7 @@
 import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
 import { deriveSeed, Random } from "../network/random.ts";
-import { epochOrder } from "../train/trainer.ts";
-import { augmentDigit, type AugmentOptions, DEFAULT_AUGMENT } from "./augment.ts";
+import { epochOrder } from "./order.ts";
+import { augmentDigit, type AugmentOptions, DEFAULT_AUGMENT } from "../augment/augment.ts";
 
 /** The part of a training plan that decides what a batch holds. */
 export interface BatchPlan {

@@ -4,7 +4,7 @@
  * then says so; it never decides what to make, so it holds no state worth saving.
  */
 import { IMAGE_PIXELS } from "../data/dataset.ts";
-import type { AugmentOptions } from "./augment.ts";
+import type { AugmentOptions } from "../augment/augment.ts";
 import { AugmentedBatchMaker, type BatchPlan } from "./augmented_batches.ts";
 
 /** Messages from the pipeline to the worker. */

@@ -1,6 +1,6 @@
 /**
- * A non-interactive gallery of the TUI widgets with made-up data, for looking at them in a
- * real terminal: `deno run --allow-env src/tui/demo.ts [--color=none|256|truecolor] [--width=N]
+ * A non-interactive gallery of the text renderers with made-up data, for looking at them in a
+ * real terminal: `deno run --allow-env src/text/demo.ts [--color=none|256|truecolor] [--width=N]
  * [--only=blocks|progress|confusion|charts|prediction|frame]` (--only shows one section, so
  * it can be looked at in a small terminal).
  * @module

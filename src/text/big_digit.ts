@@ -1,4 +1,4 @@
-import { type ColorLevel, paint } from "../color.ts";
+import { type ColorLevel, paint } from "./color.ts";
 
 // A 5x7 pixel font for 0-9 ("#" = ink), the classic dot-matrix shapes.
 const FONT: Record<number, string[]> = {

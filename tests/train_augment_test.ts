@@ -3,10 +3,10 @@
  * else ../shared/mnist), checking its output, its model file and that it exits promptly.
  */
 import assert from "node:assert/strict";
-import { loadNetworkModel } from "../model/network_model.ts";
+import { loadNetworkModel } from "../src/train/checkpoint.ts";
 
-const MAIN = new URL("../../main.ts", import.meta.url).pathname;
-const PROJECT_ROOT = new URL("../..", import.meta.url).pathname;
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const PROJECT_ROOT = new URL("..", import.meta.url).pathname;
 const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? `${PROJECT_ROOT}../shared/mnist`;
 
 function trainProcess(args: string[]): Deno.ChildProcess {

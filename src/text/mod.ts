@@ -1,0 +1,54 @@
+/**
+ * Pure text renderers: state in, lines of text out, for a given color level. Block art of a
+ * digit, the confusion heat table, line charts and sparklines, the Keras-style progress line,
+ * confidence bars, big digits, colors, layout and number formatting. The command line and the
+ * terminal UI both draw with them; nothing here reads input or knows a terminal.
+ *
+ * @example
+ * ```ts
+ * import { renderProgressLine } from "./mod.ts";
+ * const line = renderProgressLine({ step: 10, total: 938, elapsedMs: 40, done: false,
+ *   metrics: { loss: 0.5 }, width: 80, color: "none" });
+ * console.log(line);
+ * ```
+ * @module
+ */
+export { count, percent, plural } from "./format.ts";
+export {
+  type ColorEnvironment,
+  type ColorLevel,
+  detectColorLevel,
+  graySgr,
+  paint,
+} from "./color.ts";
+export {
+  alignRight,
+  center,
+  charWidth,
+  fitWidth,
+  frame,
+  type FrameOptions,
+  joinColumns,
+  stripAnsi,
+  truncate,
+  visibleWidth,
+} from "./layout.ts";
+export { type BlockArtOptions, renderBlockArt, sideBySide } from "./block_art.ts";
+export {
+  formatDuration,
+  formatMetric,
+  formatPerStep,
+  type ProgressState,
+  renderProgressLine,
+  ThrottledLine,
+} from "./progress_bar.ts";
+export { type HeatTableOptions, renderHeatTable } from "./heat_table.ts";
+export {
+  type ChartSeries,
+  lineChart,
+  type LineChartOptions,
+  sparkline,
+  type SparklineOptions,
+} from "./chart.ts";
+export { type ConfidenceBarsOptions, renderConfidenceBars } from "./confidence_bars.ts";
+export { type BigDigitOptions, digitGlyph, renderBigDigit } from "./big_digit.ts";
