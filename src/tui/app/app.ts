@@ -10,18 +10,19 @@ import { selectKernels } from "../../network/select_kernels.ts";
 import { DEFAULT_RECIPE } from "../../train/recipe.ts";
 import { type ColorLevel, detectColorLevel } from "../../text/color.ts";
 import { Screen } from "../terminal/screen.ts";
-import type { AppContext, ScreenRunner } from "./context.ts";
+import type { AppContext, ScreenFactory } from "./context.ts";
 import { type DataLabel, dataLabelFor, dataLabelOf, renderHeader } from "./header.ts";
 import { MENU_ENTRIES, type MenuAction, menuKey, renderMenu } from "./menu.ts";
-import { bodyRows, errorLine, renderPage } from "./page.ts";
-import { runDataPrompt } from "./data_prompt.ts";
+import { errorLine } from "./page.ts";
+import { dataPromptScreen } from "./data_prompt.ts";
 import { resolveDataDir } from "../../data/locate.ts";
-import { runBrowseScreen } from "./screens/browse.ts";
-import { runClassifyScreen } from "./screens/classify.ts";
-import { runDrawScreen } from "./screens/draw.ts";
-import { runInfoScreen } from "./screens/info.ts";
-import { runTestScreen } from "./screens/test.ts";
-import { runTrainScreen } from "./screens/train.ts";
+import { ScreenLoop, type ScreenProgram } from "./screen_loop.ts";
+import { browseScreen } from "./screens/browse.ts";
+import { classifyScreen } from "./screens/classify.ts";
+import { drawScreen } from "./screens/draw.ts";
+import { infoScreen } from "./screens/info.ts";
+import { testScreen } from "./screens/test.ts";
+import { trainScreen } from "./screens/train.ts";
 
 /** What `runMenu` is started with (the command line's `--model`, `--data-dir`, `--sample`). */
 export interface MenuOptions {
@@ -33,11 +34,13 @@ export interface MenuOptions {
 }
 
 /**
- * Runs the menu until the user quits; returns the exit status (0). The terminal is restored on
- * every way out: quitting, an error, a signal.
+ * Runs the menu until the user quits; returns the exit status (0, or 130/143 after a signal).
+ * The terminal is restored on every way out: quitting, an error, a signal.
  *
  * @example
- * ```ts
+ * ```ts ignore
+ * // Needs a terminal: `deno task start` runs this.
+ * import { runMenu } from "./app.ts";
  * Deno.exit(await runMenu({ model: "models/mine.safetensors" }));
  * ```
  */
@@ -46,8 +49,8 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
   let data: Promise<MnistData> | undefined;
   let dataLabel: DataLabel = dataLabelFor(options);
   // SIGINT/SIGTERM from outside (kill, a closing terminal): the screen restores the terminal at
-  // once, every screen's input loop then ends, a running training stops after its batch and
-  // saves, and only then does the app exit, with the signal's status.
+  // once, which ends the input; the screen in front then aborts its work (a running training
+  // stops after its batch and saves), and only then does the app exit, with the signal's status.
   let signalled: "SIGINT" | "SIGTERM" | undefined;
   const screen = Screen.enter({
     mouse: false,
@@ -57,10 +60,14 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
       Deno.unrefTimer(setTimeout(() => Deno.exit(exitStatusOf(signal)), 30_000));
     },
   });
+  const color = options.color ?? detectColorLevel();
+  const loop = new ScreenLoop(screen, {
+    color,
+    header: (width) => renderHeader(model, dataLabel, width, color),
+  });
   try {
     const context: AppContext = {
-      screen,
-      color: options.color ?? detectColorLevel(),
+      color,
       modelFlag: options.model,
       dataDir: options.dataDir,
       sample: options.sample,
@@ -79,15 +86,15 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
         );
         return data;
       },
-      header: (width) => renderHeader(model, dataLabel, width, context.color),
       useSample: () => {
         options.sample = context.sample = true;
         data = undefined;
         dataLabel = dataLabelFor(options);
       },
     };
-    await menuLoop(context);
+    await menuLoop(loop, context);
   } finally {
+    loop.close();
     screen.leave();
   }
   return signalled ? exitStatusOf(signalled) : 0;
@@ -98,62 +105,58 @@ function exitStatusOf(signal: "SIGINT" | "SIGTERM"): number {
   return signal === "SIGINT" ? 130 : 143;
 }
 
-/** Shows the menu and runs screens until Quit. */
-async function menuLoop(context: AppContext): Promise<void> {
-  const { screen } = context;
+/** Shows the menu and runs screens until Quit (or the input ends). */
+async function menuLoop(loop: ScreenLoop, context: AppContext): Promise<void> {
   let selected = 0;
   let status: { text: string; error?: boolean } | undefined;
-  const draw = () => {
-    const size = screen.size();
-    const body = renderMenu({
-      selected,
-      width: size.columns,
-      height: bodyRows(size, 2, status !== undefined),
-      color: context.color,
-    });
-    screen.draw(renderPage(
-      {
-        header: context.header!(size.columns),
-        title: "Menu",
-        body,
-        footer: "↑/↓ j/k move · Enter or 1-7 choose · q quit",
-        status,
-      },
-      size,
-      context.color,
-    ));
-  };
-  while (true) {
-    draw();
-    const unsubscribe = screen.onResize(draw);
-    let choice: MenuAction | undefined;
-    try {
-      for await (const event of screen.events()) {
-        const result = menuKey(selected, event);
-        selected = result.selected;
-        if (result.choose) {
-          choice = result.choose;
-          break;
-        }
-        draw();
-      }
-    } finally {
-      unsubscribe();
-    }
-    if (choice === undefined || choice === "quit") return;
+  while (!loop.inputEnded) {
+    const chosen = await loop.run(menuScreen(selected, status));
+    if (chosen === undefined || chosen.action === "quit") return;
+    selected = chosen.selected;
     status = undefined;
+    const action = chosen.action;
     try {
-      if (NEEDS_DATA.has(choice) && !(await offerData(context))) {
-        screen.invalidate();
-        continue;
-      }
-      await SCREENS[choice](context);
+      if (NEEDS_DATA.has(action) && !(await offerData(loop, context))) continue;
+      await loop.run(SCREENS[action](context));
     } catch (error) {
-      status = { text: `${labelOf(choice)}: ${errorLine(error)}`, error: true };
+      status = { text: `${labelOf(action)}: ${errorLine(error)}`, error: true };
     }
-    screen.setMouse(false); // a screen may have turned it on
-    screen.invalidate();
   }
+}
+
+/** The menu as a screen: it ends with the entry chosen (and where the selection was). */
+export function menuScreen(
+  selected: number,
+  status?: { text: string; error?: boolean },
+): ScreenProgram<number, never, { action: MenuAction; selected: number }> {
+  return {
+    title: "Menu",
+    init: () => ({ state: selected }),
+    update(state, message) {
+      if (message.type === "back") {
+        return { state, exit: { value: { action: "quit", selected: state } } };
+      }
+      if (message.type !== "input") return { state };
+      const result = menuKey(state, message.event);
+      if (result.choose) {
+        return {
+          state: result.selected,
+          exit: { value: { action: result.choose, selected: result.selected } },
+        };
+      }
+      return { state: result.selected };
+    },
+    view: (state, frame) => ({
+      body: renderMenu({
+        selected: state,
+        width: frame.columns,
+        height: frame.rows - (status ? 1 : 0),
+        color: frame.color,
+      }),
+      footer: "↑/↓ j/k move · Enter or 1-7 choose · q quit",
+      status,
+    }),
+  };
 }
 
 /** The screens that cannot start without MNIST. */
@@ -164,33 +167,16 @@ const NEEDS_DATA = new Set<MenuAction>(["train", "test", "browse"]);
  * download it now or to use the offline sample; false when the user backs out instead. Other
  * failures (a damaged file) are left to the screen, which shows them in place.
  */
-async function offerData(context: AppContext): Promise<boolean> {
+async function offerData(loop: ScreenLoop, context: AppContext): Promise<boolean> {
   try {
     await context.data();
     return true;
   } catch (error) {
     const status = resolveDataDir(context.dataDir);
     if (context.sample || status.complete) return true;
-    const { screen, color } = context;
-    const choice = await runDataPrompt(
-      {
-        color,
-        size: () => screen.size(),
-        events: () => screen.events(),
-        draw: (body, footer) => {
-          const size = screen.size();
-          screen.draw(renderPage(
-            { header: context.header!(size.columns), title: "MNIST data", body, footer },
-            size,
-            color,
-          ));
-        },
-      },
-      errorLine(error),
-      status.dir,
-    );
+    const choice = await loop.run(dataPromptScreen(errorLine(error), status.dir));
     if (choice === "sample") context.useSample();
-    return choice !== "back";
+    return choice === "sample" || choice === "download";
   }
 }
 
@@ -199,13 +185,13 @@ function labelOf(action: MenuAction): string {
 }
 
 /** The screen behind each menu entry (Quit has none). */
-const SCREENS: Record<Exclude<MenuAction, "quit">, ScreenRunner> = {
-  train: runTrainScreen,
-  test: runTestScreen,
-  classify: runClassifyScreen,
-  draw: runDrawScreen,
-  browse: runBrowseScreen,
-  info: runInfoScreen,
+const SCREENS: Record<Exclude<MenuAction, "quit">, ScreenFactory> = {
+  train: trainScreen,
+  test: testScreen,
+  classify: classifyScreen,
+  draw: drawScreen,
+  browse: browseScreen,
+  info: infoScreen,
 };
 
 /**

@@ -1,17 +1,14 @@
-/** What every menu screen gets from the app: the terminal, colors, the model and the data. */
-import type { MnistData } from "../../data/dataset.ts";
+/** What every menu screen gets from the app: colors, the model and the data. */
 import type { LoadedModel } from "../../app/load_model.ts";
+import type { MnistData } from "../../data/dataset.ts";
 import type { ColorLevel } from "../../text/color.ts";
-import type { Screen } from "../terminal/screen.ts";
+import type { ScreenProgram } from "./screen_loop.ts";
 
 /**
- * Shared state of one interactive session. A screen owns the terminal (draws and reads
- * `screen.events()`) from the moment its runner is called until the promise it returns
- * resolves; then the menu takes over again and repaints everything.
+ * Shared services of one interactive session. Screens do not touch the terminal: they are
+ * programs for the screen loop (see screen_loop.ts), built from this context.
  */
 export interface AppContext {
-  /** The full-screen terminal session, already entered (alternate screen, raw mode). */
-  screen: Screen;
   /** How much color the terminal shows ("none" under NO_COLOR or TERM=dumb). */
   color: ColorLevel;
   /** `--model` as given on the command line, if any (else the default/pretrained lookup). */
@@ -30,12 +27,8 @@ export interface AppContext {
   data(): Promise<MnistData>;
   /** Switches this session to the offline sample (when the user chose it for lack of MNIST). */
   useSample(): void;
-  /**
-   * The header lines for a screen `width` columns wide: the model in use and the data (set by
-   * the menu; see src/tui/app/page.ts renderPage for the whole frame).
-   */
-  header?: (width: number) => string[];
 }
 
-/** A menu entry's screen: runs until the user leaves it (Esc, Ctrl-C or its own quit key). */
-export type ScreenRunner = (context: AppContext) => Promise<void>;
+/** A menu entry's screen, built for this session; its result is ignored. */
+// deno-lint-ignore no-explicit-any
+export type ScreenFactory = (context: AppContext) => ScreenProgram<any, any, unknown>;

@@ -202,3 +202,13 @@ function startDownload(
   });
   return { done, abort };
 }
+
+// TEMPORARY: replaced by the screen-loop version of the prompt.
+import { pendingScreen } from "./screens/pending.ts";
+import type { ScreenProgram } from "./screen_loop.ts";
+export function dataPromptScreen(
+  _reason: string,
+  _dataDir: string,
+): ScreenProgram<null, never, DataChoice> {
+  return pendingScreen("MNIST data");
+}

@@ -10,7 +10,18 @@
  * @module
  */
 export { type MenuOptions, runMenu } from "./app.ts";
-export type { AppContext, ScreenRunner } from "./context.ts";
+export type { AppContext, ScreenFactory } from "./context.ts";
+export {
+  type Frame,
+  isBack,
+  type Message,
+  ScreenLoop,
+  type ScreenProgram,
+  type Step,
+  type Terminal,
+  type View,
+  type Work,
+} from "./screen_loop.ts";
 export { dataLabelFor, dataLabelOf, describeModelShort, renderHeader } from "./header.ts";
 export {
   bodyRows,

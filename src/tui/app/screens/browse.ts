@@ -432,3 +432,10 @@ export const runBrowseScreen: ScreenRunner = async (context: AppContext) => {
     lastState = state;
   }
 };
+
+// TEMPORARY: replaced by the screen-loop version of this screen.
+import { pendingScreen } from "./pending.ts";
+import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
+export function browseScreen(_context: AppContext): PendingProgram<null, never, unknown> {
+  return pendingScreen("browse");
+}

@@ -492,3 +492,10 @@ async function complete(text: string): Promise<{ text: string; choices: string[]
   }
   return completePath(text, entries);
 }
+
+// TEMPORARY: replaced by the screen-loop version of this screen.
+import { pendingScreen } from "./pending.ts";
+import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
+export function classifyScreen(_context: AppContext): PendingProgram<null, never, unknown> {
+  return pendingScreen("classify");
+}

@@ -422,3 +422,10 @@ export const runDrawScreen: ScreenRunner = async (context: AppContext) => {
     screen.setMouse(false);
   }
 };
+
+// TEMPORARY: replaced by the screen-loop version of this screen.
+import { pendingScreen } from "./pending.ts";
+import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
+export function drawScreen(_context: AppContext): PendingProgram<null, never, unknown> {
+  return pendingScreen("draw");
+}

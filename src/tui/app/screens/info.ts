@@ -3,14 +3,8 @@ import type { LoadedModel } from "../../../app/load_model.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { lineChart } from "../../../text/chart.ts";
 import type { AppContext } from "../context.ts";
-import {
-  bodyRows,
-  isBackKey,
-  renderPage,
-  scrollByKey,
-  scrollPosition,
-  scrollWindow,
-} from "../page.ts";
+import { scrollByKey, scrollPosition, scrollWindow } from "../page.ts";
+import type { Frame, ScreenProgram } from "../screen_loop.ts";
 
 const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
 
@@ -111,42 +105,69 @@ export function renderModelInfo(
   return lines;
 }
 
-/** Shows the model info, scrollable, until Esc, Ctrl-C, q or Enter. */
-export async function runInfoScreen(context: AppContext): Promise<void> {
-  const { screen, color } = context;
-  let offset = 0;
-  const draw = () => {
-    const size = screen.size();
-    const header = context.header?.(size.columns) ?? [];
-    const lines = renderModelInfo(context.model(), { width: size.columns, color });
-    const height = bodyRows(size, header.length);
-    const view = scrollWindow(lines, offset, height);
-    offset = view.offset;
-    const where = scrollPosition(lines.length, offset, height);
-    screen.draw(renderPage(
-      {
-        header,
-        title: "Model info",
+/** The Model info screen's state: the model shown, how far it is scrolled, in what frame. */
+export interface InfoState {
+  model: LoadedModel;
+  offset: number;
+  frame?: Frame;
+}
+
+/**
+ * The Model info screen: the model's description, scrollable (arrows, PgUp/PgDn, Home/End, the
+ * wheel); Esc, q or Enter go back.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { infoScreen } from "./info.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const run = simulate(infoScreen({ model: () => ({ network, random: true }) }), ["enter"]);
+ * assert.match(run.view.body.join("\n"), /the network is random/);
+ * assert.ok(run.exit);
+ * ```
+ */
+export function infoScreen(
+  context: Pick<AppContext, "model">,
+): ScreenProgram<InfoState, never, void> {
+  return {
+    title: "Model info",
+    init: () => ({ state: { model: context.model(), offset: 0 } }),
+    update(state, message) {
+      if (message.type === "back") return { state, exit: { value: undefined } };
+      if (message.type === "resize") {
+        return { state: clampOffset({ ...state, frame: message.frame }) };
+      }
+      if (message.type !== "input" || !state.frame) return { state };
+      const event = message.event;
+      if (event.type === "key" && event.key === "enter") {
+        return { state, exit: { value: undefined } };
+      }
+      const next = scrollByKey(event, state.offset, state.frame.rows - 1);
+      return next === undefined ? { state } : { state: clampOffset({ ...state, offset: next }) };
+    },
+    view(state, frame) {
+      const lines = infoLines(state.model, frame);
+      const view = scrollWindow(lines, state.offset, frame.rows);
+      const where = scrollPosition(lines.length, view.offset, frame.rows);
+      return {
         body: view.lines,
         footer: `Esc back${where ? ` · ↑/↓ PgUp/PgDn scroll · ${where}` : ""}`,
-      },
-      size,
-      color,
-    ));
+      };
+    },
   };
-  draw();
-  const unsubscribe = screen.onResize(draw);
-  try {
-    for await (const event of screen.events()) {
-      if (isBackKey(event)) return;
-      if (event.type === "key" && (event.key === "q" || event.key === "enter")) return;
-      const next = scrollByKey(event, offset, bodyRows(screen.size()) - 1);
-      if (next !== undefined) {
-        offset = next;
-        draw();
-      }
-    }
-  } finally {
-    unsubscribe();
-  }
+}
+
+function infoLines(model: LoadedModel, frame: Frame): string[] {
+  return renderModelInfo(model, { width: frame.columns, color: frame.color });
+}
+
+/** Keeps the scroll offset where the window stays full (so Up after End moves at once). */
+function clampOffset(state: InfoState): InfoState {
+  if (!state.frame) return state;
+  const total = infoLines(state.model, state.frame).length;
+  const offset = scrollWindow(new Array(total), state.offset, state.frame.rows).offset;
+  return offset === state.offset ? state : { ...state, offset };
 }

@@ -246,3 +246,10 @@ export async function runTestScreen(context: AppContext): Promise<void> {
     await work;
   }
 }
+
+// TEMPORARY: replaced by the screen-loop version of this screen.
+import { pendingScreen } from "./pending.ts";
+import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
+export function testScreen(_context: AppContext): PendingProgram<null, never, unknown> {
+  return pendingScreen("test");
+}

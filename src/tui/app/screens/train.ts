@@ -433,3 +433,10 @@ async function readExisting(
     return { error: errorLine(error) };
   }
 }
+
+// TEMPORARY: replaced by the screen-loop version of this screen.
+import { pendingScreen } from "./pending.ts";
+import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
+export function trainScreen(_context: AppContext): PendingProgram<null, never, unknown> {
+  return pendingScreen("train");
+}
