@@ -1,3 +1,42 @@
+/**
+ * The network: a multilayer perceptron trained by mini-batch backprop on Float32Arrays that are
+ * allocated once. Read it with Nielsen's chapter 2 at hand; his column vectors are our rows.
+ *
+ * ## The math, in this code's row-major notation
+ *
+ * A batch holds B samples, one per row. Layer k = 1..L has weights W_k [n_(k-1) x n_k] and
+ * bias b_k [n_k]; n_0 = 784 pixels, n_L = 10 digits; a_0 = X [B x 784]; f is the hidden
+ * activation (activations.ts).
+ *
+ * Forward pass (`Network.forward`):
+ *
+ *     z_k [B x n_k] = a_(k-1) [B x n_(k-1)] · W_k [n_(k-1) x n_k] + b_k   Kernels.forwardDense
+ *     a_k [B x n_k] = f(z_k)                        for k < L            activateInPlace
+ *     a_L [B x 10]  = softmax(z_L), row by row                           softmaxRows
+ *     C = -(1/B) sum_b log a_L[b, y_b]           (from z_L, stably)     Network.evaluateLoss
+ *
+ * The four backprop equations (`Network.backward`), with delta_k = dC/dz_k [B x n_k]:
+ *
+ *     (BP1) delta_L = (a_L - onehot(y)) / B           softmax + cross-entropy, in backward
+ *     (BP2) delta_k = (delta_(k+1) · W_(k+1)^T) ⊙ f'(z_k)
+ *                                   Kernels.backDense, then multiplyByDerivative (f' from a_k)
+ *     (BP3) dC/db_k [n_k] = sum over rows of delta_k                     Kernels.gradDense
+ *     (BP4) dC/dW_k [n_(k-1) x n_k] = a_(k-1)^T · delta_k               Kernels.gradDense
+ *
+ * `Network.applyGradients` then takes one optimizer step with those gradients (sgd, momentum,
+ * AdamW: optimizer.ts and the kernels' `sgdStep`/`adamStep`); `Network.trainBatch` is forward,
+ * loss, backward and step.
+ *
+ * ## Buffers
+ *
+ * Every tensor is a view into one arena from `Kernels.arena` (so the WebAssembly kernels work on
+ * it in place), sized once for `maxBatch` rows: per parameter its value, gradient and two
+ * optimizer moments; per layer its activations a_k and deltas; the output logits z_L. Nothing
+ * is allocated per batch.
+ *
+ * @module
+ */
+
 import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
 import { createTsKernels, type Kernels } from "./kernels.ts";
 import type { OptimizerSettings } from "./optimizer.ts";

@@ -4,6 +4,31 @@
 ;; Every pointer argument is a byte offset into this module's memory; every size is a count of
 ;; floats. Matrices are row-major [rows x cols] float32, rows need not be 16-byte aligned.
 ;;
+;; The tiling, in pseudocode (w is [in x out], one row per input; x is [B x in]):
+;;
+;;   forwardDense  z[B x out] = x · w + bias
+;;     for each row b of x:
+;;       list = [(x[b,i], &w[i]) for each i with x[b,i] != 0]   ; compactContiguous
+;;       z[b] = bias
+;;       addScaledRows(z[b], list)
+;;
+;;   addScaledRows(dst, list)   dst[0..width) += sum over (v, row) in list of v * row
+;;     for each tile of dst: 32 floats while they last, then at most one of 16, 8 and 4, then
+;;     the last 1..3 floats:
+;;       acc = dst[tile]                   ; up to 8 f32x4 registers
+;;       for (v, row) in list: acc += splat(v) * row[tile]
+;;       dst[tile] = acc                   ; dst read and written once per tile
+;;
+;;   gradDense     dw[in x out] = x^T · dz,  db = sum over rows of dz
+;;     for each four columns i..i+3 of x (one v128 load per row tests all four for zero):
+;;       list_j = [(x[b,i+j], &dz[b]) for each row b with x[b,i+j] != 0]   ; j = 0..3
+;;       dw[i+j] = 0;  addScaledRows(dw[i+j], list_j)
+;;
+;;   backDense     dx[B x in] = dz · w^T
+;;     for each row b, four inputs i..i+3 at a time:
+;;       acc_j = sum over vectors o of dz[b, o] * w[i+j, o]   ; four f32x4 partial sums
+;;       dx[b, i..i+3] = transposeSum(acc_0..acc_3)          ; one v128 store
+;;
 ;; Memory layout (bytes):
 ;;   [0, 65536)     scratch: lists of the nonzero inputs of one row of x (forwardDense) or
 ;;                  of four columns (gradDense, a quarter each), 8 bytes per entry:
