@@ -19,7 +19,10 @@ const FONT: Record<number, string[]> = {
  *
  * @example
  * ```ts
- * digitGlyph(1)[0]; // "  #  "
+ * import assert from "node:assert/strict";
+ * import { digitGlyph } from "./big_digit.ts";
+ *
+ * assert.equal(digitGlyph(1)[0], "  #  ");
  * ```
  */
 export function digitGlyph(digit: number): string[] {
@@ -41,7 +44,10 @@ export interface BigDigitOptions {
  *
  * @example
  * ```ts
- * renderBigDigit(7, { color: "none" })[0]; // "██████████"
+ * import assert from "node:assert/strict";
+ * import { renderBigDigit } from "./big_digit.ts";
+ *
+ * assert.equal(renderBigDigit(7, { color: "none" })[0], "██████████");
  * ```
  */
 export function renderBigDigit(digit: number, options: BigDigitOptions): string[] {

@@ -19,7 +19,14 @@ const RAMP = " .:-=+*#%@";
  *
  * @example
  * ```ts
- * const lines = renderBlockArt(image, { color: "truecolor" }); // 14 strings, 28 columns each
+ * import assert from "node:assert/strict";
+ * import { renderBlockArt } from "./block_art.ts";
+ *
+ * // A 4x4 image: a bright 2x2 square with one half-bright pixel, as two lines of 4 cells.
+ * const pixels = new Float32Array(16);
+ * pixels.set([1, 1], 5);
+ * pixels.set([0.5, 1], 9);
+ * assert.deepEqual(renderBlockArt(pixels, { color: "none" }), [" @@ ", " +@ "]);
  * ```
  */
 export function renderBlockArt(
@@ -67,7 +74,16 @@ export function renderBlockArt(
  *
  * @example
  * ```ts
- * sideBySide([digitA, digitB], 2, 80, ["7 → 7", "2 → 3"]);
+ * import assert from "node:assert/strict";
+ * import { sideBySide } from "./block_art.ts";
+ *
+ * const seven = ["##", " #"];
+ * const one = [" #", " #"];
+ * assert.deepEqual(sideBySide([seven, one], 2, 80, ["7", "1"]), [
+ *   "##   #",
+ *   " #   #",
+ *   "7   1 ",
+ * ]);
  * ```
  */
 export function sideBySide(

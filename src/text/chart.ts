@@ -21,7 +21,10 @@ export interface SparklineOptions {
  *
  * @example
  * ```ts
- * sparkline([1, 2, 3, 4], { color: "none" }); // "▁▃▆█"
+ * import assert from "node:assert/strict";
+ * import { sparkline } from "./chart.ts";
+ *
+ * assert.equal(sparkline([1, 2, 3, 4], { color: "none" }), "▁▃▆█");
  * ```
  */
 export function sparkline(values: ArrayLike<number>, options: SparklineOptions): string {
@@ -95,8 +98,16 @@ const SERIES_TINTS = ["cyan", "yellow"] as const;
  *
  * @example
  * ```ts
- * lineChart([{ label: "loss", values: losses }, { label: "accuracy", values: accs, min: 0, max: 1 }],
- *   { width: 60, height: 8, color: "256" });
+ * import assert from "node:assert/strict";
+ * import { lineChart } from "./chart.ts";
+ *
+ * const lines = lineChart([
+ *   { label: "loss", values: [0.5, 0.3, 0.2, 0.15] },
+ *   { label: "accuracy", values: [0.9, 0.95, 0.97, 0.98], min: 0, max: 1 },
+ * ], { width: 30, height: 4, color: "none" });
+ * assert.equal(lines.length, 5); // 4 rows of braille, then the legend
+ * assert.equal(lines[0], "  0.5┤⠓⠲⣐⠐⠐⠐⠐⠂⠂⠂⠁⠁⠁⠉⠈⠈⠈⠈⠈⠈├1  ");
+ * assert.equal(lines[4].trim(), "── loss (left)   ·· accuracy (right)");
  * ```
  */
 export function lineChart(series: ChartSeries[], options: LineChartOptions): string[] {

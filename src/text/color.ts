@@ -21,8 +21,17 @@ export interface ColorEnvironment {
  *
  * @example
  * ```ts
- * const color = detectColorLevel();
- * console.log(renderProgressLine({ ...state, color }));
+ * import assert from "node:assert/strict";
+ * import { detectColorLevel } from "./color.ts";
+ *
+ * // Called without an argument it reads Deno.env and asks whether stdout is a terminal.
+ * const terminal = (vars: Record<string, string>) => ({
+ *   env: (name: string) => vars[name],
+ *   isTerminal: true,
+ * });
+ * assert.equal(detectColorLevel(terminal({ COLORTERM: "truecolor" })), "truecolor");
+ * assert.equal(detectColorLevel(terminal({ NO_COLOR: "1" })), "none");
+ * assert.equal(detectColorLevel({ env: () => undefined, isTerminal: false }), "none");
  * ```
  */
 export function detectColorLevel(
@@ -70,8 +79,11 @@ const painters = new Map<ColorLevel, Ansis>();
  *
  * @example
  * ```ts
- * paint("256").green.bold("ok"); // "\x1b[32m\x1b[1mok..."
- * paint("none").green("ok"); // "ok"
+ * import assert from "node:assert/strict";
+ * import { paint } from "./color.ts";
+ *
+ * assert.equal(paint("256").green.bold("ok"), "\x1b[32m\x1b[1mok\x1b[22m\x1b[39m");
+ * assert.equal(paint("none").green("ok"), "ok");
  * ```
  */
 export function paint(level: ColorLevel): Ansis {
@@ -90,8 +102,12 @@ export function paint(level: ColorLevel): Ansis {
  *
  * @example
  * ```ts
- * graySgr("truecolor", 1, "fg"); // "\x1b[38;2;255;255;255m"
- * graySgr("256", 0, "bg"); // "\x1b[48;5;232m"
+ * import assert from "node:assert/strict";
+ * import { graySgr } from "./color.ts";
+ *
+ * assert.equal(graySgr("truecolor", 1, "fg"), "\x1b[38;2;255;255;255m");
+ * assert.equal(graySgr("256", 0, "bg"), "\x1b[48;5;232m");
+ * assert.equal(graySgr("none", 0.5, "fg"), "");
  * ```
  */
 export function graySgr(level: ColorLevel, v: number, layer: "fg" | "bg"): string {

@@ -19,8 +19,13 @@ const EIGHTHS = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"];
  *
  * @example
  * ```ts
- * renderConfidenceBars(probabilities, { width: 40, color: "none" });
- * // [ "  0                          0.1%", ..., "▶ 7 █████████████████████▍  97.3%", ... ]
+ * import assert from "node:assert/strict";
+ * import { renderConfidenceBars } from "./confidence_bars.ts";
+ *
+ * const probabilities = [0.001, 0, 0.01, 0.002, 0, 0.001, 0, 0.973, 0.01, 0.003];
+ * const lines = renderConfidenceBars(probabilities, { width: 40, color: "none" });
+ * assert.equal(lines[7], "▶ 7 ████████████████████████████▎  97.3%");
+ * assert.equal(lines[0], "  0                                 0.1%");
  * ```
  */
 export function renderConfidenceBars(

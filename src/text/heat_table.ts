@@ -19,10 +19,16 @@ export interface HeatTableOptions {
  *
  * @example
  * ```ts
- * renderHeatTable(confusion, { color: "none", totals: true });
- * // [ "rows: true digit, columns: predicted",
- * //   "      0     1  ...     9 │ total",
- * //   "  0 [ 973]    ·  ...     · │   980", ... ]
+ * import assert from "node:assert/strict";
+ * import { renderHeatTable } from "./heat_table.ts";
+ *
+ * // Two classes: five 0s right and one taken for a 1; four 1s right.
+ * assert.deepEqual(renderHeatTable([[5, 1], [0, 4]], { color: "none", totals: true }), [
+ *   "rows: true digit, columns: predicted",
+ *   "       0    1  │ total",
+ *   "  0 [  5]   1  │     6",
+ *   "  1    · [  4] │     4",
+ * ]);
  * ```
  */
 export function renderHeatTable(

@@ -9,7 +9,10 @@ const ESCAPE = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@
  *
  * @example
  * ```ts
- * stripAnsi("\x1b[31mred\x1b[39m"); // "red"
+ * import assert from "node:assert/strict";
+ * import { stripAnsi } from "./layout.ts";
+ *
+ * assert.equal(stripAnsi("\x1b[31mred\x1b[39m"), "red");
  * ```
  */
 export function stripAnsi(text: string): string {
@@ -43,7 +46,10 @@ export function charWidth(codePoint: number): number {
  *
  * @example
  * ```ts
- * visibleWidth("\x1b[1m━━ 97%\x1b[22m"); // 6
+ * import assert from "node:assert/strict";
+ * import { visibleWidth } from "./layout.ts";
+ *
+ * assert.equal(visibleWidth("\x1b[1m━━ 97%\x1b[22m"), 6);
  * ```
  */
 export function visibleWidth(text: string): number {
@@ -72,7 +78,10 @@ function tokens(text: string): { escape: boolean; text: string }[] {
  *
  * @example
  * ```ts
- * truncate("\x1b[31mhello\x1b[39m", 4, "…"); // "\x1b[31mhel…\x1b[39m"
+ * import assert from "node:assert/strict";
+ * import { truncate } from "./layout.ts";
+ *
+ * assert.equal(truncate("\x1b[31mhello\x1b[39m", 4, "…"), "\x1b[31mhel…\x1b[39m");
  * ```
  */
 export function truncate(text: string, width: number, ellipsis = ""): string {
@@ -107,7 +116,10 @@ export function truncate(text: string, width: number, ellipsis = ""): string {
  *
  * @example
  * ```ts
- * fitWidth("ab", 4); // "ab  "
+ * import assert from "node:assert/strict";
+ * import { fitWidth } from "./layout.ts";
+ *
+ * assert.equal(fitWidth("ab", 4), "ab  ");
  * ```
  */
 export function fitWidth(text: string, width: number, ellipsis = ""): string {
@@ -120,7 +132,10 @@ export function fitWidth(text: string, width: number, ellipsis = ""): string {
  *
  * @example
  * ```ts
- * alignRight("42", 5); // "   42"
+ * import assert from "node:assert/strict";
+ * import { alignRight } from "./layout.ts";
+ *
+ * assert.equal(alignRight("42", 5), "   42");
  * ```
  */
 export function alignRight(text: string, width: number): string {
@@ -133,7 +148,10 @@ export function alignRight(text: string, width: number): string {
  *
  * @example
  * ```ts
- * center("ab", 6); // "  ab  "
+ * import assert from "node:assert/strict";
+ * import { center } from "./layout.ts";
+ *
+ * assert.equal(center("ab", 6), "  ab  ");
  * ```
  */
 export function center(text: string, width: number): string {
@@ -157,8 +175,10 @@ export interface FrameOptions {
  *
  * @example
  * ```ts
- * frame(["hi"], { title: "T", color: "none" });
- * // ["┌─ T ┐", "│ hi │", "└────┘"]
+ * import assert from "node:assert/strict";
+ * import { frame } from "./layout.ts";
+ *
+ * assert.deepEqual(frame(["hi"], { title: "T", color: "none" }), ["┌─ T ┐", "│ hi │", "└────┘"]);
  * ```
  */
 export function frame(lines: string[], options: FrameOptions): string[] {
@@ -183,7 +203,10 @@ export function frame(lines: string[], options: FrameOptions): string[] {
  *
  * @example
  * ```ts
- * joinColumns([["a", "bb"], ["c"]], 1); // ["a  c", "bb   "]
+ * import assert from "node:assert/strict";
+ * import { joinColumns } from "./layout.ts";
+ *
+ * assert.deepEqual(joinColumns([["a", "bb"], ["c"]], 1), ["a  c", "bb  "]);
  * ```
  */
 export function joinColumns(blocks: string[][], gap = 2): string[] {
@@ -203,7 +226,10 @@ export function joinColumns(blocks: string[][], gap = 2): string[] {
  *
  * @example
  * ```ts
- * wrapText("the quick brown fox", 10); // ["the quick", "brown fox"]
+ * import assert from "node:assert/strict";
+ * import { wrapText } from "./layout.ts";
+ *
+ * assert.deepEqual(wrapText("the quick brown fox", 10), ["the quick", "brown fox"]);
  * ```
  */
 export function wrapText(text: string, width: number): string[] {

@@ -6,10 +6,14 @@
  *
  * @example
  * ```ts
- * import { renderProgressLine } from "./mod.ts";
- * const line = renderProgressLine({ step: 10, total: 938, elapsedMs: 40, done: false,
- *   metrics: { loss: 0.5 }, width: 80, color: "none" });
- * console.log(line);
+ * import assert from "node:assert/strict";
+ * import { percent, renderBigDigit, renderProgressLine } from "./mod.ts";
+ *
+ * const state = { step: 10, total: 938, elapsedMs: 40, done: false, metrics: { loss: 0.5 } };
+ * const line = renderProgressLine({ ...state, width: 80, color: "none" });
+ * assert.equal(line, "   10/938 ────────────────────────────── ETA 4s 4ms/step - loss: 0.5000");
+ * assert.equal(renderBigDigit(7, { color: "none" }).length, 7); // lines of 10 columns
+ * assert.equal(percent(0.9906), "99.06%");
  * ```
  * @module
  */

@@ -30,9 +30,19 @@ const TINY_BAR = 4;
  *
  * @example
  * ```ts
- * renderProgressLine({ step: 938, total: 938, elapsedMs: 3100, done: true,
- *   metrics: { loss: 0.1 }, width: 80, color: "none" });
- * // "  938/938 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 3s 3ms/step - loss: 0.1000"
+ * import assert from "node:assert/strict";
+ * import { renderProgressLine } from "./progress_bar.ts";
+ *
+ * const line = renderProgressLine({
+ *   step: 938,
+ *   total: 938,
+ *   elapsedMs: 3100,
+ *   done: true,
+ *   metrics: { loss: 0.1 },
+ *   width: 80,
+ *   color: "none",
+ * });
+ * assert.equal(line, "  938/938 ━━━━━━━━━━━━━━━━━━━━━━━━━━━━━━ 3s 3ms/step - loss: 0.1000");
  * ```
  */
 export function renderProgressLine(state: ProgressState): string {
@@ -76,7 +86,12 @@ export function renderProgressLine(state: ProgressState): string {
  *
  * @example
  * ```ts
- * formatDuration(62_000); // "1:02"
+ * import assert from "node:assert/strict";
+ * import { formatDuration } from "./progress_bar.ts";
+ *
+ * assert.equal(formatDuration(3_100), "3s");
+ * assert.equal(formatDuration(62_000), "1:02");
+ * assert.equal(formatDuration(3_723_000), "1:02:03");
  * ```
  */
 export function formatDuration(ms: number): string {
@@ -94,7 +109,11 @@ export function formatDuration(ms: number): string {
  *
  * @example
  * ```ts
- * formatPerStep(0.35); // "350µs/step"
+ * import assert from "node:assert/strict";
+ * import { formatPerStep } from "./progress_bar.ts";
+ *
+ * assert.equal(formatPerStep(0.35), "350µs/step");
+ * assert.equal(formatPerStep(2.4), "2ms/step");
  * ```
  */
 export function formatPerStep(ms: number): string {
@@ -108,8 +127,11 @@ export function formatPerStep(ms: number): string {
  *
  * @example
  * ```ts
- * formatMetric(0.123456); // "0.1235"
- * formatMetric(0.00001234); // "1.2340e-5"
+ * import assert from "node:assert/strict";
+ * import { formatMetric } from "./progress_bar.ts";
+ *
+ * assert.equal(formatMetric(0.123456), "0.1235");
+ * assert.equal(formatMetric(0.00001234), "1.2340e-5");
  * ```
  */
 export function formatMetric(value: number): string {
@@ -123,8 +145,15 @@ export function formatMetric(value: number): string {
  *
  * @example
  * ```ts
- * const throttle = new ThrottledLine();
- * if (throttle.shouldDraw(step === total)) writeLine(renderProgressLine(state));
+ * import assert from "node:assert/strict";
+ * import { ThrottledLine } from "./progress_bar.ts";
+ *
+ * let nowMs = 0; // a clock the example controls; by default performance.now()
+ * const throttle = new ThrottledLine(50, () => nowMs);
+ * assert.equal(throttle.shouldDraw(), true);
+ * nowMs = 20;
+ * assert.equal(throttle.shouldDraw(), false); // too soon after the last draw
+ * assert.equal(throttle.shouldDraw(true), true); // the final state is always drawn
  * ```
  */
 export class ThrottledLine {
