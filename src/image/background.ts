@@ -20,7 +20,15 @@ const BACKGROUND_SHORT_SIDE = 64;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { estimateBackground } from "./background.ts";
+ *
+ * // 8x8 gray paper (0.8) with a dark stroke (0.2) down column 3.
+ * const width = 8, height = 8;
+ * const paper = new Float32Array(width * height).fill(0.8);
+ * for (let y = 2; y < 6; y++) paper[y * width + 3] = 0.2;
  * const background = estimateBackground(paper, width, height);
+ * assert.ok(Math.abs(background[3 * width + 3] - 0.8) < 0.01); // the paper under the stroke
  * ```
  */
 export function estimateBackground(
@@ -158,7 +166,12 @@ function reflected(k: number, n: number, at: (i: number) => number): number {
  *
  * @example
  * ```ts
- * const ink = inkStrength(paper, estimateBackground(paper, w, h));
+ * import assert from "node:assert/strict";
+ * import { inkStrength } from "./background.ts";
+ *
+ * const paper = new Float32Array([0.8, 0.2, 1.0]); // paper, a stroke, a bright spot
+ * const ink = inkStrength(paper, new Float32Array([0.8, 0.8, 0.8]));
+ * assert.deepEqual(Array.from(ink, (v) => Number(v.toFixed(2))), [0, 0.75, -0.25]);
  * ```
  */
 export function inkStrength(paper: Float32Array, background: Float32Array): Float32Array {

@@ -17,7 +17,13 @@ export const MNIST_SIZE = 28;
  *
  * @example
  * ```ts
- * const { x, y, mass } = centerOfMass({ width: 28, height: 28, pixels });
+ * import assert from "node:assert/strict";
+ * import { centerOfMass } from "./center_of_mass.ts";
+ *
+ * // A 5x5 grid with a vertical bar in column 2, rows 1 to 3.
+ * const pixels = new Float32Array(25);
+ * for (const i of [7, 12, 17]) pixels[i] = 1;
+ * assert.deepEqual(centerOfMass({ width: 5, height: 5, pixels }), { x: 2, y: 2, mass: 3 });
  * ```
  */
 export function centerOfMass(grid: InkGrid): { x: number; y: number; mass: number } {
@@ -40,7 +46,13 @@ export function centerOfMass(grid: InkGrid): { x: number; y: number; mass: numbe
  *
  * @example
  * ```ts
- * const box = inkBounds(grid); // { x, y, width, height } in whole pixels
+ * import assert from "node:assert/strict";
+ * import { inkBounds } from "./center_of_mass.ts";
+ *
+ * const pixels = new Float32Array(25);
+ * for (const i of [7, 12, 17]) pixels[i] = 1; // column 2, rows 1 to 3 of 5x5
+ * assert.deepEqual(inkBounds({ width: 5, height: 5, pixels }), { x: 2, y: 1, width: 1, height: 3 });
+ * assert.equal(inkBounds({ width: 5, height: 5, pixels: new Float32Array(25) }), undefined);
  * ```
  */
 export function inkBounds(
@@ -70,7 +82,13 @@ export function inkBounds(
  *
  * @example
  * ```ts
- * const fitted = fitInBox(crop); // e.g. 20 x 9 for a "1"
+ * import assert from "node:assert/strict";
+ * import { fitInBox } from "./center_of_mass.ts";
+ *
+ * const pixels = new Float32Array(25);
+ * for (const i of [7, 12, 17]) pixels[i] = 1; // a "1": one pixel wide, three tall
+ * const fitted = fitInBox({ width: 5, height: 5, pixels });
+ * assert.deepEqual([fitted.width, fitted.height], [7, 20]); // the long side becomes 20
  * ```
  */
 export function fitInBox(grid: InkGrid, box = MNIST_BOX): InkGrid {
@@ -97,7 +115,15 @@ export function fitInBox(grid: InkGrid, box = MNIST_BOX): InkGrid {
  *
  * @example
  * ```ts
- * const pixels784 = placeByCenterOfMass(fitInBox(crop)).pixels;
+ * import assert from "node:assert/strict";
+ * import { centerOfMass, fitInBox, placeByCenterOfMass } from "./center_of_mass.ts";
+ *
+ * const pixels = new Float32Array(25);
+ * for (const i of [7, 12, 17]) pixels[i] = 1; // a "1" in a 5x5 crop
+ * const digit = placeByCenterOfMass(fitInBox({ width: 5, height: 5, pixels }));
+ * assert.equal(digit.pixels.length, 784); // 28x28, ready for the network
+ * const { x, y } = centerOfMass(digit);
+ * assert.ok(Math.abs(x - 14) <= 0.5 && Math.abs(y - 14) <= 0.5);
  * ```
  */
 export function placeByCenterOfMass(digit: InkGrid, size = MNIST_SIZE): InkGrid {

@@ -18,7 +18,17 @@ export interface Component {
  *
  * @example
  * ```ts
- * const { labels, components } = labelComponents(ink, width, height, 0.5);
+ * import assert from "node:assert/strict";
+ * import { labelComponents } from "./components.ts";
+ *
+ * // 5x2: an L-shaped blob of three pixels on the left, one pixel on the right.
+ * const ink = new Float32Array([
+ *   1, 1, 0, 0, 0,
+ *   1, 0, 0, 0, 1,
+ * ]);
+ * const { labels, components } = labelComponents(ink, 5, 2, 0.5);
+ * assert.deepEqual(Array.from(labels), [1, 1, 0, 0, 0, 1, 0, 0, 0, 2]);
+ * assert.deepEqual(components.map((c) => c.area), [3, 1]);
  * ```
  */
 export function labelComponents(
@@ -73,7 +83,16 @@ export function labelComponents(
  *
  * @example
  * ```ts
- * const digit = selectDigitComponents(components);
+ * import assert from "node:assert/strict";
+ * import { labelComponents, selectDigitComponents } from "./components.ts";
+ *
+ * // 7x7: a stroke of seven pixels and, far from it, a speck of dirt.
+ * const ink = new Float32Array(49);
+ * for (let y = 0; y < 7; y++) ink[y * 7 + 1] = 1;
+ * ink[3 * 7 + 6] = 0.6;
+ * const { components } = labelComponents(ink, 7, 7, 0.5);
+ * assert.equal(components.length, 2);
+ * assert.deepEqual(selectDigitComponents(components).map((c) => c.area), [7]); // speck left out
  * ```
  */
 export function selectDigitComponents(components: Component[]): Component[] {

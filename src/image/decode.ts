@@ -21,8 +21,12 @@ export const MAX_FILE_BYTES = 512 * 1024 * 1024;
  *
  * @example
  * ```ts
- * const image = await decodeImageFile("my_seven.jpg");
- * console.log(image.width, image.height);
+ * import assert from "node:assert/strict";
+ * import { decodeImageFile } from "./decode.ts";
+ *
+ * const image = await decodeImageFile("src/image/testdata/ring_gray_baseline.jpg");
+ * assert.deepEqual([image.width, image.height], [24, 20]);
+ * await assert.rejects(decodeImageFile("no_such.png"), { message: "no_such.png: no such file" });
  * ```
  */
 export async function decodeImageFile(path: string): Promise<GrayImage> {
@@ -57,7 +61,15 @@ export async function decodeImageFile(path: string): Promise<GrayImage> {
  *
  * @example
  * ```ts
- * const image = decodeImageBytes(await Deno.readFile("digit.png"), "digit.png");
+ * import assert from "node:assert/strict";
+ * import { decodeImageBytes } from "./decode.ts";
+ *
+ * // A 3x2 gray PNG: white, black, white in each row.
+ * const png = Uint8Array.fromBase64(
+ *   "iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAAAAAC4HznGAAAADElEQVR42mP4zwCGAA/4A/3yDjLJAAAAAElFTkSuQmCC",
+ * );
+ * const image = decodeImageBytes(png, "stripe.png");
+ * assert.deepEqual(Array.from(image.luminance), [1, 0, 1, 1, 0, 1]);
  * ```
  */
 export function decodeImageBytes(bytes: Uint8Array, fileName: string): GrayImage {

@@ -6,7 +6,14 @@
  *
  * @example
  * ```ts
- * const distance = distanceTransform(mask, width, height);
+ * import assert from "node:assert/strict";
+ * import { distanceTransform } from "./distance_transform.ts";
+ *
+ * // 3x2 grid, one inside pixel at the top left.
+ * const inside = new Uint8Array([1, 0, 0, 0, 0, 0]);
+ * const distance = distanceTransform(inside, 3, 2);
+ * assert.deepEqual(Array.from(distance.subarray(0, 4)), [0, 1, 2, 1]);
+ * assert.equal(distance[5].toFixed(3), Math.sqrt(5).toFixed(3)); // two across, one down
  * ```
  */
 export function distanceTransform(

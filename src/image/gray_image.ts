@@ -14,7 +14,13 @@ export interface GrayImage {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { grayImage } from "./gray_image.ts";
+ *
  * const white = grayImage(2, 1, new Float32Array([1, 1]));
+ * assert.equal(white.luminance.length, 2);
+ * assert.equal(grayImage(3, 2).luminance.length, 6); // all black
+ * assert.throws(() => grayImage(3, 2, new Float32Array(5)), RangeError);
  * ```
  */
 export function grayImage(width: number, height: number, luminance?: Float32Array): GrayImage {

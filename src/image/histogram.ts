@@ -18,7 +18,12 @@ export interface Histogram {
  *
  * @example
  * ```ts
- * const median = percentile(histogram(pixels), 0.5);
+ * import assert from "node:assert/strict";
+ * import { histogram, percentile } from "./histogram.ts";
+ *
+ * const h = histogram(new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]));
+ * assert.equal(h.total, 10);
+ * assert.equal(percentile(h, 0.5).toFixed(2), "0.50"); // the median
  * ```
  */
 export function histogram(values: Float32Array, min = 0, max = 1, from = -Infinity): Histogram {
@@ -40,7 +45,11 @@ export function histogram(values: Float32Array, min = 0, max = 1, from = -Infini
  *
  * @example
  * ```ts
- * const p90 = percentile(h, 0.9);
+ * import assert from "node:assert/strict";
+ * import { histogram, percentile } from "./histogram.ts";
+ *
+ * const h = histogram(new Float32Array([0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1]));
+ * assert.equal(percentile(h, 0.9).toFixed(2), "0.90");
  * ```
  */
 export function percentile(h: Histogram, q: number): number {
@@ -60,7 +69,12 @@ export function percentile(h: Histogram, q: number): number {
  *
  * @example
  * ```ts
- * const t = otsuThreshold(histogram(ink));
+ * import assert from "node:assert/strict";
+ * import { histogram, otsuThreshold } from "./histogram.ts";
+ *
+ * // Paper around 0.1, ink around 0.9: the threshold falls between the two.
+ * const t = otsuThreshold(histogram(new Float32Array([0.1, 0.12, 0.1, 0.9, 0.88, 0.9])));
+ * assert.ok(t >= 0.12 && t < 0.88);
  * ```
  */
 export function otsuThreshold(h: Histogram): number {

@@ -11,7 +11,14 @@ export const IMAGE_EXTENSIONS = /\.(png|jpe?g)$/i;
  *
  * @example
  * ```ts
- * await listImages("my_digits"); // ["my_digits/1.png", "my_digits/2.jpg", "my_digits/10.png"]
+ * import assert from "node:assert/strict";
+ * import { listImages } from "./image_files.ts";
+ *
+ * const files = await listImages("src/image/testdata"); // its .ppm and .pgm files are left out
+ * assert.deepEqual(files.slice(0, 2), [
+ *   "src/image/testdata/ring_arithmetic.jpg",
+ *   "src/image/testdata/ring_baseline.jpg",
+ * ]);
  * ```
  */
 export async function listImages(path: string): Promise<string[]> {
@@ -48,8 +55,12 @@ async function imagesIn(dir: string): Promise<string[]> {
  *
  * @example
  * ```ts
- * labelFromPath("photos/my_seven_label7.png"); // 7
- * labelFromPath("photos/3/a.png"); // 3
+ * import assert from "node:assert/strict";
+ * import { labelFromPath } from "./image_files.ts";
+ *
+ * assert.equal(labelFromPath("photos/my_seven_label7.png"), 7);
+ * assert.equal(labelFromPath("photos/3/a.png"), 3);
+ * assert.equal(labelFromPath("photos/a.png"), undefined);
  * ```
  */
 export function labelFromPath(path: string): number | undefined {

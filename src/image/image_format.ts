@@ -9,7 +9,11 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
  *
  * @example
  * ```ts
- * sniffImageFormat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])); // "jpeg"
+ * import assert from "node:assert/strict";
+ * import { sniffImageFormat } from "./image_format.ts";
+ *
+ * assert.equal(sniffImageFormat(new Uint8Array([0xff, 0xd8, 0xff, 0xe0])), "jpeg");
+ * assert.equal(sniffImageFormat(new TextEncoder().encode("GIF89a")), undefined);
  * ```
  */
 export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
@@ -25,7 +29,10 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | undefined {
  *
  * @example
  * ```ts
- * describeOtherFormat(new TextEncoder().encode("GIF89a...")); // "a GIF image"
+ * import assert from "node:assert/strict";
+ * import { describeOtherFormat } from "./image_format.ts";
+ *
+ * assert.equal(describeOtherFormat(new TextEncoder().encode("GIF89a...")), "a GIF image");
  * ```
  */
 export function describeOtherFormat(bytes: Uint8Array): string | undefined {

@@ -19,7 +19,12 @@ export interface JpegHeader {
  *
  * @example
  * ```ts
- * const { width, height, coding } = readJpegHeader(bytes);
+ * import assert from "node:assert/strict";
+ * import { readJpegHeader } from "./jpeg_header.ts";
+ *
+ * const bytes = await Deno.readFile("src/image/testdata/ring_gray_progressive.jpg");
+ * const { width, height, coding, orientation } = readJpegHeader(bytes);
+ * assert.deepEqual([width, height, coding, orientation], [24, 20, "progressive", 1]);
  * ```
  */
 export function readJpegHeader(bytes: Uint8Array): JpegHeader {

@@ -10,9 +10,12 @@
  *
  * @example
  * ```ts
- * import { decodeImageFile, normalizeDigit } from "./src/image/mod.ts";
- * const digit = normalizeDigit(await decodeImageFile("seven.jpg"));
- * if (digit.found) console.log(digit.pixels.length); // 784
+ * import assert from "node:assert/strict";
+ * import { decodeImageFile, normalizeDigit } from "./mod.ts";
+ *
+ * const digit = normalizeDigit(await decodeImageFile("src/image/testdata/ring_baseline.jpg"));
+ * assert.equal(digit.found, true);
+ * assert.equal(digit.pixels.length, 784); // what the network takes
  * ```
  *
  * @module

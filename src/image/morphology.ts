@@ -9,7 +9,12 @@
  *
  * @example
  * ```ts
- * const dilated = maxFilter(pixels, width, height, 3);
+ * import assert from "node:assert/strict";
+ * import { maxFilter } from "./morphology.ts";
+ *
+ * // One bright pixel in the middle of a 3x3 grid spreads over the whole 3x3 window.
+ * const dot = new Float32Array([0, 0, 0, 0, 1, 0, 0, 0, 0]);
+ * assert.deepEqual(Array.from(maxFilter(dot, 3, 3, 1)), [1, 1, 1, 1, 1, 1, 1, 1, 1]);
  * ```
  */
 export function maxFilter(pixels: Float32Array, width: number, height: number, radius: number) {
@@ -27,7 +32,15 @@ export function maxFilter(pixels: Float32Array, width: number, height: number, r
  *
  * @example
  * ```ts
- * const eroded = minFilter(pixels, width, height, 3);
+ * import assert from "node:assert/strict";
+ * import { minFilter } from "./morphology.ts";
+ *
+ * // A dark pixel (0) on white paper darkens its whole window; elsewhere the paper stays white.
+ * const paper = new Float32Array(25).fill(1);
+ * paper[6] = 0; // (1, 1) in a 5x5 grid
+ * const eroded = minFilter(paper, 5, 5, 1);
+ * assert.deepEqual(Array.from(eroded.subarray(0, 5)), [0, 0, 0, 1, 1]);
+ * assert.equal(eroded[24], 1);
  * ```
  */
 export function minFilter(pixels: Float32Array, width: number, height: number, radius: number) {
@@ -45,7 +58,13 @@ export function minFilter(pixels: Float32Array, width: number, height: number, r
  *
  * @example
  * ```ts
- * const smooth = boxBlur(pixels, width, height, 10);
+ * import assert from "node:assert/strict";
+ * import { boxBlur } from "./morphology.ts";
+ *
+ * const dot = new Float32Array([0, 0, 0, 0, 9, 0, 0, 0, 0]); // 3x3
+ * const smooth = boxBlur(dot, 3, 3, 1);
+ * assert.equal(smooth[4], 1); // the centre's window holds all nine pixels
+ * assert.equal(smooth[0], 9 / 4); // a corner's window holds only four of them
  * ```
  */
 export function boxBlur(pixels: Float32Array, width: number, height: number, radius: number) {

@@ -70,8 +70,15 @@ const NOT_FOUND = "no digit found";
  *
  * @example
  * ```ts
- * const { pixels, found } = normalizeDigit(await decodeImageFile("seven.jpg"));
- * if (found) network.predict(pixels);
+ * import assert from "node:assert/strict";
+ * import { decodeImageFile } from "./decode.ts";
+ * import { normalizeDigit } from "./normalize.ts";
+ *
+ * // A photo-like JPEG of a dark ring on light paper becomes a bright "0" on black, 28x28.
+ * const digit = normalizeDigit(await decodeImageFile("src/image/testdata/ring_gray_baseline.jpg"));
+ * assert.equal(digit.found, true);
+ * assert.equal(digit.pixels.length, 784);
+ * assert.equal(digit.pixels[0], 0); // the corner is background
  * ```
  */
 export function normalizeDigit(image: GrayImage, options: NormalizeOptions = {}): NormalizedDigit {

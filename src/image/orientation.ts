@@ -7,7 +7,15 @@ import type { GrayImage } from "./gray_image.ts";
  *
  * @example
  * ```ts
- * const upright = applyExifOrientation(image, 6); // stored rotated: turn 90 degrees clockwise
+ * import assert from "node:assert/strict";
+ * import { grayImage } from "./gray_image.ts";
+ * import { applyExifOrientation } from "./orientation.ts";
+ *
+ * // Stored as one row [black, white] with orientation 6: upright it is one column, black on top.
+ * const stored = grayImage(2, 1, new Float32Array([0, 1]));
+ * const upright = applyExifOrientation(stored, 6);
+ * assert.deepEqual([upright.width, upright.height], [1, 2]);
+ * assert.deepEqual(Array.from(upright.luminance), [0, 1]);
  * ```
  */
 export function applyExifOrientation(image: GrayImage, orientation: number): GrayImage {

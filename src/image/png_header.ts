@@ -24,7 +24,19 @@ const ALLOWED_DEPTHS: Record<number, number[]> = {
  *
  * @example
  * ```ts
- * const { width, height } = readPngHeader(bytes);
+ * import assert from "node:assert/strict";
+ * import { readPngHeader } from "./png_header.ts";
+ *
+ * const png = Uint8Array.fromBase64( // a 3x2 8-bit gray PNG
+ *   "iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAAAAAC4HznGAAAADElEQVR42mP4zwCGAA/4A/3yDjLJAAAAAElFTkSuQmCC",
+ * );
+ * assert.deepEqual(readPngHeader(png), {
+ *   width: 3,
+ *   height: 2,
+ *   bitDepth: 8,
+ *   colorType: 0,
+ *   interlaced: false,
+ * });
  * ```
  */
 export function readPngHeader(bytes: Uint8Array): PngHeader {

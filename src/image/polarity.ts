@@ -30,7 +30,19 @@ const GRID = 4;
  *
  * @example
  * ```ts
- * const dark = inkIsDark(image); // true for a photo of pen on paper
+ * import assert from "node:assert/strict";
+ * import { grayImage } from "./gray_image.ts";
+ * import { inkIsDark } from "./polarity.ts";
+ *
+ * // A dark stroke on light paper, and a bright stroke on a black canvas (9x9 each).
+ * const paper = grayImage(9, 9, new Float32Array(81).fill(0.9));
+ * const canvas = grayImage(9, 9);
+ * for (let y = 2; y < 7; y++) {
+ *   paper.luminance[y * 9 + 4] = 0.1;
+ *   canvas.luminance[y * 9 + 4] = 1;
+ * }
+ * assert.equal(inkIsDark(paper), true);
+ * assert.equal(inkIsDark(canvas), false);
  * ```
  */
 export function inkIsDark(image: GrayImage): boolean {

@@ -8,7 +8,13 @@ import { distanceTransform } from "./distance_transform.ts";
  *
  * @example
  * ```ts
- * strokeWidth(mnistDigit, 28, 28); // about 2.5 for a typical MNIST digit
+ * import assert from "node:assert/strict";
+ * import { strokeWidth } from "./stroke_width.ts";
+ *
+ * // A "1" in 28x28: a bar 3 pixels wide and 16 tall.
+ * const ink = new Float32Array(28 * 28);
+ * for (let y = 6; y < 22; y++) ink.fill(1, y * 28 + 12, y * 28 + 15);
+ * assert.equal(strokeWidth(ink, 28, 28).toFixed(1), "3.2");
  * ```
  */
 export function strokeWidth(ink: Float32Array, width: number, height: number): number {
@@ -35,7 +41,15 @@ export function strokeWidth(ink: Float32Array, width: number, height: number): n
  *
  * @example
  * ```ts
- * const bolder = thickenStrokes(ink, width, height, 4);
+ * import assert from "node:assert/strict";
+ * import { strokeWidth, thickenStrokes } from "./stroke_width.ts";
+ *
+ * // A hair line one pixel wide, redrawn with a pen one pixel fatter on each side.
+ * const ink = new Float32Array(28 * 28);
+ * for (let y = 6; y < 22; y++) ink[y * 28 + 13] = 1;
+ * const bolder = thickenStrokes(ink, 28, 28, 1);
+ * assert.equal(strokeWidth(ink, 28, 28).toFixed(1), "1.2");
+ * assert.equal(strokeWidth(bolder, 28, 28).toFixed(1), "3.2");
  * ```
  */
 export function thickenStrokes(
@@ -63,7 +77,14 @@ export function thickenStrokes(
  *
  * @example
  * ```ts
- * const finer = thinStrokes(ink, width, height, 3);
+ * import assert from "node:assert/strict";
+ * import { strokeWidth, thinStrokes } from "./stroke_width.ts";
+ *
+ * // A bar 3 pixels wide loses its outer pixels: what is left is one pixel wide.
+ * const ink = new Float32Array(28 * 28);
+ * for (let y = 6; y < 22; y++) ink.fill(1, y * 28 + 12, y * 28 + 15);
+ * const finer = thinStrokes(ink, 28, 28, 1);
+ * assert.equal(strokeWidth(finer, 28, 28).toFixed(1), "1.2");
  * ```
  */
 export function thinStrokes(
