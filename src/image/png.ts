@@ -1,32 +1,56 @@
 import { inflateSync } from "node:zlib";
-import { decode as fastPngDecode } from "fast-png";
 import type { GrayImage } from "./gray_image.ts";
-import { decodeAdam7Samples, PNG_CHANNELS, pngInflatedSize } from "./png_adam7.ts";
 import type { PngHeader } from "./png_header.ts";
+import { PNG_CHANNELS, pngInflatedSize, pngSamples } from "./png_scanlines.ts";
 
 /** Samples of a decoded PNG, one array entry per sample, plus what is needed to read them. */
 interface PngSamples {
   /** [height x width x channels], values 0..2^depth-1 (palette indices for color type 3). */
   samples: Uint8Array | Uint16Array;
+  /** [r, g, b] or [r, g, b, alpha] per entry, 0..255. */
   palette?: number[][];
+  /** The transparent gray value or [r, g, b] key of color types 0 and 2. */
   transparency?: Uint16Array;
+}
+
+/** What the chunks hold, besides the header: the image data and the optional color tables. */
+interface PngChunks {
+  /** The IDAT chunks' payloads, concatenated: one zlib stream. */
+  idat: Uint8Array;
+  plte?: Uint8Array;
+  trns?: Uint8Array;
 }
 
 /**
  * Decodes PNG bytes (whose header was already read and accepted) to luminance, compositing
  * alpha onto white. Throws an Error describing the corruption if the file is damaged.
  *
- * Every color type and bit depth goes through fast-png, except interlaced images below 8 bits,
- * which fast-png mis-decodes and `decodeAdam7Samples` handles.
+ * The image data is inflated once, by an inflater bounded to the size the header implies (a
+ * few kilobytes of deflate can expand to gigabytes), then unfiltered and de-interlaced by
+ * `pngSamples`. Ancillary chunks other than tRNS (text, ICC profiles, ...) are skipped
+ * unread, so none of them is decompressed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodePng } from "./png.ts";
+ * import { readPngHeader } from "./png_header.ts";
+ * import { buildPng } from "./testdata/build_png.ts";
+ *
+ * // A 2x1 8-bit gray PNG: one black pixel, one white.
+ * const raw = { width: 2, height: 1, colorType: 0, bitDepth: 8, samples: [0, 255] };
+ * const bytes = await buildPng(raw);
+ * const image = decodePng(bytes, readPngHeader(bytes));
+ * assert.deepEqual(Array.from(image.luminance), [0, 1]);
+ * ```
  */
 export function decodePng(bytes: Uint8Array, header: PngHeader): GrayImage {
-  const { idat, chunkCount } = collectImageData(bytes);
-  if (idat.length === 0) throw new Error("no image data");
+  const chunks = readChunks(bytes);
+  if (chunks.idat.length === 0) throw new Error("no image data");
   const expected = pngInflatedSize(header);
   let inflated: Uint8Array;
   try {
-    // Bounded: a few kilobytes of deflate can expand to gigabytes.
-    inflated = inflateSync(idat, { maxOutputLength: expected });
+    inflated = inflateSync(chunks.idat, { maxOutputLength: expected });
   } catch (error) {
     if (error instanceof RangeError) throw new Error("image data is larger than its header says");
     throw new Error(`image data: ${(error as Error).message}`);
@@ -34,34 +58,34 @@ export function decodePng(bytes: Uint8Array, header: PngHeader): GrayImage {
   if (inflated.length < expected) {
     throw new Error(`image data ends early (${inflated.length} of ${expected} bytes)`);
   }
-  const decoded = header.interlaced && header.bitDepth < 8
-    ? {
-      ...readPaletteAndTransparency(bytes, chunkCount),
-      samples: decodeAdam7Samples(inflated, header),
-    }
-    : fastPngSamples(bytes, header);
+  const decoded = {
+    ...colorTables(chunks, header.colorType),
+    samples: pngSamples(inflated, header),
+  };
   return samplesToLuminance(decoded, header);
 }
 
 /** Walks the chunks, checking that each lies inside the file and that IEND is there. */
-function collectImageData(bytes: Uint8Array): { idat: Uint8Array; chunkCount: number } {
+function readChunks(bytes: Uint8Array): PngChunks {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const parts: Uint8Array[] = [];
   let total = 0;
+  let plte: Uint8Array | undefined;
+  let trns: Uint8Array | undefined;
   let offset = 8;
-  let chunkCount = 0;
   for (;;) {
     if (offset + 12 > bytes.length) throw new Error("file ends before the IEND chunk");
     const length = view.getUint32(offset);
     const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
     const end = offset + 12 + length;
     if (end > bytes.length) throw new Error(`file ends inside a ${type} chunk`);
-    chunkCount++;
+    const data = bytes.subarray(offset + 8, offset + 8 + length);
     if (type === "IDAT") {
-      parts.push(bytes.subarray(offset + 8, offset + 8 + length));
+      parts.push(data);
       total += length;
-    }
-    if (type === "IEND") break;
+    } else if (type === "PLTE") plte = data;
+    else if (type === "tRNS") trns = data;
+    else if (type === "IEND") break;
     offset = end;
   }
   const idat = new Uint8Array(total);
@@ -70,68 +94,46 @@ function collectImageData(bytes: Uint8Array): { idat: Uint8Array; chunkCount: nu
     idat.set(part, at);
     at += part.length;
   }
-  return { idat, chunkCount };
+  return { idat, plte, trns };
 }
 
-/** PLTE and tRNS for the images fast-png cannot decode (it fails before returning them). */
-function readPaletteAndTransparency(
-  bytes: Uint8Array,
-  chunkCount: number,
+/**
+ * The palette (color type 3), with its tRNS alphas, or the tRNS color key (types 0 and 2).
+ * Refuses the malformed tables the PNG specification rules out, the same ones fast-png refused
+ * when it decoded these files.
+ */
+function colorTables(
+  chunks: PngChunks,
+  colorType: number,
 ): Pick<PngSamples, "palette" | "transparency"> {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const { plte, trns } = chunks;
   let palette: number[][] | undefined;
-  let trns: Uint8Array | undefined;
-  let offset = 8;
-  for (let i = 0; i < chunkCount; i++) {
-    const length = view.getUint32(offset);
-    const type = String.fromCharCode(...bytes.subarray(offset + 4, offset + 8));
-    const data = bytes.subarray(offset + 8, offset + 8 + length);
-    if (type === "PLTE") {
-      palette = [];
-      for (let j = 0; j + 2 < data.length; j += 3) {
-        palette.push([data[j], data[j + 1], data[j + 2]]);
-      }
+  if (plte !== undefined) {
+    if (plte.length % 3 !== 0) {
+      throw new Error(`PLTE length must be a multiple of 3, got ${plte.length}`);
     }
-    if (type === "tRNS") trns = data;
-    offset += 12 + length;
+    palette = [];
+    for (let j = 0; j < plte.length; j += 3) palette.push([plte[j], plte[j + 1], plte[j + 2]]);
   }
   if (trns === undefined) return { palette };
-  if (palette !== undefined) {
-    // Palette alpha: one byte per entry, missing entries are opaque (as fast-png does).
-    palette.forEach((entry, j) => entry.push(j < trns.length ? trns[j] : 255));
+  if (colorType === 4 || colorType === 6) {
+    throw new Error(`tRNS chunk in an image with an alpha channel (color type ${colorType})`);
+  }
+  if (colorType === 3) {
+    const entries = palette?.length ?? 0;
+    if (trns.length > entries) {
+      throw new Error(`tRNS has ${trns.length} alpha values for ${entries} palette colors`);
+    }
+    // One alpha byte per entry; missing entries are opaque.
+    palette?.forEach((entry, j) => entry.push(j < trns.length ? trns[j] : 255));
     return { palette };
   }
+  if (trns.length % 2 !== 0) throw new Error(`tRNS length must be even, got ${trns.length}`);
   const transparency = new Uint16Array(trns.length >> 1);
   for (let j = 0; j < transparency.length; j++) {
     transparency[j] = (trns[2 * j] << 8) | trns[2 * j + 1];
   }
-  return { transparency };
-}
-
-function fastPngSamples(bytes: Uint8Array, header: PngHeader): PngSamples {
-  const png = fastPngDecode(bytes);
-  if (png.width !== header.width || png.height !== header.height) {
-    throw new Error("decoder disagrees with the header about the size");
-  }
-  const samples = header.bitDepth < 8
-    ? unpackRows(png.data as Uint8Array, header)
-    : (png.data as Uint8Array | Uint16Array);
-  return { samples, palette: png.palette, transparency: png.transparency };
-}
-
-/** fast-png leaves 1/2/4-bit rows packed (first pixel in the high bits); spread to a byte each. */
-function unpackRows(packed: Uint8Array, header: PngHeader): Uint8Array {
-  const { width, height, bitDepth } = header;
-  const rowBytes = Math.ceil((width * bitDepth) / 8);
-  const mask = (1 << bitDepth) - 1;
-  const out = new Uint8Array(width * height);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const bit = x * bitDepth;
-      out[y * width + x] = (packed[y * rowBytes + (bit >> 3)] >> (8 - bitDepth - (bit & 7))) & mask;
-    }
-  }
-  return out;
+  return { palette, transparency };
 }
 
 /** Rec. 601 luma of each pixel, alpha composited onto white: L = a * luma + (1 - a). */

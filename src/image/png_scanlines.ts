@@ -11,6 +11,9 @@ export const ADAM7_PASSES = [
   { x: 0, y: 1, xStep: 1, yStep: 2 },
 ] as const;
 
+/** A non-interlaced image is one pass over every pixel. */
+const SINGLE_PASS = [{ x: 0, y: 0, xStep: 1, yStep: 1 }] as const;
+
 /** Samples per pixel for each PNG color type. */
 export const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
@@ -18,61 +21,100 @@ export const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6:
  * Size in bytes of the inflated IDAT stream: every scanline of every pass plus its filter byte.
  * Used to bound decompression (a small file must not inflate to gigabytes) and to detect
  * truncation.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pngInflatedSize } from "./png_scanlines.ts";
+ *
+ * // 3 rows of 1 filter byte + 4 RGB pixels of 3 bytes.
+ * const header = { width: 4, height: 3, bitDepth: 8, colorType: 2, interlaced: false };
+ * assert.equal(pngInflatedSize(header), 3 * (1 + 4 * 3));
+ * ```
  */
 export function pngInflatedSize(header: PngHeader): number {
   const bitsPerPixel = header.bitDepth * PNG_CHANNELS[header.colorType];
-  const passSize = (width: number, height: number) =>
-    width > 0 && height > 0 ? height * (1 + Math.ceil((width * bitsPerPixel) / 8)) : 0;
-  if (!header.interlaced) return passSize(header.width, header.height);
   let total = 0;
-  for (const pass of ADAM7_PASSES) {
-    total += passSize(
-      Math.ceil((header.width - pass.x) / pass.xStep),
-      Math.ceil((header.height - pass.y) / pass.yStep),
-    );
+  for (const pass of header.interlaced ? ADAM7_PASSES : SINGLE_PASS) {
+    const { width, height } = passSize(header, pass);
+    if (width > 0 && height > 0) total += height * (1 + Math.ceil((width * bitsPerPixel) / 8));
   }
   return total;
 }
 
 /**
- * Unfilters and de-interlaces an Adam7 PNG of bit depth 1 to 8 into one byte per sample
- * ([height x width x channels], values 0..2^depth-1). fast-png mis-sizes the scanlines of
- * interlaced images below 8 bits, so those come here.
+ * Unfilters and (for Adam7) de-interlaces the inflated IDAT stream into one array entry per
+ * sample: [height x width x channels], values 0..2^depth-1 (palette indices for color type 3),
+ * a Uint16Array at bit depth 16 and a Uint8Array below. Works in place on `inflated`, which
+ * must hold at least `pngInflatedSize(header)` bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pngSamples } from "./png_scanlines.ts";
+ *
+ * // One row of three 8-bit gray pixels with the Sub filter (1): each byte adds the one before.
+ * const header = { width: 3, height: 1, bitDepth: 8, colorType: 0, interlaced: false };
+ * assert.deepEqual(Array.from(pngSamples(Uint8Array.from([1, 10, 5, 5]), header)), [10, 15, 20]);
+ * ```
  */
-export function decodeAdam7Samples(inflated: Uint8Array, header: PngHeader): Uint8Array {
+export function pngSamples(inflated: Uint8Array, header: PngHeader): Uint8Array | Uint16Array {
   const { width, height, bitDepth } = header;
-  if (bitDepth > 8) throw new RangeError("decodeAdam7Samples handles bit depths up to 8");
   const channels = PNG_CHANNELS[header.colorType];
   const samplesPerRow = width * channels;
-  const out = new Uint8Array(height * samplesPerRow);
+  const out = bitDepth === 16
+    ? new Uint16Array(height * samplesPerRow)
+    : new Uint8Array(height * samplesPerRow);
   // Filters work on whole bytes; a pixel narrower than a byte counts as 1 byte.
   const filterStride = Math.max(1, (bitDepth * channels) >> 3);
   const mask = (1 << bitDepth) - 1;
   let offset = 0;
-  for (const pass of ADAM7_PASSES) {
-    const passWidth = Math.ceil((width - pass.x) / pass.xStep);
-    const passHeight = Math.ceil((height - pass.y) / pass.yStep);
+  for (const pass of header.interlaced ? ADAM7_PASSES : SINGLE_PASS) {
+    const { width: passWidth, height: passHeight } = passSize(header, pass);
     if (passWidth <= 0 || passHeight <= 0) continue;
-    const lineBytes = Math.ceil((passWidth * channels * bitDepth) / 8);
-    let previous = new Uint8Array(lineBytes);
+    const passSamples = passWidth * channels;
+    const lineBytes = Math.ceil((passSamples * bitDepth) / 8);
+    // The line above the first of a pass is all zeros (PNG spec section 9.2).
+    let previous: Uint8Array = new Uint8Array(lineBytes);
     for (let row = 0; row < passHeight; row++) {
       const filter = inflated[offset];
-      const line = inflated.slice(offset + 1, offset + 1 + lineBytes);
+      const line = inflated.subarray(offset + 1, offset + 1 + lineBytes);
       offset += 1 + lineBytes;
       unfilterLine(filter, line, previous, filterStride);
       previous = line;
-      const y = pass.y + row * pass.yStep;
+      const rowStart = (pass.y + row * pass.yStep) * samplesPerRow;
+      if (bitDepth === 8 && pass.xStep === 1) {
+        out.set(line, rowStart);
+        continue;
+      }
+      // [passWidth x channels] samples -> every xStep-th pixel of the image row.
       for (let col = 0; col < passWidth; col++) {
-        const x = pass.x + col * pass.xStep;
+        const at = rowStart + (pass.x + col * pass.xStep) * channels;
         for (let c = 0; c < channels; c++) {
-          const bit = (col * channels + c) * bitDepth;
-          const value = (line[bit >> 3] >> (8 - bitDepth - (bit & 7))) & mask;
-          out[y * samplesPerRow + x * channels + c] = value;
+          const s = col * channels + c;
+          if (bitDepth === 16) out[at + c] = (line[2 * s] << 8) | line[2 * s + 1];
+          else if (bitDepth === 8) out[at + c] = line[s];
+          else {
+            // Packed below 8 bits, first sample in the high bits.
+            const bit = s * bitDepth;
+            out[at + c] = (line[bit >> 3] >> (8 - bitDepth - (bit & 7))) & mask;
+          }
         }
       }
     }
   }
   return out;
+}
+
+/** Pixels per row and rows of one pass (0 for a pass the image is too small to have). */
+function passSize(
+  header: PngHeader,
+  pass: { x: number; y: number; xStep: number; yStep: number },
+): { width: number; height: number } {
+  return {
+    width: Math.ceil((header.width - pass.x) / pass.xStep),
+    height: Math.ceil((header.height - pass.y) / pass.yStep),
+  };
 }
 
 /** Reverses one PNG scanline filter in place (PNG spec section 9). */
@@ -88,18 +130,16 @@ function unfilterLine(filter: number, line: Uint8Array, previous: Uint8Array, st
       for (let i = 0; i < n; i++) line[i] = (line[i] + previous[i]) & 0xff;
       return;
     case 3: // Average
-      for (let i = 0; i < n; i++) {
-        const left = i >= stride ? line[i - stride] : 0;
-        line[i] = (line[i] + ((left + previous[i]) >> 1)) & 0xff;
+      for (let i = 0; i < stride && i < n; i++) line[i] = (line[i] + (previous[i] >> 1)) & 0xff;
+      for (let i = stride; i < n; i++) {
+        line[i] = (line[i] + ((line[i - stride] + previous[i]) >> 1)) & 0xff;
       }
       return;
     case 4: // Paeth
-      for (let i = 0; i < n; i++) {
-        const a = i >= stride ? line[i - stride] : 0;
-        const b = previous[i];
-        const c = i >= stride ? previous[i - stride] : 0;
-        const p = a + b - c;
-        const pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      for (let i = 0; i < stride && i < n; i++) line[i] = (line[i] + previous[i]) & 0xff;
+      for (let i = stride; i < n; i++) {
+        const a = line[i - stride], b = previous[i], c = previous[i - stride];
+        const pa = Math.abs(b - c), pb = Math.abs(a - c), pc = Math.abs(a + b - 2 * c);
         const predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
         line[i] = (line[i] + predictor) & 0xff;
       }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { deflateSync } from "node:zlib";
 import { encode as fastPngEncode } from "fast-png";
 import { decodeImageBytes } from "./decode.ts";
 import { UserError } from "../errors.ts";
@@ -182,8 +183,6 @@ Deno.test("tRNS transparency works for gray, RGB and palette images, interlaced 
     const grayImage = decodeImageBytes(await buildPng(gray), "g.png");
     assertLuminance(grayImage.luminance, [0, 1, 2 / 3], `gray tRNS ${interlaced}`);
 
-    // Three pixels, not two: fast-png wrongly rejects an RGB tRNS key (3 values) in an image
-    // of fewer than 3 pixels.
     const rgb: RawPng = {
       width: 3,
       height: 1,
@@ -233,4 +232,68 @@ Deno.test("a palette index beyond the palette is reported as corrupt, not read a
       error instanceof UserError &&
       error.message === "bad.png: truncated or corrupt PNG (palette index 9 out of range)",
   );
+});
+
+/** `png` with one more chunk of `type` right after IHDR (CRC left 0: the decoder skips it). */
+function withChunkAfterHeader(png: Uint8Array, type: string, data: Uint8Array): Uint8Array {
+  const ihdrEnd = 8 + 12 + 13;
+  const out = new Uint8Array(png.length + 12 + data.length);
+  out.set(png.subarray(0, ihdrEnd));
+  new DataView(out.buffer).setUint32(ihdrEnd, data.length);
+  out.set(new TextEncoder().encode(type), ihdrEnd + 4);
+  out.set(data, ihdrEnd + 8);
+  out.set(png.subarray(ihdrEnd), ihdrEnd + 12 + data.length);
+  return out;
+}
+
+Deno.test("an ICC profile that inflates to 256 MB is skipped, not decompressed", async () => {
+  const png = await buildPng({ width: 2, height: 1, colorType: 0, bitDepth: 8, samples: [0, 255] });
+  // iCCP: name, NUL, compression method 0, then a zlib stream; about 250 KB on disk.
+  const profile = deflateSync(new Uint8Array(256 * 1024 * 1024), { level: 9 });
+  const iccp = new Uint8Array([...new TextEncoder().encode("bomb"), 0, 0, ...profile]);
+  const bytes = withChunkAfterHeader(png, "iCCP", iccp);
+  const before = Deno.memoryUsage().rss;
+  const image = decodeImageBytes(bytes, "icc.png");
+  const riseMb = (Deno.memoryUsage().rss - before) / (1024 * 1024);
+  assertLuminance(image.luminance, [0, 1], "iCCP");
+  // Inflating the profile would hold at least the 256 MB it expands to.
+  assert.ok(riseMb < 64, `memory rose by ${riseMb.toFixed(0)} MB`);
+});
+
+Deno.test("malformed palette and transparency tables are refused as corrupt", async () => {
+  const palette: RawPng = {
+    width: 2,
+    height: 1,
+    colorType: 3,
+    bitDepth: 8,
+    samples: [0, 1],
+    palette: [[0, 0, 0], [255, 255, 255]],
+  };
+  const cases: [Uint8Array, string][] = [
+    [
+      withChunkAfterHeader(
+        await buildPng({ ...palette, palette: undefined }),
+        "PLTE",
+        new Uint8Array(4),
+      ),
+      "PLTE length must be a multiple of 3, got 4",
+    ],
+    [
+      await buildPng({ ...palette, trns: [0, 0, 0] }),
+      "tRNS has 3 alpha values for 2 palette colors",
+    ],
+    [
+      await buildPng({ width: 1, height: 1, colorType: 6, bitDepth: 8, samples: [0, 0, 0, 255] })
+        .then((png) => withChunkAfterHeader(png, "tRNS", new Uint8Array(6))),
+      "tRNS chunk in an image with an alpha channel (color type 6)",
+    ],
+  ];
+  for (const [bytes, reason] of cases) {
+    assert.throws(
+      () => decodeImageBytes(bytes, "bad.png"),
+      (error) =>
+        error instanceof UserError &&
+        error.message === `bad.png: truncated or corrupt PNG (${reason})`,
+    );
+  }
 });
