@@ -7,17 +7,18 @@ const count = 1234;
 const pixels = new Uint8Array(count * 784).map((_, i) => (i * 7919) % 256);
 const labels = new Uint8Array(count).map((_, i) => i % 10);
 const dataset = { pixels, labels, count };
+const network = () =>
+  new Network({ layerSizes: [784, 8, 10], activation: "relu" }, { seed: 3, maxBatch: 100 });
 
 Deno.test("evaluateInChunks: the same result as one evaluateNetwork call, with progress", async () => {
-  const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, {
-    seed: 3,
-    maxBatch: 100,
-  });
-  const whole = evaluateNetwork(network, dataset);
+  const whole = evaluateNetwork(network(), dataset);
   const progress: number[] = [];
-  const chunked = await evaluateInChunks(network, dataset, {
+  const chunked = await evaluateInChunks(network(), dataset, {
     chunk: 500,
-    onProgress: (done) => progress.push(done),
+    send: ({ done, total }) => {
+      assert.equal(total, count);
+      progress.push(done);
+    },
   });
   assert.ok(chunked);
   assert.deepEqual(progress, [500, 1000, 1234]);
@@ -27,17 +28,23 @@ Deno.test("evaluateInChunks: the same result as one evaluateNetwork call, with p
   assert.ok(Math.abs(chunked.loss - whole.loss) < 1e-5);
 });
 
-Deno.test("evaluateInChunks: stops early when asked", async () => {
-  const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, {
-    seed: 3,
-    maxBatch: 100,
-  });
-  let chunks = 0;
-  const result = await evaluateInChunks(network, dataset, {
+Deno.test("evaluateInChunks: a limit evaluates only the first digits", async () => {
+  const chunked = await evaluateInChunks(network(), dataset, { limit: 250, chunk: 100 });
+  assert.equal(chunked?.total, 250);
+  assert.deepEqual(chunked?.predictions, evaluateNetwork(network(), dataset, 250).predictions);
+});
+
+Deno.test("evaluateInChunks: stops after the chunk in which the signal aborts", async () => {
+  const abort = new AbortController();
+  const progress: number[] = [];
+  const result = await evaluateInChunks(network(), dataset, {
     chunk: 200,
-    onProgress: () => chunks++,
-    shouldStop: () => chunks >= 2,
+    signal: abort.signal,
+    send: ({ done }) => {
+      progress.push(done);
+      if (progress.length === 2) abort.abort();
+    },
   });
   assert.equal(result, undefined);
-  assert.equal(chunks, 2);
+  assert.deepEqual(progress, [200, 400]);
 });

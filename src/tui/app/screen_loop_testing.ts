@@ -7,7 +7,15 @@ import type { InputEvent, KeyEvent } from "../terminal/keys.ts";
 import type { ScreenSize } from "../terminal/screen.ts";
 import type { ColorLevel } from "../../text/color.ts";
 import { bodyRows } from "./page.ts";
-import type { Frame, Message, ScreenProgram, Step, Terminal, View } from "./screen_loop.ts";
+import {
+  type Frame,
+  isBack,
+  type Message,
+  type ScreenProgram,
+  type Step,
+  type Terminal,
+  type View,
+} from "./screen_loop.ts";
 
 /** A key event by name: "a", "escape", "enter", "up", "ctrl+c", "shift+tab". */
 export function key(name: string): KeyEvent {
@@ -110,7 +118,8 @@ export interface Simulation<S, W, R> {
 /**
  * Runs `init`, the first `resize` (as the loop does) and then `update` for each message, without
  * a terminal or the work's side effects (work is returned in `steps`, not run), and shows the
- * view on `size`. A string message is a key by name (see `key`), or "back".
+ * view on `size`. A string message is a key by name (see `key`), or "back"; as in the loop, the
+ * keys "escape", "ctrl+c" and "q" (unless `typing`) arrive as `back`.
  *
  * @example
  * ```ts
@@ -144,9 +153,10 @@ export function simulate<S, W, R>(
   let exit = first.exit;
   const frame = frameOf(size, color);
   for (const message of [{ type: "resize", frame } as Message<W>, ...messages]) {
+    // A key by name goes where the loop would send it: Esc, Ctrl-C and q (unless typing) back.
     const m: Message<W> = typeof message !== "string"
       ? message
-      : message === "back"
+      : message === "back" || isBack(key(message), program.typing?.(state) ?? false)
       ? { type: "back" }
       : { type: "input", event: key(message) };
     const step = program.update(state, m);

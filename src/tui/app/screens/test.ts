@@ -5,22 +5,13 @@ import { mostConfusedPairs, perDigitMetrics } from "../../../train/metrics.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { renderBlockArt, sideBySide } from "../../../text/block_art.ts";
 import { renderHeatTable } from "../../../text/heat_table.ts";
-import { joinColumns, visibleWidth } from "../../../text/layout.ts";
+import { joinColumns, visibleWidth, wrapText } from "../../../text/layout.ts";
 import { renderProgressLine } from "../../../text/progress_bar.ts";
+import { count, percent, plural } from "../../../text/format.ts";
 import { evaluateInChunks } from "../chunked_evaluation.ts";
 import type { AppContext } from "../context.ts";
-import {
-  bodyRows,
-  errorLine,
-  isBackKey,
-  renderPage,
-  scrollByKey,
-  scrollPosition,
-  scrollWindow,
-} from "../page.ts";
-
-const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
-const count = (n: number) => n.toLocaleString("en-US");
+import { errorLine, scrollByKey, scrollPosition, scrollWindow } from "../page.ts";
+import type { Frame, ScreenProgram, Step, Work } from "../screen_loop.ts";
 
 /** What the test report is made from. */
 export interface TestReport {
@@ -41,7 +32,19 @@ export interface TestReport {
  *
  * @example
  * ```ts
- * renderTestReport(report, { width: 80, color: "none" });
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { evaluateNetwork } from "../../../train/evaluate.ts";
+ * import { renderTestReport } from "./test.ts";
+ *
+ * const test = { pixels: new Uint8Array(20 * 784), labels: new Uint8Array(20), count: 20 };
+ * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, { seed: 1 });
+ * const evaluation = evaluateNetwork(network, test);
+ * const lines = renderTestReport({ evaluation, test, random: true, sample: false }, {
+ *   width: 80,
+ *   color: "none",
+ * });
+ * assert.match(lines[0], /^Accuracy \d+\.\d\d% {2}\(\d+ of 20 test digits right\)/);
  * ```
  */
 export function renderTestReport(
@@ -88,8 +91,8 @@ export function renderTestReport(
       ? [c.dim("  none")]
       : pairs.map((pair) =>
         `  ${c.bold(String(pair.actual))} taken for ${c.bold(String(pair.predicted))}: ${
-          String(pair.count).padStart(4)
-        } time${pair.count === 1 ? "" : "s"}`
+          " ".repeat(Math.max(0, 4 - count(pair.count).length))
+        }${plural(pair.count, "time")}`
       )),
   ];
   const heatWidth = Math.max(...heat.map(visibleWidth));
@@ -135,7 +138,7 @@ export function renderEvaluating(
   state: { done: number; total: number; elapsedMs: number; width: number; color: ColorLevel },
 ): string[] {
   return [
-    `Evaluating on ${count(state.total)} test digits…`,
+    `Evaluating on ${plural(state.total, "test digit")}…`,
     "",
     renderProgressLine({
       step: state.done,
@@ -149,107 +152,167 @@ export function renderEvaluating(
   ];
 }
 
-/** Evaluates the model on the test set (Esc cancels), then shows the scrollable report. */
-export async function runTestScreen(context: AppContext): Promise<void> {
-  const { screen, color } = context;
-  let body: (width: number) => string[] = () => ["Loading the data…"];
-  let status: { text: string; error?: boolean } | undefined;
-  let offset = 0;
-  let finished = false;
-  let cancelled = false;
-  const draw = () => {
-    if (cancelled) return; // the menu owns the screen again
-    const size = screen.size();
-    const header = context.header?.(size.columns) ?? [];
-    const lines = body(size.columns);
-    const height = bodyRows(size, header.length, status !== undefined);
-    const view = scrollWindow(lines, offset, height);
-    offset = view.offset;
-    const where = scrollPosition(lines.length, offset, height);
-    screen.draw(renderPage(
-      {
-        header,
-        title: "Test",
-        body: view.lines,
-        status,
-        footer: finished
-          ? `Esc back${where ? ` · ↑/↓ PgUp/PgDn scroll · ${where}` : ""}`
-          : "Esc cancel",
-      },
-      size,
-      color,
-    ));
-  };
+/** What the Test screen's work reports: how far the evaluation is, then the report. */
+export type TestMessage =
+  | { type: "progress"; done: number; total: number; elapsedMs: number }
+  | { type: "report"; report: TestReport };
 
-  const work = (async () => {
-    const data = await context.data();
-    const model = context.model();
-    const started = performance.now();
-    const total = data.test.count;
-    body = (width) => renderEvaluating({ done: 0, total, elapsedMs: 0, width, color });
-    draw();
-    const evaluation = await evaluateInChunks(model.network, data.test, {
-      chunk: 500,
-      onProgress: (done) => {
-        const elapsedMs = performance.now() - started;
-        body = (width) => renderEvaluating({ done, total, elapsedMs, width, color });
-        draw();
-      },
-      shouldStop: () => cancelled,
-    });
-    if (!evaluation) return;
-    const report: TestReport = {
-      evaluation,
-      test: data.test,
-      random: model.random,
-      sample: data.source === "sample",
-    };
-    let cache: { width: number; lines: string[] } | undefined;
-    body = (width) => {
-      if (cache?.width !== width) {
-        const galleryRows = Math.max(2, Math.floor((screen.size().rows - 4) / 16));
-        cache = { width, lines: renderTestReport(report, { width, color, galleryRows }) };
-      }
-      return cache.lines;
-    };
-  })().then(
-    () => {
-      finished = true;
-      draw();
-    },
-    (error) => {
-      finished = true;
-      body = () => [];
-      status = { text: errorLine(error), error: true };
-      draw();
-    },
-  );
-
-  draw();
-  const unsubscribe = screen.onResize(draw);
-  try {
-    for await (const event of screen.events()) {
-      if (isBackKey(event) || (finished && event.type === "key" && event.key === "q")) {
-        cancelled = true;
-        break;
-      }
-      if (!finished) continue;
-      const next = scrollByKey(event, offset, bodyRows(screen.size()) - 1);
-      if (next !== undefined) {
-        offset = next;
-        draw();
-      }
-    }
-  } finally {
-    cancelled = true;
-    unsubscribe();
-    await work;
-  }
+/** The Test screen's state: loading, evaluating, the report (scrolled), or why it failed. */
+export interface TestState {
+  phase: "loading" | "evaluating" | "done" | "failed";
+  progress: { done: number; total: number; elapsedMs: number };
+  report?: TestReport;
+  /** The report rendered for `frame` (kept so that scrolling does not render it again). */
+  lines: string[];
+  offset: number;
+  error?: string;
+  frame?: Frame;
 }
 
-// TEMPORARY: replaced by the screen-loop version of this screen.
-import { pendingScreen } from "./pending.ts";
-import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
-export function testScreen(_context: AppContext): PendingProgram<null, never, unknown> {
-  return pendingScreen("test");
+/** Digits evaluated between two progress messages (the loop takes keys in between). */
+const CHUNK = 500;
+
+/**
+ * The work behind the Test screen: loads the data, evaluates the model on the test set in
+ * chunks (reporting progress), then sends the report. Aborting ends it after the chunk.
+ */
+export function testWork(context: Pick<AppContext, "model" | "data">): Work<TestMessage> {
+  return {
+    id: "evaluate",
+    async run(send, signal) {
+      const data = await context.data();
+      if (signal.aborted) return;
+      const model = context.model();
+      const started = performance.now();
+      const total = data.test.count;
+      send({ type: "progress", done: 0, total, elapsedMs: 0 });
+      const evaluation = await evaluateInChunks(model.network, data.test, {
+        chunk: CHUNK,
+        signal,
+        send: ({ done }) =>
+          send({ type: "progress", done, total, elapsedMs: performance.now() - started }),
+      });
+      if (!evaluation) return;
+      send({
+        type: "report",
+        report: {
+          evaluation,
+          test: data.test,
+          random: model.random,
+          sample: data.source === "sample",
+        },
+      });
+    },
+  };
+}
+
+/**
+ * The Test screen: loads the data and evaluates the model on the test set, with a progress
+ * bar; then the scrollable report (arrows, PgUp/PgDn, Home/End). Esc, Ctrl-C or q leave at
+ * any time, stopping the evaluation. A failure (a damaged data file) is shown in place.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { testScreen } from "./test.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, { seed: 1 });
+ * const screen = testScreen({
+ *   model: () => ({ network, random: true }),
+ *   data: () => Promise.reject(new Error("not used: simulate does not run work")),
+ * });
+ * const run = simulate(screen, [
+ *   { type: "work", message: { type: "progress", done: 500, total: 2000, elapsedMs: 10 } },
+ * ]);
+ * assert.match(run.view.body.join("\n"), /Evaluating on 2,000 test digits…[^]*500\/2000/);
+ * assert.ok(simulate(screen, ["q"]).exit, "q leaves even while evaluating");
+ * ```
+ */
+export function testScreen(
+  context: Pick<AppContext, "model" | "data">,
+): ScreenProgram<TestState, TestMessage, void> {
+  return {
+    title: "Test",
+    init: () => ({
+      state: {
+        phase: "loading",
+        progress: { done: 0, total: 0, elapsedMs: 0 },
+        lines: [],
+        offset: 0,
+      },
+      work: [testWork(context)],
+    }),
+    update(state, message): Step<TestState, TestMessage, void> {
+      switch (message.type) {
+        case "back":
+          // The loop aborts the evaluation and waits for its chunk to end.
+          return { state, exit: { value: undefined } };
+        case "resize":
+          return { state: withReportLines({ ...state, frame: message.frame }) };
+        case "work-failed":
+          return { state: { ...state, phase: "failed", error: errorLine(message.error) } };
+        case "work": {
+          const work = message.message;
+          if (work.type === "progress") {
+            const { done, total, elapsedMs } = work;
+            return {
+              state: { ...state, phase: "evaluating", progress: { done, total, elapsedMs } },
+            };
+          }
+          return { state: withReportLines({ ...state, phase: "done", report: work.report }) };
+        }
+        case "input": {
+          if (state.phase !== "done" || !state.frame) return { state };
+          const next = scrollByKey(message.event, state.offset, state.frame.rows - 1);
+          return next === undefined
+            ? { state }
+            : { state: clampOffset({ ...state, offset: next }) };
+        }
+      }
+      return { state };
+    },
+    view(state, frame) {
+      const c = paint(frame.color);
+      switch (state.phase) {
+        case "loading":
+          return { body: ["Loading the data…"], footer: "Esc back" };
+        case "evaluating":
+          return {
+            body: renderEvaluating({ ...state.progress, width: frame.columns, color: frame.color }),
+            footer: "Esc or q cancel",
+          };
+        case "failed":
+          return {
+            body: wrapText(`Cannot test: ${state.error}`, frame.columns).map((line) => c.red(line)),
+            footer: "Esc back",
+          };
+        case "done": {
+          const view = scrollWindow(state.lines, state.offset, frame.rows);
+          const where = scrollPosition(state.lines.length, view.offset, frame.rows);
+          return {
+            body: view.lines,
+            footer: `Esc back${where ? ` · ↑/↓ PgUp/PgDn scroll · ${where}` : ""}`,
+          };
+        }
+      }
+    },
+  };
+}
+
+/** Renders the report for the state's frame: as wide as the body, more mistakes when tall. */
+function withReportLines(state: TestState): TestState {
+  if (!state.report || !state.frame) return state;
+  const { columns, color, terminal } = state.frame;
+  const galleryRows = Math.max(2, Math.floor((terminal.rows - 4) / 16));
+  const lines = renderTestReport(state.report, { width: columns, color, galleryRows });
+  return clampOffset({ ...state, lines });
+}
+
+/** Keeps the window full (so Up after End moves at once). */
+function clampOffset(state: TestState): TestState {
+  if (!state.frame) return state;
+  const offset = scrollWindow(state.lines, state.offset, state.frame.rows).offset;
+  return offset === state.offset ? state : { ...state, offset };
 }
