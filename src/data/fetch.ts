@@ -63,7 +63,28 @@ export interface FetchOptions {
  *
  * @example
  * ```ts
- * await fetchMnist({ dataDir: "data", onEvent: (event) => console.log(event.kind, event.file) });
+ * import assert from "node:assert/strict";
+ * import { fetchMnist } from "./fetch.ts";
+ *
+ * // A mirror on localhost serving the files of $MNIST_DIR stands in for the public ones.
+ * const source = Deno.env.get("MNIST_DIR") ?? "data";
+ * const serveFile = async (request: Request) =>
+ *   new Response(await Deno.readFile(source + new URL(request.url).pathname));
+ * await using mirror = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, serveFile);
+ * const dataDir = await Deno.makeTempDir();
+ * const saved: string[] = [];
+ * await fetchMnist({
+ *   dataDir,
+ *   mirrors: [`http://127.0.0.1:${mirror.addr.port}/`],
+ *   onEvent: (event) => event.kind === "verified" && saved.push(event.file),
+ * });
+ * assert.deepEqual(saved.sort(), [
+ *   "t10k-images-idx3-ubyte.gz",
+ *   "t10k-labels-idx1-ubyte.gz",
+ *   "train-images-idx3-ubyte.gz",
+ *   "train-labels-idx1-ubyte.gz",
+ * ]);
+ * await Deno.remove(dataDir, { recursive: true });
  * ```
  */
 export async function fetchMnist(options: FetchOptions): Promise<void> {

@@ -9,8 +9,14 @@ import type { FetchEvent } from "./fetch.ts";
  *
  * @example
  * ```ts
- * formatFetchEvent({ kind: "skipped", file: "t10k-labels-idx1-ubyte.gz", path: "data/t10k-labels-idx1-ubyte.gz" });
- * // "t10k-labels-idx1-ubyte.gz: already present and verified, skipped"
+ * import assert from "node:assert/strict";
+ * import { formatFetchEvent } from "./fetch_events.ts";
+ *
+ * const file = "t10k-labels-idx1-ubyte.gz";
+ * assert.equal(
+ *   formatFetchEvent({ kind: "skipped", file, path: `data/${file}` }),
+ *   "t10k-labels-idx1-ubyte.gz: already present and verified, skipped",
+ * );
  * ```
  */
 export function formatFetchEvent(event: FetchEvent): string | undefined {

@@ -48,8 +48,17 @@ const MAGIC_OF: Record<IdxKind, number> = { images: IDX_IMAGES_MAGIC, labels: ID
  *
  * @example
  * ```ts
- * const parsed = parseIdx(bytes, "t10k-labels-idx1-ubyte", "labels");
- * if (parsed.kind === "labels") console.log(parsed.count); // 10000
+ * import assert from "node:assert/strict";
+ * import { parseIdx } from "./idx.ts";
+ *
+ * // A label file of three labels: magic 0x0801, count 3 (big-endian), then the labels.
+ * const bytes = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]);
+ * const parsed = parseIdx(bytes, "three-labels-idx1-ubyte", "labels");
+ * assert.equal(parsed.kind, "labels");
+ * assert.deepEqual(Array.from(parsed.kind === "labels" ? parsed.labels : []), [7, 2, 1]);
+ * assert.throws(() => parseIdx(bytes.subarray(0, 10), "cut-idx1-ubyte"), {
+ *   message: "cut-idx1-ubyte: truncated: expected 11 bytes, got 10",
+ * });
  * ```
  */
 export function parseIdx(
@@ -126,7 +135,14 @@ export function isGzip(bytes: Uint8Array): boolean {
  *
  * @example
  * ```ts
- * const raw = await gunzipCapped(await Deno.readFile("a.gz"), "a.gz", MAX_IDX_BYTES);
+ * import assert from "node:assert/strict";
+ * import { gunzipCapped } from "./idx.ts";
+ *
+ * const gz = await new Response(
+ *   new Blob([new Uint8Array(1000)]).stream().pipeThrough(new CompressionStream("gzip")),
+ * ).bytes();
+ * assert.equal((await gunzipCapped(gz, "zeros.gz", 1000)).length, 1000);
+ * await assert.rejects(gunzipCapped(gz, "zeros.gz", 999)); // inflates past the cap
  * ```
  */
 export async function gunzipCapped(
@@ -231,7 +247,13 @@ function describeReadError(path: string, error: unknown): UserError {
  *
  * @example
  * ```ts
- * const { count, pixels } = await readIdxImages("data/t10k-images-idx3-ubyte.gz");
+ * import assert from "node:assert/strict";
+ * import { readIdxImages } from "./idx.ts";
+ *
+ * const dir = Deno.env.get("MNIST_DIR") ?? "data";
+ * const { count, pixels } = await readIdxImages(`${dir}/t10k-images-idx3-ubyte.gz`);
+ * assert.equal(count, 10_000);
+ * assert.equal(pixels.length, 10_000 * 784);
  * ```
  */
 export async function readIdxImages(path: string): Promise<IdxImages> {
@@ -243,7 +265,12 @@ export async function readIdxImages(path: string): Promise<IdxImages> {
  *
  * @example
  * ```ts
- * const { labels } = await readIdxLabels("data/t10k-labels-idx1-ubyte.gz");
+ * import assert from "node:assert/strict";
+ * import { readIdxLabels } from "./idx.ts";
+ *
+ * const dir = Deno.env.get("MNIST_DIR") ?? "data";
+ * const { labels } = await readIdxLabels(`${dir}/t10k-labels-idx1-ubyte.gz`);
+ * assert.deepEqual(Array.from(labels.subarray(0, 5)), [7, 2, 1, 0, 4]);
  * ```
  */
 export async function readIdxLabels(path: string): Promise<IdxLabels> {
@@ -263,7 +290,15 @@ export async function readIdxLabels(path: string): Promise<IdxLabels> {
  *
  * @example
  * ```ts
- * const test = await readIdxDataset("data/t10k-images-idx3-ubyte.gz", "data/t10k-labels-idx1-ubyte.gz");
+ * import assert from "node:assert/strict";
+ * import { readIdxDataset } from "./idx.ts";
+ *
+ * const dir = Deno.env.get("MNIST_DIR") ?? "data";
+ * const test = await readIdxDataset(
+ *   `${dir}/t10k-images-idx3-ubyte.gz`,
+ *   `${dir}/t10k-labels-idx1-ubyte.gz`,
+ * );
+ * assert.equal(test.count, 10_000);
  * ```
  */
 export async function readIdxDataset(imagesPath: string, labelsPath: string): Promise<Dataset> {

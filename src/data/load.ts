@@ -22,8 +22,12 @@ export interface LoadOptions {
  *
  * @example
  * ```ts
- * const data = await loadMnist({ dataDir: "data" });
- * console.log(data.description, data.train.count); // "MNIST from data" 60000
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "./load.ts";
+ *
+ * const data = await loadMnist(); // from --data-dir's folder when given, else $MNIST_DIR or ./data
+ * assert.equal(data.source, "mnist");
+ * assert.deepEqual([data.train.count, data.test.count], [60_000, 10_000]);
  * ```
  */
 export async function loadMnist(options: LoadOptions = {}): Promise<MnistData> {

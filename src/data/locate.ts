@@ -49,8 +49,14 @@ export interface DataDirLookup {
  *
  * @example
  * ```ts
- * const status = resolveDataDir(undefined);
- * if (!status.complete) console.log(`missing in ${status.dir}: ${status.missing.join(", ")}`);
+ * import assert from "node:assert/strict";
+ * import { resolveDataDir } from "./locate.ts";
+ *
+ * // Called as resolveDataDir(flag) it reads $MNIST_DIR; here the lookup is given instead.
+ * const status = resolveDataDir(undefined, { mnistDir: undefined, defaultDir: "no_such_folder" });
+ * assert.equal(status.dir, "no_such_folder");
+ * assert.equal(status.complete, false);
+ * assert.equal(status.missing.length, 4); // fetch-data would download all four into status.dir
  * ```
  */
 export function resolveDataDir(flag?: string, lookup: DataDirLookup = {}): DataDirStatus {
@@ -85,7 +91,12 @@ function inspectDir(dir: string): Omit<DataDirStatus, "origin" | "checked"> {
  *
  * @example
  * ```ts
- * findMnistFile("data", "t10k-labels-idx1-ubyte"); // "data/t10k-labels-idx1-ubyte.gz"
+ * import assert from "node:assert/strict";
+ * import { findMnistFile } from "./locate.ts";
+ *
+ * const dir = Deno.env.get("MNIST_DIR") ?? "data"; // holds the .gz files as downloaded
+ * assert.equal(findMnistFile(dir, "t10k-labels-idx1-ubyte"), `${dir}/t10k-labels-idx1-ubyte.gz`);
+ * assert.equal(findMnistFile("no_such_folder", "t10k-labels-idx1-ubyte"), undefined);
  * ```
  */
 export function findMnistFile(dir: string, name: MnistFileName): string | undefined {

@@ -3,9 +3,13 @@
  *
  * @example
  * ```ts
- * import { loadMnist } from "./src/data/mod.ts";
- * const data = await loadMnist({ dataDir: "data" });
- * console.log(data.description, data.train.count, data.test.count);
+ * import assert from "node:assert/strict";
+ * import { IMAGE_PIXELS, loadMnist } from "./mod.ts";
+ *
+ * const data = await loadMnist(); // $MNIST_DIR, else ./data; { sample: true } needs no download
+ * const first = data.test.pixels.subarray(0, IMAGE_PIXELS); // bytes 0..255, ink bright
+ * assert.equal(first.length, 784);
+ * assert.equal(data.test.labels[0], 7);
  * ```
  * @module
  */

@@ -23,8 +23,11 @@ interface MnistPackageDigit {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadSampleData } from "./sample.ts";
+ *
  * const data = await loadSampleData();
- * console.log(data.train.count, data.test.count); // 8000 2000
+ * assert.deepEqual([data.source, data.train.count, data.test.count], ["sample", 8000, 2000]);
  * ```
  */
 export async function loadSampleData(): Promise<MnistData> {

@@ -51,7 +51,8 @@ export function centerOfMass(grid: InkGrid): { x: number; y: number; mass: numbe
  *
  * const pixels = new Float32Array(25);
  * for (const i of [7, 12, 17]) pixels[i] = 1; // column 2, rows 1 to 3 of 5x5
- * assert.deepEqual(inkBounds({ width: 5, height: 5, pixels }), { x: 2, y: 1, width: 1, height: 3 });
+ * const box = inkBounds({ width: 5, height: 5, pixels });
+ * assert.deepEqual(box, { x: 2, y: 1, width: 1, height: 3 });
  * assert.equal(inkBounds({ width: 5, height: 5, pixels: new Float32Array(25) }), undefined);
  * ```
  */
