@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Network } from "../../../network/network.ts";
+import { Network } from "../network/network.ts";
 import { classifyPixels, confidenceCaption, type Prediction, sureness } from "./predict.ts";
 
 const prediction = (probabilities: number[]): Prediction => {

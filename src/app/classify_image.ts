@@ -1,0 +1,143 @@
+/**
+ * Classifying a user's image: decode, normalize MNIST-style, ask the network. The one path the
+ * `classify` command, the Classify screen and the Draw screen's canvas all take, so that a file
+ * and a drawing are read the same way everywhere.
+ */
+import { UserError } from "../errors.ts";
+import {
+  decodeImageBytes,
+  decodeImageFile,
+  type GrayImage,
+  normalizeDigit,
+  resize,
+} from "../image/mod.ts";
+import { labelFromPath } from "../image/image_files.ts";
+import type { Network } from "../network/network.ts";
+import { classifyPixels, type Prediction } from "./predict.ts";
+
+/** What the network made of one image that decoded (see {@linkcode classifyGrayImage}). */
+export interface DigitGuess {
+  /** False when normalizeDigit found no digit: then there is no `prediction`. */
+  found: boolean;
+  /** [28 x 28] ink-bright 0..1: what the network saw (all zeros when nothing was found). */
+  normalized: Float32Array;
+  prediction?: Prediction;
+  /** Why nothing was found ("no digit found"). */
+  reason?: string;
+}
+
+/** What one image file (or its bytes) gave: the picture, what the network saw, or what failed. */
+export interface ImageClassification {
+  /** The file name, as given. */
+  file: string;
+  /** The digit the file's name or folder says it shows (`label7`, `7/x.png`). */
+  label?: number;
+  /** The decoded image (luminance, 0 = black), when it could be decoded. */
+  image?: GrayImage;
+  /** [28 x 28] what the network saw, when the image decoded (zeros if no digit was found). */
+  normalized?: Float32Array;
+  /** The guess, when a digit was found. */
+  prediction?: Prediction;
+  /** Why there is no guess, in one line without the file name ("no digit found", ...). */
+  error?: string;
+}
+
+/**
+ * Normalizes a decoded image like MNIST (`normalizeDigit`) and asks the network: what both a
+ * file and the Draw screen's canvas go through.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { grayImage } from "../image/mod.ts";
+ * import { Network } from "../network/mod.ts";
+ * import { classifyGrayImage } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const blank = classifyGrayImage(grayImage(40, 40, new Float32Array(1600).fill(1)), network);
+ * assert.equal(blank.found, false);
+ * assert.equal(blank.reason, "no digit found");
+ * ```
+ */
+export function classifyGrayImage(image: GrayImage, network: Network): DigitGuess {
+  const digit = normalizeDigit(image);
+  if (!digit.found) return { found: false, normalized: digit.pixels, reason: digit.reason };
+  return {
+    found: true,
+    normalized: digit.pixels,
+    prediction: classifyPixels(network, digit.pixels),
+  };
+}
+
+/**
+ * Decodes, normalizes and classifies one image: a file by its path, or bytes already read (the
+ * name only labels them). What is wrong with the file (missing, not an image, corrupt, no digit)
+ * comes back as `error`, one line without the file name; anything else (a bug) is thrown.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { classifyImage } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const text = new TextEncoder().encode("not an image");
+ * const result = await classifyImage({ bytes: text, name: "notes_label3.png" }, network);
+ * assert.equal(result.error, "not a PNG or JPEG image");
+ * assert.equal(result.label, 3);
+ * ```
+ */
+export async function classifyImage(
+  source: string | { bytes: Uint8Array; name: string },
+  network: Network,
+): Promise<ImageClassification> {
+  const file = typeof source === "string" ? source : source.name;
+  const result: ImageClassification = { file, label: labelFromPath(file) };
+  try {
+    result.image = typeof source === "string"
+      ? await decodeImageFile(source)
+      : decodeImageBytes(source.bytes, source.name);
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    result.error = withoutFileName(error.message, file);
+    return result;
+  }
+  const guess = classifyGrayImage(result.image, network);
+  result.normalized = guess.normalized;
+  if (guess.prediction) result.prediction = guess.prediction;
+  else result.error = guess.reason ?? "no digit found";
+  return result;
+}
+
+/** The decoders name the file first ("a.png: not a PNG..."); callers show the name already. */
+function withoutFileName(message: string, file: string): string {
+  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+}
+
+/**
+ * An image shrunk to fit `maxWidth` x `maxHeight` pixels keeping its aspect ratio (area
+ * averaging, through src/image's resampler; never enlarged), for showing it as block art.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { grayImage } from "../image/mod.ts";
+ * import { fitImage } from "./classify_image.ts";
+ *
+ * const photo = grayImage(640, 480, new Float32Array(640 * 480).fill(0.5));
+ * const shown = fitImage(photo, 56, 56);
+ * assert.deepEqual([shown.width, shown.height], [56, 42]);
+ * assert.ok(Math.abs(shown.luminance[0] - 0.5) < 1e-6); // an average of equal grays
+ * ```
+ */
+export function fitImage(image: GrayImage, maxWidth: number, maxHeight: number): GrayImage {
+  const scale = Math.max(1, image.width / maxWidth, image.height / maxHeight);
+  if (scale === 1) return image;
+  const width = Math.max(1, Math.min(maxWidth, Math.round(image.width / scale)));
+  const height = Math.max(1, Math.min(maxHeight, Math.round(image.height / scale)));
+  return {
+    width,
+    height,
+    luminance: resize(image.luminance, image.width, image.height, width, height),
+  };
+}
