@@ -3,7 +3,7 @@
  * on a grid four times finer than MNIST's 28x28, so that a digit drawn at any size keeps
  * smooth edges when `normalizeDigit` scales it into its 20x20 box.
  */
-import { type GrayImage, grayImage } from "../../../image/mod.ts";
+import { type GrayImage, grayImage, resize } from "../../../image/mod.ts";
 
 /** Canvas side in canvas units (= internal pixels): 4 per MNIST pixel. */
 export const CANVAS_SIDE = 112;
@@ -123,26 +123,11 @@ export class DrawingCanvas {
 
   /**
    * The ink area-averaged down to `side` x `side` pixels (for display): each output pixel is
-   * the mean of the canvas area it covers, partial pixels weighted by overlap.
+   * the mean of the canvas area it covers, partial pixels weighted by overlap (src/image's
+   * resampler, the one the normalizer uses).
    */
   downsample(side: number): Float32Array {
-    const out = new Float32Array(side * side);
-    const scale = CANVAS_SIDE / side;
-    // Per output column: which canvas columns it covers and with what weights (same for rows).
-    const spans = Array.from({ length: side }, (_, i) => coverage(i * scale, (i + 1) * scale));
-    for (let oy = 0; oy < side; oy++) {
-      const rows = spans[oy];
-      for (let ox = 0; ox < side; ox++) {
-        const columns = spans[ox];
-        let sum = 0;
-        for (const [y, wy] of rows) {
-          const rowStart = y * CANVAS_SIDE;
-          for (const [x, wx] of columns) sum += this.ink[rowStart + x] * wy * wx;
-        }
-        out[oy * side + ox] = sum / (scale * scale);
-      }
-    }
-    return out;
+    return resize(this.ink, CANVAS_SIDE, CANVAS_SIDE, side, side);
   }
 
   /** Presses the brush once at `point`: ink = max(ink, brush) (or min with 1 - brush). */
@@ -174,14 +159,4 @@ function brush(distance: number): number {
   if (distance >= BRUSH_EDGE) return 0;
   const t = (BRUSH_EDGE - distance) / (BRUSH_EDGE - BRUSH_CORE);
   return t * t * (3 - 2 * t);
-}
-
-/** Canvas pixels that the interval [start, end) overlaps, with the overlap lengths. */
-function coverage(start: number, end: number): [number, number][] {
-  const out: [number, number][] = [];
-  for (let p = Math.floor(start); p < Math.min(CANVAS_SIDE, Math.ceil(end)); p++) {
-    const overlap = Math.min(end, p + 1) - Math.max(start, p);
-    if (overlap > 0) out.push([p, overlap]);
-  }
-  return out;
 }
