@@ -4,7 +4,12 @@
  *
  * @example
  * ```ts
- * throw new UserError(`models/x.safetensors: not a model file (header length 0)`);
+ * import assert from "node:assert/strict";
+ * import { UserError } from "./errors.ts";
+ *
+ * const error = new UserError("--epochs: expected a whole number from 1 to 1000, got 0", 2);
+ * assert.equal(error.exitCode, 2); // a usage error; bad input or files exit with 1 (the default)
+ * assert.equal(error.message, "--epochs: expected a whole number from 1 to 1000, got 0");
  * ```
  */
 export class UserError extends Error {

@@ -7,7 +7,16 @@ import { UserError } from "../errors.ts";
  *
  * @example
  * ```ts
- * await writeFileAtomic("models/default.safetensors", bytes);
+ * import assert from "node:assert/strict";
+ * import { writeFileAtomic } from "./atomic_write.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * await writeFileAtomic(`${dir}/model.bin`, new Uint8Array([1, 2, 3]));
+ * assert.deepEqual(await Deno.readFile(`${dir}/model.bin`), new Uint8Array([1, 2, 3]));
+ * await assert.rejects(writeFileAtomic(dir, new Uint8Array(1)), {
+ *   message: `${dir}: is a folder, expected a file path`,
+ * });
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function writeFileAtomic(path: string, bytes: Uint8Array): Promise<void> {

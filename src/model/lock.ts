@@ -31,8 +31,18 @@ interface LockInfo {
  *
  * @example
  * ```ts
- * await using lock = await acquireModelLock("models/default.safetensors");
- * // ... train and save; the lock is released when `lock` goes out of scope
+ * import assert from "node:assert/strict";
+ * import { acquireModelLock } from "./lock.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const modelPath = `${dir}/default.safetensors`;
+ * {
+ *   await using lock = await acquireModelLock(modelPath);
+ *   assert.equal(lock.path, `${modelPath}.lock`);
+ *   await assert.rejects(acquireModelLock(modelPath)); // a second training is refused
+ * } // released here: the lock file is gone
+ * await assert.rejects(Deno.stat(`${modelPath}.lock`), Deno.errors.NotFound);
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function acquireModelLock(modelPath: string): Promise<ModelLock> {

@@ -4,10 +4,13 @@
  *
  * @example
  * ```ts
- * import { acquireModelLock, loadModelFile, requireTensor, saveModelFile } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ * import { loadModelFile, requireTensor } from "./mod.ts";
  *
- * const model = await loadModelFile("models/pretrained.safetensors");
- * const w0 = requireTensor(model, "layers.0.weight", [784, 128], "models/pretrained.safetensors");
+ * const path = "models/pretrained.safetensors";
+ * const model = await loadModelFile(path);
+ * const hiddenBias = requireTensor(model, "layers.0.bias", [256], path);
+ * assert.equal(hiddenBias.length, 256);
  * ```
  */
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safetensors.ts";

@@ -32,10 +32,19 @@ export interface ModelFile {
  *
  * @example
  * ```ts
- * await saveModelFile("models/default.safetensors", {
- *   metadata: { format: "digits-model", formatVersion: 1, layers: [784, 128, 10] },
- *   tensors: [{ name: "layers.0.bias", shape: [128], data: new Float32Array(128) }],
+ * import assert from "node:assert/strict";
+ * import { loadModelFile, saveModelFile } from "./model_file.ts";
+ *
+ * const dir = await Deno.makeTempDir();
+ * const path = `${dir}/tiny.safetensors`;
+ * await saveModelFile(path, {
+ *   metadata: { format: "digits-model", formatVersion: 1, layerSizes: [784, 2] },
+ *   tensors: [{ name: "layers.0.bias", shape: [2], data: new Float32Array([0.5, -1]) }],
  * });
+ * const model = await loadModelFile(path);
+ * assert.deepEqual(model.metadata.layerSizes, [784, 2]);
+ * assert.deepEqual(model.tensors[0].data, new Float32Array([0.5, -1]));
+ * await Deno.remove(dir, { recursive: true });
  * ```
  */
 export async function saveModelFile(path: string, model: ModelFile): Promise<void> {
@@ -60,8 +69,18 @@ export async function saveModelFile(path: string, model: ModelFile): Promise<voi
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModelFile } from "./model_file.ts";
+ *
  * const model = await loadModelFile("models/pretrained.safetensors");
- * console.log(model.metadata.formatVersion, model.tensors.map((t) => t.name));
+ * assert.equal(model.metadata.formatVersion, 1);
+ * assert.deepEqual(model.tensors.map((t) => t.name), [
+ *   "layers.0.weight",
+ *   "layers.0.bias",
+ *   "layers.1.weight",
+ *   "layers.1.bias",
+ * ]);
+ * await assert.rejects(loadModelFile("no_such.safetensors"), /^UserError: no_such.safetensors: /);
  * ```
  */
 export async function loadModelFile(path: string): Promise<ModelFile> {
@@ -76,7 +95,16 @@ export async function loadModelFile(path: string): Promise<ModelFile> {
  *
  * @example
  * ```ts
- * const w = requireTensor(model, "layers.0.weight", [784, 128], path); // Float32Array [784 x 128]
+ * import assert from "node:assert/strict";
+ * import { loadModelFile, requireTensor } from "./model_file.ts";
+ *
+ * const path = "models/pretrained.safetensors";
+ * const model = await loadModelFile(path);
+ * const weights = requireTensor(model, "layers.0.weight", [784, 256], path); // [784 x 256]
+ * assert.equal(weights.length, 784 * 256);
+ * assert.throws(() => requireTensor(model, "layers.0.weight", [784, 128], path), {
+ *   message: `${path}: tensor layers.0.weight has shape [784 x 256], expected [784 x 128]`,
+ * });
  * ```
  */
 export function requireTensor(

@@ -32,10 +32,16 @@ const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] ===
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeSafetensors, encodeSafetensors } from "./safetensors.ts";
+ *
  * const bytes = encodeSafetensors(
  *   [{ name: "layers.0.bias", shape: [2], data: new Float32Array([0.5, -1]) }],
  *   { format: "digits-model" },
  * );
+ * assert.equal(bytes.length % 4, 0); // 8-byte length, padded JSON header, then the floats
+ * const { metadata } = decodeSafetensors(bytes, "bias.safetensors");
+ * assert.deepEqual(metadata, { format: "digits-model" });
  * ```
  */
 export function encodeSafetensors(
@@ -88,8 +94,16 @@ export function encodeSafetensors(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeSafetensors } from "./safetensors.ts";
+ *
+ * const path = "models/pretrained.safetensors";
  * const { tensors, metadata } = decodeSafetensors(await Deno.readFile(path), path);
- * const bias = tensors.get("layers.0.bias")?.data;
+ * assert.deepEqual(tensors.get("layers.1.bias")?.shape, [10]);
+ * assert.equal(metadata.format, "digits-model");
+ * assert.throws(() => decodeSafetensors(new Uint8Array(0), "empty.safetensors"), {
+ *   message: "empty.safetensors: not a model file (the file is empty)",
+ * });
  * ```
  */
 export function decodeSafetensors(
