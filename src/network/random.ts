@@ -4,8 +4,16 @@
  *
  * @example
  * ```ts
- * const rng = new Random(42);
- * rng.next(); // a float in [0, 1)
+ * import assert from "node:assert/strict";
+ * import { Random } from "./random.ts";
+ *
+ * const a = new Random(42);
+ * const b = new Random(42);
+ * const x = a.next();
+ * assert.ok(x >= 0 && x < 1);
+ * assert.equal(b.next(), x); // same seed, same sequence
+ * const order = () => new Uint32Array([0, 1, 2, 3, 4, 5]);
+ * assert.deepEqual(a.shuffle(order()), b.shuffle(order()));
  * ```
  */
 export class Random {

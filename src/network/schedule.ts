@@ -23,8 +23,19 @@ export interface ScheduleSettings {
  *
  * @example
  * ```ts
- * const s = { kind: "cosine", warmupSteps: 100, totalSteps: 1000, stepEvery: 0, stepFactor: 1, finalFactor: 0 } as const;
- * learningRateAt(0.01, s, 550); // 0.005: halfway through the decay
+ * import assert from "node:assert/strict";
+ * import { learningRateAt, type ScheduleSettings } from "./schedule.ts";
+ *
+ * const cosine: ScheduleSettings = {
+ *   kind: "cosine",
+ *   warmupSteps: 100,
+ *   totalSteps: 1000,
+ *   stepEvery: 0,
+ *   stepFactor: 1,
+ *   finalFactor: 0,
+ * };
+ * assert.equal(learningRateAt(0.01, cosine, 0), 0.0001); // warm-up starts at lr / warmupSteps
+ * assert.equal(learningRateAt(0.01, cosine, 550).toFixed(6), "0.005000"); // half-way down
  * ```
  */
 export function learningRateAt(baseRate: number, schedule: ScheduleSettings, step: number): number {
