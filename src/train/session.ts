@@ -12,17 +12,11 @@ import {
   type NetworkModelInfo,
   saveNetworkModel,
 } from "./checkpoint.ts";
-import {
-  type Activation,
-  defaultOptimizerSettings,
-  Network,
-  type OptimizerKind,
-  type OptimizerSettings,
-  type ScheduleKind,
-} from "../network/mod.ts";
+import { defaultOptimizerSettings, Network, type OptimizerSettings } from "../network/mod.ts";
 import { selectKernels } from "../network/select_kernels.ts";
 import { openAugmentPipeline } from "../batches/mod.ts";
-import { DEFAULT_RECIPE } from "./recipe.ts";
+import { plural } from "../text/format.ts";
+import { resolveTrainValues, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
 import {
   type TrainEvent,
   type TrainingPlan,
@@ -30,24 +24,14 @@ import {
   trainNetwork,
 } from "./trainer.ts";
 
-/** What the user asked for; undefined means "not given" (keep the saved value or the recipe). */
-export interface TrainRequest {
+/**
+ * What the user asked for: the training values given (see TRAIN_OPTIONS in `options.ts`;
+ * undefined means "not given": the saved model's value when resuming, else the default) and
+ * what to do with the model file.
+ */
+export interface TrainRequest extends Partial<TrainValues> {
   /** The model file to resume from and save to. */
   modelPath: string;
-  hidden?: number[];
-  activation?: Activation;
-  epochs?: number;
-  batch?: number;
-  lr?: number;
-  optimizer?: OptimizerKind;
-  weightDecay?: number;
-  schedule?: ScheduleKind;
-  warmup?: number;
-  seed?: number;
-  /** Train on the first `limit` training digits only. */
-  limit?: number;
-  /** Distort training digits on the fly; undefined keeps what the model's last plan did. */
-  augment?: boolean;
   /** Start a new network even when the model file exists. */
   fresh?: boolean;
   /** Save weights only (no optimizer state): a third of the size, but resuming restarts Adam. */
@@ -86,19 +70,11 @@ export interface SessionHooks {
   shouldStop: () => boolean;
 }
 
-// Flags that change the plan: giving any of them starts a new plan instead of finishing the old.
-const PLAN_KEYS = [
-  "epochs",
-  "batch",
-  "lr",
-  "optimizer",
-  "weightDecay",
-  "schedule",
-  "warmup",
-  "seed",
-  "limit",
-  "augment",
-] as const;
+// Values that change the plan: giving any of them starts a new plan instead of finishing the old.
+const PLAN_KEYS = TRAIN_OPTIONS.filter((spec) => !spec.architecture).map((spec) => spec.name);
+
+// The network's buffers hold at least this many samples (evaluation runs in such chunks).
+const MIN_BUFFER_BATCH = 256;
 
 /**
  * Loads the model file unless `fresh` (or it does not exist) and works out the plan:
@@ -108,8 +84,22 @@ const PLAN_KEYS = [
  *
  * @example
  * ```ts
- * const session = await prepareTrainingSession({ modelPath: "models/default.safetensors" }, data);
+ * import assert from "node:assert/strict";
+ * import { prepareTrainingSession, runTrainingSession } from "./session.ts";
+ * const count = 64;
+ * const digits = {
+ *   pixels: new Uint8Array(count * 784).map((_, i) => (i * 37) % 256),
+ *   labels: new Uint8Array(count).map((_, i) => i % 10),
+ *   count,
+ * };
+ * const data = { train: digits, test: digits, source: "sample" as const, description: "made up" };
+ * const modelPath = `${await Deno.makeTempDir()}/m.safetensors`;
+ * const session = await prepareTrainingSession({ modelPath, hidden: [8], epochs: 1 }, data);
+ * assert.equal(session.plan.optimizer.learningRate, 0.003); // adam's default
  * const outcome = await runTrainingSession(session, data, { shouldStop: () => false });
+ * assert.equal(outcome.status, "completed");
+ * const again = await prepareTrainingSession({ modelPath, optimizer: "sgd" }, data);
+ * assert.equal(again.plan.optimizer.learningRate, 0.1); // a switch: sgd's default
  * ```
  */
 export async function prepareTrainingSession(
@@ -117,21 +107,25 @@ export async function prepareTrainingSession(
   data: MnistData,
 ): Promise<TrainingSession> {
   const kernels = selectKernels();
-  const batchSize = request.batch ?? DEFAULT_RECIPE.batchSize;
-  // The network's buffers hold this many samples; evaluation also uses them in chunks.
-  const maxBatch = Math.max(256, batchSize);
   const trainCount = data.train.count;
   const path = request.modelPath;
   const notes: string[] = [];
   if (!request.fresh && await isFile(path)) {
-    const model = await loadNetworkModel(path, { maxBatch, kernels });
+    let maxBatch = Math.max(MIN_BUFFER_BATCH, request.batch ?? 0);
+    let model = await loadNetworkModel(path, { maxBatch, kernels });
     const saved = model.info;
     refuseContradictions(request, saved);
     const savedPlan = saved.plan;
     const planValueGiven = PLAN_KEYS.some((key) => request[key] !== undefined);
     const unfinished = savedPlan !== null &&
       saved.position.epochsDone < savedPlan.startEpoch + savedPlan.epochs;
-    if (unfinished && !planValueGiven && savedPlan.batchSize <= maxBatch) {
+    const values = resolveTrainValues(request, saved);
+    if (values.batch > maxBatch || (unfinished && savedPlan.batchSize > maxBatch)) {
+      // The saved plan's batch is larger than the buffers: load again with room for it.
+      maxBatch = Math.max(values.batch, savedPlan?.batchSize ?? 0);
+      model = await loadNetworkModel(path, { maxBatch, kernels });
+    }
+    if (unfinished && !planValueGiven) {
       const plan = { ...savedPlan, limit: Math.min(savedPlan.limit, trainCount) };
       notes.push(
         `Resuming ${path}: epoch ${saved.position.epochsDone + 1} of ${
@@ -141,19 +135,18 @@ export async function prepareTrainingSession(
       return { request, model, plan, position: saved.position, resumed: true, notes };
     }
     let optimizer: OptimizerSettings = saved.optimizer;
-    if (request.optimizer && request.optimizer !== saved.optimizer.kind) {
-      optimizer = defaultOptimizerSettings(request.optimizer);
+    if (values.optimizer !== saved.optimizer.kind) {
+      optimizer = defaultOptimizerSettings(values.optimizer);
       model.network.resetOptimizer();
       notes.push(
-        `Switching optimizer ${saved.optimizer.kind} -> ${request.optimizer}: its state starts from zero`,
+        `Switching optimizer ${saved.optimizer.kind} -> ${values.optimizer}: its state starts from zero`,
       );
     }
-    optimizer = {
-      ...optimizer,
-      learningRate: request.lr ?? optimizer.learningRate,
-      weightDecay: request.weightDecay ?? optimizer.weightDecay,
+    optimizer = { ...optimizer, learningRate: values.lr, weightDecay: values.weightDecay };
+    const plan: TrainingPlan = {
+      ...planOf(values, saved.position.epochsDone, trainCount),
+      optimizer,
     };
-    const plan = newPlan(request, optimizer, saved.position.epochsDone, trainCount, savedPlan);
     // A half-done epoch can only be continued with the same batches.
     const position = savedPlan && savedPlan.batchSize === plan.batchSize &&
         savedPlan.limit === plan.limit && savedPlan.seed === plan.seed
@@ -163,25 +156,24 @@ export async function prepareTrainingSession(
       ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
       : "";
     notes.push(
-      `Resuming ${path} (${saved.position.epochsDone} epoch${
-        saved.position.epochsDone === 1 ? "" : "s"
+      `Resuming ${path} (${
+        plural(saved.position.epochsDone, "epoch")
       } done${accuracy}); training ${plan.epochs} more (start fresh to begin again)`,
     );
     model.info = { ...saved, optimizer, plan };
     return { request, model, plan, position, resumed: true, notes };
   }
-  const seed = request.seed ?? DEFAULT_RECIPE.seed;
-  const layerSizes = [784, ...(request.hidden ?? DEFAULT_RECIPE.hidden), 10];
-  const activation = request.activation ?? DEFAULT_RECIPE.activation;
-  const network = new Network({ layerSizes, activation }, { seed, maxBatch, kernels });
-  const kind = request.optimizer ?? DEFAULT_RECIPE.optimizer;
+  const values = resolveTrainValues(request);
+  const maxBatch = Math.max(MIN_BUFFER_BATCH, values.batch);
+  const layerSizes = [784, ...values.hidden, 10];
+  const activation = values.activation;
+  const network = new Network({ layerSizes, activation }, { seed: values.seed, maxBatch, kernels });
   const optimizer = {
-    ...defaultOptimizerSettings(kind),
-    ...(kind === DEFAULT_RECIPE.optimizer ? { learningRate: DEFAULT_RECIPE.learningRate } : {}),
+    ...defaultOptimizerSettings(values.optimizer),
+    learningRate: values.lr,
+    weightDecay: values.weightDecay,
   };
-  if (request.lr !== undefined) optimizer.learningRate = request.lr;
-  optimizer.weightDecay = request.weightDecay ?? DEFAULT_RECIPE.weightDecay;
-  const plan = newPlan(request, optimizer, 0, trainCount, null);
+  const plan = { ...planOf(values, 0, trainCount), optimizer };
   const now = new Date().toISOString();
   const info: NetworkModelInfo = {
     layerSizes,
@@ -191,7 +183,7 @@ export async function prepareTrainingSession(
     optimizerState: true,
     plan,
     position: { epochsDone: 0, stepInEpoch: 0 },
-    seed,
+    seed: values.seed,
     dataSource: data.source,
     testAccuracy: null,
     history: [],
@@ -320,23 +312,21 @@ function refuseContradictions(request: TrainRequest, saved: NetworkModelInfo): v
   }
 }
 
-function newPlan(
-  request: TrainRequest,
-  optimizer: OptimizerSettings,
+/** The plan of `values`, from `startEpoch`, without its optimizer (the caller's to settle). */
+function planOf(
+  values: TrainValues,
   startEpoch: number,
   trainCount: number,
-  previous: TrainingPlan | null,
-): TrainingPlan {
+): Omit<TrainingPlan, "optimizer"> {
   return {
     startEpoch,
-    epochs: request.epochs ?? DEFAULT_RECIPE.epochs,
-    batchSize: request.batch ?? previous?.batchSize ?? DEFAULT_RECIPE.batchSize,
-    optimizer,
-    schedule: request.schedule ?? previous?.schedule ?? DEFAULT_RECIPE.schedule,
-    warmupEpochs: request.warmup ?? previous?.warmupEpochs ?? DEFAULT_RECIPE.warmupEpochs,
-    seed: request.seed ?? previous?.seed ?? DEFAULT_RECIPE.seed,
-    limit: Math.min(request.limit ?? trainCount, trainCount),
-    augment: request.augment ?? previous?.augment ?? false,
+    epochs: values.epochs,
+    batchSize: values.batch,
+    schedule: values.schedule,
+    warmupEpochs: values.warmup,
+    seed: values.seed,
+    limit: values.limit === "all" ? trainCount : Math.min(values.limit, trainCount),
+    augment: values.augment,
   };
 }
 

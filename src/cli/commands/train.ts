@@ -45,7 +45,18 @@ export async function trainCommand(flags: TrainFlags, io: CommandIo): Promise<nu
   }
 }
 
-function trainRequest(flags: TrainFlags): TrainRequest {
+/**
+ * The session request of parsed `train` flags: the training values given, the model path, the
+ * command line (kept in the model) and how to get past a refusal, in flag words.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trainRequest } from "./train.ts";
+ * assert.equal(trainRequest({ model: "m", lr: 0.01, json: true }).lr, 0.01);
+ * ```
+ */
+export function trainRequest(flags: TrainFlags): TrainRequest {
   const { model, dataDir: _dataDir, sample: _sample, json: _json, ...values } = flags;
   return {
     ...values,

@@ -1,33 +1,29 @@
 /**
- * The Train screen's form: fields with defaults, editing by keys, validation with the reason
- * shown inline, and the TrainRequest it amounts to. Pure: state in, state (or lines) out.
+ * The Train screen's form: one field per training option (built from TRAIN_OPTIONS in
+ * `src/train/options.ts`: label, help, parser, default), editing by keys, validation with the
+ * reason shown inline, and the TrainRequest it amounts to. A field the user has not edited shows
+ * the value the session will train with: the saved model's when resuming, else the default (the
+ * learning rate follows the optimizer). Pure: state in, state (or lines) out.
  */
-import { hiddenLayers, integerIn, numberIn } from "../../../train/option_values.ts";
 import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
+import type { OptimizerKind } from "../../../network/mod.ts";
 import {
-  type Activation,
-  ACTIVATIONS,
-  defaultOptimizerSettings,
-  type OptimizerKind,
-  OPTIMIZERS,
-} from "../../../network/mod.ts";
-import { DEFAULT_RECIPE } from "../../../train/recipe.ts";
+  defaultValue,
+  sameValue,
+  type SavedTraining,
+  type TrainOption,
+  trainOption,
+  type TrainValueName,
+} from "../../../train/options.ts";
 import type { TrainRequest } from "../../../train/session.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
+import { plural } from "../../../text/format.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
-import { fitWidth, truncate } from "../../../text/layout.ts";
+import { fitWidth, truncate, visibleWidth } from "../../../text/layout.ts";
+import { editField, renderField, textField } from "./text_input.ts";
 
-/** The form's fields, in screen order. */
-export type FieldName =
-  | "mode"
-  | "hidden"
-  | "activation"
-  | "epochs"
-  | "batch"
-  | "lr"
-  | "optimizer"
-  | "augment"
-  | "limit";
+/** The form's fields: the model file's mode (when it exists), then the training options. */
+export type FieldName = "mode" | TrainValueName;
 
 /** One editable value: free text checked by a parser, or one of a few choices. */
 export interface Field {
@@ -37,8 +33,10 @@ export interface Field {
   help: string;
   kind: "text" | "choice";
   value: string;
+  /** Where the cursor is in a text field's value (0..value.length). */
+  cursor: number;
   choices?: readonly string[];
-  /** Changed by the user (on resume only edited values are sent: the rest stays as saved). */
+  /** Changed by the user; a field not edited follows the defaults (mode, optimizer). */
   edited: boolean;
   /** Shown but not editable (the architecture of a model being resumed). */
   locked?: string;
@@ -48,7 +46,7 @@ export interface Field {
 export interface TrainForm {
   fields: Field[];
   focus: number;
-  /** The next typed character replaces the value (just focused) instead of appending. */
+  /** The next typed character replaces the value (just focused) instead of inserting. */
   replaceOnType: boolean;
   modelPath: string;
   /** The model file's description when it exists (then Resume / Start fresh is offered). */
@@ -57,109 +55,71 @@ export interface TrainForm {
   trainCount: number;
 }
 
-const ON_OFF = ["off", "on"] as const;
+/**
+ * The options in screen order. Those a first try changes come first; the ones after "Training
+ * digits" (weight decay, schedule, warm-up, seed) are for tuning.
+ */
+const FORM_ORDER: readonly TrainValueName[] = [
+  "hidden",
+  "activation",
+  "epochs",
+  "batch",
+  "lr",
+  "optimizer",
+  "augment",
+  "limit",
+  "weightDecay",
+  "schedule",
+  "warmup",
+  "seed",
+];
 const MODES = ["resume", "fresh"] as const;
-const parseEpochs = integerIn(1, 10_000);
-const parseBatch = integerIn(1, 4096);
-const parseLearningRate = numberIn(1e-9, 100);
-const parseLimit = integerIn(1, 10_000_000);
-
-/** The default learning rate for an optimizer (the recipe's for adam). */
-function defaultLearningRate(kind: OptimizerKind): number {
-  return kind === DEFAULT_RECIPE.optimizer
-    ? DEFAULT_RECIPE.learningRate
-    : defaultOptimizerSettings(kind).learningRate;
-}
+const LABEL_WIDTH = 17;
 
 /**
- * A new form with the recipe's defaults; when the model file exists, with Resume chosen, the
- * saved architecture locked and the saved plan's values as defaults.
+ * A new form with the defaults; when the model file exists, with Resume chosen, the saved
+ * architecture locked and the saved model's values shown.
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTrainForm, trainRequestOf } from "./train_form.ts";
  * const form = createTrainForm({ modelPath: "models/default.safetensors", trainCount: 60000 });
+ * assert.equal(form.fields.find((field) => field.name === "lr")?.value, "0.003");
+ * assert.deepEqual(trainRequestOf(form), { modelPath: "models/default.safetensors", fresh: true });
  * ```
  */
 export function createTrainForm(
   options: { modelPath: string; existing?: NetworkModelInfo; trainCount: number },
 ): TrainForm {
   const saved = options.existing;
-  const plan = saved?.plan ?? undefined;
-  const field = (f: Omit<Field, "edited">): Field => ({ ...f, edited: false });
   const fields: Field[] = [];
   if (saved) {
-    fields.push(field({
+    fields.push({
       name: "mode",
       label: "Model file",
       help: "resume: keep training the saved network; fresh: a new network replaces the file",
       kind: "choice",
       value: "resume",
+      cursor: 0,
       choices: MODES,
-    }));
+      edited: false,
+    });
   }
-  fields.push(
-    field({
-      name: "hidden",
-      label: "Hidden layers",
-      help: "widths of the hidden layers, comma-separated, e.g. 128,64 (none: no hidden layer)",
-      kind: "text",
-      value: (saved ? saved.layerSizes.slice(1, -1) : DEFAULT_RECIPE.hidden).join(",") || "none",
-    }),
-    field({
-      name: "activation",
-      label: "Activation",
-      help: "the function applied after each hidden layer",
-      kind: "choice",
-      value: saved?.activation ?? DEFAULT_RECIPE.activation,
-      choices: ACTIVATIONS,
-    }),
-    field({
-      name: "epochs",
-      label: "Epochs",
-      help: "passes over the training digits (more epochs: more accurate, up to a point)",
-      kind: "text",
-      value: String(DEFAULT_RECIPE.epochs),
-    }),
-    field({
-      name: "batch",
-      label: "Batch size",
-      help: "digits per weight update",
-      kind: "text",
-      value: String(plan?.batchSize ?? DEFAULT_RECIPE.batchSize),
-    }),
-    field({
-      name: "lr",
-      label: "Learning rate",
-      help: "step size of the updates (too high: training diverges)",
-      kind: "text",
-      value: String(saved?.optimizer.learningRate ?? DEFAULT_RECIPE.learningRate),
-    }),
-    field({
-      name: "optimizer",
-      label: "Optimizer",
-      help: "sgd: plain gradient descent; momentum; adam: adaptive steps (fastest here)",
-      kind: "choice",
-      value: saved?.optimizer.kind ?? DEFAULT_RECIPE.optimizer,
-      choices: OPTIMIZERS,
-    }),
-    field({
-      name: "augment",
-      label: "Augment",
-      help:
-        "randomly shift, rotate, scale and distort training digits (slower, generalizes better)",
-      kind: "choice",
-      value: plan?.augment ? "on" : "off",
-      choices: ON_OFF,
-    }),
-    field({
-      name: "limit",
-      label: "Training digits",
-      help: `how many training digits to use: all, or the first N (a quick try)`,
-      kind: "text",
-      value: "all",
-    }),
-  );
-  return applyMode({
+  for (const name of FORM_ORDER) {
+    const spec = trainOption(name);
+    fields.push({
+      name,
+      label: spec.label,
+      help: spec.help,
+      kind: spec.choices ? "choice" : "text",
+      value: "",
+      cursor: 0,
+      choices: spec.choices,
+      edited: false,
+    });
+  }
+  return followDefaults({
     fields,
     focus: 0,
     replaceOnType: true,
@@ -169,12 +129,34 @@ export function createTrainForm(
   });
 }
 
-/** Locks the architecture fields to the saved model while resuming; unlocks them for fresh. */
-function applyMode(form: TrainForm): TrainForm {
+/** What the session will fill in for values not asked for: the saved model's when resuming. */
+function savedFor(form: TrainForm): SavedTraining | undefined {
   const resume = form.existing !== undefined && valueOf(form, "mode") === "resume";
-  const fields = form.fields.map((f) => {
-    if (f.name !== "hidden" && f.name !== "activation") return f;
-    return { ...f, locked: resume ? "from the model file" : undefined };
+  return resume ? form.existing : undefined;
+}
+
+function specOf(field: Field): TrainOption | undefined {
+  return field.name === "mode" ? undefined : trainOption(field.name);
+}
+
+/**
+ * Shows in every field the user has not edited the value the session will use (the saved one
+ * when resuming, the learning rate of the chosen optimizer); locks the architecture while
+ * resuming.
+ */
+function followDefaults(form: TrainForm): TrainForm {
+  const saved = savedFor(form);
+  const optimizerField = form.fields.find((f) => f.name === "optimizer")!;
+  const optimizer = optimizerField.edited
+    ? optimizerField.value as OptimizerKind
+    : defaultValue(trainOption("optimizer"), "adam", saved);
+  const fields = form.fields.map((f): Field => {
+    const spec = specOf(f);
+    if (!spec) return f;
+    const locked = saved && spec.architecture ? "from the model file" : undefined;
+    if (f.edited && !locked) return { ...f, locked };
+    const value = spec.format(defaultValue(spec, optimizer, saved));
+    return { ...f, value, cursor: value.length, edited: false, locked };
   });
   return { ...form, fields };
 }
@@ -183,27 +165,24 @@ function valueOf(form: TrainForm, name: FieldName): string | undefined {
   return form.fields.find((f) => f.name === name)?.value;
 }
 
-/** Why a field's value is refused, or undefined when it is fine. */
+/**
+ * Why a field's value is refused (the option's own message, as `train` prints it for the flag),
+ * or undefined when it is fine.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTrainForm, fieldError } from "./train_form.ts";
+ * const form = createTrainForm({ modelPath: "m", trainCount: 100 });
+ * const epochs = { ...form.fields.find((field) => field.name === "epochs")!, value: "0" };
+ * assert.equal(fieldError(epochs), 'expected a whole number from 1 to 10,000, got "0"');
+ * ```
+ */
 export function fieldError(field: Field): string | undefined {
-  if (field.locked || field.kind === "choice") return undefined;
+  const spec = specOf(field);
+  if (field.locked || !spec) return undefined;
   try {
-    switch (field.name) {
-      case "hidden":
-        hiddenLayers(field.value);
-        break;
-      case "epochs":
-        parseEpochs(field.value);
-        break;
-      case "batch":
-        parseBatch(field.value);
-        break;
-      case "lr":
-        parseLearningRate(field.value);
-        break;
-      case "limit":
-        if (field.value.trim() !== "all") parseLimit(field.value);
-        break;
-    }
+    spec.parse(field.value);
   } catch (error) {
     return (error as Error).message.replace(/\.$/, "");
   }
@@ -211,41 +190,30 @@ export function fieldError(field: Field): string | undefined {
 }
 
 /**
- * What the form asks for: on resume only the values the user changed (so an interrupted plan
- * continues exactly), when fresh every value. Undefined when a field is invalid.
+ * What the form asks for: the values that differ from what the session would use anyway (the
+ * saved model's when resuming, so an interrupted plan continues exactly when nothing changed;
+ * the defaults when fresh), like the flags one would type. Undefined when a field is invalid.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTrainForm, trainRequestOf } from "./train_form.ts";
+ * const form = createTrainForm({ modelPath: "m", trainCount: 100 });
+ * form.fields.find((field) => field.name === "epochs")!.value = "12";
+ * assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: true, epochs: 12 });
+ * ```
  */
 export function trainRequestOf(form: TrainForm): TrainRequest | undefined {
   if (form.fields.some((f) => fieldError(f) !== undefined)) return undefined;
-  const fresh = form.existing === undefined || valueOf(form, "mode") === "fresh";
-  const request: TrainRequest = { modelPath: form.modelPath, fresh };
+  const saved = savedFor(form);
+  const request: TrainRequest = { modelPath: form.modelPath, fresh: saved === undefined };
+  const optimizer = trainOption("optimizer").parse(valueOf(form, "optimizer")!);
+  const values = request as unknown as Record<string, unknown>;
   for (const f of form.fields) {
-    if (f.locked || (!fresh && !f.edited)) continue;
-    switch (f.name) {
-      case "hidden":
-        request.hidden = hiddenLayers(f.value);
-        break;
-      case "activation":
-        request.activation = f.value as Activation;
-        break;
-      case "epochs":
-        request.epochs = parseEpochs(f.value);
-        break;
-      case "batch":
-        request.batch = parseBatch(f.value);
-        break;
-      case "lr":
-        request.lr = parseLearningRate(f.value);
-        break;
-      case "optimizer":
-        request.optimizer = f.value as OptimizerKind;
-        break;
-      case "augment":
-        request.augment = f.value === "on";
-        break;
-      case "limit":
-        if (f.value.trim() !== "all") request.limit = parseLimit(f.value);
-        break;
-    }
+    const spec = specOf(f);
+    if (!spec || f.locked) continue;
+    const value = spec.parse(f.value);
+    if (!sameValue(value, defaultValue(spec, optimizer, saved))) values[spec.name] = value;
   }
   return request;
 }
@@ -253,15 +221,26 @@ export function trainRequestOf(form: TrainForm): TrainRequest | undefined {
 /** What a key did to the form. */
 export interface FormResult {
   form: TrainForm;
-  /** "start": Enter with valid values; "cancel": Esc or Ctrl-C. */
+  /** "start": Enter with valid values; "cancel": Esc, Ctrl-C, or q outside a text field. */
   action?: "start" | "cancel";
 }
 
 /**
  * Applies a key: ↑/↓ (Tab, Shift-Tab) move between fields and the Start button, ←/→ and
- * space change a choice, typing edits a text field (the first key after focusing replaces the
- * value), Backspace deletes, Enter starts when every value is valid (else jumps to the first
- * invalid one), Esc and Ctrl-C cancel.
+ * space change a choice; in a text field, typing edits at the cursor (the first key after
+ * focusing replaces the value), ←/→/Home/End move the cursor, Backspace/Delete delete (see
+ * text_input.ts). Enter starts when every value is valid (else jumps to the first invalid one);
+ * Esc and Ctrl-C cancel, and q too where no text is being typed.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTrainForm, trainFormKey } from "./train_form.ts";
+ * const form = createTrainForm({ modelPath: "m", trainCount: 100 });
+ * const key = (key: string) => ({ type: "key" as const, key, ctrl: false, alt: false, shift: false, sequence: key });
+ * assert.equal(trainFormKey(form, key("down")).form.focus, 1);
+ * assert.equal(trainFormKey(form, key("escape")).action, "cancel");
+ * ```
  */
 export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
   if (event.type !== "key") return { form };
@@ -283,56 +262,57 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
     return { form, action: "start" };
   }
   const field = form.fields[form.focus];
+  if (!field || field.kind === "choice") {
+    if (key === "q" && !event.ctrl && !event.alt) return { form, action: "cancel" };
+  }
   if (!field || field.locked) return { form };
-  const update = (change: Partial<Field>, replaceOnType = false): FormResult => {
+  const update = (value: string, cursor: number): FormResult => {
     const fields = form.fields.map((f, i) =>
-      i === form.focus ? { ...f, ...change, edited: true } : f
+      i === form.focus ? { ...f, value, cursor, edited: f.edited || value !== f.value } : f
     );
-    let next: TrainForm = { ...form, fields, replaceOnType };
-    if (field.name === "mode") next = applyMode(next);
-    if (field.name === "optimizer") next = followOptimizer(next, change.value!);
+    let next: TrainForm = { ...form, fields, replaceOnType: false };
+    if (field.name === "mode" || field.name === "optimizer") next = followDefaults(next);
     return { form: next };
   };
   if (field.kind === "choice") {
     const choices = field.choices!;
     const at = choices.indexOf(field.value);
-    if (key === "left") {
-      return update({ value: choices[(at - 1 + choices.length) % choices.length] });
-    }
-    if (key === "right" || key === " ") {
-      return update({ value: choices[(at + 1) % choices.length] });
-    }
+    if (key === "left") return update(choices[(at - 1 + choices.length) % choices.length], 0);
+    if (key === "right" || key === " ") return update(choices[(at + 1) % choices.length], 0);
     return { form };
   }
-  if (key === "backspace") {
-    return update({ value: form.replaceOnType ? "" : field.value.slice(0, -1) });
+  if (form.replaceOnType) {
+    // Just focused: the value is as if selected; typing replaces it, Backspace clears it.
+    if (key === "backspace" || key === "delete") return update("", 0);
+    const typed = editField(textField(""), event);
+    if (typed && typed.text !== "") return update(typed.text, typed.cursor);
   }
-  if (!event.ctrl && !event.alt && [...key].length === 1 && key >= " ") {
-    return update({ value: form.replaceOnType ? key : field.value + key });
-  }
-  return { form };
-}
-
-/** A new optimizer brings its own default learning rate, unless the user typed one. */
-function followOptimizer(form: TrainForm, kind: string): TrainForm {
-  const fields = form.fields.map((f) =>
-    f.name === "lr" && !f.edited
-      ? { ...f, value: String(defaultLearningRate(kind as OptimizerKind)) }
-      : f
-  );
-  return { ...form, fields };
+  const edited = editField({ text: field.value, cursor: field.cursor }, event);
+  return edited ? update(edited.text, edited.cursor) : { form };
 }
 
 /**
  * The form as lines: what will happen to the model file, one row per field (focused one
  * highlighted, choices shown side by side with the chosen one marked, refusals in red with
- * their reason), the Start button, and the focused field's help.
+ * their reason), the Start button, and the focused field's help. With `height`, blank
+ * separator lines go first when the lines do not fit (the form fits 80x24 with all its fields).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTrainForm, renderTrainForm } from "./train_form.ts";
+ * const form = createTrainForm({ modelPath: "m", trainCount: 60000 });
+ * const lines = renderTrainForm(form, { width: 80, color: "none" });
+ * assert.ok(lines.some((line) => /Learning rate +0\.003/.test(line)));
+ * assert.ok(lines.some((line) => /Training digits +all \(60,000\)/.test(line)));
+ * ```
  */
 export function renderTrainForm(
   form: TrainForm,
-  options: { width: number; color: ColorLevel },
+  options: { width: number; color: ColorLevel; height?: number },
 ): string[] {
   const c = paint(options.color);
+  const { width } = options;
   const plain = options.color === "none";
   const lines: string[] = [];
   const saved = form.existing;
@@ -342,15 +322,18 @@ export function renderTrainForm(
       : "";
     lines.push(
       `${c.bold(form.modelPath)} exists: ${saved.layerSizes.join("-")} ${saved.activation}, ` +
-        `${saved.position.epochsDone} epochs${accuracy}`,
+        `${plural(saved.position.epochsDone, "epoch")}${accuracy}`,
     );
     const resume = valueOf(form, "mode") === "resume";
     const unfinished = saved.plan !== null &&
       saved.position.epochsDone < saved.plan.startEpoch + saved.plan.epochs;
+    const request = trainRequestOf(form);
+    const continues = request !== undefined &&
+      form.fields.every((f) => f.name === "mode" || !(f.name in request));
     lines.push(
       resume
         ? c.dim(
-          unfinished && !form.fields.some((f) => f.edited && f.name !== "mode")
+          unfinished && continues
             ? "Resume continues the interrupted plan where it stopped (change a value for a new plan)."
             : "Resume trains the saved network further and saves it back.",
         )
@@ -359,46 +342,62 @@ export function renderTrainForm(
   } else {
     lines.push(`A new network, saved to ${c.bold(form.modelPath)} after every epoch.`);
   }
-  lines.push("");
-  const labelWidth = 17;
-  form.fields.forEach((f, i) => {
-    const focused = i === form.focus;
-    const label = fitWidth(f.label, labelWidth);
-    let value: string;
-    if (f.kind === "choice") {
-      value = f.choices!.map((choice) => {
-        const name = f.name === "mode" ? (choice === "resume" ? "Resume" : "Start fresh") : choice;
-        if (choice !== f.value) return c.dim(plain ? ` ${name} ` : ` ${name} `);
-        return plain
-          ? `[${name}]`
-          : focused
-          ? c.inverse(` ${name} `)
-          : c.bold.underline(` ${name} `);
-      }).join(" ");
-    } else {
-      let text = f.value;
-      if (f.name === "limit" && text.trim() === "all") {
-        text = `all ${c.dim(`(${form.trainCount.toLocaleString("en-US")})`)}`;
-      }
-      const cursor = focused && !f.locked ? (plain ? "_" : c.inverse(" ")) : "";
-      value = (focused ? c.bold(text) : text) + cursor;
-    }
-    const error = fieldError(f);
-    const note = f.locked ? c.dim(`  (${f.locked})`) : error ? "  " + c.red(`✗ ${error}`) : "";
-    const marker = focused ? c.cyan("▸ ") : "  ";
-    lines.push(
-      truncate(`${marker}${focused ? c.bold(label) : label} ${value}${note}`, options.width, "…"),
-    );
-  });
-  lines.push("");
+  const blank = "";
+  lines.push(blank);
+  form.fields.forEach((f, i) => lines.push(fieldLine(form, f, i === form.focus, options)));
+  lines.push(blank);
   const onStart = form.focus === form.fields.length;
   const button = " Start training ";
   lines.push(
     (onStart ? c.cyan("▸ ") : "  ") +
       (plain ? `[${button}]` : onStart ? c.inverse.bold(button) : c.bold(`[${button}]`)),
   );
-  lines.push("");
   const focused = form.fields[form.focus];
-  lines.push(c.dim(truncate(focused ? focused.help : "Enter starts training", options.width, "…")));
+  lines.push(c.dim(truncate(focused ? focused.help : "Enter starts training", width, "…")));
+  let extra = options.height === undefined ? 0 : lines.length - options.height;
+  if (extra <= 0) return lines;
+  // Too short: the separators go first, from the bottom.
+  for (let i = lines.length - 1; i >= 0 && extra > 0; i--) {
+    if (lines[i] === blank) {
+      lines.splice(i, 1);
+      extra--;
+    }
+  }
   return lines;
+}
+
+/** One field's row: marker, label, value (choices side by side) and its note or refusal. */
+function fieldLine(
+  form: TrainForm,
+  f: Field,
+  focused: boolean,
+  options: { width: number; color: ColorLevel },
+): string {
+  const c = paint(options.color);
+  const plain = options.color === "none";
+  const label = fitWidth(f.label, LABEL_WIDTH);
+  const marker = focused ? c.cyan("▸ ") : "  ";
+  const error = fieldError(f);
+  const note = f.locked ? c.dim(`  (${f.locked})`) : error ? "  " + c.red(`✗ ${error}`) : "";
+  let value: string;
+  if (f.kind === "choice") {
+    value = f.choices!.map((choice) => {
+      const name = f.name === "mode" ? (choice === "resume" ? "Resume" : "Start fresh") : choice;
+      if (choice !== f.value) return c.dim(` ${name} `);
+      return plain ? `[${name}]` : focused ? c.inverse(` ${name} `) : c.bold.underline(` ${name} `);
+    }).join(" ");
+  } else {
+    const room = Math.max(4, options.width - visibleWidth(marker) - LABEL_WIDTH - 1);
+    const editing = focused && !f.locked;
+    value = renderField({ text: f.value, cursor: f.cursor }, room, editing, options.color);
+    if (editing) value = c.bold(value);
+    if (f.name === "limit" && f.value.trim() === "all") {
+      value += c.dim(` (${form.trainCount.toLocaleString("en-US")})`);
+    }
+  }
+  return truncate(
+    `${marker}${focused ? c.bold(label) : label} ${value}${note}`,
+    options.width,
+    "…",
+  );
 }

@@ -1,15 +1,18 @@
 import assert from "node:assert/strict";
 import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
 import { defaultOptimizerSettings } from "../../../network/mod.ts";
+import { visibleWidth } from "../../../text/layout.ts";
 import { KeyParser } from "../../terminal/keys.ts";
 import {
   createTrainForm,
+  type FieldName,
   renderTrainForm,
   type TrainForm,
   trainFormKey,
   trainRequestOf,
 } from "./train_form.ts";
 
+/** Feeds `text` to the form as the terminal would send it. */
 const keys = (form: TrainForm, text: string) => {
   const parser = new KeyParser();
   let action: string | undefined;
@@ -21,71 +24,186 @@ const keys = (form: TrainForm, text: string) => {
   return { form, action };
 };
 const DOWN = "\x1b[B";
+const UP = "\x1b[A";
+const LEFT = "\x1b[D";
+const RIGHT = "\x1b[C";
+const HOME = "\x1b[H";
+const END = "\x1b[F";
+const BACKSPACE = "\x7f";
 const text = (form: TrainForm) => renderTrainForm(form, { width: 100, color: "none" }).join("\n");
 
-Deno.test("train form: defaults make a fresh request with every value", () => {
+/** Presses Down until the field `name` has the focus (as a user would). */
+function focusOn(form: TrainForm, name: FieldName): TrainForm {
+  for (let i = 0; i <= form.fields.length; i++) {
+    if (form.fields[form.focus]?.name === name) return form;
+    form = keys(form, DOWN).form;
+  }
+  throw new Error(`${name} cannot get the focus`);
+}
+
+const existing = (overrides: Partial<NetworkModelInfo> = {}) =>
+  ({
+    layerSizes: [784, 32, 10],
+    activation: "tanh",
+    optimizer: { ...defaultOptimizerSettings("sgd"), learningRate: 0.02 },
+    testAccuracy: 0.9,
+    position: { epochsDone: 1, stepInEpoch: 0 },
+    plan: null,
+    ...overrides,
+  }) as unknown as NetworkModelInfo;
+
+Deno.test("train form: the defaults are shown, and asking for nothing more trains them", () => {
   const form = createTrainForm({ modelPath: "m.safetensors", trainCount: 60000 });
-  assert.match(text(form), /Hidden layers +256/);
-  assert.match(text(form), /Training digits +all \(60,000\)/);
-  const { action } = keys(form, "\r");
-  assert.equal(action, "start");
-  assert.deepEqual(trainRequestOf(form), {
-    modelPath: "m.safetensors",
-    fresh: true,
-    hidden: [256],
-    activation: "relu",
-    epochs: 5,
-    batch: 64,
-    lr: 0.003,
-    optimizer: "adam",
-    augment: false,
-  });
+  const screen = text(form);
+  assert.match(screen, /Hidden layers +256/);
+  assert.match(screen, /Epochs +5/);
+  assert.match(screen, /Learning rate +0\.003/);
+  assert.match(screen, /Optimizer +sgd +momentum +\[adam\]/);
+  assert.match(screen, /Weight decay +0\n/);
+  assert.match(screen, /Schedule +constant +\[cosine\] +step/);
+  assert.match(screen, /Warm-up epochs +0\.1/);
+  assert.match(screen, /Seed +1/);
+  assert.match(screen, /Training digits +all \(60,000\)/);
+  assert.equal(keys(form, "\r").action, "start");
+  // The defaults are what the session uses anyway: the request is that of `train --fresh`.
+  assert.deepEqual(trainRequestOf(form), { modelPath: "m.safetensors", fresh: true });
+});
+
+Deno.test("train form: every field fits 80x24, with the model's two lines and a status", () => {
+  const form = createTrainForm({ modelPath: "m", existing: existing(), trainCount: 60000 });
+  for (let focus = 0; focus <= form.fields.length; focus++) {
+    const lines = renderTrainForm({ ...form, focus }, { width: 80, color: "truecolor" });
+    // 24 rows: two header lines, the title rule, a status and the footer leave 19.
+    assert.ok(lines.length <= 19, `${lines.length} lines`);
+    for (const line of lines) assert.ok(visibleWidth(line) <= 80, line);
+  }
+  const short = renderTrainForm(form, { width: 80, color: "none", height: 17 });
+  assert.equal(short.length, 17); // without the blank separators
+  assert.match(short.join("\n"), /Seed +1\n.*Start training/);
 });
 
 Deno.test("train form: typing replaces a value, bad values are refused with the reason", () => {
-  let { form } = keys(createTrainForm({ modelPath: "m", trainCount: 100 }), `${DOWN}${DOWN}0`);
-  assert.match(text(form), /Epochs +0_ +✗ expected a whole number from 1 to 10,000, got "0"/);
+  let form = focusOn(createTrainForm({ modelPath: "m", trainCount: 100 }), "epochs");
+  form = keys(form, "0").form;
+  assert.match(text(form), /Epochs +0▏ +✗ expected a whole number from 1 to 10,000, got "0"/);
   assert.equal(trainRequestOf(form), undefined);
   const refused = keys(form, `${DOWN}${DOWN}\r`); // Enter jumps back to the bad field
   assert.equal(refused.action, undefined);
-  assert.equal(refused.form.focus, 2);
-  form = keys(refused.form, "\x7f12").form;
+  assert.equal(refused.form.fields[refused.form.focus].name, "epochs");
+  form = keys(refused.form, `${BACKSPACE}12`).form;
   assert.equal(trainRequestOf(form)?.epochs, 12);
-  form = keys(form, `${DOWN}${DOWN}${DOWN}${DOWN}${DOWN}500`).form; // limit
+  form = keys(focusOn(form, "limit"), "500").form;
   assert.equal(trainRequestOf(form)?.limit, 500);
+  form = keys(form, `${BACKSPACE}${BACKSPACE}${BACKSPACE}all`).form;
+  assert.equal(trainRequestOf(form)?.limit, undefined); // all: the default
+  form = keys(form, `${BACKSPACE}${BACKSPACE}${BACKSPACE}`).form;
+  assert.match(text(form), /Training digits +▏ +✗ expected all or a whole number/);
 });
 
-Deno.test("train form: left/right cycle choices; a new optimizer brings its learning rate", () => {
-  let { form } = keys(createTrainForm({ modelPath: "m", trainCount: 100 }), `${DOWN}\x1b[C`);
+Deno.test("train form: the cursor moves in a text field (←/→, Home/End) like in Classify", () => {
+  let form = keys(focusOn(createTrainForm({ modelPath: "m", trainCount: 100 }), "hidden"), "12")
+    .form;
+  form = keys(form, `${LEFT}8`).form; // 1|2 -> 182
+  assert.deepEqual(trainRequestOf(form)?.hidden, [182]);
+  form = keys(form, `${HOME}6,${END},4`).form;
+  assert.deepEqual(trainRequestOf(form)?.hidden, [6, 182, 4]);
+  form = keys(form, `${HOME}${RIGHT}\x1b[3~`).form; // Delete after the cursor: "6,182,4" -> "6182,4"
+  assert.equal(trainRequestOf(form), undefined);
+  assert.match(text(form), /Hidden layers +6▏182,4 +✗ expected up to 8 comma-separated/);
+});
+
+Deno.test("train form: left/right cycle choices; a new optimizer shows its learning rate", () => {
+  let form =
+    keys(focusOn(createTrainForm({ modelPath: "m", trainCount: 100 }), "activation"), RIGHT)
+      .form;
   assert.equal(trainRequestOf(form)?.activation, "sigmoid");
-  form = keys(form, `${DOWN}${DOWN}${DOWN}${DOWN}\x1b[D`).form; // optimizer: adam -> momentum
-  assert.equal(trainRequestOf(form)?.optimizer, "momentum");
-  assert.equal(trainRequestOf(form)?.lr, defaultOptimizerSettings("momentum").learningRate);
+  form = keys(focusOn(form, "optimizer"), LEFT).form; // adam -> momentum
+  assert.match(text(form), /Learning rate +0\.05\n/);
+  assert.deepEqual(trainRequestOf(form), {
+    modelPath: "m",
+    fresh: true,
+    activation: "sigmoid",
+    optimizer: "momentum",
+  });
+  form = keys(form, LEFT).form; // -> sgd
+  assert.match(text(form), /Learning rate +0\.1\n/);
+  // A learning rate the user typed stays when the optimizer changes, and is sent.
+  form = keys(keys(form, UP).form, "0.5").form;
+  form = keys(form, `${DOWN}${RIGHT}${RIGHT}`).form; // sgd -> momentum -> adam
+  assert.match(text(form), /Learning rate +0\.5\n/);
+  assert.equal(trainRequestOf(form)?.lr, 0.5);
+  assert.equal(trainRequestOf(form)?.optimizer, undefined); // adam: the default
 });
 
-Deno.test("train form: an existing model is resumed with only the edited values", () => {
-  const existing = {
-    layerSizes: [784, 32, 10],
-    activation: "tanh",
-    optimizer: defaultOptimizerSettings("adam"),
-    testAccuracy: 0.9,
-    position: { epochsDone: 3, stepInEpoch: 0 },
-    plan: null,
-  } as unknown as NetworkModelInfo;
-  let form = createTrainForm({ modelPath: "m", existing, trainCount: 100 });
-  assert.match(text(form), /m exists: 784-32-10 tanh, 3 epochs, test accuracy 90\.00%/);
-  assert.match(text(form), /Hidden layers +32 +\(from the model file\)/);
+Deno.test("train form: the tuning fields (weight decay, schedule, warm-up, seed) are sent", () => {
+  let form = createTrainForm({ modelPath: "m", trainCount: 100 });
+  form = keys(focusOn(form, "weightDecay"), "1e-4").form;
+  form = keys(form, `${DOWN}${LEFT}`).form; // schedule: cosine -> constant
+  form = keys(form, `${DOWN}0`).form;
+  form = keys(form, `${DOWN}42`).form;
+  form = keys(focusOn(form, "augment"), " ").form;
+  assert.deepEqual(trainRequestOf(form), {
+    modelPath: "m",
+    fresh: true,
+    weightDecay: 1e-4,
+    schedule: "constant",
+    warmup: 0,
+    seed: 42,
+    augment: true,
+  });
+});
+
+Deno.test("train form: an existing model shows its values and is resumed with the changes", () => {
+  const plan = {
+    startEpoch: 0,
+    epochs: 3,
+    batchSize: 32,
+    optimizer: { ...defaultOptimizerSettings("sgd"), learningRate: 0.02 },
+    schedule: "step" as const,
+    warmupEpochs: 0,
+    seed: 7,
+    limit: 3000,
+    augment: true,
+  };
+  let form = createTrainForm({ modelPath: "m", existing: existing({ plan }), trainCount: 100 });
+  const screen = text(form);
+  assert.match(screen, /m exists: 784-32-10 tanh, 1 epoch, test accuracy 90\.00%/);
+  assert.match(screen, /Resume continues the interrupted plan/);
+  assert.match(screen, /Hidden layers +32 +\(from the model file\)/);
+  assert.match(screen, /Batch size +32\n/);
+  assert.match(screen, /Learning rate +0\.02\n/);
+  assert.match(screen, /Optimizer +\[sgd\]/);
+  assert.match(screen, /Augment +off +\[on\]/);
+  assert.match(screen, /Schedule +constant +cosine +\[step\]/);
+  assert.match(screen, /Seed +7\n/);
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: false });
   form = keys(form, `${DOWN}7`).form; // skips the locked architecture to Epochs
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: false, epochs: 7 });
-  form = keys(form, "\x1b[A\x1b[C").form; // back to the mode: Start fresh
+  assert.match(text(form), /Resume trains the saved network further/);
+  // Switching the optimizer shows (and trains with) its own default rate; switching back, the saved.
+  form = keys(focusOn(form, "optimizer"), RIGHT).form;
+  assert.match(text(form), /Learning rate +0\.05\n/);
+  form = keys(form, LEFT).form;
+  assert.match(text(form), /Learning rate +0\.02\n/);
+  assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: false, epochs: 7 });
+  // Start fresh: the defaults of a new network (the optimizer chosen stays, with its rate).
+  form = keys(focusOn(form, "mode"), RIGHT).form;
   assert.match(text(form), /a new network will REPLACE m/);
-  assert.equal(trainRequestOf(form)?.fresh, true);
-  assert.deepEqual(trainRequestOf(form)?.hidden, [32]);
+  assert.match(text(form), /Hidden layers +256\n/);
+  assert.match(text(form), /Batch size +64\n/);
+  assert.match(text(form), /Learning rate +0\.1\n/);
+  const fresh = { modelPath: "m", fresh: true, epochs: 7, optimizer: "sgd" };
+  assert.deepEqual(trainRequestOf(form), fresh);
+  form = keys(form, `${DOWN}64`).form;
+  assert.deepEqual(trainRequestOf(form)?.hidden, [64]);
 });
 
-Deno.test("train form: Esc and Ctrl-C cancel", () => {
+Deno.test("train form: Esc and Ctrl-C cancel; q too, unless it is typed into a text field", () => {
   const form = createTrainForm({ modelPath: "m", trainCount: 100 });
   assert.equal(keys(form, "\x03").action, "cancel");
   assert.equal(keys(form, "\x1b").action, "cancel");
+  const typed = keys(form, "q"); // the Hidden layers field: q is text (and refused)
+  assert.equal(typed.action, undefined);
+  assert.match(text(typed.form), /Hidden layers +q▏ +✗/);
+  assert.equal(keys(focusOn(form, "activation"), "q").action, "cancel");
 });

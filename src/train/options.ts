@@ -1,0 +1,374 @@
+/**
+ * The training options, written once: for each, its name, command-line flag, label in the
+ * menu's Train form, help, parser with its range, and default (per optimizer where it differs,
+ * the saved model's value when resuming). The `train` command's flags
+ * (`src/cli/program.ts`), the Train form's fields (`src/tui/app/screens/train_form.ts`) and the
+ * values a training session fills in (`session.ts`) are all built from TRAIN_OPTIONS, so a value
+ * the form shows is the value trained with, and the flags and the form accept the same values.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { resolveTrainValues, trainOption } from "./options.ts";
+ * assert.equal(trainOption("lr").parse("3e-3"), 0.003);
+ * // Not given: the recipe's values, the learning rate of the optimizer chosen.
+ * assert.equal(resolveTrainValues({}).lr, 0.003);
+ * assert.equal(resolveTrainValues({ optimizer: "sgd" }).lr, 0.1);
+ * ```
+ */
+import {
+  type Activation,
+  ACTIVATIONS,
+  DEFAULT_LEARNING_RATES,
+  type OptimizerKind,
+  OPTIMIZERS,
+  type OptimizerSettings,
+  type ScheduleKind,
+  SCHEDULES,
+} from "../network/mod.ts";
+import { allOrIntegerIn, hiddenLayers, integerIn, numberIn, oneOf } from "./option_values.ts";
+import type { TrainingPlan } from "./trainer.ts";
+
+/** Every training value, once chosen. */
+export interface TrainValues {
+  /** Hidden layer widths ([] for none). */
+  hidden: number[];
+  activation: Activation;
+  /** Epochs to train (more epochs, when resuming). */
+  epochs: number;
+  batch: number;
+  /** Base learning rate; the schedule scales it per step. */
+  lr: number;
+  optimizer: OptimizerKind;
+  weightDecay: number;
+  schedule: ScheduleKind;
+  /** Linear warm-up length, in epochs. */
+  warmup: number;
+  seed: number;
+  /** The first `limit` training digits, or all of them. */
+  limit: number | "all";
+  /** Distort training digits on the fly. */
+  augment: boolean;
+}
+
+/** The name of a training value: also its key in a TrainRequest and commander's flag name. */
+export type TrainValueName = keyof TrainValues;
+
+/** What a saved model says about the values of its next training run. */
+export type SavedTraining = {
+  layerSizes: readonly number[];
+  activation: Activation;
+  optimizer: OptimizerSettings;
+  plan: TrainingPlan | null;
+};
+
+/** One training option, as flag, form field and default. */
+export interface TrainOption<K extends TrainValueName = TrainValueName> {
+  name: K;
+  /** The command-line flag with its value placeholder, e.g. "--lr <rate>" ("--augment": a switch). */
+  flag: string;
+  /** For a switch: its off flag and what that flag does. */
+  negation?: { flag: string; help: string };
+  /** The field's label in the Train form. */
+  label: string;
+  /** What the option means, for `--help` and under the form (short enough for 80 columns). */
+  help: string;
+  /** The allowed words when there are a few: cycled in the form, listed by `--help`. */
+  choices?: readonly string[];
+  /** Reads a typed value; throws OptionValueError saying what was expected. */
+  parse: (text: string) => TrainValues[K];
+  /** The value as a user would type it. */
+  format: (value: TrainValues[K]) => string;
+  /** The value for a new network (and when resuming, unless `saved` gives one). */
+  default: TrainValues[K];
+  /** Defaults that depend on the optimizer chosen (the learning rate). */
+  perOptimizer?: Readonly<Record<OptimizerKind, TrainValues[K]>>;
+  /** When resuming, the saved model's value (undefined: use the default). */
+  saved?: (saved: SavedTraining, optimizer: OptimizerKind) => TrainValues[K] | undefined;
+  /** Fixed by the network's shape: a resumed model's value cannot change. */
+  architecture?: boolean;
+}
+
+/** Any one of the options (a union, so `parse` and `format` stay paired with their name). */
+export type AnyTrainOption = { [K in TrainValueName]: TrainOption<K> }[TrainValueName];
+
+const option = <K extends TrainValueName>(spec: TrainOption<K>): TrainOption<K> => spec;
+/**
+ * An option seen through the union of all value types, for code that handles every option alike
+ * (its parse and format then take and give any training value).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loose, TRAIN_OPTIONS } from "./options.ts";
+ * for (const spec of TRAIN_OPTIONS) {
+ *   assert.deepEqual(loose(spec).parse(loose(spec).format(spec.default)), spec.default);
+ * }
+ * ```
+ */
+export const loose = (spec: AnyTrainOption): TrainOption => spec as unknown as TrainOption;
+const text = (value: number | string) => String(value);
+const ON_OFF = ["off", "on"] as const;
+
+/** The training options in `--help` order (the README's "train" table). */
+export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
+  option({
+    name: "hidden",
+    flag: "--hidden <sizes>",
+    label: "Hidden layers",
+    help: "hidden layer widths, comma-separated, e.g. 128,64 (none: no hidden layer)",
+    parse: hiddenLayers,
+    format: (widths) => widths.join(",") || "none",
+    default: [256],
+    saved: (saved) => saved.layerSizes.slice(1, -1),
+    architecture: true,
+  }),
+  option({
+    name: "activation",
+    flag: "--activation <name>",
+    label: "Activation",
+    help: "the function after each hidden layer (the output is softmax)",
+    choices: ACTIVATIONS,
+    parse: oneOf(ACTIVATIONS),
+    format: text,
+    default: "relu",
+    saved: (saved) => saved.activation,
+    architecture: true,
+  }),
+  option({
+    name: "epochs",
+    flag: "--epochs <n>",
+    label: "Epochs",
+    help: "passes over the training digits (on a resumed model: this many more)",
+    parse: integerIn(1, 10_000),
+    format: text,
+    default: 5,
+  }),
+  option({
+    name: "batch",
+    flag: "--batch <n>",
+    label: "Batch size",
+    help: "mini-batch size: digits per weight update",
+    parse: integerIn(1, 4096),
+    format: text,
+    default: 64,
+    saved: (saved) => saved.plan?.batchSize,
+  }),
+  option({
+    name: "lr",
+    flag: "--lr <rate>",
+    label: "Learning rate",
+    help: "base learning rate: the step size of the updates (too high: it diverges)",
+    parse: numberIn(1e-9, 100),
+    format: text,
+    default: DEFAULT_LEARNING_RATES.adam,
+    perOptimizer: DEFAULT_LEARNING_RATES,
+    // A new optimizer starts from its own default: the saved rate was chosen for another one.
+    saved: (saved, optimizer) =>
+      saved.optimizer.kind === optimizer ? saved.optimizer.learningRate : undefined,
+  }),
+  option({
+    name: "optimizer",
+    flag: "--optimizer <name>",
+    label: "Optimizer",
+    help: "sgd: plain gradient descent; momentum; adam: adaptive steps (fastest here)",
+    choices: OPTIMIZERS,
+    parse: oneOf(OPTIMIZERS),
+    format: text,
+    default: "adam",
+    saved: (saved) => saved.optimizer.kind,
+  }),
+  option({
+    name: "weightDecay",
+    flag: "--weight-decay <x>",
+    label: "Weight decay",
+    help: "L2 weight decay on the weights (decoupled for adam)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: 0,
+    saved: (saved) => saved.optimizer.weightDecay,
+  }),
+  option({
+    name: "schedule",
+    flag: "--schedule <name>",
+    label: "Schedule",
+    help: "learning-rate schedule: constant, cosine decay, or halved every epoch (step)",
+    choices: SCHEDULES,
+    parse: oneOf(SCHEDULES),
+    format: text,
+    default: "cosine",
+    saved: (saved) => saved.plan?.schedule,
+  }),
+  option({
+    name: "warmup",
+    flag: "--warmup <epochs>",
+    label: "Warm-up epochs",
+    help: "linear learning-rate warm-up, in epochs (fractions allowed)",
+    parse: numberIn(0, 1000),
+    format: text,
+    default: 0.1,
+    saved: (saved) => saved.plan?.warmupEpochs,
+  }),
+  option({
+    name: "seed",
+    flag: "--seed <n>",
+    label: "Seed",
+    help: "seed of the initial weights, shuffles and augmentation",
+    parse: integerIn(0, 2 ** 32 - 1),
+    format: text,
+    default: 1,
+    saved: (saved) => saved.plan?.seed,
+  }),
+  option({
+    name: "limit",
+    flag: "--limit <n>",
+    label: "Training digits",
+    help: "train on the first N training digits only (all: every one)",
+    parse: allOrIntegerIn(1, 10_000_000),
+    format: text,
+    default: "all",
+  }),
+  option({
+    name: "augment",
+    flag: "--augment",
+    negation: {
+      flag: "--no-augment",
+      help: "train on the digits as they are (the default for new models)",
+    },
+    label: "Augment",
+    help: "distort training digits on the fly (shift, rotate, scale, elastic) on a worker",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+    saved: (saved) => saved.plan?.augment,
+  }),
+];
+
+/**
+ * The option named `name`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { trainOption } from "./options.ts";
+ * assert.equal(trainOption("weightDecay").flag, "--weight-decay <x>");
+ * ```
+ */
+export function trainOption<K extends TrainValueName>(name: K): TrainOption<K> {
+  const spec = TRAIN_OPTIONS.find((candidate) => candidate.name === name);
+  if (!spec) throw new Error(`no training option ${name}`);
+  return spec as unknown as TrainOption<K>;
+}
+
+/**
+ * The value an option takes when not given: the saved model's when resuming (if it has one),
+ * else the default for the optimizer chosen, else the default.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultValue, trainOption } from "./options.ts";
+ * assert.equal(defaultValue(trainOption("lr"), "momentum"), 0.05);
+ * assert.equal(defaultValue(trainOption("epochs"), "adam"), 5);
+ * ```
+ */
+export function defaultValue<K extends TrainValueName>(
+  spec: TrainOption<K>,
+  optimizer: OptimizerKind,
+  saved?: SavedTraining,
+): TrainValues[K] {
+  const fromSaved = saved && spec.saved ? spec.saved(saved, optimizer) : undefined;
+  return fromSaved ?? spec.perOptimizer?.[optimizer] ?? spec.default;
+}
+
+/**
+ * Every training value: those `given`, the rest filled in by defaultValue (with `saved` when
+ * resuming). The one place the session and the form get the values they do not ask for.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { defaultOptimizerSettings } from "../network/mod.ts";
+ * import { resolveTrainValues } from "./options.ts";
+ * const saved = {
+ *   layerSizes: [784, 32, 10],
+ *   activation: "tanh" as const,
+ *   optimizer: { ...defaultOptimizerSettings("sgd"), learningRate: 0.02 },
+ *   plan: null,
+ * };
+ * assert.equal(resolveTrainValues({}, saved).lr, 0.02); // the saved rate, same optimizer
+ * assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003); // a switch
+ * assert.deepEqual(resolveTrainValues({}, saved).hidden, [32]);
+ * ```
+ */
+export function resolveTrainValues(
+  given: Partial<TrainValues>,
+  saved?: SavedTraining,
+): TrainValues {
+  const optimizer = given.optimizer ?? defaultValue(trainOption("optimizer"), "adam", saved);
+  const values: Record<string, unknown> = {};
+  for (const spec of TRAIN_OPTIONS) {
+    values[spec.name] = given[spec.name] ?? defaultValue(loose(spec), optimizer, saved);
+  }
+  return values as unknown as TrainValues;
+}
+
+/**
+ * The training values among `record`'s keys (e.g. commander's parsed flags), the rest left out.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pickTrainValues } from "./options.ts";
+ * assert.deepEqual(pickTrainValues({ lr: 0.01, json: true, model: "m" }), { lr: 0.01 });
+ * ```
+ */
+export function pickTrainValues(record: Record<string, unknown>): Partial<TrainValues> {
+  const values: Record<string, unknown> = {};
+  for (const spec of TRAIN_OPTIONS) {
+    if (record[spec.name] !== undefined) values[spec.name] = record[spec.name];
+  }
+  return values as Partial<TrainValues>;
+}
+
+/**
+ * Whether two values of an option are the same (layer lists compare by their widths).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sameValue } from "./options.ts";
+ * assert.ok(sameValue([128, 64], [128, 64]));
+ * assert.ok(!sameValue(0.1, 0.01));
+ * ```
+ */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) && Array.isArray(b)) return a.join() === b.join();
+  return a === b;
+}
+
+/**
+ * The flags that ask for `values`, in `--help` order: the command line of a request (kept in a
+ * model's metadata so a run from the menu can be repeated from a shell).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { flagsOf } from "./options.ts";
+ * assert.deepEqual(flagsOf({ augment: true, lr: 0.01, hidden: [] }), [
+ *   "--hidden", "none", "--lr", "0.01", "--augment",
+ * ]);
+ * ```
+ */
+export function flagsOf(values: Partial<TrainValues>): string[] {
+  const flags: string[] = [];
+  for (const spec of TRAIN_OPTIONS) {
+    const value = values[spec.name];
+    if (value === undefined) continue;
+    const flag = spec.flag.split(" ")[0];
+    if (spec.negation) flags.push(value ? flag : spec.negation.flag.split(" ")[0]);
+    else flags.push(flag, loose(spec).format(value));
+  }
+  return flags;
+}
