@@ -19,8 +19,16 @@ export interface BatchPlan {
  *
  * @example
  * ```ts
- * const maker = new AugmentedBatchMaker(data.train, { seed: 1, batchSize: 64, limit: 60000 });
- * const count = maker.fill(1, 0, input, labels); // input [64 x 784], labels [64]
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mod.ts";
+ * import { AugmentedBatchMaker } from "./augmented_batches.ts";
+ *
+ * const data = await loadMnist();
+ * const maker = new AugmentedBatchMaker(data.train, { seed: 1, batchSize: 64, limit: 200 });
+ * assert.equal(maker.steps, 4); // 64 + 64 + 64 + 8 digits
+ * const input = new Float32Array(64 * 784); // [64 x 784], 0..1
+ * const labels = new Uint8Array(64);
+ * assert.equal(maker.fill(0, 3, input, labels), 8); // the short last batch of epoch 0
  * ```
  */
 export class AugmentedBatchMaker {

@@ -45,9 +45,30 @@ const SLOTS = 4;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mod.ts";
+ * import { defaultOptimizerSettings, Network } from "../network/mod.ts";
+ * import { trainNetwork, type TrainingPlan } from "../train/trainer.ts";
+ * import { openAugmentPipeline } from "./pipeline.ts";
+ *
+ * const data = await loadMnist();
+ * const network = new Network({ layerSizes: [784, 32, 10], activation: "relu" }, { maxBatch: 50 });
+ * const plan: TrainingPlan = {
+ *   startEpoch: 0,
+ *   epochs: 1,
+ *   batchSize: 50,
+ *   optimizer: defaultOptimizerSettings("adam"),
+ *   schedule: "constant",
+ *   warmupEpochs: 0,
+ *   seed: 1,
+ *   limit: 200, // one quick epoch of 200 digits
+ *   augment: true,
+ * };
  * const batches = openAugmentPipeline(data.train, plan);
  * try {
- *   await trainNetwork(network, data.train, data.test, plan, position, { batches });
+ *   const start = { epochsDone: 0, stepInEpoch: 0 };
+ *   const outcome = await trainNetwork(network, data.train, data.test, plan, start, { batches });
+ *   assert.equal(outcome.status, "completed");
  * } finally {
  *   batches.close();
  * }

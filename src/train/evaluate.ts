@@ -43,9 +43,22 @@ export function evaluateNetwork(
  *
  * @example
  * ```ts
- * const steps = evaluationSteps(network, data.test);
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../data/mod.ts";
+ * import { loadNetworkModel } from "./checkpoint.ts";
+ * import { evaluationSteps } from "./evaluate.ts";
+ *
+ * const { network } = await loadNetworkModel("models/pretrained.safetensors", { maxBatch: 250 });
+ * const data = await loadMnist();
+ * const steps = evaluationSteps(network, data.test, 1000); // the first 1,000 test digits
+ * const progress: number[] = [];
  * let step = steps.next();
- * while (!step.done) step = steps.next(); // step.value is the Evaluation
+ * while (!step.done) {
+ *   progress.push(step.value); // digits done so far: a screen would redraw here
+ *   step = steps.next();
+ * }
+ * assert.deepEqual(progress, [250, 500, 750, 1000]);
+ * assert.ok(step.value.accuracy > 0.97); // step.value is the whole Evaluation
  * ```
  */
 export function* evaluationSteps(
