@@ -23,8 +23,13 @@ interface Taps {
  *
  * @example
  * ```ts
- * // Halve a 4x2 grid: each output pixel averages a 2x2 block.
- * resampleRegion(new Float32Array(8).fill(1), 4, 2, { x: 0, y: 0, width: 4, height: 2 }, 2, 1);
+ * import assert from "node:assert/strict";
+ * import { resampleRegion } from "./resample.ts";
+ *
+ * // The right 2x2 half of a [2 x 4] grid, shrunk to one pixel: the mean of 3, 4, 7 and 8.
+ * const grid = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8]);
+ * const region = { x: 2, y: 0, width: 2, height: 2 };
+ * assert.deepEqual(Array.from(resampleRegion(grid, 4, 2, region, 1, 1)), [5.5]);
  * ```
  */
 export function resampleRegion(
@@ -66,11 +71,18 @@ export function resampleRegion(
 }
 
 /**
- * Area-average downscale (or bilinear upscale) of a whole grid.
+ * Area-average downscale (or bilinear upscale) of a whole [height x width] grid to
+ * [outHeight x outWidth]: `resampleRegion` over the whole grid. Every shrinking of an image in
+ * this project goes through here (the normalizer's working copy, the previews, the canvas).
  *
  * @example
  * ```ts
- * const small = resize(pixels, 400, 300, 100, 75);
+ * import assert from "node:assert/strict";
+ * import { resize } from "./resample.ts";
+ *
+ * // [4 x 4] -> [2 x 2]: each output pixel is the mean of one 2x2 block.
+ * const grid = Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16]);
+ * assert.deepEqual(Array.from(resize(grid, 4, 4, 2, 2)), [3.5, 5.5, 11.5, 13.5]);
  * ```
  */
 export function resize(
