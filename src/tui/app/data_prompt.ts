@@ -3,13 +3,15 @@
  * out in place, download it now or use the offline sample, instead of sending the user back to
  * the shell.
  */
-import { fetchMnist, formatFetchEvent, MNIST_MIRRORS } from "../../data/mod.ts";
+import { type FetchEvent, fetchMnist, formatFetchEvent, MNIST_MIRRORS } from "../../data/mod.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
+import { plural } from "../../text/format.ts";
 import type { InputEvent } from "../terminal/keys.ts";
 import type { ScreenSize } from "../terminal/screen.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
 import { wrapText } from "../../text/layout.ts";
-import { errorLine, isBackKey } from "./page.ts";
+import { errorLine } from "./page.ts";
+import type { Frame, ScreenProgram, Step, Work } from "./screen_loop.ts";
 
 /** Where the prompt stands. */
 export interface DataPromptState {
@@ -17,35 +19,59 @@ export interface DataPromptState {
   reason: string;
   /** Where a download goes. */
   dataDir: string;
-  phase: "choose" | "downloading" | "failed";
+  /** Choosing; downloading; the last download failed (choose again); the data is in place. */
+  phase: "choose" | "downloading" | "failed" | "ready";
   /** Finished download steps, one line each ("verified …", "mirror failed …"). */
   log: string[];
   /** The file being downloaded and how far it is. */
   progress?: { file: string; receivedBytes: number; totalBytes: number; startMs: number };
   error?: string;
+  /** Esc was pressed during the download: it is being cancelled. */
+  cancelling?: boolean;
+  /** The time of the latest message (for the download's rate and time left). */
+  nowMs?: number;
+  frame?: Frame;
 }
 
 /** What the user chose. */
 export type DataChoice = "download" | "sample" | "back";
 
-/** The prompt's screen body as lines (header and footer come from the page). */
+/**
+ * The prompt's screen body as lines (header and footer come from the page): the reason, the
+ * choices (not while downloading), the finished download steps, the current file's progress
+ * and the last error. When that is more than `size.rows`, the oldest steps give way.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderDataPrompt } from "./data_prompt.ts";
+ *
+ * const lines = renderDataPrompt(
+ *   { reason: "MNIST data not found: ./data does not exist", dataDir: "./data", phase: "choose", log: [] },
+ *   { columns: 80, rows: 20 },
+ *   "none",
+ * );
+ * assert.match(lines.join("\n"), /f +Download MNIST now: 4 files, about 11 MB/);
+ * ```
+ */
 export function renderDataPrompt(
   state: DataPromptState,
   size: ScreenSize,
   color: ColorLevel,
-  nowMs = performance.now(),
+  nowMs = state.nowMs ?? performance.now(),
 ): string[] {
   const c = paint(color);
   const width = size.columns;
   const lines = [...wrapText(state.reason, width).map((line) => c.yellow(line)), ""];
-  if (state.phase !== "downloading" && width < 72) {
+  const choosing = state.phase === "choose" || state.phase === "failed";
+  if (choosing && width < 72) {
     lines.push(
       `  ${c.bold("f")}    Download MNIST (11 MB)`,
       `  ${c.bold("s")}    Use the offline sample`,
       `  ${c.bold("Esc")}  Back to the menu`,
       "",
     );
-  } else if (state.phase !== "downloading") {
+  } else if (choosing) {
     lines.push(
       `  ${c.bold("f")}    Download MNIST now: 4 files, about 11 MB, checked by SHA-256`,
       `       into ${state.dataDir}`,
@@ -55,10 +81,10 @@ export function renderDataPrompt(
       "",
     );
   }
-  lines.push(...state.log.map((line) => `  ${line}`));
+  const after: string[] = [];
   const progress = state.progress;
   if (state.phase === "downloading" && progress) {
-    lines.push(
+    after.push(
       `  ${progress.file}`,
       "  " + renderProgressLine({
         step: Math.round(progress.receivedBytes / 1024),
@@ -71,14 +97,20 @@ export function renderDataPrompt(
       }) + " kB",
     );
   }
-  if (state.error) lines.push("", ...wrapText(state.error, width).map((line) => c.red(line)));
-  return lines;
+  if (state.error) after.push("", ...wrapText(state.error, width).map((line) => c.red(line)));
+  // Mirror failures can pile up; the latest steps and the error matter most.
+  const room = size.rows - lines.length - after.length;
+  let log = state.log.map((line) => `  ${line}`);
+  if (log.length > room && room >= 1) {
+    const hidden = log.length - (room - 1);
+    log = [c.dim(`  … ${plural(hidden, "earlier step")}`), ...log.slice(hidden)];
+  }
+  return [...lines, ...log, ...after];
 }
 
-/** The key's meaning while choosing; undefined for keys that do nothing. */
-export function dataPromptKey(event: InputEvent): DataChoice | undefined {
-  if (isBackKey(event)) return "back";
-  if (event.type !== "key") return undefined;
+/** The key's meaning while choosing (f or d download, s sample); undefined for other keys. */
+export function dataPromptKey(event: InputEvent): Exclude<DataChoice, "back"> | undefined {
+  if (event.type !== "key" || event.ctrl || event.alt) return undefined;
   if (event.key === "f" || event.key === "d") return "download";
   if (event.key === "s") return "sample";
   return undefined;
@@ -91,124 +123,162 @@ export function mirrorsFromEnvironment(): readonly string[] {
   return listed && listed.length > 0 ? listed : MNIST_MIRRORS;
 }
 
-/** The terminal and the page around the prompt, as the menu provides them. */
-export interface DataPromptHost {
-  size(): ScreenSize;
-  draw(body: string[], footer: string): void;
-  events(): AsyncGenerator<InputEvent>;
-  color: ColorLevel;
+/** What the download reports: each fetch event, then how it ended. */
+export type DownloadMessage =
+  | { type: "fetch"; event: FetchEvent; atMs: number }
+  | { type: "finished"; atMs: number }
+  | { type: "failed"; reason: string; cancelled: boolean };
+
+/**
+ * The download as work: fetches the four files into `dataDir` from the mirrors of
+ * `mirrorsFromEnvironment()`, sends every fetch event, then "finished" or "failed" (with the
+ * reason; "cancelled" when its signal aborted it).
+ */
+export function downloadWork(dataDir: string): Work<DownloadMessage> {
+  return {
+    id: "download",
+    async run(send, signal) {
+      try {
+        await fetchMnist({
+          dataDir,
+          mirrors: mirrorsFromEnvironment(),
+          signal,
+          onEvent: (event) => send({ type: "fetch", event, atMs: performance.now() }),
+        });
+        send({ type: "finished", atMs: performance.now() });
+      } catch (error) {
+        const cancelled = signal.aborted;
+        send({ type: "failed", reason: cancelled ? "cancelled" : errorLine(error), cancelled });
+      }
+    },
+  };
 }
 
 /**
- * Shows the prompt until the user picks a way out. "download" resolves once the four files are
- * in `dataDir` and a key was pressed (a failed or cancelled download stays on the prompt with
- * its reason, so another choice can be made); "sample" and "back" resolve at once.
+ * The prompt as a screen. `f` (or `d`) downloads into `dataDir` with progress; Esc cancels the
+ * download (a second Esc leaves at once); a failed or cancelled download stays on the prompt
+ * with its reason, so another choice can be made. It ends with "download" on a key once the
+ * files are in place, "sample" on `s`, "back" on Esc (or q).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { simulate } from "./screen_loop_testing.ts";
+ * import { dataPromptScreen } from "./data_prompt.ts";
+ *
+ * const prompt = dataPromptScreen("MNIST data not found: ./data does not exist", "./data");
+ * assert.equal(simulate(prompt, ["s"]).exit?.value, "sample");
+ * const downloading = simulate(prompt, ["f"]);
+ * assert.equal(downloading.steps[2].work?.[0].id, "download");
+ * assert.equal(downloading.view.footer, "downloading… Esc cancels");
+ * ```
  */
-export async function runDataPrompt(
-  host: DataPromptHost,
+export function dataPromptScreen(
   reason: string,
   dataDir: string,
-): Promise<DataChoice> {
-  const state: DataPromptState = { reason, dataDir, phase: "choose", log: [] };
-  let finished = false;
-  const draw = () =>
-    host.draw(
-      renderDataPrompt(state, host.size(), host.color),
-      finished
-        ? "MNIST is ready · press any key to continue"
-        : state.phase === "downloading"
-        ? "downloading… Esc cancels"
-        : "f download · s offline sample · Esc back",
-    );
-  draw();
-  // One reader of the keys for the whole prompt, raced against the download while it runs
-  // (the terminal allows a single events() loop at a time).
-  const keys = host.events();
-  let nextKey = keys.next();
-  let download: { done: Promise<boolean>; abort: AbortController } | undefined;
-  while (true) {
-    const winner = download
-      ? await Promise.race([
-        download.done.then((ok) => ({ ok })),
-        nextKey.then((key) => ({ key })),
-      ])
-      : { key: await nextKey };
-    if ("ok" in winner) {
-      download = undefined;
-      finished = winner.ok;
-      draw();
-      continue;
-    }
-    if (winner.key.done) return "back";
-    const choice = dataPromptKey(winner.key.value);
-    if (finished) {
-      await keys.return(undefined);
-      return "download";
-    }
-    if (!download && (choice === "back" || choice === "sample")) {
-      await keys.return(undefined); // no read pending: the loop ends at once
-      return choice;
-    }
-    nextKey = keys.next();
-    if (download) {
-      if (choice === "back") download.abort.abort(new Error("cancelled"));
-      continue;
-    }
-    if (choice === "download") {
-      download = startDownload(state, draw);
-      draw();
-    }
-  }
-}
-
-/** Starts fetching into the prompt's folder, reporting into `state`; resolves true on success. */
-function startDownload(
-  state: DataPromptState,
-  draw: () => void,
-): { done: Promise<boolean>; abort: AbortController } {
-  state.phase = "downloading";
-  state.log = [];
-  state.error = undefined;
-  const abort = new AbortController();
-  const done = fetchMnist({
-    dataDir: state.dataDir,
-    mirrors: mirrorsFromEnvironment(),
-    signal: abort.signal,
-    onEvent: (event) => {
-      if (event.kind === "start") {
-        state.progress = {
-          file: event.file,
-          receivedBytes: 0,
-          totalBytes: event.totalBytes,
-          startMs: performance.now(),
-        };
-      } else if (event.kind === "progress" && state.progress) {
-        state.progress.receivedBytes = event.receivedBytes;
-      } else {
-        const line = formatFetchEvent(event);
-        if (line !== undefined) state.log.push(line);
-        if (event.kind !== "mirror-failed") state.progress = undefined;
-      }
-      draw();
-    },
-  }).then(() => {
-    state.phase = "choose";
-    return true;
-  }, (error) => {
-    state.phase = "failed";
-    state.progress = undefined;
-    state.error = `download failed: ${errorLine(error)}`;
-    return false;
+): ScreenProgram<DataPromptState, DownloadMessage, DataChoice> {
+  type PromptStep = Step<DataPromptState, DownloadMessage, DataChoice>;
+  const leave = (state: DataPromptState, value: DataChoice): PromptStep => ({
+    state,
+    exit: { value },
   });
-  return { done, abort };
+  return {
+    title: "MNIST data",
+    init: () => ({ state: { reason, dataDir, phase: "choose", log: [] } }),
+    update(state, message): PromptStep {
+      switch (message.type) {
+        case "resize":
+          return { state: { ...state, frame: message.frame } };
+        case "tick":
+          return { state: { ...state, nowMs: message.nowMs } };
+        case "back":
+          if (state.phase === "ready") return leave(state, "download");
+          if (state.phase !== "downloading" || state.cancelling) return leave(state, "back");
+          return { state: { ...state, cancelling: true }, cancel: ["download"] };
+        case "input": {
+          if (message.event.type !== "key") return { state };
+          if (state.phase === "ready") return leave(state, "download");
+          if (state.phase === "downloading") return { state };
+          const choice = dataPromptKey(message.event);
+          if (choice === "sample") return leave(state, "sample");
+          if (choice !== "download") return { state };
+          return {
+            state: {
+              ...state,
+              phase: "downloading",
+              log: [],
+              progress: undefined,
+              error: undefined,
+              cancelling: false,
+            },
+            work: [downloadWork(state.dataDir)],
+          };
+        }
+        case "work":
+          return { state: downloaded(state, message.message) };
+        case "work-failed":
+          return {
+            state: downloaded(state, {
+              type: "failed",
+              reason: errorLine(message.error),
+              cancelled: false,
+            }),
+          };
+      }
+      return { state };
+    },
+    view(state, frame) {
+      return {
+        body: renderDataPrompt(state, { columns: frame.columns, rows: frame.rows }, frame.color),
+        footer: state.phase === "ready"
+          ? "MNIST is ready · press any key to continue"
+          : state.phase === "downloading"
+          ? (state.cancelling ? "cancelling… Esc again leaves" : "downloading… Esc cancels")
+          : "f download · s offline sample · Esc back",
+      };
+    },
+    // The rate and time left move on even while a slow mirror sends nothing.
+    tickMs: (state) => state.phase === "downloading" ? 500 : undefined,
+  };
 }
 
-// TEMPORARY: replaced by the screen-loop version of the prompt.
-import { pendingScreen } from "./screens/pending.ts";
-import type { ScreenProgram } from "./screen_loop.ts";
-export function dataPromptScreen(
-  _reason: string,
-  _dataDir: string,
-): ScreenProgram<null, never, DataChoice> {
-  return pendingScreen("MNIST data");
+/** The prompt after a message from the download. */
+function downloaded(state: DataPromptState, message: DownloadMessage): DataPromptState {
+  if (message.type === "finished") {
+    return { ...state, phase: "ready", progress: undefined, nowMs: message.atMs };
+  }
+  if (message.type === "failed") {
+    return {
+      ...state,
+      phase: "failed",
+      progress: undefined,
+      cancelling: false,
+      error: message.cancelled ? "download cancelled" : `Cannot download MNIST: ${message.reason}`,
+    };
+  }
+  const { event, atMs } = message;
+  if (event.kind === "start") {
+    return {
+      ...state,
+      nowMs: atMs,
+      progress: { file: event.file, receivedBytes: 0, totalBytes: event.totalBytes, startMs: atMs },
+    };
+  }
+  if (event.kind === "progress") {
+    return state.progress
+      ? {
+        ...state,
+        nowMs: atMs,
+        progress: { ...state.progress, receivedBytes: event.receivedBytes },
+      }
+      : { ...state, nowMs: atMs };
+  }
+  const line = formatFetchEvent(event);
+  return {
+    ...state,
+    nowMs: atMs,
+    log: line === undefined ? state.log : [...state.log, line],
+    // A failed mirror is followed by the next one's start; anything else ends the file.
+    progress: event.kind === "mirror-failed" ? state.progress : undefined,
+  };
 }
