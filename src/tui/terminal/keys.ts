@@ -92,10 +92,22 @@ const WHEEL = ["up", "down", "left", "right"] as const;
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { KeyParser } from "./keys.ts";
+ *
  * const parser = new KeyParser();
- * parser.feed(new TextEncoder().encode("q\x1b[A\x1b[<0;5;3M"));
- * // [{ type: "key", key: "q", ... }, { type: "key", key: "up", ... },
- * //  { type: "mouse", action: "press", button: "left", x: 4, y: 2, ... }]
+ * // "q", the up arrow and a left click at column 5, row 3 (SGR mouse, 1-based) in one chunk.
+ * const events = parser.feed(new TextEncoder().encode("q\x1b[A\x1b[<0;5;3M"));
+ * assert.deepEqual(events.map((e) => e.type === "key" ? e.key : `${e.action} ${e.x},${e.y}`), [
+ *   "q",
+ *   "up",
+ *   "press 4,2", // 0-based
+ * ]);
+ * // A lone ESC waits for more; with nothing after it, flush() makes it the Escape key.
+ * assert.deepEqual(parser.feed("\x1b"), []);
+ * assert.equal(parser.pending, true);
+ * const [escape] = parser.flush();
+ * assert.equal(escape.type === "key" && escape.key, "escape");
  * ```
  */
 export class KeyParser {

@@ -41,8 +41,13 @@ const SYNC_END = "\x1b[?2026l";
  *
  * @example
  * ```ts
- * frameUpdate(["a", "b"], ["a", "c"], { columns: 80, rows: 24 });
- * // "\x1b[?2026h\x1b[2;1Hc\x1b[0m\x1b[K\x1b[?2026l"
+ * import assert from "node:assert/strict";
+ * import { frameUpdate } from "./screen.ts";
+ *
+ * // Only row 2 changed: move there, write it, reset colors, clear the rest of the row.
+ * const update = frameUpdate(["a", "b"], ["a", "c"], { columns: 80, rows: 24 });
+ * assert.equal(update, "\x1b[?2026h" + "\x1b[2;1Hc\x1b[0m\x1b[K" + "\x1b[?2026l");
+ * assert.equal(frameUpdate(["a"], ["a"], { columns: 80, rows: 24 }), ""); // nothing to do
  * ```
  */
 export function frameUpdate(
@@ -71,10 +76,15 @@ export function frameUpdate(
  *
  * @example
  * ```ts
- * using screen = Screen.enter({ mouse: true });
- * screen.draw(["Hello", "press q"]);
- * for await (const event of screen.events()) {
- *   if (event.type === "key" && (event.key === "q" || (event.ctrl && event.key === "c"))) break;
+ * import { Screen } from "./screen.ts";
+ *
+ * // Shows two lines until q or Ctrl-C. It needs a terminal, so this example only defines it.
+ * export async function hello(): Promise<void> {
+ *   using screen = Screen.enter({ mouse: true });
+ *   screen.draw(["Hello", "press q"]);
+ *   for await (const event of screen.events()) {
+ *     if (event.type === "key" && (event.key === "q" || (event.ctrl && event.key === "c"))) break;
+ *   }
  * }
  * ```
  */
