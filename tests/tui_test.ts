@@ -116,7 +116,7 @@ Deno.test({
     assert.match(screen, /Epoch 2\/2 {2}test accuracy \d+\.\d\d%/);
     assert.match(screen, / {2}30\/30 ━+ \ds \d+ms\/step - loss: \d\.\d{4} - accuracy: \d\.\d{4}/);
     assert.ok((await Deno.stat(model)).isFile);
-    await tmux.keys("x");
+    await tmux.keys("Enter"); // Esc, q or Enter go back from the outcome
     screen = await tmux.waitFor(/▸ 1 {2}Train/);
     assert.match(screen, /tiny\.safetensors · 784-256-10( relu)? · 2 epochs · (test )?\d+\.\d\d%/);
 

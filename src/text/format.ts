@@ -2,16 +2,18 @@
 
 /**
  * A count with its noun, singular for one: the one place that decides "1 epoch" vs "3 epochs".
+ * Nouns whose plural is not noun + "s" give it (`plural(n, "batch", "batches")`).
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * assert.equal(plural(1, "epoch"), "1 epoch");
  * assert.equal(plural(12000, "digit"), "12,000 digits");
+ * assert.equal(plural(3, "batch", "batches"), "3 batches");
  * ```
  */
-export function plural(n: number, noun: string): string {
-  return `${n.toLocaleString("en-US")} ${noun}${n === 1 ? "" : "s"}`;
+export function plural(n: number, noun: string, nouns = `${noun}s`): string {
+  return `${n.toLocaleString("en-US")} ${n === 1 ? noun : nouns}`;
 }
 
 /**

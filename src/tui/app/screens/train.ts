@@ -2,12 +2,16 @@
  * The Train screen: a form with defaults, then training with live Keras-style progress lines,
  * a summary per epoch and a chart of loss and test accuracy growing below. Esc or Ctrl-C stops
  * after the current batch; the model is saved after every epoch and when stopped.
+ *
+ * Training is background work on the screen loop: it holds the model lock, runs the session,
+ * sends every training event as a message and at last the outcome; stopping is aborting it.
  */
 import type { LoadedModel } from "../../../app/load_model.ts";
 import { DEFAULT_MODEL_PATH } from "../../../app/model_paths.ts";
 import type { MnistData } from "../../../data/dataset.ts";
 import { acquireModelLock } from "../../../model/lock.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../../train/checkpoint.ts";
+import { loose, TRAIN_OPTIONS } from "../../../train/options.ts";
 import {
   describeSession,
   prepareTrainingSession,
@@ -18,10 +22,12 @@ import {
 import type { TrainEvent } from "../../../train/trainer.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { lineChart } from "../../../text/chart.ts";
+import { percent, plural } from "../../../text/format.ts";
 import { truncate, wrapText } from "../../../text/layout.ts";
 import { renderProgressLine } from "../../../text/progress_bar.ts";
 import type { AppContext } from "../context.ts";
-import { bodyRows, errorLine, isBackKey, renderPage } from "../page.ts";
+import { errorLine } from "../page.ts";
+import type { Message, ScreenProgram, Step, View, Work } from "../screen_loop.ts";
 import {
   createTrainForm,
   renderTrainForm,
@@ -54,7 +60,30 @@ export interface TrainProgress {
   testAccuracyHistory: number[];
 }
 
-/** Applies a training event to the progress (returns a new object; the input is not changed). */
+/** Progress before the first event: nothing known yet. */
+const NO_PROGRESS: TrainProgress = {
+  notes: [],
+  epochs: [],
+  lossHistory: [],
+  testAccuracyHistory: [],
+};
+
+/**
+ * Applies a training event to the progress (returns a new object; the input is not changed).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyTrainEvent } from "./train.ts";
+ *
+ * const empty = { notes: [], epochs: [], lossHistory: [], testAccuracyHistory: [] };
+ * const started = applyTrainEvent(empty, {
+ *   type: "epoch-start", epoch: 1, epochs: 3, steps: 94, firstStep: 0,
+ * });
+ * assert.equal(started.epochs[0].steps, 94);
+ * assert.equal(empty.epochs.length, 0);
+ * ```
+ */
 export function applyTrainEvent(progress: TrainProgress, event: TrainEvent): TrainProgress {
   const epochs = progress.epochs.slice();
   const last = epochs[epochs.length - 1];
@@ -101,12 +130,28 @@ export function applyTrainEvent(progress: TrainProgress, event: TrainEvent): Tra
 /**
  * The training view in at most `height` lines: the notes, then per epoch a Keras-like
  * `Epoch 2/5` line (with test accuracy and loss once done) and its progress line (ETA while
- * running, elapsed when done), then the chart of loss and test accuracy per epoch. When the
- * epochs do not fit, older ones keep only their summary line, then the oldest are left out.
+ * running, elapsed when done), then the chart of loss and test accuracy per epoch, grown into
+ * the rows the epochs leave free. When the epochs do not fit, older ones keep only their
+ * summary line, then the oldest are left out. Notes longer than a third of the height end in
+ * "…".
  *
  * @example
  * ```ts
- * renderTrainProgress(progress, { width: 80, height: 20, color: "none" });
+ * import assert from "node:assert/strict";
+ * import { renderTrainProgress } from "./train.ts";
+ *
+ * const progress = {
+ *   notes: ["Training 784-256-10"],
+ *   epochs: [{
+ *     epoch: 1, epochs: 5, step: 300, steps: 938, firstStep: 0, elapsedMs: 600,
+ *     loss: 0.31, accuracy: 0.91,
+ *   }],
+ *   lossHistory: [],
+ *   testAccuracyHistory: [],
+ * };
+ * const lines = renderTrainProgress(progress, { width: 80, height: 20, color: "none" });
+ * assert.deepEqual(lines.slice(0, 3), ["Training 784-256-10", "", "Epoch 1/5"]);
+ * assert.match(lines[3], /^ {2}300\/938 ━+─+ ETA 1s 2ms\/step - loss: 0\.3100/);
  * ```
  */
 export function renderTrainProgress(
@@ -115,13 +160,13 @@ export function renderTrainProgress(
 ): string[] {
   const c = paint(options.color);
   const { width, height } = options;
-  const notes = progress.notes.flatMap((note) => wrapText(note, width)).slice(0, 4);
+  const notes = noteLines(progress.notes, width, Math.max(2, Math.floor(height / 3)));
 
   const header = (e: EpochProgress) => {
     const title = c.bold(`Epoch ${e.epoch}/${e.epochs}`);
     if (!e.test) return title;
     return truncate(
-      `${title}  test accuracy ${c.bold.green(`${(e.test.accuracy * 100).toFixed(2)}%`)}` +
+      `${title}  test accuracy ${c.bold.green(percent(e.test.accuracy))}` +
         c.dim(` · test loss ${e.test.loss.toFixed(4)} · ${e.test.seconds.toFixed(1)}s`),
       width,
       "…",
@@ -146,10 +191,16 @@ export function renderTrainProgress(
     });
   };
 
-  const history = progress.lossHistory.length;
+  const epochs = progress.epochs;
+  const afterNotes = height - notes.length - (notes.length > 0 ? 1 : 0);
+  // The chart takes a third of the height, and grows into what the epochs (two lines each)
+  // leave free, up to twice that; it is left out when the epochs would have under 5 rows.
+  const usualHeight = Math.max(3, Math.min(12, Math.floor(height / 3)));
+  const freeRows = afterNotes - 2 * epochs.length - 2; // 2: the blank line and the legend
+  const chartHeight = Math.max(usualHeight, Math.min(2 * usualHeight, freeRows));
   let chart: string[] = [];
-  const chartHeight = Math.max(3, Math.min(12, Math.floor(height / 3)));
-  if (history >= 2 && height - notes.length - 2 >= chartHeight + 1 + 5 && width >= 30) {
+  if (progress.lossHistory.length >= 2 && afterNotes >= usualHeight + 2 + 5 && width >= 30) {
+    const plotRows = Math.min(chartHeight, afterNotes - 5 - 2);
     chart = [
       "",
       ...lineChart([
@@ -157,14 +208,13 @@ export function renderTrainProgress(
         {
           label: "test accuracy",
           values: progress.testAccuracyHistory,
-          format: (v) => `${(v * 100).toFixed(1)}%`,
+          format: (v) => percent(v, 1),
         },
-      ], { width: Math.min(width, 120), height: chartHeight, color: options.color }),
+      ], { width: Math.min(width, 120), height: plotRows, color: options.color }),
     ];
   }
 
-  const room = height - notes.length - (notes.length > 0 ? 1 : 0) - chart.length;
-  const epochs = progress.epochs;
+  const room = afterNotes - chart.length;
   // Full entries (2 lines) for the newest epochs, summary lines for older ones, as room allows.
   let full = epochs.length;
   let shown = epochs.length;
@@ -177,9 +227,7 @@ export function renderTrainProgress(
   const lines = [...notes];
   if (notes.length > 0) lines.push("");
   const first = epochs.length - shown;
-  if (first > 0) {
-    lines.push(c.dim(`… ${first} earlier epoch${first === 1 ? "" : "s"} (see the chart)`));
-  }
+  if (first > 0) lines.push(c.dim(`… ${plural(first, "earlier epoch")} (see the chart)`));
   epochs.slice(first).forEach((e, i) => {
     lines.push(header(e));
     if (i >= shown - full) lines.push(bar(e));
@@ -188,9 +236,29 @@ export function renderTrainProgress(
   return lines.slice(0, height);
 }
 
+/** The notes wrapped to `width` in at most `most` lines; a cut shows as "…" on the last one. */
+function noteLines(notes: string[], width: number, most: number): string[] {
+  const lines = notes.flatMap((note) => wrapText(note, width));
+  if (lines.length <= most) return lines;
+  const kept = lines.slice(0, most);
+  kept[most - 1] = truncate(`${kept[most - 1]} …`, width, "…");
+  return kept;
+}
+
 /**
  * The command line that does what the form asked, kept in the model file ("made by"), so a
- * run from the menu can be repeated from a shell.
+ * run from the menu can be repeated from a shell. Values are written as their options' flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandOf } from "./train.ts";
+ *
+ * assert.equal(
+ *   commandOf({ modelPath: "m.safetensors", epochs: 3, augment: false }, undefined, {}),
+ *   "deno task start train --epochs 3 --no-augment",
+ * );
+ * ```
  */
 export function commandOf(
   request: TrainRequest,
@@ -199,219 +267,352 @@ export function commandOf(
 ): string {
   const parts = ["deno task start train"];
   if (modelFlag !== undefined) parts.push(`--model ${request.modelPath}`);
-  if (request.hidden) parts.push(`--hidden ${request.hidden.join(",") || "none"}`);
-  if (request.activation) parts.push(`--activation ${request.activation}`);
-  if (request.epochs !== undefined) parts.push(`--epochs ${request.epochs}`);
-  if (request.batch !== undefined) parts.push(`--batch ${request.batch}`);
-  if (request.lr !== undefined) parts.push(`--lr ${request.lr}`);
-  if (request.optimizer) parts.push(`--optimizer ${request.optimizer}`);
-  if (request.limit !== undefined) parts.push(`--limit ${request.limit}`);
-  if (request.augment !== undefined) parts.push(request.augment ? "--augment" : "--no-augment");
+  for (const spec of TRAIN_OPTIONS) {
+    const value = request[spec.name];
+    if (value === undefined) continue;
+    const flag = spec.flag.split(" ")[0];
+    if (spec.negation) parts.push(value ? flag : spec.negation.flag);
+    else parts.push(`${flag} ${loose(spec).format(value)}`);
+  }
   if (request.fresh) parts.push("--fresh");
   if (data.sample) parts.push("--sample");
   if (data.dataDir !== undefined) parts.push(`--data-dir ${data.dataDir}`);
   return parts.join(" ");
 }
 
-type Phase =
+/** How a training run from the screen ended. */
+export type TrainingResult =
+  | SessionOutcome
+  /** Stopped before the first batch: nothing was trained or saved. */
+  | { status: "not-started" }
+  /** Refused or failed (the lock is held elsewhere, an unreadable file, a full disk). */
+  | { status: "error"; message: string };
+
+/** What the Train screen's work sends. */
+export type TrainMessage =
+  /** The data and the model file's description, for the form. */
+  | { type: "loaded"; data: MnistData; existing?: NetworkModelInfo; notice?: string }
+  | { type: "load-failed"; message: string }
+  /** The session is prepared: what it trains, and the history of earlier runs for the chart. */
+  | { type: "session"; notes: string[]; lossHistory: number[]; testAccuracyHistory: number[] }
+  /** The notes once training started (they say where augmented digits are made). */
+  | { type: "notes"; notes: string[] }
+  | { type: "event"; event: TrainEvent }
+  /** Training ended (the model reloaded by then). */
+  | { type: "outcome"; result: TrainingResult };
+
+/** What the screen shows: loading, the form, training, or how training ended. */
+export type TrainPhase =
   | { name: "loading" }
-  | { name: "form"; form: TrainForm; data: MnistData }
-  | { name: "running"; progress: TrainProgress; stopping: boolean }
+  | { name: "form"; form: TrainForm; data: MnistData; notice?: string }
+  | { name: "training"; progress: TrainProgress; stopping: boolean }
   | { name: "finished"; progress?: TrainProgress; message: string; error: boolean };
 
-/** Runs the Train screen until the user leaves it. */
-export async function runTrainScreen(context: AppContext): Promise<void> {
-  const { screen, color } = context;
+/** The Train screen's state. */
+export interface TrainState {
+  /** The model file trained and saved to. */
+  modelPath: string;
+  phase: TrainPhase;
+}
+
+const LOAD_WORK = "load";
+const TRAIN_WORK = "train";
+
+/**
+ * The Train screen: loads the data and the model file's description, shows the form, trains
+ * with live progress (Esc or Ctrl-C stop after the batch and save), then shows how it ended
+ * until Esc, q or Enter. After training the app's model is reloaded, so the header and the
+ * other screens use what was saved.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { trainScreen } from "./train.ts";
+ *
+ * const context = {
+ *   modelFlag: "models/example.safetensors",
+ *   model: () => { throw new Error("not used before the data is loaded"); },
+ *   reloadModel: () => Promise.reject(new Error("not used")),
+ *   data: () => Promise.reject(new Error("not used")),
+ * };
+ * const run = simulate(trainScreen(context), []);
+ * assert.deepEqual(run.view.body, ["Loading the data…"]);
+ * assert.deepEqual(run.steps[0].work?.map((work) => work.id), ["load"]);
+ * ```
+ */
+export function trainScreen(
+  context: Pick<AppContext, "modelFlag" | "dataDir" | "sample" | "model" | "reloadModel" | "data">,
+): ScreenProgram<TrainState, TrainMessage, void> {
   const modelPath = context.modelFlag ?? DEFAULT_MODEL_PATH;
-  let phase: Phase = { name: "loading" };
-  // Callbacks change the phase; reading it through a function keeps TypeScript from assuming
-  // it is still "loading".
-  const currentPhase = (): Phase => phase;
-  let leaving = false;
-  let lastDraw = 0;
-  let drawTimer: ReturnType<typeof setTimeout> | undefined;
-  let formStatus: string | undefined;
 
-  const draw = () => {
-    if (leaving) return;
-    clearTimeout(drawTimer);
-    drawTimer = undefined;
-    lastDraw = performance.now();
-    const size = screen.size();
-    const header = context.header?.(size.columns) ?? [];
-    let body: string[] = [];
-    let status: { text: string; error?: boolean } | undefined;
-    let footer = "Esc back";
-    if (phase.name === "loading") body = ["Loading the data…"];
-    if (phase.name === "form") {
-      body = renderTrainForm(phase.form, { width: size.columns, color });
-      footer = "↑/↓ field · type to edit · ←/→ choose · Enter start · Esc back";
-      if (formStatus) status = { text: formStatus, error: true };
-    }
-    if (phase.name === "running") {
-      status = {
-        text: phase.stopping
-          ? "Stopping after this batch, then saving…"
-          : `Saving to ${modelPath} after every epoch`,
-      };
-      footer = "Esc or Ctrl-C: stop after this batch and save";
-      const height = bodyRows(size, header.length, true);
-      body = renderTrainProgress(phase.progress, { width: size.columns, height, color });
-    }
-    if (phase.name === "finished") {
-      status = { text: phase.message, error: phase.error };
-      footer = "press any key to return to the menu";
-      if (phase.progress) {
-        const height = bodyRows(size, header.length, true);
-        body = renderTrainProgress(phase.progress, { width: size.columns, height, color });
-      }
-    }
-    screen.draw(renderPage({ header, title: "Train", body, footer, status }, size, color));
-  };
-  // Batch events come thousands of times a second: redraw at most every 50 ms.
-  const drawSoon = () => {
-    if (drawTimer !== undefined) return;
-    const wait = 50 - (performance.now() - lastDraw);
-    if (wait <= 0) draw();
-    else drawTimer = setTimeout(draw, wait);
-  };
-
-  let training: Promise<void> | undefined;
-  const start = (data: MnistData, request: TrainRequest) => {
-    const progress: TrainProgress = {
-      notes: [],
-      epochs: [],
-      lossHistory: [],
-      testAccuracyHistory: [],
-    };
-    const running: Phase & { name: "running" } = { name: "running", progress, stopping: false };
-    phase = running;
-    draw();
-    training = (async () => {
-      let outcome: SessionOutcome;
-      const lock = await acquireModelLock(modelPath);
+  const loadWork: Work<TrainMessage> = {
+    id: LOAD_WORK,
+    async run(send, signal) {
       try {
-        const session = await prepareTrainingSession({
-          ...request,
-          command: commandOf(request, context.modelFlag, context),
-          remedy:
-            "(choose Start fresh to make a new model there, or start the app with another --model)",
-        }, data);
-        const earlier = session.model.info.history.filter((h) =>
-          h.epoch <= session.position.epochsDone
-        );
-        running.progress = {
-          ...running.progress,
-          notes: [...session.notes, describeSession(session, data)],
-          lossHistory: earlier.map((h) => h.loss),
-          testAccuracyHistory: earlier.map((h) => h.testAccuracy),
-        };
-        draw();
-        outcome = await runTrainingSession(session, data, {
-          onStart: ({ augmentedOn }) => {
-            running.progress.notes = [
-              ...session.notes,
-              describeSession(session, data, augmentedOn),
-            ];
-          },
-          onEvent: (event) => {
-            running.progress = applyTrainEvent(running.progress, event);
-            if (event.type === "batch") drawSoon();
-            else draw();
-          },
-          // The terminal was taken away (a signal): stop after this batch and save.
-          shouldStop: () => running.stopping || !screen.active,
+        // Esc while the data loads leaves at once: the loading itself cannot be aborted.
+        const data = await untilAborted(context.data(), signal);
+        if (!data) return;
+        const existing = await readExisting(modelPath, context.model());
+        send({
+          type: "loaded",
+          data,
+          existing: existing.info,
+          notice: existing.error && `${existing.error}; Start training replaces the file`,
         });
-      } finally {
-        await lock.release();
+      } catch (error) {
+        send({ type: "load-failed", message: errorLine(error) });
       }
-      await context.reloadModel();
-      const finished = outcomeMessage(outcome, modelPath);
-      phase = { name: "finished", progress: running.progress, ...finished };
-      // Stopped by a signal: the terminal is already restored; say where the model is.
-      if (!screen.active) console.log(finished.message);
-    })().catch((error) => {
-      phase = {
-        name: "finished",
-        progress: running.progress,
-        message: errorLine(error),
-        error: true,
-      };
-      return context.reloadModel().then(() => {}, () => {});
-    }).finally(draw);
+    },
   };
 
-  const prepare = (async () => {
-    const data = await context.data();
-    const existing = await readExisting(modelPath, context.model());
-    if (existing.error) formStatus = `${existing.error}; Start training replaces the file`;
-    const form = createTrainForm({
-      modelPath,
-      existing: existing.info,
-      trainCount: data.train.count,
-    });
-    phase = { name: "form", form, data };
-  })().catch((error) => {
-    phase = { name: "finished", message: errorLine(error), error: true };
-  }).finally(draw);
+  const trainingWork = (request: TrainRequest, data: MnistData): Work<TrainMessage> => ({
+    id: TRAIN_WORK,
+    async run(send, signal) {
+      // A signal from outside ends the app once this work has ended; the terminal is restored
+      // by then, so the outcome is printed there for the user to see where the model is.
+      const signals = watchSignals();
+      try {
+        const result = await train(request, data, send, signal);
+        await context.reloadModel().catch(() => {}); // the header shows what was saved
+        send({ type: "outcome", result });
+        if (signals.arrived()) console.log(outcomeLine(result, modelPath).text);
+      } finally {
+        signals.stop();
+      }
+    },
+  });
 
-  draw();
-  const unsubscribe = screen.onResize(draw);
-  try {
-    for await (const event of screen.events()) {
-      const current = currentPhase();
-      if (current.name === "loading") {
-        if (isBackKey(event)) break;
-      } else if (current.name === "form") {
-        const result = trainFormKey(current.form, event);
-        if (result.action === "cancel") break;
-        current.form = result.form;
-        if (result.action === "start") {
-          const request = trainRequestOf(current.form);
-          if (request) start(current.data, request);
-        }
-        draw();
-      } else if (current.name === "running") {
-        if (isBackKey(event) && !current.stopping) {
-          current.stopping = true;
-          draw();
-        }
-      } else if (event.type === "key") break;
+  const train = async (
+    request: TrainRequest,
+    data: MnistData,
+    send: (message: TrainMessage) => void,
+    signal: AbortSignal,
+  ): Promise<TrainingResult> => {
+    try {
+      await using _lock = await acquireModelLock(modelPath);
+      const session = await prepareTrainingSession({
+        ...request,
+        command: commandOf(request, context.modelFlag, context),
+        remedy:
+          "(choose Start fresh to make a new model there, or start the app with another --model)",
+      }, data);
+      const earlier = session.model.info.history.filter((h) =>
+        h.epoch <= session.position.epochsDone
+      );
+      send({
+        type: "session",
+        notes: [...session.notes, describeSession(session, data)],
+        lossHistory: earlier.map((h) => h.loss),
+        testAccuracyHistory: earlier.map((h) => h.testAccuracy),
+      });
+      if (signal.aborted) return { status: "not-started" };
+      return await runTrainingSession(session, data, {
+        onStart: ({ augmentedOn }) =>
+          send({
+            type: "notes",
+            notes: [...session.notes, describeSession(session, data, augmentedOn)],
+          }),
+        onEvent: (event) => send({ type: "event", event }),
+        shouldStop: () => signal.aborted,
+      });
+    } catch (error) {
+      return { status: "error", message: errorLine(error) };
     }
-  } finally {
-    leaving = true;
-    clearTimeout(drawTimer);
-    unsubscribe();
-    const running = currentPhase();
-    if (running.name === "running") running.stopping = true; // the terminal closed under us
-    await prepare;
-    await training;
-  }
+  };
+
+  const update = (
+    state: TrainState,
+    message: Message<TrainMessage>,
+  ): Step<TrainState, TrainMessage, void> => {
+    const phase = state.phase;
+    const to = (next: TrainPhase) => ({ state: { ...state, phase: next } });
+    const leave = { state, exit: { value: undefined } };
+
+    if (message.type === "work-failed") {
+      // The work reports its own failures; this is a bug in it, shown rather than hidden.
+      const progress = phase.name === "training" ? phase.progress : undefined;
+      return to({ name: "finished", progress, message: errorLine(message.error), error: true });
+    }
+    switch (phase.name) {
+      case "loading":
+        if (message.type === "back") return leave;
+        if (message.type !== "work") return { state };
+        if (message.message.type === "loaded") {
+          const { data, existing, notice } = message.message;
+          const form = createTrainForm({ modelPath, existing, trainCount: data.train.count });
+          return to({ name: "form", form, data, notice });
+        }
+        if (message.message.type === "load-failed") {
+          return to({ name: "finished", message: message.message.message, error: true });
+        }
+        return { state };
+
+      case "form": {
+        if (message.type === "back") return leave;
+        if (message.type !== "input") return { state };
+        const result = trainFormKey(phase.form, message.event);
+        if (result.action === "cancel") return leave;
+        const request = result.action === "start" ? trainRequestOf(result.form) : undefined;
+        if (!request) return to({ ...phase, form: result.form });
+        return {
+          ...to({ name: "training", progress: NO_PROGRESS, stopping: false }),
+          work: [trainingWork(request, phase.data)],
+        };
+      }
+
+      case "training": {
+        if (message.type === "back") {
+          // The work stops after its batch, saves and reports; the screen waits for that.
+          if (phase.stopping) return { state };
+          return { ...to({ ...phase, stopping: true }), cancel: [TRAIN_WORK] };
+        }
+        if (message.type !== "work") return { state };
+        const sent = message.message;
+        const progress = phase.progress;
+        switch (sent.type) {
+          case "session": {
+            const { notes, lossHistory, testAccuracyHistory } = sent;
+            return to({
+              ...phase,
+              progress: { ...progress, notes, lossHistory, testAccuracyHistory },
+            });
+          }
+          case "notes":
+            return to({ ...phase, progress: { ...progress, notes: sent.notes } });
+          case "event":
+            return to({ ...phase, progress: applyTrainEvent(progress, sent.event) });
+          case "outcome": {
+            const line = outcomeLine(sent.result, modelPath);
+            return to({ name: "finished", progress, message: line.text, error: line.error });
+          }
+        }
+        return { state };
+      }
+
+      case "finished": {
+        if (message.type === "back") return leave;
+        const event = message.type === "input" ? message.event : undefined;
+        return event?.type === "key" && event.key === "enter" ? leave : { state };
+      }
+    }
+  };
+
+  return {
+    title: "Train",
+    init: () => ({ state: { modelPath, phase: { name: "loading" } }, work: [loadWork] }),
+    update,
+    view: (state, frame): View => {
+      const phase = state.phase;
+      const progressLines = (progress: TrainProgress) =>
+        // The status line takes the body's last row.
+        renderTrainProgress(progress, {
+          width: frame.columns,
+          height: frame.rows - 1,
+          color: frame.color,
+        });
+      switch (phase.name) {
+        case "loading":
+          return { body: ["Loading the data…"], footer: "Esc back" };
+        case "form":
+          return {
+            body: renderTrainForm(phase.form, {
+              width: frame.columns,
+              height: frame.rows - (phase.notice ? 1 : 0),
+              color: frame.color,
+            }),
+            footer: "↑/↓ field · type to edit · ←/→ choose · Enter start · Esc back",
+            status: phase.notice ? { text: phase.notice, error: true } : undefined,
+          };
+        case "training":
+          return {
+            body: progressLines(phase.progress),
+            footer: "Esc or Ctrl-C: stop after this batch and save",
+            status: {
+              text: phase.stopping
+                ? "Stopping after this batch, then saving…"
+                : `Saving to ${state.modelPath} after every epoch`,
+            },
+          };
+        case "finished":
+          return {
+            body: phase.progress ? progressLines(phase.progress) : [],
+            footer: "Esc, q or Enter: back to the menu",
+            status: { text: phase.message, error: phase.error },
+          };
+      }
+    },
+    // Only a text field takes `q` as a letter; elsewhere it backs out.
+    typing: (state) => {
+      if (state.phase.name !== "form") return false;
+      const form = state.phase.form;
+      const field = form.fields[form.focus];
+      return field !== undefined && field.kind === "text" && !field.locked;
+    },
+  };
 }
 
 /** The last line of a training run: what happened and where the model is. */
-function outcomeMessage(
-  outcome: SessionOutcome,
-  path: string,
-): { message: string; error: boolean } {
-  if (outcome.status === "diverged") return { message: outcome.message, error: true };
-  if (outcome.status === "stopped") {
-    const { epochsDone, stepInEpoch } = outcome.position;
-    return {
-      message: `Stopped after ${epochsDone} epoch${
-        epochsDone === 1 ? "" : "s"
-      } + ${stepInEpoch} batches; saved to ${path} (Train resumes it)`,
-      error: false,
-    };
+function outcomeLine(result: TrainingResult, path: string): { text: string; error: boolean } {
+  switch (result.status) {
+    case "error":
+      return { text: result.message, error: true };
+    case "diverged":
+      return { text: result.message, error: true };
+    case "not-started":
+      return { text: `Stopped before the first batch; ${path} is unchanged`, error: false };
+    case "stopped": {
+      const { epochsDone, stepInEpoch } = result.position;
+      return {
+        text: `Stopped after ${plural(epochsDone, "epoch")} + ${
+          plural(stepInEpoch, "batch", "batches")
+        }; saved to ${path} (Train resumes it)`,
+        error: false,
+      };
+    }
+    case "completed": {
+      const accuracy = result.testAccuracy !== null
+        ? `, test accuracy ${percent(result.testAccuracy)}`
+        : "";
+      return {
+        text: `Done: ${plural(result.position.epochsDone, "epoch")}${accuracy}; saved to ${path}`,
+        error: false,
+      };
+    }
   }
-  const accuracy = outcome.testAccuracy !== null
-    ? `, test accuracy ${(outcome.testAccuracy * 100).toFixed(2)}%`
-    : "";
+}
+
+/** Resolves with what `promise` gives, or with undefined as soon as `signal` aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<T | undefined>((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Notes whether SIGINT or SIGTERM arrives until `stop()`. Only listens: the app's own handler
+ * restores the terminal and ends the input, which aborts the training.
+ */
+function watchSignals(): { arrived(): boolean; stop(): void } {
+  let arrived = false;
+  const note = () => (arrived = true);
+  const signals: Deno.Signal[] = [];
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    try {
+      Deno.addSignalListener(signal, note);
+      signals.push(signal);
+    } catch {
+      // Not every platform has both signals (Windows has no SIGTERM).
+    }
+  }
   return {
-    message: `Done: ${outcome.position.epochsDone} epoch${
-      outcome.position.epochsDone === 1 ? "" : "s"
-    }${accuracy}; saved to ${path}`,
-    error: false,
+    arrived: () => arrived,
+    stop: () => {
+      for (const signal of signals) Deno.removeSignalListener(signal, note);
+    },
   };
 }
 
@@ -432,11 +633,4 @@ async function readExisting(
   } catch (error) {
     return { error: errorLine(error) };
   }
-}
-
-// TEMPORARY: replaced by the screen-loop version of this screen.
-import { pendingScreen } from "./pending.ts";
-import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
-export function trainScreen(_context: AppContext): PendingProgram<null, never, unknown> {
-  return pendingScreen("train");
 }
