@@ -59,7 +59,7 @@ export function numberIn(min: number, max: number): (value: string) => number {
     if (!Number.isFinite(n) || n < min || n > max) {
       throw new OptionValueError(`expected a number from ${min} to ${max}, got "${value}".`);
     }
-    return n;
+    return n === 0 ? 0 : n; // "-0" is 0 (else it would print, and compare, as -0)
   };
 }
 
