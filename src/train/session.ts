@@ -123,7 +123,7 @@ export async function prepareTrainingSession(
     if (values.batch > maxBatch || (unfinished && savedPlan.batchSize > maxBatch)) {
       // The saved plan's batch is larger than the buffers: load again with room for it.
       maxBatch = Math.max(values.batch, savedPlan?.batchSize ?? 0);
-      model = await loadNetworkModel(path, { maxBatch, kernels });
+      model = await loadNetworkModel(path, { maxBatch, kernels: selectKernels() });
     }
     if (unfinished && !planValueGiven) {
       const plan = { ...savedPlan, limit: Math.min(savedPlan.limit, trainCount) };
