@@ -5,17 +5,22 @@
 import type { Dataset, MnistData } from "../../../data/dataset.ts";
 import { IMAGE_PIXELS } from "../../../data/dataset.ts";
 import type { Network } from "../../../network/network.ts";
+import {
+  article,
+  classifyPixels,
+  confidenceCaption,
+  type Prediction,
+} from "../../../app/predict.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
+import { count } from "../../../text/format.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
-import type { ScreenSize } from "../../terminal/screen.ts";
 import { renderBigDigit } from "../../../text/big_digit.ts";
 import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
 import { center, joinColumns, truncate } from "../../../text/layout.ts";
-import type { AppContext, ScreenRunner } from "../context.ts";
-import { bodyRows, errorLine, renderPage } from "../page.ts";
-import { headerLines } from "./header.ts";
-import { article, classifyPixels, confidenceCaption, type Prediction } from "./predict.ts";
+import type { AppContext } from "../context.ts";
+import { errorLine } from "../page.ts";
+import type { Frame, ScreenProgram, Step, Work } from "../screen_loop.ts";
 import { editField, renderField, type TextField, textField } from "./text_input.ts";
 
 /** Everything the Browse screen remembers. */
@@ -29,6 +34,12 @@ export interface BrowseState {
   jump?: TextField;
   /** A one-line note (e.g. why a jump went elsewhere). */
   note?: string;
+  /** The digits, once loaded (and the shown indices per set and filter). */
+  index?: BrowseIndex;
+  /** Why the digits could not be loaded. */
+  problem?: string;
+  /** The body's frame, for the grid's row length (Up/Down move by a row). */
+  frame?: Frame;
 }
 
 /** The browser at the start of the test set, all digits shown. */
@@ -41,14 +52,20 @@ export function newBrowseState(): BrowseState {
  *
  * @example
  * ```ts
- * shownIndices(data.test, 3).length; // 1010: the 3s among the 10,000 test digits
+ * import assert from "node:assert/strict";
+ * import { shownIndices } from "./browse.ts";
+ *
+ * const labels = Uint8Array.from([3, 1, 3, 7]);
+ * const dataset = { pixels: new Uint8Array(4 * 784), labels, count: 4 };
+ * assert.deepEqual([...shownIndices(dataset, 3)], [0, 2]);
+ * assert.equal(shownIndices(dataset, undefined).length, 4);
  * ```
  */
 export function shownIndices(dataset: Dataset, filter: number | undefined): Int32Array {
   if (filter === undefined) return Int32Array.from({ length: dataset.count }, (_, i) => i);
-  let count = 0;
-  for (let i = 0; i < dataset.count; i++) if (dataset.labels[i] === filter) count++;
-  const out = new Int32Array(count);
+  let matching = 0;
+  for (let i = 0; i < dataset.count; i++) if (dataset.labels[i] === filter) matching++;
+  const out = new Int32Array(matching);
   for (let i = 0, k = 0; i < dataset.count; i++) if (dataset.labels[i] === filter) out[k++] = i;
   return out;
 }
@@ -85,80 +102,65 @@ export class BrowseIndex {
 }
 
 /**
- * Applies a key: arrows step, PgUp/PgDn by 10 (Up/Down by a row of the grid), Home/End,
- * `t` switches train/test, `g` or `/` types an index to jump to, 0-9 show only that digit,
- * `a` all digits. Returns "leave" for Esc (unless typing an index), Ctrl-C and q.
+ * The state after a key: arrows step, PgUp/PgDn by 10 (Up/Down by a row of `perRow`),
+ * Home/End, `t` switches train/test, `g` or `/` start typing an index to jump to (digits edit,
+ * Enter jumps), 0-9 show only that digit, `a` all digits. Keys before the data loaded do
+ * nothing. (Backing out is the `back` message: it cancels the typing, or leaves.)
  */
-export function handleBrowseKey(
-  state: BrowseState,
-  event: InputEvent,
-  index: BrowseIndex,
-  perRow = 1,
-): "leave" | undefined {
-  if (event.type === "mouse") return undefined;
-  if (event.ctrl && event.key === "c") return "leave";
-  if (state.jump) return void typeJump(state, event, index);
-  state.note = undefined;
-  const count = index.of(state).length;
-  const go = (position: number) => {
-    state.position = Math.max(0, Math.min(count - 1, position));
-  };
-  const here = index.current(state);
+export function browseKey(state: BrowseState, event: InputEvent, perRow = 1): BrowseState {
+  const index = state.index;
+  if (!index || event.type !== "key") return state;
+  if (state.jump) return typeJump(state, event, index);
+  const next: BrowseState = { ...state, note: undefined };
+  const shown = index.of(next).length;
+  const go = (position: number) => ({
+    ...next,
+    position: Math.max(0, Math.min(shown - 1, position)),
+  });
+  const here = index.current(next);
   switch (event.key) {
-    case "escape":
-    case "q":
-      return "leave";
     case "right":
     case " ":
-      go(state.position + 1);
-      return;
+      return go(next.position + 1);
     case "left":
-      go(state.position - 1);
-      return;
+      return go(next.position - 1);
     case "down":
-      go(state.position + Math.max(1, perRow));
-      return;
+      return go(next.position + Math.max(1, perRow));
     case "up":
-      go(state.position - Math.max(1, perRow));
-      return;
+      return go(next.position - Math.max(1, perRow));
     case "pagedown":
-      go(state.position + 10);
-      return;
+      return go(next.position + 10);
     case "pageup":
-      go(state.position - 10);
-      return;
+      return go(next.position - 10);
     case "home":
-      go(0);
-      return;
+      return go(0);
     case "end":
-      go(count - 1);
-      return;
+      return go(shown - 1);
     case "t":
-      state.set = state.set === "train" ? "test" : "train";
-      state.position = 0;
-      return;
+      return { ...next, set: next.set === "train" ? "test" : "train", position: 0 };
     case "g":
     case "/":
-      state.jump = textField();
-      return;
+      return { ...next, jump: textField() };
     case "a":
-      setFilter(state, undefined, here, index);
-      return;
+      return withFilter(next, undefined, here, index);
   }
-  if (/^[0-9]$/.test(event.key)) setFilter(state, Number(event.key), here, index);
+  if (/^[0-9]$/.test(event.key) && !event.ctrl && !event.alt) {
+    return withFilter(next, Number(event.key), here, index);
+  }
+  return state.note === undefined ? state : next;
 }
 
 /** Changes the filter, staying on the current digit if it is still shown, else the next one. */
-function setFilter(
+function withFilter(
   state: BrowseState,
   filter: number | undefined,
   here: number | undefined,
   index: BrowseIndex,
-): void {
-  state.filter = filter;
-  const indices = index.of(state);
-  state.position = here === undefined ? 0 : Math.max(0, lowerBound(indices, here));
-  if (state.position >= indices.length) state.position = Math.max(0, indices.length - 1);
+): BrowseState {
+  const next = { ...state, filter };
+  const indices = index.of(next);
+  const position = here === undefined ? 0 : Math.max(0, lowerBound(indices, here));
+  return { ...next, position: Math.min(position, Math.max(0, indices.length - 1)) };
 }
 
 /** The first position in ascending `indices` holding a value >= `value`. */
@@ -172,33 +174,34 @@ function lowerBound(indices: Int32Array, value: number): number {
   return low;
 }
 
-/** A key while typing an index: digits edit, Enter jumps, Esc cancels. */
-function typeJump(state: BrowseState, event: InputEvent & { type: "key" }, index: BrowseIndex) {
+/** A key while typing an index: digits edit, Enter jumps (or says why it cannot). */
+function typeJump(
+  state: BrowseState,
+  event: InputEvent & { type: "key" },
+  index: BrowseIndex,
+): BrowseState {
   const jump = state.jump!;
-  if (event.key === "escape") {
-    state.jump = undefined;
-    return;
+  if (event.key !== "enter") {
+    const edited = editField(jump, event);
+    return edited && /^[0-9,_ ]*$/.test(edited.text) ? { ...state, jump: edited } : state;
   }
-  if (event.key === "enter") {
-    state.jump = undefined;
-    const text = jump.text.replaceAll(/[,_ ]/g, "");
-    const count = index.data[state.set].count;
-    const target = Number(text);
-    if (text === "" || !Number.isInteger(target) || target < 0 || target >= count) {
-      state.note = `no digit ${jump.text || "(nothing typed)"} in the ${state.set} set: ` +
-        `indices go from 0 to ${(count - 1).toLocaleString("en-US")}`;
-      return;
-    }
-    const label = index.data[state.set].labels[target];
-    if (state.filter !== undefined && state.filter !== label) {
-      state.note = `#${target} is ${article(label)} ${label}: showing all digits`;
-      state.filter = undefined;
-    }
-    state.position = lowerBound(index.of(state), target);
-    return;
+  const next: BrowseState = { ...state, jump: undefined };
+  const text = jump.text.replaceAll(/[,_ ]/g, "");
+  const dataset = index.data[next.set];
+  const target = Number(text);
+  if (text === "" || !Number.isInteger(target) || target < 0 || target >= dataset.count) {
+    return {
+      ...next,
+      note: `no digit ${jump.text || "(nothing typed)"} in the ${next.set} set: ` +
+        `indices go from 0 to ${count(dataset.count - 1)}`,
+    };
   }
-  const edited = editField(jump, event);
-  if (edited && /^[0-9,_ ]*$/.test(edited.text)) state.jump = edited;
+  const label = dataset.labels[target];
+  if (next.filter !== undefined && next.filter !== label) {
+    next.note = `#${target} is ${article(label)} ${label}: showing all digits`;
+    next.filter = undefined;
+  }
+  return { ...next, position: lowerBound(index.of(next), target) };
 }
 
 /** What the body needs besides the state: the data (or why it is missing) and a guesser. */
@@ -220,29 +223,6 @@ export function gridSize(width: number, height: number): { perRow: number; rows:
   const perRow = Math.max(1, Math.floor((width - PANEL_WIDTH) / (THUMB_WIDTH + GAP)));
   const rows = Math.max(1, Math.floor((height - 2 + 1) / (THUMB_HEIGHT + 1)));
   return { perRow, rows };
-}
-
-/** The whole Browse screen as lines, for a terminal of `size`. */
-export function renderBrowseScreen(
-  state: BrowseState,
-  view: BrowseView,
-  size: ScreenSize,
-  header: string[],
-  color: ColorLevel,
-): string[] {
-  const footer = state.jump
-    ? "type an index · Enter go · Esc cancel"
-    : "←/→ PgUp/PgDn step · t train/test · g go to · 0-9 one digit · a all · Esc back";
-  return renderPage(
-    {
-      header,
-      title: "Browse digits",
-      body: renderBrowseBody(state, view, size.columns, bodyRows(size, header.length), color),
-      footer,
-    },
-    size,
-    color,
-  );
 }
 
 /**
@@ -326,9 +306,8 @@ function statusLine(
   const c = paint(color);
   const dataset = index.data[state.set];
   const indices = index.of(state);
-  const fmt = (n: number) => n.toLocaleString("en-US");
   if (state.jump) {
-    const prompt = `Go to index (0-${fmt(dataset.count - 1)}): `;
+    const prompt = `Go to index (0-${count(dataset.count - 1)}): `;
     return c.bold(prompt) +
       renderField(state.jump, Math.max(8, width - prompt.length), true, color);
   }
@@ -337,9 +316,9 @@ function statusLine(
   const position = Math.min(state.position, indices.length - 1);
   const filter = state.filter === undefined
     ? "all digits"
-    : `only ${state.filter}s (${fmt(indices.length)} of ${fmt(dataset.count)})`;
-  return `${set} · ${fmt(position + 1)} of ${fmt(indices.length)} · ` +
-    `#${fmt(indices[position])}, label ${
+    : `only ${state.filter}s (${count(indices.length)} of ${count(dataset.count)})`;
+  return `${set} · ${count(position + 1)} of ${count(indices.length)} · ` +
+    `#${count(indices[position])}, label ${
       c.bold(String(dataset.labels[indices[position]]))
     } · ${filter}`;
 }
@@ -369,73 +348,100 @@ function renderPredictionPanel(
   ];
 }
 
-// Where the user was, so coming back to the screen returns there.
-let lastState: BrowseState | undefined;
+/** What the Browse screen's work sends: the loaded digits. */
+export type BrowseMessage = { type: "data"; data: MnistData };
 
-/** Runs the Browse screen until Esc or Ctrl-C. */
-export const runBrowseScreen: ScreenRunner = async (context: AppContext) => {
-  const { screen, color } = context;
-  const state: BrowseState = lastState ?? newBrowseState();
-  state.jump = undefined;
-  const view: BrowseView = {
-    predict: () => ({ probabilities: new Float32Array(10), digit: 0, confidence: 0, runnerUp: 1 }),
+/** Loads the data (once per session: the context keeps it) for the Browse screen. */
+function loadWork(context: Pick<AppContext, "data">): Work<BrowseMessage> {
+  return {
+    id: "data",
+    async run(send) {
+      send({ type: "data", data: await context.data() });
+    },
   };
+}
+
+/**
+ * The Browse screen: loads the digits, then steps through them (see `browseKey`), each shown
+ * with the network's guess. Esc or q go back; while an index is typed, Esc cancels the typing
+ * (and q is a letter, refused as not a digit). A failure to load is shown in place.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { browseScreen } from "./browse.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, { seed: 1 });
+ * const digits = { pixels: new Uint8Array(20 * 784), labels: new Uint8Array(20).fill(3), count: 20 };
+ * const data = { train: digits, test: digits, source: "sample" as const, description: "zeros" };
+ * const screen = browseScreen({
+ *   model: () => ({ network, random: true }),
+ *   data: () => Promise.resolve(data),
+ * });
+ * const run = simulate(screen, [{ type: "work", message: { type: "data", data } }, "right"]);
+ * assert.match(run.view.body[0], /Test set · 2 of 20 · #1, label 3/);
+ * assert.ok(simulate(screen, ["q"]).exit);
+ * ```
+ */
+export function browseScreen(
+  context: Pick<AppContext, "model" | "data">,
+): ScreenProgram<BrowseState, BrowseMessage, void> {
+  // The guesses of the digits seen, for this visit (the model does not change meanwhile).
   let network: Network | undefined;
-  const cache = new Map<string, Prediction>();
-  view.predict = (set, i) => {
-    const current = context.model().network;
-    if (current !== network) {
-      cache.clear(); // the model was retrained or reloaded
-      network = current;
-    }
+  const guesses = new Map<string, Prediction>();
+  const predict = (index: BrowseIndex, set: "train" | "test", i: number): Prediction => {
+    network ??= context.model().network;
     const key = `${set}:${i}`;
-    let prediction = cache.get(key);
-    if (!prediction) {
-      prediction = classifyPixels(current, digitPixels(view.index!.data[set], i));
-      cache.set(key, prediction);
+    let guess = guesses.get(key);
+    if (!guess) {
+      guess = classifyPixels(network, digitPixels(index.data[set], i));
+      guesses.set(key, guess);
     }
-    return prediction;
+    return guess;
   };
-  const layoutOf = () => {
-    const size = screen.size();
-    const header = headerLines(context, size.columns);
-    return { size, header };
-  };
-  const render = () => {
-    const { size, header } = layoutOf();
-    screen.draw(renderBrowseScreen(state, view, size, header, color));
-  };
-  const stopResize = screen.onResize(render);
-  try {
-    render();
-    try {
-      view.index = new BrowseIndex(await context.data());
-    } catch (error) {
-      view.problem = { text: `Cannot load the digits: ${errorLine(error)}`, error: true };
-    }
-    render();
-    for await (const event of screen.events()) {
-      if (!view.index) {
-        if (
-          event.type === "key" &&
-          (event.key === "escape" || event.key === "q" || (event.ctrl && event.key === "c"))
-        ) break;
-        continue;
+  return {
+    title: "Browse digits",
+    init: () => ({ state: newBrowseState(), work: [loadWork(context)] }),
+    update(state, message): Step<BrowseState, BrowseMessage, void> {
+      switch (message.type) {
+        case "back":
+          return state.jump
+            ? { state: { ...state, jump: undefined } }
+            : { state, exit: { value: undefined } };
+        case "resize":
+          return { state: { ...state, frame: message.frame } };
+        case "work":
+          return { state: { ...state, index: new BrowseIndex(message.message.data) } };
+        case "work-failed":
+          return { state: { ...state, problem: errorLine(message.error) } };
+        case "input": {
+          const frame = state.frame;
+          const perRow = frame ? gridSize(frame.columns, frame.rows - 2).perRow : 1;
+          return { state: browseKey(state, message.event, perRow) };
+        }
       }
-      const { size, header } = layoutOf();
-      const { perRow } = gridSize(size.columns, bodyRows(size, header.length) - 2);
-      if (handleBrowseKey(state, event, view.index, perRow) === "leave") break;
-      render();
-    }
-  } finally {
-    stopResize();
-    lastState = state;
-  }
-};
-
-// TEMPORARY: replaced by the screen-loop version of this screen.
-import { pendingScreen } from "./pending.ts";
-import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
-export function browseScreen(_context: AppContext): PendingProgram<null, never, unknown> {
-  return pendingScreen("browse");
+      return { state };
+    },
+    view(state, frame) {
+      const index = state.index;
+      const view: BrowseView = {
+        index,
+        problem: state.problem !== undefined
+          ? { text: `Cannot load the digits: ${state.problem}`, error: true }
+          : undefined,
+        predict: (set, i) => predict(index!, set, i),
+      };
+      return {
+        body: renderBrowseBody(state, view, frame.columns, frame.rows, frame.color),
+        footer: state.jump
+          ? "type an index · Enter go · Esc cancel"
+          : index
+          ? "←/→ PgUp/PgDn step · t train/test · g or / go to · 0-9 one digit · a all · Esc back"
+          : "Esc back",
+      };
+    },
+    typing: (state) => state.jump !== undefined,
+  };
 }
