@@ -71,6 +71,7 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
       modelFlag: options.model,
       dataDir: options.dataDir,
       sample: options.sample,
+      memory: {},
       model: () => model,
       reloadModel: async () => (model = await loadModelOrFallback(options.model)),
       data: () => {

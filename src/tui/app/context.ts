@@ -27,6 +27,17 @@ export interface AppContext {
   data(): Promise<MnistData>;
   /** Switches this session to the offline sample (when the user chose it for lack of MNIST). */
   useSample(): void;
+  /**
+   * What screens remember from one visit to the next in this session (screens keep no state
+   * of their own between runs). Absent: nothing is remembered.
+   */
+  memory?: ScreenMemory;
+}
+
+/** What screens remember between visits (see AppContext.memory). */
+export interface ScreenMemory {
+  /** The path the Classify screen last opened, typed in again when it comes back. */
+  classifyPath?: string;
 }
 
 /** A menu entry's screen, built for this session; its result is ignored. */
