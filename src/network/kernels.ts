@@ -49,6 +49,26 @@ export interface Kernels {
     inSize: number,
     outSize: number,
   ): void;
+  /** dw[in x out] += x[B x in]^T · dz[B x out]: gradDense's weight part, accumulating. */
+  addGradWeights(
+    x: Float32Array,
+    dz: Float32Array,
+    dw: Float32Array,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  /** sums[cols] = sum over the `rows` rows of x[rows x cols] (overwrites). */
+  sumRows(x: Float32Array, sums: Float32Array, rows: number, cols: number): void;
+  /**
+   * Unfolds `samples` images x[S x H x W x C] into patch rows col[(S*OH*OW) x (k*k*C)]: row
+   * (s, oy, ox) holds the k x k x C input patch whose top left is (oy - pad, ox - pad), in
+   * (ky, kx, c) order, zeros where it hangs over the border. A convolution is then
+   * col · W^T with W [out x k*k*C].
+   */
+  im2col(x: Float32Array, col: Float32Array, samples: number, geometry: ConvGeometry): void;
+  /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
+  col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
   /**
    * SGD with momentum and L2 weight decay, in place over n = param.length values:
    * g' = grad + weightDecay * param;  velocity = momentum * velocity - lr * g';  param += velocity.
@@ -81,6 +101,18 @@ export interface Kernels {
     correction1: number,
     correction2: number,
   ): void;
+}
+
+/** The sizes of one convolution over channels-last images (see `Kernels.im2col`). */
+export interface ConvGeometry {
+  height: number;
+  width: number;
+  channels: number;
+  kernel: number;
+  /** Zero border: kernel/2 rounded down for `same`, 0 for `valid`. */
+  pad: number;
+  outHeight: number;
+  outWidth: number;
 }
 
 /** The plain TypeScript kernels: the reference implementation and the fallback. */
@@ -125,6 +157,73 @@ export function createTsKernels(): Kernels {
           let sum = 0;
           for (let o = 0; o < outSize; o++) sum += dz[dzRow + o] * w[wRow + o];
           dx[dxRow + i] = sum;
+        }
+      }
+    },
+    addGradWeights(x, dz, dw, batch, inSize, outSize) {
+      for (let b = 0; b < batch; b++) {
+        const dzRow = b * outSize;
+        const xRow = b * inSize;
+        for (let i = 0; i < inSize; i++) {
+          const xv = x[xRow + i];
+          if (xv === 0) continue;
+          const wRow = i * outSize;
+          for (let o = 0; o < outSize; o++) dw[wRow + o] += xv * dz[dzRow + o];
+        }
+      }
+    },
+    sumRows(x, sums, rows, cols) {
+      sums.fill(0, 0, cols);
+      for (let r = 0; r < rows; r++) {
+        const row = r * cols;
+        for (let c = 0; c < cols; c++) sums[c] += x[row + c];
+      }
+    },
+    im2col(x, col, samples, g) {
+      const { height, width, channels, kernel, pad, outHeight, outWidth } = g;
+      const rowLength = kernel * kernel * channels;
+      let r = 0;
+      for (let s = 0; s < samples; s++) {
+        const image = s * height * width * channels;
+        for (let oy = 0; oy < outHeight; oy++) {
+          for (let ox = 0; ox < outWidth; ox++, r++) {
+            let k = r * rowLength;
+            for (let ky = 0; ky < kernel; ky++) {
+              const iy = oy + ky - pad;
+              for (let kx = 0; kx < kernel; kx++) {
+                const ix = ox + kx - pad;
+                const inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+                const from = image + (iy * width + ix) * channels;
+                for (let c = 0; c < channels; c++, k++) col[k] = inside ? x[from + c] : 0;
+              }
+            }
+          }
+        }
+      }
+    },
+    col2im(col, dx, samples, g) {
+      const { height, width, channels, kernel, pad, outHeight, outWidth } = g;
+      const rowLength = kernel * kernel * channels;
+      dx.fill(0, 0, samples * height * width * channels);
+      let r = 0;
+      for (let s = 0; s < samples; s++) {
+        const image = s * height * width * channels;
+        for (let oy = 0; oy < outHeight; oy++) {
+          for (let ox = 0; ox < outWidth; ox++, r++) {
+            let k = r * rowLength;
+            for (let ky = 0; ky < kernel; ky++) {
+              const iy = oy + ky - pad;
+              for (let kx = 0; kx < kernel; kx++) {
+                const ix = ox + kx - pad;
+                if (iy < 0 || iy >= height || ix < 0 || ix >= width) {
+                  k += channels;
+                  continue;
+                }
+                const to = image + (iy * width + ix) * channels;
+                for (let c = 0; c < channels; c++, k++) dx[to + c] += col[k];
+              }
+            }
+          }
         }
       }
     },

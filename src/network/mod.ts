@@ -1,15 +1,21 @@
 /**
- * The typed-array network module: a from-scratch multilayer perceptron on Float32Arrays with
- * mini-batch backprop, optimizers and schedules. Pure computation: no I/O, no console.
+ * The typed-array network module: from-scratch networks of dense, convolutional, pooling and
+ * dropout layers on Float32Arrays, with mini-batch backprop, optimizers and schedules. Pure computation: no I/O, no console.
  *
  * @example
  * ```ts
- * import { Network, defaultOptimizerSettings } from "./src/network/mod.ts";
- * const net = new Network({ layerSizes: [784, 128, 10], activation: "relu" }, { seed: 1 });
+ * import assert from "node:assert/strict";
+ * import { Network, parseLayerSpec } from "./mod.ts";
+ * const mlp = new Network({ layerSizes: [784, 128, 10], activation: "relu" }, { seed: 1 });
+ * const cnn = new Network(parseLayerSpec("cnn"), { seed: 1, maxBatch: 64 });
+ * assert.equal(mlp.parameterCount, 101_770);
+ * assert.equal(cnn.summary().length, 7);
  * ```
  */
 export * from "./activations.ts";
 export * from "./kernels.ts";
+export * from "./layer_spec.ts";
+export type { Layer, Parameter } from "./layers.ts";
 export * from "./network.ts";
 export * from "./optimizer.ts";
 export * from "./random.ts";

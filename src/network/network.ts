@@ -37,30 +37,27 @@
  * @module
  */
 
-import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
+import type { Activation } from "./activations.ts";
 import { createTsKernels, type Kernels } from "./kernels.ts";
+import {
+  checkLayers,
+  denseLayers,
+  formatLayerSpec,
+  type LayeredArchitecture,
+  type LayerSpec,
+  outputShape,
+  type Shape,
+} from "./layer_spec.ts";
+import { createLayer, type Layer, type Parameter } from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { Random } from "./random.ts";
 
-/** The shape of a network: layer sizes `[784, ...hidden, 10]` and the hidden activation. */
+export type { Parameter } from "./layers.ts";
+
+/** The shape of a dense network: layer sizes `[784, ...hidden, 10]` and the hidden activation. */
 export interface Architecture {
   layerSizes: number[];
   activation: Activation;
-}
-
-/** One trainable tensor with its gradient and optimizer state, all views into the arena. */
-export interface Parameter {
-  /** `layers.<k>.weight` ([in x out]) or `layers.<k>.bias` ([out]). */
-  name: string;
-  shape: number[];
-  value: Float32Array;
-  grad: Float32Array;
-  /** Adam's first moment, or the momentum velocity. */
-  moment1: Float32Array;
-  /** Adam's second moment (unused by sgd/momentum). */
-  moment2: Float32Array;
-  /** Whether weight decay applies (weights yes, biases no). */
-  decays: boolean;
 }
 
 /** Loss and hits of one batch. */
@@ -77,97 +74,162 @@ export interface NetworkOptions {
   maxBatch?: number;
   /** Kernel implementation; default the TypeScript reference kernels. */
   kernels?: Kernels;
-  /** Seed for the initial weights. Default 1. */
+  /** Seed for the initial weights (and the dropout masks). Default 1. */
   seed?: number;
+  /** Also compute dL/d(input) in `backward`, into `inputGrad` (gradient checks, saliency). */
+  inputGradient?: boolean;
+}
+
+/** One row of `Network.summary()`, like a line of Keras's `model.summary()`. */
+export interface LayerSummary {
+  /** The layer as a spec item (`conv5x32`, `pool`, ...); the output layer is `dense10 softmax`. */
+  layer: string;
+  outputShape: number[];
+  parameters: number;
 }
 
 /**
- * A fully connected feed-forward network with softmax output and cross-entropy loss, computed
- * in mini-batches over Float32Arrays that are allocated once (one arena) and reused.
+ * A feed-forward network, a list of layers ending in softmax with cross-entropy loss, computed
+ * in mini-batches over Float32Arrays that are allocated once (one arena) and reused. Built from
+ * `{ layerSizes, activation }` (a dense network) or from a layer list (`parseLayerSpec`).
  *
  * @example
  * ```ts
- * const net = new Network({ layerSizes: [784, 128, 10], activation: "relu" }, { seed: 7 });
- * net.input.set(pixels); // [batch x 784], 0..1
- * const probabilities = net.forward(1); // [1 x 10]
+ * import assert from "node:assert/strict";
+ * import { Network } from "./network.ts";
+ * import { parseLayerSpec } from "./layer_spec.ts";
+ * const mlp = new Network({ layerSizes: [784, 128, 10], activation: "relu" }, { seed: 7 });
+ * mlp.input.fill(0.5, 0, 784); // [batch x 784], 0..1
+ * const probabilities = mlp.forward(1); // [1 x 10]
+ * assert.equal(probabilities.length, 10);
+ * const cnn = new Network(parseLayerSpec("conv5x8,pool,dense32"), { maxBatch: 4 });
+ * assert.deepEqual(cnn.layerShapes[0], [28, 28, 8]);
  * ```
  */
 export class Network {
+  /** Flat widths: the input size, then each layer's output size (dense: `[784, ...hidden, 10]`). */
   readonly layerSizes: readonly number[];
+  /** The hidden activation (for a layer list: that of its first conv or dense layer). */
   readonly activation: Activation;
+  /** The input shape: `[n]` for a dense network, `[height, width, channels]` for images. */
+  readonly inputShape: Shape;
+  /** The whole layer list, output layer included: what a model file stores. */
+  readonly layers: readonly LayerSpec[];
+  /** Output shape of each layer. */
+  readonly layerShapes: readonly Shape[];
   readonly maxBatch: number;
   readonly kernels: Kernels;
-  /** weights[k] is [layerSizes[k] x layerSizes[k+1]], biases[k] is [layerSizes[k+1]]. */
+  /** Weights of each conv and dense layer, in order (dense [in x out], conv [out x k x k x in]). */
   readonly weights: Float32Array[] = [];
   readonly biases: Float32Array[] = [];
-  /** Every trainable tensor, weights and biases layer by layer. */
+  /** Every trainable tensor, weight then bias, layer by layer. */
   readonly parameters: Parameter[] = [];
   /** Optimizer updates applied so far (Adam's bias correction and the schedule use it). */
   optimizerStep = 0;
+  /** Seed of the last `initialize`; the dropout masks derive from it and the step. */
+  seed = 1;
 
-  /** activations[0] is the input [maxBatch x 784]; activations[k] the output of layer k. */
-  private readonly activations: Float32Array[] = [];
-  /** deltas[k] is dL/dz of layer k, [maxBatch x layerSizes[k+1]]. */
-  private readonly deltas: Float32Array[] = [];
+  private readonly inputBuffer: Float32Array;
+  private readonly inputGradBuffer: Float32Array | undefined;
+  private readonly runtime: Layer[] = [];
   /** The output layer's logits [maxBatch x classes], kept for a stable log-softmax loss. */
   private readonly logits: Float32Array;
+  /** softmax(logits) [maxBatch x classes]. */
+  private readonly probabilities: Float32Array;
+  private readonly classes: number;
   private lastBatch = 0;
 
-  constructor(architecture: Architecture, options: NetworkOptions = {}) {
-    const sizes = architecture.layerSizes;
-    if (sizes.length < 2 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
-      throw new RangeError(`layer sizes must be at least two positive integers, got [${sizes}]`);
+  constructor(architecture: Architecture | LayeredArchitecture, options: NetworkOptions = {}) {
+    let layered: LayeredArchitecture;
+    if ("layers" in architecture) {
+      const problem = checkLayers(architecture);
+      if (problem) throw new RangeError(`bad layer list: ${problem}`);
+      layered = architecture;
+      const first = layered.layers.find((l) => l.kind === "conv" || l.kind === "dense");
+      this.activation = first && first.activation !== "softmax" ? first.activation : "relu";
+    } else {
+      const sizes = architecture.layerSizes;
+      if (sizes.length < 2 || sizes.some((size) => !Number.isInteger(size) || size < 1)) {
+        throw new RangeError(`layer sizes must be at least two positive integers, got [${sizes}]`);
+      }
+      layered = { inputShape: [sizes[0]], layers: denseLayers(sizes, architecture.activation) };
+      this.activation = architecture.activation;
     }
-    this.layerSizes = [...sizes];
-    this.activation = architecture.activation;
+    this.inputShape = [...layered.inputShape];
+    this.layers = layered.layers.map((layer) => ({ ...layer }));
+    const shapes: Shape[] = [];
+    let shape = this.inputShape;
+    for (const layer of this.layers) shapes.push(shape = outputShape(shape, layer) as Shape);
+    this.layerShapes = shapes;
+    const size = (s: Shape) => s.reduce((a, b) => a * b, 1);
+    this.layerSizes = [size(this.inputShape), ...shapes.map(size)];
+    this.classes = this.layerSizes[this.layerSizes.length - 1];
     this.maxBatch = options.maxBatch ?? 256;
     this.kernels = options.kernels ?? createTsKernels();
 
-    const layers = sizes.length - 1;
-    const classes = sizes[layers];
-    // Sizes of every buffer, in allocation order, so the arena is sized exactly once.
-    const parameterLengths: number[] = [];
-    for (let k = 0; k < layers; k++) parameterLengths.push(sizes[k] * sizes[k + 1], sizes[k + 1]);
-    const activationLengths = sizes.map((size) => this.maxBatch * size);
-    const deltaLengths = sizes.slice(1).map((size) => this.maxBatch * size);
+    // Build twice: once counting the floats every buffer needs, then for real in one arena
+    // (the WebAssembly kernels can grow their memory only once).
     const aligned = (n: number) => Math.ceil(n / 4) * 4; // 16-byte alignment for SIMD loads
-    const total = parameterLengths.reduce((sum, n) => sum + 4 * aligned(n), 0) +
-      [...activationLengths, ...deltaLengths, this.maxBatch * classes]
-        .reduce((sum, n) => sum + aligned(n), 0);
+    let total = 0;
+    this.build((n) => {
+      total += aligned(n);
+      return new Float32Array(0);
+    }, options.inputGradient ?? false);
     const arena = this.kernels.arena(total);
     let offset = 0;
-    const take = (n: number) => {
+    const built = this.build((n) => {
       const view = arena.subarray(offset, offset + n);
       offset += aligned(n);
       return view;
-    };
-
-    for (let k = 0; k < layers; k++) {
-      for (const isWeight of [true, false]) {
-        const shape = isWeight ? [sizes[k], sizes[k + 1]] : [sizes[k + 1]];
-        const n = shape.reduce((a, b) => a * b, 1);
-        const parameter: Parameter = {
-          name: `layers.${k}.${isWeight ? "weight" : "bias"}`,
-          shape,
-          value: take(n),
-          grad: take(n),
-          moment1: take(n),
-          moment2: take(n),
-          decays: isWeight,
-        };
-        this.parameters.push(parameter);
-        (isWeight ? this.weights : this.biases).push(parameter.value);
+    }, options.inputGradient ?? false);
+    this.inputBuffer = built.input;
+    this.inputGradBuffer = built.inputGrad;
+    this.runtime = built.layers;
+    this.probabilities = built.probabilities;
+    this.logits = this.runtime[this.runtime.length - 1].output;
+    for (const layer of this.runtime) {
+      for (const p of layer.parameters) {
+        this.parameters.push(p);
+        (p.decays ? this.weights : this.biases).push(p.value);
       }
     }
-    for (const n of activationLengths) this.activations.push(take(n));
-    for (const n of deltaLengths) this.deltas.push(take(n));
-    this.logits = take(this.maxBatch * classes);
     this.initialize(options.seed ?? 1);
   }
 
-  /** The input buffer [maxBatch x 784] to fill before `forward`. */
+  private build(take: (n: number) => Float32Array, withInputGrad: boolean) {
+    const input = take(this.maxBatch * this.layerSizes[0]);
+    const inputGrad = withInputGrad ? take(this.maxBatch * this.layerSizes[0]) : undefined;
+    const layers: Layer[] = [];
+    let inputShape = this.inputShape;
+    let previous = input;
+    let previousGrad = inputGrad;
+    for (let index = 0; index < this.layers.length; index++) {
+      const layer = createLayer(this.layers[index], this.layerShapes[index], {
+        kernels: this.kernels,
+        take,
+        index,
+        maxBatch: this.maxBatch,
+        inputShape,
+        input: previous,
+        inputGrad: previousGrad,
+        seed: () => this.seed,
+      });
+      layers.push(layer);
+      inputShape = layer.outputShape;
+      previous = layer.output;
+      previousGrad = layer.outputGrad;
+    }
+    return { input, inputGrad, layers, probabilities: take(this.maxBatch * this.classes) };
+  }
+
+  /** The input buffer [maxBatch x inputSize] (images row-major, 28 x 28 x 1) to fill first. */
   get input(): Float32Array {
-    return this.activations[0];
+    return this.inputBuffer;
+  }
+
+  /** dL/d(input) [maxBatch x inputSize] after `backward`, when built with `inputGradient`. */
+  get inputGrad(): Float32Array | undefined {
+    return this.inputGradBuffer;
   }
 
   /** Number of weight and bias values. */
@@ -176,25 +238,34 @@ export class Network {
   }
 
   /**
+   * `{ layerSizes, activation }` when this is a dense network (built from one, or a layer list
+   * of dense layers with one activation): what a version-1 model file can describe.
+   */
+  get denseArchitecture(): Architecture | undefined {
+    const hidden = this.layers.slice(0, -1);
+    const dense = hidden.every((l) => l.kind === "dense" && l.activation === this.activation);
+    return dense ? { layerSizes: [...this.layerSizes], activation: this.activation } : undefined;
+  }
+
+  /** Each layer with its output shape and parameter count, input to output. */
+  summary(): LayerSummary[] {
+    return this.runtime.map((layer) => ({
+      layer: layer.spec.kind === "dense" && layer.spec.activation === "softmax"
+        ? `dense${layer.spec.units} softmax`
+        : formatLayerSpec([layer.spec]),
+      outputShape: [...layer.outputShape],
+      parameters: layer.parameters.reduce((sum, p) => sum + p.value.length, 0),
+    }));
+  }
+
+  /**
    * Fresh random weights, zero biases and zero optimizer state: He-normal (std sqrt(2/in)) for
    * ReLU layers, Glorot-uniform (limit sqrt(6/(in+out))) for sigmoid/tanh and the output layer.
    */
   initialize(seed: number): void {
+    this.seed = seed;
     const rng = new Random(seed);
-    const layers = this.layerSizes.length - 1;
-    for (let k = 0; k < layers; k++) {
-      const fanIn = this.layerSizes[k];
-      const fanOut = this.layerSizes[k + 1];
-      const w = this.weights[k];
-      if (this.activation === "relu" && k < layers - 1) {
-        const std = Math.sqrt(2 / fanIn);
-        for (let i = 0; i < w.length; i++) w[i] = rng.gaussian() * std;
-      } else {
-        const limit = Math.sqrt(6 / (fanIn + fanOut));
-        for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-limit, limit);
-      }
-      this.biases[k].fill(0);
-    }
+    for (const layer of this.runtime) layer.initialize(rng);
     this.resetOptimizer();
   }
 
@@ -209,33 +280,16 @@ export class Network {
 
   /**
    * Forward pass over the first `batch` rows of `input`; returns the softmax probabilities
-   * [batch x classes] (a view, overwritten by the next call).
+   * [batch x classes] (a view, overwritten by the next call). `training` turns dropout on.
    */
-  forward(batch: number): Float32Array {
+  forward(batch: number, training = false): Float32Array {
     if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
       throw new RangeError(`batch must be 1..${this.maxBatch}, got ${batch}`);
     }
-    const layers = this.layerSizes.length - 1;
-    for (let k = 0; k < layers; k++) {
-      const inSize = this.layerSizes[k];
-      const outSize = this.layerSizes[k + 1];
-      const isOutput = k === layers - 1;
-      // z[B x out] = a[B x in] · W[in x out] + b
-      const z = isOutput ? this.logits : this.activations[k + 1];
-      this.kernels.forwardDense(
-        this.activations[k],
-        this.weights[k],
-        this.biases[k],
-        z,
-        batch,
-        inSize,
-        outSize,
-      );
-      if (isOutput) softmaxRows(z, this.activations[k + 1], batch, outSize);
-      else activateInPlace(this.activation, z, batch * outSize);
-    }
+    for (const layer of this.runtime) layer.forward(batch, training, this.optimizerStep);
+    softmaxRows(this.logits, this.probabilities, batch, this.classes);
     this.lastBatch = batch;
-    return this.activations[layers].subarray(0, batch * this.layerSizes[layers]);
+    return this.probabilities.subarray(0, batch * this.classes);
   }
 
   /**
@@ -244,7 +298,7 @@ export class Network {
    */
   evaluateLoss(labels: Uint8Array): BatchResult {
     const batch = this.lastBatch;
-    const classes = this.layerSizes[this.layerSizes.length - 1];
+    const classes = this.classes;
     const z = this.logits;
     let loss = 0;
     let correct = 0;
@@ -272,38 +326,18 @@ export class Network {
    */
   backward(labels: Uint8Array): void {
     const batch = this.lastBatch;
-    const layers = this.layerSizes.length - 1;
-    const classes = this.layerSizes[layers];
-    // Softmax with cross-entropy: dL/dz = (p - onehot(y)) / B  [B x classes]
-    const probabilities = this.activations[layers];
-    const outputDelta = this.deltas[layers - 1];
+    const classes = this.classes;
+    // Softmax with cross-entropy (BP1): dL/dz = (p - onehot(y)) / B  [B x classes]
+    const probabilities = this.probabilities;
+    const outputDelta = this.runtime[this.runtime.length - 1].outputGrad;
     const scale = 1 / batch;
     for (let b = 0; b < batch; b++) {
       const row = b * classes;
       for (let c = 0; c < classes; c++) outputDelta[row + c] = probabilities[row + c] * scale;
       outputDelta[row + labels[b]] -= scale;
     }
-    for (let k = layers - 1; k >= 0; k--) {
-      const inSize = this.layerSizes[k];
-      const outSize = this.layerSizes[k + 1];
-      const weight = this.parameters[2 * k];
-      const bias = this.parameters[2 * k + 1];
-      // dW[in x out] = a_prev^T[in x B] · delta[B x out];  db = column sums of delta
-      this.kernels.gradDense(
-        this.activations[k],
-        this.deltas[k],
-        weight.grad,
-        bias.grad,
-        batch,
-        inSize,
-        outSize,
-      );
-      if (k === 0) break; // no gradient needed for the input pixels
-      // dA_prev[B x in] = delta[B x out] · W^T[out x in], then times f'(z_prev)
-      const previousDelta = this.deltas[k - 1];
-      this.kernels.backDense(this.deltas[k], weight.value, previousDelta, batch, inSize, outSize);
-      multiplyByDerivative(this.activation, previousDelta, this.activations[k], batch * inSize);
-    }
+    // BP2-BP4, layer by layer from the output (layers.ts).
+    for (let k = this.runtime.length - 1; k >= 0; k--) this.runtime[k].backward(batch);
   }
 
   /** Applies one optimizer update with the gradients from `backward`. */
@@ -343,14 +377,14 @@ export class Network {
     }
   }
 
-  /** Forward, loss, backward and one update on the first `batch` rows of `input`. */
+  /** Forward (dropout on), loss, backward and one update on the first `batch` rows of `input`. */
   trainBatch(
     labels: Uint8Array,
     batch: number,
     settings: OptimizerSettings,
     learningRate: number,
   ): BatchResult {
-    this.forward(batch);
+    this.forward(batch, true);
     const result = this.evaluateLoss(labels);
     this.backward(labels);
     this.applyGradients(settings, learningRate);
@@ -363,10 +397,15 @@ export class Network {
     return this.forward(1).slice();
   }
 
-  /** Copies weights, biases, optimizer state and step from a network of the same shape. */
+  /** Copies weights, biases, optimizer state, step and seed from a network of the same shape. */
   copyFrom(other: Network): void {
-    if (other.layerSizes.join() !== this.layerSizes.join()) {
-      throw new RangeError(`cannot copy [${other.layerSizes}] into [${this.layerSizes}]`);
+    const describe = (n: Network) => JSON.stringify([n.inputShape, n.layers]);
+    if (describe(other) !== describe(this)) {
+      throw new RangeError(
+        `cannot copy [${other.layerSizes}] (${
+          formatLayerSpec(other.layers)
+        }) into [${this.layerSizes}] (${formatLayerSpec(this.layers)})`,
+      );
     }
     for (let i = 0; i < this.parameters.length; i++) {
       const to = this.parameters[i];
@@ -376,6 +415,7 @@ export class Network {
       to.moment2.set(from.moment2);
     }
     this.optimizerStep = other.optimizerStep;
+    this.seed = other.seed;
   }
 }
 

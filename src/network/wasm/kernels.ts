@@ -1,4 +1,4 @@
-import type { Kernels } from "../kernels.ts";
+import type { ConvGeometry, Kernels } from "../kernels.ts";
 import { kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 /** The functions exported by kernels.wat; pointers are byte offsets into its memory. */
@@ -30,6 +30,39 @@ interface KernelExports {
     batch: number,
     inSize: number,
     outSize: number,
+  ): void;
+  addGradWeights(
+    x: number,
+    dz: number,
+    dw: number,
+    batch: number,
+    inSize: number,
+    outSize: number,
+  ): void;
+  sumRows(x: number, sums: number, rows: number, cols: number): void;
+  im2col(
+    x: number,
+    col: number,
+    samples: number,
+    height: number,
+    width: number,
+    channels: number,
+    kernel: number,
+    pad: number,
+    outHeight: number,
+    outWidth: number,
+  ): void;
+  col2im(
+    col: number,
+    dx: number,
+    samples: number,
+    height: number,
+    width: number,
+    channels: number,
+    kernel: number,
+    pad: number,
+    outHeight: number,
+    outWidth: number,
   ): void;
   sgdStep(
     param: number,
@@ -151,6 +184,49 @@ export function createWasmKernels(): Kernels {
         outSize,
       );
     },
+    addGradWeights(x, dz, dw, batch, inSize, outSize) {
+      wasm.addGradWeights(
+        offsetOf(x, batch * inSize, "x"),
+        offsetOf(dz, batch * outSize, "dz"),
+        offsetOf(dw, inSize * outSize, "dw"),
+        batch,
+        inSize,
+        outSize,
+      );
+    },
+    sumRows(x, sums, rows, cols) {
+      wasm.sumRows(offsetOf(x, rows * cols, "x"), offsetOf(sums, cols, "sums"), rows, cols);
+    },
+    im2col(x, col, samples, g) {
+      checkGeometry(g);
+      wasm.im2col(
+        offsetOf(x, samples * imageSize(g), "x"),
+        offsetOf(col, samples * patchesSize(g), "col"),
+        samples,
+        g.height,
+        g.width,
+        g.channels,
+        g.kernel,
+        g.pad,
+        g.outHeight,
+        g.outWidth,
+      );
+    },
+    col2im(col, dx, samples, g) {
+      checkGeometry(g);
+      wasm.col2im(
+        offsetOf(col, samples * patchesSize(g), "col"),
+        offsetOf(dx, samples * imageSize(g), "dx"),
+        samples,
+        g.height,
+        g.width,
+        g.channels,
+        g.kernel,
+        g.pad,
+        g.outHeight,
+        g.outWidth,
+      );
+    },
     sgdStep(param, grad, velocity, lr, momentum, weightDecay) {
       const n = param.length;
       wasm.sgdStep(
@@ -184,6 +260,22 @@ export function createWasmKernels(): Kernels {
       );
     },
   };
+}
+
+/** Floats of one image, and of one image's patch rows. */
+const imageSize = (g: ConvGeometry) => g.height * g.width * g.channels;
+const patchesSize = (g: ConvGeometry) =>
+  g.outHeight * g.outWidth * g.kernel * g.kernel * g.channels;
+
+/** Throws unless the geometry is whole and consistent (the wat code trusts it). */
+function checkGeometry(g: ConvGeometry): void {
+  const whole = (n: number) => Number.isInteger(n) && n >= 0;
+  if (
+    !(whole(g.height) && whole(g.width) && whole(g.channels) && whole(g.kernel) &&
+      whole(g.pad) && g.kernel >= 1 && 2 * g.pad < g.kernel + 1) ||
+    g.outHeight !== g.height + 2 * g.pad - g.kernel + 1 ||
+    g.outWidth !== g.width + 2 * g.pad - g.kernel + 1
+  ) throw new RangeError(`wasm-simd kernels: inconsistent convolution ${JSON.stringify(g)}`);
 }
 
 /**

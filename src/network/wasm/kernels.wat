@@ -57,7 +57,7 @@
   ;; tested four at a time, so a run of background pixels costs one compare per four.
   (func $compactContiguous
     (param $vals i32) (param $rows i32) (param $rowStride i32) (param $count i32) (result i32)
-    (local $end i32) (local $groupsEnd i32) (local $valsEnd i32)
+    (local $end i32) (local $groupsEnd i32) (local $valsEnd i32) (local $value f32)
     (local.set $groupsEnd (i32.add (local.get $vals)
       (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
     (local.set $valsEnd (i32.add (local.get $vals) (i32.shl (local.get $count) (i32.const 2))))
@@ -67,17 +67,27 @@
         (if (v128.any_true
               (f32x4.ne (v128.load (local.get $vals)) (v128.const f32x4 0 0 0 0)))
           (then
-            (local.set $end
-              (call $append (local.get $end) (f32.load (local.get $vals)) (local.get $rows)))
+            ;; $append inlined by hand: the calls cost more than the work on dense rows
+            ;; (a convolution's patches are mostly ink).
+            (f32.store (local.get $end) (local.tee $value (f32.load (local.get $vals))))
+            (i32.store offset=4 (local.get $end) (local.get $rows))
+            (local.set $end (i32.add (local.get $end)
+              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
             (local.set $rows (i32.add (local.get $rows) (local.get $rowStride)))
-            (local.set $end (call $append
-              (local.get $end) (f32.load offset=4 (local.get $vals)) (local.get $rows)))
+            (f32.store (local.get $end) (local.tee $value (f32.load offset=4 (local.get $vals))))
+            (i32.store offset=4 (local.get $end) (local.get $rows))
+            (local.set $end (i32.add (local.get $end)
+              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
             (local.set $rows (i32.add (local.get $rows) (local.get $rowStride)))
-            (local.set $end (call $append
-              (local.get $end) (f32.load offset=8 (local.get $vals)) (local.get $rows)))
+            (f32.store (local.get $end) (local.tee $value (f32.load offset=8 (local.get $vals))))
+            (i32.store offset=4 (local.get $end) (local.get $rows))
+            (local.set $end (i32.add (local.get $end)
+              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
             (local.set $rows (i32.add (local.get $rows) (local.get $rowStride)))
-            (local.set $end (call $append
-              (local.get $end) (f32.load offset=12 (local.get $vals)) (local.get $rows)))
+            (f32.store (local.get $end) (local.tee $value (f32.load offset=12 (local.get $vals))))
+            (i32.store offset=4 (local.get $end) (local.get $rows))
+            (local.set $end (i32.add (local.get $end)
+              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
             (local.set $rows (i32.add (local.get $rows) (local.get $rowStride))))
           (else
             (local.set $rows
@@ -293,17 +303,29 @@
         (br $row))))
 
   ;; dw[in x out] = x[B x in]^T · dz[B x out];  db[out] = sum over rows of dz.
-  ;; Row i of dw is sum over nonzero x[b,i] of x[b,i] * dz[b]: a column of x drives it, so a
-  ;; pixel that is background in the whole batch costs only compares and a zero fill.
   (func (export "gradDense")
     (param $x i32) (param $dz i32) (param $dw i32) (param $db i32)
     (param $batch i32) (param $in i32) (param $out i32)
+    (call $sumRows (local.get $dz) (local.get $db) (local.get $batch) (local.get $out))
+    (call $gradWeights (local.get $x) (local.get $dz) (local.get $dw)
+      (local.get $batch) (local.get $in) (local.get $out) (i32.const 0)))
+
+  ;; dw[in x out] += x[B x in]^T · dz[B x out] (a convolution's weight gradient, chunk by chunk).
+  (func (export "addGradWeights")
+    (param $x i32) (param $dz i32) (param $dw i32)
+    (param $batch i32) (param $in i32) (param $out i32)
+    (call $gradWeights (local.get $x) (local.get $dz) (local.get $dw)
+      (local.get $batch) (local.get $in) (local.get $out) (i32.const 1)))
+
+  ;; sums[cols] = sum over rows of x[rows x cols].
+  (func (export "sumRows") (param $x i32) (param $sums i32) (param $rows i32) (param $cols i32)
+    (call $sumRows (local.get $x) (local.get $sums) (local.get $rows) (local.get $cols)))
+
+  ;; db[out] = sum over the batch rows of dz[B x out] (overwrites).
+  (func $sumRows (param $dz i32) (param $db i32) (param $batch i32) (param $out i32)
     (local $rowBytes i32) (local $vecBytes i32) (local $b i32) (local $o i32) (local $src i32)
-    (local $i i32) (local $xRowBytes i32) (local $vals i32) (local $left i32) (local $chunk i32)
-    (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $value f32)
     (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
     (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
-
     ;; db = sum_b dz[b]: row after row added into db (it stays in L1).
     (memory.fill (local.get $db) (i32.const 0) (local.get $rowBytes))
     (local.set $src (local.get $dz))
@@ -331,7 +353,18 @@
             (br $scalar)))
         (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
-        (br $dbRow)))
+        (br $dbRow))))
+
+  ;; dw[in x out] = x[B x in]^T · dz[B x out], or += when accumulate is 1.
+  ;; Row i of dw is sum over nonzero x[b,i] of x[b,i] * dz[b]: a column of x drives it, so a
+  ;; pixel that is background in the whole batch costs only compares and a zero fill.
+  (func $gradWeights
+    (param $x i32) (param $dz i32) (param $dw i32)
+    (param $batch i32) (param $in i32) (param $out i32) (param $accumulate i32)
+    (local $rowBytes i32) (local $src i32)
+    (local $i i32) (local $xRowBytes i32) (local $vals i32) (local $left i32) (local $chunk i32)
+    (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $value f32)
+    (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
 
     ;; dw, four rows at a time: row b of x supplies x[b, i..i+3] with one load, and when
     ;; all four are zero (72% of the time on MNIST) one compare skips them. Each of the four
@@ -340,7 +373,9 @@
     (block $quadsDone
       (loop $quad
         (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $in)))
-        (memory.fill (local.get $dw) (i32.const 0) (i32.shl (local.get $rowBytes) (i32.const 2)))
+        (if (i32.eqz (local.get $accumulate))
+          (then (memory.fill
+            (local.get $dw) (i32.const 0) (i32.shl (local.get $rowBytes) (i32.const 2)))))
         (local.set $vals (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $src (local.get $dz))
         (local.set $left (local.get $batch))
@@ -406,7 +441,8 @@
     (block $singlesDone
       (loop $single
         (br_if $singlesDone (i32.ge_u (local.get $i) (local.get $in)))
-        (memory.fill (local.get $dw) (i32.const 0) (local.get $rowBytes))
+        (if (i32.eqz (local.get $accumulate))
+          (then (memory.fill (local.get $dw) (i32.const 0) (local.get $rowBytes))))
         (local.set $vals (i32.add (local.get $x) (i32.shl (local.get $i) (i32.const 2))))
         (local.set $src (local.get $dz))
         (local.set $left (local.get $batch))
@@ -543,6 +579,160 @@
         (local.set $dz (i32.add (local.get $dz) (local.get $rowBytes)))
         (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
         (br $row))))
+
+  ;; Convolution as matrix products (see Kernels.im2col in ../kernels.ts): im2col lays each
+  ;; k x k x C patch of channels-last images out as one row; col2im adds rows back. Row
+  ;; (s, oy, ox) is, for each ky, one run of k*C floats of input row iy = oy + ky - pad
+  ;; starting at column ox - pad: zeros for the columns hanging over the border [0, kx0) and
+  ;; [kx1, k), a copy of the input for [kx0, kx1).
+
+  ;; dst[0..n) = src[0..n).
+  (func $copyFloats (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $vecEnd i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $dst)
+      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $dst) (local.get $vecEnd)))
+        (v128.store (local.get $dst) (v128.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $vec)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.load (local.get $src)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $scalar))))
+
+  ;; dst[0..n) += src[0..n).
+  (func $addFloats (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $vecEnd i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $dst)
+      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $dst) (local.get $vecEnd)))
+        (v128.store (local.get $dst)
+          (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $vec)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst)
+          (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $scalar))))
+
+  ;; dst[0..n) = 0.
+  (func $zeroFloats (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst) (f32.const 0))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (br $scalar))))
+
+  ;; col[(S*OH*OW) x (k*k*C)] = the patches of x[S x H x W x C] (add = 0), or, the adjoint,
+  ;; dx[S x H x W x C] = sum of the patch rows of col put back (add = 1; x is then dx and is
+  ;; zeroed first). The additions happen in the TS reference's order, so results are equal.
+  (func $patches
+    (param $x i32) (param $col i32) (param $samples i32)
+    (param $height i32) (param $width i32) (param $channels i32) (param $kernel i32)
+    (param $pad i32) (param $outHeight i32) (param $outWidth i32) (param $add i32)
+    (local $segment i32) (local $imageBytes i32) (local $oy i32) (local $ox i32) (local $ky i32)
+    (local $iy i32) (local $kx0 i32) (local $kx1 i32) (local $inside i32) (local $from i32)
+    (local.set $segment (i32.mul (local.get $kernel) (local.get $channels)))
+    (local.set $imageBytes (i32.shl (i32.mul (i32.mul (local.get $height) (local.get $width))
+      (local.get $channels)) (i32.const 2)))
+    (if (local.get $add)
+      (then (memory.fill (local.get $x) (i32.const 0)
+        (i32.mul (local.get $samples) (local.get $imageBytes)))))
+    (block $samplesDone
+      (loop $sample
+        (br_if $samplesDone (i32.eqz (local.get $samples)))
+        (local.set $oy (i32.const 0))
+        (loop $outRow
+          (local.set $ox (i32.const 0))
+          (loop $outColumn
+            ;; kx0 = max(0, pad - ox), kx1 = max(kx0, min(k, width + pad - ox))
+            (local.set $kx0 (i32.sub (local.get $pad) (local.get $ox)))
+            (if (i32.lt_s (local.get $kx0) (i32.const 0)) (then (local.set $kx0 (i32.const 0))))
+            (local.set $kx1
+              (i32.sub (i32.add (local.get $width) (local.get $pad)) (local.get $ox)))
+            (if (i32.gt_s (local.get $kx1) (local.get $kernel))
+              (then (local.set $kx1 (local.get $kernel))))
+            (if (i32.lt_s (local.get $kx1) (local.get $kx0))
+              (then (local.set $kx1 (local.get $kx0))))
+            (local.set $inside (i32.mul (i32.sub (local.get $kx1) (local.get $kx0))
+              (local.get $channels)))
+            (local.set $ky (i32.const 0))
+            (loop $patchRow
+              (local.set $iy (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $pad)))
+              (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0))
+                    (i32.lt_s (local.get $iy) (local.get $height)))
+                (then
+                  ;; &x[s, iy, ox - pad + kx0, 0]
+                  (local.set $from (i32.add (local.get $x) (i32.shl (i32.mul
+                    (i32.add (i32.mul (local.get $iy) (local.get $width))
+                      (i32.add (i32.sub (local.get $ox) (local.get $pad)) (local.get $kx0)))
+                    (local.get $channels)) (i32.const 2))))
+                  (if (local.get $add)
+                    (then
+                      (call $addFloats (local.get $from)
+                        (i32.add (local.get $col) (i32.shl
+                          (i32.mul (local.get $kx0) (local.get $channels)) (i32.const 2)))
+                        (local.get $inside)))
+                    (else
+                      (call $zeroFloats (local.get $col)
+                        (i32.mul (local.get $kx0) (local.get $channels)))
+                      (call $copyFloats
+                        (i32.add (local.get $col) (i32.shl
+                          (i32.mul (local.get $kx0) (local.get $channels)) (i32.const 2)))
+                        (local.get $from) (local.get $inside))
+                      (call $zeroFloats
+                        (i32.add (local.get $col) (i32.shl
+                          (i32.mul (local.get $kx1) (local.get $channels)) (i32.const 2)))
+                        (i32.mul (i32.sub (local.get $kernel) (local.get $kx1))
+                          (local.get $channels))))))
+                (else
+                  (if (i32.eqz (local.get $add))
+                    (then (call $zeroFloats (local.get $col) (local.get $segment))))))
+              (local.set $col
+                (i32.add (local.get $col) (i32.shl (local.get $segment) (i32.const 2))))
+              (br_if $patchRow (i32.lt_u
+                (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
+            (br_if $outColumn (i32.lt_u
+              (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $outWidth))))
+          (br_if $outRow (i32.lt_u
+            (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $outHeight))))
+        (local.set $x (i32.add (local.get $x) (local.get $imageBytes)))
+        (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
+        (br $sample))))
+
+  (func (export "im2col")
+    (param $x i32) (param $col i32) (param $samples i32)
+    (param $height i32) (param $width i32) (param $channels i32) (param $kernel i32)
+    (param $pad i32) (param $outHeight i32) (param $outWidth i32)
+    (call $patches (local.get $x) (local.get $col) (local.get $samples)
+      (local.get $height) (local.get $width) (local.get $channels) (local.get $kernel)
+      (local.get $pad) (local.get $outHeight) (local.get $outWidth) (i32.const 0)))
+
+  (func (export "col2im")
+    (param $col i32) (param $dx i32) (param $samples i32)
+    (param $height i32) (param $width i32) (param $channels i32) (param $kernel i32)
+    (param $pad i32) (param $outHeight i32) (param $outWidth i32)
+    (call $patches (local.get $dx) (local.get $col) (local.get $samples)
+      (local.get $height) (local.get $width) (local.get $channels) (local.get $kernel)
+      (local.get $pad) (local.get $outHeight) (local.get $outWidth) (i32.const 1)))
 
   ;; SGD with momentum and L2 weight decay over n floats, in place:
   ;; g' = grad + weightDecay * param;  velocity = momentum * velocity - lr * g';

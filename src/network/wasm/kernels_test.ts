@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { createTsKernels, type Kernels } from "../kernels.ts";
+import { parseLayerSpec } from "../layer_spec.ts";
 import { Network } from "../network.ts";
 import { defaultOptimizerSettings } from "../optimizer.ts";
 import { Random } from "../random.ts";
@@ -295,6 +296,109 @@ Deno.test("a network trained with wasm kernels follows the TS-kernel network", (
     const b = tsNet.weights[k];
     for (let i = 0; i < a.length; i++) {
       assert.ok(Math.abs(a[i] - b[i]) < 1e-4, `weights[${k}][${i}]: ${a[i]} vs ${b[i]}`);
+    }
+  }
+});
+
+// [samples, height, width, channels, kernel, same padding]: the cnn preset's two layers, a
+// valid LeNet-style one, a 1x1, and odd sizes whose rows end off a 16-byte boundary.
+const CONV_SHAPES: [number, number, number, number, number, boolean][] = [
+  [2, 28, 28, 1, 5, true],
+  [1, 14, 14, 32, 5, true],
+  [2, 14, 14, 6, 5, false],
+  [3, 5, 7, 3, 3, true],
+  [2, 4, 3, 2, 1, true],
+  [1, 6, 5, 3, 3, false],
+  [1, 3, 3, 5, 3, true],
+];
+
+for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
+  for (const shift of [0, 1]) {
+    Deno.test(`conv kernels match the TS reference: ${samples} x ${height}x${width}x${channels}, ${kernel}x${kernel} ${same ? "same" : "valid"}, shift ${shift}`, () => {
+      const pad = same ? (kernel - 1) / 2 : 0;
+      const geometry = {
+        height,
+        width,
+        channels,
+        kernel,
+        pad,
+        outHeight: height + 2 * pad - kernel + 1,
+        outWidth: width + 2 * pad - kernel + 1,
+      };
+      const rows = samples * geometry.outHeight * geometry.outWidth;
+      const patch = kernel * kernel * channels;
+      const filters = 7;
+      const lengths = {
+        x: samples * height * width * channels,
+        col: rows * patch,
+        dx: samples * height * width * channels,
+        delta: rows * filters,
+        dw: filters * patch,
+        sums: filters,
+      };
+      const rng = new Random(rows * 31 + patch + shift);
+      const { views } = layout(ts, lengths, shift, 3);
+      fillSparse(views.x, rng, 0.5);
+      fillSparse(views.delta, rng, 0.75);
+      fillSparse(views.dw, rng, 0);
+      const wasm = createWasmKernels();
+      const wasmViews = layout(wasm, lengths, shift, 3);
+      const v = wasmViews.views;
+      for (const name of ["x", "delta", "dw"]) v[name].set(views[name]);
+
+      // Patches are copies and col2im adds in the reference's order: both exactly equal.
+      v.col.fill(5);
+      ts.im2col(views.x, views.col, samples, geometry);
+      wasm.im2col(v.x, v.col, samples, geometry);
+      assert.deepEqual(v.col, views.col);
+      v.dx.fill(5);
+      ts.col2im(views.col, views.dx, samples, geometry);
+      wasm.col2im(v.col, v.dx, samples, geometry);
+      assert.deepEqual(v.dx, views.dx);
+
+      // dw += delta^T · col on top of what dw held; sums = column sums of delta.
+      const dwBefore = views.dw.slice();
+      ts.addGradWeights(views.delta, views.col, views.dw, rows, filters, patch);
+      wasm.addGradWeights(v.delta, v.col, v.dw, rows, filters, patch);
+      const dwScale = dwBefore.map(Math.abs);
+      ts.addGradWeights(abs(views.delta), abs(views.col), dwScale, rows, filters, patch);
+      assertClose(v.dw, views.dw, dwScale, 1e-6, "dw");
+      v.sums.fill(5);
+      ts.sumRows(views.delta, views.sums, rows, filters);
+      wasm.sumRows(v.delta, v.sums, rows, filters);
+      const sumScale = new Float32Array(filters);
+      ts.sumRows(abs(views.delta), sumScale, rows, filters);
+      assertClose(v.sums, views.sums, sumScale, 1e-6, "sums");
+      assertGapsUntouched(wasmViews.arena, v);
+    });
+  }
+}
+
+Deno.test("a CNN trained with wasm kernels follows the TS-kernel CNN", () => {
+  const architecture = parseLayerSpec("conv5x8,pool,conv3x16v,pool,dense32,dropout0.5");
+  const tsNet = new Network(architecture, { maxBatch: 8, seed: 3 });
+  const wasmNet = new Network(architecture, { maxBatch: 8, seed: 3, kernels: createWasmKernels() });
+  const rng = new Random(12);
+  const settings = defaultOptimizerSettings("adam");
+  for (let step = 0; step < 5; step++) {
+    const labels = new Uint8Array(8).map(() => rng.int(10));
+    for (let k = 0; k < 8 * 784; k++) {
+      const pixel = rng.next() < 0.8 ? 0 : rng.next();
+      tsNet.input[k] = pixel;
+      wasmNet.input[k] = pixel;
+    }
+    const tsLoss = tsNet.trainBatch(labels, 8, settings, 0.003).loss;
+    const wasmLoss = wasmNet.trainBatch(labels, 8, settings, 0.003).loss;
+    assert.ok(Math.abs(tsLoss - wasmLoss) < 1e-4, `step ${step}: loss ${wasmLoss} vs ${tsLoss}`);
+  }
+  for (let k = 0; k < tsNet.parameters.length; k++) {
+    const a = wasmNet.parameters[k].value;
+    const b = tsNet.parameters[k].value;
+    for (let i = 0; i < a.length; i++) {
+      assert.ok(
+        Math.abs(a[i] - b[i]) < 1e-4,
+        `${tsNet.parameters[k].name}[${i}]: ${a[i]} vs ${b[i]}`,
+      );
     }
   }
 });

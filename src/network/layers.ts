@@ -1,0 +1,527 @@
+/**
+ * The layers a network is a list of, each with its forward and backward pass side by side.
+ *
+ * Every layer reads the previous layer's `output` (or the network input) and writes its own
+ * `output` [maxBatch x outSize]. Backward, it receives dL/d(output) in `outputGrad`, turns it
+ * into dL/dz in place where it has an activation, fills its parameters' gradients and writes
+ * dL/d(input) into the previous layer's `outputGrad` (the first layer skips that). Buffers are
+ * taken once, at construction, from the network's arena; nothing is allocated per batch.
+ *
+ * Images are channels-last: a batch of [H x W x C] images is [B x H x W x C] row-major.
+ *
+ * @module
+ */
+import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
+import type { ConvGeometry, Kernels } from "./kernels.ts";
+import type { ConvSpec, DenseSpec, LayerSpec, Shape } from "./layer_spec.ts";
+import { deriveSeed, type Random } from "./random.ts";
+
+/** One trainable tensor with its gradient and optimizer state, all views into the arena. */
+export interface Parameter {
+  /** `layers.<k>.weight` or `layers.<k>.bias`, k the layer's index in the list. */
+  name: string;
+  /** Dense weights [in x out]; conv weights [out channels, k, k, in channels]; biases [out]. */
+  shape: number[];
+  value: Float32Array;
+  grad: Float32Array;
+  /** Adam's first moment, or the momentum velocity. */
+  moment1: Float32Array;
+  /** Adam's second moment (unused by sgd/momentum). */
+  moment2: Float32Array;
+  /** Whether weight decay applies (weights yes, biases no). */
+  decays: boolean;
+}
+
+/** A layer at run time. */
+export interface Layer {
+  readonly spec: LayerSpec;
+  readonly outputShape: Shape;
+  /** Weight then bias, for the layers that have them. */
+  readonly parameters: Parameter[];
+  /** The layer's activations [maxBatch x outSize]. */
+  readonly output: Float32Array;
+  /** dL/d(output) [maxBatch x outSize], made dL/dz in place by `backward`. */
+  readonly outputGrad: Float32Array;
+  /** Computes `output` for the first `batch` samples; `step` seeds dropout while training. */
+  forward(batch: number, training: boolean, step: number): void;
+  /** Backprop through the layer (after `forward` on the same batch). */
+  backward(batch: number): void;
+  /** Fresh weights from `rng` (He-normal for ReLU, Glorot-uniform otherwise), zero biases. */
+  initialize(rng: Random): void;
+}
+
+/** What a layer is built from. */
+export interface LayerContext {
+  kernels: Kernels;
+  /** Takes `n` floats of the arena (16-byte aligned). */
+  take: (n: number) => Float32Array;
+  index: number;
+  maxBatch: number;
+  inputShape: Shape;
+  /** The previous layer's output, or the network input. */
+  input: Float32Array;
+  /** The previous layer's outputGrad; undefined for the first layer. */
+  inputGrad: Float32Array | undefined;
+  /** Seed of the dropout masks. */
+  seed: () => number;
+}
+
+/** Builds the run-time layer for `spec`. */
+export function createLayer(spec: LayerSpec, outputShape: Shape, context: LayerContext): Layer {
+  switch (spec.kind) {
+    case "dense":
+      return new DenseLayer(spec, outputShape, context);
+    case "conv":
+      return new ConvLayer(spec, outputShape, context);
+    case "pool":
+      return new MaxPoolLayer(spec, outputShape, context);
+    case "flatten":
+      return new FlattenLayer(spec, outputShape, context);
+    case "dropout":
+      return new DropoutLayer(spec, outputShape, context);
+  }
+}
+
+const sizeOf = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+
+function parameter(context: LayerContext, role: "weight" | "bias", shape: number[]): Parameter {
+  const n = sizeOf(shape);
+  return {
+    name: `layers.${context.index}.${role}`,
+    shape,
+    value: context.take(n),
+    grad: context.take(n),
+    moment1: context.take(n),
+    moment2: context.take(n),
+    decays: role === "weight",
+  };
+}
+
+/** He-normal (std sqrt(2/fanIn)) for ReLU, Glorot-uniform (limit sqrt(6/(in+out))) otherwise. */
+function initializeWeights(
+  w: Float32Array,
+  rng: Random,
+  activation: Activation | "softmax",
+  fanIn: number,
+  fanOut: number,
+): void {
+  if (activation === "relu") {
+    const std = Math.sqrt(2 / fanIn);
+    for (let i = 0; i < w.length; i++) w[i] = rng.gaussian() * std;
+  } else {
+    const limit = Math.sqrt(6 / (fanIn + fanOut));
+    for (let i = 0; i < w.length; i++) w[i] = rng.uniform(-limit, limit);
+  }
+}
+
+/**
+ * Fully connected: z[B x out] = a_prev[B x in] · W[in x out] + b, then a = f(z) (the output
+ * layer keeps z: the network applies softmax). An image input is read flat, in (y, x, c) order.
+ */
+class DenseLayer implements Layer {
+  readonly parameters: Parameter[];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+  private readonly inSize: number;
+  private readonly outSize: number;
+
+  constructor(
+    readonly spec: DenseSpec,
+    readonly outputShape: Shape,
+    private readonly context: LayerContext,
+  ) {
+    this.inSize = sizeOf(context.inputShape);
+    this.outSize = spec.units;
+    this.parameters = [
+      parameter(context, "weight", [this.inSize, this.outSize]),
+      parameter(context, "bias", [this.outSize]),
+    ];
+    this.output = context.take(context.maxBatch * this.outSize);
+    this.outputGrad = context.take(context.maxBatch * this.outSize);
+  }
+
+  initialize(rng: Random): void {
+    initializeWeights(
+      this.parameters[0].value,
+      rng,
+      this.spec.activation,
+      this.inSize,
+      this.outSize,
+    );
+    this.parameters[1].value.fill(0);
+  }
+
+  forward(batch: number): void {
+    const [weight, bias] = this.parameters;
+    const { kernels, input } = this.context;
+    // z[B x out] = a_prev[B x in] · W[in x out] + b
+    kernels.forwardDense(
+      input,
+      weight.value,
+      bias.value,
+      this.output,
+      batch,
+      this.inSize,
+      this.outSize,
+    );
+    if (this.spec.activation !== "softmax") {
+      activateInPlace(this.spec.activation, this.output, batch * this.outSize);
+    }
+  }
+
+  backward(batch: number): void {
+    const [weight, bias] = this.parameters;
+    const { kernels, input, inputGrad } = this.context;
+    // delta = dL/da ⊙ f'(z)  [B x out]
+    if (this.spec.activation !== "softmax") {
+      multiplyByDerivative(
+        this.spec.activation,
+        this.outputGrad,
+        this.output,
+        batch * this.outSize,
+      );
+    }
+    // dW[in x out] = a_prev^T[in x B] · delta[B x out];  db = column sums of delta
+    kernels.gradDense(
+      input,
+      this.outputGrad,
+      weight.grad,
+      bias.grad,
+      batch,
+      this.inSize,
+      this.outSize,
+    );
+    // dA_prev[B x in] = delta[B x out] · W^T[out x in]
+    if (inputGrad) {
+      kernels.backDense(this.outputGrad, weight.value, inputGrad, batch, this.inSize, this.outSize);
+    }
+  }
+}
+
+/** Floats of patch rows one im2col chunk may hold: about 1 MB, to stay in a core's L2. */
+const COLUMN_CHUNK_FLOATS = 1 << 18;
+
+/**
+ * Convolution, stride 1, as a matrix product over patch rows (im2col): for each output pixel
+ * p of each sample, z[p, o] = b[o] + sum over the k x k x C_in patch under p of patch · W[o],
+ * i.e. z[P x out] = col[P x kkC] · W^T[kkC x out] with W [out x kkC] (stored [out, k, k, in]).
+ * Samples go through in chunks whose patch rows fit the cache, into one reused `col` buffer.
+ */
+class ConvLayer implements Layer {
+  readonly parameters: Parameter[];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+  private readonly geometry: ConvGeometry;
+  /** Output pixels per sample, floats per patch, output channels. */
+  private readonly pixels: number;
+  private readonly patch: number;
+  private readonly filters: number;
+  private readonly chunkSamples: number;
+  /** W^T [kkC x out], refreshed from the weights by each forward pass. */
+  private readonly weightT: Float32Array;
+  /** Zeros [kkC]: the "bias" of the input-gradient product. */
+  private readonly zeros: Float32Array;
+  /** Patch rows of one chunk [chunkSamples * pixels x kkC]; input gradients reuse it. */
+  private readonly col: Float32Array;
+  /** Views of one chunk of samples each, made once so that no batch allocates. */
+  private readonly inputChunks: Float32Array[] = [];
+  private readonly inputGradChunks: Float32Array[] = [];
+  private readonly outputChunks: Float32Array[] = [];
+  private readonly outputGradChunks: Float32Array[] = [];
+
+  constructor(
+    readonly spec: ConvSpec,
+    readonly outputShape: Shape,
+    private readonly context: LayerContext,
+  ) {
+    const [height, width, channels] = context.inputShape;
+    const [outHeight, outWidth] = outputShape;
+    this.geometry = {
+      height,
+      width,
+      channels,
+      kernel: spec.kernel,
+      pad: spec.padding === "same" ? (spec.kernel - 1) / 2 : 0,
+      outHeight,
+      outWidth,
+    };
+    this.pixels = outHeight * outWidth;
+    this.patch = spec.kernel * spec.kernel * channels;
+    this.filters = spec.channels;
+    this.parameters = [
+      parameter(context, "weight", [spec.channels, spec.kernel, spec.kernel, channels]),
+      parameter(context, "bias", [spec.channels]),
+    ];
+    const outSize = this.pixels * this.filters;
+    this.output = context.take(context.maxBatch * outSize);
+    this.outputGrad = context.take(context.maxBatch * outSize);
+    this.weightT = context.take(this.patch * this.filters);
+    this.zeros = context.take(this.patch);
+    this.chunkSamples = Math.max(
+      1,
+      Math.min(context.maxBatch, Math.floor(COLUMN_CHUNK_FLOATS / (this.pixels * this.patch))),
+    );
+    this.col = context.take(this.chunkSamples * this.pixels * this.patch);
+    const inSize = height * width * channels;
+    for (let s = 0; s < context.maxBatch; s += this.chunkSamples) {
+      const n = Math.min(this.chunkSamples, context.maxBatch - s);
+      this.inputChunks.push(context.input.subarray(s * inSize, (s + n) * inSize));
+      if (context.inputGrad) {
+        this.inputGradChunks.push(context.inputGrad.subarray(s * inSize, (s + n) * inSize));
+      }
+      this.outputChunks.push(this.output.subarray(s * outSize, (s + n) * outSize));
+      this.outputGradChunks.push(this.outputGrad.subarray(s * outSize, (s + n) * outSize));
+    }
+  }
+
+  initialize(rng: Random): void {
+    const area = this.spec.kernel * this.spec.kernel;
+    initializeWeights(
+      this.parameters[0].value,
+      rng,
+      this.spec.activation,
+      this.patch,
+      area * this.filters,
+    );
+    this.parameters[1].value.fill(0);
+  }
+
+  forward(batch: number): void {
+    const [weight, bias] = this.parameters;
+    const { kernels } = this.context;
+    transpose(weight.value, this.weightT, this.filters, this.patch);
+    for (let c = 0, s = 0; s < batch; c++, s += this.chunkSamples) {
+      const samples = Math.min(this.chunkSamples, batch - s);
+      kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
+      // z[P x out] = col[P x kkC] · W^T[kkC x out] + b
+      kernels.forwardDense(
+        this.col,
+        this.weightT,
+        bias.value,
+        this.outputChunks[c],
+        samples * this.pixels,
+        this.patch,
+        this.filters,
+      );
+    }
+    activateInPlace(this.spec.activation, this.output, batch * this.pixels * this.filters);
+  }
+
+  backward(batch: number): void {
+    const [weight, bias] = this.parameters;
+    const { kernels } = this.context;
+    const rows = batch * this.pixels;
+    // delta = dL/da ⊙ f'(z)  [P x out]; db[out] = column sums of delta
+    multiplyByDerivative(this.spec.activation, this.outputGrad, this.output, rows * this.filters);
+    kernels.sumRows(this.outputGrad, bias.grad, rows, this.filters);
+    weight.grad.fill(0);
+    for (let c = 0, s = 0; s < batch; c++, s += this.chunkSamples) {
+      const samples = Math.min(this.chunkSamples, batch - s);
+      const chunkRows = samples * this.pixels;
+      kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
+      // dW[out x kkC] += delta^T[out x P] · col[P x kkC]: delta is mostly zeros after max
+      // pooling and ReLU, and the kernel skips them.
+      kernels.addGradWeights(
+        this.outputGradChunks[c],
+        this.col,
+        weight.grad,
+        chunkRows,
+        this.filters,
+        this.patch,
+      );
+      if (this.inputGradChunks.length === 0) continue;
+      // dcol[P x kkC] = delta[P x out] · W[out x kkC], then each patch row added back in place
+      kernels.forwardDense(
+        this.outputGradChunks[c],
+        weight.value,
+        this.zeros,
+        this.col,
+        chunkRows,
+        this.filters,
+        this.patch,
+      );
+      kernels.col2im(this.col, this.inputGradChunks[c], samples, this.geometry);
+    }
+  }
+}
+
+/** to[cols x rows] = from[rows x cols]^T. */
+function transpose(from: Float32Array, to: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const row = r * cols;
+    for (let c = 0; c < cols; c++) to[c * rows + r] = from[row + c];
+  }
+}
+
+/**
+ * 2x2 max pooling, stride 2: each output is the largest of its four inputs (an odd last row
+ * or column is dropped). Backward, each output's gradient goes to the input that won (the
+ * first of equals, like PyTorch); the other three get zero.
+ */
+class MaxPoolLayer implements Layer {
+  readonly parameters: Parameter[] = [];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+  /** Which of the four inputs won, per output: 0 (top left), 1, 2 or 3 (bottom right). */
+  private readonly winner: Uint8Array;
+
+  constructor(
+    readonly spec: LayerSpec,
+    readonly outputShape: Shape,
+    private readonly context: LayerContext,
+  ) {
+    const n = context.maxBatch * sizeOf(outputShape);
+    this.output = context.take(n);
+    this.outputGrad = context.take(n);
+    this.winner = new Uint8Array(n);
+  }
+
+  initialize(): void {}
+
+  forward(batch: number): void {
+    const [height, width, channels] = this.context.inputShape;
+    const [outHeight, outWidth] = this.outputShape;
+    const x = this.context.input;
+    const y = this.output;
+    const winner = this.winner;
+    const rowStride = width * channels;
+    let o = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let oy = 0; oy < outHeight; oy++) {
+        for (let ox = 0; ox < outWidth; ox++) {
+          const topLeft = b * height * rowStride + 2 * oy * rowStride + 2 * ox * channels;
+          for (let c = 0; c < channels; c++, o++) {
+            const i = topLeft + c;
+            let best = x[i];
+            let which = 0;
+            if (x[i + channels] > best) {
+              best = x[i + channels];
+              which = 1;
+            }
+            if (x[i + rowStride] > best) {
+              best = x[i + rowStride];
+              which = 2;
+            }
+            if (x[i + rowStride + channels] > best) {
+              best = x[i + rowStride + channels];
+              which = 3;
+            }
+            y[o] = best;
+            winner[o] = which;
+          }
+        }
+      }
+    }
+  }
+
+  backward(batch: number): void {
+    const dx = this.context.inputGrad;
+    if (!dx) return;
+    const [height, width, channels] = this.context.inputShape;
+    const [outHeight, outWidth] = this.outputShape;
+    const dy = this.outputGrad;
+    const winner = this.winner;
+    const rowStride = width * channels;
+    dx.fill(0, 0, batch * height * rowStride);
+    let o = 0;
+    for (let b = 0; b < batch; b++) {
+      for (let oy = 0; oy < outHeight; oy++) {
+        for (let ox = 0; ox < outWidth; ox++) {
+          const topLeft = b * height * rowStride + 2 * oy * rowStride + 2 * ox * channels;
+          for (let c = 0; c < channels; c++, o++) {
+            const which = winner[o];
+            const i = topLeft + c + (which & 1) * channels + (which >> 1) * rowStride;
+            dx[i] = dy[o];
+          }
+        }
+      }
+    }
+  }
+}
+
+/** Reads an image as a flat vector: the memory is already (y, x, c) row-major, so a no-op. */
+class FlattenLayer implements Layer {
+  readonly parameters: Parameter[] = [];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+
+  constructor(readonly spec: LayerSpec, readonly outputShape: Shape, context: LayerContext) {
+    this.output = context.input;
+    this.outputGrad = context.inputGrad ?? context.take(context.maxBatch * sizeOf(outputShape));
+  }
+
+  initialize(): void {}
+  forward(): void {}
+  backward(): void {}
+}
+
+/**
+ * Inverted dropout: while training, each value is kept with probability 1 - rate and scaled
+ * by 1 / (1 - rate), so that inference (which passes values through) sees the same mean. The
+ * mask depends only on the seed, the layer and the optimizer step: a resumed run draws the
+ * masks an uninterrupted one would.
+ */
+class DropoutLayer implements Layer {
+  readonly parameters: Parameter[] = [];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+  /** 0 or 1/(1 - rate) per value of the last training batch. */
+  private readonly mask: Float32Array;
+  private masked = false;
+  private readonly size: number;
+
+  constructor(
+    readonly spec: { kind: "dropout"; rate: number },
+    readonly outputShape: Shape,
+    private readonly context: LayerContext,
+  ) {
+    this.size = sizeOf(outputShape);
+    this.output = context.take(context.maxBatch * this.size);
+    this.outputGrad = context.take(context.maxBatch * this.size);
+    this.mask = context.take(context.maxBatch * this.size);
+  }
+
+  initialize(): void {}
+
+  forward(batch: number, training: boolean, step: number): void {
+    const n = batch * this.size;
+    const x = this.context.input;
+    const y = this.output;
+    this.masked = training && this.spec.rate > 0;
+    if (!this.masked) {
+      for (let i = 0; i < n; i++) y[i] = x[i];
+      return;
+    }
+    const mask = this.mask;
+    const scale = 1 / (1 - this.spec.rate);
+    // Keep when a uniform 32-bit draw is at or above rate * 2^32.
+    const threshold = this.spec.rate * 4294967296;
+    const base = deriveSeed(this.context.seed(), this.context.index, step);
+    for (let i = 0; i < n; i++) {
+      const m = hash32(base, i) >= threshold ? scale : 0;
+      mask[i] = m;
+      y[i] = x[i] * m;
+    }
+  }
+
+  backward(batch: number): void {
+    const dx = this.context.inputGrad;
+    if (!dx) return;
+    const n = batch * this.size;
+    const dy = this.outputGrad;
+    if (!this.masked) {
+      for (let i = 0; i < n; i++) dx[i] = dy[i];
+      return;
+    }
+    const mask = this.mask;
+    for (let i = 0; i < n; i++) dx[i] = dy[i] * mask[i];
+  }
+}
+
+/** A well-mixed 32-bit value for (base, i): murmur3's finalizer over a Weyl sequence. */
+function hash32(base: number, i: number): number {
+  let h = (base + Math.imul(i, 0x9e3779b9)) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
+}
