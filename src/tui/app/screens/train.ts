@@ -193,11 +193,11 @@ export function renderTrainProgress(
 
   const epochs = progress.epochs;
   const afterNotes = height - notes.length - (notes.length > 0 ? 1 : 0);
-  // The chart takes a third of the height, and grows into what the epochs (two lines each)
-  // leave free, up to twice that; it is left out when the epochs would have under 5 rows.
+  // The chart takes a third of the height, or all the rows the epochs (two lines each) leave
+  // free; it is left out when the epochs would have under 5 rows.
   const usualHeight = Math.max(3, Math.min(12, Math.floor(height / 3)));
   const freeRows = afterNotes - 2 * epochs.length - 2; // 2: the blank line and the legend
-  const chartHeight = Math.max(usualHeight, Math.min(2 * usualHeight, freeRows));
+  const chartHeight = Math.max(usualHeight, freeRows);
   let chart: string[] = [];
   if (progress.lossHistory.length >= 2 && afterNotes >= usualHeight + 2 + 5 && width >= 30) {
     const plotRows = Math.min(chartHeight, afterNotes - 5 - 2);
@@ -227,7 +227,10 @@ export function renderTrainProgress(
   const lines = [...notes];
   if (notes.length > 0) lines.push("");
   const first = epochs.length - shown;
-  if (first > 0) lines.push(c.dim(`… ${plural(first, "earlier epoch")} (see the chart)`));
+  if (first > 0) {
+    const where = chart.length > 0 ? " (see the chart)" : "";
+    lines.push(c.dim(`… ${plural(first, "earlier epoch")}${where}`));
+  }
   epochs.slice(first).forEach((e, i) => {
     lines.push(header(e));
     if (i >= shown - full) lines.push(bar(e));
@@ -505,10 +508,9 @@ export function trainScreen(
     view: (state, frame): View => {
       const phase = state.phase;
       const progressLines = (progress: TrainProgress) =>
-        // The status line takes the body's last row.
-        renderTrainProgress(progress, {
+        progress === NO_PROGRESS ? ["Preparing the training…"] : renderTrainProgress(progress, {
           width: frame.columns,
-          height: frame.rows - 1,
+          height: frame.rows - 1, // the status line takes the body's last row
           color: frame.color,
         });
       switch (phase.name) {

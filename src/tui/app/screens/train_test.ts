@@ -84,7 +84,24 @@ Deno.test("renderTrainProgress: fits the height, older epochs shrink to their su
     "\n",
   );
   assert.match(roomy, /loss \(left\)/); // the chart
+  // A few epochs on a large terminal: the chart fills the rows they leave.
+  const tall = renderTrainProgress(run(3, 100), { width: 160, height: 45, color: "none" });
+  assert.equal(tall.length, 45);
+  assert.match(tall.at(-1)!, /loss \(left\)/);
+  // Too small for the chart: the left-out epochs are not said to be in it.
+  const small = renderTrainProgress(run(9, 100), { width: 40, height: 8, color: "none" });
+  assert.match(small.join("\n"), /^… 5 earlier epochs$/m);
   assert.match(roomy, /Epoch 1\/10 {2}test accuracy/);
+});
+
+Deno.test("renderTrainProgress: notes longer than a third of the height end in …", () => {
+  const progress = { ...run(1, 10), notes: ["word ".repeat(100).trim()] };
+  const roomy = renderTrainProgress(progress, { width: 40, height: 40, color: "none" });
+  assert.equal(roomy.indexOf(""), 13, "all 13 lines of the note at 40 columns");
+  const lines = renderTrainProgress(progress, { width: 40, height: 12, color: "none" });
+  assert.equal(lines.indexOf(""), 4, "4 lines of note, then the blank line");
+  assert.match(lines[3], /…$/);
+  assert.match(lines.join("\n"), /10\/938/, "the running epoch still shows");
 });
 
 Deno.test("commandOf: the equivalent command line", () => {
@@ -169,6 +186,7 @@ Deno.test("train screen: form, live progress, Esc stops the work, the outcome, t
   assert.equal(run.state.phase.name, "training");
   assert.ok(workOf(run.steps, "train"), "Enter starts the training work");
   assert.equal(screen.typing?.(run.state), false, "q backs out while training");
+  assert.deepEqual(run.view.body, ["Preparing the training…"]);
 
   const training = [
     loaded,
