@@ -99,7 +99,9 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .showSuggestionAfterError(true)
     .configureOutput({
       writeOut: (text) => io.write(text),
-      writeErr: (text) => io.warn(text.trimEnd()),
+      // An error is one line, its suggestion too ("(Did you mean train?)" comes on a line of its own).
+      writeErr: (text) =>
+        io.warn(text.startsWith("error:") ? text.trim().replace(/\s*\n\s*/g, " ") : text.trimEnd()),
     });
 
   const train = program.command("train")

@@ -13,7 +13,19 @@ import { count, percent } from "../text/format.ts";
 /** Turns training events into output. */
 export type TrainRenderer = (event: TrainEvent) => void;
 
-/** One JSON object per finished epoch, as specified for `train --json`. */
+/**
+ * One JSON object per finished epoch, as specified for `train --json`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { jsonTrainRenderer } from "./train_output.ts";
+ * const lines: string[] = [];
+ * const io = { write: (text: string) => lines.push(text), warn: () => {}, isTerminal: false, color: "none" as const, columns: 80 };
+ * jsonTrainRenderer(io)({ type: "epoch-start", epoch: 1, epochs: 5, steps: 938, firstStep: 0 });
+ * assert.deepEqual(lines, []); // only finished epochs
+ * ```
+ */
 export function jsonTrainRenderer(io: CommandIo): TrainRenderer {
   return (event) => {
     if (event.type !== "epoch-end") return;
@@ -48,12 +60,26 @@ export function plainTrainRenderer(io: CommandIo): TrainRenderer {
 }
 
 /**
- * `Epoch 2/5` then a progress line redrawn in place (at most ~20 times a second) and, when the
- * epoch ends, its summary with the test accuracy.
+ * `Epoch 2/5` then a progress line redrawn in place (at most ~20 times a second by `now`, a clock
+ * in milliseconds) and, when the epoch ends, its summary with the test accuracy.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { liveTrainRenderer } from "./train_output.ts";
+ * let out = "";
+ * const io = { write: (text: string) => (out += text), warn: () => {}, isTerminal: true, color: "none" as const, columns: 80 };
+ * const render = liveTrainRenderer(io);
+ * render({ type: "epoch-start", epoch: 1, epochs: 5, steps: 938, firstStep: 0 });
+ * assert.equal(out, "Epoch 1/5\n");
+ * ```
  */
-export function liveTrainRenderer(io: CommandIo): TrainRenderer {
+export function liveTrainRenderer(
+  io: CommandIo,
+  now: () => number = () => performance.now(),
+): TrainRenderer {
   const c = paint(io.color);
-  const throttle = new ThrottledLine(50);
+  const throttle = new ThrottledLine(50, now);
   let lastLine = "";
   let lastWidth = 0;
   return (event) => {
