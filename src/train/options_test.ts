@@ -1,0 +1,154 @@
+import assert from "node:assert/strict";
+import { ACTIVATIONS, defaultOptimizerSettings, OPTIMIZERS, SCHEDULES } from "../network/mod.ts";
+import { OptionValueError } from "./option_values.ts";
+import {
+  flagsOf,
+  loose,
+  resolveTrainValues,
+  type SavedTraining,
+  TRAIN_OPTIONS,
+  trainOption,
+} from "./options.ts";
+import { AUGMENTED_RECIPE, DEFAULT_RECIPE } from "./recipe.ts";
+
+const saved: SavedTraining = {
+  layerSizes: [784, 32, 16, 10],
+  activation: "tanh",
+  optimizer: { ...defaultOptimizerSettings("momentum"), learningRate: 0.02, weightDecay: 5e-4 },
+  plan: {
+    startEpoch: 0,
+    epochs: 3,
+    batchSize: 128,
+    optimizer: defaultOptimizerSettings("momentum"),
+    schedule: "step",
+    warmupEpochs: 0.5,
+    seed: 9,
+    limit: 3000,
+    augment: true,
+  },
+};
+
+Deno.test("the defaults are the README's train table", async () => {
+  const readme = await Deno.readTextFile(new URL("../../README.md", import.meta.url));
+  const rows = new Map<string, string>();
+  for (const line of readme.split("\n")) {
+    const cells = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
+    const flag = cells[1]?.match(/^`(--[a-z-]+)/)?.[1];
+    if (flag && !rows.has(flag)) rows.set(flag, cells[2].replaceAll("`", ""));
+  }
+  const expected = (name: string) => {
+    const spec = loose(TRAIN_OPTIONS.find((s) => s.name === name)!);
+    if (spec.perOptimizer) {
+      return ["adam", "momentum", "sgd"].map((k) => `${spec.perOptimizer![k as "sgd"]} ${k}`)
+        .join(", ");
+    }
+    return spec.format(spec.default);
+  };
+  for (const spec of TRAIN_OPTIONS) {
+    const flag = spec.flag.split(" ")[0];
+    assert.equal(rows.get(flag), expected(spec.name), `README row of ${flag}`);
+  }
+  assert.equal(rows.get("--limit"), "all");
+  assert.equal(rows.get("--augment"), "off");
+});
+
+Deno.test("the recipes are the options' defaults", () => {
+  const defaults = resolveTrainValues({});
+  assert.deepEqual(DEFAULT_RECIPE, {
+    hidden: defaults.hidden,
+    activation: defaults.activation,
+    epochs: defaults.epochs,
+    batchSize: defaults.batch,
+    optimizer: defaults.optimizer,
+    learningRate: defaults.lr,
+    schedule: defaults.schedule,
+    warmupEpochs: defaults.warmup,
+    weightDecay: defaults.weightDecay,
+    seed: defaults.seed,
+  });
+  assert.deepEqual(DEFAULT_RECIPE, {
+    hidden: [256],
+    activation: "relu",
+    epochs: 5,
+    batchSize: 64,
+    optimizer: "adam",
+    learningRate: 0.003,
+    schedule: "cosine",
+    warmupEpochs: 0.1,
+    weightDecay: 0,
+    seed: 1,
+  });
+  assert.equal(AUGMENTED_RECIPE.epochs, 20);
+  assert.equal(AUGMENTED_RECIPE.augment, true);
+});
+
+Deno.test("the learning rate has one default per optimizer, the same as the optimizer's own", () => {
+  for (const kind of OPTIMIZERS) {
+    assert.equal(
+      resolveTrainValues({ optimizer: kind }).lr,
+      defaultOptimizerSettings(kind).learningRate,
+    );
+  }
+  assert.deepEqual(OPTIMIZERS.map((kind) => resolveTrainValues({ optimizer: kind }).lr), [
+    0.1,
+    0.05,
+    0.003,
+  ]);
+});
+
+Deno.test("resuming, values not given are the saved model's; the rate only for its optimizer", () => {
+  const values = resolveTrainValues({}, saved);
+  assert.deepEqual(values, {
+    hidden: [32, 16],
+    activation: "tanh",
+    epochs: 5, // more epochs: the default count, not the old plan's
+    batch: 128,
+    lr: 0.02,
+    optimizer: "momentum",
+    weightDecay: 5e-4,
+    schedule: "step",
+    warmup: 0.5,
+    seed: 9,
+    limit: "all", // a quick try's limit is not kept
+    augment: true,
+  });
+  assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003);
+  assert.equal(resolveTrainValues({ optimizer: "sgd" }, saved).lr, 0.1);
+  assert.equal(resolveTrainValues({ optimizer: "sgd" }, saved).weightDecay, 5e-4);
+  assert.equal(resolveTrainValues({ optimizer: "sgd", lr: 0.3 }, saved).lr, 0.3);
+  // A model saved before plans were kept: the defaults.
+  const old = resolveTrainValues({}, { ...saved, plan: null });
+  assert.equal(old.batch, 64);
+  assert.equal(old.augment, false);
+});
+
+Deno.test("every option reads back what it prints, and names the expected values when refusing", () => {
+  for (const spec of TRAIN_OPTIONS) {
+    const { parse, format } = loose(spec);
+    assert.deepEqual(parse(format(spec.default)), spec.default, spec.name);
+    assert.throws(() => parse("?"), OptionValueError, spec.name);
+    assert.throws(() => parse("?"), /expected .*, got "\?"\.$/, spec.name);
+  }
+  assert.deepEqual(trainOption("activation").choices, ACTIVATIONS);
+  assert.deepEqual(trainOption("optimizer").choices, OPTIMIZERS);
+  assert.deepEqual(trainOption("schedule").choices, SCHEDULES);
+});
+
+Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made by' line)", () => {
+  const values = resolveTrainValues({}, saved);
+  const flags = flagsOf(values);
+  assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
+  assert.deepEqual(flags.slice(-3), ["--limit", "all", "--augment"]);
+  // Read back by the options' parsers, the flags give the same values.
+  const back: Record<string, unknown> = {};
+  for (let i = 0; i < flags.length; i++) {
+    if (flags[i] === "--augment" || flags[i] === "--no-augment") {
+      back.augment = flags[i] === "--augment";
+      continue;
+    }
+    const spec = TRAIN_OPTIONS.find((s) => s.flag.split(" ")[0] === flags[i])!;
+    back[spec.name] = loose(spec).parse(flags[++i]);
+  }
+  assert.deepEqual(back, values);
+  assert.deepEqual(flagsOf({ augment: false }), ["--no-augment"]);
+});
