@@ -77,3 +77,54 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "tui data: a failed download stays on the prompt; Esc cancels a stalled one; s still works",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "digits-nodata-" });
+    // First the mirror has nothing (404); then it sends half a file and stalls.
+    let mode: "missing" | "stall" = "missing";
+    const stalls: (() => void)[] = [];
+    const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (r) => {
+      if (mode === "missing") return new Response("not found", { status: 404 });
+      const bytes = await Deno.readFile(`${MNIST_DIR}/${new URL(r.url).pathname.slice(1)}`);
+      const body = new ReadableStream<Uint8Array>({
+        start: (controller) => controller.enqueue(bytes.slice(0, bytes.length >> 1)),
+        pull: () => new Promise<void>((resolve) => stalls.push(resolve)),
+      }, { highWaterMark: 0 });
+      return new Response(body, { headers: { "content-length": String(bytes.length) } });
+    });
+    try {
+      await using tmux = await TmuxSession.start({
+        args: ["--data-dir", `${dir}/data`, "--model", "models/pretrained.safetensors"],
+        env: { DIGITS_MNIST_MIRRORS: `http://127.0.0.1:${server.addr.port}/`, NO_COLOR: "1" },
+        columns: 80,
+        rows: 24,
+      });
+      await tmux.waitFor(/7 {2}Quit/);
+      await tmux.keys("2");
+      await tmux.waitFor(/── MNIST data/);
+      await tmux.keys("f");
+      let screen = await tmux.waitFor(/Cannot download MNIST: train-images-idx3-ubyte\.gz/);
+      assert.match(screen, /404/);
+      assert.match(screen, /f download · s offline sample · Esc back/);
+      mode = "stall";
+      await tmux.keys("f");
+      screen = await tmux.waitFor(/downloading… Esc cancels/);
+      screen = await tmux.waitFor(/train-images-idx3-ubyte\.gz\n +━+─+ 5\.0 of 9\.9 MB/);
+      await tmux.keys("Escape");
+      screen = await tmux.waitFor(/download cancelled/);
+      assert.match(screen, /f +Download MNIST now/);
+      await tmux.keys("s");
+      screen = await tmux.waitFor(/Accuracy \d+\.\d\d% +\(\d[\d,]* of 2,000 test digits right\)/);
+      assert.match(screen, /offline SAMPLE/);
+      await tmux.keys("q");
+      await tmux.waitFor(/▸ 2 {2}Test/);
+    } finally {
+      for (const release of stalls) release();
+      await server.shutdown();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

@@ -8,8 +8,8 @@ import { type ColorLevel, paint } from "../../text/color.ts";
 import { plural } from "../../text/format.ts";
 import type { InputEvent } from "../terminal/keys.ts";
 import type { ScreenSize } from "../terminal/screen.ts";
-import { renderProgressLine } from "../../text/progress_bar.ts";
-import { wrapText } from "../../text/layout.ts";
+import { formatDuration } from "../../text/progress_bar.ts";
+import { truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import { errorLine } from "./page.ts";
 import type { Frame, ScreenProgram, Step, Work } from "./screen_loop.ts";
 
@@ -84,18 +84,7 @@ export function renderDataPrompt(
   const after: string[] = [];
   const progress = state.progress;
   if (state.phase === "downloading" && progress) {
-    after.push(
-      `  ${progress.file}`,
-      "  " + renderProgressLine({
-        step: Math.round(progress.receivedBytes / 1024),
-        total: Math.max(1, Math.round(progress.totalBytes / 1024)),
-        elapsedMs: nowMs - progress.startMs,
-        done: false,
-        metrics: {},
-        width: width - 6,
-        color,
-      }) + " kB",
-    );
+    after.push(`  ${progress.file}`, `  ${downloadLine(progress, nowMs, width - 2, color)}`);
   }
   if (state.error) after.push("", ...wrapText(state.error, width).map((line) => c.red(line)));
   // Mirror failures can pile up; the latest steps and the error matter most.
@@ -106,6 +95,36 @@ export function renderDataPrompt(
     log = [c.dim(`  … ${plural(hidden, "earlier step")}`), ...log.slice(hidden)];
   }
   return [...lines, ...log, ...after];
+}
+
+/**
+ * One file's download as a bar, the megabytes received, the rate and the time left:
+ * `━━━━━━━━━━━━─────────── 4.8 of 9.9 MB · 1.2 MB/s · 4s left`, cut to `width`.
+ */
+function downloadLine(
+  progress: NonNullable<DataPromptState["progress"]>,
+  nowMs: number,
+  width: number,
+  color: ColorLevel,
+): string {
+  const c = paint(color);
+  const fraction = Math.min(1, progress.receivedBytes / Math.max(1, progress.totalBytes));
+  const mb = (bytes: number) => (bytes / 1e6).toFixed(1);
+  const elapsedMs = nowMs - progress.startMs;
+  const bytesPerMs = elapsedMs > 250 ? progress.receivedBytes / elapsedMs : 0;
+  const rate = bytesPerMs > 0
+    ? ` · ${mb(bytesPerMs * 1000)} MB/s · ${
+      formatDuration((progress.totalBytes - progress.receivedBytes) / bytesPerMs)
+    } left`
+    : "";
+  const text = ` ${mb(progress.receivedBytes)} of ${mb(progress.totalBytes)} MB${rate}`;
+  const bar = Math.max(4, Math.min(30, width - visibleWidth(text)));
+  const filled = Math.round(fraction * bar);
+  return truncate(
+    c.green("━".repeat(filled)) + c.dim("─".repeat(bar - filled)) + text,
+    width,
+    "…",
+  );
 }
 
 /** The key's meaning while choosing (f or d download, s sample); undefined for other keys. */

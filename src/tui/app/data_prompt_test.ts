@@ -9,6 +9,7 @@ import {
   mirrorsFromEnvironment,
   renderDataPrompt,
 } from "./data_prompt.ts";
+import { visibleWidth } from "../../text/layout.ts";
 import type { Message, Work } from "./screen_loop.ts";
 import { key, simulate } from "./screen_loop_testing.ts";
 
@@ -47,7 +48,16 @@ Deno.test("data prompt: while downloading, the file's progress and the finished 
   const text = renderDataPrompt(state, { columns: 80, rows: 24 }, "none", 1000).join("\n");
   assert.doesNotMatch(text, /Download MNIST now/, "no choices while downloading");
   assert.match(text, /train-images-idx3-ubyte\.gz verified/);
-  assert.match(text, /train-labels-idx1-ubyte\.gz\n +14\/28 .* kB/);
+  assert.match(
+    text,
+    /train-labels-idx1-ubyte\.gz\n +━+─+ 0\.0 of 0\.0 MB · 0\.0 MB\/s · 1s left$/m,
+  );
+  const big = { ...state.progress!, receivedBytes: 4_800_000, totalBytes: 9_912_422 };
+  const line = (nowMs: number, columns = 80) =>
+    renderDataPrompt({ ...state, progress: big }, { columns, rows: 24 }, "none", nowMs).at(-1)!;
+  assert.match(line(4000), /^ {2}━{15}─{15} 4\.8 of 9\.9 MB · 1\.2 MB\/s · 4s left$/);
+  assert.match(line(100), / 4\.8 of 9\.9 MB$/, "no rate in the first moments");
+  assert.ok(visibleWidth(line(4000, 30)) <= 30);
 });
 
 Deno.test("data prompt: many failed mirrors give way to the error, which stays in view", () => {
@@ -173,7 +183,10 @@ Deno.test("data prompt: f downloads from the mirror with progress; a key then co
     // Part way: the file in progress, with its bar.
     const firstProgress = sent.findIndex((m) => m.type === "fetch" && m.event.kind === "progress");
     const partway = simulate(prompt, ["f", ...asMessages(sent.slice(0, firstProgress + 1))]);
-    assert.match(partway.view.body.join("\n"), /train-images-idx3-ubyte\.gz\n +\d+\/9680 .* kB/);
+    assert.match(
+      partway.view.body.join("\n"),
+      /train-images-idx3-ubyte\.gz\n +━*─+ \d\.\d of 9\.9 MB/,
+    );
     assert.match(partway.view.body.join("\n"), /127\.0\.0\.1:\d+\/missing\/ failed \(HTTP 404/);
 
     // Done: every step logged, and any key goes on to the screen.

@@ -17,7 +17,7 @@ import type { InputEvent } from "../../terminal/keys.ts";
 import { renderBigDigit } from "../../../text/big_digit.ts";
 import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
-import { center, joinColumns, truncate } from "../../../text/layout.ts";
+import { center, joinColumns, truncate, visibleWidth } from "../../../text/layout.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
 import type { Frame, ScreenProgram, Step, Work } from "../screen_loop.ts";
@@ -348,6 +348,17 @@ function renderPredictionPanel(
   ];
 }
 
+// The key hints, longest first: the first that fits the width is shown.
+const BROWSE_FOOTERS = [
+  "←/→ PgUp/PgDn step · t train/test · g or / go to index · 0-9 one digit · a all · Esc back",
+  "←/→ PgUp/PgDn step · t train/test · g go to · 0-9 one digit · a all · Esc back",
+  "←/→ PgUp/PgDn · t set · g go to · 0-9 digit · a all · Esc back",
+];
+
+function fitting(footers: string[], width: number): string {
+  return footers.find((footer) => visibleWidth(footer) <= width) ?? footers[footers.length - 1];
+}
+
 /** What the Browse screen's work sends: the loaded digits. */
 export type BrowseMessage = { type: "data"; data: MnistData };
 
@@ -438,7 +449,7 @@ export function browseScreen(
         footer: state.jump
           ? "type an index · Enter go · Esc cancel"
           : index
-          ? "←/→ PgUp/PgDn step · t train/test · g or / go to · 0-9 one digit · a all · Esc back"
+          ? fitting(BROWSE_FOOTERS, frame.columns)
           : "Esc back",
       };
     },

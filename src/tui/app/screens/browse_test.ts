@@ -138,6 +138,11 @@ Deno.test("browse: fits 80x24 and 160x50; more digits side by side when wide; th
     if (size.columns === 80) assert.equal(captions.length, 1);
     else assert.ok(captions.length >= 6, `${captions.length} digits at 160x50`);
   }
+  assert.equal(
+    browse([]).view.footer,
+    "←/→ PgUp/PgDn step · t train/test · g go to · 0-9 one digit · a all · Esc back",
+  );
+  assert.match(browse([], { columns: 160, rows: 50 }).view.footer, /g or \/ go to index/);
   // Up/Down move by a row of the grid: 4 digits to a row at 160 columns.
   const wide = { columns: 160, rows: 50 };
   assert.match(browse(["down"], wide).view.body[0], /#4, label 4/);
