@@ -157,10 +157,18 @@ Deno.test({
       assert.match(screen, GUESS);
       if (hasPretrained) assert.match(screen, /labelled 7 ✓/);
       await tmux.keys("Right");
-      screen = await tmux.waitFor(/image 2 of 2: b\.png/);
-      assert.match(screen, /not a PNG or JPEG image/);
+      // The image is read in the background: "reading…" first, then what it gave.
+      await tmux.waitFor(/image 2 of 2: b\.png/);
+      await tmux.waitFor(/image 2 of 2: b\.png · not a PNG or JPEG image/);
       await tmux.keys("Left");
       await tmux.waitFor(/image 1 of 2/);
+      await tmux.keys("Escape");
+      await tmux.waitFor(/▸ 3 {2}Classify an image/);
+      // Coming back, the folder is typed in again; there `q` is a letter, not "back".
+      await tmux.keys("3");
+      await tmux.waitFor(new RegExp(`Path: ${dir}/`));
+      await tmux.keys("q");
+      await tmux.waitFor(new RegExp(`Path: ${dir}/q`));
       await tmux.keys("Escape");
       await tmux.waitFor(/▸ 3 {2}Classify an image/);
     } finally {

@@ -32,11 +32,18 @@ export interface CanvasPoint {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { normalizeDigit } from "../../../image/mod.ts";
+ * import { DrawingCanvas } from "./canvas.ts";
+ *
  * const canvas = new DrawingCanvas();
  * canvas.beginStroke({ x: 56, y: 20 });
  * canvas.strokeTo({ x: 56, y: 92 }); // a "1"
  * canvas.endStroke();
- * normalizeDigit(canvas.toImage()); // ink bright on dark, as the network wants it
+ * // Ink bright on dark, as the network wants it: normalizing finds the digit.
+ * assert.equal(normalizeDigit(canvas.toImage()).found, true);
+ * canvas.undo();
+ * assert.equal(canvas.blank, true);
  * ```
  */
 export class DrawingCanvas {
@@ -128,6 +135,20 @@ export class DrawingCanvas {
    */
   downsample(side: number): Float32Array {
     return resize(this.ink, CANVAS_SIDE, CANVAS_SIDE, side, side);
+  }
+
+  /**
+   * A copy to change while this one stays as it is (the Draw screen's update never changes the
+   * state it was given). Undo snapshots are shared: nothing writes to them once taken.
+   */
+  clone(): DrawingCanvas {
+    const copy = new DrawingCanvas();
+    copy.ink.set(this.ink);
+    copy.version = this.version;
+    copy.#last = this.#last;
+    copy.#erasing = this.#erasing;
+    copy.#undo = this.#undo.slice();
+    return copy;
   }
 
   /** Presses the brush once at `point`: ink = max(ink, brush) (or min with 1 - brush). */

@@ -65,3 +65,17 @@ Deno.test("downsampling keeps the ink's mean at any display size", () => {
     assert.ok(Math.abs(mean(small) - mean(canvas.ink)) < 1e-4, `side ${side}`);
   }
 });
+
+Deno.test("a clone changes on its own: the original keeps its ink and its undo history", () => {
+  const canvas = new DrawingCanvas();
+  canvas.stroke([{ x: 20, y: 56 }, { x: 90, y: 56 }]);
+  const before = canvas.ink.slice();
+  const copy = canvas.clone();
+  copy.stroke([{ x: 56, y: 10 }, { x: 56, y: 100 }]);
+  copy.undo();
+  copy.undo();
+  assert.equal(copy.blank, true);
+  assert.deepEqual(canvas.ink, before);
+  assert.equal(canvas.undo(), true);
+  assert.equal(canvas.blank, true);
+});

@@ -2,33 +2,36 @@
  * The Classify screen: type the path of an image (or a folder of them), see it as it is and
  * as the network sees it, with the guess and ten confidence bars. Folders are stepped through
  * image by image. Every problem (no such file, not an image, no digit) is shown in place.
+ *
+ * Reading a folder, reading and classifying an image and completing a path are background
+ * work that reports back as messages; the screen's state changes only in `update`.
  */
-import { IMAGE_EXTENSIONS, labelFromPath, listImages } from "../../../image/image_files.ts";
-import { UserError } from "../../../errors.ts";
-import { decodeImageFile, type GrayImage, normalizeDigit } from "../../../image/mod.ts";
+import { classifyImage, fitImage } from "../../../app/classify_image.ts";
+import type { Prediction } from "../../../app/predict.ts";
+import type { GrayImage } from "../../../image/mod.ts";
+import { IMAGE_EXTENSIONS, listImages } from "../../../image/image_files.ts";
 import type { Network } from "../../../network/network.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
-import type { InputEvent } from "../../terminal/keys.ts";
-import type { ScreenSize } from "../../terminal/screen.ts";
+import type { KeyEvent } from "../../terminal/keys.ts";
 import { renderBigDigit } from "../../../text/big_digit.ts";
 import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
 import { joinColumns, truncate, visibleWidth } from "../../../text/layout.ts";
-import type { AppContext, ScreenRunner } from "../context.ts";
-import { bodyRows, errorLine, renderPage } from "../page.ts";
-import { headerLines } from "./header.ts";
-import { classifyPixels, confidenceCaption, type Prediction, sureness } from "./predict.ts";
+import type { AppContext } from "../context.ts";
+import { errorLine } from "../page.ts";
+import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
+import { captionLines, guessTint } from "./predict.ts";
 import { editField, renderField, type TextField, textField } from "./text_input.ts";
 
-/** What one image file gave: the picture, what the network saw, its guess, or what failed. */
+/** What one image file gave, as the screen shows it: a small copy, what the network saw, the guess. */
 export interface ImageResult {
   file: string;
-  /** The image shrunk for display (luminance, 0 = black), when it could be decoded. */
-  preview?: { pixels: Float32Array; width: number; height: number };
+  /** The image shrunk to fit 56x56 for display, when it could be decoded. */
+  preview?: GrayImage;
   /** The original size. */
   width?: number;
   height?: number;
-  /** [28 x 28] what the network saw, when a digit was found. */
+  /** [28 x 28] what the network saw, when the image decoded. */
   normalized?: Float32Array;
   prediction?: Prediction;
   /** Why it could not be classified (one line). */
@@ -46,42 +49,116 @@ export interface ClassifyState {
   opened?: string;
   files: string[];
   index: number;
-  /** The result for `files[index]` (undefined while it loads). */
-  result?: ImageResult;
+  /** Results of this opening, by file (stepping back shows them again at once). */
+  results: ReadonlyMap<string, ImageResult>;
+  /** Counts openings, so that work for an earlier one is not taken for this one's. */
+  opening: number;
+  /** A path being opened or a file being read. */
+  loading?: string;
   /** A problem with the path itself (not found, empty folder), shown under the field. */
   error?: string;
-  /** A note for the status line (e.g. Tab completion's choices). */
+  /** A note under the field (e.g. Tab completion's choices). */
   note?: string;
 }
 
-/** A fresh screen with `path` typed in (the last path used, so coming back is quick). */
+/** What the screen's background work reports. */
+export type ClassifyMessage =
+  | { type: "listed"; opening: number; path: string; files: string[] }
+  | { type: "list-failed"; opening: number; error: string }
+  | { type: "classified"; opening: number; result: ImageResult }
+  | { type: "completed"; typed: string; text: string; choices: string[] };
+
+type ClassifyStep = Step<ClassifyState, ClassifyMessage, void>;
+
+/** A fresh screen with `path` typed in (the last path opened, so coming back is quick). */
 export function newClassifyState(path = ""): ClassifyState {
-  return { field: textField(path), focus: "path", files: [], index: 0 };
+  return {
+    field: textField(path),
+    focus: "path",
+    files: [],
+    index: 0,
+    results: new Map(),
+    opening: 0,
+  };
 }
 
-/** What the runner must do after a key. */
-export type ClassifyAction =
-  | { type: "leave" }
-  | { type: "open"; path: string }
-  | { type: "complete" }
-  | { type: "show"; index: number };
+/** What the screen needs of the app: the network, and where to remember the last path. */
+export type ClassifyContext = Pick<AppContext, "model" | "memory">;
 
 /**
- * Applies a key to the state; returns the I/O the runner must do, if any. Enter opens the
- * typed path; Up/Down and PgUp/PgDn step through a folder's images anywhere, Left/Right too
- * once focus is on the images (Tab switches); Tab in the path completes it.
+ * The Classify screen. Typing edits the path (`q` is a letter there), Enter opens it, Tab
+ * completes it; in a folder ←/→ (and ↑/↓, PgUp/PgDn, Home/End) step through its images once
+ * the focus is on them (Tab or Enter switches back to the path). Esc goes back, and so does
+ * `q` while the focus is on the images.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { classifyScreen } from "./classify.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const screen = classifyScreen({ model: () => ({ network, random: true }), memory: {} });
+ * const run = simulate(screen, ["a", ".", "p", "n", "g", "enter"]);
+ * assert.match(run.view.body.join("\n"), /Path: a\.png/);
+ * assert.deepEqual(run.steps.at(-1)?.work?.map((work) => work.id), ["open"]);
+ * assert.equal(screen.typing?.(run.state), true); // q types a letter here
+ * ```
  */
-export function handleClassifyKey(
+export function classifyScreen(
+  context: ClassifyContext,
+): ScreenProgram<ClassifyState, ClassifyMessage, void> {
+  const network = () => context.model().network;
+  const remember = (path: string) => {
+    if (context.memory) context.memory.classifyPath = path;
+  };
+  return {
+    title: "Classify an image",
+    init: () => ({ state: newClassifyState(context.memory?.classifyPath ?? "") }),
+    update: (state, message) => updateClassify(state, message, { network, remember }),
+    view: (state, frame) => ({ body: renderClassifyBody(state, frame), footer: footerFor(state) }),
+    typing: (state) => state.focus === "path",
+  };
+}
+
+/** What `updateClassify` needs from outside: the network, and where to remember a path. */
+export interface ClassifyServices {
+  network(): Network;
+  /** Called (from the work, after a path opened) with the text the user typed. */
+  remember(path: string): void;
+}
+
+/** The Classify screen's update: keys, and what its work reports. */
+export function updateClassify(
   state: ClassifyState,
-  event: InputEvent,
-): ClassifyAction | undefined {
-  if (event.type === "mouse") return undefined;
-  if (event.key === "escape" || (event.ctrl && event.key === "c")) return { type: "leave" };
+  message: Message<ClassifyMessage>,
+  services: ClassifyServices,
+): ClassifyStep {
+  switch (message.type) {
+    case "back":
+      return { state, exit: { value: undefined } };
+    case "input":
+      return message.event.type === "key" ? handleKey(state, message.event, services) : { state };
+    case "work":
+      return handleWork(state, message.message, services);
+    case "work-failed":
+      // The work catches what it expects; this is a bug, shown in place rather than crashing.
+      return { state: { ...state, loading: undefined, error: errorLine(message.error) } };
+    default:
+      return { state };
+  }
+}
+
+function handleKey(
+  state: ClassifyState,
+  event: KeyEvent,
+  services: ClassifyServices,
+): ClassifyStep {
   const count = state.files.length;
-  const step = (delta: number): ClassifyAction | undefined => {
-    if (count < 2) return undefined;
+  const step = (delta: number): ClassifyStep => {
     const index = Math.min(count - 1, Math.max(0, state.index + delta));
-    return index === state.index ? undefined : { type: "show", index };
+    return count < 2 || index === state.index ? { state } : show(state, index, services);
   };
   switch (event.key) {
     case "up":
@@ -107,95 +184,183 @@ export function handleClassifyKey(
       case "tab":
       case "enter":
       case "/":
-        state.focus = "path";
-        state.note = undefined;
-        return undefined;
-      case "q":
-        return { type: "leave" };
+        return { state: { ...state, focus: "path", note: undefined } };
     }
-    return undefined;
+    return { state };
   }
   if (event.key === "enter") {
     const path = state.field.text.trim();
     if (path === "") {
-      state.error = "type the path of a PNG or JPEG image, or of a folder of them";
-      return undefined;
+      return {
+        state: { ...state, error: "type the path of a PNG or JPEG image, or of a folder of them" },
+      };
     }
-    return { type: "open", path };
+    return open(state, path, services);
   }
   if (event.key === "tab") {
     if (count > 1 && state.opened === state.field.text.trim()) {
-      state.focus = "images";
-      return undefined;
+      return { state: { ...state, focus: "images" } };
     }
-    return { type: "complete" };
+    return { state, work: [completeWork(state.field.text)] };
   }
   const edited = editField(state.field, event);
-  if (edited) {
-    state.field = edited;
-    state.note = undefined;
+  return edited ? { state: { ...state, field: edited, note: undefined } } : { state };
+}
+
+/** Starts reading the folder (or file) at `path`; what was shown stays until it answers. */
+function open(state: ClassifyState, path: string, services: ClassifyServices): ClassifyStep {
+  const opening = state.opening + 1;
+  const typed = state.field.text;
+  const work: Work<ClassifyMessage> = {
+    id: "open",
+    async run(send, signal) {
+      let files: string[];
+      try {
+        files = await listImages(path);
+      } catch (error) {
+        if (!signal.aborted) send({ type: "list-failed", opening, error: errorLine(error) });
+        return;
+      }
+      if (signal.aborted) return;
+      services.remember(typed);
+      send({ type: "listed", opening, path, files });
+    },
+  };
+  return {
+    state: { ...state, opening, loading: path, error: undefined, note: undefined },
+    work: [work],
+    cancel: ["classify"],
+  };
+}
+
+/** Shows `files[index]`: at once when it was read before, else after reading it. */
+function show(state: ClassifyState, index: number, services: ClassifyServices): ClassifyStep {
+  const file = state.files[index];
+  if (state.results.has(file)) return { state: { ...state, index, loading: undefined } };
+  const opening = state.opening;
+  const network = services.network();
+  const work: Work<ClassifyMessage> = {
+    // One at a time: stepping on replaces the read of the image stepped past.
+    id: "classify",
+    async run(send, signal) {
+      const result = await readImageResult(file, network);
+      if (!signal.aborted) send({ type: "classified", opening, result });
+    },
+  };
+  return { state: { ...state, index, loading: file }, work: [work] };
+}
+
+function handleWork(
+  state: ClassifyState,
+  message: ClassifyMessage,
+  services: ClassifyServices,
+): ClassifyStep {
+  switch (message.type) {
+    case "listed": {
+      if (message.opening !== state.opening) return { state };
+      const files = message.files;
+      const next: ClassifyState = {
+        ...state,
+        opened: message.path,
+        files,
+        results: new Map(), // the files may have changed on disk since the last opening
+        focus: files.length > 1 ? "images" : "path",
+        loading: undefined,
+      };
+      return show(next, 0, services);
+    }
+    case "list-failed":
+      if (message.opening !== state.opening) return { state };
+      return {
+        state: {
+          ...state,
+          files: [],
+          opened: undefined,
+          results: new Map(),
+          loading: undefined,
+          error: message.error,
+        },
+      };
+    case "classified": {
+      if (message.opening !== state.opening) return { state };
+      const results = new Map(state.results).set(message.result.file, message.result);
+      const current = state.files[state.index] === message.result.file;
+      return { state: { ...state, results, loading: current ? undefined : state.loading } };
+    }
+    case "completed":
+      // Typed on meanwhile: that text wins.
+      if (state.field.text !== message.typed) return { state };
+      return {
+        state: {
+          ...state,
+          field: textField(message.text),
+          note: message.choices.length > 0 ? message.choices.join("  ") : undefined,
+        },
+      };
   }
-  return undefined;
 }
 
 /**
- * Decodes, normalizes and classifies one file, like the `classify` command; a bad file or an
- * image without a digit comes back with `error` set instead of throwing.
+ * Reads, normalizes and classifies one file (`classifyImage`) and keeps what the screen shows:
+ * a copy shrunk to 56x56 at most, not the decoded image. A bad file or an image without a
+ * digit comes back with `error` set; so does an unexpected failure, as one line.
  *
  * @example
  * ```ts
- * const result = await classifyImageFile("seven.png", model.network);
- * result.prediction?.digit; // 7
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { readImageResult } from "./classify.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readImageResult("no/such/seven_label7.png", network);
+ * assert.equal(result.error, "no such file");
+ * assert.equal(result.label, 7);
  * ```
  */
-export async function classifyImageFile(file: string, network: Network): Promise<ImageResult> {
-  const result: ImageResult = { file, label: labelFromPath(file) };
-  let image: GrayImage;
+export async function readImageResult(file: string, network: Network): Promise<ImageResult> {
   try {
-    image = await decodeImageFile(file);
+    const { image, ...result } = await classifyImage(file, network);
+    if (!image) return result;
+    return {
+      ...result,
+      preview: fitImage(image, 56, 56),
+      width: image.width,
+      height: image.height,
+    };
   } catch (error) {
-    if (!(error instanceof UserError)) throw error;
-    result.error = error.message.startsWith(file + ": ")
-      ? error.message.slice(file.length + 2)
-      : error.message;
-    return result;
+    return { file, error: errorLine(error) };
   }
-  result.width = image.width;
-  result.height = image.height;
-  result.preview = shrinkImage(image, 56, 56);
-  const digit = normalizeDigit(image);
-  if (!digit.found) {
-    result.error = digit.reason ?? "no digit found";
-    return result;
-  }
-  result.normalized = digit.pixels;
-  result.prediction = classifyPixels(network, digit.pixels);
-  return result;
 }
 
-/** Area-averages an image to fit `maxWidth` x `maxHeight` pixels, keeping its aspect ratio. */
-export function shrinkImage(
-  image: GrayImage,
-  maxWidth: number,
-  maxHeight: number,
-): { pixels: Float32Array; width: number; height: number } {
-  const scale = Math.max(1, image.width / maxWidth, image.height / maxHeight);
-  const width = Math.max(1, Math.min(maxWidth, Math.round(image.width / scale)));
-  const height = Math.max(1, Math.min(maxHeight, Math.round(image.height / scale)));
-  const pixels = new Float32Array(width * height);
-  const sx = image.width / width, sy = image.height / height;
-  for (let y = 0; y < height; y++) {
-    const y0 = Math.floor(y * sy), y1 = Math.max(y0 + 1, Math.floor((y + 1) * sy));
-    for (let x = 0; x < width; x++) {
-      const x0 = Math.floor(x * sx), x1 = Math.max(x0 + 1, Math.floor((x + 1) * sx));
-      let sum = 0;
-      for (let yy = y0; yy < y1; yy++) {
-        for (let xx = x0; xx < x1; xx++) sum += image.luminance[yy * image.width + xx];
+/** Tab completion against the folder the typed path points into. */
+function completeWork(typed: string): Work<ClassifyMessage> {
+  return {
+    id: "complete",
+    async run(send, signal) {
+      const completed = await complete(typed);
+      if (!signal.aborted) send({ type: "completed", typed, ...completed });
+    },
+  };
+}
+
+async function complete(text: string): Promise<{ text: string; choices: string[] }> {
+  const folder = text.slice(0, text.lastIndexOf("/") + 1) || ".";
+  const entries: { name: string; isDirectory: boolean }[] = [];
+  try {
+    for await (const entry of Deno.readDir(folder)) {
+      let isDirectory = entry.isDirectory;
+      if (entry.isSymlink) {
+        isDirectory = await Deno.stat(`${folder}/${entry.name}`).then(
+          (s) => s.isDirectory,
+          () => false,
+        );
       }
-      pixels[y * width + x] = sum / ((y1 - y0) * (x1 - x0));
+      entries.push({ name: entry.name, isDirectory });
     }
+  } catch {
+    return { text, choices: [] };
   }
-  return { pixels, width, height };
+  return completePath(text, entries);
 }
 
 /**
@@ -204,7 +369,13 @@ export function shrinkImage(
  *
  * @example
  * ```ts
- * completePath("ima", [{ name: "images", isDirectory: true }]); // { text: "images/", choices: [] }
+ * import assert from "node:assert/strict";
+ * import { completePath } from "./classify.ts";
+ *
+ * assert.deepEqual(completePath("ima", [{ name: "images", isDirectory: true }]), {
+ *   text: "images/",
+ *   choices: [],
+ * });
  * ```
  */
 export function completePath(
@@ -244,53 +415,31 @@ function footerFor(state: ClassifyState): string {
     " · Ctrl-U clear · Esc back";
 }
 
-/** The whole Classify screen as lines, for a terminal of `size`. */
-export function renderClassifyScreen(
-  state: ClassifyState,
-  size: ScreenSize,
-  header: string[],
-  color: ColorLevel,
-): string[] {
-  return renderPage(
-    {
-      header,
-      title: "Classify an image",
-      body: renderClassifyBody(state, size.columns, bodyRows(size, header.length), color),
-      footer: footerFor(state),
-    },
-    size,
-    color,
-  );
-}
-
 /**
  * The body: the path field, a line about the file (or the error), then the image as it is,
  * the 28x28 the network saw, and the guess with its confidence bars.
  */
-export function renderClassifyBody(
-  state: ClassifyState,
-  width: number,
-  height: number,
-  color: ColorLevel,
-): string[] {
+export function renderClassifyBody(state: ClassifyState, frame: Frame): string[] {
+  const { columns: width, rows: height, color } = frame;
   const c = paint(color);
   const label = "Path: ";
   const fieldText = renderField(state.field, width - label.length, state.focus === "path", color);
   const lines = [(state.focus === "path" ? c.bold(label) : c.dim(label)) + fieldText];
+  const result = state.results.get(state.files[state.index]);
   if (state.error) {
     lines.push(c.red(truncate(state.error, width, "…")));
-  } else if (state.note) {
-    lines.push(c.dim(truncate(state.note, width, "…")));
-  } else if (state.files.length === 0) {
+    return lines;
+  }
+  if (state.note) lines.push(c.dim(truncate(state.note, width, "…")));
+  else if (state.files.length > 0) lines.push(truncate(fileLine(state, result, color), width, "…"));
+  else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
+  else {
     lines.push(
       c.dim("Type the path of a PNG or JPEG image, or of a folder of them, and press Enter."),
     );
     return lines.map((line) => truncate(line, width, "…"));
-  } else {
-    lines.push(truncate(fileLine(state, color), width, "…"));
   }
-  const result = state.result;
-  if (!result || state.error) return lines;
+  if (!result) return lines;
   // The guess panel is 18 rows: a blank line above it only when there is room for one.
   if (height - lines.length > 18) lines.push("");
   lines.push(...renderResult(result, width, height - lines.length, color));
@@ -298,9 +447,12 @@ export function renderClassifyBody(
 }
 
 /** "image 3 of 12: digits/7/a.png (640x480) · labelled 7 ✓". */
-function fileLine(state: ClassifyState, color: ColorLevel): string {
+function fileLine(
+  state: ClassifyState,
+  result: ImageResult | undefined,
+  color: ColorLevel,
+): string {
   const c = paint(color);
-  const result = state.result;
   const position = state.files.length > 1
     ? `image ${state.index + 1} of ${state.files.length}: `
     : "";
@@ -309,9 +461,10 @@ function fileLine(state: ClassifyState, color: ColorLevel): string {
   const file = state.files[state.index];
   const name = state.files.length > 1 && file.startsWith(folder) ? file.slice(folder.length) : file;
   let text = position + c.bold(name);
-  if (result?.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
-  if (result?.error) text += c.red(` · ${result.error}`);
-  if (result?.label !== undefined && result.prediction) {
+  if (!result) return text + c.dim(" · reading…");
+  if (result.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
+  if (result.error) text += c.red(` · ${result.error}`);
+  if (result.label !== undefined && result.prediction) {
     text += result.label === result.prediction.digit
       ? c.green(` · labelled ${result.label} ✓`)
       : c.red(` · labelled ${result.label} ✗`);
@@ -338,9 +491,9 @@ function renderResult(
   const previewRows = 14 * zoom;
   const blocks: string[][] = [];
   if (result.preview) {
-    const fitted = fitPreview(result.preview, previewWidth, 2 * previewRows);
+    const fitted = fitImage(result.preview, previewWidth, 2 * previewRows);
     // Without color, characters mean ink: dark strokes on light paper should look dark.
-    const shown = color === "none" ? fitted.pixels.map((v) => 1 - v) : fitted.pixels;
+    const shown = color === "none" ? fitted.luminance.map((v) => 1 - v) : fitted.luminance;
     blocks.push(["The image", ...renderBlockArt(shown, { width: fitted.width, color })]);
   }
   const seen = result.normalized ?? new Float32Array(784);
@@ -353,27 +506,13 @@ function renderResult(
   let panel: string[];
   if (result.prediction) {
     const p = result.prediction;
-    const sure = sureness(p.confidence);
-    const tint = sure === "sure"
-      ? "greenBright"
-      : sure === "probably"
-      ? "yellowBright"
-      : "redBright";
     panel = [
       ...(height > 18 ? ["Guess"] : []),
-      ...renderBigDigit(p.digit, { color, tint }),
+      ...renderBigDigit(p.digit, { color, tint: guessTint(p) }),
       "",
       ...renderConfidenceBars(p.probabilities, { width: Math.min(panelWidth, 50), color }),
     ];
-    const caption = confidenceCaption(p);
-    left.push(
-      "",
-      sure === "sure"
-        ? c.green.bold(caption)
-        : sure === "probably"
-        ? c.yellow.bold(caption)
-        : c.red.bold(caption),
-    );
+    left.push("", ...captionLines(p, Math.max(...left.map(visibleWidth)), color));
   } else {
     panel = ["No guess:", c.red(result.error ?? "no digit found")];
     if (result.error === "no digit found") {
@@ -383,18 +522,7 @@ function renderResult(
   return joinColumns([left, panel], GAP);
 }
 
-/** The preview shrunk further to fit `maxWidth` x `maxHeight` pixels. */
-function fitPreview(
-  preview: { pixels: Float32Array; width: number; height: number },
-  maxWidth: number,
-  maxHeight: number,
-): { pixels: Float32Array; width: number } {
-  if (preview.width <= maxWidth && preview.height <= maxHeight) return preview;
-  const image = { width: preview.width, height: preview.height, luminance: preview.pixels };
-  return shrinkImage(image, maxWidth, maxHeight);
-}
-
-/** A square image with every pixel repeated `factor` x `factor` times. */
+/** A square image with every pixel repeated `factor` x `factor` times (crisp, not smoothed). */
 function scaleUp(pixels: Float32Array, side: number, factor: number): Float32Array {
   const big = side * factor;
   const out = new Float32Array(big * big);
@@ -404,98 +532,4 @@ function scaleUp(pixels: Float32Array, side: number, factor: number): Float32Arr
     }
   }
   return out;
-}
-
-// The path typed last, so coming back to the screen starts where the user left off.
-let lastPath = "";
-
-/** Runs the Classify screen until Esc or Ctrl-C. */
-export const runClassifyScreen: ScreenRunner = async (context: AppContext) => {
-  const { screen, color } = context;
-  const state = newClassifyState(lastPath);
-  const cache = new Map<string, ImageResult>();
-  const render = () => {
-    const size = screen.size();
-    screen.draw(renderClassifyScreen(state, size, headerLines(context, size.columns), color));
-  };
-  const show = async (index: number) => {
-    state.index = index;
-    const file = state.files[index];
-    const network = context.model().network;
-    let result = cache.get(file);
-    if (!result) {
-      state.result = undefined;
-      state.note = `reading ${file}…`;
-      render();
-      try {
-        result = await classifyImageFile(file, network);
-      } catch (error) {
-        result = { file, error: errorLine(error) };
-      }
-      cache.set(file, result);
-      state.note = undefined;
-    }
-    state.result = result;
-  };
-  const stopResize = screen.onResize(render);
-  try {
-    render();
-    for await (const event of screen.events()) {
-      const action = handleClassifyKey(state, event);
-      if (action?.type === "leave") break;
-      if (action?.type === "open") {
-        state.error = undefined;
-        state.note = undefined;
-        cache.clear(); // the file may have changed on disk, or the model
-        try {
-          state.files = await listImages(action.path);
-          state.opened = action.path;
-          lastPath = state.field.text;
-          state.focus = state.files.length > 1 ? "images" : "path";
-          await show(0);
-        } catch (error) {
-          state.files = [];
-          state.result = undefined;
-          state.error = errorLine(error);
-        }
-      } else if (action?.type === "show") {
-        await show(action.index);
-      } else if (action?.type === "complete") {
-        const completed = await complete(state.field.text);
-        state.field = textField(completed.text);
-        state.note = completed.choices.length > 0 ? completed.choices.join("  ") : undefined;
-      }
-      render();
-    }
-  } finally {
-    stopResize();
-  }
-};
-
-/** Tab completion against the folder the typed path points into. */
-async function complete(text: string): Promise<{ text: string; choices: string[] }> {
-  const folder = text.slice(0, text.lastIndexOf("/") + 1) || ".";
-  const entries: { name: string; isDirectory: boolean }[] = [];
-  try {
-    for await (const entry of Deno.readDir(folder)) {
-      let isDirectory = entry.isDirectory;
-      if (entry.isSymlink) {
-        isDirectory = await Deno.stat(`${folder}/${entry.name}`).then(
-          (s) => s.isDirectory,
-          () => false,
-        );
-      }
-      entries.push({ name: entry.name, isDirectory });
-    }
-  } catch {
-    return { text, choices: [] };
-  }
-  return completePath(text, entries);
-}
-
-// TEMPORARY: replaced by the screen-loop version of this screen.
-import { pendingScreen } from "./pending.ts";
-import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
-export function classifyScreen(_context: AppContext): PendingProgram<null, never, unknown> {
-  return pendingScreen("classify");
 }

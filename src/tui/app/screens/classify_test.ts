@@ -2,30 +2,29 @@ import assert from "node:assert/strict";
 import { encode } from "fast-png";
 import { loadModelOrRandom } from "../../../app/load_model.ts";
 import { PRETRAINED_MODEL_PATH } from "../../../app/model_paths.ts";
-import { Network } from "../../../network/network.ts";
-import type { KeyEvent } from "../../terminal/keys.ts";
-import { visibleWidth } from "../../../text/layout.ts";
 import { listImages } from "../../../image/image_files.ts";
+import { Network } from "../../../network/network.ts";
+import { visibleWidth } from "../../../text/layout.ts";
+import type { ScreenMemory } from "../context.ts";
+import { renderPage } from "../page.ts";
+import type { Message, ScreenProgram, Work } from "../screen_loop.ts";
+import { frameOf, key } from "../screen_loop_testing.ts";
 import { CANVAS_SIDE, DrawingCanvas } from "./canvas.ts";
 import {
-  classifyImageFile,
+  type ClassifyMessage,
+  classifyScreen,
+  type ClassifyState,
   completePath,
-  handleClassifyKey,
   newClassifyState,
-  renderClassifyScreen,
+  readImageResult,
 } from "./classify.ts";
 
 const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
-
-const key = (name: string, ctrl = false): KeyEvent => ({
-  type: "key",
-  key: name,
-  ctrl,
-  alt: false,
-  shift: false,
-  sequence: name.length === 1 ? name : `<${name}>`,
-});
+const network = hasPretrained
+  ? (await loadModelOrRandom(PRETRAINED_MODEL_PATH, 1)).network
+  : randomNetwork;
+const GUESS = /It's an? \d|Probably an? \d|Not sure: \d/;
 
 /** A folder with a drawn 7 (dark ink on white, like a scan), a blank page and a fake PNG. */
 async function makeFolder(): Promise<string> {
@@ -45,6 +44,73 @@ async function makeFolder(): Promise<string> {
   return dir;
 }
 
+/** Typed text arriving in one event, as a paste does. */
+const paste = (text: string): Message<ClassifyMessage> => ({
+  type: "input",
+  event: { ...key(text[0]), sequence: text },
+});
+
+type Input = string | Message<ClassifyMessage>;
+
+/**
+ * Drives a screen as the loop does, but one thing at a time: each message goes to `update`,
+ * then every work it started runs to its end with a `send` that collects what it reports, which
+ * then goes to `update` in turn. Returns where the screen ended, its view, and the work ids.
+ */
+async function drive(
+  program: ScreenProgram<ClassifyState, ClassifyMessage, void>,
+  inputs: Input[],
+  size = { columns: 80, rows: 24 },
+) {
+  const frame = frameOf(size);
+  let state = program.init().state;
+  let exited = false;
+  const started: string[] = [];
+  const pending: Work<ClassifyMessage>[] = [];
+  const deliver = (message: Message<ClassifyMessage>) => {
+    const step = program.update(state, message);
+    state = step.state;
+    exited ||= step.exit !== undefined;
+    for (const work of step.work ?? []) {
+      started.push(work.id);
+      pending.push(work);
+    }
+  };
+  const settle = async () => {
+    while (pending.length > 0) {
+      const sent: ClassifyMessage[] = [];
+      await pending.shift()!.run((m) => sent.push(m), new AbortController().signal);
+      for (const message of sent) deliver({ type: "work", message });
+    }
+  };
+  deliver({ type: "resize", frame });
+  for (const input of inputs) {
+    deliver(
+      typeof input !== "string"
+        ? input
+        : input === "back"
+        ? { type: "back" }
+        : { type: "input", event: key(input) },
+    );
+    await settle();
+  }
+  const view = program.view(state, frame);
+  const page = renderPage(
+    { header: ["model: x", "data: y"], title: program.title, ...view },
+    size,
+    "none",
+  );
+  return {
+    state,
+    view,
+    page,
+    text: page.join("\n"),
+    exited,
+    started,
+    typing: program.typing!(state),
+  };
+}
+
 Deno.test("folders list their images recursively; bad paths are one-line errors", async () => {
   const dir = await makeFolder();
   try {
@@ -53,31 +119,27 @@ Deno.test("folders list their images recursively; bad paths are one-line errors"
       `${dir}/more/seven_label7.png`,
       `${dir}/notes.png`,
     ]);
-    assert.deepEqual(await listImages(`${dir}/blank.png`), [`${dir}/blank.png`]);
     await assert.rejects(() => listImages(`${dir}/nope.png`), /nope\.png: no such file or folder/);
-    await Deno.mkdir(`${dir}/empty`);
-    await assert.rejects(() => listImages(`${dir}/empty`), /holds no \.png or \.jpg images/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
 });
 
-Deno.test("each file gives a guess, or says in one line why not", async () => {
+Deno.test("each file gives a guess, or says in one line why not, with a small preview", async () => {
   const dir = await makeFolder();
   try {
-    const network = hasPretrained
-      ? (await loadModelOrRandom(PRETRAINED_MODEL_PATH, 1)).network
-      : randomNetwork;
-    const seven = await classifyImageFile(`${dir}/more/seven_label7.png`, network);
+    const seven = await readImageResult(`${dir}/more/seven_label7.png`, network);
     assert.equal(seven.error, undefined);
     assert.equal(seven.label, 7);
     assert.equal(seven.normalized?.length, 784);
     assert.ok(seven.prediction);
     if (hasPretrained) assert.equal(seven.prediction.digit, 7);
-    const blank = await classifyImageFile(`${dir}/blank.png`, network);
+    assert.deepEqual([seven.width, seven.height], [CANVAS_SIDE, CANVAS_SIDE]);
+    assert.deepEqual([seven.preview?.width, seven.preview?.height], [56, 56], "shrunk for display");
+    const blank = await readImageResult(`${dir}/blank.png`, network);
     assert.equal(blank.error, "no digit found");
     assert.ok(blank.preview, "the image is still shown");
-    const fake = await classifyImageFile(`${dir}/notes.png`, network);
+    const fake = await readImageResult(`${dir}/notes.png`, network);
     assert.match(fake.error ?? "", /not a PNG or JPEG/);
     assert.ok(!fake.error?.includes(dir), "the file name is not repeated");
   } finally {
@@ -85,31 +147,68 @@ Deno.test("each file gives a guess, or says in one line why not", async () => {
   }
 });
 
-Deno.test("keys: typing edits, Enter opens, arrows step a folder, Tab switches focus", () => {
-  const state = newClassifyState();
-  assert.equal(handleClassifyKey(state, key("enter")), undefined);
-  assert.match(state.error ?? "", /type the path/);
-  for (const char of "pics") handleClassifyKey(state, key(char));
-  assert.deepEqual(handleClassifyKey(state, key("enter")), { type: "open", path: "pics" });
-  // As the runner does after opening a folder of three images:
-  Object.assign(state, { files: ["a", "b", "c"], opened: "pics", focus: "images", index: 0 });
-  assert.deepEqual(handleClassifyKey(state, key("right")), { type: "show", index: 1 });
-  assert.equal(handleClassifyKey(state, key("left")), undefined, "already at the first");
-  assert.deepEqual(handleClassifyKey(state, key("pagedown")), { type: "show", index: 2 });
-  assert.deepEqual(handleClassifyKey(state, key("end")), { type: "show", index: 2 });
-  handleClassifyKey(state, key("tab"));
-  assert.equal(state.focus, "path");
-  // In the path, Left/Right edit the text, Down still steps.
-  handleClassifyKey(state, key("left"));
-  assert.equal(state.field.cursor, 3);
-  assert.deepEqual(handleClassifyKey(state, key("down")), { type: "show", index: 1 });
-  assert.deepEqual(handleClassifyKey(state, key("tab")), undefined);
-  assert.equal(state.focus, "images");
-  assert.deepEqual(handleClassifyKey(state, key("escape")), { type: "leave" });
-  assert.deepEqual(handleClassifyKey(state, key("c", true)), { type: "leave" });
+Deno.test("a folder: Enter opens it, the arrows step through its images, errors show in place", async () => {
+  const dir = await makeFolder();
+  const memory: ScreenMemory = {};
+  const screen = classifyScreen({ model: () => ({ network, random: false }), memory });
+  try {
+    // Nothing typed: Enter asks for a path. A missing path: one line, in place.
+    let run = await drive(screen, ["enter"]);
+    assert.match(run.text, /type the path of a PNG or JPEG image/);
+    run = await drive(screen, [paste(`${dir}/nothing-here`), "enter"]);
+    assert.match(run.text, /nothing-here: no such file or folder/);
+    assert.equal(memory.classifyPath, undefined, "a path that failed is not remembered");
+    assert.equal(run.typing, true, "q is a letter while the path is typed");
+
+    // The folder: its first image, then the next ones, each read once.
+    const open = ["ctrl+u", paste(dir), "enter"]; // the path remembered is typed in: clear it
+    run = await drive(screen, open);
+    assert.match(run.text, /image 1 of 3: blank\.png \(112x112\) · no digit found/);
+    assert.match(run.text, /No guess:/);
+    assert.equal(run.typing, false, "the focus is on the images: q backs out");
+    assert.equal(memory.classifyPath, dir);
+    run = await drive(screen, [...open, "right"], { columns: 110, rows: 30 });
+    assert.match(run.text, /image 2 of 3: more\/seven_label7\.png/);
+    assert.match(run.text, GUESS);
+    assert.match(run.text, /The image/);
+    assert.match(run.text, /Network input/);
+    if (hasPretrained) assert.match(run.text, /labelled 7 ✓/);
+    run = await drive(screen, [...open, "right", "right", "right", "left", "home", "end"]);
+    assert.match(run.text, /image 3 of 3: notes\.png · not a PNG or JPEG image/);
+    assert.deepEqual(run.started, ["open", "classify", "classify", "classify"]);
+
+    // Tab goes back to the path, where Left edits and Down still steps; Tab returns.
+    run = await drive(screen, [...open, "tab", "left", "down", "x"]);
+    assert.equal(run.state.focus, "path");
+    assert.equal(run.state.field.text, dir.slice(0, -1) + "x" + dir.slice(-1));
+    assert.equal(run.state.index, 1);
+    run = await drive(screen, [...open, "tab", "tab", "right"]);
+    assert.equal(run.state.focus, "images");
+    assert.equal(run.state.index, 1);
+    assert.ok((await drive(screen, [...open, "back"])).exited);
+
+    // Coming back, the last path opened is typed in already.
+    run = await drive(classifyScreen({ model: () => ({ network, random: false }), memory }), []);
+    assert.equal(run.state.field.text, dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
-Deno.test("Tab completes a unique name, or the common part and lists the choices", () => {
+Deno.test("work for an earlier opening or earlier text is not taken for the current one", () => {
+  const screen = classifyScreen({ model: () => ({ network: randomNetwork, random: true }) });
+  const work = (message: ClassifyMessage): Message<ClassifyMessage> => ({ type: "work", message });
+  let state: ClassifyState = { ...newClassifyState("pics"), opening: 2 };
+  const stale = work({ type: "classified", opening: 1, result: { file: "a.png", error: "old" } });
+  state = screen.update(state, stale).state;
+  assert.equal(state.results.size, 0);
+  const late = work({ type: "completed", typed: "pi", text: "pictures/", choices: [] });
+  assert.equal(screen.update(state, late).state.field.text, "pics", "typed on meanwhile");
+  const current = work({ type: "completed", typed: "pics", text: "pictures/", choices: [] });
+  assert.equal(screen.update(state, current).state.field.text, "pictures/");
+});
+
+Deno.test("Tab completes a unique name, or the common part and lists the choices", async () => {
   const entries = [
     { name: "digits", isDirectory: true },
     { name: "digit_7.png", isDirectory: false },
@@ -124,32 +223,36 @@ Deno.test("Tab completes a unique name, or the common part and lists the choices
     text: "digit",
     choices: ["digit_7.png", "digits/"],
   });
-});
-
-Deno.test("the screen fits 80x24 and 160x50 with the guess, and has no escapes without color", async () => {
+  // On disk, through the screen: the folder's one subfolder, then its image.
   const dir = await makeFolder();
   try {
-    const file = `${dir}/more/seven_label7.png`;
-    const state = newClassifyState(dir);
-    state.files = await listImages(dir);
-    state.index = 1;
-    state.result = await classifyImageFile(file, randomNetwork);
-    for (const size of [{ columns: 80, rows: 24 }, { columns: 160, rows: 50 }]) {
-      const lines = renderClassifyScreen(state, size, ["model", "data"], "none");
-      assert.equal(lines.length, size.rows);
-      for (const line of lines) assert.ok(visibleWidth(line) <= size.columns, line);
-      const text = lines.join("\n");
-      assert.ok(!text.includes("\x1b"));
-      assert.match(text, /image 2 of 3/);
-      assert.match(text, /The image/);
-      assert.match(text, /Network input/);
-      assert.match(text, /It's a \d|Probably a \d|Not sure: \d/);
+    const screen = classifyScreen({ model: () => ({ network: randomNetwork, random: true }) });
+    let run = await drive(screen, [paste(`${dir}/mo`), "tab"]);
+    assert.equal(run.state.field.text, `${dir}/more/`);
+    run = await drive(screen, [paste(`${dir}/`), "tab"]);
+    assert.match(run.text, /blank\.png {2}more\/ {2}notes\.png/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("the screen fits 80x24, 110x30 and 160x50 with the guess, and has no escapes without color", async () => {
+  const dir = await makeFolder();
+  try {
+    const screen = classifyScreen({ model: () => ({ network: randomNetwork, random: true }) });
+    for (const [columns, rows] of [[80, 24], [110, 30], [160, 50]]) {
+      const size = { columns, rows };
+      const run = await drive(screen, [paste(dir), "enter", "right"], size);
+      assert.equal(run.page.length, rows);
+      for (const line of run.page) assert.ok(visibleWidth(line) <= columns, line);
+      assert.ok(!run.text.includes("\x1b"));
+      assert.match(run.text, /image 2 of 3/);
+      assert.match(run.text, /The image/);
+      assert.match(run.text, /Network input/);
+      assert.match(run.text, GUESS);
       // All ten bars are on screen (each line ends with its percentage).
-      assert.equal(lines.filter((line) => /\d+\.\d%\s*$/.test(line)).length, 10, text);
+      assert.equal(run.page.filter((line) => /\d+\.\d%\s*$/.test(line)).length, 10, run.text);
     }
-    state.error = `${dir}/x.png: no such file or folder`;
-    const withError = renderClassifyScreen(state, { columns: 80, rows: 24 }, ["m"], "none");
-    assert.match(withError.join("\n"), /x\.png: no such file or folder/);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -1,8 +1,11 @@
 /**
  * The Draw screen: draw a digit with the mouse or the keyboard and watch the network's guess
- * change with every stroke. The drawing goes through `normalizeDigit`, like any image file.
+ * change with every stroke. The drawing goes through the same normalizing and classifying as
+ * an image file (`classifyGrayImage`).
  */
-import { normalizeDigit } from "../../../image/mod.ts";
+import { classifyGrayImage } from "../../../app/classify_image.ts";
+import type { Prediction } from "../../../app/predict.ts";
+import { resize } from "../../../image/mod.ts";
 import type { Network } from "../../../network/network.ts";
 import { type ColorLevel, graySgr, paint } from "../../../text/color.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
@@ -10,39 +13,15 @@ import type { ScreenSize } from "../../terminal/screen.ts";
 import { renderBigDigit } from "../../../text/big_digit.ts";
 import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
-import { fitWidth, joinColumns, truncate } from "../../../text/layout.ts";
-import type { AppContext, ScreenRunner } from "../context.ts";
+import { fitWidth, joinColumns, truncate, wrapText } from "../../../text/layout.ts";
+import type { AppContext } from "../context.ts";
+import type { Frame, Message, ScreenProgram, Step } from "../screen_loop.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "./canvas.ts";
-import { headerLines } from "./header.ts";
-import { bodyRows, renderPage } from "../page.ts";
-import { classifyPixels, confidenceCaption, type Prediction, sureness } from "./predict.ts";
-
-/** Everything the Draw screen remembers between events. */
-export interface DrawState {
-  canvas: DrawingCanvas;
-  /** The keyboard cursor, in canvas units. */
-  cursor: CanvasPoint;
-  /** The keyboard pen is down: moving the cursor draws. */
-  penDown: boolean;
-  /** Show the cursor (after the keyboard was used; hidden again by the mouse). */
-  showCursor: boolean;
-}
-
-/** A fresh, blank Draw screen with the cursor in the middle. */
-export function newDrawState(): DrawState {
-  const middle = CANVAS_SIDE / 2;
-  return {
-    canvas: new DrawingCanvas(),
-    cursor: { x: middle, y: middle },
-    penDown: false,
-    showCursor: false,
-  };
-}
+import { captionLines, guessTint } from "./predict.ts";
 
 /** What the network made of the canvas at one `version`. */
 export interface CanvasAnalysis {
   version: number;
-  network: Network;
   blank: boolean;
   /** False when the canvas has ink but normalizeDigit found no digit in it. */
   found: boolean;
@@ -52,25 +31,68 @@ export interface CanvasAnalysis {
   prediction?: Prediction;
 }
 
+/** Everything the Draw screen remembers. */
+export interface DrawState {
+  /** The network that guesses (the model in use when the screen opened). */
+  network: Network;
+  canvas: DrawingCanvas;
+  /** The guess for `canvas` as it is now. */
+  analysis: CanvasAnalysis;
+  /** The keyboard cursor, in canvas units. */
+  cursor: CanvasPoint;
+  /** The keyboard pen is down: moving the cursor draws. */
+  penDown: boolean;
+  /** Show the cursor (after the keyboard was used; hidden again by the mouse). */
+  showCursor: boolean;
+  /** Where the canvas is on the terminal, from the last frame (mouse cells to canvas points). */
+  layout?: DrawLayout;
+}
+
+/** A fresh, blank Draw screen with the cursor in the middle. */
+export function newDrawState(network: Network): DrawState {
+  const canvas = new DrawingCanvas();
+  const middle = CANVAS_SIDE / 2;
+  return {
+    network,
+    canvas,
+    analysis: analyzeCanvas(canvas, network),
+    cursor: { x: middle, y: middle },
+    penDown: false,
+    showCursor: false,
+  };
+}
+
 /**
- * Normalizes the canvas like an image file (`normalizeDigit`) and asks the network.
+ * Normalizes the canvas like an image file and asks the network (`classifyGrayImage`).
  *
  * @example
  * ```ts
- * const { prediction } = analyzeCanvas(state.canvas, context.model().network);
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { DrawingCanvas } from "./canvas.ts";
+ * import { analyzeCanvas } from "./draw.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const canvas = new DrawingCanvas();
+ * assert.equal(analyzeCanvas(canvas, network).blank, true);
+ * canvas.stroke([{ x: 56, y: 20 }, { x: 56, y: 92 }]);
+ * assert.equal(analyzeCanvas(canvas, network).prediction?.probabilities.length, 10);
  * ```
  */
 export function analyzeCanvas(canvas: DrawingCanvas, network: Network): CanvasAnalysis {
-  const base = { version: canvas.version, network };
+  const version = canvas.version;
   if (canvas.blank) {
-    return { ...base, blank: true, found: false, pixels: new Float32Array(28 * 28) };
+    return { version, blank: true, found: false, pixels: new Float32Array(28 * 28) };
   }
-  const digit = normalizeDigit(canvas.toImage());
-  if (!digit.found) {
-    return { ...base, blank: false, found: false, reason: digit.reason, pixels: digit.pixels };
-  }
-  const prediction = classifyPixels(network, digit.pixels);
-  return { ...base, blank: false, found: true, pixels: digit.pixels, prediction };
+  const guess = classifyGrayImage(canvas.toImage(), network);
+  return {
+    version,
+    blank: false,
+    found: guess.found,
+    reason: guess.reason,
+    pixels: guess.normalized,
+    prediction: guess.prediction,
+  };
 }
 
 /** Where things go on a terminal of a given size. */
@@ -91,24 +113,33 @@ export interface DrawLayout {
 }
 
 const PANEL_GAP = 2;
-/** Narrowest panel: the big digit (10) + a gap (3) + the half-size network view (14). */
-const PANEL_MIN_WIDTH = 27;
+/**
+ * Narrowest panel: the big digit (10) + a gap (3) + the half-size network view (14) need 27;
+ * 32 keeps the longest caption ("Not sure: 7 (45.0%) or 1 (38.1%)") and the help lines whole.
+ */
+const PANEL_MIN_WIDTH = 32;
 const PANEL_MAX_WIDTH = 72;
 /** A canvas smaller than this many pixels across is too coarse to draw on. */
 const MIN_SIDE = 24;
 
 /**
- * Sizes the canvas as large as the page body allows beside a panel of at least 27 columns
+ * Sizes the canvas as large as the page body allows beside a panel of at least 32 columns
  * (an even number of pixels, at most one per canvas unit): 36 at 80x24, 88 at 160x50 with
  * the menu's two header lines.
  *
  * @example
  * ```ts
- * drawLayout({ columns: 80, rows: 24 }, 2).side; // 36
+ * import assert from "node:assert/strict";
+ * import { frameOf } from "../screen_loop_testing.ts";
+ * import { drawLayout } from "./draw.ts";
+ *
+ * assert.equal(drawLayout(frameOf({ columns: 80, rows: 24 })).side, 36);
+ * assert.equal(drawLayout(frameOf({ columns: 160, rows: 50 })).side, 88);
  * ```
  */
-export function drawLayout(size: ScreenSize, headerCount: number): DrawLayout {
-  const bodyHeight = bodyRows(size, headerCount);
+export function drawLayout(frame: Frame): DrawLayout {
+  const size = frame.terminal;
+  const bodyHeight = frame.rows;
   const byRows = 2 * (bodyHeight - 2);
   const byColumns = size.columns - 2 - PANEL_GAP - PANEL_MIN_WIDTH;
   let side = Math.min(byRows, byColumns, CANVAS_SIDE);
@@ -120,7 +151,7 @@ export function drawLayout(size: ScreenSize, headerCount: number): DrawLayout {
     side,
     left: 1,
     // Header lines, the title rule, then the canvas's top border.
-    top: headerCount + 2,
+    top: frame.headerLines + 2,
     panelLeft,
     panelWidth: Math.min(PANEL_MAX_WIDTH, size.columns - panelLeft),
     fits: side >= MIN_SIDE,
@@ -140,61 +171,63 @@ export function cellOnCanvas(layout: DrawLayout, x: number, y: number): boolean 
 }
 
 /**
- * Applies one key or mouse event to the state. Returns "leave" for Esc, Ctrl-C and q.
+ * The state after one key or mouse event (the state given is left as it was).
  *
  * Mouse: left button draws, right button erases, press-drag-release. Keyboard: arrows move the
  * cursor one cell, space (or Enter) puts the pen down or lifts it, u undoes, c clears.
  */
-export function handleDrawEvent(
-  state: DrawState,
-  event: InputEvent,
-  layout: DrawLayout,
-): "leave" | undefined {
-  const { canvas } = state;
+export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState {
+  const layout = state.layout;
+  if (!layout?.fits) return state;
+  const next = { ...state };
+  // Strokes go to a copy of the canvas, made on the first change: the old state stays intact.
+  let changed: DrawingCanvas | undefined;
+  const edit = () => (changed ??= state.canvas.clone());
   if (event.type === "mouse") {
-    if (!layout.fits) return;
     const point = cellToCanvas(layout, event.x, event.y);
-    if (event.action === "press" && event.button !== "middle") {
-      if (!cellOnCanvas(layout, event.x, event.y)) return;
-      state.penDown = false;
-      state.showCursor = false;
-      canvas.beginStroke(point, event.button === "right");
-      state.cursor = clampToCanvas(point);
-    } else if (event.action === "drag" && canvas.drawing) {
-      canvas.strokeTo(point);
-      state.cursor = clampToCanvas(point);
-    } else if (event.action === "release") {
-      canvas.endStroke();
-    }
-    return;
+    if (event.action === "press" && event.button !== "middle" && event.button !== "none") {
+      if (!cellOnCanvas(layout, event.x, event.y)) return state;
+      next.penDown = false;
+      next.showCursor = false;
+      edit().beginStroke(point, event.button === "right");
+      next.cursor = clampToCanvas(point);
+    } else if (event.action === "drag" && state.canvas.drawing) {
+      edit().strokeTo(point);
+      next.cursor = clampToCanvas(point);
+    } else if (event.action === "release" && state.canvas.drawing) {
+      edit().endStroke();
+    } else return state;
+  } else {
+    const unit = CANVAS_SIDE / layout.side;
+    const moves: Record<string, [number, number]> = {
+      left: [-unit, 0],
+      right: [unit, 0],
+      up: [0, -2 * unit],
+      down: [0, 2 * unit],
+    };
+    const move = moves[event.key];
+    if (move) {
+      next.showCursor = true;
+      next.cursor = clampToCanvas({ x: state.cursor.x + move[0], y: state.cursor.y + move[1] });
+      if (state.penDown) edit().strokeTo(next.cursor);
+    } else if (event.key === " " || event.key === "enter") {
+      next.showCursor = true;
+      next.penDown = !state.penDown;
+      if (next.penDown) edit().beginStroke(state.cursor);
+      else edit().endStroke();
+    } else if (event.key === "c" || event.key === "delete") {
+      edit().clear();
+      next.penDown = false;
+    } else if (event.key === "u" || event.key === "backspace") {
+      edit().undo();
+      next.penDown = false;
+    } else return state;
   }
-  if (event.key === "escape" || (event.ctrl && event.key === "c") || event.key === "q") {
-    return "leave";
+  if (changed) next.canvas = changed;
+  if (next.canvas.version !== state.analysis.version) {
+    next.analysis = analyzeCanvas(next.canvas, state.network);
   }
-  const unit = CANVAS_SIDE / Math.max(1, layout.side);
-  const moves: Record<string, [number, number]> = {
-    left: [-unit, 0],
-    right: [unit, 0],
-    up: [0, -2 * unit],
-    down: [0, 2 * unit],
-  };
-  const move = moves[event.key];
-  if (move) {
-    state.showCursor = true;
-    state.cursor = clampToCanvas({ x: state.cursor.x + move[0], y: state.cursor.y + move[1] });
-    if (state.penDown) canvas.strokeTo(state.cursor);
-  } else if (event.key === " " || event.key === "enter") {
-    state.showCursor = true;
-    state.penDown = !state.penDown;
-    if (state.penDown) canvas.beginStroke(state.cursor);
-    else canvas.endStroke();
-  } else if (event.key === "c" || event.key === "delete") {
-    canvas.clear();
-    state.penDown = false;
-  } else if (event.key === "u" || event.key === "backspace") {
-    canvas.undo();
-    state.penDown = false;
-  }
+  return next;
 }
 
 function clampToCanvas(point: CanvasPoint): CanvasPoint {
@@ -205,48 +238,77 @@ function clampToCanvas(point: CanvasPoint): CanvasPoint {
 const HELP = "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · Esc back";
 
 /**
+ * The Draw screen: a canvas as large as the terminal allows, drawn on with the mouse (the right
+ * button erases) or the arrows and space; u undoes, c clears, Esc or q goes back. The guess,
+ * its caption and ten confidence bars follow every stroke.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { drawScreen } from "./draw.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const screen = drawScreen({ model: () => ({ network, random: true }) });
+ * // Pen down, four cells down, pen up: a short vertical stroke.
+ * const run = simulate(screen, [" ", "down", "down", "down", "down", " "]);
+ * assert.match(run.view.body.join("\n"), /It's an? \d|Probably an? \d|Not sure: \d/);
+ * assert.ok(simulate(screen, ["back"]).exit);
+ * ```
+ */
+export function drawScreen(
+  context: Pick<AppContext, "model">,
+): ScreenProgram<DrawState, never, void> {
+  return {
+    title: "Draw a digit",
+    init: () => ({ state: newDrawState(context.model().network) }),
+    update: updateDraw,
+    view: (state, frame) => ({ body: renderDrawBody(state, frame), footer: HELP }),
+    mouse: () => true,
+  };
+}
+
+/** The Draw screen's update: back leaves, a resize moves the canvas, input draws. */
+export function updateDraw(
+  state: DrawState,
+  message: Message<never>,
+): Step<DrawState, never, void> {
+  switch (message.type) {
+    case "back":
+      return { state, exit: { value: undefined } };
+    case "resize":
+      return { state: { ...state, layout: drawLayout(message.frame) } };
+    case "input":
+      return { state: handleDrawEvent(state, message.event) };
+    default:
+      return { state };
+  }
+}
+
+/**
  * The Draw screen's body as lines: the framed canvas on the left, the guess (big digit, what
  * the network saw, a caption, ten confidence bars) on the right.
  */
-export function renderDrawBody(
-  state: DrawState,
-  analysis: CanvasAnalysis,
-  layout: DrawLayout,
-  color: ColorLevel,
-): string[] {
+export function renderDrawBody(state: DrawState, frame: Frame): string[] {
+  const layout = drawLayout(frame);
+  const color = frame.color;
   const c = paint(color);
   if (!layout.fits) {
-    return [c.yellow("The terminal is too small to draw in (it needs about 60x20).")];
+    const columns = MIN_SIDE + 2 + PANEL_GAP + PANEL_MIN_WIDTH;
+    const rows = MIN_SIDE / 2 + 2 + frame.headerLines + 2;
+    const text = `The terminal is too small to draw in: make it at least ${columns}x${rows}.`;
+    return wrapText(text, frame.columns).map((line) => c.yellow(line));
   }
   const canvas = renderCanvasBox(state, layout, color);
-  const panel = renderGuessPanel(analysis, layout.panelWidth, layout.bodyHeight, color);
+  const panel = renderGuessPanel(state.analysis, layout.panelWidth, layout.bodyHeight, color);
   const lines: string[] = [];
   const leftWidth = layout.side + 2;
   for (let row = 0; row < layout.bodyHeight; row++) {
     const left = fitWidth(canvas[row] ?? "", leftWidth);
-    lines.push(left + " ".repeat(PANEL_GAP) + (panel[row] ?? ""));
+    lines.push(left + " ".repeat(PANEL_GAP) + truncate(panel[row] ?? "", layout.panelWidth));
   }
   return lines;
-}
-
-/** The whole screen: the app's header and frame around {@linkcode renderDrawBody}. */
-export function renderDrawScreen(
-  state: DrawState,
-  analysis: CanvasAnalysis,
-  layout: DrawLayout,
-  header: string[],
-  color: ColorLevel,
-): string[] {
-  return renderPage(
-    {
-      header,
-      title: "Draw a digit",
-      body: renderDrawBody(state, analysis, layout, color),
-      footer: HELP,
-    },
-    layout.size,
-    color,
-  );
 }
 
 /** The canvas in a border, the cursor drawn when the keyboard is in use. */
@@ -285,6 +347,17 @@ const RAMP = " .:-=+*#%@";
 /**
  * Draws `side` x `side` ink pixels two rows per line with `▀` (upper pixel as foreground,
  * lower as background), like renderBlockArt, plus an optional cursor glyph in one cell.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderCanvasPixels } from "./draw.ts";
+ *
+ * const pixels = new Float32Array(16);
+ * pixels[5] = 1; // row 1, column 1: the lower half of the first line's second cell
+ * const cursor = { column: 3, row: 1, glyph: "◇" };
+ * assert.deepEqual(renderCanvasPixels(pixels, 4, cursor, "none"), [" @  ", "   ◇"]);
+ * ```
  */
 export function renderCanvasPixels(
   pixels: Float32Array,
@@ -318,7 +391,10 @@ export function renderCanvasPixels(
   return lines;
 }
 
-/** The right-hand panel: the guess, or how to start when the canvas is blank. */
+/**
+ * The right-hand panel: how to start while the canvas is blank, else the guess. Text wraps
+ * to the panel's width, so it reads whole however narrow the panel gets.
+ */
 function renderGuessPanel(
   analysis: CanvasAnalysis,
   width: number,
@@ -326,106 +402,42 @@ function renderGuessPanel(
   color: ColorLevel,
 ): string[] {
   const c = paint(color);
+  const wrap = (text: string) => wrapText(text, width);
   if (analysis.blank) {
     return [
       c.bold("Draw a digit"),
       "",
-      "Drag with the left mouse button on",
-      "the canvas (the right button erases),",
-      "or move with the arrow keys and press",
-      "space to put the pen down or lift it.",
+      ...wrap("Drag with the left mouse button on the canvas (the right button erases)."),
       "",
-      "The network guesses as you draw.",
-    ].map((line) => truncate(line, width, "…"));
+      ...wrap("Or move with the arrow keys and press space to put the pen down or lift it."),
+      "",
+      ...wrap("The network guesses as you draw."),
+    ];
   }
   if (!analysis.found || !analysis.prediction) {
     return [
       c.bold("Guess"),
       "",
-      c.yellow(`${analysis.reason ?? "no digit found"}:`),
-      "draw it bigger or bolder.",
+      ...wrap(`${analysis.reason ?? "no digit found"}: draw it bigger or bolder.`)
+        .map((line) => c.yellow(line)),
     ];
   }
   const prediction = analysis.prediction;
-  const sure = sureness(prediction.confidence);
-  const tint = sure === "sure" ? "greenBright" : sure === "probably" ? "yellowBright" : "redBright";
-  const big = ["Guess", ...renderBigDigit(prediction.digit, { color, tint })];
-  // The network's 28x28 input: full size when the panel has room, else every other pixel.
+  const big = [
+    "Guess",
+    ...renderBigDigit(prediction.digit, { color, tint: guessTint(prediction) }),
+  ];
   const bars = renderConfidenceBars(prediction.probabilities, {
     width: Math.min(width, 50),
     color,
   });
-  const fullView = width >= 10 + 3 + 28 && height >= 15 + 2 + bars.length;
+  const caption = captionLines(prediction, width, color);
+  // The network's 28x28 input: full size when the panel has room, else at half size.
+  const fullView = width >= 10 + 3 + 28 && height >= 15 + 1 + caption.length + 1 + bars.length;
   const view = fullView
     ? ["Network input 28x28", ...renderBlockArt(analysis.pixels, { color })]
-    : ["Input ½", ...renderBlockArt(halve(analysis.pixels, 28), { color })];
-  const top = joinColumns([big, view], 3).map((line) => truncate(line, width));
-  const captionText = confidenceCaption(prediction);
-  const caption = sure === "sure"
-    ? c.green.bold(captionText)
-    : sure === "probably"
-    ? c.yellow.bold(captionText)
-    : c.red.bold(captionText);
-  const roomy = height >= top.length + 3 + bars.length;
-  return [
-    ...top,
-    ...(roomy ? [""] : []),
-    truncate(caption, width, "…"),
-    "",
-    ...bars,
-  ];
-}
-
-/** A square image at half the side: each pixel the mean of a 2x2 block. */
-function halve(pixels: Float32Array, side: number): Float32Array {
-  const half = side / 2;
-  const out = new Float32Array(half * half);
-  for (let y = 0; y < half; y++) {
-    for (let x = 0; x < half; x++) {
-      const i = 2 * y * side + 2 * x;
-      out[y * half + x] = (pixels[i] + pixels[i + 1] + pixels[i + side] + pixels[i + side + 1]) / 4;
-    }
-  }
-  return out;
-}
-
-/**
- * Runs the Draw screen until Esc or Ctrl-C. Turns mouse reporting on while it runs and off
- * when it leaves; recomputes the guess only when the canvas (or the model) changed.
- */
-export const runDrawScreen: ScreenRunner = async (context: AppContext) => {
-  const { screen, color } = context;
-  const state = newDrawState();
-  let analysis: CanvasAnalysis | undefined;
-  const render = () => {
-    const size = screen.size();
-    const header = headerLines(context, size.columns);
-    const layout = drawLayout(size, header.length);
-    const model = context.model();
-    if (analysis?.version !== state.canvas.version || analysis.network !== model.network) {
-      analysis = analyzeCanvas(state.canvas, model.network);
-    }
-    screen.draw(renderDrawScreen(state, analysis, layout, header, color));
-  };
-  screen.setMouse(true);
-  const stopResize = screen.onResize(render);
-  try {
-    render();
-    for await (const event of screen.events()) {
-      const size = screen.size();
-      const layout = drawLayout(size, headerLines(context, size.columns).length);
-      if (handleDrawEvent(state, event, layout) === "leave") break;
-      render();
-    }
-  } finally {
-    stopResize();
-    screen.setMouse(false);
-  }
-};
-
-// TEMPORARY: replaced by the screen-loop version of this screen.
-import { pendingScreen } from "./pending.ts";
-import type { ScreenProgram as PendingProgram } from "../screen_loop.ts";
-export function drawScreen(_context: AppContext): PendingProgram<null, never, unknown> {
-  return pendingScreen("draw");
+    : ["Input ½", ...renderBlockArt(resize(analysis.pixels, 28, 28, 14, 14), { color })];
+  const top = joinColumns([big, view], 3);
+  const roomy = height >= top.length + 2 + caption.length + bars.length;
+  return [...top, ...(roomy ? [""] : []), ...caption, "", ...bars];
 }

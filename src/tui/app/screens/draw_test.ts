@@ -3,20 +3,18 @@ import { loadModelOrRandom } from "../../../app/load_model.ts";
 import { PRETRAINED_MODEL_PATH } from "../../../app/model_paths.ts";
 import { centerOfMass } from "../../../image/mod.ts";
 import { Network } from "../../../network/network.ts";
-import type { InputEvent, KeyEvent, MouseEvent } from "../../terminal/keys.ts";
+import type { MouseEvent } from "../../terminal/keys.ts";
 import { visibleWidth } from "../../../text/layout.ts";
+import { renderPage } from "../page.ts";
+import type { Message } from "../screen_loop.ts";
+import { frameOf, simulate } from "../screen_loop_testing.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "./canvas.ts";
-import {
-  analyzeCanvas,
-  cellOnCanvas,
-  drawLayout,
-  handleDrawEvent,
-  newDrawState,
-  renderDrawScreen,
-} from "./draw.ts";
+import { analyzeCanvas, cellOnCanvas, drawLayout, drawScreen, type DrawState } from "./draw.ts";
 
 const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+const screenWith = (network: Network) => drawScreen({ model: () => ({ network, random: false }) });
+const GUESS = /It's an? \d|Probably an? \d|Not sure: \d/;
 
 /** A "1": one slightly slanted vertical stroke. */
 function drawOne(canvas: DrawingCanvas): void {
@@ -33,29 +31,26 @@ function drawZero(canvas: DrawingCanvas): void {
   canvas.stroke(points);
 }
 
-const key = (name: string, ctrl = false): KeyEvent => ({
-  type: "key",
-  key: name,
-  ctrl,
-  alt: false,
-  shift: false,
-  sequence: name,
-});
 const mouse = (
   action: MouseEvent["action"],
   x: number,
   y: number,
-  button = "left",
-): MouseEvent => ({
-  type: "mouse",
-  action,
-  button: button as MouseEvent["button"],
-  x,
-  y,
-  ctrl: false,
-  alt: false,
-  shift: false,
+  button: MouseEvent["button"] = "left",
+): Message<never> => ({
+  type: "input",
+  event: { type: "mouse", action, button, x, y, ctrl: false, alt: false, shift: false },
 });
+
+/** Press at the first cell, drag through the others, release at the last (as a terminal does). */
+function stroke(cells: [number, number][], button: MouseEvent["button"] = "left") {
+  const [first, ...rest] = cells;
+  const last = cells[cells.length - 1];
+  return [
+    mouse("press", first[0], first[1], button),
+    ...rest.map(([x, y]) => mouse("drag", x, y, button)),
+    mouse("release", last[0], last[1], button),
+  ];
+}
 
 Deno.test("the drawing reaches the network as a centred, non-empty 28x28 digit", () => {
   for (const draw of [drawOne, drawZero]) {
@@ -93,111 +88,132 @@ Deno.test({
   },
 });
 
-Deno.test("a blank canvas asks for a digit instead of guessing", () => {
-  const analysis = analyzeCanvas(new DrawingCanvas(), randomNetwork);
-  assert.equal(analysis.blank, true);
-  assert.equal(analysis.prediction, undefined);
-  const layout = drawLayout({ columns: 80, rows: 24 }, 2);
-  const lines = renderDrawScreen(newDrawState(), analysis, layout, ["model", "data"], "none");
-  assert.match(lines.join("\n"), /Draw a digit/);
-  assert.doesNotMatch(lines.join("\n"), /It's a|Probably|Not sure/);
+Deno.test("a blank canvas asks for a digit instead of guessing; the mouse is on; back leaves", () => {
+  const screen = screenWith(randomNetwork);
+  const run = simulate(screen, []);
+  const text = run.view.body.join("\n");
+  assert.match(text, /Drag with the left mouse button/);
+  assert.doesNotMatch(text, GUESS);
+  assert.equal(screen.mouse?.(run.state), true);
+  assert.equal(screen.typing?.(run.state) ?? false, false, "q backs out: nothing is typed");
+  assert.ok(simulate(screen, ["back"]).exit);
 });
 
 Deno.test("layout: the canvas grows with the terminal and stays beside the panel", () => {
-  const small = drawLayout({ columns: 80, rows: 24 }, 2);
+  const small = drawLayout(frameOf({ columns: 80, rows: 24 }));
   assert.equal(small.side, 36);
   assert.equal(small.fits, true);
   assert.ok(small.panelLeft + 27 <= 80);
-  const big = drawLayout({ columns: 160, rows: 50 }, 2);
+  const big = drawLayout(frameOf({ columns: 160, rows: 50 }));
   assert.equal(big.side, 88);
   assert.ok(big.panelWidth >= 41);
-  assert.equal(drawLayout({ columns: 40, rows: 10 }, 2).fits, false);
+  assert.equal(drawLayout(frameOf({ columns: 40, rows: 10 })).fits, false);
 });
 
-Deno.test("a mouse stroke draws where the cells are, from press to release", () => {
-  const state = newDrawState();
-  const layout = drawLayout({ columns: 80, rows: 24 }, 2);
-  // Outside the canvas (the header) nothing starts.
-  handleDrawEvent(state, mouse("press", 10, 0), layout);
-  handleDrawEvent(state, mouse("drag", 10, 10), layout);
-  assert.equal(state.canvas.blank, true);
-  handleDrawEvent(state, mouse("release", 10, 10), layout);
-  // A vertical drag down column 18 of the screen, rows 5 to 18.
+Deno.test("a mouse stroke draws where the cells are, from press to release; right erases", () => {
+  const screen = screenWith(randomNetwork);
+  // Outside the canvas (the header) nothing starts, and a drag without a press draws nothing.
+  let run = simulate(screen, [...stroke([[10, 0], [10, 10]]), mouse("drag", 30, 10)]);
+  assert.equal(run.state.canvas.blank, true);
+  // A vertical drag down column 18 of the screen, rows 5 to 18 (0-based cells).
   const column = 18;
-  handleDrawEvent(state, mouse("press", column, 5), layout);
-  for (let y = 6; y <= 18; y++) handleDrawEvent(state, mouse("drag", column, y), layout);
-  handleDrawEvent(state, mouse("release", column, 18), layout);
+  const cells: [number, number][] = [];
+  for (let y = 5; y <= 18; y++) cells.push([column, y]);
+  run = simulate(screen, [...stroke(cells), mouse("drag", 30, 10)]);
+  const state = run.state;
+  const layout = state.layout!;
   assert.equal(state.canvas.drawing, false);
   const pixels = state.canvas.downsample(layout.side);
-  const x = column - layout.left;
-  for (let y = 5; y <= 18; y++) {
-    assert.ok(cellOnCanvas(layout, column, y));
+  for (const [x, y] of cells) {
+    assert.ok(cellOnCanvas(layout, x, y));
     const row = y - layout.top;
-    assert.ok(pixels[2 * row * layout.side + x] > 0.5, `ink under cell (${column}, ${y})`);
+    assert.ok(pixels[2 * row * layout.side + x - layout.left] > 0.5, `ink under (${x}, ${y})`);
   }
-  assert.equal(pixels[2 * 2 * layout.side + 30], 0, "nothing far from the stroke");
-  // A drag after the release draws nothing more.
-  const before = state.canvas.version;
-  handleDrawEvent(state, mouse("drag", 30, 10), layout);
-  assert.equal(state.canvas.version, before);
-  // The right button erases.
-  handleDrawEvent(state, mouse("press", column, 5, "right"), layout);
-  for (let y = 6; y <= 18; y++) handleDrawEvent(state, mouse("drag", column, y, "right"), layout);
-  handleDrawEvent(state, mouse("release", column, 18, "right"), layout);
-  assert.equal(state.canvas.blank, true);
+  assert.equal(pixels[2 * 2 * layout.side + 30], 0, "nothing far from the stroke (nor the drag)");
+  assert.match(run.view.body.join("\n"), GUESS);
+  // Each step left the state before it as it was: the stroke is in the last state only.
+  assert.equal(run.steps[1].state.canvas.blank, true);
+  // The right button erases the same stroke.
+  const erased = screen.update(state, stroke(cells, "right")[0]).state;
+  const rubbed = [...stroke(cells, "right")].slice(1).reduce(
+    (s: DrawState, m) => screen.update(s, m).state,
+    erased,
+  );
+  assert.equal(rubbed.canvas.blank, true);
+  assert.equal(state.canvas.blank, false);
+  assert.doesNotMatch(screen.view(rubbed, frameOf({ columns: 80, rows: 24 })).body.join(), GUESS);
 });
 
-Deno.test("keyboard: arrows move the cursor, space lowers and lifts the pen, c clears", () => {
-  const state = newDrawState();
-  const layout = drawLayout({ columns: 80, rows: 24 }, 2);
-  const events: InputEvent[] = [key("up"), key("up"), key(" ")];
-  for (const event of events) assert.equal(handleDrawEvent(state, event, layout), undefined);
-  assert.equal(state.penDown, true);
-  const start = { ...state.cursor };
-  for (let i = 0; i < 6; i++) handleDrawEvent(state, key("down"), layout);
-  handleDrawEvent(state, key(" "), layout);
+Deno.test("keyboard: arrows move the cursor, space lowers and lifts the pen, u undoes, c clears", () => {
+  const screen = screenWith(randomNetwork);
+  const down = Array(6).fill("down");
+  let run = simulate(screen, ["up", "up", " ", ...down]);
+  assert.equal(run.state.penDown, true);
+  assert.match(run.view.body[0], /Canvas · pen down/);
+  run = simulate(screen, ["up", "up", " ", ...down, " "]);
+  const { state } = run;
   assert.equal(state.penDown, false);
+  assert.match(run.view.body.join("\n"), /◇/, "the cursor shows");
+  const start = run.steps[3].state.cursor;
   assert.ok(state.cursor.y > start.y + 30, "moved down 6 rows of cells");
   const midY = Math.floor((start.y + state.cursor.y) / 2);
   assert.equal(state.canvas.ink[midY * CANVAS_SIDE + Math.floor(start.x)], 1);
+  assert.match(run.view.body.join("\n"), GUESS);
   // Moving with the pen up draws nothing.
-  const version = state.canvas.version;
-  handleDrawEvent(state, key("right"), layout);
-  assert.equal(state.canvas.version, version);
-  handleDrawEvent(state, key("u"), layout);
-  assert.equal(state.canvas.blank, true, "undo takes back the keyboard stroke");
-  handleDrawEvent(state, key(" "), layout);
-  handleDrawEvent(state, key("c"), layout);
-  assert.equal(state.canvas.blank, true);
-  assert.equal(state.penDown, false);
-  assert.equal(handleDrawEvent(state, key("escape"), layout), "leave");
-  assert.equal(handleDrawEvent(state, key("c", true), layout), "leave");
+  const moved = screen.update(state, { type: "input", event: key("right") }).state;
+  assert.equal(moved.canvas.version, state.canvas.version);
+  run = simulate(screen, ["up", "up", " ", ...down, " ", "u"]);
+  assert.equal(run.state.canvas.blank, true, "undo takes back the keyboard stroke");
+  assert.match(run.view.body.join("\n"), /Drag with the left mouse button/);
+  run = simulate(screen, [" ", "down", "c"]);
+  assert.equal(run.state.canvas.blank, true);
+  assert.equal(run.state.penDown, false);
 });
 
-Deno.test("the screen fits 80x24 and 160x50 and has no escapes without color", () => {
-  const state = newDrawState();
-  drawOne(state.canvas);
-  const analysis = analyzeCanvas(state.canvas, randomNetwork);
-  for (const size of [{ columns: 80, rows: 24 }, { columns: 160, rows: 50 }]) {
-    const layout = drawLayout(size, 2);
-    const lines = renderDrawScreen(state, analysis, layout, ["model: x", "data: y"], "none");
-    assert.equal(lines.length, size.rows);
-    for (const line of lines) assert.ok(visibleWidth(line) <= size.columns, line);
-    const text = lines.join("\n");
-    assert.ok(!text.includes("\x1b"), "no escape codes");
-    assert.match(text, /It's a \d|Probably a \d|Not sure: \d/);
-    assert.match(text, /▶ \d/, "confidence bars");
-    // The canvas shows the stroke in ramp characters.
-    assert.match(text, /│[ .:=+*#%@-]*[#%@]+[ .:=+*#%@-]*│/);
-    if (size.columns === 160) assert.match(text, /Network input 28x28/);
-    else assert.match(text, /Input ½/);
+function key(name: string) {
+  return { type: "key" as const, key: name, ctrl: false, alt: false, shift: false, sequence: name };
+}
+
+Deno.test("the screen reads whole at 80x24, 110x30, 110x44 and 160x50, without escapes sans color", () => {
+  const screen = screenWith(randomNetwork);
+  const blank = simulate(screen, []).state;
+  const drawn = { ...blank, canvas: new DrawingCanvas() };
+  drawOne(drawn.canvas);
+  drawn.analysis = analyzeCanvas(drawn.canvas, randomNetwork);
+  const sizes = [[80, 24], [110, 30], [110, 44], [160, 50]].map(([columns, rows]) => ({
+    columns,
+    rows,
+  }));
+  for (const size of sizes) {
+    const frame = frameOf(size);
+    for (const state of [blank, drawn]) {
+      const view = screen.view({ ...state, layout: drawLayout(frame) }, frame);
+      const lines = renderPage(
+        { header: ["model: x", "data: y"], title: "Draw a digit", ...view },
+        size,
+        "none",
+      );
+      assert.equal(lines.length, size.rows);
+      for (const line of lines) assert.ok(visibleWidth(line) <= size.columns, line);
+      const text = lines.join("\n");
+      assert.ok(!text.includes("\x1b"), "no escape codes");
+      assert.ok(!text.includes("…"), `nothing is cut at ${size.columns}x${size.rows}:\n${text}`);
+      if (state === blank) {
+        // The help reads whole, however it wraps.
+        const words = text.split("\n").map((l) => l.slice(drawLayout(frame).panelLeft)).join(" ");
+        assert.match(
+          words.replace(/\s+/g, " "),
+          /the right button erases\)\. .*put the pen down or lift it\./,
+        );
+        continue;
+      }
+      assert.match(text, GUESS);
+      assert.equal(lines.filter((line) => /▶? \d .*\d+\.\d%$/.test(line.trimEnd())).length, 10);
+      // The canvas shows the stroke in ramp characters.
+      assert.match(text, /│[ .:=+*#%@-]*[#%@]+[ .:=+*#%@-]*│/);
+      assert.match(text, size.columns === 160 ? /Network input 28x28/ : /Input ½|Network input/);
+    }
   }
-  const colored = renderDrawScreen(
-    state,
-    analysis,
-    drawLayout({ columns: 80, rows: 24 }, 2),
-    ["m", "d"],
-    "256",
-  );
-  assert.ok(colored.join("\n").includes("\x1b["), "colors");
+  const colored = screen.view(drawn, frameOf({ columns: 80, rows: 24 }, "256"));
+  assert.ok(colored.body.join("\n").includes("\x1b["), "colors");
 });

@@ -9,7 +9,17 @@ export interface TextField {
   cursor: number;
 }
 
-/** A field holding `text` with the cursor at its end. */
+/**
+ * A field holding `text` with the cursor at its end.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { textField } from "./text_input.ts";
+ *
+ * assert.deepEqual(textField("7.png"), { text: "7.png", cursor: 5 });
+ * ```
+ */
 export function textField(text = ""): TextField {
   return { text, cursor: text.length };
 }
@@ -21,7 +31,16 @@ export function textField(text = ""): TextField {
  *
  * @example
  * ```ts
- * editField(textField("ab"), { type: "key", key: "c", ... }); // { text: "abc", cursor: 3 }
+ * import assert from "node:assert/strict";
+ * import { editField, textField } from "./text_input.ts";
+ *
+ * const c = { type: "key", key: "c", sequence: "c", ctrl: false, alt: false, shift: false } as const;
+ * assert.deepEqual(editField(textField("ab"), c), { text: "abc", cursor: 3 });
+ * assert.deepEqual(editField(textField("a/b"), { ...c, key: "w", ctrl: true }), {
+ *   text: "a/",
+ *   cursor: 2,
+ * });
+ * assert.equal(editField(textField("ab"), { ...c, key: "enter", sequence: "\r" }), undefined);
  * ```
  */
 export function editField(field: TextField, event: KeyEvent): TextField | undefined {
@@ -100,7 +119,11 @@ function wordEnd(text: string, cursor: number): number {
  *
  * @example
  * ```ts
- * renderField(textField("digits/7.png"), 20, true, "none"); // "digits/7.png▏"
+ * import assert from "node:assert/strict";
+ * import { renderField, textField } from "./text_input.ts";
+ *
+ * assert.equal(renderField(textField("digits/7.png"), 20, true, "none"), "digits/7.png▏");
+ * assert.equal(renderField(textField("digits/7.png"), 8, true, "none"), "…/7.png▏");
  * ```
  */
 export function renderField(
