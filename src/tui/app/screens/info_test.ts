@@ -32,7 +32,7 @@ Deno.test("renderModelInfo: metadata, history table and chart", () => {
   });
   const text = lines.join("\n");
   assert.match(text, /layers +784 → 16 → 10 \(relu, softmax output\)/);
-  assert.match(text, /optimizer +adam, learning rate 0\.001/);
+  assert.match(text, /optimizer +adam, learning rate 0\.003/);
   assert.match(text, /data +10,000-digit offline sample/);
   assert.match(text, /command +deno task start train --epochs 2 --sample/);
   assert.match(text, /^ +2 +0\.3000 +91\.00% +93\.00% +1\.4$/m);
