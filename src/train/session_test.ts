@@ -14,7 +14,7 @@ const data = syntheticMnist(200, 50);
 const work = await Deno.makeTempDir({ prefix: "digits-session-" });
 let files = 0;
 const newPath = () => `${work}/m${++files}.safetensors`;
-const SMALL = { hidden: [8], batch: 20, epochs: 1 } as const;
+const SMALL = { hidden: [8], batch: 20, epochs: 1 };
 
 /** Runs a session to its end, or until `stopAfter` batches when given. */
 async function run(session: TrainingSession, stopAfter?: number): Promise<SessionOutcome> {
