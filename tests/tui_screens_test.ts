@@ -206,3 +206,37 @@ Deno.test({
     await tmux.waitFor(/▸ 5 {2}Browse digits/);
   },
 });
+
+Deno.test({
+  name: "tui test and browse: q leaves the report; typing an index, q is a letter and Esc cancels",
+  ignore,
+  fn: async () => {
+    await using tmux = await TmuxSession.start({
+      args: hasPretrained ? ["--model", pretrained] : [],
+      env: { NO_COLOR: "1" },
+      columns: 80,
+      rows: 24,
+    });
+    await tmux.waitFor(/7 {2}Quit/);
+    await tmux.keys("2");
+    let screen = await tmux.waitFor(/Esc back · ↑\/↓ PgUp\/PgDn scroll · lines 1-20 of \d+/);
+    assert.match(screen, /Accuracy \d+\.\d\d% +\(\d[\d,]* of 10,000 test digits right\)/);
+    await tmux.keys("PageDown");
+    await tmux.waitFor(/lines 20-39 of \d+/);
+    await tmux.keys("q");
+    await tmux.waitFor(/▸ 2 {2}Test/);
+
+    await tmux.keys("5");
+    await tmux.waitFor(/Test set · 1 of 10,000 · #0, label 7/);
+    await tmux.keys("/");
+    await tmux.waitFor(/Go to index \(0-9,999\):/);
+    await tmux.type("4q2");
+    screen = await tmux.waitFor(/Go to index \(0-9,999\): 42/);
+    assert.match(screen, /── Browse digits/, "q did not leave while typing");
+    await tmux.keys("Escape");
+    screen = await tmux.waitFor(/Test set · 1 of 10,000 · #0, label 7/);
+    assert.match(screen, /── Browse digits/, "Esc cancelled the typing only");
+    await tmux.keys("q");
+    await tmux.waitFor(/▸ 5 {2}Browse digits/);
+  },
+});

@@ -38,6 +38,8 @@ export interface AppContext {
 export interface ScreenMemory {
   /** The path the Classify screen last opened, typed in again when it comes back. */
   classifyPath?: string;
+  /** Where Browse was left (set, digit filter, position), to come back there. */
+  browse?: { set: "train" | "test"; filter?: number; position: number };
 }
 
 /** A menu entry's screen, built for this session; its result is ignored. */

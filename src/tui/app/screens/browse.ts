@@ -17,7 +17,7 @@ import type { InputEvent } from "../../terminal/keys.ts";
 import { renderBigDigit } from "../../../text/big_digit.ts";
 import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
-import { center, joinColumns, truncate, visibleWidth } from "../../../text/layout.ts";
+import { center, joinColumns, truncate, visibleWidth, wrapText } from "../../../text/layout.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
 import type { Frame, ScreenProgram, Step, Work } from "../screen_loop.ts";
@@ -239,14 +239,17 @@ export function renderBrowseBody(
   const c = paint(color);
   if (view.problem || !view.index) {
     const problem = view.problem ?? { text: "Loading MNIST…", error: false };
-    const lines = [problem.error ? c.red(problem.text) : problem.text];
+    const lines = wrapText(problem.text, width).map((line) => problem.error ? c.red(line) : line);
     if (problem.error) {
       lines.push(
         "",
-        "Get the data with `deno task start fetch-data`, or start the app with --sample.",
+        ...wrapText(
+          "Get the data with `deno task start fetch-data`, or start the app with --sample.",
+          width,
+        ),
       );
     }
-    return lines.map((line) => truncate(line, width, "…"));
+    return lines;
   }
   const index = view.index;
   const dataset = index.data[state.set];
@@ -375,7 +378,8 @@ function loadWork(context: Pick<AppContext, "data">): Work<BrowseMessage> {
 /**
  * The Browse screen: loads the digits, then steps through them (see `browseKey`), each shown
  * with the network's guess. Esc or q go back; while an index is typed, Esc cancels the typing
- * (and q is a letter, refused as not a digit). A failure to load is shown in place.
+ * (and q is a letter, refused as not a digit). A failure to load is shown in place. With
+ * `context.memory`, the next visit starts where this one was left.
  *
  * @example
  * ```ts
@@ -397,7 +401,7 @@ function loadWork(context: Pick<AppContext, "data">): Work<BrowseMessage> {
  * ```
  */
 export function browseScreen(
-  context: Pick<AppContext, "model" | "data">,
+  context: Pick<AppContext, "model" | "data" | "memory">,
 ): ScreenProgram<BrowseState, BrowseMessage, void> {
   // The guesses of the digits seen, for this visit (the model does not change meanwhile).
   let network: Network | undefined;
@@ -414,17 +418,29 @@ export function browseScreen(
   };
   return {
     title: "Browse digits",
-    init: () => ({ state: newBrowseState(), work: [loadWork(context)] }),
+    init: () => ({
+      state: { ...newBrowseState(), ...context.memory?.browse },
+      work: [loadWork(context)],
+    }),
     update(state, message): Step<BrowseState, BrowseMessage, void> {
       switch (message.type) {
-        case "back":
-          return state.jump
-            ? { state: { ...state, jump: undefined } }
-            : { state, exit: { value: undefined } };
+        case "back": {
+          if (state.jump) return { state: { ...state, jump: undefined } };
+          // Leaving is the one moment worth remembering: the next visit comes back here.
+          if (context.memory && state.index) {
+            const { set, filter, position } = state;
+            context.memory.browse = { set, filter, position };
+          }
+          return { state, exit: { value: undefined } };
+        }
         case "resize":
           return { state: { ...state, frame: message.frame } };
-        case "work":
-          return { state: { ...state, index: new BrowseIndex(message.message.data) } };
+        case "work": {
+          // A remembered position may be past the end of other data (the sample is smaller).
+          const index = new BrowseIndex(message.message.data);
+          const last = Math.max(0, index.of(state).length - 1);
+          return { state: { ...state, index, position: Math.min(state.position, last) } };
+        }
         case "work-failed":
           return { state: { ...state, problem: errorLine(message.error) } };
         case "input": {

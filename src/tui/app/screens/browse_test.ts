@@ -152,13 +152,39 @@ Deno.test("browse: fits 80x24 and 160x50; more digits side by side when wide; th
 });
 
 Deno.test("browse: without data the screen says why, in place", () => {
-  const error = new Error("MNIST data: t10k-images-idx3-ubyte.gz is cut short");
+  const error = new Error(
+    "/tmp/data/t10k-images-idx3-ubyte.gz: not gzip data / corrupt gzip (checksum mismatch)",
+  );
   const run = simulate(browseScreen(context), [{ type: "work-failed", id: "data", error }]);
+  for (const line of run.view.body) assert.ok(visibleWidth(line) <= 80, line);
   const text = run.view.body.join("\n");
-  assert.match(text, /Cannot load the digits: MNIST data: t10k-images-idx3-ubyte\.gz is cut short/);
+  assert.match(text, /^Cannot load the digits: \/tmp\/data\/t10k-images-idx3-ubyte\.gz: not gzip/);
+  assert.match(text, /\(checksum mismatch\)/, "wrapped, not cut");
   assert.match(text, /--sample/);
   assert.equal(run.view.footer, "Esc back");
   assert.ok(
     simulate(browseScreen(context), [{ type: "work-failed", id: "data", error }, "q"]).exit,
   );
+});
+
+Deno.test("browse: the next visit starts where the last one was left", () => {
+  const memory = {};
+  const remembering = { ...context, memory };
+  const first = simulate(browseScreen(remembering), [loaded, "t", "4", "right", "escape"]);
+  assert.ok(first.exit);
+  const again = simulate(browseScreen(remembering), [loaded]);
+  assert.match(again.view.body[0], /^Training set · 2 of 30 · #14, label 4 · only 4s/);
+  // Left while typing an index: the typing is not remembered, the place is.
+  simulate(browseScreen(remembering), [loaded, "right", "g", "5", "escape", "escape"]);
+  assert.match(simulate(browseScreen(remembering), [loaded]).view.body[0], /#24, label 4/);
+  // Data with fewer digits (the sample after MNIST): the position stays inside it.
+  const small = { ...data, train: dataset(12) };
+  const fewer = simulate(browseScreen({ ...remembering, data: () => Promise.resolve(small) }), [
+    { type: "work", message: { type: "data", data: small } },
+  ]);
+  assert.match(fewer.view.body[0], /^Training set · 1 of 1 · #4, label 4/);
+  assert.equal(fewer.state.position, 0);
+  // Without memory, every visit starts at the first test digit.
+  simulate(browseScreen(context), [loaded, "end", "escape"]);
+  assert.match(browse([]).view.body[0], /^Test set · 1 of 100 · #0/);
 });
