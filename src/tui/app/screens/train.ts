@@ -11,7 +11,7 @@ import { DEFAULT_MODEL_PATH } from "../../../app/model_paths.ts";
 import type { MnistData } from "../../../data/dataset.ts";
 import { acquireModelLock } from "../../../model/lock.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../../train/checkpoint.ts";
-import { loose, TRAIN_OPTIONS } from "../../../train/options.ts";
+import { flagsOf } from "../../../train/options.ts";
 import {
   describeSession,
   prepareTrainingSession,
@@ -270,13 +270,7 @@ export function commandOf(
 ): string {
   const parts = ["deno task start train"];
   if (modelFlag !== undefined) parts.push(`--model ${request.modelPath}`);
-  for (const spec of TRAIN_OPTIONS) {
-    const value = request[spec.name];
-    if (value === undefined) continue;
-    const flag = spec.flag.split(" ")[0];
-    if (spec.negation) parts.push(value ? flag : spec.negation.flag);
-    else parts.push(`${flag} ${loose(spec).format(value)}`);
-  }
+  parts.push(...flagsOf(request));
   if (request.fresh) parts.push("--fresh");
   if (data.sample) parts.push("--sample");
   if (data.dataDir !== undefined) parts.push(`--data-dir ${data.dataDir}`);
