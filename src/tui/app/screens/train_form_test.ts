@@ -76,6 +76,9 @@ Deno.test("train form: every field fits 80x24, with the model's two lines and a 
     // 24 rows: two header lines, the title rule, a status and the footer leave 19.
     assert.ok(lines.length <= 19, `${lines.length} lines`);
     for (const line of lines) assert.ok(visibleWidth(line) <= 80, line);
+    // The focused field's help reads whole, not cut with an ellipsis.
+    const help = renderTrainForm({ ...form, focus }, { width: 80, color: "none" }).at(-1)!;
+    assert.equal(help, form.fields[focus]?.help ?? "Enter starts training");
   }
   const short = renderTrainForm(form, { width: 80, color: "none", height: 17 });
   assert.equal(short.length, 17); // without the blank separators
