@@ -86,13 +86,8 @@ const MIN_BUFFER_BATCH = 256;
  * ```ts
  * import assert from "node:assert/strict";
  * import { prepareTrainingSession, runTrainingSession } from "./session.ts";
- * const count = 64;
- * const digits = {
- *   pixels: new Uint8Array(count * 784).map((_, i) => (i * 37) % 256),
- *   labels: new Uint8Array(count).map((_, i) => i % 10),
- *   count,
- * };
- * const data = { train: digits, test: digits, source: "sample" as const, description: "made up" };
+ * import { syntheticMnist } from "./test_data.ts";
+ * const data = syntheticMnist(64, 32); // made-up digits: trains in milliseconds
  * const modelPath = `${await Deno.makeTempDir()}/m.safetensors`;
  * const session = await prepareTrainingSession({ modelPath, hidden: [8], epochs: 1 }, data);
  * assert.equal(session.plan.optimizer.learningRate, 0.003); // adam's default
@@ -121,7 +116,8 @@ export async function prepareTrainingSession(
       saved.position.epochsDone < savedPlan.startEpoch + savedPlan.epochs;
     const values = resolveTrainValues(request, saved);
     if (values.batch > maxBatch || (unfinished && savedPlan.batchSize > maxBatch)) {
-      // The saved plan's batch is larger than the buffers: load again with room for it.
+      // The saved plan's batch (kept when not given) is larger than the buffers: load again
+      // with room for it (the kernels' memory is set up once per network, hence new kernels).
       maxBatch = Math.max(values.batch, savedPlan?.batchSize ?? 0);
       model = await loadNetworkModel(path, { maxBatch, kernels: selectKernels() });
     }
