@@ -101,6 +101,9 @@ export interface Terminal {
   onResize(listener: (size: ScreenSize) => void): () => void;
 }
 
+// Keys kept for the next screen while none takes them (a held key must not pile up forever).
+const MAX_QUEUED_KEYS = 32;
+
 // Work that reports faster than this is drawn at most once per interval (input draws at once).
 const MIN_REDRAW_MS = 40;
 
@@ -148,6 +151,9 @@ export class ScreenLoop {
   // The screen in front, which receives input and resizes.
   #active: RunningScreen | undefined;
   #inputEnded = false;
+  // Keys that came while no screen took them (between two screens, or while one was leaving):
+  // the next screen gets them, as the terminal would have kept them queued.
+  readonly #queued: InputEvent[] = [];
   readonly #pump: Promise<void>;
   readonly #unsubscribe: () => void;
 
@@ -182,6 +188,7 @@ export class ScreenLoop {
     this.#active = screen as unknown as RunningScreen;
     this.#terminal.invalidate();
     screen.start();
+    while (this.#queued.length > 0 && screen.accepting) screen.input(this.#queued.shift()!);
     if (this.#inputEnded) screen.end();
     return screen.finished.finally(() => {
       if (this.#active === (screen as unknown as RunningScreen)) this.#active = undefined;
@@ -201,7 +208,10 @@ export class ScreenLoop {
 
   async #readInput(): Promise<void> {
     try {
-      for await (const event of this.#terminal.events()) this.#active?.input(event);
+      for await (const event of this.#terminal.events()) {
+        if (this.#active?.accepting) this.#active.input(event);
+        else if (this.#queued.length < MAX_QUEUED_KEYS) this.#queued.push(event);
+      }
     } finally {
       this.#inputEnded = true;
       this.#active?.end();
@@ -235,6 +245,11 @@ class RunningScreen<S = unknown, W = unknown, R = unknown> {
       this.#resolve = resolve;
       this.#reject = reject;
     });
+  }
+
+  /** False once the screen is leaving: its keys are kept for the next screen. */
+  get accepting(): boolean {
+    return this.#exitValue === undefined;
   }
 
   start(): void {
