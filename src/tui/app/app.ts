@@ -97,6 +97,8 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
   } finally {
     loop.close();
     screen.leave();
+    // What a screen had to say when a signal ended it (where a training saved), now readable.
+    for (const line of loop.farewells) console.log(line);
   }
   return signalled ? exitStatusOf(signalled) : 0;
 }

@@ -89,6 +89,11 @@ export interface ScreenProgram<S, W, R> {
   mouse?(state: S): boolean;
   /** How often to send `tick` messages in this state; undefined: none. */
   tickMs?(state: S): number | undefined;
+  /**
+   * A line for the restored terminal when the input ended under this screen (a signal from
+   * outside), asked once its work has ended: e.g. where a stopped training saved the model.
+   */
+  farewell?(state: S): string | undefined;
 }
 
 /** The terminal as the loop uses it: the real `Screen`, or a fake one in tests. */
@@ -168,6 +173,9 @@ export class ScreenLoop {
     this.#pump = this.#readInput();
   }
 
+  /** Lines the screens left when the input ended under them, for the restored terminal. */
+  readonly farewells: string[] = [];
+
   /** True once the input ended (the terminal was left, e.g. on a signal): no screen can run. */
   get inputEnded(): boolean {
     return this.#inputEnded;
@@ -184,6 +192,7 @@ export class ScreenLoop {
       terminal: this.#terminal,
       color: this.#color,
       header: this.#header,
+      farewell: (line) => this.farewells.push(line),
     });
     this.#active = screen as unknown as RunningScreen;
     this.#terminal.invalidate();
@@ -239,6 +248,7 @@ class RunningScreen<S = unknown, W = unknown, R = unknown> {
       terminal: Terminal;
       color: ColorLevel;
       header: (width: number) => string[];
+      farewell: (line: string) => void;
     },
   ) {
     this.finished = new Promise((resolve, reject) => {
@@ -290,10 +300,13 @@ class RunningScreen<S = unknown, W = unknown, R = unknown> {
     else this.#draw();
   }
 
-  /** The input ended: leave as soon as the work has stopped. */
+  /** The input ended: leave as soon as the work has stopped, with the screen's last words. */
   end(): void {
+    this.#inputEnded = true;
     this.#exit({ value: undefined });
   }
+
+  #inputEnded = false;
 
   #apply(step: Step<S, W, R>): void {
     this.#state = step.state;
@@ -343,6 +356,10 @@ class RunningScreen<S = unknown, W = unknown, R = unknown> {
       }
       clearTimeout(this.#drawTimer);
       this.#exiting = false;
+      if (this.#inputEnded) {
+        const line = this.program.farewell?.(this.#state);
+        if (line) this.host.farewell(line);
+      }
       if ("error" in outcome) this.#reject(outcome.error);
       else this.#resolve(outcome.value);
     })();

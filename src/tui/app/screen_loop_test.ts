@@ -272,3 +272,26 @@ Deno.test("ticks arrive while the state asks for them, and stop when it does not
   await result;
   loop.close();
 });
+
+Deno.test("a screen ended by the input's end leaves its farewell, from the state after its work ended", async () => {
+  const { terminal, loop } = newLoop();
+  const program = countingScreen([]);
+  const result = loop.run({
+    ...program,
+    farewell: (state) => `stopped with ${state.done ? "the work's last report" : "nothing"}`,
+  });
+  await new Promise((r) => setTimeout(r, 10));
+  terminal.endInput();
+  await result;
+  assert.deepEqual(loop.farewells, ["stopped with the work's last report"]);
+  loop.close();
+});
+
+Deno.test("a screen the user leaves says no farewell", async () => {
+  const { terminal, loop } = newLoop();
+  const result = loop.run({ ...countingScreen([]), farewell: () => "should not be said" });
+  terminal.type("escape");
+  await result;
+  assert.deepEqual(loop.farewells, []);
+  loop.close();
+});

@@ -366,17 +366,9 @@ export function trainScreen(
   const trainingWork = (request: TrainRequest, data: MnistData): Work<TrainMessage> => ({
     id: TRAIN_WORK,
     async run(send, signal) {
-      // A signal from outside ends the app once this work has ended; the terminal is restored
-      // by then, so the outcome is printed there for the user to see where the model is.
-      const signals = watchSignals();
-      try {
-        const result = await train(request, data, send, signal);
-        await context.reloadModel().catch(() => {}); // the header shows what was saved
-        send({ type: "outcome", result });
-        if (signals.arrived()) console.log(outcomeLine(result, modelPath).text);
-      } finally {
-        signals.stop();
-      }
+      const result = await train(request, data, send, signal);
+      await context.reloadModel().catch(() => {}); // the header shows what was saved
+      send({ type: "outcome", result });
     },
   });
 
@@ -538,6 +530,8 @@ export function trainScreen(
           };
       }
     },
+    // A signal stopped the training: say on the restored terminal where the model is.
+    farewell: (state) => state.phase.name === "finished" ? state.phase.message : undefined,
     // Only a text field takes `q` as a letter; elsewhere it backs out.
     typing: (state) => {
       if (state.phase.name !== "form") return false;
@@ -586,30 +580,6 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | 
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-}
-
-/**
- * Notes whether SIGINT or SIGTERM arrives until `stop()`. Only listens: the app's own handler
- * restores the terminal and ends the input, which aborts the training.
- */
-function watchSignals(): { arrived(): boolean; stop(): void } {
-  let arrived = false;
-  const note = () => (arrived = true);
-  const signals: Deno.Signal[] = [];
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    try {
-      Deno.addSignalListener(signal, note);
-      signals.push(signal);
-    } catch {
-      // Not every platform has both signals (Windows has no SIGTERM).
-    }
-  }
-  return {
-    arrived: () => arrived,
-    stop: () => {
-      for (const signal of signals) Deno.removeSignalListener(signal, note);
-    },
-  };
 }
 
 /** The info of the model file being trained, when it exists (the loaded one when it is that). */
