@@ -7,5 +7,6 @@
 export * from "./checkpoint.ts";
 export * from "./evaluate.ts";
 export * from "./metrics.ts";
+export * from "./options.ts";
 export * from "./trainer.ts";
 export * from "./session.ts";
