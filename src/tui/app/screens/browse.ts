@@ -19,6 +19,7 @@ import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
 import { center, joinColumns, truncate, visibleWidth, wrapText } from "../../../text/layout.ts";
 import type { AppContext } from "../context.ts";
+import { unlessAborted } from "../abortable.ts";
 import { errorLine } from "../page.ts";
 import type { Frame, ScreenProgram, Step, Work } from "../screen_loop.ts";
 import { editField, renderField, type TextField, textField } from "./text_input.ts";
@@ -369,8 +370,10 @@ export type BrowseMessage = { type: "data"; data: MnistData };
 function loadWork(context: Pick<AppContext, "data">): Work<BrowseMessage> {
   return {
     id: "data",
-    async run(send) {
-      send({ type: "data", data: await context.data() });
+    async run(send, signal) {
+      // Leaving while the data loads ends this at once; the load goes on for the next screen.
+      const data = await unlessAborted(context.data(), signal);
+      if (data) send({ type: "data", data });
     },
   };
 }

@@ -8,6 +8,7 @@ import { renderHeatTable } from "../../../text/heat_table.ts";
 import { joinColumns, visibleWidth, wrapText } from "../../../text/layout.ts";
 import { renderProgressLine } from "../../../text/progress_bar.ts";
 import { count, percent, plural } from "../../../text/format.ts";
+import { unlessAborted } from "../abortable.ts";
 import { evaluateInChunks } from "../chunked_evaluation.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine, scrollByKey, scrollPosition, scrollWindow } from "../page.ts";
@@ -180,8 +181,9 @@ export function testWork(context: Pick<AppContext, "model" | "data">): Work<Test
   return {
     id: "evaluate",
     async run(send, signal) {
-      const data = await context.data();
-      if (signal.aborted) return;
+      // Leaving while the data loads ends this at once; the load goes on for the next screen.
+      const data = await unlessAborted(context.data(), signal);
+      if (!data) return;
       const model = context.model();
       const started = performance.now();
       const total = data.test.count;

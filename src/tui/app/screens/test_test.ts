@@ -9,7 +9,7 @@ import { emptyConfusion } from "../../../train/metrics.ts";
 import { count, percent } from "../../../text/format.ts";
 import { visibleWidth } from "../../../text/layout.ts";
 import type { Work } from "../screen_loop.ts";
-import { simulate } from "../screen_loop_testing.ts";
+import { frameOf, simulate } from "../screen_loop_testing.ts";
 import { renderTestReport, type TestMessage, type TestReport, testScreen } from "./test.ts";
 
 function report(options: { random?: boolean; sample?: boolean } = {}): TestReport {
@@ -201,4 +201,25 @@ Deno.test("test screen: a damaged data file is shown in place; Esc goes back", a
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("test screen: leaving while the data loads ends the work at once", async () => {
+  let finish!: (data: MnistData) => void;
+  const slow = { model: () => shipped, data: () => new Promise<MnistData>((r) => (finish = r)) };
+  const abort = new AbortController();
+  const sent: TestMessage[] = [];
+  const running = testScreen(slow).init().work![0].run((m) => sent.push(m), abort.signal);
+  abort.abort();
+  await running; // would hang here if the work waited for the data
+  assert.deepEqual(sent, []);
+  finish(await realContext.data());
+});
+
+Deno.test("test screen: a resize renders the report again for the new width", async () => {
+  const sent = await runWork(testScreen(realContext).init().work![0]);
+  const frame = frameOf({ columns: 160, rows: 50 });
+  const run = simulate(testScreen(realContext), [...asMessages(sent), { type: "resize", frame }]);
+  assert.ok(run.state.lines.some((line) => /│ +total +digit +precision/.test(line)));
+  assert.ok(run.state.lines.some((line) => visibleWidth(line) > 80));
+  for (const line of run.state.lines) assert.ok(visibleWidth(line) <= 160);
 });
