@@ -57,8 +57,8 @@ export interface ClassifyState {
   loading?: string;
   /** A problem with the path itself (not found, empty folder), shown under the field. */
   error?: string;
-  /** A note under the field (e.g. Tab completion's choices). */
-  note?: string;
+  /** What Tab could complete the path to, shown under the field until the next key. */
+  choices?: string[];
 }
 
 /** What the screen's background work reports. */
@@ -184,7 +184,7 @@ function handleKey(
       case "tab":
       case "enter":
       case "/":
-        return { state: { ...state, focus: "path", note: undefined } };
+        return { state: { ...state, focus: "path", choices: undefined } };
     }
     return { state };
   }
@@ -204,7 +204,7 @@ function handleKey(
     return { state, work: [completeWork(state.field.text)] };
   }
   const edited = editField(state.field, event);
-  return edited ? { state: { ...state, field: edited, note: undefined } } : { state };
+  return edited ? { state: { ...state, field: edited, choices: undefined } } : { state };
 }
 
 /** Starts reading the folder (or file) at `path`; what was shown stays until it answers. */
@@ -227,7 +227,7 @@ function open(state: ClassifyState, path: string, services: ClassifyServices): C
     },
   };
   return {
-    state: { ...state, opening, loading: path, error: undefined, note: undefined },
+    state: { ...state, opening, loading: path, error: undefined, choices: undefined },
     work: [work],
     cancel: ["classify"],
   };
@@ -294,7 +294,7 @@ function handleWork(
         state: {
           ...state,
           field: textField(message.text),
-          note: message.choices.length > 0 ? message.choices.join("  ") : undefined,
+          choices: message.choices.length > 0 ? message.choices : undefined,
         },
       };
   }
@@ -430,8 +430,11 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
     lines.push(c.red(truncate(state.error, width, "…")));
     return lines;
   }
-  if (state.note) lines.push(c.dim(truncate(state.note, width, "…")));
-  else if (state.files.length > 0) lines.push(truncate(fileLine(state, result, color), width, "…"));
+  if (state.choices) {
+    lines.push(...choiceLines(state.choices, width, height - lines.length).map((l) => c.dim(l)));
+    return lines;
+  }
+  if (state.files.length > 0) lines.push(truncate(fileLine(state, result, color), width, "…"));
   else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
   else {
     lines.push(
@@ -444,6 +447,33 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
   if (height - lines.length > 18) lines.push("");
   lines.push(...renderResult(result, width, height - lines.length, color));
   return lines.map((line) => truncate(line, width));
+}
+
+/**
+ * Tab's choices in columns, like `ls`, in at most `rows` lines (the last says how many more).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { choiceLines } from "./classify.ts";
+ *
+ * const names = ["1.png", "2.png", "3.png", "digits/", "more/"];
+ * assert.deepEqual(choiceLines(names, 30, 5), ["1.png    2.png    3.png", "digits/  more/"]);
+ * assert.deepEqual(choiceLines(names, 10, 2), ["1.png", "… and 4 more"]);
+ * ```
+ */
+export function choiceLines(choices: string[], width: number, rows: number): string[] {
+  const columnWidth = Math.max(...choices.map(visibleWidth)) + 2;
+  const perLine = Math.max(1, Math.floor((width + 2) / columnWidth));
+  const lines: string[] = [];
+  for (let i = 0; i < choices.length; i += perLine) {
+    const row = choices.slice(i, i + perLine);
+    lines.push(row.map((name) => name.padEnd(columnWidth)).join("").trimEnd());
+  }
+  if (lines.length <= rows) return lines.map((line) => truncate(line, width, "…"));
+  const shown = lines.slice(0, Math.max(0, rows - 1));
+  const more = choices.length - shown.length * perLine;
+  return [...shown.map((line) => truncate(line, width, "…")), `… and ${more} more`];
 }
 
 /** "image 3 of 12: digits/7/a.png (640x480) · labelled 7 ✓". */
@@ -492,14 +522,20 @@ function renderResult(
   const blocks: string[][] = [];
   if (result.preview) {
     const fitted = fitImage(result.preview, previewWidth, 2 * previewRows);
+    // A small image (a 28x28 file) is shown at the size of the network's view, pixels crisp.
+    const factor = Math.max(
+      1,
+      Math.floor(Math.min(previewWidth / fitted.width, (2 * previewRows) / fitted.height)),
+    );
+    const pixels = scaleUp(fitted.luminance, fitted.width, fitted.height, factor);
     // Without color, characters mean ink: dark strokes on light paper should look dark.
-    const shown = color === "none" ? fitted.luminance.map((v) => 1 - v) : fitted.luminance;
-    blocks.push(["The image", ...renderBlockArt(shown, { width: fitted.width, color })]);
+    const shown = color === "none" ? pixels.map((v) => 1 - v) : pixels;
+    blocks.push(["The image", ...renderBlockArt(shown, { width: fitted.width * factor, color })]);
   }
   const seen = result.normalized ?? new Float32Array(784);
   blocks.push([
     "Network input",
-    ...renderBlockArt(zoom === 2 ? scaleUp(seen, 28, 2) : seen, { color }),
+    ...renderBlockArt(scaleUp(seen, 28, 28, zoom), { width: 28 * zoom, color }),
   ]);
   const left = joinColumns(blocks, GAP);
   const panelWidth = Math.max(PANEL_MIN, width - Math.max(...left.map(visibleWidth)) - GAP);
@@ -522,14 +558,19 @@ function renderResult(
   return joinColumns([left, panel], GAP);
 }
 
-/** A square image with every pixel repeated `factor` x `factor` times (crisp, not smoothed). */
-function scaleUp(pixels: Float32Array, side: number, factor: number): Float32Array {
-  const big = side * factor;
-  const out = new Float32Array(big * big);
-  for (let y = 0; y < big; y++) {
-    for (let x = 0; x < big; x++) {
-      out[y * big + x] = pixels[Math.floor(y / factor) * side + Math.floor(x / factor)];
-    }
+/** A [height x width] image with every pixel repeated `factor` x `factor` times (crisp). */
+function scaleUp(
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  factor: number,
+): Float32Array {
+  if (factor === 1) return pixels;
+  const bigWidth = width * factor;
+  const out = new Float32Array(bigWidth * height * factor);
+  for (let y = 0; y < height * factor; y++) {
+    const row = Math.floor(y / factor) * width;
+    for (let x = 0; x < bigWidth; x++) out[y * bigWidth + x] = pixels[row + Math.floor(x / factor)];
   }
   return out;
 }
