@@ -151,7 +151,7 @@ Deno.test({
       await tmux.waitFor(/nothing-here: no such file or folder/);
       await tmux.keys("C-w"); // delete the last path part and type another
       await tmux.keys("Enter");
-      let screen = await tmux.waitFor(/image 1 of 2: a_label7\.png/);
+      const screen = await tmux.waitFor(/image 1 of 2: a_label7\.png/);
       assert.match(screen, /The image/);
       assert.match(screen, /Network input/);
       assert.match(screen, GUESS);
