@@ -73,6 +73,8 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
  * Decodes, normalizes and classifies one image: a file by its path, or bytes already read (the
  * name only labels them). What is wrong with the file (missing, not an image, corrupt, no digit)
  * comes back as `error`, one line without the file name; anything else (a bug) is thrown.
+ * When `signal` aborts while the file is read or decoded, normalizing is skipped and its
+ * reason is thrown (a screen stepping past an image does not wait for it).
  *
  * @example
  * ```ts
@@ -90,6 +92,7 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
 export async function classifyImage(
   source: string | { bytes: Uint8Array; name: string },
   network: Network,
+  options: { signal?: AbortSignal } = {},
 ): Promise<ImageClassification> {
   const file = typeof source === "string" ? source : source.name;
   const result: ImageClassification = { file, label: labelFromPath(file) };
@@ -102,6 +105,7 @@ export async function classifyImage(
     result.error = withoutFileName(error.message, file);
     return result;
   }
+  options.signal?.throwIfAborted();
   const guess = classifyGrayImage(result.image, network);
   result.normalized = guess.normalized;
   if (guess.prediction) result.prediction = guess.prediction;

@@ -74,3 +74,15 @@ Deno.test("a blank page, a text file and a missing file come back as one-line re
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test({
+  name: "an abort while the file is read skips normalizing and classifying",
+  ignore: !hasRealDigits,
+  fn: async () => {
+    const [file] = await listImages(`${REAL_DIGITS}/seed000`);
+    const abort = new AbortController();
+    const pending = classifyImage(file, randomNetwork, { signal: abort.signal });
+    abort.abort(new Error("stepped past"));
+    await assert.rejects(pending, /stepped past/);
+  },
+});

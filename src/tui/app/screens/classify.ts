@@ -243,7 +243,7 @@ function show(state: ClassifyState, index: number, services: ClassifyServices): 
     // One at a time: stepping on replaces the read of the image stepped past.
     id: "classify",
     async run(send, signal) {
-      const result = await readImageResult(file, network);
+      const result = await readImageResult(file, network, signal);
       if (!signal.aborted) send({ type: "classified", opening, result });
     },
   };
@@ -303,7 +303,8 @@ function handleWork(
 /**
  * Reads, normalizes and classifies one file (`classifyImage`) and keeps what the screen shows:
  * a copy shrunk to 56x56 at most, not the decoded image. A bad file or an image without a
- * digit comes back with `error` set; so does an unexpected failure, as one line.
+ * digit comes back with `error` set; so does an unexpected failure, as one line (and an
+ * abort through `signal`, whose result nobody waits for).
  *
  * @example
  * ```ts
@@ -317,9 +318,13 @@ function handleWork(
  * assert.equal(result.label, 7);
  * ```
  */
-export async function readImageResult(file: string, network: Network): Promise<ImageResult> {
+export async function readImageResult(
+  file: string,
+  network: Network,
+  signal?: AbortSignal,
+): Promise<ImageResult> {
   try {
-    const { image, ...result } = await classifyImage(file, network);
+    const { image, ...result } = await classifyImage(file, network, { signal });
     if (!image) return result;
     return {
       ...result,
