@@ -69,6 +69,36 @@ export interface Kernels {
   im2col(x: Float32Array, col: Float32Array, samples: number, geometry: ConvGeometry): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
+  /** ReLU in place over n values: x < 0 becomes 0 (exactly `activateInPlace("relu", ...)`). */
+  relu(values: Float32Array, n: number): void;
+  /** delta[k] = 0 where activated[k] <= 0, over n values (`multiplyByDerivative("relu", ...)`). */
+  reluGrad(delta: Float32Array, activated: Float32Array, n: number): void;
+  /**
+   * 2x2 max pooling, stride 2, of x[B x H x W x C] into y[B x H/2 x W/2 x C] (rounded down):
+   * each y is the first largest of its window (strict compares: NaN and equals keep the first).
+   */
+  maxPool(
+    x: Float32Array,
+    y: Float32Array,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+  ): void;
+  /**
+   * The gradient of maxPool: dx[B x H x W x C] gets each dy at the first input of its window
+   * that equals the window's y, zero everywhere else (overwrites).
+   */
+  maxPoolGrad(
+    x: Float32Array,
+    y: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+  ): void;
   /**
    * SGD with momentum and L2 weight decay, in place over n = param.length values:
    * g' = grad + weightDecay * param;  velocity = momentum * velocity - lr * g';  param += velocity.
@@ -222,6 +252,60 @@ export function createTsKernels(): Kernels {
                 const to = image + (iy * width + ix) * channels;
                 for (let c = 0; c < channels; c++, k++) dx[to + c] += col[k];
               }
+            }
+          }
+        }
+      }
+    },
+    relu(values, n) {
+      for (let k = 0; k < n; k++) if (values[k] < 0) values[k] = 0;
+    },
+    reluGrad(delta, activated, n) {
+      for (let k = 0; k < n; k++) if (activated[k] <= 0) delta[k] = 0;
+    },
+    maxPool(x, y, batch, height, width, channels) {
+      const rowStride = width * channels;
+      const outHeight = height >> 1;
+      const outWidth = width >> 1;
+      let o = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let oy = 0; oy < outHeight; oy++) {
+          for (let ox = 0; ox < outWidth; ox++) {
+            const topLeft = b * height * rowStride + 2 * oy * rowStride + 2 * ox * channels;
+            for (let c = 0; c < channels; c++, o++) {
+              const i = topLeft + c;
+              let best = x[i];
+              if (x[i + channels] > best) best = x[i + channels];
+              if (x[i + rowStride] > best) best = x[i + rowStride];
+              if (x[i + rowStride + channels] > best) best = x[i + rowStride + channels];
+              y[o] = best;
+            }
+          }
+        }
+      }
+    },
+    maxPoolGrad(x, y, dy, dx, batch, height, width, channels) {
+      const rowStride = width * channels;
+      const outHeight = height >> 1;
+      const outWidth = width >> 1;
+      dx.fill(0, 0, batch * height * rowStride);
+      let o = 0;
+      for (let b = 0; b < batch; b++) {
+        for (let oy = 0; oy < outHeight; oy++) {
+          for (let ox = 0; ox < outWidth; ox++) {
+            const topLeft = b * height * rowStride + 2 * oy * rowStride + 2 * ox * channels;
+            for (let c = 0; c < channels; c++, o++) {
+              const i = topLeft + c;
+              const best = y[o];
+              // The winner: the first input equal to the max (the last when none is: NaN).
+              const winner = x[i] === best
+                ? i
+                : x[i + channels] === best
+                ? i + channels
+                : x[i + rowStride] === best
+                ? i + rowStride
+                : i + rowStride + channels;
+              dx[winner] = dy[o];
             }
           }
         }

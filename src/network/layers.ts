@@ -304,7 +304,9 @@ class ConvLayer implements Layer {
         this.filters,
       );
     }
-    activateInPlace(this.spec.activation, this.output, batch * this.pixels * this.filters);
+    const n = batch * this.pixels * this.filters;
+    if (this.spec.activation === "relu") kernels.relu(this.output, n);
+    else activateInPlace(this.spec.activation, this.output, n);
   }
 
   backward(batch: number): void {
@@ -312,7 +314,9 @@ class ConvLayer implements Layer {
     const { kernels } = this.context;
     const rows = batch * this.pixels;
     // delta = dL/da ⊙ f'(z)  [P x out]; db[out] = column sums of delta
-    multiplyByDerivative(this.spec.activation, this.outputGrad, this.output, rows * this.filters);
+    const n = rows * this.filters;
+    if (this.spec.activation === "relu") kernels.reluGrad(this.outputGrad, this.output, n);
+    else multiplyByDerivative(this.spec.activation, this.outputGrad, this.output, n);
     kernels.sumRows(this.outputGrad, bias.grad, rows, this.filters);
     weight.grad.fill(0);
     for (let c = 0, s = 0; s < batch; c++, s += this.chunkSamples) {
@@ -362,8 +366,6 @@ class MaxPoolLayer implements Layer {
   readonly parameters: Parameter[] = [];
   readonly output: Float32Array;
   readonly outputGrad: Float32Array;
-  /** Which of the four inputs won, per output: 0 (top left), 1, 2 or 3 (bottom right). */
-  private readonly winner: Uint8Array;
 
   constructor(
     readonly spec: LayerSpec,
@@ -373,69 +375,29 @@ class MaxPoolLayer implements Layer {
     const n = context.maxBatch * sizeOf(outputShape);
     this.output = context.take(n);
     this.outputGrad = context.take(n);
-    this.winner = new Uint8Array(n);
   }
 
   initialize(): void {}
 
   forward(batch: number): void {
     const [height, width, channels] = this.context.inputShape;
-    const [outHeight, outWidth] = this.outputShape;
-    const x = this.context.input;
-    const y = this.output;
-    const winner = this.winner;
-    const rowStride = width * channels;
-    let o = 0;
-    for (let b = 0; b < batch; b++) {
-      for (let oy = 0; oy < outHeight; oy++) {
-        for (let ox = 0; ox < outWidth; ox++) {
-          const topLeft = b * height * rowStride + 2 * oy * rowStride + 2 * ox * channels;
-          for (let c = 0; c < channels; c++, o++) {
-            const i = topLeft + c;
-            let best = x[i];
-            let which = 0;
-            if (x[i + channels] > best) {
-              best = x[i + channels];
-              which = 1;
-            }
-            if (x[i + rowStride] > best) {
-              best = x[i + rowStride];
-              which = 2;
-            }
-            if (x[i + rowStride + channels] > best) {
-              best = x[i + rowStride + channels];
-              which = 3;
-            }
-            y[o] = best;
-            winner[o] = which;
-          }
-        }
-      }
-    }
+    this.context.kernels.maxPool(this.context.input, this.output, batch, height, width, channels);
   }
 
   backward(batch: number): void {
-    const dx = this.context.inputGrad;
-    if (!dx) return;
+    const { kernels, input, inputGrad } = this.context;
+    if (!inputGrad) return;
     const [height, width, channels] = this.context.inputShape;
-    const [outHeight, outWidth] = this.outputShape;
-    const dy = this.outputGrad;
-    const winner = this.winner;
-    const rowStride = width * channels;
-    dx.fill(0, 0, batch * height * rowStride);
-    let o = 0;
-    for (let b = 0; b < batch; b++) {
-      for (let oy = 0; oy < outHeight; oy++) {
-        for (let ox = 0; ox < outWidth; ox++) {
-          const topLeft = b * height * rowStride + 2 * oy * rowStride + 2 * ox * channels;
-          for (let c = 0; c < channels; c++, o++) {
-            const which = winner[o];
-            const i = topLeft + c + (which & 1) * channels + (which >> 1) * rowStride;
-            dx[i] = dy[o];
-          }
-        }
-      }
-    }
+    kernels.maxPoolGrad(
+      input,
+      this.output,
+      this.outputGrad,
+      inputGrad,
+      batch,
+      height,
+      width,
+      channels,
+    );
   }
 }
 

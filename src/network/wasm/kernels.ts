@@ -64,6 +64,26 @@ interface KernelExports {
     outHeight: number,
     outWidth: number,
   ): void;
+  relu(values: number, n: number): void;
+  reluGrad(delta: number, activated: number, n: number): void;
+  maxPool(
+    x: number,
+    y: number,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+  ): void;
+  maxPoolGrad(
+    x: number,
+    y: number,
+    dy: number,
+    dx: number,
+    batch: number,
+    height: number,
+    width: number,
+    channels: number,
+  ): void;
   sgdStep(
     param: number,
     grad: number,
@@ -225,6 +245,38 @@ export function createWasmKernels(): Kernels {
         g.pad,
         g.outHeight,
         g.outWidth,
+      );
+    },
+    relu(values, n) {
+      wasm.relu(offsetOf(values, n, "values"), n);
+    },
+    reluGrad(delta, activated, n) {
+      wasm.reluGrad(offsetOf(delta, n, "delta"), offsetOf(activated, n, "activated"), n);
+    },
+    maxPool(x, y, batch, height, width, channels) {
+      const inSize = batch * height * width * channels;
+      const outSize = batch * (height >> 1) * (width >> 1) * channels;
+      wasm.maxPool(
+        offsetOf(x, inSize, "x"),
+        offsetOf(y, outSize, "y"),
+        batch,
+        height,
+        width,
+        channels,
+      );
+    },
+    maxPoolGrad(x, y, dy, dx, batch, height, width, channels) {
+      const inSize = batch * height * width * channels;
+      const outSize = batch * (height >> 1) * (width >> 1) * channels;
+      wasm.maxPoolGrad(
+        offsetOf(x, inSize, "x"),
+        offsetOf(y, outSize, "y"),
+        offsetOf(dy, outSize, "dy"),
+        offsetOf(dx, inSize, "dx"),
+        batch,
+        height,
+        width,
+        channels,
       );
     },
     sgdStep(param, grad, velocity, lr, momentum, weightDecay) {

@@ -734,6 +734,202 @@
       (local.get $height) (local.get $width) (local.get $channels) (local.get $kernel)
       (local.get $pad) (local.get $outHeight) (local.get $outWidth) (i32.const 1)))
 
+  ;; ReLU and its derivative over n floats, with the TS reference's exact semantics (x < 0
+  ;; becomes 0, so -0 and NaN pass; the gradient is zeroed where the output is <= 0).
+  (func (export "relu") (param $v i32) (param $n i32)
+    (local $end i32) (local $vecEnd i32) (local $x v128)
+    (local.set $end (i32.add (local.get $v) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $v)
+      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $v) (local.get $vecEnd)))
+        (local.set $x (v128.load (local.get $v)))
+        (v128.store (local.get $v) (v128.andnot (local.get $x)
+          (f32x4.lt (local.get $x) (v128.const f32x4 0 0 0 0))))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (br $vec)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $v) (local.get $end)))
+        (if (f32.lt (f32.load (local.get $v)) (f32.const 0))
+          (then (f32.store (local.get $v) (f32.const 0))))
+        (local.set $v (i32.add (local.get $v) (i32.const 4)))
+        (br $scalar))))
+
+  (func (export "reluGrad") (param $delta i32) (param $a i32) (param $n i32)
+    (local $end i32) (local $vecEnd i32)
+    (local.set $end (i32.add (local.get $delta) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $delta)
+      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $delta) (local.get $vecEnd)))
+        (v128.store (local.get $delta) (v128.andnot (v128.load (local.get $delta))
+          (f32x4.le (v128.load (local.get $a)) (v128.const f32x4 0 0 0 0))))
+        (local.set $delta (i32.add (local.get $delta) (i32.const 16)))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (br $vec)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $delta) (local.get $end)))
+        (if (f32.le (f32.load (local.get $a)) (f32.const 0))
+          (then (f32.store (local.get $delta) (f32.const 0))))
+        (local.set $delta (i32.add (local.get $delta) (i32.const 4)))
+        (local.set $a (i32.add (local.get $a) (i32.const 4)))
+        (br $scalar))))
+
+  ;; 2x2 max pooling, stride 2, over channels-last images, four channels per vector where
+  ;; they come in fours. forward = 1: y = the max of each window (the first of equals, by
+  ;; strict compares like the TS reference). forward = 0: dx = dy routed to the first input
+  ;; that equals its window's y, zero elsewhere (the odd last row or column zeroed first).
+  (func $pool
+    (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $batch i32)
+    (param $height i32) (param $width i32) (param $channels i32) (param $forward i32)
+    (local $rowBytes i32) (local $imageBytes i32) (local $pixelBytes i32) (local $vecBytes i32)
+    (local $outHeight i32) (local $outWidth i32) (local $oy i32) (local $ox i32) (local $c i32)
+    (local $p i32) (local $q i32) (local $d i32)
+    (local $x0 v128) (local $x1 v128) (local $x2 v128) (local $x3 v128) (local $m v128)
+    (local $g v128) (local $taken v128) (local $mk v128)
+    (local $s0 f32) (local $s1 f32) (local $s2 f32) (local $s3 f32) (local $best f32)
+    (local $gs f32) (local $which i32)
+    (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $vecBytes (i32.and (local.get $pixelBytes) (i32.const -16)))
+    (local.set $rowBytes (i32.mul (local.get $width) (local.get $pixelBytes)))
+    (local.set $imageBytes (i32.mul (local.get $height) (local.get $rowBytes)))
+    (local.set $outHeight (i32.shr_u (local.get $height) (i32.const 1)))
+    (local.set $outWidth (i32.shr_u (local.get $width) (i32.const 1)))
+    (if (i32.and (i32.eqz (local.get $forward))
+          (i32.and (i32.or (local.get $height) (local.get $width)) (i32.const 1)))
+      (then (memory.fill (local.get $dx) (i32.const 0)
+        (i32.mul (local.get $batch) (local.get $imageBytes)))))
+    (block $samplesDone
+      (loop $sample
+        (br_if $samplesDone (i32.eqz (local.get $batch)))
+        (local.set $oy (i32.const 0))
+        (block $rowsDone
+          (loop $row
+            (br_if $rowsDone (i32.ge_u (local.get $oy) (local.get $outHeight)))
+            (local.set $ox (i32.const 0))
+            (block $columnsDone
+              (loop $column
+                (br_if $columnsDone (i32.ge_u (local.get $ox) (local.get $outWidth)))
+                ;; p: top left input of the window, q: its byte offset in dx (x and dx
+                ;; share a layout), c: byte offset of the channel
+                (local.set $q (i32.add (i32.mul (i32.shl (local.get $oy) (i32.const 1))
+                  (local.get $rowBytes))
+                  (i32.mul (i32.shl (local.get $ox) (i32.const 1)) (local.get $pixelBytes))))
+                (local.set $p (i32.add (local.get $x) (local.get $q)))
+                (local.set $c (i32.const 0))
+                (block $vecDone
+                  (loop $vec
+                    (br_if $vecDone (i32.ge_u (local.get $c) (local.get $vecBytes)))
+                    (local.set $d (i32.add (local.get $p) (local.get $c)))
+                    (local.set $x0 (v128.load (local.get $d)))
+                    (local.set $x1 (v128.load (i32.add (local.get $d) (local.get $pixelBytes))))
+                    (local.set $d (i32.add (local.get $d) (local.get $rowBytes)))
+                    (local.set $x2 (v128.load (local.get $d)))
+                    (local.set $x3 (v128.load (i32.add (local.get $d) (local.get $pixelBytes))))
+                    (if (local.get $forward)
+                      (then
+                        (local.set $m (local.get $x0))
+                        (local.set $m (v128.bitselect (local.get $x1) (local.get $m)
+                          (f32x4.gt (local.get $x1) (local.get $m))))
+                        (local.set $m (v128.bitselect (local.get $x2) (local.get $m)
+                          (f32x4.gt (local.get $x2) (local.get $m))))
+                        (local.set $m (v128.bitselect (local.get $x3) (local.get $m)
+                          (f32x4.gt (local.get $x3) (local.get $m))))
+                        (v128.store (local.get $y) (local.get $m)))
+                      (else
+                        (local.set $m (v128.load (local.get $y)))
+                        (local.set $g (v128.load (local.get $dy)))
+                        (local.set $d (i32.add (i32.add (local.get $dx) (local.get $q))
+                          (local.get $c)))
+                        (local.set $taken (f32x4.eq (local.get $x0) (local.get $m)))
+                        (v128.store (local.get $d) (v128.and (local.get $g) (local.get $taken)))
+                        (local.set $mk (v128.andnot
+                          (f32x4.eq (local.get $x1) (local.get $m)) (local.get $taken)))
+                        (v128.store (i32.add (local.get $d) (local.get $pixelBytes))
+                          (v128.and (local.get $g) (local.get $mk)))
+                        (local.set $taken (v128.or (local.get $taken) (local.get $mk)))
+                        (local.set $d (i32.add (local.get $d) (local.get $rowBytes)))
+                        (local.set $mk (v128.andnot
+                          (f32x4.eq (local.get $x2) (local.get $m)) (local.get $taken)))
+                        (v128.store (local.get $d) (v128.and (local.get $g) (local.get $mk)))
+                        (local.set $taken (v128.or (local.get $taken) (local.get $mk)))
+                        (v128.store (i32.add (local.get $d) (local.get $pixelBytes))
+                          (v128.andnot (local.get $g) (local.get $taken)))
+                        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))))
+                    (local.set $y (i32.add (local.get $y) (i32.const 16)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 16)))
+                    (br $vec)))
+                (block $scalarDone
+                  (loop $scalar
+                    (br_if $scalarDone (i32.ge_u (local.get $c) (local.get $pixelBytes)))
+                    (local.set $d (i32.add (local.get $p) (local.get $c)))
+                    (local.set $s0 (f32.load (local.get $d)))
+                    (local.set $s1 (f32.load (i32.add (local.get $d) (local.get $pixelBytes))))
+                    (local.set $d (i32.add (local.get $d) (local.get $rowBytes)))
+                    (local.set $s2 (f32.load (local.get $d)))
+                    (local.set $s3 (f32.load (i32.add (local.get $d) (local.get $pixelBytes))))
+                    (if (local.get $forward)
+                      (then
+                        (local.set $best (local.get $s0))
+                        (if (f32.gt (local.get $s1) (local.get $best))
+                          (then (local.set $best (local.get $s1))))
+                        (if (f32.gt (local.get $s2) (local.get $best))
+                          (then (local.set $best (local.get $s2))))
+                        (if (f32.gt (local.get $s3) (local.get $best))
+                          (then (local.set $best (local.get $s3))))
+                        (f32.store (local.get $y) (local.get $best)))
+                      (else
+                        (local.set $best (f32.load (local.get $y)))
+                        (local.set $gs (f32.load (local.get $dy)))
+                        (local.set $which (i32.const 3))
+                        (if (f32.eq (local.get $s2) (local.get $best))
+                          (then (local.set $which (i32.const 2))))
+                        (if (f32.eq (local.get $s1) (local.get $best))
+                          (then (local.set $which (i32.const 1))))
+                        (if (f32.eq (local.get $s0) (local.get $best))
+                          (then (local.set $which (i32.const 0))))
+                        (local.set $d (i32.add (i32.add (local.get $dx) (local.get $q))
+                          (local.get $c)))
+                        (f32.store (local.get $d) (select (local.get $gs) (f32.const 0)
+                          (i32.eq (local.get $which) (i32.const 0))))
+                        (f32.store (i32.add (local.get $d) (local.get $pixelBytes))
+                          (select (local.get $gs) (f32.const 0)
+                            (i32.eq (local.get $which) (i32.const 1))))
+                        (local.set $d (i32.add (local.get $d) (local.get $rowBytes)))
+                        (f32.store (local.get $d) (select (local.get $gs) (f32.const 0)
+                          (i32.eq (local.get $which) (i32.const 2))))
+                        (f32.store (i32.add (local.get $d) (local.get $pixelBytes))
+                          (select (local.get $gs) (f32.const 0)
+                            (i32.eq (local.get $which) (i32.const 3))))
+                        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))))
+                    (local.set $y (i32.add (local.get $y) (i32.const 4)))
+                    (local.set $c (i32.add (local.get $c) (i32.const 4)))
+                    (br $scalar)))
+                (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                (br $column)))
+            (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+            (br $row)))
+        (local.set $x (i32.add (local.get $x) (local.get $imageBytes)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $imageBytes)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $sample))))
+
+  (func (export "maxPool")
+    (param $x i32) (param $y i32) (param $batch i32)
+    (param $height i32) (param $width i32) (param $channels i32)
+    (call $pool (local.get $x) (local.get $y) (i32.const 0) (i32.const 0) (local.get $batch)
+      (local.get $height) (local.get $width) (local.get $channels) (i32.const 1)))
+
+  (func (export "maxPoolGrad")
+    (param $x i32) (param $y i32) (param $dy i32) (param $dx i32) (param $batch i32)
+    (param $height i32) (param $width i32) (param $channels i32)
+    (call $pool (local.get $x) (local.get $y) (local.get $dy) (local.get $dx) (local.get $batch)
+      (local.get $height) (local.get $width) (local.get $channels) (i32.const 0)))
+
   ;; SGD with momentum and L2 weight decay over n floats, in place:
   ;; g' = grad + weightDecay * param;  velocity = momentum * velocity - lr * g';
   ;; param += velocity.

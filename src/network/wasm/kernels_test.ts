@@ -402,3 +402,54 @@ Deno.test("a CNN trained with wasm kernels follows the TS-kernel CNN", () => {
     }
   }
 });
+
+// [batch, height, width, channels]: the cnn preset's two pools, odd sizes (a dropped last
+// row or column) and channel counts off a multiple of four.
+const POOL_SHAPES: [number, number, number, number][] = [
+  [2, 28, 28, 32],
+  [2, 14, 14, 64],
+  [3, 5, 7, 3],
+  [2, 10, 10, 6],
+  [1, 2, 3, 5],
+];
+
+for (const [batch, height, width, channels] of POOL_SHAPES) {
+  Deno.test(`pooling and ReLU kernels equal the TS reference exactly: ${batch} x ${height}x${width}x${channels}`, () => {
+    const inSize = batch * height * width * channels;
+    const outSize = batch * (height >> 1) * (width >> 1) * channels;
+    const lengths = { x: inSize, y: outSize, dy: outSize, dx: inSize, relu: inSize, delta: inSize };
+    const rng = new Random(inSize + channels);
+    const { views } = layout(ts, lengths, 1, 3);
+    // Many exact zeros (ReLU outputs) make ties, -0 included: the first of equals must win.
+    for (let k = 0; k < inSize; k++) {
+      views.x[k] = rng.next() < 0.4 ? (rng.next() < 0.5 ? 0 : -0) : rng.gaussian();
+    }
+    fillSparse(views.dy, rng, 0);
+    fillSparse(views.delta, rng, 0);
+    views.relu.set(views.x);
+    const wasm = createWasmKernels();
+    const wasmViews = layout(wasm, lengths, 1, 3);
+    const v = wasmViews.views;
+    for (const name of ["x", "dy", "delta", "relu"]) v[name].set(views[name]);
+    v.dx.fill(5);
+
+    ts.maxPool(views.x, views.y, batch, height, width, channels);
+    wasm.maxPool(v.x, v.y, batch, height, width, channels);
+    assert.deepEqual(v.y, views.y);
+    ts.maxPoolGrad(views.x, views.y, views.dy, views.dx, batch, height, width, channels);
+    wasm.maxPoolGrad(v.x, v.y, v.dy, v.dx, batch, height, width, channels);
+    assert.deepEqual(v.dx, views.dx);
+    // Each window passes its gradient to exactly one input.
+    let routed = 0;
+    for (const g of v.dx) if (g !== 0) routed++;
+    assert.equal(routed, outSize);
+
+    ts.relu(views.relu, inSize);
+    wasm.relu(v.relu, inSize);
+    assert.deepEqual(v.relu, views.relu);
+    ts.reluGrad(views.delta, views.relu, inSize);
+    wasm.reluGrad(v.delta, v.relu, inSize);
+    assert.deepEqual(v.delta, views.delta);
+    assertGapsUntouched(wasmViews.arena, v);
+  });
+}
