@@ -5,9 +5,20 @@
  *
  * @example
  * ```ts
- * await using tmux = await TmuxSession.start({ args: ["--model", path], columns: 80, rows: 24 });
- * await tmux.waitFor(/1  Train/);
- * await tmux.keys("Down", "Enter");
+ * import { TmuxSession } from "./tmux.ts";
+ *
+ * // Opens Model info from the menu on the shipped model; returns the screen a person sees.
+ * // A test calls it only where tmux is installed (`ignore: !HAVE_TMUX`).
+ * async function modelInfoScreen(): Promise<string> {
+ *   await using tmux = await TmuxSession.start({
+ *     args: ["--model", "models/pretrained.safetensors"],
+ *     columns: 80,
+ *     rows: 24,
+ *   });
+ *   await tmux.waitFor(/1  Train/);
+ *   await tmux.keys("6"); // the sixth menu entry: Model info
+ *   return await tmux.waitFor(/test accuracy +99\.06%/);
+ * }
  * ```
  */
 import { APP_PERMISSIONS, MNIST_DIR, PROJECT_ROOT } from "./run_app.ts";

@@ -22,7 +22,17 @@ export interface DataLabel {
  *
  * @example
  * ```ts
- * dataLabelFor({ sample: true }); // { sample: true, text: "10,000-digit offline sample ..." }
+ * import assert from "node:assert/strict";
+ * import { dataLabelFor } from "./header.ts";
+ *
+ * assert.deepEqual(dataLabelFor({ sample: true }), {
+ *   sample: true,
+ *   text: "SAMPLE: 10,000-digit offline sample (8,000 train / 2,000 test)",
+ * });
+ * // A folder without the MNIST files: the label is flagged missing and says what to do.
+ * const label = dataLabelFor({ dataDir: "no/such/folder" });
+ * assert.equal(label.missing, true);
+ * assert.match(label.text, /^MNIST not found in no\/such\/folder: Train or Test offers/);
  * ```
  */
 export function dataLabelFor(
@@ -49,7 +59,14 @@ export function dataLabelFor(
  *
  * @example
  * ```ts
- * dataLabelOf(data).text; // "full MNIST (60,000 train / 10,000 test) from ../shared/mnist"
+ * import assert from "node:assert/strict";
+ * import { loadMnist } from "../../data/load.ts";
+ * import { dataLabelOf } from "./header.ts";
+ *
+ * const data = await loadMnist(); // from $MNIST_DIR, else ./data
+ * const label = dataLabelOf(data);
+ * assert.equal(label.sample, false);
+ * assert.match(label.text, /^full MNIST \(60,000 train \/ 10,000 test\) from \S+$/);
  * ```
  */
 export function dataLabelOf(data: MnistData): DataLabel {
@@ -70,8 +87,20 @@ export function dataLabelOf(data: MnistData): DataLabel {
  *
  * @example
  * ```ts
- * describeModelShort(model);
- * // "models/default.safetensors · 784-256-10 relu · 5 epochs · test 98.01%"
+ * import assert from "node:assert/strict";
+ * import { loadModelOrRandom } from "../../app/load_model.ts";
+ * import { describeModelShort } from "./header.ts";
+ *
+ * const model = await loadModelOrRandom("models/pretrained.safetensors");
+ * assert.equal(
+ *   describeModelShort(model),
+ *   "shipped pretrained model (models/pretrained.safetensors) · 784-256-10 relu · 20 epochs" +
+ *     " · test 99.06%",
+ * );
+ * assert.equal(
+ *   describeModelShort(model, 60),
+ *   "shipped pretrained model · 784-256-10 · 20 epochs · 99.06%",
+ * );
  * ```
  */
 export function describeModelShort(model: LoadedModel, width = Infinity): string {
@@ -107,8 +136,15 @@ export function describeModelShort(model: LoadedModel, width = Infinity): string
  *
  * @example
  * ```ts
- * renderHeader(model, dataLabelFor({ sample: true }), 80, "none");
- * // ["model: random network 784-256-10 (untrained ...", "data:  SAMPLE: 10,000-digit ..."]
+ * import assert from "node:assert/strict";
+ * import { loadModelOrRandom } from "../../app/load_model.ts";
+ * import { dataLabelFor, renderHeader } from "./header.ts";
+ *
+ * const model = await loadModelOrRandom("models/pretrained.safetensors");
+ * assert.deepEqual(renderHeader(model, dataLabelFor({ sample: true }), 72, "none"), [
+ *   "model: shipped pretrained model · 784-256-10 · 20 epochs · 99.06%",
+ *   "data:  SAMPLE: 10,000-digit offline sample (8,000 train / 2,000 test)",
+ * ]);
  * ```
  */
 export function renderHeader(

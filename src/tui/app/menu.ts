@@ -46,8 +46,15 @@ export const MENU_ENTRIES: readonly MenuEntry[] = [
  *
  * @example
  * ```ts
- * menuKey(0, downKey); // { selected: 1 }
- * menuKey(0, enterKey); // { selected: 0, choose: "train" }
+ * import assert from "node:assert/strict";
+ * import { KeyParser } from "../terminal/keys.ts";
+ * import { menuKey } from "./menu.ts";
+ *
+ * // The bytes a terminal sends for ↓, Enter and the digit 6.
+ * const [down, enter, six] = new KeyParser().feed("\x1b[B\r6");
+ * assert.deepEqual(menuKey(0, down), { selected: 1 });
+ * assert.deepEqual(menuKey(0, enter), { selected: 0, choose: "train" });
+ * assert.deepEqual(menuKey(0, six), { selected: 5, choose: "info" });
  * ```
  */
 export function menuKey(
@@ -79,7 +86,16 @@ export function menuKey(
  *
  * @example
  * ```ts
- * renderMenu({ selected: 0, width: 80, height: 20, color: "none" });
+ * import assert from "node:assert/strict";
+ * import { renderMenu } from "./menu.ts";
+ *
+ * const lines = renderMenu({ selected: 0, width: 80, height: 9, color: "none" });
+ * assert.deepEqual(lines.slice(0, 4), [
+ *   "digits · a neural network written from scratch, trained on MNIST",
+ *   "",
+ *   " ▸ 1  Train                train the network on MNIST, live progress",
+ *   "   2  Test                 accuracy, confusion matrix, the digits it gets wrong",
+ * ]);
  * ```
  */
 export function renderMenu(

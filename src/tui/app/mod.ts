@@ -3,9 +3,30 @@
  * and the Draw, Classify and Browse screens, all sharing one AppContext.
  *
  * @example
+ * `runMenu` (what `deno task start` runs) needs a real terminal. The screens run on any
+ * `Terminal`: here the Model info screen, under the header every screen shows, on a fake one.
+ *
  * ```ts
- * import { runMenu } from "./src/tui/app/mod.ts";
- * Deno.exit(await runMenu({ model: "models/mine.safetensors", sample: false }));
+ * import assert from "node:assert/strict";
+ * import { loadModelOrRandom } from "../../app/load_model.ts";
+ * import { type AppContext, dataLabelFor, renderHeader, ScreenLoop } from "./mod.ts";
+ * import { fakeTerminal } from "./screen_loop_testing.ts";
+ * import { infoScreen } from "./screens/info.ts";
+ *
+ * const model = await loadModelOrRandom("models/pretrained.safetensors");
+ * const context: Pick<AppContext, "model"> = { model: () => model };
+ * const terminal = fakeTerminal({ columns: 80, rows: 24 });
+ * const loop = new ScreenLoop(terminal, {
+ *   color: "none",
+ *   header: (width) => renderHeader(model, dataLabelFor({ sample: true }), width, "none"),
+ * });
+ * const done = loop.run(infoScreen(context));
+ * terminal.type("escape"); // Esc backs out of every screen
+ * await done;
+ * loop.close();
+ * const screen = terminal.lastFrame().join("\n");
+ * assert.match(screen, /^model: shipped pretrained model/);
+ * assert.match(screen, /test accuracy  99\.06%/);
  * ```
  * @module
  */

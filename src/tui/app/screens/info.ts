@@ -15,7 +15,21 @@ const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
  *
  * @example
  * ```ts
- * renderModelInfo(context.model(), { width: 80, color: "none" });
+ * import assert from "node:assert/strict";
+ * import { loadModelOrRandom } from "../../../app/load_model.ts";
+ * import { renderModelInfo } from "./info.ts";
+ *
+ * const model = await loadModelOrRandom("models/pretrained.safetensors");
+ * const lines = renderModelInfo(model, { width: 80, color: "none" });
+ * assert.deepEqual(lines.slice(0, 3), [
+ *   "file           models/pretrained.safetensors",
+ *   "layers         784 → 256 → 10 (relu, softmax output)",
+ *   "parameters     203,530",
+ * ]);
+ * assert.ok(lines.includes("test accuracy  99.06%"));
+ * // The history table, one row per epoch, then the chart of loss and test accuracy.
+ * assert.ok(lines.includes("     20  0.0968      97.10%     99.06%       2.7"));
+ * assert.equal(lines.at(-1), "      ── loss (left)   ·· test accuracy (right)");
  * ```
  */
 export function renderModelInfo(
