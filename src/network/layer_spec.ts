@@ -229,6 +229,33 @@ export function checkLayers(architecture: LayeredArchitecture): string | undefin
 }
 
 /**
+ * How many weights and biases a (checked) architecture has, without building it: model files
+ * compare it with the numbers they hold before allocating anything.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { countParameters, parseLayerSpec } from "./layer_spec.ts";
+ * assert.equal(countParameters(parseLayerSpec("mlp")), 784 * 256 + 256 + 256 * 10 + 10);
+ * ```
+ */
+export function countParameters(architecture: LayeredArchitecture): number {
+  let shape = architecture.inputShape;
+  let count = 0;
+  for (const layer of architecture.layers) {
+    const inSize = shape.reduce((a, b) => a * b, 1);
+    if (layer.kind === "dense") count += (inSize + 1) * layer.units;
+    if (layer.kind === "conv") {
+      count += (layer.kernel * layer.kernel * shape[shape.length - 1] + 1) * layer.channels;
+    }
+    const next = outputShape(shape, layer);
+    if (typeof next === "string") throw new RangeError(`bad layer list: ${next}`);
+    shape = next;
+  }
+  return count;
+}
+
+/**
  * The spec text of a layer list (the output layer left out), as `parseLayerSpec` reads it back.
  *
  * @example

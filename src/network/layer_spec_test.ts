@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import {
   checkLayers,
+  countParameters,
   formatLayerSpec,
   LAYER_PRESETS,
   type LayeredArchitecture,
   parseLayerSpec,
 } from "./layer_spec.ts";
+import { Network } from "./network.ts";
 
 Deno.test("a spec parses into layers with the output layer appended", () => {
   const { inputShape, layers } = parseLayerSpec(
@@ -93,4 +95,12 @@ Deno.test("checkLayers refuses stored layer lists a model file could hold by mis
     broken((a) => (a.layers[0] = { ...a.layers[0], channels: 1e9 } as never)) ?? "",
     /bad sizes/,
   );
+});
+
+Deno.test("countParameters agrees with the network built from the list", () => {
+  for (const spec of ["cnn", "lenet5", "mlp", "conv3x4v,conv3x2,flatten,dropout0.1,dense7"]) {
+    const architecture = parseLayerSpec(spec);
+    const net = new Network(architecture, { maxBatch: 1 });
+    assert.equal(countParameters(architecture), net.parameterCount, spec);
+  }
 });

@@ -1,12 +1,13 @@
 /**
- * The network: a multilayer perceptron trained by mini-batch backprop on Float32Arrays that are
- * allocated once. Read it with Nielsen's chapter 2 at hand; his column vectors are our rows.
+ * The network: a list of layers (dense, convolution, max pooling, dropout) trained by
+ * mini-batch backprop on Float32Arrays that are allocated once. Read it with Nielsen's
+ * chapter 2 at hand; his column vectors are our rows.
  *
  * ## The math, in this code's row-major notation
  *
- * A batch holds B samples, one per row. Layer k = 1..L has weights W_k [n_(k-1) x n_k] and
- * bias b_k [n_k]; n_0 = 784 pixels, n_L = 10 digits; a_0 = X [B x 784]; f is the hidden
- * activation (activations.ts).
+ * A batch holds B samples, one per row. In a dense network, layer k = 1..L has weights
+ * W_k [n_(k-1) x n_k] and bias b_k [n_k]; n_0 = 784 pixels, n_L = 10 digits; a_0 = X
+ * [B x 784]; f is the hidden activation (activations.ts).
  *
  * Forward pass (`Network.forward`):
  *
@@ -27,12 +28,30 @@
  * AdamW: optimizer.ts and the kernels' `sgdStep`/`adamStep`); `Network.trainBatch` is forward,
  * loss, backward and step.
  *
+ * ## Other layers (layers.ts)
+ *
+ * A network is a list of layers; the dense ones above are one kind. Each layer's `forward`
+ * computes its a_k from a_(k-1), and its `backward` turns dC/da_k into dC/dz_k (BP2's ⊙ f')
+ * and passes dC/da_(k-1) down. With images channels-last, [B x H x W x C]:
+ *
+ *     conv    z [P x F] = col(a_(k-1)) [P x kkC] · W^T [kkC x F] + b    Kernels.im2col, forwardDense
+ *             (P = B·H'·W' output pixels; a row of col is the k x k x C patch under a pixel)
+ *             dC/dW [F x kkC] = delta^T · col,  dC/db = sum over rows of delta
+ *                                                        Kernels.addGradWeights, sumRows
+ *             dC/da_(k-1) = col2im(delta · W)              Kernels.forwardDense, col2im
+ *     pool    a = max of each 2x2 window;  dC/da_(k-1) = dC/da at the window's max, 0 elsewhere
+ *                                                           Kernels.maxPool, maxPoolGrad
+ *     dropout a = a_(k-1) ⊙ m,  m = 0 or 1/(1 - rate) while training (1 at inference);
+ *             dC/da_(k-1) = dC/da ⊙ m
+ *     flatten a = a_(k-1) read as [B x H·W·C] (no copy)
+ *
  * ## Buffers
  *
  * Every tensor is a view into one arena from `Kernels.arena` (so the WebAssembly kernels work on
- * it in place), sized once for `maxBatch` rows: per parameter its value, gradient and two
- * optimizer moments; per layer its activations a_k and deltas; the output logits z_L. Nothing
- * is allocated per batch.
+ * it in place), sized once for `maxBatch` rows: the input; per parameter its value, gradient
+ * and two optimizer moments; per layer its output a_k and dC/da_k (made dC/dz_k in place);
+ * per conv layer a patch buffer for a cache-sized chunk of samples; the softmax output.
+ * Nothing is allocated per batch.
  *
  * @module
  */

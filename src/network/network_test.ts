@@ -169,6 +169,11 @@ Deno.test("tensors round-trip weights and optimizer state", () => {
     restoreNetworkTensors(target, byName, "adam") ?? "",
     /layers\.1\.bias\.v is missing/,
   );
+  const shallow = new Network({ layerSizes: [4, 2], activation: "sigmoid" });
+  assert.match(
+    restoreNetworkTensors(shallow, new Map(tensors.map((t) => [t.name, t])), undefined) ?? "",
+    /tensor layers\.1\.weight belongs to no layer of this network/,
+  );
   const wrong = new Network({ layerSizes: [4, 5, 2], activation: "sigmoid" });
   assert.match(
     restoreNetworkTensors(wrong, new Map(tensors.map((t) => [t.name, t])), undefined) ?? "",

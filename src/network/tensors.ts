@@ -10,7 +10,8 @@ export interface TensorRecord {
 
 /**
  * The network's weights and biases, plus the optimizer state that `kind` uses (Adam: `.m` and
- * `.v`; momentum: `.velocity`; sgd: none), named `layers.<k>.weight|bias` and
+ * `.v`; momentum: `.velocity`; sgd: none), named `layers.<k>.weight|bias` (k: the layer's
+ * index in `network.layers`; conv and dense layers only) and
  * `optimizer.layers.<k>.weight|bias.<m|v|velocity>`. The data are copies.
  */
 export function networkTensors(network: Network, kind: OptimizerKind | undefined): TensorRecord[] {
@@ -32,7 +33,8 @@ export function networkTensors(network: Network, kind: OptimizerKind | undefined
 
 /**
  * Loads weights (and optimizer state for `kind`, when present) into `network`. Returns a
- * problem description instead of throwing, so the caller can name the file in its error.
+ * problem description instead of throwing, so the caller can name the file in its error: a
+ * missing tensor, a shape that differs, or a `layers.*` tensor the network has no place for.
  */
 export function restoreNetworkTensors(
   network: Network,
@@ -47,6 +49,12 @@ export function restoreNetworkTensors(
     }
     return tensor.data;
   };
+  const names = new Set(network.parameters.map((p) => p.name));
+  for (const name of tensors.keys()) {
+    if (name.startsWith("layers.") && !names.has(name)) {
+      return `tensor ${name} belongs to no layer of this network`;
+    }
+  }
   const found: Array<[Float32Array, Float32Array]> = [];
   for (const p of network.parameters) {
     const data = check(p.name, p.shape);
