@@ -57,41 +57,40 @@
   ;; tested four at a time, so a run of background pixels costs one compare per four.
   (func $compactContiguous
     (param $vals i32) (param $rows i32) (param $rowStride i32) (param $count i32) (result i32)
-    (local $end i32) (local $groupsEnd i32) (local $valsEnd i32) (local $value f32)
+    (local $end i32) (local $groupsEnd i32) (local $valsEnd i32) (local $mask i32) (local $at i32)
     (local.set $groupsEnd (i32.add (local.get $vals)
       (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
     (local.set $valsEnd (i32.add (local.get $vals) (i32.shl (local.get $count) (i32.const 2))))
     (block $groupsDone
       (loop $group
         (br_if $groupsDone (i32.ge_u (local.get $vals) (local.get $groupsEnd)))
-        (if (v128.any_true
-              (f32x4.ne (v128.load (local.get $vals)) (v128.const f32x4 0 0 0 0)))
+        ;; Bit k of mask says whether value k is nonzero. Each value is written where the list
+        ;; stands after the ones before it (a zero's entry is overwritten by the next one), and
+        ;; the list end moves once per group, by popcnt: no chain of dependent updates per value.
+        (local.set $mask (i32x4.bitmask
+          (f32x4.ne (v128.load (local.get $vals)) (v128.const f32x4 0 0 0 0))))
+        (if (local.get $mask)
           (then
-            ;; $append inlined by hand: the calls cost more than the work on dense rows
-            ;; (a convolution's patches are mostly ink).
-            (f32.store (local.get $end) (local.tee $value (f32.load (local.get $vals))))
+            (f32.store (local.get $end) (f32.load (local.get $vals)))
             (i32.store offset=4 (local.get $end) (local.get $rows))
+            (local.set $at (i32.add (local.get $end)
+              (i32.shl (i32.and (local.get $mask) (i32.const 1)) (i32.const 3))))
+            (f32.store (local.get $at) (f32.load offset=4 (local.get $vals)))
+            (i32.store offset=4 (local.get $at) (i32.add (local.get $rows) (local.get $rowStride)))
+            (local.set $at (i32.add (local.get $at)
+              (i32.shl (i32.and (local.get $mask) (i32.const 2)) (i32.const 2))))
+            (f32.store (local.get $at) (f32.load offset=8 (local.get $vals)))
+            (i32.store offset=4 (local.get $at)
+              (i32.add (local.get $rows) (i32.shl (local.get $rowStride) (i32.const 1))))
+            (local.set $at (i32.add (local.get $at)
+              (i32.shl (i32.and (local.get $mask) (i32.const 4)) (i32.const 1))))
+            (f32.store (local.get $at) (f32.load offset=12 (local.get $vals)))
+            (i32.store offset=4 (local.get $at)
+              (i32.add (local.get $rows) (i32.mul (local.get $rowStride) (i32.const 3))))
             (local.set $end (i32.add (local.get $end)
-              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
-            (local.set $rows (i32.add (local.get $rows) (local.get $rowStride)))
-            (f32.store (local.get $end) (local.tee $value (f32.load offset=4 (local.get $vals))))
-            (i32.store offset=4 (local.get $end) (local.get $rows))
-            (local.set $end (i32.add (local.get $end)
-              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
-            (local.set $rows (i32.add (local.get $rows) (local.get $rowStride)))
-            (f32.store (local.get $end) (local.tee $value (f32.load offset=8 (local.get $vals))))
-            (i32.store offset=4 (local.get $end) (local.get $rows))
-            (local.set $end (i32.add (local.get $end)
-              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
-            (local.set $rows (i32.add (local.get $rows) (local.get $rowStride)))
-            (f32.store (local.get $end) (local.tee $value (f32.load offset=12 (local.get $vals))))
-            (i32.store offset=4 (local.get $end) (local.get $rows))
-            (local.set $end (i32.add (local.get $end)
-              (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
-            (local.set $rows (i32.add (local.get $rows) (local.get $rowStride))))
-          (else
-            (local.set $rows
-              (i32.add (local.get $rows) (i32.shl (local.get $rowStride) (i32.const 2))))))
+              (i32.shl (i32.popcnt (local.get $mask)) (i32.const 3))))))
+        (local.set $rows
+          (i32.add (local.get $rows) (i32.shl (local.get $rowStride) (i32.const 2))))
         (local.set $vals (i32.add (local.get $vals) (i32.const 16)))
         (br $group)))
     (block $done
