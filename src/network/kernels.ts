@@ -67,6 +67,20 @@ export interface Kernels {
    * col · W^T with W [out x k*k*C].
    */
   im2col(x: Float32Array, col: Float32Array, samples: number, geometry: ConvGeometry): void;
+  /**
+   * z[(S*OH*OW) x F] = the patch rows of x[S x H x W x C] · wT[kkC x F] + bias[F]: im2col and
+   * forwardDense in one pass, without writing the patches, with exactly their sums. Patches
+   * may hold at most `MAX_FUSED_PATCH` floats (k*k*C).
+   */
+  convForward(
+    x: Float32Array,
+    wT: Float32Array,
+    bias: Float32Array,
+    z: Float32Array,
+    samples: number,
+    geometry: ConvGeometry,
+    filters: number,
+  ): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
   /** ReLU in place over n values: x < 0 becomes 0 (exactly `activateInPlace("relu", ...)`). */
@@ -132,6 +146,9 @@ export interface Kernels {
     correction2: number,
   ): void;
 }
+
+/** The largest patch (k*k*C floats) `Kernels.convForward` takes: the WebAssembly list size. */
+export const MAX_FUSED_PATCH = 8192;
 
 /** The sizes of one convolution over channels-last images (see `Kernels.im2col`). */
 export interface ConvGeometry {
@@ -225,6 +242,35 @@ export function createTsKernels(): Kernels {
                 const inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
                 const from = image + (iy * width + ix) * channels;
                 for (let c = 0; c < channels; c++, k++) col[k] = inside ? x[from + c] : 0;
+              }
+            }
+          }
+        }
+      }
+    },
+    convForward(x, wT, bias, z, samples, g, filters) {
+      const { height, width, channels, kernel, pad, outHeight, outWidth } = g;
+      let zRow = 0;
+      for (let s = 0; s < samples; s++) {
+        const image = s * height * width * channels;
+        for (let oy = 0; oy < outHeight; oy++) {
+          for (let ox = 0; ox < outWidth; ox++, zRow += filters) {
+            for (let o = 0; o < filters; o++) z[zRow + o] = bias[o];
+            // The patch in im2col's (ky, kx, c) order, zeros and the border skipped.
+            for (let ky = 0; ky < kernel; ky++) {
+              const iy = oy + ky - pad;
+              if (iy < 0 || iy >= height) continue;
+              for (let kx = 0; kx < kernel; kx++) {
+                const ix = ox + kx - pad;
+                if (ix < 0 || ix >= width) continue;
+                const from = image + (iy * width + ix) * channels;
+                const tap = (ky * kernel + kx) * channels;
+                for (let c = 0; c < channels; c++) {
+                  const xv = x[from + c];
+                  if (xv === 0) continue;
+                  const wRow = (tap + c) * filters;
+                  for (let o = 0; o < filters; o++) z[zRow + o] += xv * wT[wRow + o];
+                }
               }
             }
           }

@@ -12,7 +12,7 @@
  * @module
  */
 import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
-import type { ConvGeometry, Kernels } from "./kernels.ts";
+import { type ConvGeometry, type Kernels, MAX_FUSED_PATCH } from "./kernels.ts";
 import type { ConvSpec, DenseSpec, LayerSpec, Shape } from "./layer_spec.ts";
 import { deriveSeed, type Random } from "./random.ts";
 
@@ -292,8 +292,20 @@ class ConvLayer implements Layer {
     transpose(weight.value, this.weightT, this.filters, this.patch);
     for (let c = 0, s = 0; s < batch; c++, s += this.chunkSamples) {
       const samples = Math.min(this.chunkSamples, batch - s);
-      kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
       // z[P x out] = col[P x kkC] · W^T[kkC x out] + b
+      if (this.patch <= MAX_FUSED_PATCH) {
+        kernels.convForward(
+          this.inputChunks[c],
+          this.weightT,
+          bias.value,
+          this.outputChunks[c],
+          samples,
+          this.geometry,
+          this.filters,
+        );
+        continue;
+      }
+      kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
       kernels.forwardDense(
         this.col,
         this.weightT,

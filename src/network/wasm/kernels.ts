@@ -1,4 +1,4 @@
-import type { ConvGeometry, Kernels } from "../kernels.ts";
+import { type ConvGeometry, type Kernels, MAX_FUSED_PATCH } from "../kernels.ts";
 import { kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 /** The functions exported by kernels.wat; pointers are byte offsets into its memory. */
@@ -51,6 +51,21 @@ interface KernelExports {
     pad: number,
     outHeight: number,
     outWidth: number,
+  ): void;
+  convForward(
+    x: number,
+    wT: number,
+    bias: number,
+    z: number,
+    samples: number,
+    height: number,
+    width: number,
+    channels: number,
+    kernel: number,
+    pad: number,
+    outHeight: number,
+    outWidth: number,
+    filters: number,
   ): void;
   col2im(
     col: number,
@@ -230,6 +245,28 @@ export function createWasmKernels(): Kernels {
         g.pad,
         g.outHeight,
         g.outWidth,
+      );
+    },
+    convForward(x, wT, bias, z, samples, g, filters) {
+      checkGeometry(g);
+      const patch = g.kernel * g.kernel * g.channels;
+      if (patch > MAX_FUSED_PATCH) {
+        throw new RangeError(`wasm-simd kernels: convForward patch ${patch} > ${MAX_FUSED_PATCH}`);
+      }
+      wasm.convForward(
+        offsetOf(x, samples * imageSize(g), "x"),
+        offsetOf(wT, patch * filters, "wT"),
+        offsetOf(bias, filters, "bias"),
+        offsetOf(z, samples * g.outHeight * g.outWidth * filters, "z"),
+        samples,
+        g.height,
+        g.width,
+        g.channels,
+        g.kernel,
+        g.pad,
+        g.outHeight,
+        g.outWidth,
+        filters,
       );
     },
     col2im(col, dx, samples, g) {

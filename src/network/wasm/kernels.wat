@@ -53,11 +53,12 @@
       (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
 
   ;; Lists the nonzero values among count contiguous floats at vals, value k paired with the
-  ;; row at rows + k*rowStride, from the start of scratch; returns the list's end. Values are
+  ;; row at rows + k*rowStride, appended to the list that ends at end; returns the new end. Values are
   ;; tested four at a time, so a run of background pixels costs one compare per four.
   (func $compactContiguous
-    (param $vals i32) (param $rows i32) (param $rowStride i32) (param $count i32) (result i32)
-    (local $end i32) (local $groupsEnd i32) (local $valsEnd i32) (local $mask i32) (local $at i32)
+    (param $vals i32) (param $rows i32) (param $rowStride i32) (param $count i32) (param $end i32)
+    (result i32)
+    (local $groupsEnd i32) (local $valsEnd i32) (local $mask i32) (local $at i32)
     (local.set $groupsEnd (i32.add (local.get $vals)
       (i32.shl (i32.and (local.get $count) (i32.const -4)) (i32.const 2))))
     (local.set $valsEnd (i32.add (local.get $vals) (i32.shl (local.get $count) (i32.const 2))))
@@ -287,8 +288,8 @@
             (br_if $chunksDone (i32.eqz (local.get $left)))
             (local.set $chunk (select (local.get $left) (i32.const 8192)
               (i32.lt_u (local.get $left) (i32.const 8192))))
-            (local.set $end (call $compactContiguous
-              (local.get $x) (local.get $rows) (local.get $zRowBytes) (local.get $chunk)))
+            (local.set $end (call $compactContiguous (local.get $x) (local.get $rows)
+              (local.get $zRowBytes) (local.get $chunk) (i32.const 0)))
             (if (local.get $end)
               (then (call $addScaledRows
                 (local.get $z) (i32.const 0) (local.get $end) (local.get $out))))
@@ -709,6 +710,71 @@
                 (i32.add (local.get $col) (i32.shl (local.get $segment) (i32.const 2))))
               (br_if $patchRow (i32.lt_u
                 (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
+            (br_if $outColumn (i32.lt_u
+              (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $outWidth))))
+          (br_if $outRow (i32.lt_u
+            (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $outHeight))))
+        (local.set $x (i32.add (local.get $x) (local.get $imageBytes)))
+        (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
+        (br $sample))))
+
+;; z[P x F] = patches(x) · wT[kkC x F] + bias, the patches never written out: for each
+  ;; output pixel, the nonzero inputs under the kernel are listed straight from the k runs of
+  ;; x they lie in (border rows and columns skipped, not scanned as zeros), in im2col's
+  ;; (ky, kx, c) order, then added up by addScaledRows: the same sums, in the same order, as
+  ;; im2col followed by forwardDense. Needs k*k*C <= 8192 (the scratch list).
+  (func (export "convForward")
+    (param $x i32) (param $wT i32) (param $bias i32) (param $z i32) (param $samples i32)
+    (param $height i32) (param $width i32) (param $channels i32) (param $kernel i32)
+    (param $pad i32) (param $outHeight i32) (param $outWidth i32) (param $filters i32)
+    (local $imageBytes i32) (local $zRowBytes i32) (local $tapBytes i32)
+    (local $oy i32) (local $ox i32) (local $ky i32) (local $iy i32) (local $kx0 i32)
+    (local $kx1 i32) (local $inside i32) (local $end i32)
+    (local.set $imageBytes (i32.shl (i32.mul (i32.mul (local.get $height) (local.get $width))
+      (local.get $channels)) (i32.const 2)))
+    (local.set $zRowBytes (i32.shl (local.get $filters) (i32.const 2)))
+    ;; bytes of wT per (ky, kx) tap: C rows of F floats
+    (local.set $tapBytes (i32.mul (local.get $channels) (local.get $zRowBytes)))
+    (block $samplesDone
+      (loop $sample
+        (br_if $samplesDone (i32.eqz (local.get $samples)))
+        (local.set $oy (i32.const 0))
+        (loop $outRow
+          (local.set $ox (i32.const 0))
+          (loop $outColumn
+            (local.set $kx0 (i32.sub (local.get $pad) (local.get $ox)))
+            (if (i32.lt_s (local.get $kx0) (i32.const 0)) (then (local.set $kx0 (i32.const 0))))
+            (local.set $kx1
+              (i32.sub (i32.add (local.get $width) (local.get $pad)) (local.get $ox)))
+            (if (i32.gt_s (local.get $kx1) (local.get $kernel))
+              (then (local.set $kx1 (local.get $kernel))))
+            (if (i32.lt_s (local.get $kx1) (local.get $kx0))
+              (then (local.set $kx1 (local.get $kx0))))
+            (local.set $inside (i32.mul (i32.sub (local.get $kx1) (local.get $kx0))
+              (local.get $channels)))
+            (local.set $end (i32.const 0))
+            (local.set $ky (i32.const 0))
+            (loop $patchRow
+              (local.set $iy (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $pad)))
+              (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0))
+                    (i32.lt_s (local.get $iy) (local.get $height)))
+                (then
+                  ;; x[s, iy, ox - pad + kx0, 0..] against wT rows of tap (ky, kx0)
+                  (local.set $end (call $compactContiguous
+                    (i32.add (local.get $x) (i32.shl (i32.mul
+                      (i32.add (i32.mul (local.get $iy) (local.get $width))
+                        (i32.add (i32.sub (local.get $ox) (local.get $pad)) (local.get $kx0)))
+                      (local.get $channels)) (i32.const 2)))
+                    (i32.add (local.get $wT) (i32.mul (local.get $tapBytes)
+                      (i32.add (i32.mul (local.get $ky) (local.get $kernel)) (local.get $kx0))))
+                    (local.get $zRowBytes) (local.get $inside) (local.get $end)))))
+              (br_if $patchRow (i32.lt_u
+                (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
+            (memory.copy (local.get $z) (local.get $bias) (local.get $zRowBytes))
+            (if (local.get $end)
+              (then (call $addScaledRows
+                (local.get $z) (i32.const 0) (local.get $end) (local.get $filters))))
+            (local.set $z (i32.add (local.get $z) (local.get $zRowBytes)))
             (br_if $outColumn (i32.lt_u
               (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $outWidth))))
           (br_if $outRow (i32.lt_u

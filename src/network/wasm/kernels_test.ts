@@ -335,16 +335,22 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
         delta: rows * filters,
         dw: filters * patch,
         sums: filters,
+        wT: patch * filters,
+        bias: filters,
+        z: rows * filters,
+        zFused: rows * filters,
       };
       const rng = new Random(rows * 31 + patch + shift);
       const { views } = layout(ts, lengths, shift, 3);
       fillSparse(views.x, rng, 0.5);
       fillSparse(views.delta, rng, 0.75);
       fillSparse(views.dw, rng, 0);
+      fillSparse(views.wT, rng, 0);
+      fillSparse(views.bias, rng, 0);
       const wasm = createWasmKernels();
       const wasmViews = layout(wasm, lengths, shift, 3);
       const v = wasmViews.views;
-      for (const name of ["x", "delta", "dw"]) v[name].set(views[name]);
+      for (const name of ["x", "delta", "dw", "wT", "bias"]) v[name].set(views[name]);
 
       // Patches are copies and col2im adds in the reference's order: both exactly equal.
       v.col.fill(5);
@@ -355,6 +361,17 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
       ts.col2im(views.col, views.dx, samples, geometry);
       wasm.col2im(v.col, v.dx, samples, geometry);
       assert.deepEqual(v.dx, views.dx);
+
+      // The fused forward pass sums what im2col + forwardDense sum, in the same order: equal.
+      ts.forwardDense(views.col, views.wT, views.bias, views.z, rows, patch, filters);
+      ts.convForward(views.x, views.wT, views.bias, views.zFused, samples, geometry, filters);
+      assert.deepEqual(views.zFused, views.z);
+      wasm.forwardDense(v.col, v.wT, v.bias, v.z, rows, patch, filters);
+      wasm.convForward(v.x, v.wT, v.bias, v.zFused, samples, geometry, filters);
+      assert.deepEqual(v.zFused, v.z);
+      const zScale = new Float32Array(rows * filters);
+      ts.forwardDense(abs(views.col), abs(views.wT), abs(views.bias), zScale, rows, patch, filters);
+      assertClose(v.zFused, views.z, zScale, 1e-6, "z");
 
       // dw += delta^T · col on top of what dw held; sums = column sums of delta.
       const dwBefore = views.dw.slice();
