@@ -29,6 +29,15 @@
 ;;       acc_j = sum over vectors o of dz[b, o] * w[i+j, o]   ; four f32x4 partial sums
 ;;       dx[b, i..i+3] = transposeSum(acc_0..acc_3)          ; one v128 store
 ;;
+;;   convForward   z[P x F] = patches(x) · wT + bias   (x channels-last, P output pixels)
+;;     for each output pixel p:
+;;       list = []
+;;       for ky with input row iy inside the image:     ; the k*C-float run under the kernel
+;;         list += [(x[iy, ix, c], &wT[ky, kx, c]) for the run's nonzero values]
+;;       z[p] = bias;  addScaledRows(z[p], list)
+;;   A convolution's backward pass uses im2col (patches written as rows), addGradWeights
+;;   (gradDense's dw part, accumulating), forwardDense for delta · W, and col2im.
+;;
 ;; Memory layout (bytes):
 ;;   [0, 65536)     scratch: lists of the nonzero inputs of one row of x (forwardDense) or
 ;;                  of four columns (gradDense, a quarter each), 8 bytes per entry:
