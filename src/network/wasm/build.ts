@@ -16,8 +16,9 @@ const generatedUrl = new URL("./kernels_wasm.ts", import.meta.url);
  *
  * @example
  * ```ts
+ * import { assembleKernels } from "./build.ts";
  * const bytes = await assembleKernels();
- * new WebAssembly.Module(bytes);
+ * new WebAssembly.Module(new Uint8Array(bytes));
  * ```
  */
 export async function assembleKernels(): Promise<Uint8Array> {

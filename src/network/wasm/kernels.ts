@@ -150,8 +150,12 @@ function kernelModule(): WebAssembly.Module {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTsKernels } from "../kernels.ts";
+ * import { createWasmKernels, wasmSimdSupported } from "./kernels.ts";
  * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
  * const arena = kernels.arena(1024); // every buffer passed to kernels is a view into this
+ * assert.equal(arena.length, 1024);
  * ```
  */
 export function createWasmKernels(): Kernels {
@@ -407,6 +411,8 @@ const SIMD_PROBE = new Uint8Array([
  *
  * @example
  * ```ts
+ * import { createTsKernels } from "../kernels.ts";
+ * import { createWasmKernels, wasmSimdSupported } from "./kernels.ts";
  * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
  * ```
  */

@@ -5,8 +5,8 @@
  *
  * @example
  * ```ts
- * import { createWasmKernels, wasmSimdSupported } from "./src/network/wasm/mod.ts";
- * import { createTsKernels } from "./src/network/kernels.ts";
+ * import { createWasmKernels, wasmSimdSupported } from "./mod.ts";
+ * import { createTsKernels } from "../kernels.ts";
  * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
  * ```
  */
