@@ -414,6 +414,8 @@ async function saveSeedModel(
     info: {
       layerSizes,
       activation: "relu",
+      inputShape: [...network.inputShape],
+      layers: [...network.layers],
       optimizer,
       optimizerStep: 5,
       optimizerState: withState,

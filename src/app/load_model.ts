@@ -5,6 +5,7 @@ import { selectKernels } from "../network/select_kernels.ts";
 import { DEFAULT_RECIPE } from "../train/recipe.ts";
 import { plural } from "../text/format.ts";
 import { resolveModelPath } from "./model_paths.ts";
+import { describeArchitecture } from "../train/architecture.ts";
 
 /** A network ready to predict, with where it came from. */
 export interface LoadedModel {
@@ -49,11 +50,11 @@ export async function loadModelOrRandom(
 /** One line describing a loaded model, for headers. */
 export function describeModel(model: LoadedModel): string {
   if (model.random || !model.info) {
-    return `random network ${model.network.layerSizes.join("-")} (untrained)`;
+    return `random network ${describeArchitecture(model.network)} (untrained)`;
   }
   const info = model.info;
   const accuracy = info.testAccuracy !== null ? `, ${(info.testAccuracy * 100).toFixed(2)}%` : "";
-  return `${model.path}: ${info.layerSizes.join("-")} ${info.activation}, ${
+  return `${model.path}: ${describeArchitecture(info)}, ${
     plural(info.position.epochsDone, "epoch")
   }${accuracy}`;
 }

@@ -35,7 +35,8 @@ const integerIn = (min: number, max: number) => forCommander(values.integerIn(mi
 function trainFlags(spec: AnyTrainOption): Option[] {
   const { help, negation } = spec;
   if (negation) return [new Option(spec.flag, help), new Option(negation.flag, negation.help)];
-  const option = new Option(spec.flag, `${help} (default ${defaultText(spec)})`);
+  const shown = defaultText(spec);
+  const option = new Option(spec.flag, shown === "" ? help : `${help} (default ${shown})`);
   if (spec.choices) option.choices(spec.choices);
   // After choices(): our parser (and its message) replaces commander's; the list stays in --help.
   return [option.argParser(forCommander(loose(spec).parse))];

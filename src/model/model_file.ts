@@ -10,13 +10,20 @@ import { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safete
 
 /** Value of `metadata.format` in every digits model. */
 export const MODEL_FORMAT = "digits-model";
-/** The newest format version this program reads and the one it writes. */
-export const MODEL_FORMAT_VERSION = 1;
+/**
+ * The newest format version this program reads and the one it writes. Version 2 adds the
+ * network's layer list (`layers`, `inputShape`); version-1 files (dense networks described by
+ * `layerSizes`) still load.
+ */
+export const MODEL_FORMAT_VERSION = 2;
+
+/** The format versions this program reads. */
+export const MODEL_FORMAT_VERSIONS: readonly number[] = [1, 2];
 
 /** JSON-serializable metadata; the network and training code add their own keys. */
 export interface ModelMetadata {
   format: typeof MODEL_FORMAT;
-  formatVersion: typeof MODEL_FORMAT_VERSION;
+  formatVersion: number;
   [key: string]: unknown;
 }
 

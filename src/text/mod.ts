@@ -56,3 +56,4 @@ export {
 } from "./chart.ts";
 export { type ConfidenceBarsOptions, renderConfidenceBars } from "./confidence_bars.ts";
 export { type BigDigitOptions, digitGlyph, renderBigDigit } from "./big_digit.ts";
+export { type LayerRow, renderLayerTable } from "./layer_table.ts";

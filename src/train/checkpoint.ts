@@ -8,11 +8,16 @@ import { UserError } from "../errors.ts";
 import {
   type Activation,
   ACTIVATIONS,
+  checkLayers,
+  countParameters,
+  denseLayers,
   type Kernels,
+  type LayerSpec,
   Network,
   networkTensors,
   OPTIMIZERS,
   type OptimizerSettings,
+  outputShape,
   restoreNetworkTensors,
   type ScheduleKind,
   SCHEDULES,
@@ -36,8 +41,14 @@ export interface EpochRecord {
 
 /** Everything the app stores about a model besides its tensors. */
 export interface NetworkModelInfo {
+  /** Flat widths: input, then each layer's output (784-256-10 for the dense default). */
   layerSizes: number[];
+  /** The hidden activation (that of the first conv or dense layer). */
   activation: Activation;
+  /** The input's shape: [784] for version-1 dense files, [28, 28, 1] for layer lists. */
+  inputShape: number[];
+  /** Every layer, output included: what the network is built from (format version 2). */
+  layers: LayerSpec[];
   optimizer: OptimizerSettings;
   optimizerStep: number;
   /** False when the file holds weights only (smaller; resuming restarts the optimizer). */
@@ -65,7 +76,15 @@ export interface NetworkModel {
 
 /** Saves network, optimizer state and info to `path` atomically. */
 export async function saveNetworkModel(path: string, model: NetworkModel): Promise<void> {
-  const info = { ...model.info, optimizerStep: model.network.optimizerStep };
+  const network = model.network;
+  // The layer list is the network's own: what the file says it is, it is.
+  const info = {
+    ...model.info,
+    optimizerStep: network.optimizerStep,
+    layerSizes: [...network.layerSizes],
+    inputShape: [...network.inputShape],
+    layers: network.layers.map((layer) => ({ ...layer })),
+  };
   await saveModelFile(path, {
     metadata: { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, ...info },
     tensors: networkTensors(model.network, info.optimizerState ? info.optimizer.kind : undefined),
@@ -85,21 +104,27 @@ export async function loadNetworkModel(
   const info = parseInfo(file.metadata, path);
   const tensors = new Map(file.tensors.map((t) => [t.name, t]));
   // A few edited bytes of JSON must not make us allocate gigabytes: the network the metadata
-  // describes cannot have more weights than the file holds numbers (restore checks each shape).
-  let weightsNeeded = 0;
-  for (let k = 0; k + 1 < info.layerSizes.length; k++) {
-    weightsNeeded += info.layerSizes[k] * info.layerSizes[k + 1];
-  }
+  // describes cannot have more parameters than the file holds numbers (restore checks shapes).
+  const architecture = { inputShape: info.inputShape, layers: info.layers };
+  const parametersNeeded = countParameters(architecture);
   const numbersInFile = file.tensors.reduce((sum, t) => sum + t.data.length, 0);
-  if (weightsNeeded > numbersInFile) {
+  if (parametersNeeded > numbersInFile) {
     throw new UserError(
-      `${path}: layers [${info.layerSizes}] need ${weightsNeeded} weights but the file holds ${numbersInFile} numbers`,
+      `${path}: its layers need ${parametersNeeded} parameters but the file holds ${numbersInFile} numbers`,
     );
   }
-  const network = new Network(
-    { layerSizes: info.layerSizes, activation: info.activation },
-    { maxBatch: options.maxBatch, kernels: options.kernels, seed: info.seed },
-  );
+  // Activations and image buffers grow with the layers' outputs: refuse what could not fit.
+  const floatsPerSample = info.layerSizes.reduce((sum, n) => sum + n, 0);
+  if (floatsPerSample > MAX_FLOATS_PER_SAMPLE) {
+    throw new UserError(
+      `${path}: its layers need ${floatsPerSample} values per digit, more than ${MAX_FLOATS_PER_SAMPLE}`,
+    );
+  }
+  const network = new Network(architecture, {
+    maxBatch: options.maxBatch,
+    kernels: options.kernels,
+    seed: info.seed,
+  });
   const stateKind = info.optimizerState ? info.optimizer.kind : undefined;
   const problem = restoreNetworkTensors(network, tensors, stateKind);
   if (problem) throw new UserError(`${path}: ${problem}`);
@@ -107,21 +132,39 @@ export async function loadNetworkModel(
   return { network, info };
 }
 
+// A layer list whose outputs need more than this per digit is refused before allocating (the
+// cnn preset needs about 60,000; this allows networks far larger than any that trains here).
+const MAX_FLOATS_PER_SAMPLE = 4_000_000;
+
 function parseInfo(metadata: Record<string, unknown>, path: string): NetworkModelInfo {
   const fail = (what: string): never => {
     throw new UserError(`${path}: invalid model metadata: ${what}`);
   };
-  const sizes = metadata.layerSizes;
-  if (
-    !Array.isArray(sizes) || sizes.length < 2 ||
-    !sizes.every((n) => Number.isInteger(n) && n > 0 && n <= 100_000)
-  ) fail(`layerSizes ${JSON.stringify(sizes)} is not a list of layer widths`);
-  const layerSizes = sizes as number[];
-  if (layerSizes[0] !== 784 || layerSizes[layerSizes.length - 1] !== 10) {
-    fail(`layers [${layerSizes}] do not take 784 pixels to 10 digits`);
-  }
   const activation = metadata.activation as Activation;
   if (!ACTIVATIONS.includes(activation)) fail(`unknown activation ${JSON.stringify(activation)}`);
+  let inputShape: number[];
+  let layers: LayerSpec[];
+  if (metadata.formatVersion === 1 || metadata.layers === undefined) {
+    // Version 1: a dense network, described by its widths.
+    const sizes = metadata.layerSizes;
+    if (
+      !Array.isArray(sizes) || sizes.length < 2 ||
+      !sizes.every((n) => Number.isInteger(n) && n > 0 && n <= 100_000)
+    ) fail(`layerSizes ${JSON.stringify(sizes)} is not a list of layer widths`);
+    inputShape = [(sizes as number[])[0]];
+    layers = denseLayers(sizes as number[], activation);
+  } else {
+    inputShape = metadata.inputShape as number[];
+    layers = metadata.layers as LayerSpec[];
+    const problem = checkLayers({ inputShape, layers });
+    if (problem) fail(`layers: ${problem}`);
+  }
+  const inputSize = inputShape.reduce((a, b) => a * b, 1);
+  const last = layers[layers.length - 1];
+  if (inputSize !== 784 || last.kind !== "dense" || last.units !== 10) {
+    fail(`layers do not take 784 pixels to 10 digits`);
+  }
+  const layerSizes = layerWidths(inputShape, layers);
   const optimizer = metadata.optimizer as OptimizerSettings;
   if (
     typeof optimizer !== "object" || optimizer === null || !OPTIMIZERS.includes(optimizer.kind) ||
@@ -149,6 +192,8 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
   return {
     layerSizes,
     activation,
+    inputShape,
+    layers,
     optimizer,
     optimizerStep: optimizerStep as number,
     optimizerState: metadata.optimizerState !== false,
@@ -190,4 +235,16 @@ function isEpochRecord(value: unknown): boolean {
   return ["epoch", "loss", "trainAccuracy", "testAccuracy", "seconds"].every((key) =>
     Number.isFinite(record[key])
   );
+}
+
+/** Flat widths of a checked layer list: the input size, then each layer's output size. */
+function layerWidths(inputShape: readonly number[], layers: readonly LayerSpec[]): number[] {
+  const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+  const widths = [size(inputShape)];
+  let shape: readonly number[] = inputShape;
+  for (const layer of layers) {
+    shape = outputShape(shape, layer) as readonly number[];
+    widths.push(size(shape));
+  }
+  return widths;
 }

@@ -12,6 +12,8 @@
  * ```
  */
 
+import { parseLayerSpec } from "../network/layer_spec.ts";
+
 /** A typed value out of range or malformed; the message says what was expected. */
 export class OptionValueError extends Error {
   override name = "OptionValueError";
@@ -131,4 +133,28 @@ export function allOrIntegerIn(min: number, max: number): (value: string) => num
       );
     }
   };
+}
+
+/**
+ * A network as a layer spec or preset name (see `parseLayerSpec` in src/network/layer_spec.ts),
+ * checked and kept as text; "" stays "" (no layer list: the network comes from --hidden).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { layerSpecText } from "./option_values.ts";
+ * assert.equal(layerSpecText(" cnn "), "cnn");
+ * assert.equal(layerSpecText("conv5x8, pool, dense32"), "conv5x8,pool,dense32");
+ * assert.throws(() => layerSpecText("conv5x8,pol"), /at 9: expected/);
+ * ```
+ */
+export function layerSpecText(value: string): string {
+  const trimmed = value.trim();
+  if (trimmed === "") return "";
+  try {
+    parseLayerSpec(trimmed);
+  } catch (error) {
+    throw new OptionValueError(`${(error as Error).message.replace(/\.$/, "")}.`);
+  }
+  return trimmed.split(",").map((item) => item.trim()).join(",");
 }

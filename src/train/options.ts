@@ -20,20 +20,32 @@ import {
   type Activation,
   ACTIVATIONS,
   DEFAULT_LEARNING_RATES,
+  formatLayerSpec,
+  type LayerSpec,
   type OptimizerKind,
   OPTIMIZERS,
   type OptimizerSettings,
   type ScheduleKind,
   SCHEDULES,
 } from "../network/mod.ts";
-import { allOrIntegerIn, hiddenLayers, integerIn, numberIn, oneOf } from "./option_values.ts";
+import { isDenseLayers } from "./architecture.ts";
+import {
+  allOrIntegerIn,
+  hiddenLayers,
+  integerIn,
+  layerSpecText,
+  numberIn,
+  oneOf,
+} from "./option_values.ts";
 import type { TrainingPlan } from "./trainer.ts";
 
 /** Every training value, once chosen. */
 export interface TrainValues {
-  /** Hidden layer widths ([] for none). */
+  /** Hidden layer widths ([] for none): the network when `layers` is "". */
   hidden: number[];
   activation: Activation;
+  /** The network as a layer spec or preset (cnn, lenet5, mlp); "": dense layers of `hidden`. */
+  layers: string;
   /** Epochs to train (more epochs, when resuming). */
   epochs: number;
   batch: number;
@@ -57,6 +69,8 @@ export type TrainValueName = keyof TrainValues;
 /** What a saved model says about the values of its next training run. */
 export type SavedTraining = {
   layerSizes: readonly number[];
+  /** The saved network's layer list (output layer included); absent in version-1 files. */
+  layers?: readonly LayerSpec[];
   activation: Activation;
   optimizer: OptimizerSettings;
   plan: TrainingPlan | null;
@@ -133,6 +147,19 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     format: text,
     default: "relu",
     saved: (saved) => saved.activation,
+    architecture: true,
+  }),
+  option({
+    name: "layers",
+    flag: "--layers <spec>",
+    label: "Layers",
+    help: "layer list (e.g. conv5x32,pool,dense128) or preset cnn, lenet5; empty: dense",
+    parse: layerSpecText,
+    format: text,
+    default: "",
+    // A dense network is described by its hidden widths (and opens in version-1 files too).
+    saved: (saved) =>
+      saved.layers && !isDenseLayers(saved.layers) ? formatLayerSpec(saved.layers) : "",
     architecture: true,
   }),
   option({

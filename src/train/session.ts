@@ -16,6 +16,7 @@ import { defaultOptimizerSettings, Network, type OptimizerSettings } from "../ne
 import { selectKernels } from "../network/select_kernels.ts";
 import { openAugmentPipeline } from "../batches/mod.ts";
 import { plural } from "../text/format.ts";
+import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
 import { resolveTrainValues, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
 import {
   type TrainEvent,
@@ -159,11 +160,10 @@ export async function prepareTrainingSession(
     model.info = { ...saved, optimizer, plan };
     return { request, model, plan, position, resumed: true, notes };
   }
+  refuseTwoArchitectures(request);
   const values = resolveTrainValues(request);
   const maxBatch = Math.max(MIN_BUFFER_BATCH, values.batch);
-  const layerSizes = [784, ...values.hidden, 10];
-  const activation = values.activation;
-  const network = new Network({ layerSizes, activation }, { seed: values.seed, maxBatch, kernels });
+  const network = new Network(architectureOf(values), { seed: values.seed, maxBatch, kernels });
   const optimizer = {
     ...defaultOptimizerSettings(values.optimizer),
     learningRate: values.lr,
@@ -172,8 +172,10 @@ export async function prepareTrainingSession(
   const plan = { ...planOf(values, 0, trainCount), optimizer };
   const now = new Date().toISOString();
   const info: NetworkModelInfo = {
-    layerSizes,
-    activation,
+    layerSizes: [...network.layerSizes],
+    activation: network.activation,
+    inputShape: [...network.inputShape],
+    layers: network.layers.map((layer) => ({ ...layer })),
     optimizer,
     optimizerStep: 0,
     optimizerState: true,
@@ -205,7 +207,7 @@ export function describeSession(
 ): string {
   const { plan } = session;
   const network = session.model.network;
-  return `Training ${network.layerSizes.join("-")} (${network.activation}, ${
+  return `Training ${describeArchitecture(network)} (${
     network.parameterCount.toLocaleString("en-US")
   } parameters) with ${plan.optimizer.kind} lr ${plan.optimizer.learningRate}, batch ${plan.batchSize}, ${plan.schedule} schedule` +
     ` on ${data.description}: ${plan.limit.toLocaleString("en-US")} training digits, ${
@@ -290,20 +292,25 @@ export async function runTrainingSession(
 }
 
 function refuseContradictions(request: TrainRequest, saved: NetworkModelInfo): void {
-  const path = request.modelPath;
-  const savedHidden = saved.layerSizes.slice(1, -1);
+  refuseTwoArchitectures(request);
+  if (![request.hidden, request.activation, request.layers].some((v) => v !== undefined)) return;
+  // Hidden widths given alone ask for a dense network, whatever layer list the file has.
+  const layers = request.layers ?? (request.hidden !== undefined ? "" : undefined);
+  const asked = architectureOf(resolveTrainValues({ ...request, layers }, saved));
+  if (sameLayers(asked.layers, saved.layers)) return;
   const remedy = request.remedy ??
     "(start fresh to make a new model there, or choose another model file)";
-  if (request.hidden && request.hidden.join() !== savedHidden.join()) {
+  const have = describeArchitecture({ inputShape: saved.inputShape, layers: saved.layers });
+  throw new UserError(
+    `${request.modelPath} is ${have}; ${describeArchitecture(asked)} contradicts it ${remedy}`,
+  );
+}
+
+/** `--hidden` and `--layers` both describe the whole network: only one may be given. */
+function refuseTwoArchitectures(request: TrainRequest): void {
+  if (request.hidden !== undefined && request.layers !== undefined && request.layers !== "") {
     throw new UserError(
-      `${path} has hidden layers ${savedHidden.join(",") || "none"}; hidden layers ${
-        request.hidden.join(",")
-      } contradict it ${remedy}`,
-    );
-  }
-  if (request.activation && request.activation !== saved.activation) {
-    throw new UserError(
-      `${path} uses ${saved.activation}; activation ${request.activation} contradicts it ${remedy}`,
+      `hidden layers and a layer list both describe the network: give --hidden (a dense network) or --layers, not both`,
     );
   }
 }

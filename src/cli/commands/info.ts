@@ -2,6 +2,8 @@
 import type { CommandIo } from "../io.ts";
 import { percent, plural } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
+import { renderLayerTable } from "../../text/layer_table.ts";
+import { describeArchitecture } from "../../train/architecture.ts";
 
 /** The flags of `info`. */
 export interface InfoFlags {
@@ -21,15 +23,19 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
   const info = loaded.info;
   if (flags.json) {
     io.write(
-      JSON.stringify({ model: loaded.path, parameters: loaded.network.parameterCount, ...info }) +
-        "\n",
+      JSON.stringify({
+        model: loaded.path,
+        parameters: loaded.network.parameterCount,
+        summary: loaded.network.summary(),
+        ...info,
+      }) + "\n",
     );
     return 0;
   }
   const plan = info.plan;
   const lines = [
     describeModel(loaded),
-    `  layers:       ${info.layerSizes.join(" -> ")} (${info.activation}, softmax output)`,
+    `  network:      ${describeArchitecture(info)} (softmax output)`,
     `  parameters:   ${loaded.network.parameterCount.toLocaleString("en-US")}`,
     `  optimizer:    ${info.optimizer.kind}, lr ${info.optimizer.learningRate}, weight decay ${info.optimizer.weightDecay}, ${info.optimizerStep} steps`,
     `  trained:      ${plural(info.position.epochsDone, "epoch")}` +
@@ -45,6 +51,14 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
     `  made by:      ${info.command || "unknown"}`,
     `  created:      ${info.createdAt}, updated ${info.updatedAt}`,
   ].filter((line) => line !== "");
+  lines.push(
+    "",
+    ...renderLayerTable(loaded.network.summary(), {
+      color: io.color,
+      inputShape: loaded.network.inputShape,
+    }).map((line) => `  ${line}`),
+    "",
+  );
   if (info.history.length > 0) {
     lines.push("  epoch   loss    train acc  test acc");
     for (const h of info.history) {

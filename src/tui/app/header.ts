@@ -1,4 +1,6 @@
 /** The two header lines every screen shows: which model is in use and which data. */
+import { describeArchitecture, shortArchitectureName } from "../../train/architecture.ts";
+import { plural } from "../../text/format.ts";
 import type { LoadedModel } from "../../app/load_model.ts";
 import { isShippedModel } from "../../app/model_paths.ts";
 import type { MnistData } from "../../data/dataset.ts";
@@ -104,7 +106,7 @@ export function dataLabelOf(data: MnistData): DataLabel {
  * ```
  */
 export function describeModelShort(model: LoadedModel, width = Infinity): string {
-  const sizes = model.network.layerSizes.join("-");
+  const sizes = shortArchitectureName(model.network);
   if (model.random || !model.info) {
     const long = `random network ${sizes} (untrained: ~10% accuracy)` +
       (model.randomReason ? ` - ${model.randomReason}` : "");
@@ -115,11 +117,11 @@ export function describeModelShort(model: LoadedModel, width = Infinity): string
   const info = model.info;
   const epochs = info.position.epochsDone;
   const partial = info.position.stepInEpoch > 0 ? ` + ${info.position.stepInEpoch} batches` : "";
-  const trained = `${epochs} epoch${epochs === 1 ? "" : "s"}${partial}`;
+  const trained = `${plural(epochs, "epoch")}${partial}`;
   const accuracy = info.testAccuracy !== null ? `${(info.testAccuracy * 100).toFixed(2)}%` : "";
   const shipped = isShippedModel(model.path);
   const name = shipped ? `shipped pretrained model (${model.path})` : model.path;
-  const long = [name, `${sizes} ${info.activation}`, trained, accuracy && `test ${accuracy}`]
+  const long = [name, describeArchitecture(info), trained, accuracy && `test ${accuracy}`]
     .filter(Boolean).join(" · ");
   if (long.length <= width) return long;
   const shortName = shipped ? "shipped pretrained model" : model.path ?? "";

@@ -1,4 +1,7 @@
 /** The Model info screen: everything the model file says about itself. */
+import { plural } from "../../../text/format.ts";
+import { describeArchitecture } from "../../../train/architecture.ts";
+import { renderLayerTable } from "../../../text/layer_table.ts";
 import type { LoadedModel } from "../../../app/load_model.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { lineChart } from "../../../text/chart.ts";
@@ -43,7 +46,7 @@ export function renderModelInfo(
     return [
       c.yellow("No trained model: the network is random (it guesses, ~10% accuracy)."),
       model.randomReason ? field("why", model.randomReason) : "",
-      field("layers", `${network.layerSizes.join(" → ")} (${network.activation}, softmax output)`),
+      field("network", `${describeArchitecture(network)} (softmax output)`),
       field("parameters", network.parameterCount.toLocaleString("en-US")),
       "",
       "Train one from the menu (Train), or: deno task start train",
@@ -54,7 +57,7 @@ export function renderModelInfo(
   const position = info.position;
   const lines = [
     field("file", model.path ?? "?"),
-    field("layers", `${info.layerSizes.join(" → ")} (${info.activation}, softmax output)`),
+    field("network", `${describeArchitecture(info)} (softmax output)`),
     field("parameters", network.parameterCount.toLocaleString("en-US")),
     field(
       "optimizer",
@@ -65,7 +68,7 @@ export function renderModelInfo(
     ),
     field(
       "trained",
-      `${position.epochsDone} epoch${position.epochsDone === 1 ? "" : "s"}` +
+      plural(position.epochsDone, "epoch") +
         (position.stepInEpoch > 0
           ? ` + ${position.stepInEpoch} batches (interrupted: Train resumes it)`
           : ""),
@@ -95,6 +98,12 @@ export function renderModelInfo(
     field("created", info.createdAt),
     field("updated", info.updatedAt),
   ].filter((line) => line !== "");
+  lines.push(
+    "",
+    c.bold("Layers"),
+    ...renderLayerTable(network.summary(), { color: options.color, inputShape: network.inputShape })
+      .map((line) => `  ${line}`),
+  );
   if (info.history.length > 0) {
     lines.push("", c.bold("History"), c.dim("  epoch    loss   train acc   test acc   seconds"));
     for (const h of info.history) {

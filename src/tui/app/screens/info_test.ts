@@ -10,6 +10,8 @@ Deno.test("renderModelInfo: metadata, history table and chart", () => {
   const info: NetworkModelInfo = {
     layerSizes: [784, 16, 10],
     activation: "relu",
+    inputShape: [...network.inputShape],
+    layers: [...network.layers],
     optimizer: defaultOptimizerSettings("adam"),
     optimizerStep: 1876,
     optimizerState: true,

@@ -5,6 +5,7 @@
  * the value the session will train with: the saved model's when resuming, else the default (the
  * learning rate follows the optimizer). Pure: state in, state (or lines) out.
  */
+import { describeArchitecture } from "../../../train/architecture.ts";
 import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
 import type { OptimizerKind } from "../../../network/mod.ts";
 import {
@@ -321,7 +322,7 @@ export function renderTrainForm(
       ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
       : "";
     lines.push(
-      `${c.bold(form.modelPath)} exists: ${saved.layerSizes.join("-")} ${saved.activation}, ` +
+      `${c.bold(form.modelPath)} exists: ${describeArchitecture(saved)}, ` +
         `${plural(saved.position.epochsDone, "epoch")}${accuracy}`,
     );
     const resume = valueOf(form, "mode") === "resume";
