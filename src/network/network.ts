@@ -251,6 +251,16 @@ export class Network {
     return this.inputGradBuffer;
   }
 
+  /**
+   * Each layer's output a_k from the last `forward`, as [batch x size] views into the arena
+   * (inspection only: read, never write; the next forward overwrites them). The output layer's
+   * is its logits, before softmax.
+   */
+  layerOutputs(): Float32Array[] {
+    const batch = this.lastBatch;
+    return this.runtime.map((layer, k) => layer.output.subarray(0, batch * this.layerSizes[k + 1]));
+  }
+
   /** Number of weight and bias values. */
   get parameterCount(): number {
     return this.parameters.reduce((sum, p) => sum + p.value.length, 0);
