@@ -86,7 +86,7 @@ Deno.test("train resumes from the saved model and refuses contradicting architec
   const contradiction = await runApp(["train", "--model", path, "--hidden", "64", "--epochs", "1"]);
   assertOneLineError(
     contradiction,
-    /hidden layers 32; hidden layers 64 contradict it \(add --fresh/,
+    /resume\.safetensors is 784-32-10 relu; 784-64-10 relu contradicts it \(add --fresh/,
   );
   const fresh = await runApp([
     "train",

@@ -173,7 +173,7 @@ Deno.test("train on the offline sample saves a model; contradicting flags exit 1
     const refused = capture();
     assert.equal(await runCli(["train", ...small, "--hidden", "16"], refused.io), 1);
     assert.deepEqual(refused.stderr, [
-      `error: ${model} has hidden layers 8; hidden layers 16 contradict it ${REMEDY}`,
+      `error: ${model} is 784-8-10 relu; 784-16-10 relu contradicts it ${REMEDY}`,
     ]);
 
     const switched = capture();

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
 import {
   loadModelFile,
+  MODEL_FORMAT_VERSION,
   type ModelFile,
   type ModelMetadata,
   requireTensor,
@@ -18,7 +19,7 @@ function sampleModel(seed = 1): ModelFile {
   weight[2] = -3.4028234663852886e38;
   const metadata: ModelMetadata = {
     format: "digits-model",
-    formatVersion: 1,
+    formatVersion: MODEL_FORMAT_VERSION,
     layers: [6, 4, 2],
     training: { epochs: seed, optimizer: "adam", accuracy: 0.9812 },
   };
@@ -94,7 +95,7 @@ Deno.test("the file carries plain format fields and the JSON metadata for other 
     await saveModelFile(path, sampleModel());
     const { metadata } = decodeSafetensors(await Deno.readFile(path), path);
     assert.equal(metadata.format, "digits-model");
-    assert.equal(metadata.format_version, "1");
+    assert.equal(metadata.format_version, "2");
     assert.deepEqual(JSON.parse(metadata.digits), sampleModel().metadata);
   });
 });
@@ -262,8 +263,8 @@ Deno.test("bad or newer digits metadata is refused", async () => {
         "version-string",
       ],
       [
-        JSON.stringify({ format: "digits-model", formatVersion: 2 }),
-        "model format version 2 is newer than this program reads (version 1); update digits to load it",
+        JSON.stringify({ format: "digits-model", formatVersion: 3 }),
+        "model format version 3 is newer than this program reads (version 2); update digits to load it",
         "newer",
       ],
     ];

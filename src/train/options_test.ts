@@ -42,6 +42,8 @@ Deno.test("the defaults are the README's train table", async () => {
       return ["adam", "momentum", "sgd"].map((k) => `${spec.perOptimizer![k as "sgd"]} ${k}`)
         .join(", ");
     }
+    // No layer list by default: the network is the dense one of --hidden.
+    if (name === "layers") return "dense (--hidden)";
     return spec.format(spec.default);
   };
   for (const spec of TRAIN_OPTIONS) {
@@ -101,6 +103,7 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
   assert.deepEqual(values, {
     hidden: [32, 16],
     activation: "tanh",
+    layers: "", // a dense model: its network is its hidden widths
     epochs: 5, // more epochs: the default count, not the old plan's
     batch: 128,
     lr: 0.02,

@@ -167,14 +167,14 @@ Deno.test("resume refuses architecture values that contradict the saved model", 
       assert.ok(error instanceof UserError);
       assert.match(
         error.message,
-        /has hidden layers 8; hidden layers 16 contradict it \(start fresh/,
+        /m\d+\.safetensors is 784-8-10 relu; 784-16-10 relu contradicts it \(start fresh/,
       );
       return true;
     },
   );
   await assert.rejects(
     prepareTrainingSession({ modelPath, activation: "sigmoid", remedy: "(add --fresh)" }, data),
-    /uses relu; activation sigmoid contradicts it \(add --fresh\)/,
+    /is 784-8-10 relu; 784-8-10 sigmoid contradicts it \(add --fresh\)/,
   );
   // The same architecture is no contradiction.
   const session = await prepareTrainingSession(

@@ -13,6 +13,8 @@ const trained = (path: string): LoadedModel => ({
   info: {
     activation: "relu",
     layerSizes: [784, 16, 10],
+    inputShape: [...network.inputShape],
+    layers: [...network.layers],
     testAccuracy: 0.9712,
     position: { epochsDone: 4, stepInEpoch: 0 },
   } as unknown as NetworkModelInfo,

@@ -33,7 +33,12 @@ Deno.test("renderModelInfo: metadata, history table and chart", () => {
     color: "none",
   });
   const text = lines.join("\n");
-  assert.match(text, /layers +784 → 16 → 10 \(relu, softmax output\)/);
+  assert.match(text, /network +784-16-10 relu \(softmax output\)/);
+  // The layer table: each layer's output shape and parameters (784*16+16, 16*10+10), the total.
+  assert.match(text, /^ +input +784$/m);
+  assert.match(text, /^ +dense16 +16 +12,560$/m);
+  assert.match(text, /^ +dense10 softmax +10 +170$/m);
+  assert.match(text, /^ +total +12,730$/m);
   assert.match(text, /optimizer +adam, learning rate 0\.003/);
   assert.match(text, /data +10,000-digit offline sample/);
   assert.match(text, /command +deno task start train --epochs 2 --sample/);
