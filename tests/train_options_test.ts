@@ -179,6 +179,9 @@ const TYPED: Partial<Record<TrainValueName, string[]>> = {
   warmup: ["0", "1000", "1000.5", "0.1", "-1", "", "1/2"],
   seed: ["0", "4294967295", "4294967296", "-1", "42", "", "1.5"],
   limit: ["all", " all ", "1", "10000000", "10000001", "0", "ALL", "", "3000", "al"],
+  layers: ["cnn", " lenet5 ", "mlp", "", "conv5x8,pool,dense32", "conv5x8, pool , dense32"]
+    .concat(["conv4x8", "conv4x8v", "conv5x8,pol", "pool,pool,pool,pool,pool", "dense0", "CNN"])
+    .concat(["dropout1", "dropout0.5", ",", "conv5x2000", "dense32,conv3x4"]),
 };
 /** Words to offer the choice options: the choices, wrong case, near misses, empty. */
 const WORDS = ["relu", "sigmoid", "tanh", "ReLU", "softmax", "sgd", "momentum", "adam", "Adam"]

@@ -5,7 +5,11 @@
  * the value the session will train with: the saved model's when resuming, else the default (the
  * learning rate follows the optimizer). Pure: state in, state (or lines) out.
  */
-import { describeArchitecture } from "../../../train/architecture.ts";
+import {
+  describeArchitecture,
+  isDenseLayers,
+  shortArchitectureName,
+} from "../../../train/architecture.ts";
 import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
 import type { OptimizerKind } from "../../../network/mod.ts";
 import {
@@ -20,7 +24,7 @@ import type { TrainRequest } from "../../../train/session.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { plural } from "../../../text/format.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
-import { fitWidth, truncate, visibleWidth } from "../../../text/layout.ts";
+import { fitWidth, truncate, visibleWidth, wrapText } from "../../../text/layout.ts";
 import { editField, renderField, textField } from "./text_input.ts";
 
 /** The form's fields: the model file's mode (when it exists), then the training options. */
@@ -63,6 +67,7 @@ export interface TrainForm {
 const FORM_ORDER: readonly TrainValueName[] = [
   "hidden",
   "activation",
+  "layers",
   "epochs",
   "batch",
   "lr",
@@ -76,6 +81,8 @@ const FORM_ORDER: readonly TrainValueName[] = [
 ];
 const MODES = ["resume", "fresh"] as const;
 const LABEL_WIDTH = 17;
+/** The Hidden layers value shown for a saved network that is a layer list, not dense widths. */
+const NOT_DENSE = "—";
 
 /**
  * A new form with the defaults; when the model file exists, with Resume chosen, the saved
@@ -151,9 +158,20 @@ function followDefaults(form: TrainForm): TrainForm {
   const optimizer = optimizerField.edited
     ? optimizerField.value as OptimizerKind
     : defaultValue(trainOption("optimizer"), "adam", saved);
+  // A saved layer list (a CNN) has no hidden widths: its Hidden layers field shows none.
+  const layerList = saved?.layers !== undefined && !isDenseLayers(saved.layers);
   const fields = form.fields.map((f): Field => {
     const spec = specOf(f);
     if (!spec) return f;
+    if (f.name === "hidden" && layerList) {
+      return {
+        ...f,
+        value: NOT_DENSE,
+        cursor: 0,
+        edited: false,
+        locked: "a layer list: see Layers",
+      };
+    }
     const locked = saved && spec.architecture ? "from the model file" : undefined;
     if (f.edited && !locked) return { ...f, locked };
     const value = spec.format(defaultValue(spec, optimizer, saved));
@@ -212,11 +230,21 @@ export function trainRequestOf(form: TrainForm): TrainRequest | undefined {
   const values = request as unknown as Record<string, unknown>;
   for (const f of form.fields) {
     const spec = specOf(f);
-    if (!spec || f.locked) continue;
+    if (!spec || f.locked || hiddenUnused(form, f)) continue;
     const value = spec.parse(f.value);
     if (!sameValue(value, defaultValue(spec, optimizer, saved))) values[spec.name] = value;
   }
   return request;
+}
+
+/**
+ * Whether `f` is the Hidden layers field while Layers gives the network (a layer list replaces
+ * the dense widths: the field is shown as not used, and not sent).
+ */
+function hiddenUnused(form: TrainForm, f: Field): boolean {
+  const layers = form.fields.find((other) => other.name === "layers");
+  return f.name === "hidden" && layers !== undefined && !layers.locked &&
+    layers.value.trim() !== "";
 }
 
 /** What a key did to the form. */
@@ -295,8 +323,10 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
 /**
  * The form as lines: what will happen to the model file, one row per field (focused one
  * highlighted, choices shown side by side with the chosen one marked, refusals in red with
- * their reason), the Start button, and the focused field's help. With `height`, blank
- * separator lines go first when the lines do not fit (the form fits 80x24 with all its fields).
+ * their reason), the Start button, and the focused field's help. With `height`, the lines fit
+ * it: the blank separators go first, then the fields scroll so that the focused one stays in
+ * view (the Start button and the help always are; the button's row says how many fields are
+ * out of view), and on a very short screen the model file's lines go last.
  *
  * @example
  * ```ts
@@ -306,6 +336,10 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
  * const lines = renderTrainForm(form, { width: 80, color: "none" });
  * assert.ok(lines.some((line) => /Learning rate +0\.003/.test(line)));
  * assert.ok(lines.some((line) => /Training digits +all \(60,000\)/.test(line)));
+ * // 8 rows: the first fields, the button (with what is below) and the help.
+ * const short = renderTrainForm(form, { width: 40, color: "none", height: 8 });
+ * assert.equal(short.length, 8);
+ * assert.match(short.at(-2)!, /Start training.*↓ 8 more/);
  * ```
  */
 export function renderTrainForm(
@@ -315,60 +349,92 @@ export function renderTrainForm(
   const c = paint(options.color);
   const { width } = options;
   const plain = options.color === "none";
-  const lines: string[] = [];
-  const saved = form.existing;
-  if (saved) {
-    const accuracy = saved.testAccuracy !== null
-      ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
-      : "";
-    lines.push(
-      `${c.bold(form.modelPath)} exists: ${describeArchitecture(saved)}, ` +
-        `${plural(saved.position.epochsDone, "epoch")}${accuracy}`,
-    );
-    const resume = valueOf(form, "mode") === "resume";
-    const unfinished = saved.plan !== null &&
-      saved.position.epochsDone < saved.plan.startEpoch + saved.plan.epochs;
-    const request = trainRequestOf(form);
-    const continues = request !== undefined &&
-      form.fields.every((f) => f.name === "mode" || !(f.name in request));
-    lines.push(
-      resume
-        ? c.dim(
-          unfinished && continues
-            ? "Resume continues the interrupted plan where it stopped (change a value for a new plan)."
-            : "Resume trains the saved network further and saves it back.",
-        )
-        : c.yellow(`Start fresh: a new network will REPLACE ${form.modelPath}.`),
-    );
-  } else {
-    lines.push(`A new network, saved to ${c.bold(form.modelPath)} after every epoch.`);
-  }
-  const blank = "";
-  lines.push(blank);
-  form.fields.forEach((f, i) => lines.push(fieldLine(form, f, i === form.focus, options)));
-  lines.push(blank);
-  const onStart = form.focus === form.fields.length;
-  const button = " Start training ";
-  lines.push(
-    (onStart ? c.cyan("▸ ") : "  ") +
-      (plain ? `[${button}]` : onStart ? c.inverse.bold(button) : c.bold(`[${button}]`)),
+  const top = modelFileLines(form, options);
+  const rows = form.fields.map((f, i) =>
+    truncate(fieldRow(form, f, i === form.focus, options), width, "…")
   );
+  const onStart = form.focus === form.fields.length;
   const focused = form.fields[form.focus];
-  lines.push(c.dim(truncate(focused ? focused.help : "Enter starts training", width, "…")));
-  let extra = options.height === undefined ? 0 : lines.length - options.height;
-  if (extra <= 0) return lines;
-  // Too short: the separators go first, from the bottom.
-  for (let i = lines.length - 1; i >= 0 && extra > 0; i--) {
-    if (lines[i] === blank) {
-      lines.splice(i, 1);
-      extra--;
-    }
+  // A refusal too long for its row (a layer spec's) reads whole in the help's place, on up to
+  // two lines.
+  const error = focused && fieldError(focused);
+  const help = error && visibleWidth(fieldRow(form, focused, true, options)) > width
+    ? wrapText(`✗ ${error}`, width).slice(0, 2).map((line) => c.red(line))
+    : [c.dim(truncate(focused ? focused.help : "Enter starts training", width, "…"))];
+  const button = (above: number, below: number) => {
+    const label = " Start training ";
+    const hidden = [above > 0 ? `↑ ${above}` : "", below > 0 ? `↓ ${below}` : ""]
+      .filter(Boolean).join(" ");
+    return truncate(
+      (onStart ? c.cyan("▸ ") : "  ") +
+        (plain ? `[${label}]` : onStart ? c.inverse.bold(label) : c.bold(`[${label}]`)) +
+        (hidden ? c.dim(`   ${hidden} more`) : ""),
+      width,
+      "…",
+    );
+  };
+  const height = options.height ?? Infinity;
+  // Everything, with blank lines between the parts, when it fits.
+  if (top.length + rows.length + 3 + help.length <= height) {
+    return [...top, "", ...rows, "", button(0, 0), ...help];
   }
-  return lines;
+  // Too short: no separators; the model file's lines give way while fewer than 3 fields show.
+  let shownTop = top.length;
+  const room = () => height - shownTop - 1 - help.length;
+  while (shownTop > 0 && room() < Math.min(3, rows.length)) shownTop--;
+  const window = Math.max(1, Math.min(rows.length, room()));
+  // The focused field in the middle of the window (the last ones when on the Start button).
+  const at = Math.min(form.focus, rows.length - 1);
+  const offset = Math.max(0, Math.min(rows.length - window, at - Math.floor(window / 2)));
+  const below = rows.length - offset - window;
+  return [
+    ...top.slice(0, shownTop),
+    ...rows.slice(offset, offset + window),
+    button(offset, below),
+    ...help,
+  ].slice(-Math.max(1, height));
 }
 
-/** One field's row: marker, label, value (choices side by side) and its note or refusal. */
-function fieldLine(
+/** What will happen to the model file: one or two lines, within the width. */
+function modelFileLines(form: TrainForm, options: { width: number; color: ColorLevel }): string[] {
+  const c = paint(options.color);
+  const saved = form.existing;
+  const fit = (line: string) => truncate(line, options.width, "…");
+  if (!saved) {
+    return [fit(`A new network, saved to ${c.bold(form.modelPath)} after every epoch.`)];
+  }
+  const accuracy = saved.testAccuracy !== null
+    ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
+    : "";
+  const trained = `${plural(saved.position.epochsDone, "epoch")}${accuracy}`;
+  const said = (architecture: string) =>
+    `${c.bold(form.modelPath)} exists: ${architecture}, ${trained}`;
+  // A long layer list gives way to its short name (a preset's) before the line is cut.
+  let first = said(describeArchitecture(saved));
+  if (visibleWidth(first) > options.width) {
+    first = said(`${shortArchitectureName(saved)} ${saved.activation}`);
+  }
+  const resume = valueOf(form, "mode") === "resume";
+  const unfinished = saved.plan !== null &&
+    saved.position.epochsDone < saved.plan.startEpoch + saved.plan.epochs;
+  const request = trainRequestOf(form);
+  const continues = request !== undefined &&
+    form.fields.every((f) => f.name === "mode" || !(f.name in request));
+  const second = resume
+    ? c.dim(
+      unfinished && continues
+        ? "Resume continues the interrupted plan where it stopped (change a value for a new plan)."
+        : "Resume trains the saved network further and saves it back.",
+    )
+    : c.yellow(`Start fresh: a new network will REPLACE ${form.modelPath}.`);
+  return [fit(first), fit(second)];
+}
+
+/**
+ * One field's row: marker, label, value (choices side by side) and its note or refusal (not
+ * cut to the width yet).
+ */
+function fieldRow(
   form: TrainForm,
   f: Field,
   focused: boolean,
@@ -379,7 +445,13 @@ function fieldLine(
   const label = fitWidth(f.label, LABEL_WIDTH);
   const marker = focused ? c.cyan("▸ ") : "  ";
   const error = fieldError(f);
-  const note = f.locked ? c.dim(`  (${f.locked})`) : error ? "  " + c.red(`✗ ${error}`) : "";
+  const note = f.locked
+    ? c.dim(`  (${f.locked})`)
+    : error
+    ? "  " + c.red(`✗ ${error}`)
+    : hiddenUnused(form, f)
+    ? c.dim("  (not used: Layers gives the network)")
+    : "";
   let value: string;
   if (f.kind === "choice") {
     value = f.choices!.map((choice) => {
@@ -392,13 +464,12 @@ function fieldLine(
     const editing = focused && !f.locked;
     value = renderField({ text: f.value, cursor: f.cursor }, room, editing, options.color);
     if (editing) value = c.bold(value);
+    if (f.name === "layers" && f.value.trim() === "" && !editing) {
+      value = c.dim("none: a dense network of Hidden layers");
+    }
     if (f.name === "limit" && f.value.trim() === "all") {
       value += c.dim(` (${form.trainCount.toLocaleString("en-US")})`);
     }
   }
-  return truncate(
-    `${marker}${focused ? c.bold(label) : label} ${value}${note}`,
-    options.width,
-    "…",
-  );
+  return `${marker}${focused ? c.bold(label) : label} ${value}${note}`;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { NetworkModelInfo } from "../../../train/checkpoint.ts";
-import { defaultOptimizerSettings } from "../../../network/mod.ts";
+import { defaultOptimizerSettings, denseLayers, parseLayerSpec } from "../../../network/mod.ts";
 import { visibleWidth } from "../../../text/layout.ts";
 import { KeyParser } from "../../terminal/keys.ts";
 import {
@@ -45,6 +45,8 @@ const existing = (overrides: Partial<NetworkModelInfo> = {}) =>
   ({
     layerSizes: [784, 32, 10],
     activation: "tanh",
+    inputShape: [784],
+    layers: denseLayers([784, 32, 10], "tanh"),
     optimizer: { ...defaultOptimizerSettings("sgd"), learningRate: 0.02 },
     testAccuracy: 0.9,
     position: { epochsDone: 1, stepInEpoch: 0 },
@@ -69,20 +71,78 @@ Deno.test("train form: the defaults are shown, and asking for nothing more train
   assert.deepEqual(trainRequestOf(form), { modelPath: "m.safetensors", fresh: true });
 });
 
-Deno.test("train form: every field fits 80x24, with the model's two lines and a status", () => {
-  const form = createTrainForm({ modelPath: "m", existing: existing(), trainCount: 60000 });
-  for (let focus = 0; focus <= form.fields.length; focus++) {
-    const lines = renderTrainForm({ ...form, focus }, { width: 80, color: "truecolor" });
-    // 24 rows: two header lines, the title rule, a status and the footer leave 19.
-    assert.ok(lines.length <= 19, `${lines.length} lines`);
-    for (const line of lines) assert.ok(visibleWidth(line) <= 80, line);
-    // The focused field's help reads whole, not cut with an ellipsis.
-    const help = renderTrainForm({ ...form, focus }, { width: 80, color: "none" }).at(-1)!;
-    assert.equal(help, form.fields[focus]?.help ?? "Enter starts training");
+/** A saved CNN (the cnn preset), as its model file describes it. */
+const savedCnn = () => {
+  const { inputShape, layers } = parseLayerSpec("cnn");
+  return existing({
+    inputShape: [...inputShape],
+    layers,
+    activation: "relu",
+    layerSizes: [784, 25088, 6272, 12544, 3136, 128, 128, 10],
+  });
+};
+
+/** The row of the field that has the focus (or the Start button's) among `lines`. */
+function focusedRow(form: TrainForm, lines: string[]): string | undefined {
+  const field = form.fields[form.focus];
+  return lines.find((line) =>
+    line.startsWith("▸ ") && line.includes(field ? field.label : "Start training")
+  );
+}
+
+Deno.test("train form: at 80x24 and 40x12 the focused field, the Start button and the help show", () => {
+  const forms = [
+    createTrainForm({ modelPath: "m", existing: existing(), trainCount: 60000 }),
+    createTrainForm({ modelPath: "models/default.safetensors", trainCount: 60000 }),
+    createTrainForm({ modelPath: "m", existing: savedCnn(), trainCount: 60000 }),
+  ];
+  // The body's rows: 24 - two header lines, the title rule and the footer = 20, 19 with a
+  // status line; 12 rows leave 8.
+  const sizes = [{ width: 80, height: 20 }, { width: 80, height: 19 }, { width: 40, height: 8 }];
+  for (const form of forms) {
+    for (const { width, height } of sizes) {
+      for (let focus = 0; focus <= form.fields.length; focus++) {
+        const at = { ...form, focus };
+        const where = `${width}x${height}, focus ${focus}`;
+        const lines = renderTrainForm(at, { width, color: "none", height });
+        assert.ok(lines.length <= height, `${where}: ${lines.length} lines`);
+        for (const line of lines) assert.ok(visibleWidth(line) <= width, `${where}: ${line}`);
+        assert.ok(focusedRow(at, lines), `${where}: the focused row\n${lines.join("\n")}`);
+        assert.ok(lines.some((line) => line.includes("[ Start training ]")), where);
+        const help = lines.at(-1)!;
+        const wanted = form.fields[focus]?.help ?? "Enter starts training";
+        // At 80 columns the help reads whole; narrower it is cut, never dropped.
+        if (width === 80) assert.equal(help, wanted, where);
+        else assert.ok(wanted.startsWith(help.replace(/…$/, "")), `${where}: ${help}`);
+        // With color too, nothing is wider than the screen.
+        const colored = renderTrainForm(at, { width, color: "truecolor", height });
+        for (const line of colored) assert.ok(visibleWidth(line) <= width, `${where}: ${line}`);
+      }
+    }
   }
-  const short = renderTrainForm(form, { width: 80, color: "none", height: 17 });
-  assert.equal(short.length, 17); // without the blank separators
-  assert.match(short.join("\n"), /Seed +1\n.*Start training/);
+});
+
+Deno.test("train form: when the fields do not fit they scroll, and the button row says how many are hidden", () => {
+  const form = createTrainForm({ modelPath: "m", existing: existing(), trainCount: 60000 });
+  // Room for everything: every field, with blank separators.
+  const all = renderTrainForm(form, { width: 80, color: "none" });
+  assert.equal(all.length, 2 + 1 + form.fields.length + 1 + 2);
+  assert.match(all.join("\n"), /Seed +1\n\n.*Start training \]$/m);
+  // 40x12: the first fields, then the Start button saying what is below.
+  const top = renderTrainForm(form, { width: 40, color: "none", height: 8 });
+  assert.equal(top.length, 8);
+  assert.match(top[0], /^m exists: 784-32-10 tanh, 1 epoch, test…$/);
+  assert.match(top[2], /^▸ Model file/);
+  assert.match(top.at(-2)!, /^ +\[ Start training \] +↓ 10 more$/);
+  // Down to Seed, the last field: the fields scroll, those above are counted.
+  const moved = focusOn(form, "seed");
+  const bottom = renderTrainForm(moved, { width: 40, color: "none", height: 8 });
+  assert.match(bottom.at(-3)!, /^▸ Seed +1/);
+  assert.match(bottom.at(-2)!, /\[ Start training \] +↑ 10 more$/);
+  // In the middle, fields on both sides are out of view.
+  const middle = renderTrainForm(focusOn(form, "lr"), { width: 40, color: "none", height: 8 });
+  assert.match(middle.join("\n"), /▸ Learning rate/);
+  assert.match(middle.at(-2)!, /↑ \d+ ↓ \d+ more$/);
 });
 
 Deno.test("train form: typing replaces a value, bad values are refused with the reason", () => {
@@ -209,4 +269,56 @@ Deno.test("train form: Esc and Ctrl-C cancel; q too, unless it is typed into a t
   assert.equal(typed.action, undefined);
   assert.match(text(typed.form), /Hidden layers +q▏ +✗/);
   assert.equal(keys(focusOn(form, "activation"), "q").action, "cancel");
+});
+
+Deno.test("train form: resuming a CNN locks its layers; Hidden layers does not claim it is dense", () => {
+  let form = createTrainForm({ modelPath: "m", existing: savedCnn(), trainCount: 100 });
+  const screen = text(form);
+  assert.match(screen, /m exists: cnn: conv5x32,pool,conv5x64,pool,dense128,dropout0\.5 relu/);
+  assert.match(screen, /Hidden layers +— +\(a layer list: see Layers\)/);
+  assert.match(screen, /Activation +\[relu\] +sigmoid +tanh +\(from the model file\)/);
+  assert.match(
+    screen,
+    /Layers +conv5x32,pool,conv5x64,pool,dense128,dropout0\.5 +\(from the model file\)/,
+  );
+  assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: false });
+  form = keys(form, DOWN).form; // past the three locked fields
+  assert.equal(form.fields[form.focus].name, "epochs");
+  // At 80 columns the long layer list gives way to the preset's name.
+  const narrow = renderTrainForm(form, { width: 80, color: "none" });
+  assert.match(narrow[0], /^m exists: cnn relu, 1 epoch, test accuracy 90\.00%$/);
+  // Start fresh: a new network, dense by default, or any layer list.
+  form = keys(focusOn(form, "mode"), RIGHT).form;
+  assert.match(text(form), /Hidden layers +256\n/);
+  assert.match(text(form), /Layers +none: a dense network of Hidden layers\n/);
+  form = keys(focusOn(form, "layers"), "lenet5").form;
+  assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: true, layers: "lenet5" });
+});
+
+Deno.test("train form: a layer list typed in Layers is the network; Hidden layers is then not used", () => {
+  let form = createTrainForm({ modelPath: "m", trainCount: 100 });
+  form = keys(form, "64").form; // Hidden layers, the first field
+  form = keys(focusOn(form, "layers"), "conv3x8, pool,dense32").form;
+  assert.match(text(form), /Hidden layers +64 +\(not used: Layers gives the network\)/);
+  assert.deepEqual(trainRequestOf(form), {
+    modelPath: "m",
+    fresh: true,
+    layers: "conv3x8,pool,dense32",
+  });
+  // A bad spec is refused with the position of the bad item, like --layers.
+  form = keys(form, ",pol").form;
+  assert.match(text(form), /Layers +.*✗ layer spec "conv3x8, pool,dense32,pol": at 23: ex/);
+  assert.equal(trainRequestOf(form), undefined);
+  // Too long for its row at 80 columns: the whole reason takes the help's place.
+  const lines = renderTrainForm(form, { width: 80, color: "none", height: 20 });
+  assert.ok(lines.length <= 20);
+  assert.equal(
+    lines.slice(-2).join(" "),
+    `✗ layer spec "conv3x8, pool,dense32,pol": at 23: expected conv<k>x<channels>[v], pool, ` +
+      `flatten, dense<units> or dropout<rate>, got "pol"`,
+  );
+  assert.ok(focusedRow(form, lines)?.includes("Layers"));
+  // Emptied: the dense network of Hidden layers again.
+  form = keys(form, "\x15").form; // Ctrl-U: delete to the start
+  assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: true, hidden: [64] });
 });
