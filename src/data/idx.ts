@@ -24,7 +24,9 @@ export type IdxKind = "images" | "labels";
 
 /** Parsed IDX image file: `count` 28x28 images, [count x 784] bytes. */
 export interface IdxImages {
+  /** An image file. */
   kind: "images";
+  /** How many images. */
   count: number;
   /** [count x 784] pixel bytes, row-major, image after image. */
   pixels: Uint8Array;
@@ -32,7 +34,9 @@ export interface IdxImages {
 
 /** Parsed IDX label file: `count` labels. */
 export interface IdxLabels {
+  /** A label file. */
   kind: "labels";
+  /** How many labels. */
   count: number;
   /** [count] label bytes. */
   labels: Uint8Array;

@@ -3,7 +3,9 @@
  * Decoders produce it (alpha already composited onto white); `normalizeDigit` consumes it.
  */
 export interface GrayImage {
+  /** Width in pixels. */
   width: number;
+  /** Height in pixels. */
   height: number;
   /** [height x width] row-major, 0 = black, 1 = white. */
   luminance: Float32Array;

@@ -19,6 +19,7 @@ import { strokeWidth, thickenStrokes, thinStrokes } from "./stroke_width.ts";
 export interface NormalizedDigit {
   /** [28 x 28] row-major, 0..1, ink = 1. All zeros when `found` is false. */
   pixels: Float32Array;
+  /** Whether a digit was found (false for a blank page or a speck). */
   found: boolean;
   /** Why nothing was found ("no digit found"). */
   reason?: string;

@@ -35,18 +35,25 @@ export type LayerSpec =
 
 /** A k x k convolution, stride 1, from the input's channels to `channels`, with bias. */
 export interface ConvSpec {
+  /** A convolution. */
   kind: "conv";
+  /** Kernel side k (5 for 5x5). */
   kernel: number;
+  /** Output channels (filters). */
   channels: number;
   /** `same` keeps height and width (zero border of kernel/2); `valid` uses no border. */
   padding: "same" | "valid";
+  /** The function after the convolution. */
   activation: Activation;
 }
 
 /** A fully connected layer; `softmax` only on the output layer. */
 export interface DenseSpec {
+  /** A fully connected layer. */
   kind: "dense";
+  /** Output width. */
   units: number;
+  /** The function after it: softmax on the output layer. */
   activation: Activation | "softmax";
 }
 
@@ -55,7 +62,9 @@ export type Shape = readonly number[];
 
 /** An architecture as a list of layers over an input shape; the last layer is dense softmax. */
 export interface LayeredArchitecture {
+  /** The input's shape: [28, 28, 1] for images, [784] for a flat dense input. */
   inputShape: Shape;
+  /** Every layer, input to output; the last is dense softmax over the 10 digits. */
   layers: LayerSpec[];
 }
 

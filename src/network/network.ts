@@ -75,7 +75,9 @@ export type { Parameter } from "./layers.ts";
 
 /** The shape of a dense network: layer sizes `[784, ...hidden, 10]` and the hidden activation. */
 export interface Architecture {
+  /** Widths: 784 inputs, the hidden layers, 10 outputs. */
   layerSizes: number[];
+  /** The hidden layers' activation (the output is softmax). */
   activation: Activation;
 }
 
@@ -103,7 +105,9 @@ export interface NetworkOptions {
 export interface LayerSummary {
   /** The layer as a spec item (`conv5x32`, `pool`, ...); the output layer is `dense10 softmax`. */
   layer: string;
+  /** The shape of one sample's output, e.g. [14, 14, 32] or [128]. */
   outputShape: number[];
+  /** Weights and biases of the layer. */
   parameters: number;
 }
 
@@ -136,10 +140,13 @@ export class Network {
   readonly layers: readonly LayerSpec[];
   /** Output shape of each layer. */
   readonly layerShapes: readonly Shape[];
+  /** The largest batch the buffers hold. */
   readonly maxBatch: number;
+  /** The kernels that compute the products (WebAssembly SIMD or TypeScript). */
   readonly kernels: Kernels;
   /** Weights of each conv and dense layer, in order (dense [in x out], conv [out x k x k x in]). */
   readonly weights: Float32Array[] = [];
+  /** Each layer's bias vector, input to output (views of `parameters`). */
   readonly biases: Float32Array[] = [];
   /** Every trainable tensor, weight then bias, layer by layer. */
   readonly parameters: Parameter[] = [];
@@ -158,6 +165,7 @@ export class Network {
   private readonly classes: number;
   private lastBatch = 0;
 
+  /** Builds the network and its buffers, with initial weights from `options.seed`. */
   constructor(architecture: Architecture | LayeredArchitecture, options: NetworkOptions = {}) {
     let layered: LayeredArchitecture;
     if ("layers" in architecture) {
@@ -215,7 +223,13 @@ export class Network {
     this.initialize(options.seed ?? 1);
   }
 
-  private build(take: (n: number) => Float32Array, withInputGrad: boolean) {
+  /** Takes every buffer from the arena and makes the layers on them, in order. */
+  private build(take: (n: number) => Float32Array, withInputGrad: boolean): {
+    input: Float32Array;
+    inputGrad: Float32Array | undefined;
+    layers: Layer[];
+    probabilities: Float32Array;
+  } {
     const input = take(this.maxBatch * this.layerSizes[0]);
     const inputGrad = withInputGrad ? take(this.maxBatch * this.layerSizes[0]) : undefined;
     const layers: Layer[] = [];

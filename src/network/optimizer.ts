@@ -6,14 +6,17 @@ export const OPTIMIZERS: readonly OptimizerKind[] = ["sgd", "momentum", "adam"];
 
 /** An optimizer and its hyperparameters; all are saved in model files. */
 export interface OptimizerSettings {
+  /** Which optimizer. */
   kind: OptimizerKind;
   /** Base learning rate; the schedule scales it per step. */
   learningRate: number;
   /** Velocity decay for "momentum". */
   momentum: number;
-  /** Adam's moment decays and denominator guard. */
+  /** Adam's decay of the first moment (the mean gradient). */
   beta1: number;
+  /** Adam's decay of the second moment (the mean squared gradient). */
   beta2: number;
+  /** Adam's denominator guard. */
   epsilon: number;
   /**
    * Weight decay on weights (not biases): added to the gradient as L2 for sgd/momentum,

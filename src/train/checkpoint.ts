@@ -32,10 +32,15 @@ import {
 
 /** One finished epoch, as kept in the model's history. */
 export interface EpochRecord {
+  /** The epoch's number, from 1. */
   epoch: number;
+  /** Mean training loss (cross-entropy) over the epoch. */
   loss: number;
+  /** Accuracy on the training batches, 0..1. */
   trainAccuracy: number;
+  /** Accuracy on the test digits after the epoch, 0..1. */
   testAccuracy: number;
+  /** How long the epoch took. */
   seconds: number;
 }
 
@@ -49,28 +54,37 @@ export interface NetworkModelInfo {
   inputShape: number[];
   /** Every layer, output included: what the network is built from (format version 2). */
   layers: LayerSpec[];
+  /** The optimizer and its settings (learning rate, weight decay, moments). */
   optimizer: OptimizerSettings;
+  /** Optimizer steps taken (Adam's bias correction needs it). */
   optimizerStep: number;
   /** False when the file holds weights only (smaller; resuming restarts the optimizer). */
   optimizerState: boolean;
   /** The plan of the latest training run and how far it got. */
   plan: TrainingPlan | null;
+  /** Where training stands: epochs done, batches into the next. */
   position: TrainingPosition;
   /** Seed of the initial weights. */
   seed: number;
+  /** What it was trained on: "mnist" or the offline "sample"; null when unknown. */
   dataSource: DataSource | null;
   /** Test accuracy after the last completed epoch (or the last `test`), 0..1. */
   testAccuracy: number | null;
+  /** Every epoch trained, in order. */
   history: EpochRecord[];
   /** The command line that trained it, for reproducing. */
   command: string;
+  /** When the model was first saved (ISO 8601). */
   createdAt: string;
+  /** When it was last saved (ISO 8601). */
   updatedAt: string;
 }
 
 /** A network together with its stored description. */
 export interface NetworkModel {
+  /** The network with its weights. */
   network: Network;
+  /** What the file says about it. */
   info: NetworkModelInfo;
 }
 

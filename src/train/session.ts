@@ -45,9 +45,13 @@ export interface TrainRequest extends Partial<TrainValues> {
 
 /** A prepared session: the network to train, its plan and where in the plan it stands. */
 export interface TrainingSession {
+  /** What was asked for. */
   request: TrainRequest;
+  /** The network to train and its description (saved after every epoch). */
   model: NetworkModel;
+  /** What this session trains: epochs, batch, optimizer, schedule, seed. */
   plan: TrainingPlan;
+  /** Where in the plan it starts. */
   position: TrainingPosition;
   /** Whether an existing model file was loaded. */
   resumed: boolean;

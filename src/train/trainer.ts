@@ -18,8 +18,11 @@ export interface TrainingPlan {
   startEpoch: number;
   /** Epochs in the plan. */
   epochs: number;
+  /** Digits per weight update. */
   batchSize: number;
+  /** The optimizer and its base learning rate and weight decay. */
   optimizer: OptimizerSettings;
+  /** How the learning rate changes over the plan. */
   schedule: ScheduleKind;
   /** Linear warm-up length, in epochs (fractions allowed). */
   warmupEpochs: number;
@@ -33,7 +36,9 @@ export interface TrainingPlan {
 
 /** How far training has come: completed epochs plus batches done in the current one. */
 export interface TrainingPosition {
+  /** Epochs completed. */
   epochsDone: number;
+  /** Batches done in the epoch after them (0 at an epoch's start). */
   stepInEpoch: number;
 }
 

@@ -11,6 +11,7 @@ import {
   type TrainRequest,
 } from "../../train/session.ts";
 import type { CommandIo } from "../io.ts";
+import { flagsOf, type TrainValues } from "../../train/options.ts";
 import { percent, plural } from "../../text/format.ts";
 import {
   jsonTrainRenderer,
@@ -25,6 +26,8 @@ export interface TrainFlags extends Omit<TrainRequest, "modelPath" | "command" |
   dataDir?: string;
   sample?: boolean;
   json?: boolean;
+  /** The `--config` file and the values it set, noted with the command line in the model. */
+  config?: { path: string; values: Partial<TrainValues> };
 }
 
 /** Exit status when training was interrupted (as shells report SIGINT). */
@@ -57,11 +60,12 @@ export async function trainCommand(flags: TrainFlags, io: CommandIo): Promise<nu
  * ```
  */
 export function trainRequest(flags: TrainFlags): TrainRequest {
-  const { model, dataDir: _dataDir, sample: _sample, json: _json, ...values } = flags;
+  const { model, dataDir: _dataDir, sample: _sample, json: _json, config, ...values } = flags;
   return {
     ...values,
     modelPath: model,
-    command: commandLine(),
+    command: commandLine() +
+      (config ? ` (${config.path}: ${flagsOf(config.values).join(" ")})` : ""),
     remedy: "(add --fresh to start a new model there, or choose another --model)",
   };
 }

@@ -1,0 +1,258 @@
+/**
+ * End-to-end tests of `serve`: the real app in a subprocess on 127.0.0.1 (a free port, read back
+ * from its first log line), real HTTP clients, the shipped model. What a user of the service
+ * relies on: the same answers as `classify --json` and `info --json`, refusals as JSON with the
+ * right status, no request able to take it down, and a clean stop on SIGTERM.
+ */
+import assert from "node:assert/strict";
+import { encode } from "fast-png";
+import { APP_PERMISSIONS, jsonLines, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
+
+const MODEL = `${PROJECT_ROOT}/models/pretrained.safetensors`;
+const RING = `${PROJECT_ROOT}/src/image/testdata/ring_baseline.jpg`;
+const REAL_DIGITS = `${PROJECT_ROOT}/../shared/real_digits/seed000`;
+const hasRealDigits = await Deno.stat(REAL_DIGITS).then(() => true, () => false);
+
+/** A `serve` process: its URL, its log lines so far, and how to end it. */
+interface Server {
+  url: string;
+  port: number;
+  child: Deno.ChildProcess;
+  log: string[];
+  /** Resolves with the next log line matching `pattern` (or one already seen). */
+  waitForLog(pattern: RegExp): Promise<string>;
+}
+
+async function startServer(flags: string[] = []): Promise<Server> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      ...APP_PERMISSIONS,
+      `${PROJECT_ROOT}/main.ts`,
+      "serve",
+      "--port",
+      "0",
+      "--model",
+      MODEL,
+      ...flags,
+    ],
+    env: { NO_COLOR: "1", MNIST_DIR },
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const log: string[] = [];
+  const waiters: { pattern: RegExp; resolve: (line: string) => void }[] = [];
+  (async () => {
+    let pending = "";
+    for await (const text of child.stderr.pipeThrough(new TextDecoderStream())) {
+      pending += text;
+      const lines = pending.split("\n");
+      pending = lines.pop()!;
+      for (const line of lines) {
+        log.push(line);
+        for (const waiter of waiters.filter((w) => w.pattern.test(line))) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  })();
+  const waitForLog = (pattern: RegExp) =>
+    new Promise<string>((resolve) => {
+      const seen = log.find((line) => pattern.test(line));
+      if (seen !== undefined) resolve(seen);
+      else waiters.push({ pattern, resolve });
+    });
+  const first = await waitForLog(/^listening on /);
+  assert.equal(log[0], first, "the first log line says where it listens");
+  const match = first.match(/^listening on http:\/\/127\.0\.0\.1:(\d+) /);
+  assert.ok(match, `listens on 127.0.0.1 by default: ${first}`);
+  const port = Number(match[1]);
+  return { url: `http://127.0.0.1:${port}`, port, child, log, waitForLog };
+}
+
+async function stopServer(server: Server): Promise<Deno.CommandStatus> {
+  server.child.kill("SIGTERM");
+  return await server.child.status;
+}
+
+async function post(url: string, body: BodyInit, headers: HeadersInit = {}) {
+  const response = await fetch(url, { method: "POST", body, headers });
+  return { status: response.status, json: await response.json() as Record<string, unknown> };
+}
+
+/** Sends raw bytes on a TCP connection and reads until the server closes it or answers. */
+async function rawRequest(port: number, head: string): Promise<Deno.TcpConn> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(new TextEncoder().encode(head));
+  return conn;
+}
+
+async function readAnswer(conn: Deno.TcpConn): Promise<string> {
+  const buffer = new Uint8Array(64 * 1024);
+  let text = "";
+  while (!/\r\n\r\n[\s\S]*\n/.test(text)) {
+    const n = await conn.read(buffer);
+    if (n === null) break;
+    text += new TextDecoder().decode(buffer.subarray(0, n));
+  }
+  return text;
+}
+
+Deno.test("serve answers classify, health and model as the commands do, and refuses bad bodies", async (t) => {
+  const server = await startServer(["--max-bytes", "200000", "--timeout", "1"]);
+  try {
+    await t.step("POST /classify with a raw JPEG: the guess classify --json prints", async () => {
+      const answer = await post(`${server.url}/classify`, await Deno.readFile(RING), {
+        "content-type": "image/jpeg",
+      });
+      assert.equal(answer.status, 200);
+      const cli = await runApp(["classify", RING, "--model", MODEL, "--json"]);
+      const [expected] = jsonLines(cli.stdout);
+      assert.equal(answer.json.digit, 0);
+      assert.deepEqual(answer.json, { ...expected, file: "body" });
+    });
+
+    await t.step({
+      name: "POST /classify as multipart/form-data: a real person's digit, JSON as classify's",
+      ignore: !hasRealDigits,
+      fn: async () => {
+        const name = [...Deno.readDirSync(REAL_DIGITS)].map((e) => e.name).sort()[0];
+        const form = new FormData();
+        form.append(
+          "image",
+          new File([await Deno.readFile(`${REAL_DIGITS}/${name}`)], name),
+        );
+        const answer = await post(`${server.url}/classify`, form);
+        assert.equal(answer.status, 200);
+        const cli = await runApp(["classify", name, "--model", MODEL, "--json"], {
+          cwd: REAL_DIGITS,
+        });
+        assert.deepEqual(answer.json, jsonLines(cli.stdout)[0]);
+        assert.equal(answer.json.digit, answer.json.label, "read right");
+      },
+    });
+
+    await t.step(
+      "GET /health and GET /model: the model's name and what info --json says",
+      async () => {
+        const health = await fetch(`${server.url}/health`);
+        assert.equal(health.status, 200);
+        assert.deepEqual(await health.json(), { status: "ok", model: MODEL });
+        const model = await fetch(`${server.url}/model`);
+        assert.equal(model.status, 200);
+        const info = await runApp(["info", "--model", MODEL, "--json"]);
+        assert.deepEqual(await model.json(), jsonLines(info.stdout)[0]);
+      },
+    );
+
+    await t.step("a body over --max-bytes gets 413, announced or streamed", async () => {
+      const big = new Uint8Array(300_000);
+      const announced = await post(`${server.url}/classify`, big);
+      assert.equal(announced.status, 413);
+      assert.match(String(announced.json.error), /too large: 300000 bytes, at most 200,000/);
+      // No Content-Length (chunked): counted while it streams, refused once past the cap.
+      const chunks = Array.from({ length: 40 }, () => new Uint8Array(10_000));
+      const stream = ReadableStream.from(chunks);
+      const streamed = await post(`${server.url}/classify`, stream);
+      assert.equal(streamed.status, 413);
+    });
+
+    await t.step(
+      "a body that is not an image gets 400, a blank image 422, both as JSON",
+      async () => {
+        const text = await post(`${server.url}/classify`, "hello, I am not a picture", {
+          "content-type": "text/plain",
+        });
+        assert.equal(text.status, 400);
+        assert.deepEqual(text.json, { file: "body", error: "not a PNG or JPEG image" });
+        const two = new FormData();
+        two.append("a", new File([await Deno.readFile(RING)], "a.jpg"));
+        two.append("b", new File([await Deno.readFile(RING)], "b.jpg"));
+        const twoFiles = await post(`${server.url}/classify`, two);
+        assert.equal(twoFiles.status, 400);
+        assert.match(String(twoFiles.json.error), /expected one file in the form, got 2/);
+        const broken = await post(`${server.url}/classify`, "--x\r\n", {
+          "content-type": "multipart/form-data; boundary=x",
+        });
+        assert.equal(broken.status, 400);
+        const white = new Uint8Array(40 * 40).fill(255);
+        const blank = encode({ width: 40, height: 40, data: white, channels: 1, depth: 8 });
+        const empty = await post(`${server.url}/classify`, new Uint8Array(blank), {
+          "content-type": "image/png",
+        });
+        assert.equal(empty.status, 422);
+        assert.deepEqual(empty.json, { file: "body", error: "no digit found" });
+        const wrongMethod = await fetch(`${server.url}/classify`);
+        assert.equal(wrongMethod.status, 405);
+        assert.equal(wrongMethod.headers.get("allow"), "POST");
+        await wrongMethod.body?.cancel();
+        const nowhere = await fetch(`${server.url}/nowhere`);
+        assert.equal(nowhere.status, 404);
+        await nowhere.body?.cancel();
+      },
+    );
+
+    await t.step("a client that stops sending its body gets 408 after --timeout", async () => {
+      const conn = await rawRequest(
+        server.port,
+        "POST /classify HTTP/1.1\r\nhost: x\r\ncontent-length: 1000\r\n\r\n0123456789",
+      );
+      const answer = await readAnswer(conn);
+      conn.close();
+      assert.match(answer, /^HTTP\/1\.1 408/);
+      assert.match(answer, /"error":"request body not received within 1 s"/);
+    });
+
+    await t.step("50 requests at once all get the right answer", async () => {
+      const ring = await Deno.readFile(RING);
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, () => post(`${server.url}/classify`, ring)),
+      );
+      assert.deepEqual(answers.map((a) => a.status), Array(50).fill(200));
+      assert.deepEqual(answers.map((a) => a.json.digit), Array(50).fill(0));
+    });
+
+    await t.step("one log line per request: method, path, status, milliseconds", async () => {
+      await (await fetch(`${server.url}/health`)).body?.cancel();
+      await server.waitForLog(/^GET \/health 200 \d+ms$/);
+      const requests = server.log.filter((line) => /^(GET|POST) /.test(line));
+      for (const line of requests) assert.match(line, /^(GET|POST) \/\w* \d{3} \d+ms$/);
+      assert.ok(requests.some((line) => /^POST \/classify 413 /.test(line)));
+      assert.ok(requests.some((line) => /^POST \/classify 408 /.test(line)));
+      assert.equal(requests.filter((line) => / 200 /.test(line)).length, 50 + 5);
+    });
+  } finally {
+    const status = await stopServer(server);
+    assert.equal(status.code, 0, server.log.join("\n"));
+  }
+});
+
+Deno.test("SIGTERM while a request is in flight: it is answered, then serve exits 0", async () => {
+  const server = await startServer();
+  const ring = await Deno.readFile(RING);
+  const head = `POST /classify HTTP/1.1\r\nhost: x\r\ncontent-length: ${ring.length}\r\n\r\n`;
+  const conn = await rawRequest(server.port, head);
+  // Half the image is sent: the request is in flight, its handler waiting for the rest.
+  await conn.write(ring.subarray(0, 500));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  server.child.kill("SIGTERM");
+  await server.waitForLog(/^stopping: /);
+  await conn.write(ring.subarray(500));
+  const answer = await readAnswer(conn);
+  conn.close();
+  assert.match(answer, /^HTTP\/1\.1 200/);
+  assert.match(answer, /"digit":0/);
+  const status = await server.child.status;
+  assert.equal(status.code, 0, server.log.join("\n"));
+  // Stopped: nothing listens there any more.
+  await assert.rejects(Deno.connect({ hostname: "127.0.0.1", port: server.port }));
+});
+
+Deno.test("serve refuses a missing model file in one line", async () => {
+  const result = await runApp(["serve", "--port", "0", "--model", "/nonexistent/m.safetensors"]);
+  assert.equal(result.code, 1);
+  assert.match(result.stderr.trim(), /^error: no model file at \/nonexistent\/m\.safetensors/);
+});
