@@ -11,6 +11,7 @@ import {
 import { classifyCommand } from "./commands/classify.ts";
 import { fetchDataCommand } from "./commands/fetch_data.ts";
 import { infoCommand } from "./commands/info.ts";
+import { inspectCommand } from "./commands/inspect.ts";
 import { previewCommand } from "./commands/preview.ts";
 import { testCommand } from "./commands/test.ts";
 import { trainCommand, type TrainFlags } from "./commands/train.ts";
@@ -196,6 +197,25 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .option("--timeout <seconds>", "longest wait for a request body", integerIn(1, 3600), 10)
     .action(async (flags) => {
       result.status = await serveCommand(flags, io);
+    });
+
+  program.command("inspect")
+    .description(
+      "look inside a model: each layer's weights (statistics, histogram) and units that never fire; with --digit or --image, each layer's activations and the saliency of the guess",
+    )
+    .option("--model <path>", MODEL_HELP)
+    .option("--digit <n>", "explain this digit of the data set", integerIn(0, 10_000_000))
+    .addOption(
+      new Option("--set <name>", "the set --digit is from (default test)").choices(
+        ["train", "test"] as const,
+      ),
+    )
+    .option("--image <file>", "explain the digit in this PNG or JPEG")
+    .addOption(dataDirOption())
+    .addOption(sampleOption())
+    .addOption(jsonOption())
+    .action(async (flags) => {
+      result.status = await inspectCommand(flags, io);
     });
 
   program.command("fetch-data")

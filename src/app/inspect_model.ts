@@ -1,0 +1,224 @@
+/**
+ * What `inspect` and the Inspect screen show of a model: every layer with its weight
+ * statistics and the share of its units that never fire on the first test digits, and for one
+ * digit every layer's activations, the saliency of the guess and the guess itself. One place
+ * computes it; the command and the screen only draw it.
+ */
+import type { Dataset } from "../data/dataset.ts";
+import { IMAGE_PIXELS } from "../data/dataset.ts";
+import type { Network } from "../network/network.ts";
+import {
+  deadUnits,
+  type LayerActivation,
+  layerActivations,
+  layerInfos,
+  tensorStats,
+} from "../network/inspect.ts";
+import { saliency, withInputGradient } from "../network/saliency.ts";
+import { selectKernels } from "../network/select_kernels.ts";
+
+/** Test digits the dead-unit share is measured on. */
+export const DEAD_UNIT_DIGITS = 1000;
+
+/** Bins of each weight histogram. */
+export const HISTOGRAM_BINS = 16;
+
+/** One layer as `inspect` reports it (the JSON's `layers[i]`). */
+export interface LayerReport {
+  index: number;
+  /** The layer as a spec item: `conv5x32`, `pool`, `dense128`, `dense10 softmax`. */
+  name: string;
+  kind: string;
+  /** The layer's output shape. */
+  shape: number[];
+  /** Its weights' shape (dense [in, out], conv [out, k, k, in]); null without weights. */
+  weightShape: number[] | null;
+  parameters: number;
+  /** Statistics of the weights (not the biases); null for layers without weights. */
+  mean: number | null;
+  std: number | null;
+  min: number | null;
+  max: number | null;
+  histogram: number[] | null;
+  /** Units (neurons or filters) of a hidden conv or dense layer; null otherwise. */
+  units: number | null;
+  /** Share of those units that never fire on the first test digits; null without units. */
+  deadFraction: number | null;
+  /** Which units never fire. */
+  deadUnits: number[] | null;
+}
+
+/**
+ * Every layer of `network` with its weight statistics and, when `test` digits are given, the
+ * dead-unit share on the first `digits` of them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/network.ts";
+ * import { layerReports } from "./inspect_model.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 32, 10], activation: "relu" }, { maxBatch: 8 });
+ * const test = { pixels: new Uint8Array(4 * 784).fill(128), labels: new Uint8Array(4), count: 4 };
+ * const [hidden, output] = layerReports(network, test);
+ * assert.equal(hidden.histogram?.length, 16);
+ * assert.equal(hidden.units, 32);
+ * assert.equal(output.deadFraction, null);
+ * ```
+ */
+export function layerReports(
+  network: Network,
+  test?: Dataset,
+  digits = DEAD_UNIT_DIGITS,
+): LayerReport[] {
+  const count = test ? Math.min(digits, test.count) : 0;
+  const dead = test && count > 0
+    ? deadUnits(network, { pixels: test.pixels.subarray(0, count * IMAGE_PIXELS), count })
+    : [];
+  return layerInfos(network).map((info) => {
+    const stats = info.weight ? tensorStats(info.weight.value, HISTOGRAM_BINS) : undefined;
+    const measured = dead.find((d) => d.layer === info.index);
+    return {
+      index: info.index,
+      name: info.name,
+      kind: info.kind,
+      shape: info.outputShape,
+      weightShape: info.weight ? [...info.weight.shape] : null,
+      parameters: info.parameters,
+      mean: stats?.mean ?? null,
+      std: stats?.std ?? null,
+      min: stats?.min ?? null,
+      max: stats?.max ?? null,
+      histogram: stats?.histogram ?? null,
+      units: info.units ?? null,
+      deadFraction: measured?.deadFraction ?? null,
+      deadUnits: measured?.dead ?? null,
+    };
+  });
+}
+
+/** What the network does with one digit. */
+export interface DigitReport {
+  /** [784] the input, 0..1. */
+  input: Float32Array;
+  /** Each layer's output for it (the output layer's as probabilities). */
+  activations: LayerActivation[];
+  /** [784] d p_digit / d pixel: which pixels made the network say `digit`. */
+  saliency: Float32Array;
+  prediction: { digit: number; confidence: number };
+  probabilities: Float32Array;
+}
+
+/**
+ * Explains digits for one network: keeps a copy of it that backpropagates to its input (so the
+ * network itself is not touched) and answers `digit(pixels)` with a DigitReport.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/network.ts";
+ * import { DigitExplainer } from "./inspect_model.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 2 });
+ * const report = new DigitExplainer(network).digit(new Float32Array(784).fill(0.3));
+ * assert.equal(report.saliency.length, 784);
+ * assert.equal(report.activations.length, 2);
+ * assert.equal(report.prediction.confidence, Math.max(...report.probabilities));
+ * ```
+ */
+export class DigitExplainer {
+  private readonly copy: Network;
+
+  constructor(readonly network: Network) {
+    this.copy = withInputGradient(network, { kernels: selectKernels() });
+  }
+
+  /** Activations, saliency and guess for one digit of 784 values in 0..1. */
+  digit(pixels: Float32Array): DigitReport {
+    const input = pixels.slice(0, IMAGE_PIXELS);
+    const result = saliency(this.copy, input);
+    // backward leaves every layer's output of that forward pass in place
+    const activations = layerActivations(this.copy);
+    return {
+      input,
+      activations,
+      saliency: result.gradient,
+      prediction: { digit: result.digit, confidence: result.confidence },
+      probabilities: result.probabilities,
+    };
+  }
+}
+
+/** Digit `index` of `dataset` as 784 values in 0..1. */
+export function digitPixels(dataset: Dataset, index: number): Float32Array {
+  const from = index * IMAGE_PIXELS;
+  return Float32Array.from(dataset.pixels.subarray(from, from + IMAGE_PIXELS), (b) => b / 255);
+}
+
+/**
+ * A layer's values per unit: the values themselves for a vector, each channel's largest value
+ * over the positions for an image [H x W x C] (a filter at its strongest).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { unitValues } from "./inspect_model.ts";
+ *
+ * // a 1x2 image of 2 channels: (0.1, 0.5) and (0.3, 0.2)
+ * assert.deepEqual(unitValues(new Float32Array([0.1, 0.5, 0.3, 0.2]), [1, 2, 2]), new Float32Array([0.3, 0.5]));
+ * ```
+ */
+export function unitValues(values: Float32Array, shape: readonly number[]): Float32Array {
+  if (shape.length !== 3) return values;
+  const channels = shape[2];
+  const out = new Float32Array(channels).fill(-Infinity);
+  for (let i = 0; i < values.length; i++) {
+    const u = i % channels;
+    if (values[i] > out[u]) out[u] = values[i];
+  }
+  return out;
+}
+
+/**
+ * One sentence on what to worry about in a model, from its layer reports: dead units, weights
+ * that blew up or did not move from zero, or that nothing looks wrong.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { healthSentence, type LayerReport } from "./inspect_model.ts";
+ *
+ * const layer = {
+ *   index: 0, name: "dense256", kind: "dense", shape: [256], weightShape: [784, 256],
+ *   parameters: 200960, mean: 0, std: 0.05, min: -0.3, max: 0.3, histogram: [], units: 256,
+ *   deadFraction: 0.34, deadUnits: [],
+ * } satisfies LayerReport;
+ * assert.match(healthSentence([layer]), /^34% of layer 1 \(dense256\) never fires/);
+ * ```
+ */
+export function healthSentence(layers: LayerReport[]): string {
+  const worst = layers
+    .filter((l) => l.deadFraction !== null)
+    .sort((a, b) => b.deadFraction! - a.deadFraction!)[0];
+  if (worst && worst.deadFraction! >= 0.1) {
+    return `${Math.round(worst.deadFraction! * 100)}% of layer ${
+      worst.index + 1
+    } (${worst.name}) never fires on the first test digits: those units learn nothing; the learning rate may be too high.`;
+  }
+  const huge = layers.find((l) => l.std !== null && l.std > 1);
+  if (huge) {
+    return `Layer ${huge.index + 1} (${huge.name}) has large weights (std ${
+      huge.std!.toFixed(2)
+    }): training may have been unstable; try a lower learning rate or weight decay.`;
+  }
+  const flat = layers.find((l) => l.std !== null && l.std < 1e-4);
+  if (flat) {
+    return `Layer ${
+      flat.index + 1
+    } (${flat.name})'s weights are all near zero: it has not learned (is the model trained?).`;
+  }
+  const some = worst && worst.deadFraction! > 0
+    ? ` (${Math.round(worst.deadFraction! * 100)}% of layer ${worst.index + 1} is silent: harmless)`
+    : "";
+  return `Nothing to worry about: weights are moderate and units fire${some}.`;
+}
