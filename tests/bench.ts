@@ -19,6 +19,10 @@
  * - `default-recipe-to-98`: `deno task start train` with no flags in a new process: seconds
  *   from launch until the end of the first epoch whose test accuracy is at least 98.0%.
  * - `augmented-recipe` (with --augment): `train --augment --epochs 20`, final test accuracy.
+ * - `serve-classify` (`--serve`, alone): `serve` in its own process on 127.0.0.1, 2,000
+ *   `POST /classify` requests (the first 2,000 test digits as PNG files, dark ink on white)
+ *   from 50 concurrent clients: requests/s, p50 and p99 latency, errors, digits read right, and
+ *   the server's peak RSS.
  *
  * The machine may be shared: compare figures from one run, not across runs.
  */
@@ -49,12 +53,14 @@ const args = new Set(Deno.args);
 const json = args.has("--json");
 const quick = args.has("--quick");
 const withAugment = args.has("--augment");
+const withServe = args.has("--serve");
 const dataDirIndex = Deno.args.indexOf("--data-dir");
 const dataDir = dataDirIndex >= 0 ? Deno.args[dataDirIndex + 1] : undefined;
 for (const arg of Deno.args) {
-  if (arg.startsWith("--") && !["--json", "--quick", "--augment", "--data-dir"].includes(arg)) {
+  const known = ["--json", "--quick", "--augment", "--serve", "--data-dir"];
+  if (arg.startsWith("--") && !known.includes(arg)) {
     console.error(
-      `bench: unknown option ${arg} (options: --json --quick --augment --data-dir DIR)`,
+      `bench: unknown option ${arg} (options: --json --quick --augment --serve --data-dir DIR)`,
     );
     Deno.exit(2);
   }
@@ -325,11 +331,130 @@ async function benchAugmentedRecipe() {
   });
 }
 
+/**
+ * `serve` under load: a real server process, REQUESTS classify requests from CLIENTS clients
+ * that each send their next request as soon as the last is answered.
+ */
+async function benchServe() {
+  const REQUESTS = 2000;
+  const CLIENTS = 50;
+  const root = new URL("..", import.meta.url).pathname;
+  const server = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--quiet",
+      "--allow-read",
+      "--allow-env",
+      "--allow-net=127.0.0.1",
+      `${root}main.ts`,
+      "serve",
+      "--port",
+      "0",
+      "--model",
+      `${root}models/pretrained.safetensors`,
+    ],
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const lines = server.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let head = "";
+  while (!/listening on \S+:(\d+)/.test(head)) {
+    const { done, value } = await lines.read();
+    if (done) throw new Error(`serve did not start: ${head}`);
+    head += value;
+  }
+  const port = head.match(/listening on \S+:(\d+)/)![1];
+  (async () => {
+    while (!(await lines.read()).done) { /* drain the request log */ }
+  })();
+  const { encode } = await import("fast-png");
+  const count = Math.min(REQUESTS, data.test.count);
+  const pngs = Array.from({ length: count }, (_, i) => {
+    const ink = data.test.pixels.subarray(i * 784, (i + 1) * 784);
+    const paper = ink.map((v) => 255 - v); // how a user's scan looks: dark ink on white
+    return new Uint8Array(encode({ width: 28, height: 28, data: paper, channels: 1, depth: 8 }));
+  });
+  const latencies: number[] = [];
+  let errors = 0;
+  let right = 0;
+  let next = 0;
+  const started = performance.now();
+  const client = async () => {
+    while (next < REQUESTS) {
+      const i = next++ % count;
+      const begin = performance.now();
+      try {
+        const response = await fetch(`http://127.0.0.1:${port}/classify`, {
+          method: "POST",
+          body: pngs[i],
+          headers: { "content-type": "image/png" },
+        });
+        const answer = await response.json();
+        if (response.status !== 200) errors++;
+        else if (answer.digit === data.test.labels[i]) right++;
+      } catch {
+        errors++;
+      }
+      latencies.push(performance.now() - begin);
+    }
+  };
+  // The server's resident set, sampled while the load runs (ps: no /proc access needed).
+  let peakKb = NaN;
+  let loading = true;
+  const sampling = (async () => {
+    while (loading) {
+      const ps = await new Deno.Command("ps", { args: ["-o", "rss=", "-p", String(server.pid)] })
+        .output().catch(() => undefined);
+      const kb = Number(new TextDecoder().decode(ps?.stdout ?? new Uint8Array()).trim());
+      if (kb > 0) peakKb = Math.max(Number.isFinite(peakKb) ? peakKb : 0, kb);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  await Promise.all(Array.from({ length: CLIENTS }, client));
+  const seconds = (performance.now() - started) / 1000;
+  loading = false;
+  await sampling;
+  server.kill("SIGTERM");
+  const exit = await server.status;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
+  const result = {
+    name: "serve-classify",
+    requests: REQUESTS,
+    clients: CLIENTS,
+    seconds: round(seconds, 2),
+    requestsPerSecond: Math.round(REQUESTS / seconds),
+    p50Ms: round(at(0.5), 1),
+    p99Ms: round(at(0.99), 1),
+    errors,
+    rightAnswers: right,
+    serverPeakRssMb: Number.isFinite(peakKb) ? Math.round(peakKb / 1024) : undefined,
+    serverExitCode: exit.code,
+  };
+  if (json) console.log(JSON.stringify(result));
+  else {
+    console.log(
+      `  ${result.name.padEnd(24)} ${
+        result.requestsPerSecond.toLocaleString("en-US").padStart(9)
+      } requests/s  ` +
+        `p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms  ${errors} errors  ` +
+        `${right}/${REQUESTS} digits right  server peak RSS ${result.serverPeakRssMb} MB  ` +
+        `(${REQUESTS} requests, ${CLIENTS} clients, exit ${exit.code})`,
+    );
+  }
+}
+
 function round(value: number, digits = 3): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
 }
 
+if (withServe) {
+  await benchServe();
+  Deno.exit(0);
+}
 await benchTrainEpoch("train-784-128-10", 128, "wasm");
 await benchTrainEpoch("train-784-128-10-ts", 128, "ts");
 await benchTrainEpoch("train-784-256-10", 256, "wasm");
