@@ -69,8 +69,8 @@ export interface Kernels {
   im2col(x: Float32Array, col: Float32Array, samples: number, geometry: ConvGeometry): void;
   /**
    * z[(S*OH*OW) x F] = the patch rows of x[S x H x W x C] · wT[kkC x F] + bias[F]: im2col and
-   * forwardDense in one pass, without writing the patches, with exactly their sums. Patches
-   * may hold at most `MAX_FUSED_PATCH` floats (k*k*C).
+   * forwardDense in one pass, without writing the patches, with exactly their sums (in the
+   * same order). `scratch` holds `convScratchSize(geometry)` floats of working space.
    */
   convForward(
     x: Float32Array,
@@ -80,6 +80,7 @@ export interface Kernels {
     samples: number,
     geometry: ConvGeometry,
     filters: number,
+    scratch: Float32Array,
   ): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
@@ -147,8 +148,21 @@ export interface Kernels {
   ): void;
 }
 
-/** The largest patch (k*k*C floats) `Kernels.convForward` takes: the WebAssembly list size. */
-export const MAX_FUSED_PATCH = 8192;
+/**
+ * Floats of working space `Kernels.convForward` needs: for one image, a list of its nonzero
+ * channels per input pixel (8 bytes an entry) and a count per pixel.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { convScratchSize } from "./kernels.ts";
+ * const geometry = { height: 14, width: 14, channels: 32, kernel: 5, pad: 2, outHeight: 14, outWidth: 14 };
+ * assert.equal(convScratchSize(geometry), 65 * 196);
+ * ```
+ */
+export function convScratchSize(geometry: ConvGeometry): number {
+  return (2 * geometry.channels + 1) * geometry.height * geometry.width;
+}
 
 /** The sizes of one convolution over channels-last images (see `Kernels.im2col`). */
 export interface ConvGeometry {
@@ -248,7 +262,7 @@ export function createTsKernels(): Kernels {
         }
       }
     },
-    convForward(x, wT, bias, z, samples, g, filters) {
+    convForward(x, wT, bias, z, samples, g, filters) { // (no scratch needed here)
       const { height, width, channels, kernel, pad, outHeight, outWidth } = g;
       let zRow = 0;
       for (let s = 0; s < samples; s++) {

@@ -12,7 +12,7 @@
  * @module
  */
 import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
-import { type ConvGeometry, type Kernels, MAX_FUSED_PATCH } from "./kernels.ts";
+import { type ConvGeometry, convScratchSize, type Kernels } from "./kernels.ts";
 import type { ConvSpec, DenseSpec, LayerSpec, Shape } from "./layer_spec.ts";
 import { deriveSeed, type Random } from "./random.ts";
 
@@ -198,6 +198,9 @@ class DenseLayer implements Layer {
   }
 }
 
+/** Input channels from which the forward pass lists nonzeros per pixel (convForward). */
+const FUSED_MIN_CHANNELS = 8;
+
 /** Floats of patch rows one im2col chunk may hold: about 1 MB, to stay in a core's L2. */
 const COLUMN_CHUNK_FLOATS = 1 << 18;
 
@@ -223,6 +226,8 @@ class ConvLayer implements Layer {
   private readonly zeros: Float32Array;
   /** Patch rows of one chunk [chunkSamples * pixels x kkC]; input gradients reuse it. */
   private readonly col: Float32Array;
+  /** convForward's working space. */
+  private readonly scratch: Float32Array;
   /** Views of one chunk of samples each, made once so that no batch allocates. */
   private readonly inputChunks: Float32Array[] = [];
   private readonly inputGradChunks: Float32Array[] = [];
@@ -262,6 +267,7 @@ class ConvLayer implements Layer {
       Math.min(context.maxBatch, Math.floor(COLUMN_CHUNK_FLOATS / (this.pixels * this.patch))),
     );
     this.col = context.take(this.chunkSamples * this.pixels * this.patch);
+    this.scratch = context.take(convScratchSize(this.geometry));
     const inSize = height * width * channels;
     for (let s = 0; s < context.maxBatch; s += this.chunkSamples) {
       const n = Math.min(this.chunkSamples, context.maxBatch - s);
@@ -292,28 +298,30 @@ class ConvLayer implements Layer {
     transpose(weight.value, this.weightT, this.filters, this.patch);
     for (let c = 0, s = 0; s < batch; c++, s += this.chunkSamples) {
       const samples = Math.min(this.chunkSamples, batch - s);
-      // z[P x out] = col[P x kkC] · W^T[kkC x out] + b
-      if (this.patch <= MAX_FUSED_PATCH) {
-        kernels.convForward(
-          this.inputChunks[c],
+      // z[P x out] = col[P x kkC] · W^T[kkC x out] + b. From few input channels, writing
+      // col is cheaper than convForward's per-tap bookkeeping (measured on the cnn preset).
+      if (this.geometry.channels < FUSED_MIN_CHANNELS) {
+        kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
+        kernels.forwardDense(
+          this.col,
           this.weightT,
           bias.value,
           this.outputChunks[c],
-          samples,
-          this.geometry,
+          samples * this.pixels,
+          this.patch,
           this.filters,
         );
         continue;
       }
-      kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
-      kernels.forwardDense(
-        this.col,
+      kernels.convForward(
+        this.inputChunks[c],
         this.weightT,
         bias.value,
         this.outputChunks[c],
-        samples * this.pixels,
-        this.patch,
+        samples,
+        this.geometry,
         this.filters,
+        this.scratch,
       );
     }
     const n = batch * this.pixels * this.filters;

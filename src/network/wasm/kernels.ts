@@ -1,4 +1,4 @@
-import { type ConvGeometry, type Kernels, MAX_FUSED_PATCH } from "../kernels.ts";
+import { type ConvGeometry, convScratchSize, type Kernels } from "../kernels.ts";
 import { kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 /** The functions exported by kernels.wat; pointers are byte offsets into its memory. */
@@ -57,6 +57,7 @@ interface KernelExports {
     wT: number,
     bias: number,
     z: number,
+    lists: number,
     samples: number,
     height: number,
     width: number,
@@ -251,17 +252,15 @@ export function createWasmKernels(): Kernels {
         g.outWidth,
       );
     },
-    convForward(x, wT, bias, z, samples, g, filters) {
+    convForward(x, wT, bias, z, samples, g, filters, scratch) {
       checkGeometry(g);
       const patch = g.kernel * g.kernel * g.channels;
-      if (patch > MAX_FUSED_PATCH) {
-        throw new RangeError(`wasm-simd kernels: convForward patch ${patch} > ${MAX_FUSED_PATCH}`);
-      }
       wasm.convForward(
         offsetOf(x, samples * imageSize(g), "x"),
         offsetOf(wT, patch * filters, "wT"),
         offsetOf(bias, filters, "bias"),
         offsetOf(z, samples * g.outHeight * g.outWidth * filters, "z"),
+        offsetOf(scratch, convScratchSize(g), "scratch"),
         samples,
         g.height,
         g.width,

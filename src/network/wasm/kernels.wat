@@ -30,11 +30,11 @@
 ;;       dx[b, i..i+3] = transposeSum(acc_0..acc_3)          ; one v128 store
 ;;
 ;;   convForward   z[P x F] = patches(x) · wT + bias   (x channels-last, P output pixels)
-;;     for each output pixel p:
-;;       list = []
-;;       for ky with input row iy inside the image:     ; the k*C-float run under the kernel
-;;         list += [(x[iy, ix, c], &wT[ky, kx, c]) for the run's nonzero values]
-;;       z[p] = bias;  addScaledRows(z[p], list)
+;;     list[q] = [(x[q, c], c) for the nonzero channels c of input pixel q]   ; once per pixel
+;;     z[p] = bias for every output pixel p
+;;     for each tap t = (ky, kx):                  ; wT's block for t, C x F floats, stays in L1
+;;       for each output pixel p whose input pixel q = p + t - pad is inside the image:
+;;         for each tile of z[p]: z[p][tile] += sum over (v, c) in list[q] of v * wT[t, c][tile]
 ;;   A convolution's backward pass uses im2col (patches written as rows), addGradWeights
 ;;   (gradDense's dw part, accumulating), forwardDense for delta · W, and col2im.
 ;;
@@ -727,70 +727,216 @@
         (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
         (br $sample))))
 
-;; z[P x F] = patches(x) · wT[kkC x F] + bias, the patches never written out: for each
-  ;; output pixel, the nonzero inputs under the kernel are listed straight from the k runs of
-  ;; x they lie in (border rows and columns skipped, not scanned as zeros), in im2col's
-  ;; (ky, kx, c) order, then added up by addScaledRows: the same sums, in the same order, as
-  ;; im2col followed by forwardDense. Needs k*k*C <= 8192 (the scratch list).
+;; z[P x F] = patches(x) · wT[kkC x F] + bias without writing the patches: the sums of
+  ;; im2col followed by forwardDense, in the same order. Per sample, each input pixel's
+  ;; nonzero channels are listed once, into `lists`: (value, byte offset of its row within a
+  ;; tap's block of wT), C entries of room per pixel, then one count per pixel. Then tap by tap
+  ;; (ky, kx): every output pixel whose tap lies inside the image adds its tap pixel's list
+  ;; against the tap's block of wT (C x F floats, small enough to stay in L1), tile by tile
+  ;; of its row of z. An input value is tested for zero once, not once per patch it is in.
   (func (export "convForward")
-    (param $x i32) (param $wT i32) (param $bias i32) (param $z i32) (param $samples i32)
-    (param $height i32) (param $width i32) (param $channels i32) (param $kernel i32)
-    (param $pad i32) (param $outHeight i32) (param $outWidth i32) (param $filters i32)
-    (local $imageBytes i32) (local $zRowBytes i32) (local $tapBytes i32)
-    (local $oy i32) (local $ox i32) (local $ky i32) (local $iy i32) (local $kx0 i32)
-    (local $kx1 i32) (local $inside i32) (local $end i32)
-    (local.set $imageBytes (i32.shl (i32.mul (i32.mul (local.get $height) (local.get $width))
-      (local.get $channels)) (i32.const 2)))
+    (param $x i32) (param $wT i32) (param $bias i32) (param $z i32) (param $lists i32)
+    (param $samples i32) (param $height i32) (param $width i32) (param $channels i32)
+    (param $kernel i32) (param $pad i32) (param $outHeight i32) (param $outWidth i32)
+    (param $filters i32)
+    (local $zRowBytes i32) (local $tapBytes i32) (local $pixels i32) (local $counts i32)
+    (local $q i32) (local $c i32) (local $entry i32) (local $first i32) (local $value f32)
+    (local $oy i32) (local $ox i32) (local $o i32) (local $p i32) (local $zp i32)
+    (local $ky i32) (local $kx i32) (local $oy0 i32) (local $oy1 i32) (local $ox0 i32)
+    (local $ox1 i32) (local $base i32) (local $e i32) (local $end i32) (local $outBytes i32)
     (local.set $zRowBytes (i32.shl (local.get $filters) (i32.const 2)))
-    ;; bytes of wT per (ky, kx) tap: C rows of F floats
     (local.set $tapBytes (i32.mul (local.get $channels) (local.get $zRowBytes)))
+    (local.set $pixels (i32.mul (local.get $height) (local.get $width)))
+    (local.set $outBytes (i32.mul (i32.mul (local.get $outHeight) (local.get $outWidth))
+      (local.get $zRowBytes)))
+    (local.set $counts (i32.add (local.get $lists)
+      (i32.shl (i32.mul (local.get $pixels) (local.get $channels)) (i32.const 3))))
     (block $samplesDone
       (loop $sample
         (br_if $samplesDone (i32.eqz (local.get $samples)))
-        (local.set $oy (i32.const 0))
-        (loop $outRow
-          (local.set $ox (i32.const 0))
-          (loop $outColumn
-            (local.set $kx0 (i32.sub (local.get $pad) (local.get $ox)))
-            (if (i32.lt_s (local.get $kx0) (i32.const 0)) (then (local.set $kx0 (i32.const 0))))
-            (local.set $kx1
-              (i32.sub (i32.add (local.get $width) (local.get $pad)) (local.get $ox)))
-            (if (i32.gt_s (local.get $kx1) (local.get $kernel))
-              (then (local.set $kx1 (local.get $kernel))))
-            (if (i32.lt_s (local.get $kx1) (local.get $kx0))
-              (then (local.set $kx1 (local.get $kx0))))
-            (local.set $inside (i32.mul (i32.sub (local.get $kx1) (local.get $kx0))
-              (local.get $channels)))
-            (local.set $end (i32.const 0))
-            (local.set $ky (i32.const 0))
-            (loop $patchRow
-              (local.set $iy (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $pad)))
-              (if (i32.and (i32.ge_s (local.get $iy) (i32.const 0))
-                    (i32.lt_s (local.get $iy) (local.get $height)))
-                (then
-                  ;; x[s, iy, ox - pad + kx0, 0..] against wT rows of tap (ky, kx0)
-                  (local.set $end (call $compactContiguous
-                    (i32.add (local.get $x) (i32.shl (i32.mul
-                      (i32.add (i32.mul (local.get $iy) (local.get $width))
-                        (i32.add (i32.sub (local.get $ox) (local.get $pad)) (local.get $kx0)))
-                      (local.get $channels)) (i32.const 2)))
-                    (i32.add (local.get $wT) (i32.mul (local.get $tapBytes)
-                      (i32.add (i32.mul (local.get $ky) (local.get $kernel)) (local.get $kx0))))
-                    (local.get $zRowBytes) (local.get $inside) (local.get $end)))))
-              (br_if $patchRow (i32.lt_u
-                (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
-            (memory.copy (local.get $z) (local.get $bias) (local.get $zRowBytes))
-            (if (local.get $end)
-              (then (call $addScaledRows
-                (local.get $z) (i32.const 0) (local.get $end) (local.get $filters))))
-            (local.set $z (i32.add (local.get $z) (local.get $zRowBytes)))
-            (br_if $outColumn (i32.lt_u
-              (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $outWidth))))
-          (br_if $outRow (i32.lt_u
-            (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $outHeight))))
-        (local.set $x (i32.add (local.get $x) (local.get $imageBytes)))
+        ;; the nonzero channels of every input pixel (x advances through the image)
+        (local.set $q (i32.const 0))
+        (local.set $first (local.get $lists))
+        (block $pixelsDone
+          (loop $pixel
+            (br_if $pixelsDone (i32.ge_u (local.get $q) (local.get $pixels)))
+            (local.set $entry (local.get $first))
+            (local.set $c (i32.const 0))
+            (block $channelsDone
+              (loop $channel
+                (br_if $channelsDone (i32.ge_u (local.get $c) (local.get $channels)))
+                (f32.store (local.get $entry) (local.tee $value (f32.load (local.get $x))))
+                (i32.store offset=4 (local.get $entry)
+                  (i32.mul (local.get $c) (local.get $zRowBytes)))
+                (local.set $entry (i32.add (local.get $entry)
+                  (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+                (local.set $x (i32.add (local.get $x) (i32.const 4)))
+                (local.set $c (i32.add (local.get $c) (i32.const 1)))
+                (br $channel)))
+            (i32.store (i32.add (local.get $counts) (i32.shl (local.get $q) (i32.const 2)))
+              (i32.shr_u (i32.sub (local.get $entry) (local.get $first)) (i32.const 3)))
+            (local.set $first (i32.add (local.get $first)
+              (i32.shl (local.get $channels) (i32.const 3))))
+            (local.set $q (i32.add (local.get $q) (i32.const 1)))
+            (br $pixel)))
+        ;; z = bias for every output pixel
+        (local.set $p (i32.const 0))
+        (block $biasDone
+          (loop $biasRow
+            (br_if $biasDone (i32.ge_u (local.get $p) (local.get $outBytes)))
+            (memory.copy (i32.add (local.get $z) (local.get $p)) (local.get $bias)
+              (local.get $zRowBytes))
+            (local.set $p (i32.add (local.get $p) (local.get $zRowBytes)))
+            (br $biasRow)))
+        ;; tap by tap; the output rows and columns whose tap is inside the image:
+        ;; oy in [max(0, pad - ky), min(outHeight, height + pad - ky)), likewise ox
+        (local.set $base (local.get $wT))
+        (local.set $ky (i32.const 0))
+        (loop $tapRow
+          (local.set $oy0 (i32.sub (local.get $pad) (local.get $ky)))
+          (if (i32.lt_s (local.get $oy0) (i32.const 0)) (then (local.set $oy0 (i32.const 0))))
+          (local.set $oy1 (i32.sub (i32.add (local.get $height) (local.get $pad)) (local.get $ky)))
+          (if (i32.gt_s (local.get $oy1) (local.get $outHeight))
+            (then (local.set $oy1 (local.get $outHeight))))
+          (local.set $kx (i32.const 0))
+          (loop $tapColumn
+            (local.set $ox0 (i32.sub (local.get $pad) (local.get $kx)))
+            (if (i32.lt_s (local.get $ox0) (i32.const 0)) (then (local.set $ox0 (i32.const 0))))
+            (local.set $ox1
+              (i32.sub (i32.add (local.get $width) (local.get $pad)) (local.get $kx)))
+            (if (i32.gt_s (local.get $ox1) (local.get $outWidth))
+              (then (local.set $ox1 (local.get $outWidth))))
+            (local.set $oy (local.get $oy0))
+            (block $rowsDone
+              (loop $row
+                (br_if $rowsDone (i32.ge_s (local.get $oy) (local.get $oy1)))
+                (local.set $ox (local.get $ox0))
+                (block $columnsDone
+                  (loop $column
+                    (br_if $columnsDone (i32.ge_s (local.get $ox) (local.get $ox1)))
+                    ;; the tap's input pixel q and its list [e, end); the output row zp
+                    (local.set $q (i32.add
+                      (i32.mul (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $pad))
+                        (local.get $width))
+                      (i32.sub (i32.add (local.get $ox) (local.get $kx)) (local.get $pad))))
+                    (local.set $e (i32.add (local.get $lists)
+                      (i32.shl (i32.mul (local.get $q) (local.get $channels)) (i32.const 3))))
+                    (local.set $end (i32.add (local.get $e) (i32.shl (i32.load
+                      (i32.add (local.get $counts) (i32.shl (local.get $q) (i32.const 2))))
+                      (i32.const 3))))
+                    (if (i32.gt_u (local.get $end) (local.get $e))
+                      (then
+                        (local.set $zp (i32.add (local.get $z) (i32.mul (local.get $zRowBytes)
+                          (i32.add (i32.mul (local.get $oy) (local.get $outWidth))
+                            (local.get $ox)))))
+                        (local.set $o (i32.const 0))
+                        (block $tiles32Done
+                          (loop $tile32
+                            (br_if $tiles32Done (i32.gt_u (i32.add (local.get $o) (i32.const 128))
+                              (local.get $zRowBytes)))
+                            (call $tapTile32 (i32.add (local.get $zp) (local.get $o))
+                              (local.get $e) (local.get $end)
+                              (i32.add (local.get $base) (local.get $o)))
+                            (local.set $o (i32.add (local.get $o) (i32.const 128)))
+                            (br $tile32)))
+                        (block $tiles4Done
+                          (loop $tile4
+                            (br_if $tiles4Done (i32.gt_u (i32.add (local.get $o) (i32.const 16))
+                              (local.get $zRowBytes)))
+                            (call $tapTile4 (i32.add (local.get $zp) (local.get $o))
+                              (local.get $e) (local.get $end)
+                              (i32.add (local.get $base) (local.get $o)))
+                            (local.set $o (i32.add (local.get $o) (i32.const 16)))
+                            (br $tile4)))
+                        (if (i32.lt_u (local.get $o) (local.get $zRowBytes))
+                          (then (call $tapTileTail (i32.add (local.get $zp) (local.get $o))
+                            (local.get $e) (local.get $end)
+                            (i32.add (local.get $base) (local.get $o))
+                            (i32.sub (local.get $zRowBytes) (local.get $o)))))))
+                    (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                    (br $column)))
+                (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+                (br $row)))
+            (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
+            (br_if $tapColumn (i32.lt_u
+              (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kernel))))
+          (br_if $tapRow (i32.lt_u
+            (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
+        (local.set $z (i32.add (local.get $z) (local.get $outBytes)))
         (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
         (br $sample))))
+
+  ;; zp[tile] += sum over the list [e, end) of value * (base + row offset)[tile], for a tile
+  ;; of 32 floats, one vector, or the last rest/4 floats of a row (only those stored).
+  (func $tapTile32 (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $s v128) (local $row i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (local.set $a2 (v128.load offset=32 (local.get $zp)))
+    (local.set $a3 (v128.load offset=48 (local.get $zp)))
+    (local.set $a4 (v128.load offset=64 (local.get $zp)))
+    (local.set $a5 (v128.load offset=80 (local.get $zp)))
+    (local.set $a6 (v128.load offset=96 (local.get $zp)))
+    (local.set $a7 (v128.load offset=112 (local.get $zp)))
+    (block $done
+      (loop $entry
+        (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+        (local.set $s (f32x4.splat (f32.load (local.get $e))))
+        (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+        (local.set $a0 (f32x4.add (local.get $a0)
+          (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $row)))))
+        (local.set $a1 (f32x4.add (local.get $a1)
+          (f32x4.mul (local.get $s) (v128.load offset=16 (local.get $row)))))
+        (local.set $a2 (f32x4.add (local.get $a2)
+          (f32x4.mul (local.get $s) (v128.load offset=32 (local.get $row)))))
+        (local.set $a3 (f32x4.add (local.get $a3)
+          (f32x4.mul (local.get $s) (v128.load offset=48 (local.get $row)))))
+        (local.set $a4 (f32x4.add (local.get $a4)
+          (f32x4.mul (local.get $s) (v128.load offset=64 (local.get $row)))))
+        (local.set $a5 (f32x4.add (local.get $a5)
+          (f32x4.mul (local.get $s) (v128.load offset=80 (local.get $row)))))
+        (local.set $a6 (f32x4.add (local.get $a6)
+          (f32x4.mul (local.get $s) (v128.load offset=96 (local.get $row)))))
+        (local.set $a7 (f32x4.add (local.get $a7)
+          (f32x4.mul (local.get $s) (v128.load offset=112 (local.get $row)))))
+        (local.set $e (i32.add (local.get $e) (i32.const 8)))
+        (br $entry)))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1))
+    (v128.store offset=32 (local.get $zp) (local.get $a2))
+    (v128.store offset=48 (local.get $zp) (local.get $a3))
+    (v128.store offset=64 (local.get $zp) (local.get $a4))
+    (v128.store offset=80 (local.get $zp) (local.get $a5))
+    (v128.store offset=96 (local.get $zp) (local.get $a6))
+    (v128.store offset=112 (local.get $zp) (local.get $a7)))
+
+  (func $tapTile4 (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
+    (local $a0 v128) (local $s v128) (local $row i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (block $done
+      (loop $entry
+        (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+        (local.set $s (f32x4.splat (f32.load (local.get $e))))
+        (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+        (local.set $a0 (f32x4.add (local.get $a0)
+          (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $row)))))
+        (local.set $e (i32.add (local.get $e) (i32.const 8)))
+        (br $entry)))
+    (v128.store offset=0 (local.get $zp) (local.get $a0)))
+
+  (func $tapTileTail (param $zp i32) (param $e i32) (param $end i32) (param $base i32) (param $rest i32)
+    (local $a0 v128) (local $s v128) (local $row i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (block $done
+      (loop $entry
+        (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+        (local.set $s (f32x4.splat (f32.load (local.get $e))))
+        (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+        (local.set $a0 (f32x4.add (local.get $a0)
+          (f32x4.mul (local.get $s) (v128.load offset=0 (local.get $row)))))
+        (local.set $e (i32.add (local.get $e) (i32.const 8)))
+        (br $entry)))
+    (call $storeFirstLanes (local.get $zp) (local.get $a0) (local.get $rest)))
 
   (func (export "im2col")
     (param $x i32) (param $col i32) (param $samples i32)

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createTsKernels, type Kernels } from "../kernels.ts";
+import { convScratchSize, createTsKernels, type Kernels } from "../kernels.ts";
 import { parseLayerSpec } from "../layer_spec.ts";
 import { Network } from "../network.ts";
 import { defaultOptimizerSettings } from "../optimizer.ts";
@@ -339,6 +339,7 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
         bias: filters,
         z: rows * filters,
         zFused: rows * filters,
+        scratch: convScratchSize(geometry),
       };
       const rng = new Random(rows * 31 + patch + shift);
       const { views } = layout(ts, lengths, shift, 3);
@@ -364,10 +365,19 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
 
       // The fused forward pass sums what im2col + forwardDense sum, in the same order: equal.
       ts.forwardDense(views.col, views.wT, views.bias, views.z, rows, patch, filters);
-      ts.convForward(views.x, views.wT, views.bias, views.zFused, samples, geometry, filters);
+      ts.convForward(
+        views.x,
+        views.wT,
+        views.bias,
+        views.zFused,
+        samples,
+        geometry,
+        filters,
+        views.scratch,
+      );
       assert.deepEqual(views.zFused, views.z);
       wasm.forwardDense(v.col, v.wT, v.bias, v.z, rows, patch, filters);
-      wasm.convForward(v.x, v.wT, v.bias, v.zFused, samples, geometry, filters);
+      wasm.convForward(v.x, v.wT, v.bias, v.zFused, samples, geometry, filters, v.scratch);
       assert.deepEqual(v.zFused, v.z);
       const zScale = new Float32Array(rows * filters);
       ts.forwardDense(abs(views.col), abs(views.wT), abs(views.bias), zScale, rows, patch, filters);
