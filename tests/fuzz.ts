@@ -1,9 +1,10 @@
 /**
  * Seeded, repeatable fuzzing of everything that reads what a user hands us: IDX files (the data
  * loader), model files (the model loader and `info`), PNG and JPEG files (decode, then
- * MNIST-style normalizing) and command-line values (the real commander parse path, in-process).
+ * MNIST-style normalizing), command-line values (the real commander parse path, in-process)
+ * and request bodies of `serve` (its request handler, in-process: the same code Deno.serve calls).
  *
- *   deno task fuzz [--seconds N] [--seed S] [--targets idx,model,image,cli] [--json]
+ *   deno task fuzz [--seconds N] [--seed S] [--targets idx,model,image,cli,server] [--json]
  *
  * Input `i` of a target depends only on the seed, the target and `i`, so a failure replays with
  * `--seed S --targets T --from i --count 1`. Every input must end in success or a UserError
@@ -21,13 +22,15 @@ import { normalizeDigit } from "../src/image/normalize.ts";
 import { buildPng } from "../src/image/testdata/build_png.ts";
 import { runCli } from "../src/cli/run.ts";
 import type { CommandIo } from "../src/cli/io.ts";
+import { loadModelOrRandom } from "../src/app/load_model.ts";
+import { digitsHandler } from "../src/server/mod.ts";
 
 /** Longest one input may take, decode included. */
 export const MAX_INPUT_MS = 2000;
 /** Largest resident set the fuzzing process may reach (seeds are tiny; only a bug gets near). */
 export const MAX_RSS_BYTES = 1024 * 1024 * 1024;
 
-export const TARGETS = ["idx", "model", "image", "cli"] as const;
+export const TARGETS = ["idx", "model", "image", "cli", "server"] as const;
 export type Target = (typeof TARGETS)[number];
 
 /** One input that did not end in success or a clean refusal. */
@@ -170,6 +173,8 @@ async function makeHarness(target: Target, workDir: string): Promise<Harness> {
       return await imageHarness();
     case "cli":
       return await cliHarness(workDir);
+    case "server":
+      return await serverHarness(workDir);
   }
 }
 
@@ -683,6 +688,129 @@ async function cliHarness(workDir: string): Promise<Harness> {
       const io = captureIo();
       const code = await runCli(args, io);
       return { outcome: cliOutcome(code, io), input: args };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request bodies through serve's handler (body cap and deadline, multipart, decode, normalize)
+
+/** The body cap the server target runs with: big enough for the seeds, small enough to hit. */
+const SERVER_MAX_BYTES = 64 * 1024;
+
+const CONTENT_TYPES = [
+  undefined,
+  "image/png",
+  "image/jpeg",
+  "application/octet-stream",
+  "text/plain",
+  "application/json",
+  "multipart/form-data",
+  "multipart/form-data; boundary=",
+  "multipart/form-data; boundary=x",
+  "multipart/form-data; boundary=" + "b".repeat(300),
+  "image/png; charset=binary",
+  "IMAGE/PNG",
+];
+
+async function serverHarness(workDir: string): Promise<Harness> {
+  const modelPath = `${workDir}/server.safetensors`;
+  await saveSeedModel(modelPath, [16], "adam", false);
+  const model = await loadModelOrRandom(modelPath, 1);
+  const handle = digitsHandler(model, { maxBytes: SERVER_MAX_BYTES, timeoutMs: 1000 });
+  // A stalled client: the deadline, made short so the fuzzer is not waiting a second each time.
+  const impatient = digitsHandler(model, { maxBytes: SERVER_MAX_BYTES, timeoutMs: 20 });
+  const seeds: Uint8Array[] = [
+    await buildPng({
+      width: 30,
+      height: 26,
+      colorType: 0,
+      bitDepth: 8,
+      samples: ringSamples(30, 26, 1, 8),
+    }),
+    await buildPng({
+      width: 20,
+      height: 20,
+      colorType: 6,
+      bitDepth: 8,
+      samples: ringSamples(20, 20, 4, 8),
+    }),
+    await Deno.readFile(new URL("../src/image/testdata/ring_baseline.jpg", import.meta.url)),
+  ];
+  const pick = <T>(rng: Random, list: readonly T[]): T => list[rng.int(list.length)];
+  return {
+    async run(rng) {
+      const kind = rng.int(10);
+      let body: Uint8Array = kind === 0
+        ? new Uint8Array(rng.int(2048)).map(() => rng.int(256)) // random bytes
+        : kind === 1
+        ? new Uint8Array(SERVER_MAX_BYTES + 1 + rng.int(4096)) // over the cap
+        : mutateBytes(pick(rng, seeds), rng); // truncated, huge dimensions, flipped bits ...
+      if (body[0] === 0x89 && rng.int(2) === 0) body = fixPngCrcs(body);
+      let type = pick(rng, CONTENT_TYPES);
+      if (rng.int(3) === 0) {
+        // Wrapped as a form upload, its framing mutated at times.
+        const boundary = "fuzzboundary";
+        const head =
+          `--${boundary}\r\ncontent-disposition: form-data; name="f"; filename="d.png"\r\n\r\n`;
+        let form = concat(
+          new TextEncoder().encode(head),
+          body,
+          new TextEncoder().encode(`\r\n--${boundary}--\r\n`),
+        );
+        if (rng.int(3) === 0) form = mutateBytes(form, rng);
+        body = form;
+        type = `multipart/form-data; boundary=${boundary}`;
+      }
+      const headers = new Headers();
+      if (type !== undefined) headers.set("content-type", type);
+      const streamed = rng.int(3) === 0;
+      const stalled = streamed && rng.int(10) === 0;
+      const chunks = Array.from(
+        { length: Math.ceil(body.length / 1000) },
+        (_, i) => body.slice(i * 1000, (i + 1) * 1000),
+      );
+      // A stream has no Content-Length: the cap is counted as it arrives; a stalled one never ends.
+      const payload = streamed
+        ? new ReadableStream<Uint8Array>({
+          pull(controller) {
+            const chunk = chunks.shift();
+            if (chunk) controller.enqueue(chunk);
+            else if (!stalled) controller.close();
+          },
+        })
+        : body as Uint8Array<ArrayBuffer>;
+      const path = rng.int(20) === 0
+        ? pick(rng, ["/classify?number=1", "/health", "/x"])
+        : "/classify";
+      const request = new Request(`http://127.0.0.1${path}`, {
+        method: "POST",
+        body: payload,
+        headers,
+      });
+      let outcome: Outcome;
+      try {
+        const response = await (stalled ? impatient : handle)(request);
+        const answer = await response.json();
+        if (response.status >= 500 && response.status !== 501) {
+          outcome = { problem: `status ${response.status}: ${JSON.stringify(answer)}` };
+        } else if (typeof answer !== "object" || answer === null) {
+          outcome = { problem: `answer is not a JSON object: ${JSON.stringify(answer)}` };
+        } else if (response.status !== 200 && typeof answer.error !== "string") {
+          outcome = {
+            problem: `status ${response.status} without an error: ${JSON.stringify(answer)}`,
+          };
+        } else if (
+          stalled && path === "/classify" && response.status !== 408 && response.status !== 413
+        ) {
+          outcome = { problem: `a stalled body got ${response.status}, not 408` };
+        } else {outcome = response.status === 200 || response.status === 422
+            ? "accepted"
+            : "refused";}
+      } catch (error) {
+        outcome = { problem: describe(error) };
+      }
+      return { outcome, input: body };
     },
   };
 }

@@ -34,11 +34,11 @@ async function runFuzz(args: string[], limitMs: number): Promise<FuzzReport> {
   return JSON.parse(text);
 }
 
-Deno.test("fuzzing IDX, model, image files and CLI values finds no crash, hang or blow-up", async () => {
+Deno.test("fuzzing IDX, model, image files, CLI values and server bodies finds no crash, hang or blow-up", async () => {
   const report = await runFuzz(["--seconds", "4", "--seed", "20240601", "--json"], 60_000);
   const failures = report.failures.map((f) => `${f.target} #${f.index}: ${f.problem}`);
   assert.deepEqual(failures, [], `seed ${report.seed}:\n${failures.join("\n")}`);
-  for (const target of ["idx", "model", "image", "cli"] as const) {
+  for (const target of ["idx", "model", "image", "cli", "server"] as const) {
     assert.ok(report.inputs[target] >= 50, `only ${report.inputs[target]} ${target} inputs`);
     // Both outcomes occur, so the mutations neither break everything nor nothing.
     assert.ok(report.refused[target] > 0, `${target}: nothing was refused`);
