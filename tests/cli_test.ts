@@ -3,7 +3,8 @@
  * MNIST_DIR, real model files in a temp folder.
  */
 import assert from "node:assert/strict";
-import { assertOneLineError, jsonLines, runApp } from "./run_app.ts";
+import { decodeSafetensors, encodeSafetensors } from "../src/model/safetensors.ts";
+import { assertOneLineError, jsonLines, PROJECT_ROOT, runApp } from "./run_app.ts";
 
 const work = await Deno.makeTempDir({ prefix: "digits-cli-" });
 const model = `${work}/m.safetensors`;
@@ -102,6 +103,192 @@ Deno.test("train resumes from the saved model and refuses contradicting architec
     "--json",
   ]);
   assert.equal(fresh.code, 0, fresh.stderr);
+});
+
+/** The JSON metadata of a model file on disk, and its plain format version. */
+async function metadataOf(
+  path: string,
+): Promise<{ digits: Record<string, unknown>; version: string }> {
+  const { metadata } = decodeSafetensors(await Deno.readFile(path), path);
+  return { digits: JSON.parse(metadata.digits), version: metadata.format_version };
+}
+
+/**
+ * The dense model shipped before layer lists (784-256-10, 99.06%), as its version-1 file from
+ * the git history: the file every user of then has.
+ */
+async function shippedVersion1Model(path: string): Promise<void> {
+  const show = await new Deno.Command("git", {
+    args: ["-C", PROJECT_ROOT, "show", "570324a:models/pretrained.safetensors"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(
+    show.code,
+    0,
+    `the version-1 model comes from git: ${new TextDecoder().decode(show.stderr)}`,
+  );
+  await Deno.writeFile(path, show.stdout);
+}
+
+Deno.test("a version-1 model file loads, tests at its 99.06%, resumes, and is saved as version 2", async () => {
+  const path = `${work}/v1.safetensors`;
+  await shippedVersion1Model(path);
+  const before = await metadataOf(path);
+  assert.equal(before.version, "1");
+  assert.equal(before.digits.formatVersion, 1);
+  assert.equal(before.digits.layers, undefined, "version 1 has no layer list");
+
+  const tested = await runApp(["test", "--model", path, "--json"]);
+  assert.equal(tested.code, 0, tested.stderr);
+  const [report] = jsonLines(tested.stdout);
+  assert.equal(report.accuracy, 0.9906);
+  assert.equal(report.correct, 9906);
+
+  const info = await runApp(["info", "--model", path]);
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, /network: +784-256-10 relu \(softmax output\)/);
+  assert.match(info.stdout, /^ +dense256 +256 +200,960$/m);
+
+  // Resume (a copy): a 21st epoch on 640 digits, under the same network named as a preset.
+  const copy = `${work}/v1-resumed.safetensors`;
+  await Deno.copyFile(path, copy);
+  const resumed = await runApp([
+    "train",
+    "--model",
+    copy,
+    "--layers",
+    "mlp",
+    "--limit",
+    "640",
+    "--epochs",
+    "1",
+    "--json",
+  ]);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  const [epoch] = jsonLines(resumed.stdout);
+  assert.equal(epoch.epoch, 21);
+  const after = await metadataOf(copy);
+  assert.equal(after.version, "2");
+  assert.equal(after.digits.formatVersion, 2);
+  assert.deepEqual(after.digits.inputShape, [784]);
+  assert.deepEqual(after.digits.layers, [
+    { kind: "dense", units: 256, activation: "relu" },
+    { kind: "dense", units: 10, activation: "softmax" },
+  ]);
+  // The version-2 file loads again: it tests, and its accuracy is that of the epoch just saved.
+  const again = await runApp(["test", "--model", copy, "--json"]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(jsonLines(again.stdout)[0].accuracy, epoch.testAccuracy);
+  const history = jsonLines((await runApp(["info", "--model", copy, "--json"])).stdout)[0]
+    .history as unknown[];
+  assert.equal(history.length, 21);
+});
+
+Deno.test("a CNN trained with --layers is saved as version 2; info lists its layers, shapes and parameters", async () => {
+  const path = `${work}/cnn.safetensors`;
+  const trained = await runApp([
+    "train",
+    "--model",
+    path,
+    "--layers",
+    "conv3x4,pool,dense16",
+    "--limit",
+    "640",
+    "--epochs",
+    "1",
+    "--sample",
+  ]);
+  assert.equal(trained.code, 0, trained.stderr);
+  assert.match(trained.stdout, /Training conv3x4,pool,dense16 relu \(12,770 parameters\)/);
+  const { digits, version } = await metadataOf(path);
+  assert.equal(version, "2");
+  assert.equal(digits.formatVersion, 2);
+
+  const info = await runApp(["info", "--model", path]);
+  assert.equal(info.code, 0, info.stderr);
+  assert.match(info.stdout, /network: +conv3x4,pool,dense16 relu \(softmax output\)/);
+  // Like Keras's summary(): output shape and parameters of each layer (conv: 3*3*1*4 + 4).
+  const table = info.stdout.split("\n").filter((line) =>
+    /^ {2}(layer|input|conv|pool|dense|total)/.test(line)
+  )
+    .map((line) => line.trim().split(/ {2,}/));
+  assert.deepEqual(table, [
+    ["layer", "output shape", "parameters"],
+    ["input", "28 x 28 x 1"],
+    ["conv3x4", "28 x 28 x 4", "40"],
+    ["pool", "14 x 14 x 4", "0"],
+    ["dense16", "16", "12,560"],
+    ["dense10 softmax", "10", "170"],
+    ["total", "12,770"],
+  ]);
+
+  const json = jsonLines((await runApp(["info", "--model", path, "--json"])).stdout)[0];
+  assert.equal(json.parameters, 12770);
+  assert.deepEqual(json.inputShape, [28, 28, 1]);
+  assert.deepEqual(json.layers, [
+    { kind: "conv", kernel: 3, channels: 4, padding: "same", activation: "relu" },
+    { kind: "pool" },
+    { kind: "dense", units: 16, activation: "relu" },
+    { kind: "dense", units: 10, activation: "softmax" },
+  ]);
+  assert.deepEqual(json.summary, [
+    { layer: "conv3x4", outputShape: [28, 28, 4], parameters: 40 },
+    { layer: "pool", outputShape: [14, 14, 4], parameters: 0 },
+    { layer: "dense16", outputShape: [16], parameters: 12560 },
+    { layer: "dense10 softmax", outputShape: [10], parameters: 170 },
+  ]);
+  // And it tests: the network the file describes is the one its tensors fill.
+  const tested = await runApp(["test", "--model", path, "--sample", "--json"]);
+  assert.equal(tested.code, 0, tested.stderr);
+  assert.equal(jsonLines(tested.stdout)[0].accuracy, digits.testAccuracy);
+});
+
+Deno.test("a file whose layer list does not match its tensors is refused in one line, exit 1", async () => {
+  const source = `${work}/small-cnn.safetensors`;
+  const trained = await runApp([
+    "train",
+    "--model",
+    source,
+    "--layers",
+    "conv3x4,pool,dense16",
+    "--limit",
+    "64",
+    "--epochs",
+    "1",
+    "--sample",
+  ]);
+  assert.equal(trained.code, 0, trained.stderr);
+  const { tensors, metadata } = decodeSafetensors(await Deno.readFile(source), source);
+  /** A copy of the small CNN with its layer list edited, the tensors kept. */
+  const edited = async (name: string, edit: (layers: Record<string, unknown>[]) => void) => {
+    const digits = JSON.parse(metadata.digits);
+    edit(digits.layers);
+    const path = `${work}/${name}.safetensors`;
+    await Deno.writeFile(
+      path,
+      encodeSafetensors([...tensors.values()], { ...metadata, digits: JSON.stringify(digits) }),
+    );
+    return path;
+  };
+  const wider = await edited("wider-conv", (layers) => layers[0].channels = 8);
+  const noPool = await edited("no-pool", (layers) => layers.splice(1, 1));
+  for (
+    const command of [["test", "--sample"], ["info"], ["classify", "x.png"], ["train", "--sample"]]
+  ) {
+    const refused = await runApp([...command, "--model", wider]);
+    assertOneLineError(
+      refused,
+      /wider-conv\.safetensors: its layers \(conv3x8,pool,dense16 relu\) do not match its tensors: tensor layers\.0\.weight has shape \[4,3,3,1\], expected \[8,3,3,1\]$/,
+    );
+    assert.equal(refused.code, 1, command.join(" "));
+  }
+  const refused = await runApp(["test", "--sample", "--model", noPool]);
+  assertOneLineError(
+    refused,
+    /no-pool\.safetensors: its layers \(conv3x4,dense16 relu\) need 50,?402 parameters but its tensors hold/,
+  );
+  assert.equal(refused.code, 1);
 });
 
 Deno.test("test without a model file tests a random network and says so", async () => {

@@ -23,6 +23,7 @@ import {
   SCHEDULES,
 } from "../network/mod.ts";
 import type { TrainingPlan, TrainingPosition } from "./trainer.ts";
+import { describeArchitecture } from "./architecture.ts";
 import {
   loadModelFile,
   MODEL_FORMAT,
@@ -122,9 +123,11 @@ export async function loadNetworkModel(
   const architecture = { inputShape: info.inputShape, layers: info.layers };
   const parametersNeeded = countParameters(architecture);
   const numbersInFile = file.tensors.reduce((sum, t) => sum + t.data.length, 0);
+  // Named by the layers the metadata lists: an edited list is what a mismatch points to.
+  const listed = `its layers (${describeArchitecture(architecture)})`;
   if (parametersNeeded > numbersInFile) {
     throw new UserError(
-      `${path}: its layers need ${parametersNeeded} parameters but the file holds ${numbersInFile} numbers`,
+      `${path}: ${listed} need ${parametersNeeded} parameters but its tensors hold ${numbersInFile} numbers`,
     );
   }
   // Activations and image buffers grow with the layers' outputs: refuse what could not fit.
@@ -141,7 +144,7 @@ export async function loadNetworkModel(
   });
   const stateKind = info.optimizerState ? info.optimizer.kind : undefined;
   const problem = restoreNetworkTensors(network, tensors, stateKind);
-  if (problem) throw new UserError(`${path}: ${problem}`);
+  if (problem) throw new UserError(`${path}: ${listed} do not match its tensors: ${problem}`);
   network.optimizerStep = info.optimizerState ? info.optimizerStep : 0;
   return { network, info };
 }
@@ -158,7 +161,7 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
   if (!ACTIVATIONS.includes(activation)) fail(`unknown activation ${JSON.stringify(activation)}`);
   let inputShape: number[];
   let layers: LayerSpec[];
-  if (metadata.formatVersion === 1 || metadata.layers === undefined) {
+  if (metadata.formatVersion === 1) {
     // Version 1: a dense network, described by its widths.
     const sizes = metadata.layerSizes;
     if (
@@ -168,6 +171,8 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
     inputShape = [(sizes as number[])[0]];
     layers = denseLayers(sizes as number[], activation);
   } else {
+    // Version 2 lists the layers: without them the widths alone cannot say what a conv is.
+    if (metadata.layers === undefined) fail("the layer list (layers) is missing");
     inputShape = metadata.inputShape as number[];
     layers = metadata.layers as LayerSpec[];
     const problem = checkLayers({ inputShape, layers });

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
+import { loadModelFile } from "../model/model_file.ts";
 import { loadNetworkModel } from "./checkpoint.ts";
 import {
   prepareTrainingSession,
@@ -116,6 +117,74 @@ Deno.test("resume: an interrupted plan continues exactly, bit-identical to an un
   assert.match(session.notes.join("\n"), /Resuming .*: epoch 2 of 2, batch 4/);
   assert.equal((await run(session)).status, "completed");
   assert.deepEqual(await weightsOf(stopped), await weightsOf(whole));
+});
+
+/** Every tensor of a model file (weights, biases, optimizer state) by name, as bytes. */
+async function tensorsOf(path: string): Promise<Map<string, Uint8Array>> {
+  const file = await loadModelFile(path);
+  return new Map(file.tensors.map((t) => [t.name, new Uint8Array(t.data.slice().buffer)]));
+}
+
+Deno.test("resume: an interrupted CNN (conv, pool, dropout, momentum) ends bit-identical to an uninterrupted run", async () => {
+  const whole = newPath();
+  const stopped = newPath();
+  // Dropout draws its masks from the seed and the step: a resumed run must draw the same ones.
+  const plan = {
+    layers: "conv3x4,pool,conv3x8v,pool,dense16,dropout0.25",
+    optimizer: "momentum" as const,
+    batch: 20,
+    epochs: 2,
+  };
+  assert.equal((await train({ modelPath: whole, ...plan })).status, "completed");
+  const first = await train({ modelPath: stopped, ...plan }, 7); // 10 batches an epoch
+  assert.deepEqual(first, { status: "stopped", position: { epochsDone: 0, stepInEpoch: 7 } });
+  const session = await prepareTrainingSession({ modelPath: stopped }, data);
+  assert.equal(session.resumed, true);
+  assert.deepEqual(session.position, { epochsDone: 0, stepInEpoch: 7 });
+  assert.equal((await run(session)).status, "completed");
+  const [a, b] = [await tensorsOf(whole), await tensorsOf(stopped)];
+  assert.deepEqual([...b.keys()], [...a.keys()]);
+  assert.ok([...a.keys()].some((name) => name.startsWith("optimizer.")), "optimizer state saved");
+  for (const [name, bytes] of a) assert.deepEqual(b.get(name), bytes, name);
+  const [infoA, infoB] = [
+    (await loadNetworkModel(whole, { maxBatch: 1 })).info,
+    (await loadNetworkModel(stopped, { maxBatch: 1 })).info,
+  ];
+  assert.equal(infoB.optimizerStep, infoA.optimizerStep);
+  assert.deepEqual(infoB.layers, infoA.layers);
+  assert.equal(infoB.layers[0].kind, "conv");
+});
+
+Deno.test("resume of a CNN: its layer list is kept; a dense network or another list contradicts it", async () => {
+  const modelPath = newPath();
+  await train({ modelPath, layers: "conv3x4,pool,dense16", batch: 20, epochs: 1 });
+  const contradicts = async (request: Partial<TrainRequest>, pattern: RegExp) =>
+    await assert.rejects(
+      prepareTrainingSession({ modelPath, ...request }, data),
+      (error: Error) => {
+        assert.ok(error instanceof UserError, String(error));
+        assert.match(error.message, pattern);
+        return true;
+      },
+    );
+  const have = "is conv3x4,pool,dense16 relu";
+  await contradicts({ hidden: [16] }, new RegExp(`${have}; 784-16-10 relu contradicts it`));
+  await contradicts({ layers: "conv3x8,pool,dense16" }, /; conv3x8,pool,dense16 relu contradicts/);
+  await contradicts({ activation: "tanh" }, /; conv3x4,pool,dense16 tanh contradicts it/);
+  await contradicts({ hidden: [16], layers: "cnn" }, /give --hidden .* or --layers, not both/);
+  // The same list (spaces and all) is no contradiction; nor is asking for nothing.
+  const same = await prepareTrainingSession({ modelPath, layers: "conv3x4, pool, dense16" }, data);
+  assert.equal(same.resumed, true);
+  assert.deepEqual(same.model.network.layers, (await loadNetworkModel(modelPath)).info.layers);
+  assert.equal((await prepareTrainingSession({ modelPath }, data)).model.network.layers.length, 4);
+});
+
+Deno.test("a dense model resumes under --layers mlp (the same network), as the version-1 files do", async () => {
+  const modelPath = newPath();
+  await train({ modelPath, hidden: [256], batch: 20, epochs: 1 });
+  const session = await prepareTrainingSession({ modelPath, layers: "mlp" }, data);
+  assert.equal(session.resumed, true);
+  assert.deepEqual(session.model.network.layerSizes, [784, 256, 10]);
 });
 
 Deno.test("resume with plan values: a new plan from the epochs done; a half epoch only with the same batches", async () => {
