@@ -142,7 +142,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     parse: hiddenLayers,
     format: (widths) => widths.join(",") || "none",
     default: [256],
-    saved: (saved) => saved.layerSizes.slice(1, -1),
+    // A layer list (a CNN) has no hidden widths: its flat layer sizes are not a dense network.
+    saved: (saved) =>
+      saved.layers && !isDenseLayers(saved.layers) ? undefined : saved.layerSizes.slice(1, -1),
     architecture: true,
   }),
   option({

@@ -169,6 +169,8 @@ Deno.test("resume of a CNN: its layer list is kept; a dense network or another l
     );
   const have = "is conv3x4,pool,dense16 relu";
   await contradicts({ hidden: [16] }, new RegExp(`${have}; 784-16-10 relu contradicts it`));
+  // No layer list: the default dense network (a CNN has no hidden widths to keep).
+  await contradicts({ layers: "" }, new RegExp(`${have}; 784-256-10 relu contradicts it`));
   await contradicts({ layers: "conv3x8,pool,dense16" }, /; conv3x8,pool,dense16 relu contradicts/);
   await contradicts({ activation: "tanh" }, /; conv3x4,pool,dense16 tanh contradicts it/);
   await contradicts({ hidden: [16], layers: "cnn" }, /give --hidden .* or --layers, not both/);
