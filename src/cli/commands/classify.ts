@@ -8,6 +8,7 @@ import { joinColumns } from "../../text/layout.ts";
 import type { CommandIo } from "../io.ts";
 import { percent, plural } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
+import { classificationJson } from "../../app/json_reports.ts";
 
 /** The flags of `classify`. */
 export interface ClassifyFlags {
@@ -38,7 +39,7 @@ export async function classifyCommand(
     if (!prediction) {
       failed++;
       const reason = result.error ?? "no digit found";
-      if (flags.json) io.write(JSON.stringify({ file, error: reason }) + "\n");
+      if (flags.json) io.write(JSON.stringify(classificationJson(result)) + "\n");
       else {
         io.write(`${file}: ${c.red("error")}: ${reason}\n`);
         if (flags.show && result.image) {
@@ -52,15 +53,7 @@ export async function classifyCommand(
       if (label === prediction.digit) labeledCorrect++;
     }
     if (flags.json) {
-      io.write(
-        JSON.stringify({
-          file,
-          digit: prediction.digit,
-          confidence: round(prediction.confidence),
-          probabilities: [...prediction.probabilities].map((p) => round(p)),
-          ...(label !== undefined ? { label } : {}),
-        }) + "\n",
-      );
+      io.write(JSON.stringify(classificationJson(result)) + "\n");
       continue;
     }
     const mark = label === undefined
@@ -102,8 +95,4 @@ function showImages(image: GrayImage, normalized: Float32Array | undefined, io: 
     blocks.push(["network input (28x28)", ...renderBlockArt(normalized, { color: io.color })]);
   }
   return joinColumns(blocks, 4).join("\n");
-}
-
-function round(value: number): number {
-  return Math.round(value * 1e6) / 1e6;
 }

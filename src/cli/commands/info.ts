@@ -2,6 +2,7 @@
 import type { CommandIo } from "../io.ts";
 import { percent, plural } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
+import { modelInfoJson } from "../../app/json_reports.ts";
 import { renderLayerTable } from "../../text/layer_table.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
 
@@ -22,14 +23,7 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
   }
   const info = loaded.info;
   if (flags.json) {
-    io.write(
-      JSON.stringify({
-        model: loaded.path,
-        parameters: loaded.network.parameterCount,
-        summary: loaded.network.summary(),
-        ...info,
-      }) + "\n",
-    );
+    io.write(JSON.stringify(modelInfoJson(loaded)) + "\n");
     return 0;
   }
   const plan = info.plan;
@@ -43,7 +37,9 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
       ? ` + ${info.position.stepInEpoch} batches (interrupted; train resumes it)`
       : ""),
     plan
-      ? `  last plan:    ${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, seed ${plan.seed}` +
+      ? `  last plan:    ${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, warm-up ${plan.warmupEpochs}, ${
+        plan.limit.toLocaleString("en-US")
+      } training digits, seed ${plan.seed}` +
         (plan.augment ? ", augmented digits" : "")
       : "",
     `  data:         ${info.dataSource ?? "unknown"}`,
