@@ -82,6 +82,20 @@ export interface Kernels {
     filters: number,
     scratch: Float32Array,
   ): void;
+  /**
+   * dx[S x H x W x C] = col2im(delta[(S*OH*OW) x F] · w[F x kkC]): the input gradient of a
+   * convolution without writing the patch rows (the sums may round differently). `scratch`
+   * holds `convScratchSize(geometry, filters)` floats.
+   */
+  convBackInput(
+    delta: Float32Array,
+    w: Float32Array,
+    dx: Float32Array,
+    samples: number,
+    geometry: ConvGeometry,
+    filters: number,
+    scratch: Float32Array,
+  ): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
   /** ReLU in place over n values: x < 0 becomes 0 (exactly `activateInPlace("relu", ...)`). */
@@ -149,19 +163,21 @@ export interface Kernels {
 }
 
 /**
- * Floats of working space `Kernels.convForward` needs: for one image, a list of its nonzero
- * channels per input pixel (8 bytes an entry) and a count per pixel.
+ * Floats of working space `Kernels.convForward` and `convBackInput` need: for one image, a
+ * list of nonzero values per pixel (8 bytes an entry: C per input pixel forward, F per output
+ * pixel backward) and a count per pixel.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { convScratchSize } from "./kernels.ts";
  * const geometry = { height: 14, width: 14, channels: 32, kernel: 5, pad: 2, outHeight: 14, outWidth: 14 };
- * assert.equal(convScratchSize(geometry), 65 * 196);
+ * assert.equal(convScratchSize(geometry, 64), 129 * 196);
  * ```
  */
-export function convScratchSize(geometry: ConvGeometry): number {
-  return (2 * geometry.channels + 1) * geometry.height * geometry.width;
+export function convScratchSize(geometry: ConvGeometry, filters: number): number {
+  const { height, width, channels, outHeight, outWidth } = geometry;
+  return Math.max((2 * channels + 1) * height * width, (2 * filters + 1) * outHeight * outWidth);
 }
 
 /** The sizes of one convolution over channels-last images (see `Kernels.im2col`). */
@@ -284,6 +300,36 @@ export function createTsKernels(): Kernels {
                   if (xv === 0) continue;
                   const wRow = (tap + c) * filters;
                   for (let o = 0; o < filters; o++) z[zRow + o] += xv * wT[wRow + o];
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    convBackInput(delta, w, dx, samples, g, filters) { // (no scratch needed here)
+      const { height, width, channels, kernel, pad, outHeight, outWidth } = g;
+      const patch = kernel * kernel * channels;
+      dx.fill(0, 0, samples * height * width * channels);
+      let row = 0;
+      for (let s = 0; s < samples; s++) {
+        const image = s * height * width * channels;
+        for (let oy = 0; oy < outHeight; oy++) {
+          for (let ox = 0; ox < outWidth; ox++, row += filters) {
+            for (let ky = 0; ky < kernel; ky++) {
+              const iy = oy + ky - pad;
+              if (iy < 0 || iy >= height) continue;
+              for (let kx = 0; kx < kernel; kx++) {
+                const ix = ox + kx - pad;
+                if (ix < 0 || ix >= width) continue;
+                const to = image + (iy * width + ix) * channels;
+                const tap = (ky * kernel + kx) * channels;
+                // dx[q, :] += sum over o of delta[p, o] * w[o, tap, :]
+                for (let o = 0; o < filters; o++) {
+                  const d = delta[row + o];
+                  if (d === 0) continue;
+                  const from = o * patch + tap;
+                  for (let c = 0; c < channels; c++) dx[to + c] += d * w[from + c];
                 }
               }
             }

@@ -198,7 +198,7 @@ class DenseLayer implements Layer {
   }
 }
 
-/** Input channels from which the forward pass lists nonzeros per pixel (convForward). */
+/** Input channels from which conv layers list nonzeros per pixel (convForward, convBackInput). */
 const FUSED_MIN_CHANNELS = 8;
 
 /** Floats of patch rows one im2col chunk may hold: about 1 MB, to stay in a core's L2. */
@@ -267,7 +267,7 @@ class ConvLayer implements Layer {
       Math.min(context.maxBatch, Math.floor(COLUMN_CHUNK_FLOATS / (this.pixels * this.patch))),
     );
     this.col = context.take(this.chunkSamples * this.pixels * this.patch);
-    this.scratch = context.take(convScratchSize(this.geometry));
+    this.scratch = context.take(convScratchSize(this.geometry, this.filters));
     const inSize = height * width * channels;
     for (let s = 0; s < context.maxBatch; s += this.chunkSamples) {
       const n = Math.min(this.chunkSamples, context.maxBatch - s);
@@ -354,7 +354,19 @@ class ConvLayer implements Layer {
         this.patch,
       );
       if (this.inputGradChunks.length === 0) continue;
-      // dcol[P x kkC] = delta[P x out] · W[out x kkC], then each patch row added back in place
+      // dA_prev = col2im(delta[P x out] · W[out x kkC])
+      if (this.geometry.channels >= FUSED_MIN_CHANNELS) {
+        kernels.convBackInput(
+          this.outputGradChunks[c],
+          weight.value,
+          this.inputGradChunks[c],
+          samples,
+          this.geometry,
+          this.filters,
+          this.scratch,
+        );
+        continue;
+      }
       kernels.forwardDense(
         this.outputGradChunks[c],
         weight.value,

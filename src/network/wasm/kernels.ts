@@ -68,6 +68,21 @@ interface KernelExports {
     outWidth: number,
     filters: number,
   ): void;
+  convBackInput(
+    delta: number,
+    w: number,
+    dx: number,
+    lists: number,
+    samples: number,
+    height: number,
+    width: number,
+    channels: number,
+    kernel: number,
+    pad: number,
+    outHeight: number,
+    outWidth: number,
+    filters: number,
+  ): void;
   col2im(
     col: number,
     dx: number,
@@ -260,7 +275,25 @@ export function createWasmKernels(): Kernels {
         offsetOf(wT, patch * filters, "wT"),
         offsetOf(bias, filters, "bias"),
         offsetOf(z, samples * g.outHeight * g.outWidth * filters, "z"),
-        offsetOf(scratch, convScratchSize(g), "scratch"),
+        offsetOf(scratch, convScratchSize(g, filters), "scratch"),
+        samples,
+        g.height,
+        g.width,
+        g.channels,
+        g.kernel,
+        g.pad,
+        g.outHeight,
+        g.outWidth,
+        filters,
+      );
+    },
+    convBackInput(delta, w, dx, samples, g, filters, scratch) {
+      checkGeometry(g);
+      wasm.convBackInput(
+        offsetOf(delta, samples * g.outHeight * g.outWidth * filters, "delta"),
+        offsetOf(w, filters * g.kernel * g.kernel * g.channels, "w"),
+        offsetOf(dx, samples * imageSize(g), "dx"),
+        offsetOf(scratch, convScratchSize(g, filters), "scratch"),
         samples,
         g.height,
         g.width,

@@ -35,8 +35,10 @@
 ;;     for each tap t = (ky, kx):                  ; wT's block for t, C x F floats, stays in L1
 ;;       for each output pixel p whose input pixel q = p + t - pad is inside the image:
 ;;         for each tile of z[p]: z[p][tile] += sum over (v, c) in list[q] of v * wT[t, c][tile]
-;;   A convolution's backward pass uses im2col (patches written as rows), addGradWeights
-;;   (gradDense's dw part, accumulating), forwardDense for delta · W, and col2im.
+;;   convBackInput dx = col2im(delta · w): the same loops with lists of each output pixel's
+;;     nonzero deltas, added into the input pixel under each tap.
+;;   The weight gradient uses im2col (patches written as rows) and addGradWeights (gradDense's
+;;   dw part, accumulating).
 ;;
 ;; Memory layout (bytes):
 ;;   [0, 65536)     scratch: lists of the nonzero inputs of one row of x (forwardDense) or
@@ -863,6 +865,137 @@
           (br_if $tapRow (i32.lt_u
             (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
         (local.set $z (i32.add (local.get $z) (local.get $outBytes)))
+        (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
+        (br $sample))))
+
+;; dx[S x H x W x C] = col2im(delta[P x F] · w[F x kkC]), the input gradient of a convolution,
+  ;; tap by tap like convForward with the roles swapped: each output pixel's nonzero deltas
+  ;; are listed once, as (value, byte offset of row o of w); then for each tap (ky, kx) every
+  ;; output pixel p adds its list against w's C floats of that tap into the input pixel under
+  ;; the tap. The sums are those of the TS reference, but in tap order (they round differently).
+  (func (export "convBackInput")
+    (param $delta i32) (param $w i32) (param $dx i32) (param $lists i32)
+    (param $samples i32) (param $height i32) (param $width i32) (param $channels i32)
+    (param $kernel i32) (param $pad i32) (param $outHeight i32) (param $outWidth i32)
+    (param $filters i32)
+    (local $patchBytes i32) (local $pixelBytes i32) (local $outPixels i32) (local $counts i32)
+    (local $imageBytes i32) (local $p i32) (local $o i32) (local $entry i32) (local $first i32)
+    (local $value f32) (local $ky i32) (local $kx i32) (local $oy i32) (local $ox i32)
+    (local $oy0 i32) (local $oy1 i32) (local $ox0 i32) (local $ox1 i32) (local $base i32)
+    (local $e i32) (local $end i32) (local $zp i32) (local $t i32)
+    (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $patchBytes (i32.mul (i32.mul (local.get $kernel) (local.get $kernel))
+      (local.get $pixelBytes)))
+    (local.set $outPixels (i32.mul (local.get $outHeight) (local.get $outWidth)))
+    (local.set $imageBytes (i32.mul (i32.mul (local.get $height) (local.get $width))
+      (local.get $pixelBytes)))
+    (local.set $counts (i32.add (local.get $lists)
+      (i32.shl (i32.mul (local.get $outPixels) (local.get $filters)) (i32.const 3))))
+    (block $samplesDone
+      (loop $sample
+        (br_if $samplesDone (i32.eqz (local.get $samples)))
+        ;; the nonzero deltas of every output pixel (delta advances through the sample)
+        (local.set $p (i32.const 0))
+        (local.set $first (local.get $lists))
+        (block $pixelsDone
+          (loop $pixel
+            (br_if $pixelsDone (i32.ge_u (local.get $p) (local.get $outPixels)))
+            (local.set $entry (local.get $first))
+            (local.set $o (i32.const 0))
+            (block $filtersDone
+              (loop $filter
+                (br_if $filtersDone (i32.ge_u (local.get $o) (local.get $filters)))
+                (f32.store (local.get $entry) (local.tee $value (f32.load (local.get $delta))))
+                (i32.store offset=4 (local.get $entry)
+                  (i32.mul (local.get $o) (local.get $patchBytes)))
+                (local.set $entry (i32.add (local.get $entry)
+                  (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+                (local.set $delta (i32.add (local.get $delta) (i32.const 4)))
+                (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                (br $filter)))
+            (i32.store (i32.add (local.get $counts) (i32.shl (local.get $p) (i32.const 2)))
+              (i32.shr_u (i32.sub (local.get $entry) (local.get $first)) (i32.const 3)))
+            (local.set $first (i32.add (local.get $first)
+              (i32.shl (local.get $filters) (i32.const 3))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $pixel)))
+        (memory.fill (local.get $dx) (i32.const 0) (local.get $imageBytes))
+        ;; tap by tap, over the output pixels whose tap is inside the image (as in convForward)
+        (local.set $ky (i32.const 0))
+        (loop $tapRow
+          (local.set $oy0 (i32.sub (local.get $pad) (local.get $ky)))
+          (if (i32.lt_s (local.get $oy0) (i32.const 0)) (then (local.set $oy0 (i32.const 0))))
+          (local.set $oy1 (i32.sub (i32.add (local.get $height) (local.get $pad)) (local.get $ky)))
+          (if (i32.gt_s (local.get $oy1) (local.get $outHeight))
+            (then (local.set $oy1 (local.get $outHeight))))
+          (local.set $kx (i32.const 0))
+          (loop $tapColumn
+            (local.set $ox0 (i32.sub (local.get $pad) (local.get $kx)))
+            (if (i32.lt_s (local.get $ox0) (i32.const 0)) (then (local.set $ox0 (i32.const 0))))
+            (local.set $ox1
+              (i32.sub (i32.add (local.get $width) (local.get $pad)) (local.get $kx)))
+            (if (i32.gt_s (local.get $ox1) (local.get $outWidth))
+              (then (local.set $ox1 (local.get $outWidth))))
+            ;; w's C floats of tap (ky, kx) in row 0
+            (local.set $base (i32.add (local.get $w) (i32.mul (local.get $pixelBytes)
+              (i32.add (i32.mul (local.get $ky) (local.get $kernel)) (local.get $kx)))))
+            (local.set $oy (local.get $oy0))
+            (block $rowsDone
+              (loop $row
+                (br_if $rowsDone (i32.ge_s (local.get $oy) (local.get $oy1)))
+                (local.set $ox (local.get $ox0))
+                (block $columnsDone
+                  (loop $column
+                    (br_if $columnsDone (i32.ge_s (local.get $ox) (local.get $ox1)))
+                    (local.set $p (i32.add (i32.mul (local.get $oy) (local.get $outWidth))
+                      (local.get $ox)))
+                    (local.set $e (i32.add (local.get $lists)
+                      (i32.shl (i32.mul (local.get $p) (local.get $filters)) (i32.const 3))))
+                    (local.set $end (i32.add (local.get $e) (i32.shl (i32.load
+                      (i32.add (local.get $counts) (i32.shl (local.get $p) (i32.const 2))))
+                      (i32.const 3))))
+                    (if (i32.gt_u (local.get $end) (local.get $e))
+                      (then
+                        ;; dx row of the input pixel under the tap
+                        (local.set $zp (i32.add (local.get $dx) (i32.mul (local.get $pixelBytes)
+                          (i32.add
+                            (i32.mul (i32.sub (i32.add (local.get $oy) (local.get $ky))
+                              (local.get $pad)) (local.get $width))
+                            (i32.sub (i32.add (local.get $ox) (local.get $kx))
+                              (local.get $pad))))))
+                        (local.set $t (i32.const 0))
+                        (block $tiles32Done
+                          (loop $tile32
+                            (br_if $tiles32Done (i32.gt_u (i32.add (local.get $t) (i32.const 128))
+                              (local.get $pixelBytes)))
+                            (call $tapTile32 (i32.add (local.get $zp) (local.get $t))
+                              (local.get $e) (local.get $end)
+                              (i32.add (local.get $base) (local.get $t)))
+                            (local.set $t (i32.add (local.get $t) (i32.const 128)))
+                            (br $tile32)))
+                        (block $tiles4Done
+                          (loop $tile4
+                            (br_if $tiles4Done (i32.gt_u (i32.add (local.get $t) (i32.const 16))
+                              (local.get $pixelBytes)))
+                            (call $tapTile4 (i32.add (local.get $zp) (local.get $t))
+                              (local.get $e) (local.get $end)
+                              (i32.add (local.get $base) (local.get $t)))
+                            (local.set $t (i32.add (local.get $t) (i32.const 16)))
+                            (br $tile4)))
+                        (if (i32.lt_u (local.get $t) (local.get $pixelBytes))
+                          (then (call $tapTileTail (i32.add (local.get $zp) (local.get $t))
+                            (local.get $e) (local.get $end)
+                            (i32.add (local.get $base) (local.get $t))
+                            (i32.sub (local.get $pixelBytes) (local.get $t)))))))
+                    (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                    (br $column)))
+                (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+                (br $row)))
+            (br_if $tapColumn (i32.lt_u
+              (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kernel))))
+          (br_if $tapRow (i32.lt_u
+            (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
+        (local.set $dx (i32.add (local.get $dx) (local.get $imageBytes)))
         (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
         (br $sample))))
 

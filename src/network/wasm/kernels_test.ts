@@ -340,7 +340,10 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
         bias: filters,
         z: rows * filters,
         zFused: rows * filters,
-        scratch: convScratchSize(geometry),
+        scratch: convScratchSize(geometry, filters),
+        dxFused: samples * height * width * channels,
+        w: filters * patch,
+        zeroBias: patch,
       };
       const rng = new Random(rows * 31 + patch + shift);
       const { views } = layout(ts, lengths, shift, 3);
@@ -352,7 +355,10 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
       const wasm = createWasmKernels();
       const wasmViews = layout(wasm, lengths, shift, 3);
       const v = wasmViews.views;
-      for (const name of ["x", "delta", "dw", "wT", "bias"]) v[name].set(views[name]);
+      for (let o = 0; o < filters; o++) {
+        for (let i = 0; i < patch; i++) views.w[o * patch + i] = views.wT[i * filters + o];
+      }
+      for (const name of ["x", "delta", "dw", "wT", "bias", "w"]) v[name].set(views[name]);
 
       // Patches are copies and col2im adds in the reference's order: both exactly equal.
       v.col.fill(5);
@@ -397,6 +403,34 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
       const sumScale = new Float32Array(filters);
       ts.sumRows(abs(views.delta), sumScale, rows, filters);
       assertClose(v.sums, views.sums, sumScale, 1e-6, "sums");
+
+      // The input gradient, col2im(delta · W), without patch rows: as the reference computes
+      // it through dcol, up to rounding.
+      ts.forwardDense(views.delta, views.w, views.zeroBias, views.col, rows, filters, patch);
+      ts.col2im(views.col, views.dx, samples, geometry);
+      v.dxFused.fill(5);
+      ts.convBackInput(
+        views.delta,
+        views.w,
+        views.dxFused,
+        samples,
+        geometry,
+        filters,
+        views.scratch,
+      );
+      wasm.convBackInput(v.delta, v.w, v.dxFused, samples, geometry, filters, v.scratch);
+      const dxScale = new Float32Array(views.dx.length);
+      ts.convBackInput(
+        abs(views.delta),
+        abs(views.w),
+        dxScale,
+        samples,
+        geometry,
+        filters,
+        views.scratch,
+      );
+      assertClose(views.dxFused, views.dx, dxScale, 1e-6, "dx (ts)");
+      assertClose(v.dxFused, views.dx, dxScale, 1e-6, "dx (wasm)");
       assertGapsUntouched(wasmViews.arena, v);
     });
   }
