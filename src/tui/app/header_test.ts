@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { LoadedModel } from "../../app/load_model.ts";
 import type { NetworkModelInfo } from "../../train/checkpoint.ts";
-import { Network } from "../../network/mod.ts";
+import { Network, parseLayerSpec } from "../../network/mod.ts";
 import { visibleWidth } from "../../text/layout.ts";
 import { dataLabelFor, describeModelShort, renderHeader } from "./header.ts";
 
@@ -36,6 +36,36 @@ Deno.test("describeModelShort: path, sizes, epochs and accuracy; shorter when na
   assert.match(
     describeModelShort({ network, random: true, randomReason: "no model file at x" }),
     /^random network 784-16-10 \(untrained: ~10% accuracy\) - no model file at x$/,
+  );
+});
+
+Deno.test("describeModelShort: a CNN by its layer list, by its preset's name when narrow", () => {
+  const cnn = new Network(parseLayerSpec("cnn"), { seed: 1, maxBatch: 1 });
+  const model: LoadedModel = {
+    network: cnn,
+    path: "models/cnn.safetensors",
+    random: false,
+    info: {
+      activation: "relu",
+      layerSizes: [...cnn.layerSizes],
+      inputShape: [...cnn.inputShape],
+      layers: [...cnn.layers],
+      testAccuracy: 0.9921,
+      position: { epochsDone: 3, stepInEpoch: 0 },
+    } as unknown as NetworkModelInfo,
+  };
+  assert.equal(
+    describeModelShort(model),
+    "models/cnn.safetensors · cnn: conv5x32,pool,conv5x64,pool,dense128,dropout0.5 relu · " +
+      "3 epochs · test 99.21%",
+  );
+  assert.equal(
+    describeModelShort(model, 60),
+    "models/cnn.safetensors · cnn · 3 epochs · 99.21%",
+  );
+  assert.match(
+    describeModelShort({ network: cnn, random: true, randomReason: "no model file at x" }),
+    /^random network cnn \(untrained: ~10% accuracy\)/,
   );
 });
 
