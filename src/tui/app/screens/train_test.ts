@@ -165,8 +165,8 @@ async function runWork(
   return sent;
 }
 
-// The form: Hidden layers, Activation, Epochs; typing replaces the value just focused.
-const EPOCHS_2 = ["down", "down", "2"];
+// The form: Hidden layers, Activation, Layers, Epochs; typing replaces the value just focused.
+const EPOCHS_2 = ["down", "down", "down", "2"];
 
 Deno.test("train screen: form, live progress, Esc stops the work, the outcome, then back", () => {
   const screen = trainScreen({
@@ -351,7 +351,7 @@ Deno.test("train screen: aborting the training work stops after the batch and sa
   const context = await contextFor(path);
   const screen = trainScreen(context);
   const loaded = await runWork(workOf([screen.init()], "load")!);
-  const keys = [...loaded.map(work), "down", "down", "50", "enter"];
+  const keys = [...loaded.map(work), "down", "down", "down", "50", "enter"]; // 50 epochs
   // Stop (as Esc's cancel does) at the third batch of the second epoch.
   const sent = await runWork(
     workOf(simulate(screen, keys).steps, "train")!,
