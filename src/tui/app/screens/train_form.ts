@@ -4,6 +4,11 @@
  * reason shown inline, and the TrainRequest it amounts to. A field the user has not edited shows
  * the value the session will train with: the saved model's when resuming, else the default (the
  * learning rate follows the optimizer). Pure: state in, state (or lines) out.
+ *
+ * The network is Hidden layers (dense widths) or, when Layers holds a preset or a layer list,
+ * that list (Hidden layers is then marked unused and not sent). Resuming locks all three; a saved
+ * CNN has no hidden widths, so its Hidden layers shows `—`. On a short screen the fields scroll
+ * with the focus (see renderTrainForm).
  */
 import {
   describeArchitecture,
