@@ -45,10 +45,10 @@ Deno.test({
       columns: 100,
       rows: 30,
     });
-    await tmux.waitFor(/7 {2}Quit/);
+    await tmux.waitFor(/8 {2}Quit/);
     await tmux.keys("Enter");
     await tmux.waitFor(/Start training/);
-    await tmux.keys("Down", "Down");
+    await tmux.keys("Down", "Down", "Down"); // past Hidden layers, Activation, Layers: Epochs
     await tmux.type("30");
     await tmux.keys("Enter");
     await tmux.waitFor(/Epoch 1\/30/);

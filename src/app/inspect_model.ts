@@ -12,7 +12,9 @@ import {
   type LayerActivation,
   layerActivations,
   layerInfos,
+  type LayerTrainingStats,
   tensorStats,
+  TrainingMonitor,
 } from "../network/inspect.ts";
 import { saliency, withInputGradient } from "../network/saliency.ts";
 import { selectKernels } from "../network/select_kernels.ts";
@@ -147,6 +149,36 @@ export class DigitExplainer {
       probabilities: result.probabilities,
     };
   }
+}
+
+/**
+ * How strongly the loss pulls on each layer now: the gradient norm of the mean cross-entropy
+ * over the first `count` digits of `test` (at most the network's batch), per layer with
+ * weights. Overwrites the network's gradient buffers (not its weights).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/network.ts";
+ * import { lossGradientNorms } from "./inspect_model.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, { maxBatch: 4 });
+ * const test = { pixels: new Uint8Array(4 * 784).fill(90), labels: new Uint8Array(4), count: 4 };
+ * const [hidden, output] = lossGradientNorms(network, test);
+ * assert.ok(hidden.gradientNorm > 0 && output.gradientNorm > 0);
+ * ```
+ */
+export function lossGradientNorms(
+  network: Network,
+  test: Dataset,
+  count = 256,
+): LayerTrainingStats[] {
+  const batch = Math.min(count, test.count, network.maxBatch);
+  const input = network.input;
+  for (let i = 0; i < batch * IMAGE_PIXELS; i++) input[i] = test.pixels[i] / 255;
+  network.forward(batch);
+  network.backward(test.labels.subarray(0, batch));
+  return new TrainingMonitor(network).measure();
 }
 
 /** Digit `index` of `dataset` as 784 values in 0..1. */

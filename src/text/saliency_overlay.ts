@@ -16,7 +16,7 @@ export interface SaliencyOverlayOptions {
   /** Pixels per row (default: the square root of the count, 28 for MNIST). */
   width?: number;
   color: ColorLevel;
-  /** Saliency below this share of the largest magnitude is not drawn (default 0.15). */
+  /** Saliency below this share of the largest value of its sign is not drawn (default 0.2). */
   threshold?: number;
 }
 
@@ -48,16 +48,20 @@ export function renderSaliencyOverlay(
     );
   }
   const height = pixels.length / width;
-  let most = 0;
-  for (let i = 0; i < saliency.length; i++) most = Math.max(most, Math.abs(saliency[i]));
-  const inv = most > 0 ? 1 / most : 0;
-  const threshold = options.threshold ?? 0.15;
-  const ink = (
-    x: number,
-    y: number,
-  ) => (y < height ? Math.min(1, Math.max(0, pixels[y * width + x])) : 0);
+  // Each sign on its own scale: a confident guess has a few strong pixels for it and a broad,
+  // weaker field against it (or the reverse), and one shared scale would hide the weaker side.
+  let mostFor = 0;
+  let mostAgainst = 0;
+  for (let i = 0; i < saliency.length; i++) {
+    mostFor = Math.max(mostFor, saliency[i]);
+    mostAgainst = Math.max(mostAgainst, -saliency[i]);
+  }
+  const threshold = options.threshold ?? 0.2;
+  const ink = (x: number, y: number) =>
+    y < height ? Math.min(1, Math.max(0, pixels[y * width + x])) : 0;
   const salient = (x: number, y: number) => {
-    const t = y < height ? saliency[y * width + x] * inv : 0;
+    const s = y < height ? saliency[y * width + x] : 0;
+    const t = s > 0 ? s / mostFor : s < 0 ? s / mostAgainst : 0;
     return Math.abs(t) >= threshold ? t : 0;
   };
   const rgb = (x: number, y: number): [number, number, number] => {

@@ -1,6 +1,7 @@
 /** What every menu screen gets from the app: colors, the model and the data. */
 import type { LoadedModel } from "../../app/load_model.ts";
 import type { MnistData } from "../../data/dataset.ts";
+import type { LayerTrainingStats } from "../../network/inspect.ts";
 import type { ColorLevel } from "../../text/color.ts";
 import type { ScreenProgram } from "./screen_loop.ts";
 
@@ -40,6 +41,10 @@ export interface ScreenMemory {
   classifyPath?: string;
   /** Where Browse was left (set, digit filter, position), to come back there. */
   browse?: { set: "train" | "test"; filter?: number; position: number };
+  /** [784] the last digit drawn on the Draw screen, as the network saw it (Inspect explains it). */
+  drawing?: Float32Array;
+  /** Per layer, the gradient norm and update ratio last measured by the Train screen. */
+  training?: { model: string; layers: LayerTrainingStats[] };
 }
 
 /** A menu entry's screen, built for this session; its result is ignored. */

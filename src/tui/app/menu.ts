@@ -4,7 +4,15 @@ import { type ColorLevel, paint } from "../../text/color.ts";
 import { fitWidth, truncate } from "../../text/layout.ts";
 
 /** What a menu entry leads to. */
-export type MenuAction = "train" | "test" | "classify" | "draw" | "browse" | "info" | "quit";
+export type MenuAction =
+  | "train"
+  | "test"
+  | "classify"
+  | "draw"
+  | "browse"
+  | "info"
+  | "inspect"
+  | "quit";
 
 /** One line of the menu. */
 export interface MenuEntry {
@@ -37,12 +45,17 @@ export const MENU_ENTRIES: readonly MenuEntry[] = [
     description: "page through the data set with the network's guesses",
   },
   { action: "info", label: "Model info", description: "layers, training history, how it was made" },
+  {
+    action: "inspect",
+    label: "Inspect",
+    description: "look inside: weights, activations, saliency, health",
+  },
   { action: "quit", label: "Quit", description: "" },
 ];
 
 /**
  * What a key does on the menu: moves the selection (arrows, j/k, Home/End, wraps around),
- * chooses (Enter, or a digit 1-7 which also selects), or quits (q, Esc, Ctrl-C).
+ * chooses (Enter, or a digit 1-8 which also selects), or quits (q, Esc, Ctrl-C).
  *
  * @example
  * ```ts
@@ -89,7 +102,7 @@ export function menuKey(
  * import assert from "node:assert/strict";
  * import { renderMenu } from "./menu.ts";
  *
- * const lines = renderMenu({ selected: 0, width: 80, height: 9, color: "none" });
+ * const lines = renderMenu({ selected: 0, width: 80, height: 10, color: "none" });
  * assert.deepEqual(lines.slice(0, 4), [
  *   "digits · a neural network written from scratch, trained on MNIST",
  *   "",
