@@ -147,3 +147,31 @@ Deno.test("--version prints the version in deno.json", async () => {
   assert.equal(result.code, 0);
   assert.equal(result.stdout.trim(), version);
 });
+
+Deno.test("docs/how-it-works.md: each pasted output is what its command prints today", async () => {
+  const guide = await Deno.readTextFile(`${PROJECT_ROOT}/docs/how-it-works.md`);
+  // A ```sh block of one command followed by a ```text block: that command's output.
+  const pairs = [...guide.matchAll(/```sh\n([^\n]+)\n```\n\n```text\n([\s\S]*?)\n```/g)];
+  assert.ok(pairs.length >= 8, `only ${pairs.length} command outputs found`);
+  const tidy = (text: string) => text.split("\n").map((line) => line.trimEnd()).join("\n").trim();
+  for (const [, command, pasted] of pairs) {
+    const words = command.replace(/^NO_COLOR=1 /, "").split(" ");
+    if (words.some((word) => word.includes("real_digits")) && !hasRealDigits) continue;
+    let stdout: string;
+    if (words.slice(0, 3).join(" ") === "deno task start") {
+      const result = await runApp(words.slice(3));
+      assert.equal(result.code, 0, `${command}: ${result.stderr}`);
+      stdout = result.stdout;
+    } else {
+      assert.deepEqual(words.slice(0, 3), ["deno", "run", "-A"], command);
+      const output = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--quiet", "-A", ...words.slice(3)],
+        cwd: PROJECT_ROOT,
+        env: { NO_COLOR: "1", MNIST_DIR },
+      }).output();
+      assert.equal(output.code, 0, `${command}: ${new TextDecoder().decode(output.stderr)}`);
+      stdout = new TextDecoder().decode(output.stdout);
+    }
+    assert.equal(tidy(stdout), tidy(pasted), command);
+  }
+});
