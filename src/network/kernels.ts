@@ -96,6 +96,21 @@ export interface Kernels {
     filters: number,
     scratch: Float32Array,
   ): void;
+  /**
+   * dw[F x kkC] += delta[(S*OH*OW) x F]^T · the patch rows of x[S x H x W x C]: a
+   * convolution's weight gradient without writing the patch rows (the sums run over the
+   * output pixels in order, as addGradWeights over im2col does). `scratch` holds
+   * `convScratchSize(geometry, filters)` floats.
+   */
+  convGradWeights(
+    x: Float32Array,
+    delta: Float32Array,
+    dw: Float32Array,
+    samples: number,
+    geometry: ConvGeometry,
+    filters: number,
+    scratch: Float32Array,
+  ): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
   /** ReLU in place over n values: x < 0 becomes 0 (exactly `activateInPlace("relu", ...)`). */
@@ -163,21 +178,26 @@ export interface Kernels {
 }
 
 /**
- * Floats of working space `Kernels.convForward` and `convBackInput` need: for one image, a
- * list of nonzero values per pixel (8 bytes an entry: C per input pixel forward, F per output
- * pixel backward) and a count per pixel.
+ * Floats of working space `Kernels.convForward`, `convBackInput` and `convGradWeights` need
+ * for one image: lists of nonzero values (8 bytes an entry) with their counts, and for the
+ * weight gradient a copy of the image inside a zero border.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { convScratchSize } from "./kernels.ts";
  * const geometry = { height: 14, width: 14, channels: 32, kernel: 5, pad: 2, outHeight: 14, outWidth: 14 };
- * assert.equal(convScratchSize(geometry, 64), 129 * 196);
+ * assert.equal(convScratchSize(geometry, 64), 18 * 18 * 32 + 128 * 196 + 64);
  * ```
  */
 export function convScratchSize(geometry: ConvGeometry, filters: number): number {
-  const { height, width, channels, outHeight, outWidth } = geometry;
-  return Math.max((2 * channels + 1) * height * width, (2 * filters + 1) * outHeight * outWidth);
+  const { height, width, channels, pad, outHeight, outWidth } = geometry;
+  const bordered = (height + 2 * pad) * (width + 2 * pad) * channels;
+  return Math.max(
+    (2 * channels + 1) * height * width,
+    (2 * filters + 1) * outHeight * outWidth,
+    bordered + 2 * filters * outHeight * outWidth + filters,
+  );
 }
 
 /** The sizes of one convolution over channels-last images (see `Kernels.im2col`). */
@@ -330,6 +350,34 @@ export function createTsKernels(): Kernels {
                   if (d === 0) continue;
                   const from = o * patch + tap;
                   for (let c = 0; c < channels; c++) dx[to + c] += d * w[from + c];
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    convGradWeights(x, delta, dw, samples, g, filters) { // (no scratch needed here)
+      const { height, width, channels, kernel, pad, outHeight, outWidth } = g;
+      const patch = kernel * kernel * channels;
+      let row = 0;
+      for (let s = 0; s < samples; s++) {
+        const image = s * height * width * channels;
+        for (let oy = 0; oy < outHeight; oy++) {
+          for (let ox = 0; ox < outWidth; ox++, row += filters) {
+            for (let o = 0; o < filters; o++) {
+              const d = delta[row + o];
+              if (d === 0) continue;
+              // dw[o, :] += d * the patch under p (border taps add nothing)
+              for (let ky = 0; ky < kernel; ky++) {
+                const iy = oy + ky - pad;
+                if (iy < 0 || iy >= height) continue;
+                for (let kx = 0; kx < kernel; kx++) {
+                  const ix = ox + kx - pad;
+                  if (ix < 0 || ix >= width) continue;
+                  const from = image + (iy * width + ix) * channels;
+                  const to = o * patch + (ky * kernel + kx) * channels;
+                  for (let c = 0; c < channels; c++) dw[to + c] += d * x[from + c];
                 }
               }
             }

@@ -342,17 +342,29 @@ class ConvLayer implements Layer {
     for (let c = 0, s = 0; s < batch; c++, s += this.chunkSamples) {
       const samples = Math.min(this.chunkSamples, batch - s);
       const chunkRows = samples * this.pixels;
-      kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
       // dW[out x kkC] += delta^T[out x P] · col[P x kkC]: delta is mostly zeros after max
-      // pooling and ReLU, and the kernel skips them.
-      kernels.addGradWeights(
-        this.outputGradChunks[c],
-        this.col,
-        weight.grad,
-        chunkRows,
-        this.filters,
-        this.patch,
-      );
+      // pooling and ReLU, and the kernels skip them.
+      if (this.geometry.channels >= FUSED_MIN_CHANNELS) {
+        kernels.convGradWeights(
+          this.inputChunks[c],
+          this.outputGradChunks[c],
+          weight.grad,
+          samples,
+          this.geometry,
+          this.filters,
+          this.scratch,
+        );
+      } else {
+        kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
+        kernels.addGradWeights(
+          this.outputGradChunks[c],
+          this.col,
+          weight.grad,
+          chunkRows,
+          this.filters,
+          this.patch,
+        );
+      }
       if (this.inputGradChunks.length === 0) continue;
       // dA_prev = col2im(delta[P x out] · W[out x kkC])
       if (this.geometry.channels >= FUSED_MIN_CHANNELS) {

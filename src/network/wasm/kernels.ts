@@ -83,6 +83,21 @@ interface KernelExports {
     outWidth: number,
     filters: number,
   ): void;
+  convGradWeights(
+    x: number,
+    delta: number,
+    dw: number,
+    scratch: number,
+    samples: number,
+    height: number,
+    width: number,
+    channels: number,
+    kernel: number,
+    pad: number,
+    outHeight: number,
+    outWidth: number,
+    filters: number,
+  ): void;
   col2im(
     col: number,
     dx: number,
@@ -293,6 +308,24 @@ export function createWasmKernels(): Kernels {
         offsetOf(delta, samples * g.outHeight * g.outWidth * filters, "delta"),
         offsetOf(w, filters * g.kernel * g.kernel * g.channels, "w"),
         offsetOf(dx, samples * imageSize(g), "dx"),
+        offsetOf(scratch, convScratchSize(g, filters), "scratch"),
+        samples,
+        g.height,
+        g.width,
+        g.channels,
+        g.kernel,
+        g.pad,
+        g.outHeight,
+        g.outWidth,
+        filters,
+      );
+    },
+    convGradWeights(x, delta, dw, samples, g, filters, scratch) {
+      checkGeometry(g);
+      wasm.convGradWeights(
+        offsetOf(x, samples * imageSize(g), "x"),
+        offsetOf(delta, samples * g.outHeight * g.outWidth * filters, "delta"),
+        offsetOf(dw, filters * g.kernel * g.kernel * g.channels, "dw"),
         offsetOf(scratch, convScratchSize(g, filters), "scratch"),
         samples,
         g.height,

@@ -37,8 +37,11 @@
 ;;         for each tile of z[p]: z[p][tile] += sum over (v, c) in list[q] of v * wT[t, c][tile]
 ;;   convBackInput dx = col2im(delta · w): the same loops with lists of each output pixel's
 ;;     nonzero deltas, added into the input pixel under each tap.
-;;   The weight gradient uses im2col (patches written as rows) and addGradWeights (gradDense's
-;;   dw part, accumulating).
+;;   convGradWeights dw += delta^T · patches(x): per filter o the list of output pixels with a
+;;     nonzero delta, then per tap dw[o, tap] += sum of value * the window of x (inside a zero
+;;     border) under the tap.
+;;   Layers with few input channels use im2col (patches written as rows), forwardDense,
+;;   addGradWeights (gradDense's dw part, accumulating) and col2im instead.
 ;;
 ;; Memory layout (bytes):
 ;;   [0, 65536)     scratch: lists of the nonzero inputs of one row of x (forwardDense) or
@@ -996,6 +999,180 @@
           (br_if $tapRow (i32.lt_u
             (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
         (local.set $dx (i32.add (local.get $dx) (local.get $imageBytes)))
+        (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
+        (br $sample))))
+
+;; dw[F x kkC] += the weight gradient of a convolution, delta^T · patches(x), without patch
+  ;; rows: the sample is copied into a zero-bordered image, each filter o gets the list of the
+  ;; output pixels where delta[p, o] is nonzero (value, byte offset of p's window in the
+  ;; bordered image), and for each tap (ky, kx) the row of dw for (o, tap) adds those windows
+  ;; shifted by the tap. Per element the sums run over p in order, as addGradWeights over
+  ;; im2col rows does. scratch: the bordered image, then F lists of OH*OW entries, F ends.
+  (func (export "convGradWeights")
+    (param $x i32) (param $delta i32) (param $dw i32) (param $scratch i32)
+    (param $samples i32) (param $height i32) (param $width i32) (param $channels i32)
+    (param $kernel i32) (param $pad i32) (param $outHeight i32) (param $outWidth i32)
+    (param $filters i32)
+    (local $pixelBytes i32) (local $paddedRowBytes i32) (local $paddedBytes i32)
+    (local $rowBytes i32) (local $imageBytes i32) (local $lists i32) (local $listBytes i32)
+    (local $ends i32) (local $patchBytes i32) (local $y i32) (local $oy i32) (local $ox i32)
+    (local $o i32) (local $offset i32) (local $value f32) (local $slot i32) (local $end i32)
+    (local $e i32) (local $ky i32) (local $kx i32) (local $base i32) (local $dst i32)
+    (local $t i32) (local $quads i32)
+    (local.set $pixelBytes (i32.shl (local.get $channels) (i32.const 2)))
+    (local.set $rowBytes (i32.mul (local.get $width) (local.get $pixelBytes)))
+    (local.set $imageBytes (i32.mul (local.get $height) (local.get $rowBytes)))
+    (local.set $paddedRowBytes (i32.mul (i32.add (local.get $width)
+      (i32.shl (local.get $pad) (i32.const 1))) (local.get $pixelBytes)))
+    (local.set $paddedBytes (i32.mul (i32.add (local.get $height)
+      (i32.shl (local.get $pad) (i32.const 1))) (local.get $paddedRowBytes)))
+    (local.set $lists (i32.add (local.get $scratch) (local.get $paddedBytes)))
+    (local.set $listBytes (i32.shl (i32.mul (local.get $outHeight) (local.get $outWidth))
+      (i32.const 3)))
+    (local.set $ends (i32.add (local.get $lists)
+      (i32.mul (local.get $filters) (local.get $listBytes))))
+    (local.set $patchBytes (i32.mul (i32.mul (local.get $kernel) (local.get $kernel))
+      (local.get $pixelBytes)))
+    (local.set $quads (i32.and (local.get $filters) (i32.const -4)))
+    (memory.fill (local.get $scratch) (i32.const 0) (local.get $paddedBytes))
+    (block $samplesDone
+      (loop $sample
+        (br_if $samplesDone (i32.eqz (local.get $samples)))
+        ;; the image inside its zero border
+        (local.set $y (i32.const 0))
+        (block $copied
+          (loop $copyRow
+            (br_if $copied (i32.ge_u (local.get $y) (local.get $height)))
+            (memory.copy
+              (i32.add (local.get $scratch) (i32.add
+                (i32.mul (i32.add (local.get $y) (local.get $pad)) (local.get $paddedRowBytes))
+                (i32.mul (local.get $pad) (local.get $pixelBytes))))
+              (i32.add (local.get $x) (i32.mul (local.get $y) (local.get $rowBytes)))
+              (local.get $rowBytes))
+            (local.set $y (i32.add (local.get $y) (i32.const 1)))
+            (br $copyRow)))
+        ;; each filter's list of output pixels with a nonzero delta
+        (local.set $o (i32.const 0))
+        (block $endsSet
+          (loop $setEnd
+            (br_if $endsSet (i32.ge_u (local.get $o) (local.get $filters)))
+            (i32.store (i32.add (local.get $ends) (i32.shl (local.get $o) (i32.const 2)))
+              (i32.add (local.get $lists) (i32.mul (local.get $o) (local.get $listBytes))))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (br $setEnd)))
+        (local.set $oy (i32.const 0))
+        (loop $outRow
+          (local.set $ox (i32.const 0))
+          (loop $outColumn
+            ;; the window of p in the bordered image starts at (oy, ox)
+            (local.set $offset (i32.add (i32.mul (local.get $oy) (local.get $paddedRowBytes))
+              (i32.mul (local.get $ox) (local.get $pixelBytes))))
+            (local.set $o (i32.const 0))
+            (block $quadsDone
+              (loop $quad
+                (br_if $quadsDone (i32.ge_u (local.get $o) (local.get $quads)))
+                (if (v128.any_true
+                      (f32x4.ne (v128.load (local.get $delta)) (v128.const f32x4 0 0 0 0)))
+                  (then
+                      (local.set $value (f32.load offset=0 (local.get $delta)))
+                      (local.set $slot (i32.add (local.get $ends) (i32.shl (i32.add (local.get $o) (i32.const 0)) (i32.const 2))))
+                      (local.set $end (i32.load (local.get $slot)))
+                      (f32.store (local.get $end) (local.get $value))
+                      (i32.store offset=4 (local.get $end) (local.get $offset))
+                      (i32.store (local.get $slot) (i32.add (local.get $end)
+                        (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+                      (local.set $value (f32.load offset=4 (local.get $delta)))
+                      (local.set $slot (i32.add (local.get $ends) (i32.shl (i32.add (local.get $o) (i32.const 1)) (i32.const 2))))
+                      (local.set $end (i32.load (local.get $slot)))
+                      (f32.store (local.get $end) (local.get $value))
+                      (i32.store offset=4 (local.get $end) (local.get $offset))
+                      (i32.store (local.get $slot) (i32.add (local.get $end)
+                        (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+                      (local.set $value (f32.load offset=8 (local.get $delta)))
+                      (local.set $slot (i32.add (local.get $ends) (i32.shl (i32.add (local.get $o) (i32.const 2)) (i32.const 2))))
+                      (local.set $end (i32.load (local.get $slot)))
+                      (f32.store (local.get $end) (local.get $value))
+                      (i32.store offset=4 (local.get $end) (local.get $offset))
+                      (i32.store (local.get $slot) (i32.add (local.get $end)
+                        (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+                      (local.set $value (f32.load offset=12 (local.get $delta)))
+                      (local.set $slot (i32.add (local.get $ends) (i32.shl (i32.add (local.get $o) (i32.const 3)) (i32.const 2))))
+                      (local.set $end (i32.load (local.get $slot)))
+                      (f32.store (local.get $end) (local.get $value))
+                      (i32.store offset=4 (local.get $end) (local.get $offset))
+                      (i32.store (local.get $slot) (i32.add (local.get $end)
+                        (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+                  ))
+                (local.set $delta (i32.add (local.get $delta) (i32.const 16)))
+                (local.set $o (i32.add (local.get $o) (i32.const 4)))
+                (br $quad)))
+            (block $singlesDone
+              (loop $single
+                (br_if $singlesDone (i32.ge_u (local.get $o) (local.get $filters)))
+                (local.set $value (f32.load offset=0 (local.get $delta)))
+                (local.set $slot (i32.add (local.get $ends) (i32.shl (i32.add (local.get $o) (i32.const 0)) (i32.const 2))))
+                (local.set $end (i32.load (local.get $slot)))
+                (f32.store (local.get $end) (local.get $value))
+                (i32.store offset=4 (local.get $end) (local.get $offset))
+                (i32.store (local.get $slot) (i32.add (local.get $end)
+                  (i32.shl (f32.ne (local.get $value) (f32.const 0)) (i32.const 3))))
+                (local.set $delta (i32.add (local.get $delta) (i32.const 4)))
+                (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                (br $single)))
+            (br_if $outColumn (i32.lt_u
+              (local.tee $ox (i32.add (local.get $ox) (i32.const 1))) (local.get $outWidth))))
+          (br_if $outRow (i32.lt_u
+            (local.tee $oy (i32.add (local.get $oy) (i32.const 1))) (local.get $outHeight))))
+        ;; tap by tap, filter by filter: dw[o, tap] += sum over the list of value * window
+        (local.set $ky (i32.const 0))
+        (loop $tapRow
+          (local.set $kx (i32.const 0))
+          (loop $tapColumn
+            (local.set $base (i32.add (local.get $scratch) (i32.add
+              (i32.mul (local.get $ky) (local.get $paddedRowBytes))
+              (i32.mul (local.get $kx) (local.get $pixelBytes)))))
+            (local.set $o (i32.const 0))
+            (block $filtersDone
+              (loop $filter
+                (br_if $filtersDone (i32.ge_u (local.get $o) (local.get $filters)))
+                (local.set $e (i32.add (local.get $lists)
+                  (i32.mul (local.get $o) (local.get $listBytes))))
+                (local.set $end
+                  (i32.load (i32.add (local.get $ends) (i32.shl (local.get $o) (i32.const 2)))))
+                (if (i32.gt_u (local.get $end) (local.get $e))
+                  (then
+                    (local.set $dst (i32.add (local.get $dw) (i32.add
+                      (i32.mul (local.get $o) (local.get $patchBytes))
+                      (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kernel))
+                        (local.get $kx)) (local.get $pixelBytes)))))
+                    (local.set $t (i32.const 0))
+                    (block $tiles32Done
+                      (loop $tile32
+                        (br_if $tiles32Done (i32.gt_u (i32.add (local.get $t) (i32.const 128))
+                          (local.get $pixelBytes)))
+                        (call $tapTile32 (i32.add (local.get $dst) (local.get $t))
+                          (local.get $e) (local.get $end) (i32.add (local.get $base) (local.get $t)))
+                        (local.set $t (i32.add (local.get $t) (i32.const 128)))
+                        (br $tile32)))
+                    (block $tiles4Done
+                      (loop $tile4
+                        (br_if $tiles4Done (i32.gt_u (i32.add (local.get $t) (i32.const 16))
+                          (local.get $pixelBytes)))
+                        (call $tapTile4 (i32.add (local.get $dst) (local.get $t))
+                          (local.get $e) (local.get $end) (i32.add (local.get $base) (local.get $t)))
+                        (local.set $t (i32.add (local.get $t) (i32.const 16)))
+                        (br $tile4)))
+                    (if (i32.lt_u (local.get $t) (local.get $pixelBytes))
+                      (then (call $tapTileTail (i32.add (local.get $dst) (local.get $t))
+                        (local.get $e) (local.get $end) (i32.add (local.get $base) (local.get $t))
+                        (i32.sub (local.get $pixelBytes) (local.get $t)))))))
+                (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                (br $filter)))
+            (br_if $tapColumn (i32.lt_u
+              (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kernel))))
+          (br_if $tapRow (i32.lt_u
+            (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
+        (local.set $x (i32.add (local.get $x) (local.get $imageBytes)))
         (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
         (br $sample))))
 

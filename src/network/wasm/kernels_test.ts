@@ -344,6 +344,7 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
         dxFused: samples * height * width * channels,
         w: filters * patch,
         zeroBias: patch,
+        dwFused: filters * patch,
       };
       const rng = new Random(rows * 31 + patch + shift);
       const { views } = layout(ts, lengths, shift, 3);
@@ -390,6 +391,20 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
       ts.forwardDense(abs(views.col), abs(views.wT), abs(views.bias), zScale, rows, patch, filters);
       assertClose(v.zFused, views.z, zScale, 1e-6, "z");
 
+      // The same without patch rows, on top of the same dw.
+      v.dwFused.set(views.dw);
+      views.dwFused.set(views.dw);
+      ts.convGradWeights(
+        views.x,
+        views.delta,
+        views.dwFused,
+        samples,
+        geometry,
+        filters,
+        views.scratch,
+      );
+      wasm.convGradWeights(v.x, v.delta, v.dwFused, samples, geometry, filters, v.scratch);
+
       // dw += delta^T · col on top of what dw held; sums = column sums of delta.
       const dwBefore = views.dw.slice();
       ts.addGradWeights(views.delta, views.col, views.dw, rows, filters, patch);
@@ -397,6 +412,8 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
       const dwScale = dwBefore.map(Math.abs);
       ts.addGradWeights(abs(views.delta), abs(views.col), dwScale, rows, filters, patch);
       assertClose(v.dw, views.dw, dwScale, 1e-6, "dw");
+      assertClose(views.dwFused, views.dw, dwScale, 1e-6, "dw without patch rows (ts)");
+      assertClose(v.dwFused, views.dw, dwScale, 1e-6, "dw without patch rows (wasm)");
       v.sums.fill(5);
       ts.sumRows(views.delta, views.sums, rows, filters);
       wasm.sumRows(v.delta, v.sums, rows, filters);
