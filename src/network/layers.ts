@@ -224,7 +224,7 @@ class ConvLayer implements Layer {
   private readonly weightT: Float32Array;
   /** Zeros [kkC]: the "bias" of the input-gradient product. */
   private readonly zeros: Float32Array;
-  /** Patch rows of one chunk [chunkSamples * pixels x kkC]; input gradients reuse it. */
+  /** Patch rows of one chunk [chunkSamples * pixels x kkC] (empty when fused). */
   private readonly col: Float32Array;
   /** convForward's working space. */
   private readonly scratch: Float32Array;
@@ -262,11 +262,14 @@ class ConvLayer implements Layer {
     this.outputGrad = context.take(context.maxBatch * outSize);
     this.weightT = context.take(this.patch * this.filters);
     this.zeros = context.take(this.patch);
-    this.chunkSamples = Math.max(
+    // From enough input channels the kernels work on whole images (no patch rows, one call
+    // per batch); otherwise patch rows go through a cache-sized chunk of samples at a time.
+    const fused = channels >= FUSED_MIN_CHANNELS;
+    this.chunkSamples = fused ? context.maxBatch : Math.max(
       1,
       Math.min(context.maxBatch, Math.floor(COLUMN_CHUNK_FLOATS / (this.pixels * this.patch))),
     );
-    this.col = context.take(this.chunkSamples * this.pixels * this.patch);
+    this.col = context.take(fused ? 0 : this.chunkSamples * this.pixels * this.patch);
     this.scratch = context.take(convScratchSize(this.geometry, this.filters));
     const inSize = height * width * channels;
     for (let s = 0; s < context.maxBatch; s += this.chunkSamples) {
