@@ -24,13 +24,14 @@ import {
   type TrainOption,
   trainOption,
   type TrainValueName,
+  type TrainValues,
 } from "../../../train/options.ts";
 import type { TrainRequest } from "../../../train/session.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { plural } from "../../../text/format.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
 import { fitWidth, truncate, visibleWidth, wrapText } from "../../../text/layout.ts";
-import { editField, renderField, textField } from "./text_input.ts";
+import { editField, renderField, type TextField, textField } from "./text_input.ts";
 
 /** The form's fields: the model file's mode (when it exists), then the training options. */
 export type FieldName = "mode" | TrainValueName;
@@ -63,6 +64,10 @@ export interface TrainForm {
   existing?: NetworkModelInfo;
   /** Training digits available (for "all"). */
   trainCount: number;
+  /** The path being typed after `l` (or Ctrl-O): a training configuration file to load. */
+  configPrompt?: TextField;
+  /** What the last configuration file did to the form, or why it was refused. */
+  configNote?: { text: string; error: boolean };
 }
 
 /**
@@ -255,8 +260,14 @@ function hiddenUnused(form: TrainForm, f: Field): boolean {
 /** What a key did to the form. */
 export interface FormResult {
   form: TrainForm;
-  /** "start": Enter with valid values; "cancel": Esc, Ctrl-C, or q outside a text field. */
-  action?: "start" | "cancel";
+  /**
+   * "start": Enter with valid values; "cancel": Esc, Ctrl-C, or q outside a text field;
+   * "load-config": Enter on the configuration prompt (the screen reads `configPath`, then
+   * hands its values to applyTrainConfig).
+   */
+  action?: "start" | "cancel" | "load-config";
+  /** The configuration file to load, with "load-config". */
+  configPath?: string;
 }
 
 /**
@@ -278,7 +289,12 @@ export interface FormResult {
  */
 export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
   if (event.type !== "key") return { form };
+  if (form.configPrompt) return configPromptKey(form, event);
   const { key } = event;
+  const typingText = form.fields[form.focus]?.kind === "text" && !form.fields[form.focus].locked;
+  if ((event.ctrl && key === "o") || (key === "l" && !event.ctrl && !event.alt && !typingText)) {
+    return { form: { ...form, configPrompt: textField(""), configNote: undefined } };
+  }
   if (key === "escape" || (event.ctrl && key === "c")) return { form, action: "cancel" };
   const positions = form.fields.length + 1;
   const move = (delta: number): FormResult => {
@@ -477,4 +493,94 @@ function fieldRow(
     }
   }
   return `${marker}${focused ? c.bold(label) : label} ${value}${note}`;
+}
+
+/** Keys while the configuration path is typed: Enter loads it, Esc closes the prompt. */
+function configPromptKey(form: TrainForm, event: InputEvent & { type: "key" }): FormResult {
+  const prompt = form.configPrompt!;
+  if (event.key === "escape" || (event.ctrl && event.key === "c")) {
+    return { form: { ...form, configPrompt: undefined } };
+  }
+  if (event.key === "enter") {
+    const path = prompt.text.trim();
+    if (path === "") return { form: { ...form, configPrompt: undefined } };
+    return { form: { ...form, configPrompt: undefined }, action: "load-config", configPath: path };
+  }
+  const edited = editField(prompt, event);
+  return { form: edited ? { ...form, configPrompt: edited } : form };
+}
+
+/**
+ * The form with a configuration file's values (see readTrainConfig in src/train/options.ts) in
+ * their fields, as if typed: what `train --config` would use, except that the architecture of a
+ * model being resumed stays (its fields are locked; the note says which were kept).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { applyTrainConfig, createTrainForm, trainRequestOf } from "./train_form.ts";
+ * const form = createTrainForm({ modelPath: "m", trainCount: 60000 });
+ * const loaded = applyTrainConfig(form, { epochs: 2, optimizer: "sgd", limit: 5000 }, "quick.json");
+ * assert.deepEqual(trainRequestOf(loaded), {
+ *   modelPath: "m", fresh: true, epochs: 2, optimizer: "sgd", limit: 5000,
+ * });
+ * assert.equal(loaded.configNote?.text, "quick.json: set Epochs, Optimizer, Training digits");
+ * ```
+ */
+export function applyTrainConfig(
+  form: TrainForm,
+  values: Partial<TrainValues>,
+  path: string,
+): TrainForm {
+  const set: string[] = [];
+  const kept: string[] = [];
+  const fields = form.fields.map((f): Field => {
+    const spec = specOf(f);
+    if (!spec || !(spec.name in values)) return f;
+    const value = (values as Record<string, unknown>)[spec.name];
+    if (value === undefined) return f;
+    if (f.locked) {
+      kept.push(f.label);
+      return f;
+    }
+    set.push(f.label);
+    const text = (spec as TrainOption).format(value as never);
+    return { ...f, value: text, cursor: text.length, edited: true };
+  });
+  const note = [
+    set.length > 0 ? `set ${set.join(", ")}` : "nothing to set",
+    kept.length > 0 ? `kept ${kept.join(", ")} from the model file` : "",
+  ].filter(Boolean).join("; ");
+  return followDefaults({
+    ...form,
+    fields,
+    configNote: { text: `${path}: ${note}`, error: false },
+  });
+}
+
+/**
+ * The line the screen shows under the form for the configuration prompt or its last result.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { configStatus, createTrainForm, trainFormKey } from "./train_form.ts";
+ * const key = (key: string) => ({ type: "key" as const, key, ctrl: false, alt: false, shift: false, sequence: key });
+ * let form = createTrainForm({ modelPath: "m", trainCount: 100 });
+ * form = trainFormKey(form, { ...key("o"), ctrl: true }).form;
+ * for (const c of "run.json") form = trainFormKey(form, key(c)).form;
+ * assert.equal(configStatus(form, "none")?.text, "Load a config file (Enter, Esc cancels): run.json▏");
+ * const result = trainFormKey(form, key("enter"));
+ * assert.deepEqual([result.action, result.configPath], ["load-config", "run.json"]);
+ * ```
+ */
+export function configStatus(
+  form: TrainForm,
+  color: ColorLevel,
+): { text: string; error: boolean } | undefined {
+  if (form.configPrompt) {
+    const label = "Load a config file (Enter, Esc cancels): ";
+    return { text: label + renderField(form.configPrompt, 60, true, color), error: false };
+  }
+  return form.configNote;
 }
