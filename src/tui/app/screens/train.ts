@@ -11,7 +11,7 @@ import { DEFAULT_MODEL_PATH } from "../../../app/model_paths.ts";
 import type { MnistData } from "../../../data/dataset.ts";
 import { acquireModelLock } from "../../../model/lock.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../../train/checkpoint.ts";
-import { flagsOf } from "../../../train/options.ts";
+import { flagsOf, readTrainConfig, type TrainValues } from "../../../train/options.ts";
 import {
   describeSession,
   prepareTrainingSession,
@@ -29,6 +29,8 @@ import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
 import type { Message, ScreenProgram, Step, View, Work } from "../screen_loop.ts";
 import {
+  applyTrainConfig,
+  configStatus,
   createTrainForm,
   renderTrainForm,
   type TrainForm,
@@ -296,7 +298,9 @@ export type TrainMessage =
   | { type: "notes"; notes: string[] }
   | { type: "event"; event: TrainEvent }
   /** Training ended (the model reloaded by then). */
-  | { type: "outcome"; result: TrainingResult };
+  | { type: "outcome"; result: TrainingResult }
+  /** A training configuration file read for the form (l or Ctrl-O), or why it could not be. */
+  | { type: "config"; path: string; values?: Partial<TrainValues>; error?: string };
 
 /** What the screen shows: loading, the form, training, or how training ended. */
 export type TrainPhase =
@@ -362,6 +366,17 @@ export function trainScreen(
       }
     },
   };
+
+  const configWork = (path: string): Work<TrainMessage> => ({
+    id: "config",
+    async run(send) {
+      try {
+        send({ type: "config", path, values: await readTrainConfig(path) });
+      } catch (error) {
+        send({ type: "config", path, error: errorLine(error) });
+      }
+    },
+  });
 
   const trainingWork = (request: TrainRequest, data: MnistData): Work<TrainMessage> => ({
     id: TRAIN_WORK,
@@ -438,10 +453,24 @@ export function trainScreen(
         return { state };
 
       case "form": {
-        if (message.type === "back") return leave;
+        if (message.type === "back") {
+          // Esc on the config prompt closes the prompt, not the screen.
+          if (!phase.form.configPrompt) return leave;
+          return to({ ...phase, form: { ...phase.form, configPrompt: undefined } });
+        }
+        if (message.type === "work" && message.message.type === "config") {
+          const { path, values, error } = message.message;
+          const form = values
+            ? applyTrainConfig(phase.form, values, path)
+            : { ...phase.form, configNote: { text: error ?? path, error: true } };
+          return to({ ...phase, form });
+        }
         if (message.type !== "input") return { state };
         const result = trainFormKey(phase.form, message.event);
         if (result.action === "cancel") return leave;
+        if (result.action === "load-config") {
+          return { ...to({ ...phase, form: result.form }), work: [configWork(result.configPath!)] };
+        }
         const request = result.action === "start" ? trainRequestOf(result.form) : undefined;
         if (!request) return to({ ...phase, form: result.form });
         return {
@@ -502,16 +531,20 @@ export function trainScreen(
       switch (phase.name) {
         case "loading":
           return { body: ["Loading the data…"], footer: "Esc back" };
-        case "form":
+        case "form": {
+          const status = configStatus(phase.form, frame.color) ??
+            (phase.notice ? { text: phase.notice, error: true } : undefined);
           return {
             body: renderTrainForm(phase.form, {
               width: frame.columns,
-              height: frame.rows - (phase.notice ? 1 : 0),
+              height: frame.rows - (status ? 1 : 0),
               color: frame.color,
             }),
-            footer: "↑/↓ field · type to edit · ←/→ choose · Enter start · Esc back",
-            status: phase.notice ? { text: phase.notice, error: true } : undefined,
+            footer:
+              "↑/↓ field · type to edit · ←/→ choose · l load config · Enter start · Esc back",
+            status,
           };
+        }
         case "training":
           return {
             body: progressLines(phase.progress),
@@ -537,6 +570,7 @@ export function trainScreen(
       if (state.phase.name !== "form") return false;
       const form = state.phase.form;
       const field = form.fields[form.focus];
+      if (form.configPrompt) return true;
       return field !== undefined && field.kind === "text" && !field.locked;
     },
   };
