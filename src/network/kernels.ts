@@ -202,13 +202,19 @@ export function convScratchSize(geometry: ConvGeometry, filters: number): number
 
 /** The sizes of one convolution over channels-last images (see `Kernels.im2col`). */
 export interface ConvGeometry {
+  /** Input image height. */
   height: number;
+  /** Input image width. */
   width: number;
+  /** Input channels. */
   channels: number;
+  /** Kernel side k. */
   kernel: number;
   /** Zero border: kernel/2 rounded down for `same`, 0 for `valid`. */
   pad: number;
+  /** Output height: height for `same`, height - k + 1 for `valid`. */
   outHeight: number;
+  /** Output width, likewise. */
   outWidth: number;
 }
 

@@ -22,7 +22,9 @@ export interface Parameter {
   name: string;
   /** Dense weights [in x out]; conv weights [out channels, k, k, in channels]; biases [out]. */
   shape: number[];
+  /** The values, a view into the network's arena (row-major in `shape`). */
   value: Float32Array;
+  /** dC/d(value) of the last backward pass, same layout. */
   grad: Float32Array;
   /** Adam's first moment, or the momentum velocity. */
   moment1: Float32Array;
