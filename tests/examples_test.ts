@@ -175,3 +175,13 @@ Deno.test("docs/how-it-works.md: each pasted output is what its command prints t
     assert.equal(tidy(stdout), tidy(pasted), command);
   }
 });
+
+Deno.test("deno doc --lint mod.ts: the library's whole public API is documented", async () => {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["doc", "--lint", "mod.ts"],
+    cwd: PROJECT_ROOT,
+    env: { NO_COLOR: "1" },
+  }).output();
+  const text = new TextDecoder().decode(output.stderr) + new TextDecoder().decode(output.stdout);
+  assert.equal(output.code, 0, text);
+});
