@@ -17,6 +17,8 @@ export interface TileGridOptions {
   color: ColorLevel;
   /** Draw each tile at half size (2x2 pixels averaged): 28x28 becomes 14 columns by 7 lines. */
   half?: boolean;
+  /** Halve this many times instead (2: a quarter, 28x28 becomes 7 columns by 4 lines). */
+  shrink?: number;
   /** Enlarge each pixel to this many columns (small conv filters); default 1. */
   zoom?: number;
   /** One caption per tile. */
@@ -47,8 +49,8 @@ export function renderTileGrid(tiles: ArrayLike<number>[], options: TileGridOpti
   const blocks = tiles.map((tile) => {
     let values: ArrayLike<number> = tile;
     let width = options.tileWidth;
-    if (options.half) {
-      values = halveImage(tile, width);
+    for (let i = 0; i < (options.shrink ?? (options.half ? 1 : 0)); i++) {
+      values = halveImage(values, width);
       width = Math.ceil(width / 2);
     }
     if (zoom > 1) {

@@ -20,6 +20,10 @@ import {
   type TrainRequest,
 } from "../../../train/session.ts";
 import type { TrainEvent } from "../../../train/trainer.ts";
+import { type LayerTrainingStats, TrainingMonitor } from "../../../network/inspect.ts";
+import type { Network } from "../../../network/network.ts";
+import { renderTileGrid } from "../../../text/tile_grid.ts";
+import { joinColumns } from "../../../text/layout.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { lineChart } from "../../../text/chart.ts";
 import { percent, plural } from "../../../text/format.ts";
@@ -60,6 +64,114 @@ export interface TrainProgress {
   /** Per finished epoch (including those of earlier runs of a resumed model). */
   lossHistory: number[];
   testAccuracyHistory: number[];
+  /**
+   * This run's training loss, smoothed, one point every LOSS_POINT_EVERY batches (the chart is
+   * alive from the first seconds), and the test accuracy known at each point (NaN before the
+   * first epoch ends).
+   */
+  lossCurve?: number[];
+  accuracyCurve?: number[];
+  /** The smoothing's state: the last batch's running mean and count, the moving average. */
+  smoothing?: { mean: number; batches: number; average: number; sinceLast: number };
+  /** The latest look at the weights and gradients (every PANEL_EVERY batches). */
+  panel?: TrainPanel;
+}
+
+/** Batches between two points of the smoothed loss curve. */
+export const LOSS_POINT_EVERY = 25;
+
+/** Batches between two looks at the weights (tiles, gradient norms, update ratios). */
+export const PANEL_EVERY = 300;
+
+/** What the live panel shows: a few first-layer weight tiles and each layer's gradient. */
+export interface TrainPanel {
+  /** Batches trained in this run when it was taken. */
+  batch: number;
+  /** Copies of a few first-layer units' weights (dense: 28x28; conv: k x k filters). */
+  tiles: Float32Array[];
+  tileSide: number;
+  conv: boolean;
+  /** Per layer with weights: gradient norm, and update/weight ratio of one update. */
+  layers: LayerTrainingStats[];
+}
+
+/**
+ * Takes the live panel's data from a training network every PANEL_EVERY batches (and after
+ * the first), from its buffers: a snapshot of the weights one batch before, then the
+ * gradients and the weights after that batch's update. Copies small data (a few tiles, a
+ * number per layer), so the view never holds the network's live buffers.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/network.ts";
+ * import { PanelProbe } from "./train.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" });
+ * const probe = new PanelProbe(network, 4);
+ * const panel = probe.afterBatch(); // the first batch: a panel at once
+ * assert.equal(panel?.tiles.length, 4);
+ * assert.equal(panel?.tiles[0].length, 784);
+ * assert.equal(probe.afterBatch(), undefined);
+ * ```
+ */
+export class PanelProbe {
+  private readonly monitor: TrainingMonitor;
+  private batches = 0;
+  private readonly layer: number;
+
+  constructor(private readonly network: Network, private readonly tileCount = 8) {
+    this.monitor = new TrainingMonitor(network);
+    this.layer = network.layers.findIndex((l) => l.kind === "conv" || l.kind === "dense");
+  }
+
+  /** Call after every batch's update; returns a panel when one is due. */
+  afterBatch(): TrainPanel | undefined {
+    this.batches++;
+    const due = this.batches === 1 || this.batches % PANEL_EVERY === 0;
+    // one batch before a panel: remember the weights, to measure that one update
+    if ((this.batches + 1) % PANEL_EVERY === 0) this.monitor.snapshot();
+    if (!due) return undefined;
+    return {
+      batch: this.batches,
+      tiles: firstLayerTiles(this.network, this.layer, this.tileCount),
+      tileSide: tileSideOf(this.network, this.layer),
+      conv: this.network.layers[this.layer].kind === "conv",
+      layers: this.monitor.measure(),
+    };
+  }
+}
+
+function tileSideOf(network: Network, layer: number): number {
+  const spec = network.layers[layer];
+  return spec.kind === "conv" ? spec.kernel : Math.round(Math.sqrt(network.layerSizes[0]));
+}
+
+/** Copies of the first `count` units' incoming weights of `layer`, each as one tile. */
+function firstLayerTiles(network: Network, layer: number, count: number): Float32Array[] {
+  const weight = network.parameters.find((p) => p.name === `layers.${layer}.weight`)!;
+  const spec = network.layers[layer];
+  const tiles: Float32Array[] = [];
+  if (spec.kind === "conv") {
+    // [out, k, k, in]: filter u's taps, summed over the input channels (one for MNIST)
+    const [filters, k, , channels] = weight.shape;
+    for (let u = 0; u < Math.min(count, filters); u++) {
+      const tile = new Float32Array(k * k);
+      for (let t = 0; t < k * k; t++) {
+        for (let c = 0; c < channels; c++) tile[t] += weight.value[(u * k * k + t) * channels + c];
+      }
+      tiles.push(tile);
+    }
+    return tiles;
+  }
+  // dense [in x out]: unit u's weights are column u
+  const [inputs, outputs] = weight.shape;
+  for (let u = 0; u < Math.min(count, outputs); u++) {
+    const tile = new Float32Array(inputs);
+    for (let i = 0; i < inputs; i++) tile[i] = weight.value[i * outputs + u];
+    tiles.push(tile);
+  }
+  return tiles;
 }
 
 /** Progress before the first event: nothing known yet. */
@@ -111,7 +223,11 @@ export function applyTrainEvent(progress: TrainProgress, event: TrainEvent): Tra
       loss: event.loss,
       accuracy: event.accuracy,
     };
-    return { ...progress, epochs };
+    return {
+      ...progress,
+      epochs,
+      ...smoothLoss(progress, event.loss, event.step - last.firstStep),
+    };
   }
   epochs[epochs.length - 1] = {
     ...last,
@@ -121,12 +237,58 @@ export function applyTrainEvent(progress: TrainProgress, event: TrainEvent): Tra
     accuracy: event.trainAccuracy,
     test: { accuracy: event.testAccuracy, loss: event.testLoss, seconds: event.seconds },
   };
+  // From now on the curve's accuracy series holds this epoch's test accuracy.
+  const accuracyCurve = progress.accuracyCurve?.slice();
+  if (accuracyCurve && accuracyCurve.length > 0) {
+    accuracyCurve[accuracyCurve.length - 1] = event.testAccuracy;
+  }
   return {
     ...progress,
     epochs,
     lossHistory: [...progress.lossHistory, event.loss],
     testAccuracyHistory: [...progress.testAccuracyHistory, event.testAccuracy],
+    accuracyCurve,
   };
+}
+
+// Weight of a new batch in the moving average: about the last 20 batches count.
+const SMOOTHING = 0.05;
+
+/**
+ * The smoothed loss after one more batch. A batch event carries the epoch's running mean over
+ * `batches` batches; the batch's own loss is the change of that sum (the last batch of an
+ * epoch may be smaller: a small error in one point). A moving average of those gives a curve
+ * that follows training without the running mean's lag.
+ */
+function smoothLoss(
+  progress: TrainProgress,
+  mean: number,
+  batches: number,
+): Pick<TrainProgress, "lossCurve" | "accuracyCurve" | "smoothing"> {
+  const before = progress.smoothing;
+  const sameEpoch = before !== undefined && batches > before.batches;
+  const batchLoss = sameEpoch
+    ? (mean * batches - before.mean * before.batches) / (batches - before.batches)
+    : mean;
+  const average = before === undefined || !Number.isFinite(before.average)
+    ? batchLoss
+    : before.average + SMOOTHING * (batchLoss - before.average);
+  const sinceLast = (before?.sinceLast ?? LOSS_POINT_EVERY - 1) + 1;
+  let lossCurve = progress.lossCurve ?? [];
+  let accuracyCurve = progress.accuracyCurve ?? [];
+  let next = sinceLast;
+  if (sinceLast >= LOSS_POINT_EVERY) {
+    const earlier = progress.testAccuracyHistory;
+    const lastAccuracy = accuracyCurve.length > 0
+      ? accuracyCurve[accuracyCurve.length - 1]
+      : earlier.length > 0
+      ? earlier[earlier.length - 1]
+      : NaN;
+    lossCurve = [...lossCurve, average];
+    accuracyCurve = [...accuracyCurve, lastAccuracy];
+    next = 0;
+  }
+  return { lossCurve, accuracyCurve, smoothing: { mean, batches, average, sinceLast: next } };
 }
 
 /**
@@ -201,19 +363,41 @@ export function renderTrainProgress(
   const freeRows = afterNotes - 2 * epochs.length - 2; // 2: the blank line and the legend
   const chartHeight = Math.max(usualHeight, freeRows);
   let chart: string[] = [];
-  if (progress.lossHistory.length >= 2 && afterNotes >= usualHeight + 2 + 5 && width >= 30) {
+  // This run's smoothed loss, once it has two points; else the loss per epoch (a resumed
+  // model's history) as before.
+  const curve = (progress.lossCurve?.length ?? 0) >= 2;
+  const panelWidth = progress.panel && width >= 80 ? Math.min(64, Math.max(30, width - 80)) : 0;
+  const chartWidth = Math.min(width - (panelWidth > 0 ? panelWidth + 2 : 0), 120);
+  if (
+    (curve || progress.lossHistory.length >= 2) && afterNotes >= usualHeight + 2 + 5 &&
+    chartWidth >= 30
+  ) {
     const plotRows = Math.min(chartHeight, afterNotes - 5 - 2);
-    chart = [
-      "",
-      ...lineChart([
-        { label: "loss", values: progress.lossHistory, format: (v) => v.toFixed(3) },
-        {
-          label: "test accuracy",
-          values: progress.testAccuracyHistory,
-          format: (v) => percent(v, 1),
-        },
-      ], { width: Math.min(width, 120), height: plotRows, color: options.color }),
-    ];
+    const accuracies = curve ? progress.accuracyCurve! : progress.testAccuracyHistory;
+    const plot = lineChart([
+      {
+        label: curve && chartWidth >= 60 ? "loss (smoothed)" : "loss",
+        values: curve ? progress.lossCurve! : progress.lossHistory,
+        format: (v) => v.toFixed(3),
+      },
+      // the test accuracy once the first epoch has one
+      ...(accuracies.some(Number.isFinite)
+        ? [{
+          label: chartWidth >= 60 ? "test accuracy" : "test acc.",
+          values: accuracies,
+          format: (v: number) => percent(v, 1),
+        }]
+        : []),
+    ], { width: chartWidth, height: plotRows, color: options.color });
+    const panel = progress.panel && panelWidth > 0
+      ? renderTrainPanel(progress.panel, {
+        width: panelWidth,
+        height: plot.length,
+        color: options.color,
+      })
+      : [];
+    const fitted = plot.map((line) => truncate(line, chartWidth));
+    chart = ["", ...(panel.length > 0 ? joinColumns([fitted, panel], 2) : fitted)];
   }
 
   const room = afterNotes - chart.length;
@@ -239,6 +423,78 @@ export function renderTrainProgress(
   });
   lines.push(...chart);
   return lines.slice(0, height);
+}
+
+/**
+ * The live panel in `width` x `height`: a few first-layer weight tiles (noise at first, then
+ * strokes), and each layer's gradient norm with the update/weight ratio of one update.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderTrainPanel } from "./train.ts";
+ *
+ * const panel = {
+ *   batch: 300,
+ *   tiles: [new Float32Array(784).fill(0.1), new Float32Array(784).fill(-0.1)],
+ *   tileSide: 28,
+ *   conv: false,
+ *   layers: [{ layer: 0, name: "dense256", gradientNorm: 0.31, weightNorm: 9, updateRatio: 0.0012 }],
+ * };
+ * const lines = renderTrainPanel(panel, { width: 40, height: 12, color: "none" });
+ * assert.equal(lines[0], "layer 1 weights, batch 300");
+ * assert.ok(lines.some((line) => /dense256 +grad 0\.31 +update 1\.2e-3/.test(line)));
+ * ```
+ */
+export function renderTrainPanel(
+  panel: TrainPanel,
+  options: { width: number; height: number; color: ColorLevel },
+): string[] {
+  const c = paint(options.color);
+  const { width, height } = options;
+  // grad: the gradient norm of the last batch; update: how far one update moved the weights,
+  // relative to their size
+  const word = width >= 36 ? "update" : "upd";
+  const stats = panel.layers.map((l) => {
+    const ratio = Number.isFinite(l.updateRatio) ? ` ${word} ${formatRatio(l.updateRatio)}` : "";
+    return {
+      name: l.name.replace(" softmax", ""),
+      text: `grad ${l.gradientNorm.toPrecision(2)}${ratio}`,
+    };
+  });
+  const nameWidth = Math.max(0, ...stats.map((s) => s.name.length));
+  const statLines = stats.map((s) => truncate(`${s.name.padEnd(nameWidth)} ${s.text}`, width));
+  const title = truncate(
+    `layer 1 ${panel.conv ? "filters" : "weights"}, batch ${panel.batch.toLocaleString("en-US")}`,
+    width,
+    "…",
+  );
+  // Tiles below the numbers: dense units at half size (14 columns, 7 lines) or, when that
+  // does not fit, a quarter (7 x 4); conv filters with 2 columns per tap.
+  const room = height - 1 - statLines.length;
+  const side = panel.tileSide;
+  const shrink = panel.conv ? 0 : room >= 8 ? 1 : 2;
+  let pixels = side;
+  for (let i = 0; i < shrink; i++) pixels = Math.ceil(pixels / 2);
+  const tileWidth = panel.conv ? side * 2 : pixels;
+  const tileLines = Math.ceil(pixels / 2);
+  const perRow = Math.max(1, Math.floor((width + 2) / (tileWidth + 2)));
+  const rows = Math.max(0, Math.floor((room + 1) / (tileLines + 1)));
+  const tiles = rows === 0 ? [] : renderTileGrid(panel.tiles.slice(0, perRow * rows), {
+    tileWidth: side,
+    width,
+    color: options.color,
+    shrink,
+    zoom: panel.conv ? 2 : 1,
+    gap: 2,
+  });
+  return [c.bold(title), ...statLines.map((line) => c.dim(line)), ...tiles].slice(0, height);
+}
+
+/** 0.0012 as "1.2e-3". */
+function formatRatio(ratio: number): string {
+  const [mantissa, exponent] = ratio.toExponential(1).split("e");
+  return `${mantissa}e${Number(exponent)}`;
 }
 
 /** The notes wrapped to `width` in at most `most` lines; a cut shows as "…" on the last one. */
@@ -297,6 +553,8 @@ export type TrainMessage =
   /** The notes once training started (they say where augmented digits are made). */
   | { type: "notes"; notes: string[] }
   | { type: "event"; event: TrainEvent }
+  /** A look at the weights and gradients (copies), every PANEL_EVERY batches. */
+  | { type: "panel"; panel: TrainPanel }
   /** Training ended (the model reloaded by then). */
   | { type: "outcome"; result: TrainingResult }
   /** A training configuration file read for the form (l or Ctrl-O), or why it could not be. */
@@ -343,7 +601,10 @@ const TRAIN_WORK = "train";
  * ```
  */
 export function trainScreen(
-  context: Pick<AppContext, "modelFlag" | "dataDir" | "sample" | "model" | "reloadModel" | "data">,
+  context: Pick<
+    AppContext,
+    "modelFlag" | "dataDir" | "sample" | "model" | "reloadModel" | "data" | "memory"
+  >,
 ): ScreenProgram<TrainState, TrainMessage, void> {
   const modelPath = context.modelFlag ?? DEFAULT_MODEL_PATH;
 
@@ -411,13 +672,19 @@ export function trainScreen(
         testAccuracyHistory: earlier.map((h) => h.testAccuracy),
       });
       if (signal.aborted) return { status: "not-started" };
+      const probe = new PanelProbe(session.model.network);
       return await runTrainingSession(session, data, {
         onStart: ({ augmentedOn }) =>
           send({
             type: "notes",
             notes: [...session.notes, describeSession(session, data, augmentedOn)],
           }),
-        onEvent: (event) => send({ type: "event", event }),
+        onEvent: (event) => {
+          send({ type: "event", event });
+          if (event.type !== "batch") return;
+          const panel = probe.afterBatch();
+          if (panel) send({ type: "panel", panel });
+        },
         shouldStop: () => signal.aborted,
       });
     } catch (error) {
@@ -500,6 +767,14 @@ export function trainScreen(
             return to({ ...phase, progress: { ...progress, notes: sent.notes } });
           case "event":
             return to({ ...phase, progress: applyTrainEvent(progress, sent.event) });
+          case "panel": {
+            // Inspect's Health page shows the last measured update ratios of this session.
+            const layers = sent.panel.layers;
+            if (context.memory && layers.some((l) => Number.isFinite(l.updateRatio))) {
+              context.memory.training = { model: modelPath, layers };
+            }
+            return to({ ...phase, progress: { ...progress, panel: sent.panel } });
+          }
           case "outcome": {
             const line = outcomeLine(sent.result, modelPath);
             return to({ name: "finished", progress, message: line.text, error: line.error });

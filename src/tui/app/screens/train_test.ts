@@ -8,11 +8,19 @@ import type { TrainEvent } from "../../../train/trainer.ts";
 import { visibleWidth } from "../../../text/layout.ts";
 import type { Message, Step, Work } from "../screen_loop.ts";
 import { simulate } from "../screen_loop_testing.ts";
+import { Network } from "../../../network/network.ts";
+import { parseLayerSpec } from "../../../network/layer_spec.ts";
+import { defaultOptimizerSettings } from "../../../network/optimizer.ts";
+import { stripAnsi } from "../../../text/layout.ts";
 import {
   applyTrainEvent,
   commandOf,
+  LOSS_POINT_EVERY,
+  PANEL_EVERY,
+  PanelProbe,
   renderTrainProgress,
   type TrainMessage,
+  type TrainPanel,
   type TrainProgress,
   trainScreen,
   type TrainState,
@@ -319,6 +327,12 @@ Deno.test("train screen: the training work trains, reports, saves, and reloads t
   ]);
   assert.ok(kinds.filter((k) => k === "batch").length >= 10, "5 batches of 64 per epoch");
   assert.equal(kinds.at(-1), "outcome");
+  // the live panel comes right after the first batch: weight copies, a gradient norm per layer
+  assert.equal(kinds[kinds.indexOf("batch") + 1], "panel");
+  const panel = sent.find((m) => m.type === "panel");
+  assert.ok(panel?.type === "panel");
+  assert.equal(panel.panel.tiles[0].length, 784);
+  assert.ok(panel.panel.layers.every((l) => l.gradientNorm > 0));
 
   // The file holds what the outcome says, the lock is gone, the app's model is the new one.
   const saved = await loadNetworkModel(path);
@@ -393,4 +407,185 @@ Deno.test("train screen: a model being trained elsewhere is refused without trai
   );
   await assert.rejects(Deno.stat(path), Deno.errors.NotFound, "nothing was saved");
   await Deno.remove(dir, { recursive: true });
+});
+
+/** Progress through `batches` batches of one epoch of 938, loss falling from 2.3. */
+function firstEpoch(batches: number): TrainProgress {
+  let progress: TrainProgress = {
+    notes: ["Training 784-256-10"],
+    epochs: [],
+    lossHistory: [],
+    testAccuracyHistory: [],
+  };
+  progress = applyTrainEvent(progress, {
+    type: "epoch-start",
+    epoch: 1,
+    epochs: 5,
+    steps: 938,
+    firstStep: 0,
+  });
+  let sum = 0;
+  for (let step = 1; step <= batches; step++) {
+    sum += 2.3 * Math.exp(-step / 100); // this batch's loss
+    progress = applyTrainEvent(progress, {
+      type: "batch",
+      epoch: 1,
+      epochs: 5,
+      step,
+      steps: 938,
+      loss: sum / step, // the event carries the epoch's running mean
+      accuracy: 0.5,
+      learningRate: 0.003,
+      elapsedMs: step * 2,
+    });
+  }
+  return progress;
+}
+
+Deno.test("applyTrainEvent: a smoothed loss point every few dozen batches, from the first epoch", () => {
+  const progress = firstEpoch(200);
+  const curve = progress.lossCurve!;
+  // a point at the first batch, then every 25: batches 1, 26, ..., 176
+  assert.equal(curve.length, Math.floor((200 - 1) / LOSS_POINT_EVERY) + 1);
+  // it follows the batches' own loss (2.3 e^(-step/100)), not the lagging running mean
+  const last = curve[curve.length - 1];
+  assert.ok(last < 0.5 && last > 2.3 * Math.exp(-2), `smoothed loss ${last}`);
+  assert.ok(progress.epochs[0].loss > 0.9, "the running mean lags far behind");
+  for (let i = 1; i < curve.length; i++) assert.ok(curve[i] < curve[i - 1]);
+  assert.ok(progress.accuracyCurve!.every(Number.isNaN), "no test accuracy before the epoch ends");
+  const ended = applyTrainEvent(progress, {
+    type: "epoch-end",
+    epoch: 1,
+    epochs: 5,
+    loss: 0.6,
+    trainAccuracy: 0.9,
+    testAccuracy: 0.95,
+    testLoss: 0.2,
+    seconds: 1,
+    samplesPerSecond: 1,
+  });
+  assert.equal(ended.accuracyCurve!.at(-1), 0.95);
+});
+
+Deno.test("renderTrainProgress: the chart is there during the first epoch, the panel beside it", () => {
+  const panel: TrainPanel = {
+    batch: 300,
+    tiles: Array.from({ length: 8 }, (_, u) => new Float32Array(784).map((_, i) => (i % 28) - u)),
+    tileSide: 28,
+    conv: false,
+    layers: [
+      { layer: 0, name: "dense256", gradientNorm: 0.42, weightNorm: 9, updateRatio: 0.0031 },
+      { layer: 1, name: "dense10 softmax", gradientNorm: 0.2, weightNorm: 2, updateRatio: 0.002 },
+    ],
+  };
+  for (const [width, height] of [[80, 18], [160, 45]]) {
+    const lines = renderTrainProgress({ ...firstEpoch(100), panel }, {
+      width,
+      height,
+      color: "256",
+    });
+    const text = lines.map(stripAnsi).join("\n");
+    assert.match(text, /━━ loss/, `${width}x${height}: the chart, before any epoch ended`);
+    assert.doesNotMatch(text, /test acc/, "no accuracy line before there is one");
+    assert.match(text, /┤.*layer 1 weights, batch 300/);
+    assert.match(text, /dense256 +grad 0\.42 upd(ate)? 3\.1e-3/);
+    assert.match(text, /dense10 +grad 0\.20/);
+    assert.match(text, /▀▀▀▀▀▀▀/, "weight tiles");
+    assert.ok(lines.length <= height);
+    for (const line of lines) assert.ok(visibleWidth(line) <= width, line);
+  }
+});
+
+Deno.test("PanelProbe: a panel after the first batch and every PANEL_EVERY, measuring one update", () => {
+  // tanh: on random inputs with two labels, ReLU units would soon all die (gradient 0)
+  const layers = parseLayerSpec("conv5x4,pool,dense8", { activation: "tanh" });
+  const network = new Network(layers, { seed: 1, maxBatch: 2 });
+  const probe = new PanelProbe(network, 3);
+  const labels = new Uint8Array([1, 7]);
+  const rng = new Random(3);
+  const panels: TrainPanel[] = [];
+  for (let batch = 1; batch <= 2 * PANEL_EVERY; batch++) {
+    for (let i = 0; i < 2 * 784; i++) network.input[i] = rng.next();
+    network.trainBatch(labels, 2, defaultOptimizerSettings("adam"), 0.001);
+    const panel = probe.afterBatch();
+    if (panel) panels.push(panel);
+  }
+  assert.deepEqual(panels.map((p) => p.batch), [1, PANEL_EVERY, 2 * PANEL_EVERY]);
+  const [first, second] = panels;
+  assert.ok(first.layers.every((l) => Number.isNaN(l.updateRatio)), "no snapshot before batch 1");
+  assert.ok(second.layers.every((l) => l.updateRatio > 0 && l.updateRatio < 0.5));
+  assert.equal(second.conv, true);
+  assert.equal(second.tiles.length, 3);
+  assert.equal(second.tiles[0].length, 25);
+  // copies: training on does not change a panel already sent
+  const kept = second.tiles[0].slice();
+  network.trainBatch(labels, 2, defaultOptimizerSettings("adam"), 0.1);
+  assert.deepEqual(second.tiles[0], kept);
+});
+
+Deno.test("train screen: a panel message shows beside the chart and is remembered for Inspect", () => {
+  const memory = {};
+  const screen = trainScreen({
+    modelFlag: "m.safetensors",
+    model: () => {
+      throw new Error("unused");
+    },
+    reloadModel: () => Promise.reject(new Error("unused")),
+    data: () => Promise.resolve(DATA),
+    memory,
+  });
+  const panel: TrainPanel = {
+    batch: 600,
+    tiles: [new Float32Array(784).fill(0.2)],
+    tileSide: 28,
+    conv: false,
+    layers: [{ layer: 0, name: "dense256", gradientNorm: 0.5, weightNorm: 9, updateRatio: 0.001 }],
+  };
+  const batches = firstEpoch(60);
+  const events: Message<TrainMessage>[] = [];
+  // replay the same events through the screen
+  let sum = 0;
+  events.push(
+    work({
+      type: "event",
+      event: { type: "epoch-start", epoch: 1, epochs: 5, steps: 938, firstStep: 0 },
+    }),
+  );
+  for (let step = 1; step <= 60; step++) {
+    sum += 2.3 * Math.exp(-step / 100);
+    events.push(work({
+      type: "event",
+      event: {
+        type: "batch",
+        epoch: 1,
+        epochs: 5,
+        step,
+        steps: 938,
+        loss: sum / step,
+        accuracy: 0.5,
+        learningRate: 0.003,
+        elapsedMs: step,
+      },
+    }));
+  }
+  const run = simulate(screen, [
+    work({ type: "loaded", data: DATA }),
+    ...EPOCHS_2,
+    "enter",
+    work({
+      type: "session",
+      notes: ["Training 784-256-10"],
+      lossHistory: [],
+      testAccuracyHistory: [],
+    }),
+    ...events,
+    work({ type: "panel", panel }),
+  ]);
+  assert.equal(run.state.phase.name, "training");
+  assert.deepEqual(
+    run.state.phase.name === "training" ? run.state.phase.progress.lossCurve : [],
+    batches.lossCurve,
+  );
+  assert.match(run.view.body.map(stripAnsi).join("\n"), /layer 1 weights, batch 600/);
+  assert.deepEqual(memory, { training: { model: "m.safetensors", layers: panel.layers } });
 });
