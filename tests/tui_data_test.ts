@@ -112,7 +112,8 @@ Deno.test({
       mode = "stall";
       await tmux.keys("f");
       screen = await tmux.waitFor(/downloading… Esc cancels/);
-      screen = await tmux.waitFor(/train-images-idx3-ubyte\.gz\n +━+─+ 5\.0 of 9\.9 MB/);
+      // Half the file arrived (the last progress report may trail the last bytes a little).
+      screen = await tmux.waitFor(/train-images-idx3-ubyte\.gz\n +━+─+ [45]\.\d of 9\.9 MB/);
       await tmux.keys("Escape");
       screen = await tmux.waitFor(/download cancelled/);
       assert.match(screen, /f +Download MNIST now/);

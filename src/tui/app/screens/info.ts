@@ -26,7 +26,7 @@ const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
  * const lines = renderModelInfo(model, { width: 80, color: "none" });
  * assert.deepEqual(lines.slice(0, 3), [
  *   "file           models/pretrained.safetensors",
- *   "layers         784 → 256 → 10 (relu, softmax output)",
+ *   "network        784-256-10 relu (softmax output)",
  *   "parameters     203,530",
  * ]);
  * assert.ok(lines.includes("test accuracy  99.06%"));
