@@ -39,7 +39,8 @@ async function runExample(file: string, args: string[], permissions: string[]) {
 Deno.test("examples/classify_file.ts, run from another folder, reads the digit in a file", async () => {
   const ring = await runExample("classify_file.ts", [], ["--allow-read"]);
   assert.match(ring[0], /ring_baseline\.jpg: 0 \(\d+\.\d% sure\)$/);
-  assert.equal(ring[1], `model: ${PROJECT_ROOT}/models/pretrained.safetensors, 784-256-10 relu`);
+  // From a folder without models/default.safetensors: the model shipped with the project.
+  assert.ok(ring[1].startsWith(`model: ${PROJECT_ROOT}/models/pretrained.safetensors, `), ring[1]);
   if (!hasRealDigits) return;
   // Real people's digits, each named with its label: every one read right.
   for (const entry of Deno.readDirSync(REAL_DIGITS)) {
@@ -153,7 +154,10 @@ Deno.test("docs/how-it-works.md: each pasted output is what its command prints t
   // A ```sh block of one command followed by a ```text block: that command's output.
   const pairs = [...guide.matchAll(/```sh\n([^\n]+)\n```\n\n```text\n([\s\S]*?)\n```/g)];
   assert.ok(pairs.length >= 8, `only ${pairs.length} command outputs found`);
-  const tidy = (text: string) => text.split("\n").map((line) => line.trimEnd()).join("\n").trim();
+  // The data folder is $MNIST_DIR, whatever it is on this machine.
+  const tidy = (text: string) =>
+    text.split("\n").map((line) => line.trimEnd().replace(/^MNIST from \S+,/, "MNIST from DIR,"))
+      .join("\n").trim();
   for (const [, command, pasted] of pairs) {
     const words = command.replace(/^NO_COLOR=1 /, "").split(" ");
     if (words.some((word) => word.includes("real_digits")) && !hasRealDigits) continue;
