@@ -10,7 +10,8 @@
  * import assert from "node:assert/strict";
  * import { loadModel } from "./mod.ts";
  *
- * const model = await loadModel();
+ * // No argument: your models/default.safetensors, else the shipped model (named here).
+ * const model = await loadModel("models/pretrained.safetensors");
  * const result = model.classify(await Deno.readFile("src/image/testdata/ring_baseline.jpg"));
  * assert.equal(result.digit, 0);
  * assert.ok(result.confidence > 0.5);
