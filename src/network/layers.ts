@@ -200,17 +200,19 @@ class DenseLayer implements Layer {
   }
 }
 
-/** Input channels from which conv layers list nonzeros per pixel (convForward, convBackInput). */
+/** Input channels from which conv layers use the kernels that write no patch rows. */
 const FUSED_MIN_CHANNELS = 8;
 
 /** Floats of patch rows one im2col chunk may hold: about 1 MB, to stay in a core's L2. */
 const COLUMN_CHUNK_FLOATS = 1 << 18;
 
 /**
- * Convolution, stride 1, as a matrix product over patch rows (im2col): for each output pixel
- * p of each sample, z[p, o] = b[o] + sum over the k x k x C_in patch under p of patch · W[o],
- * i.e. z[P x out] = col[P x kkC] · W^T[kkC x out] with W [out x kkC] (stored [out, k, k, in]).
- * Samples go through in chunks whose patch rows fit the cache, into one reused `col` buffer.
+ * Convolution, stride 1, as a matrix product over patch rows: for each output pixel p of each
+ * sample, z[p, o] = b[o] + sum over the k x k x C_in patch under p of patch · W[o], i.e.
+ * z[P x out] = col[P x kkC] · W^T[kkC x out] with W [out x kkC] (stored [out, k, k, in]).
+ * From 8 input channels on, the kernels (convForward, convGradWeights, convBackInput) never
+ * write col; below that, col is written (im2col) for a cache-sized chunk of samples at a time
+ * and the dense products do the rest.
  */
 class ConvLayer implements Layer {
   readonly parameters: Parameter[];
@@ -222,13 +224,15 @@ class ConvLayer implements Layer {
   private readonly patch: number;
   private readonly filters: number;
   private readonly chunkSamples: number;
+  /** Whether the kernels work without patch rows (8 or more input channels). */
+  private readonly fused: boolean;
   /** W^T [kkC x out], refreshed from the weights by each forward pass. */
   private readonly weightT: Float32Array;
   /** Zeros [kkC]: the "bias" of the input-gradient product. */
   private readonly zeros: Float32Array;
   /** Patch rows of one chunk [chunkSamples * pixels x kkC] (empty when fused). */
   private readonly col: Float32Array;
-  /** convForward's working space. */
+  /** The fused kernels' working space (convScratchSize). */
   private readonly scratch: Float32Array;
   /** Views of one chunk of samples each, made once so that no batch allocates. */
   private readonly inputChunks: Float32Array[] = [];
@@ -266,7 +270,7 @@ class ConvLayer implements Layer {
     this.zeros = context.take(this.patch);
     // From enough input channels the kernels work on whole images (no patch rows, one call
     // per batch); otherwise patch rows go through a cache-sized chunk of samples at a time.
-    const fused = channels >= FUSED_MIN_CHANNELS;
+    const fused = this.fused = channels >= FUSED_MIN_CHANNELS;
     this.chunkSamples = fused ? context.maxBatch : Math.max(
       1,
       Math.min(context.maxBatch, Math.floor(COLUMN_CHUNK_FLOATS / (this.pixels * this.patch))),
@@ -305,7 +309,7 @@ class ConvLayer implements Layer {
       const samples = Math.min(this.chunkSamples, batch - s);
       // z[P x out] = col[P x kkC] · W^T[kkC x out] + b. From few input channels, writing
       // col is cheaper than convForward's per-tap bookkeeping (measured on the cnn preset).
-      if (this.geometry.channels < FUSED_MIN_CHANNELS) {
+      if (!this.fused) {
         kernels.im2col(this.inputChunks[c], this.col, samples, this.geometry);
         kernels.forwardDense(
           this.col,
@@ -349,7 +353,7 @@ class ConvLayer implements Layer {
       const chunkRows = samples * this.pixels;
       // dW[out x kkC] += delta^T[out x P] · col[P x kkC]: delta is mostly zeros after max
       // pooling and ReLU, and the kernels skip them.
-      if (this.geometry.channels >= FUSED_MIN_CHANNELS) {
+      if (this.fused) {
         kernels.convGradWeights(
           this.inputChunks[c],
           this.outputGradChunks[c],
@@ -372,7 +376,7 @@ class ConvLayer implements Layer {
       }
       if (this.inputGradChunks.length === 0) continue;
       // dA_prev = col2im(delta[P x out] · W[out x kkC])
-      if (this.geometry.channels >= FUSED_MIN_CHANNELS) {
+      if (this.fused) {
         kernels.convBackInput(
           this.outputGradChunks[c],
           weight.value,
