@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import type { Activation } from "./activations.ts";
+import type { Kernels } from "./kernels.ts";
 import type { LayeredArchitecture, LayerSpec } from "./layer_spec.ts";
 import { parseLayerSpec } from "./layer_spec.ts";
 import { Network } from "./network.ts";
@@ -23,8 +24,9 @@ function checkGradients(
   batch: number,
   seed: number,
   zeroFraction: number,
+  kernels?: Kernels,
 ): number {
-  const net = new Network(architecture, { seed, maxBatch: batch, inputGradient: true });
+  const net = new Network(architecture, { seed, maxBatch: batch, inputGradient: true, kernels });
   const rng = new Random(seed + 100);
   for (const p of net.parameters) if (!p.decays) fillRandom(p.value, rng); // nonzero biases
   const inputs = net.input.subarray(0, batch * net.layerSizes[0]);
@@ -121,6 +123,18 @@ const GRADIENT_CASES: Array<[string, LayeredArchitecture]> = [
     ], [8]),
   ],
 ];
+
+// From 8 input channels on, conv layers use the kernels that write no patch rows.
+const FUSED_CASE = small([
+  { kind: "conv", kernel: 3, channels: 5, padding: "same", activation: "tanh" },
+  { kind: "pool" },
+], [6, 5, 8]);
+
+for (const [kernels, make] of [["ts", undefined], ["wasm", createWasmKernels]] as const) {
+  Deno.test(`conv from 8 channels (${kernels} kernels without patch rows): backprop matches finite differences`, () => {
+    assert.ok(checkGradients(FUSED_CASE, 3, 9, 0.2, make?.()) > 0);
+  });
+}
 
 for (const [name, architecture] of GRADIENT_CASES) {
   Deno.test(`${name}: backprop matches finite differences for parameters and inputs`, () => {
