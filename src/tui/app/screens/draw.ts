@@ -7,13 +7,16 @@ import { classifyGrayImage } from "../../../app/classify_image.ts";
 import type { Prediction } from "../../../app/predict.ts";
 import { resize } from "../../../image/mod.ts";
 import type { Network } from "../../../network/network.ts";
+import { DigitExplainer, unitValues } from "../../../app/inspect_model.ts";
+import { renderHeatStrip, strongestUnits } from "../../../text/heat_strip.ts";
+import { renderSaliencyOverlay } from "../../../text/saliency_overlay.ts";
 import { type ColorLevel, graySgr, paint } from "../../../text/color.ts";
 import type { InputEvent } from "../../terminal/keys.ts";
 import type { ScreenSize } from "../../terminal/screen.ts";
 import { renderBigDigit } from "../../../text/big_digit.ts";
 import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
-import { fitWidth, joinColumns, truncate, wrapText } from "../../../text/layout.ts";
+import { fitWidth, joinColumns, truncate, visibleWidth, wrapText } from "../../../text/layout.ts";
 import type { AppContext } from "../context.ts";
 import type { Frame, Message, ScreenProgram, Step } from "../screen_loop.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "./canvas.ts";
@@ -46,10 +49,44 @@ export interface DrawState {
   showCursor: boolean;
   /** Where the canvas is on the terminal, from the last frame (mouse cells to canvas points). */
   layout?: DrawLayout;
+  /** Explains guesses (saliency, activations) on a copy of `network`. */
+  explainer?: DigitExplainer;
+  /** What made the network guess what it guesses, for `analysis.version`. */
+  insight?: CanvasInsight;
+  /** Draw the saliency of the guess over the canvas (`s` toggles). */
+  showSaliency: boolean;
+}
+
+/** Why the network guesses what it guesses, for one version of the canvas. */
+export interface CanvasInsight {
+  version: number;
+  /** [28 x 28] d p(guess) / d pixel, in the network's input space. */
+  saliency: Float32Array;
+  /** The watched hidden layer: its name and each unit's activation. */
+  layer: string;
+  units: Float32Array;
+}
+
+/** The saliency and hidden activations of an analysis (undefined when there is no guess). */
+export function explainAnalysis(
+  analysis: CanvasAnalysis,
+  explainer: DigitExplainer | undefined,
+): CanvasInsight | undefined {
+  if (!explainer || !analysis.prediction) return undefined;
+  const report = explainer.digit(analysis.pixels);
+  // The last hidden layer with units: the features the output layer weighs.
+  const hidden = report.activations.slice(0, -1).filter((a) => /^(dense|conv)/.test(a.name));
+  const watched = hidden[hidden.length - 1] ?? report.activations[report.activations.length - 1];
+  return {
+    version: analysis.version,
+    saliency: report.saliency,
+    layer: watched.name,
+    units: unitValues(watched.values, watched.shape),
+  };
 }
 
 /** A fresh, blank Draw screen with the cursor in the middle. */
-export function newDrawState(network: Network): DrawState {
+export function newDrawState(network: Network, explainer?: DigitExplainer): DrawState {
   const canvas = new DrawingCanvas();
   const middle = CANVAS_SIDE / 2;
   return {
@@ -59,6 +96,8 @@ export function newDrawState(network: Network): DrawState {
     cursor: { x: middle, y: middle },
     penDown: false,
     showCursor: false,
+    explainer,
+    showSaliency: false,
   };
 }
 
@@ -221,13 +260,76 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
     } else if (event.key === "u" || event.key === "backspace") {
       edit().undo();
       next.penDown = false;
+    } else if (event.key === "s") {
+      next.showSaliency = !state.showSaliency;
     } else return state;
   }
   if (changed) next.canvas = changed;
   if (next.canvas.version !== state.analysis.version) {
     next.analysis = analyzeCanvas(next.canvas, state.network);
+    next.insight = explainAnalysis(next.analysis, state.explainer);
   }
   return next;
+}
+
+/**
+ * The saliency (in the network's 28x28 input) carried back onto the canvas's `side` x `side`
+ * display pixels: the normalized digit is the canvas's ink scaled and shifted, so each
+ * canvas pixel maps through the two ink bounding boxes to a pixel of the input (stroke-width
+ * normalizing makes that approximate by a pixel or so). Zero off the digit's box.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { saliencyOnCanvas } from "./draw.ts";
+ *
+ * // ink in canvas pixels 2..3 of a 4-wide canvas row; in input pixels 10..17 of 28
+ * const canvas = new Float32Array(16);
+ * canvas.set([1, 1], 2);
+ * const input = new Float32Array(784);
+ * input.fill(1, 10, 18);
+ * const saliency = new Float32Array(784);
+ * saliency[12] = 5; // under the middle of canvas pixel 2 (input pixels 10..13)
+ * const mapped = saliencyOnCanvas(canvas, 4, input, saliency);
+ * assert.equal(mapped[2], 5);
+ * assert.equal(mapped[0], 0);
+ * ```
+ */
+export function saliencyOnCanvas(
+  canvas: Float32Array,
+  side: number,
+  input: Float32Array,
+  saliency: Float32Array,
+): Float32Array {
+  const out = new Float32Array(side * side);
+  const from = inkBox(canvas, side);
+  const to = inkBox(input, 28);
+  if (!from || !to) return out;
+  const sx = (to.x1 - to.x0 + 1) / (from.x1 - from.x0 + 1);
+  const sy = (to.y1 - to.y0 + 1) / (from.y1 - from.y0 + 1);
+  for (let y = 0; y < side; y++) {
+    const v = Math.floor(to.y0 + (y - from.y0 + 0.5) * sy);
+    if (v < 0 || v >= 28) continue;
+    for (let x = 0; x < side; x++) {
+      const u = Math.floor(to.x0 + (x - from.x0 + 0.5) * sx);
+      if (u >= 0 && u < 28) out[y * side + x] = saliency[v * 28 + u];
+    }
+  }
+  return out;
+}
+
+/** The bounding box of the pixels brighter than 0.1, or undefined when there are none. */
+function inkBox(pixels: Float32Array, width: number) {
+  let x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
+  for (let i = 0; i < pixels.length; i++) {
+    if (pixels[i] <= 0.1) continue;
+    const x = i % width, y = Math.floor(i / width);
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  return x1 < 0 ? undefined : { x0, x1, y0, y1 };
 }
 
 function clampToCanvas(point: CanvasPoint): CanvasPoint {
@@ -235,7 +337,12 @@ function clampToCanvas(point: CanvasPoint): CanvasPoint {
   return { x: clamp(point.x), y: clamp(point.y) };
 }
 
-const HELP = "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · Esc back";
+// The key hints, longest first: the first that fits the width is shown.
+const HELPS = [
+  "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · s saliency · Esc back",
+  "mouse draw/erase · arrows+space pen · u undo · c clear · s saliency · Esc back",
+  "mouse · arrows+space · u undo · c clear · s saliency · Esc",
+];
 
 /**
  * The Draw screen: a canvas as large as the terminal allows, drawn on with the mouse (the right
@@ -258,13 +365,27 @@ const HELP = "mouse: draw (right: erase) · arrows+space: pen · u undo · c cle
  * ```
  */
 export function drawScreen(
-  context: Pick<AppContext, "model">,
+  context: Pick<AppContext, "model" | "memory">,
 ): ScreenProgram<DrawState, never, void> {
   return {
     title: "Draw a digit",
-    init: () => ({ state: newDrawState(context.model().network) }),
-    update: updateDraw,
-    view: (state, frame) => ({ body: renderDrawBody(state, frame), footer: HELP }),
+    init: () => {
+      const network = context.model().network;
+      return { state: newDrawState(network, new DigitExplainer(network)) };
+    },
+    update: (state, message) => {
+      const step = updateDraw(state, message);
+      // Inspect explains the last drawing: what the network saw of it.
+      const analysis = step.state.analysis;
+      if (context.memory && analysis !== state.analysis && analysis.prediction) {
+        context.memory.drawing = analysis.pixels;
+      }
+      return step;
+    },
+    view: (state, frame) => ({
+      body: renderDrawBody(state, frame),
+      footer: HELPS.find((help) => visibleWidth(help) <= frame.columns) ?? HELPS[HELPS.length - 1],
+    }),
     mouse: () => true,
   };
 }
@@ -302,6 +423,34 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
   }
   const canvas = renderCanvasBox(state, layout, color);
   const panel = renderGuessPanel(state.analysis, layout.panelWidth, layout.bodyHeight, color);
+  const insight = state.insight?.version === state.analysis.version ? state.insight : undefined;
+  if (insight) {
+    // the watched hidden layer, under the bars, while there is room
+    const strip = [
+      "",
+      truncate(`${insight.layer} (brighter = fires harder):`, layout.panelWidth, "…"),
+      renderHeatStrip(insight.units, { width: Math.min(64, layout.panelWidth), color }),
+      c.dim(truncate(`strongest: ${strongestUnits(insight.units, 3)}`, layout.panelWidth, "…")),
+      ...(state.showSaliency
+        ? [c.dim(truncate(
+          color === "none"
+            ? "canvas: + more ink here raises the guess, - lowers it"
+            : "canvas: orange more ink here raises the guess, blue lowers it",
+          layout.panelWidth,
+          "…",
+        ))]
+        : []),
+    ];
+    if (panel.length + strip.length <= layout.bodyHeight) panel.push(...strip);
+    else {
+      // No room below the bars: one line in place of the blank line above them.
+      const blank = panel.lastIndexOf("");
+      const label = `${insight.layer} `;
+      const cells = Math.max(8, Math.min(64, layout.panelWidth - label.length));
+      const line = label + renderHeatStrip(insight.units, { width: cells, color });
+      if (blank > 0) panel[blank] = line;
+    }
+  }
   const lines: string[] = [];
   const leftWidth = layout.side + 2;
   for (let row = 0; row < layout.bodyHeight; row++) {
@@ -315,7 +464,11 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
 function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel): string[] {
   const c = paint(color);
   const side = layout.side;
-  const title = state.penDown ? " Canvas · pen down " : " Canvas ";
+  const title = state.showSaliency
+    ? ` Canvas · saliency of the guess `
+    : state.penDown
+    ? " Canvas · pen down "
+    : " Canvas ";
   const top = "┌─" + title + "─".repeat(Math.max(0, side - 1 - title.length)) + "┐";
   const pixels = state.canvas.downsample(side);
   const unit = CANVAS_SIDE / side;
@@ -326,7 +479,14 @@ function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel
       glyph: state.penDown ? "◆" : "◇",
     }
     : undefined;
-  const body = renderCanvasPixels(pixels, side, cursor, color);
+  const insight = state.insight;
+  const body = state.showSaliency && insight?.version === state.analysis.version
+    ? renderSaliencyOverlay(
+      pixels,
+      saliencyOnCanvas(pixels, side, state.analysis.pixels, insight.saliency),
+      { width: side, color },
+    )
+    : renderCanvasPixels(pixels, side, cursor, color);
   return [
     c.dim(state.penDown ? top.replace(title, c.yellow(title)) : top),
     ...body.map((line) => c.dim("│") + line + c.dim("│")),

@@ -217,3 +217,44 @@ Deno.test("the screen reads whole at 80x24, 110x30, 110x44 and 160x50, without e
   const colored = screen.view(drawn, frameOf({ columns: 80, rows: 24 }, "256"));
   assert.ok(colored.body.join("\n").includes("\x1b["), "colors");
 });
+
+Deno.test("s draws the saliency of the guess over the canvas; the hidden layer's strip follows the drawing", () => {
+  const memory: { drawing?: Float32Array } = {};
+  const screen = drawScreen({ model: () => ({ network: randomNetwork, random: false }), memory });
+  const column = 18;
+  const cells: [number, number][] = [];
+  for (let y = 5; y <= 18; y++) cells.push([column, y]);
+  const frame = frameOf({ columns: 160, rows: 50 });
+  const drawn = simulate(screen, [...stroke(cells)]);
+  const plain = screen.view(drawn.state, frame).body.join("\n");
+  assert.match(plain, /dense16 \(brighter = fires harder\):/);
+  assert.match(plain, /strongest: (#\d+ \d+\.\d\d|none fires)/);
+  // Inspect gets what the network saw of the drawing
+  assert.deepEqual(memory.drawing, drawn.state.analysis.pixels);
+
+  const shown = screen.update(drawn.state, { type: "input", event: key("s") }).state;
+  assert.equal(shown.showSaliency, true);
+  const withSaliency = screen.view(shown, frame).body.join("\n");
+  assert.match(withSaliency, /Canvas · saliency of the guess/);
+  assert.match(withSaliency, /canvas: \+ more ink here raises the guess, - lowers it/);
+  assert.notEqual(withSaliency, plain);
+  // the saliency is the gradient of the guess's probability, from the same pixels
+  assert.equal(shown.insight?.version, shown.analysis.version);
+  assert.equal(shown.insight?.saliency.length, 784);
+  assert.ok(shown.insight!.saliency.some((v) => v !== 0));
+  // a longer stroke changes the strip's activations
+  const longer = simulate(screen, [...stroke([...cells, [column + 6, 18], [column + 12, 18]])]);
+  assert.notDeepEqual(longer.state.insight?.units, drawn.state.insight?.units);
+  // s again hides it
+  const hidden = screen.update(shown, { type: "input", event: key("s") }).state;
+  assert.doesNotMatch(screen.view(hidden, frame).body.join("\n"), /saliency of the guess/);
+});
+
+Deno.test("without color the saliency on the canvas is + and - marks", () => {
+  const screen = screenWith(randomNetwork);
+  const cells: [number, number][] = [];
+  for (let y = 5; y <= 18; y++) cells.push([18, y]);
+  const run = simulate(screen, [...stroke(cells), "s"], { columns: 80, rows: 24 }, "none");
+  const canvasRows = run.view.body.slice(1, 18).map((line) => line.slice(1, 37)).join("\n");
+  assert.match(canvasRows, /[+-]/);
+});
