@@ -8,6 +8,8 @@ export interface HeatTableOptions {
   totals?: boolean;
   /** Adds a first line saying which axis is which (default true). */
   legend?: boolean;
+  /** A cell to mark as chosen (`>  12<`, on yellow in color): row = true, column = predicted. */
+  selected?: { row: number; column: number };
 }
 
 /**
@@ -64,7 +66,9 @@ export function renderHeatTable(
     for (let p = 0; p < n; p++) {
       const count = rows[t][p];
       const text = alignRight(count === 0 ? "·" : String(count), digits);
-      if (t === p) {
+      if (options.selected?.row === t && options.selected.column === p) {
+        line += plain ? `>${text}<` : c.bgYellow.black.bold(`>${text}<`);
+      } else if (t === p) {
         if (plain) line += `[${text}]`;
         else {
           const share = rowTotals[t] > 0 ? count / rowTotals[t] : 0;

@@ -135,13 +135,16 @@ Deno.test("test screen: the work reports progress, then a report equal to evalua
     top,
     new RegExp(`Accuracy ${escaped(percent(whole.accuracy))} +\\(${count(whole.correct)} of 1,200`),
   );
-  assert.match(done.view.footer, /Esc back · ↑\/↓ PgUp\/PgDn scroll · lines 1-20 of \d+/);
+  assert.match(
+    done.view.footer,
+    /Esc back · arrows cell · Enter mistakes · j\/k PgUp\/PgDn · lines 1-20 of \d+/,
+  );
   const end = simulate(testScreen(realContext), [...asMessages(sent), "end"]);
   assert.match(end.view.body.join("\n"), /\d → \d \(\d+%\)/, "the misclassified digits at the end");
   const total = Number(/of (\d+)$/.exec(end.view.footer)?.[1]);
   assert.match(end.view.footer, new RegExp(`lines ${total - 19}-${total} of ${total}`));
-  // Up from the end moves at once (the offset stays clamped to a full window).
-  const up = simulate(testScreen(realContext), [...asMessages(sent), "end", "up"]);
+  // k (up a line) from the end moves at once (the offset stays clamped to a full window).
+  const up = simulate(testScreen(realContext), [...asMessages(sent), "end", "k"]);
   assert.match(up.view.footer, new RegExp(`lines ${total - 20}-${total - 1} of ${total}`));
   const home = simulate(testScreen(realContext), [...asMessages(sent), "end", "home"]);
   assert.deepEqual(home.view.body, done.view.body);
@@ -222,4 +225,72 @@ Deno.test("test screen: a resize renders the report again for the new width", as
   assert.ok(run.state.lines.some((line) => /│ +total +digit +precision/.test(line)));
   assert.ok(run.state.lines.some((line) => visibleWidth(line) > 80));
   for (const line of run.state.lines) assert.ok(visibleWidth(line) <= 160);
+});
+
+Deno.test("test screen: arrows choose a cell of the matrix, Enter pages through exactly its mistakes", () => {
+  const data = report();
+  const screen = testScreen(realContext);
+  const done = { type: "work" as const, message: { type: "report" as const, report: data } };
+  // the most confused pair is chosen first: 4 taken for 9, twice
+  const first = simulate(screen, [done]);
+  assert.deepEqual(first.state.cell, { actual: 4, predicted: 9 });
+  const table = first.view.body.join("\n");
+  assert.match(table, /^ {2}4 .*> {2}2<.*│ +2$/m, "the chosen cell is marked");
+  assert.match(table, /Chosen: 4 taken for 9, 2 times · Enter shows them/);
+  // arrows move the cell (and wrap around)
+  const moved = simulate(screen, [done, "up", "up", "up", "left", "left"]);
+  assert.deepEqual(moved.state.cell, { actual: 1, predicted: 7 });
+  assert.match(moved.view.body.join("\n"), /Chosen: 1 taken for 7, 0 times/);
+  assert.deepEqual(simulate(screen, [done, "right"]).state.cell, { actual: 4, predicted: 0 });
+  // Enter: the 4s read as 9s, and only those, each with its confidence
+  const mistakes = simulate(screen, [done, "enter"]);
+  const text = mistakes.view.body.join("\n");
+  assert.match(text, /^4 taken for 9: 2 digits · each with how sure the network was/);
+  assert.match(text, /#4 · 75% sure it is a 9/);
+  assert.match(text, /#14 · 75% sure it is a 9/);
+  assert.doesNotMatch(text, /#7 /, "the 7 taken for a 1 is another cell");
+  assert.match(mistakes.view.footer, /←\/→ or PgUp\/PgDn page · Esc back to the report/);
+  // Esc goes back to the report, a second Esc leaves
+  const back = simulate(screen, [done, "enter", "escape"]);
+  assert.equal(back.exit, undefined);
+  assert.match(back.view.body.join("\n"), /Chosen: 4 taken for 9/);
+  assert.ok(simulate(screen, [done, "enter", "escape", "escape"]).exit);
+  // Enter on a cell without mistakes, or on the diagonal, stays on the report
+  assert.equal(simulate(screen, [done, "left", "enter"]).state.mistakes, undefined);
+  const diagonal = simulate(screen, [done, "left", "left", "left", "left", "left", "enter"]);
+  assert.equal(diagonal.state.mistakes, undefined);
+  assert.match(
+    diagonal.view.body.join("\n"),
+    /Chosen: 4 read as 4, 0 right answers \(choose a cell off the diagonal/,
+  );
+});
+
+Deno.test("test screen: the mistakes of a large cell come in pages", () => {
+  const count = 30;
+  const labels = new Uint8Array(count).fill(3);
+  const predictions = new Uint8Array(count).fill(5); // every 3 taken for a 5
+  const confusion = emptyConfusion();
+  confusion[3][5] = count;
+  const evaluation: Evaluation = {
+    correct: 0,
+    total: count,
+    accuracy: 0,
+    loss: 3,
+    confusion,
+    predictions,
+    confidences: new Float32Array(count).map((_, i) => i / 100),
+  };
+  const data = { evaluation, test: { pixels: new Uint8Array(count * 784), labels, count } };
+  const done = {
+    type: "work" as const,
+    message: { type: "report" as const, report: { ...data, random: false, sample: false } },
+  };
+  const screen = testScreen(realContext);
+  const page1 = simulate(screen, [done, "enter"]).view.body.join("\n");
+  assert.match(page1, /3 taken for 5: 30 digits · page 1 of 15/); // 2 per page at 80x24
+  assert.match(page1, /#0 · 0% sure/);
+  const page2 = simulate(screen, [done, "enter", "right"]).view.body.join("\n");
+  assert.match(page2, /page 2 of 15[^]*#2 · 2% sure it is a 5/);
+  const last = simulate(screen, [done, "enter", "end", "right"]).view.body.join("\n");
+  assert.match(last, /page 15 of 15[^]*#29 · 29% sure/);
 });
