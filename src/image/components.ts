@@ -6,6 +6,8 @@ export interface Component {
   area: number;
   /** Sum of the ink values of its pixels. */
   mass: number;
+  /** The strongest ink value among its pixels. */
+  peak: number;
   x0: number;
   y0: number;
   x1: number;
@@ -43,7 +45,16 @@ export function labelComponents(
   for (let start = 0; start < ink.length; start++) {
     if (labels[start] !== 0 || ink[start] < threshold) continue;
     const label = components.length + 1;
-    const c: Component = { label, area: 0, mass: 0, x0: width, y0: height, x1: -1, y1: -1 };
+    const c: Component = {
+      label,
+      area: 0,
+      mass: 0,
+      peak: -Infinity,
+      x0: width,
+      y0: height,
+      x1: -1,
+      y1: -1,
+    };
     let top = 0;
     stack[top++] = start;
     labels[start] = label;
@@ -52,6 +63,7 @@ export function labelComponents(
       const x = i % width, y = (i - x) / width;
       c.area++;
       c.mass += ink[i];
+      if (ink[i] > c.peak) c.peak = ink[i];
       if (x < c.x0) c.x0 = x;
       if (x > c.x1) c.x1 = x;
       if (y < c.y0) c.y0 = y;

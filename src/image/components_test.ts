@@ -39,7 +39,7 @@ function component(
   x1: number,
   y1: number,
 ): Component {
-  return { label, area: mass, mass, x0, y0, x1, y1 };
+  return { label, area: mass, mass, peak: 1, x0, y0, x1, y1 };
 }
 
 Deno.test("the digit keeps its separate strokes and drops specks", () => {

@@ -90,12 +90,14 @@ export function normalizeDigit(image: GrayImage, options: NormalizeOptions = {})
   const paper = dark ? work.luminance : work.luminance.map((v) => 1 - v);
   const ink = inkStrength(paper, estimateBackground(paper, width, height));
 
-  const levels = inkLevels(ink);
+  const levels = inkLevels(ink, width);
   if (levels === undefined) return notFound();
-  const { labels, components } = labelComponents(ink, width, height, levels.half);
-  const digit = selectDigitComponents(components);
+  const { labels, components } = labelComponents(ink, width, height, levels.low);
+  const digit = selectDigitComponents(components.filter((c) => c.peak >= levels.half));
   if (digit.length === 0 || isSpeck(digit[0], width, height)) return notFound();
-  const crop = stretchInk(cropDigit(ink, labels, digit, width, height), levels, boxSize(digit));
+  const size = boxSize(digit);
+  const cut = evenPressure(cropDigit(ink, labels, digit, width, height), levels, size);
+  const crop = stretchInk(cut, levels, size);
   const thick = options.normalizeStrokeWidth === false ? crop : normalizeStrokeWidth(crop);
   const placed = placeByCenterOfMass(fitInBox(thick, MNIST_BOX), MNIST_SIZE);
   const pixels = placed.pixels.map((v) => Math.min(1, Math.max(0, v)));
@@ -117,12 +119,19 @@ function workingCopy(image: GrayImage): GrayImage {
 
 /** Where the paper ends and the strokes' cores begin, on the ink-strength scale. */
 interface InkLevels {
+  /** The paper itself. */
+  paper: number;
   /** Above the paper and its noise. */
   floor: number;
   /** At or below the strokes' cores. */
   core: number;
   /** Half way: the stroke edge. Strokes are cut here, which keeps their width. */
   half: number;
+  /**
+   * A quarter of the way: a stroke's faint stretches (a blurred photo, a pen lifting) join
+   * the piece they belong to at this level, as long as the piece reaches `half` somewhere.
+   */
+  low: number;
 }
 
 /**
@@ -131,16 +140,38 @@ interface InkLevels {
  * tail, which ink cannot reach; the core is the 90th percentile of the pixels that Otsu's
  * threshold calls ink.
  */
-function inkLevels(ink: Float32Array): InkLevels | undefined {
+function inkLevels(ink: Float32Array, width: number): InkLevels | undefined {
   const all = histogram(ink, -1, 1);
   const paper = percentile(all, 0.5);
-  const noise = (paper - percentile(all, 0.1)) / 1.2816;
+  // The lower tail also holds slow shading the background estimate left; what can make a
+  // false stroke is pixel-to-pixel noise, so the smaller of the two estimates counts.
+  const noise = Math.min((paper - percentile(all, 0.1)) / 1.2816, pixelNoise(ink, width));
   const threshold = otsuThreshold(all);
   const core = percentile(histogram(ink, -1, 1, threshold), 0.9);
   const contrast = core - paper;
   if (contrast < MIN_CONTRAST || contrast < MIN_CONTRAST_OVER_NOISE * noise) return undefined;
   const margin = Math.min(Math.max(3 * noise, 0.02 * contrast), 0.4 * contrast);
-  return { floor: paper + margin, core: core - margin, half: paper + contrast / 2 };
+  return {
+    paper,
+    floor: paper + margin,
+    core: core - margin,
+    half: paper + contrast / 2,
+    low: paper + Math.max(contrast / 4, 3 * noise),
+  };
+}
+
+/**
+ * Standard deviation of pixel noise from the median absolute difference of horizontal
+ * neighbours (strokes' edges are too few to move a median): 1.4826 MAD / sqrt(2).
+ */
+function pixelNoise(ink: Float32Array, width: number): number {
+  const differences = new Float32Array(ink.length);
+  let n = 0;
+  for (let i = 0; i + 1 < ink.length; i++) {
+    if ((i + 1) % width !== 0) differences[n++] = Math.abs(ink[i + 1] - ink[i]);
+  }
+  if (n === 0) return 0;
+  return (1.4826 * percentile(histogram(differences.subarray(0, n)), 0.5)) / Math.SQRT2;
 }
 
 /**
@@ -155,6 +186,24 @@ function stretchInk(crop: InkGrid, levels: InkLevels, box: number): InkGrid {
   const lo = levels.half - halfRamp;
   const span = 2 * halfRamp;
   const pixels = crop.pixels.map((v) => Math.min(1, Math.max(0, (v - lo) / span)));
+  return { width: crop.width, height: crop.height, pixels };
+}
+
+/**
+ * Lifts faint stretches of stroke (a pen pressed lightly, a blurred photo's thin loop) to the
+ * strength of the rest: each pixel's ink over the paper is scaled by how far the strongest ink
+ * near it (within about a stroke's width) falls short of the core. MNIST's scans were cut to
+ * black and white, so a stroke's darkness there never varied along it.
+ */
+function evenPressure(crop: InkGrid, levels: InkLevels, box: number): InkGrid {
+  const radius = Math.max(1, Math.round(0.06 * box));
+  const near = maxFilter(crop.pixels, crop.width, crop.height, radius);
+  const pixels = crop.pixels.map((v, i) => {
+    if (v <= levels.paper) return v;
+    const peak = Math.min(levels.core, Math.max(levels.low, near[i]));
+    return levels.paper +
+      ((v - levels.paper) * (levels.core - levels.paper)) / (peak - levels.paper);
+  });
   return { width: crop.width, height: crop.height, pixels };
 }
 
