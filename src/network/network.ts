@@ -34,11 +34,12 @@
  * computes its a_k from a_(k-1), and its `backward` turns dC/da_k into dC/dz_k (BP2's ⊙ f')
  * and passes dC/da_(k-1) down. With images channels-last, [B x H x W x C]:
  *
- *     conv    z [P x F] = col(a_(k-1)) [P x kkC] · W^T [kkC x F] + b    Kernels.im2col, forwardDense
+ *     conv    z [P x F] = col(a_(k-1)) [P x kkC] · W^T [kkC x F] + b      Kernels.convForward
  *             (P = B·H'·W' output pixels; a row of col is the k x k x C patch under a pixel)
- *             dC/dW [F x kkC] = delta^T · col,  dC/db = sum over rows of delta
- *                                                        Kernels.addGradWeights, sumRows
- *             dC/da_(k-1) = col2im(delta · W)              Kernels.forwardDense, col2im
+ *             dC/dW [F x kkC] = delta^T · col             Kernels.convGradWeights
+ *             dC/db = sum over rows of delta              Kernels.sumRows
+ *             dC/da_(k-1) = col2im(delta · W)              Kernels.convBackInput
+ *             (below 8 input channels: im2col, forwardDense, addGradWeights, col2im)
  *     pool    a = max of each 2x2 window;  dC/da_(k-1) = dC/da at the window's max, 0 elsewhere
  *                                                           Kernels.maxPool, maxPoolGrad
  *     dropout a = a_(k-1) ⊙ m,  m = 0 or 1/(1 - rate) while training (1 at inference);
@@ -50,7 +51,8 @@
  * Every tensor is a view into one arena from `Kernels.arena` (so the WebAssembly kernels work on
  * it in place), sized once for `maxBatch` rows: the input; per parameter its value, gradient
  * and two optimizer moments; per layer its output a_k and dC/da_k (made dC/dz_k in place);
- * per conv layer a patch buffer for a cache-sized chunk of samples; the softmax output.
+ * per conv layer the kernels' working space (and, below 8 input channels, patch rows for a
+ * cache-sized chunk of samples); the softmax output.
  * Nothing is allocated per batch.
  *
  * @module
