@@ -176,7 +176,11 @@ Deno.test("docs/how-it-works.md: each pasted output is what its command prints t
       assert.equal(output.code, 0, `${command}: ${new TextDecoder().decode(output.stderr)}`);
       stdout = new TextDecoder().decode(output.stdout);
     }
-    assert.equal(tidy(stdout), tidy(pasted), command);
+    assert.equal(
+      tidy(stdout),
+      tidy(pasted),
+      `the output of \`${command}\` changed: paste it (NO_COLOR=1, trailing spaces trimmed) into docs/how-it-works.md, and check the text around it still says what the output shows`,
+    );
   }
 });
 
