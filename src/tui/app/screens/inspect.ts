@@ -578,7 +578,7 @@ function renderHealthPage(
     "",
     ...wrapText(
       trained
-        ? `Gradient norms: now, on 256 test digits; update/weight: the last training of ${trained.model} in this session (about 1e-3 is healthy).`
+        ? `Gradient norms: now, on 256 test digits; update/weight: the last training of ${trained.model} in this session (about 1e-3 while it learns fast, smaller as the learning rate decays).`
         : "Gradient norms: now, on 256 test digits. Train in this session to see how much each update moves each layer (update/weight).",
       width,
     ).map((l) => c.dim(l)),

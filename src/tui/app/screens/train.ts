@@ -374,6 +374,10 @@ export function renderTrainProgress(
   ) {
     const plotRows = Math.min(chartHeight, afterNotes - 5 - 2);
     const accuracies = curve ? progress.accuracyCurve! : progress.testAccuracyHistory;
+    // One epoch's accuracy alone would get a scale of ±50%: keep at least 1% around it.
+    const finite = accuracies.filter(Number.isFinite);
+    const low = Math.min(...finite), high = Math.max(...finite);
+    const spread = Math.max(0, 0.01 - (high - low)) / 2;
     const plot = lineChart([
       {
         label: curve && chartWidth >= 60 ? "loss (smoothed)" : "loss",
@@ -385,6 +389,8 @@ export function renderTrainProgress(
         ? [{
           label: chartWidth >= 60 ? "test accuracy" : "test acc.",
           values: accuracies,
+          min: low - spread,
+          max: Math.min(1, high + spread),
           format: (v: number) => percent(v, 1),
         }]
         : []),
