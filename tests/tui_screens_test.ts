@@ -219,7 +219,9 @@ Deno.test({
     });
     await tmux.waitFor(/8 {2}Quit/);
     await tmux.keys("2");
-    let screen = await tmux.waitFor(/Esc back · ↑\/↓ PgUp\/PgDn scroll · lines 1-20 of \d+/);
+    let screen = await tmux.waitFor(
+      /Esc back · arrows cell · Enter mistakes · j\/k PgUp\/PgDn · lines 1-20 of \d+/,
+    );
     assert.match(screen, /Accuracy \d+\.\d\d% +\(\d[\d,]* of 10,000 test digits right\)/);
     await tmux.keys("PageDown");
     await tmux.waitFor(/lines 20-39 of \d+/);
