@@ -159,6 +159,7 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .argument("<paths...>", "image files or folders")
     .option("--model <path>", MODEL_HELP)
     .option("--show", "draw each image before and after MNIST-style normalizing")
+    .option("--number", "read several digits written in a row, left to right")
     .addOption(jsonOption())
     .action(async (paths, flags) => {
       result.status = await classifyCommand(paths, flags, io);

@@ -83,25 +83,92 @@ const NOT_FOUND = "no digit found";
  * ```
  */
 export function normalizeDigit(image: GrayImage, options: NormalizeOptions = {}): NormalizedDigit {
+  const map = findInk(image);
+  if (map === undefined) return notFound();
+  const digit = selectDigitComponents(map.components);
+  if (digit.length === 0 || isSpeck(digit[0], map.width, map.height)) return notFound();
+  return { pixels: normalizePieces(map, digit, undefined, options), found: true };
+}
+
+/**
+ * An image's ink, found once: what `normalizeDigit` and the number reader share. Coordinates
+ * are those of a working copy at most WORKING_MAX_SIDE pixels on a side (`scale` original
+ * pixels per working pixel).
+ */
+export interface InkMap {
+  /** Working copy's width in pixels. */
+  width: number;
+  /** Working copy's height in pixels. */
+  height: number;
+  /** Original image pixels per working pixel (1 for images up to 1024 pixels). */
+  scale: number;
+  /** [height x width] ink strength, 0 = paper, 1 = black ink (see `inkStrength`). */
+  ink: Float32Array;
+  /** Where paper ends and stroke cores begin on that scale. */
+  levels: InkLevels;
+  /** [height x width] component label of each pixel (0 = paper). */
+  labels: Int32Array;
+  /** Connected pieces of ink that reach the stroke edge somewhere, in label order. */
+  components: Component[];
+}
+
+/**
+ * Finds the ink of an image: polarity, lighting divided out, ink levels, connected pieces.
+ * Undefined when nothing stands out from the paper (a blank page).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeImageFile } from "./decode.ts";
+ * import { findInk } from "./normalize.ts";
+ *
+ * const map = findInk(await decodeImageFile("src/image/testdata/ring_gray_baseline.jpg"));
+ * assert.ok(map !== undefined && map.components.length >= 1); // the ring
+ * ```
+ */
+export function findInk(image: GrayImage): InkMap | undefined {
   const work = workingCopy(image);
   const { width, height } = work;
   const dark = inkIsDark(work);
   // From here on, dark ink on light paper.
   const paper = dark ? work.luminance : work.luminance.map((v) => 1 - v);
   const ink = inkStrength(paper, estimateBackground(paper, width, height));
-
   const levels = inkLevels(ink, width);
-  if (levels === undefined) return notFound();
+  if (levels === undefined) return undefined;
   const { labels, components } = labelComponents(ink, width, height, levels.low);
-  const digit = selectDigitComponents(components.filter((c) => c.peak >= levels.half));
-  if (digit.length === 0 || isSpeck(digit[0], width, height)) return notFound();
-  const size = boxSize(digit);
-  const cut = evenPressure(cropDigit(ink, labels, digit, width, height), levels, size);
-  const crop = stretchInk(cut, levels, size);
+  const strokes = components.filter((c) => c.peak >= levels.half);
+  return { width, height, scale: image.width / width, ink, levels, labels, components: strokes };
+}
+
+/**
+ * The MNIST-style 28x28 of some pieces of an ink map (one digit): cut out, pressure evened,
+ * stretched, stroke width normalized, fitted in 20x20 and centred by mass. `clip` keeps only
+ * the columns x0..x1 (working pixels) of the pieces: one of two digits that touch.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { decodeImageFile } from "./decode.ts";
+ * import { findInk, normalizePieces } from "./normalize.ts";
+ *
+ * const map = findInk(await decodeImageFile("src/image/testdata/ring_gray_baseline.jpg"));
+ * assert.ok(map !== undefined);
+ * assert.equal(normalizePieces(map, map.components).length, 784);
+ * ```
+ */
+export function normalizePieces(
+  map: InkMap,
+  pieces: Component[],
+  clip?: { x0: number; x1: number },
+  options: NormalizeOptions = {},
+): Float32Array {
+  const { ink, labels, levels, width, height } = map;
+  const cut = cropDigit(ink, labels, pieces, width, height, clip);
+  const size = boxSize(pieces, clip);
+  const crop = stretchInk(evenPressure(cut, levels, size), levels, size);
   const thick = options.normalizeStrokeWidth === false ? crop : normalizeStrokeWidth(crop);
   const placed = placeByCenterOfMass(fitInBox(thick, MNIST_BOX), MNIST_SIZE);
-  const pixels = placed.pixels.map((v) => Math.min(1, Math.max(0, v)));
-  return { pixels, found: true };
+  return placed.pixels.map((v) => Math.min(1, Math.max(0, v)));
 }
 
 function notFound(): NormalizedDigit {
@@ -118,7 +185,7 @@ function workingCopy(image: GrayImage): GrayImage {
 }
 
 /** Where the paper ends and the strokes' cores begin, on the ink-strength scale. */
-interface InkLevels {
+export interface InkLevels {
   /** The paper itself. */
   paper: number;
   /** Above the paper and its noise. */
@@ -207,8 +274,9 @@ function evenPressure(crop: InkGrid, levels: InkLevels, box: number): InkGrid {
   return { width: crop.width, height: crop.height, pixels };
 }
 
-function boxSize(digit: Component[]): number {
-  const x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
+function boxSize(digit: Component[], clip?: { x0: number; x1: number }): number {
+  let x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
+  if (clip) x0 = Math.max(x0, clip.x0), x1 = Math.min(x1, clip.x1);
   const y0 = Math.min(...digit.map((c) => c.y0)), y1 = Math.max(...digit.map((c) => c.y1));
   return Math.max(x1 - x0, y1 - y0) + 1;
 }
@@ -230,8 +298,10 @@ function cropDigit(
   digit: Component[],
   width: number,
   height: number,
+  clip?: { x0: number; x1: number },
 ): InkGrid {
-  const x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
+  let x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
+  if (clip) x0 = Math.max(x0, clip.x0), x1 = Math.min(x1, clip.x1);
   const y0 = Math.min(...digit.map((c) => c.y0)), y1 = Math.max(...digit.map((c) => c.y1));
   const size = Math.max(x1 - x0, y1 - y0) + 1;
   const edge = Math.max(2, Math.ceil(0.05 * size));
@@ -244,6 +314,7 @@ function cropDigit(
   const core = new Float32Array(cropWidth * cropHeight);
   for (let y = Math.max(0, top); y < Math.min(height, top + cropHeight); y++) {
     for (let x = Math.max(0, left); x < Math.min(width, left + cropWidth); x++) {
+      if (clip && (x < clip.x0 || x > clip.x1)) continue;
       if (kept[labels[y * width + x]] === 1) core[(y - top) * cropWidth + x - left] = 1;
     }
   }
@@ -252,6 +323,7 @@ function cropDigit(
   for (let i = 0; i < pixels.length; i++) {
     if (near[i] === 0) continue;
     const x = left + (i % cropWidth), y = top + Math.floor(i / cropWidth);
+    if (clip && (x < clip.x0 || x > clip.x1)) continue; // the touching neighbour's ink
     if (x >= 0 && y >= 0 && x < width && y < height) pixels[i] = ink[y * width + x];
   }
   return { width: cropWidth, height: cropHeight, pixels };

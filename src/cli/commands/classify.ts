@@ -9,12 +9,16 @@ import type { CommandIo } from "../io.ts";
 import { percent, plural } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { classificationJson } from "../../app/json_reports.ts";
+import { numberJson, readNumber } from "../../app/read_number.ts";
+import type { Network } from "../../network/network.ts";
 
 /** The flags of `classify`. */
 export interface ClassifyFlags {
   model?: string;
   json?: boolean;
   show?: boolean;
+  /** Read each file as a number written in a row (several digits, left to right). */
+  number?: boolean;
 }
 
 /** Runs `classify`; returns 1 when any file could not be classified. */
@@ -30,6 +34,7 @@ export async function classifyCommand(
     io.write(c.dim(`Model: ${describeModel(loaded)}`) + "\n");
   }
   const files = await expandPaths(paths);
+  if (flags.number) return await classifyNumbers(files, loaded.network, flags, io);
   let failed = 0;
   let labeled = 0;
   let labeledCorrect = 0;
@@ -95,4 +100,38 @@ function showImages(image: GrayImage, normalized: Float32Array | undefined, io: 
     blocks.push(["network input (28x28)", ...renderBlockArt(normalized, { color: io.color })]);
   }
   return joinColumns(blocks, 4).join("\n");
+}
+
+/**
+ * `classify --number`: each file read as a number. Text: the number, then each digit with its
+ * confidence and what the network saw; JSON: one `numberJson` line per file.
+ */
+async function classifyNumbers(
+  files: string[],
+  network: Network,
+  flags: ClassifyFlags,
+  io: CommandIo,
+): Promise<number> {
+  const c = paint(io.color);
+  let failed = 0;
+  for (const file of files) {
+    const reading = await readNumber(file, network);
+    if (flags.json) {
+      io.write(JSON.stringify(numberJson(reading)) + "\n");
+      if (reading.number === undefined) failed++;
+      continue;
+    }
+    if (reading.number === undefined) {
+      failed++;
+      io.write(`${file}: ${c.red("error")}: ${reading.error ?? "no digit found"}\n`);
+      continue;
+    }
+    io.write(`${file}: ${c.bold(reading.number)}\n`);
+    const blocks = reading.digits.map((d) => [
+      `${d.prediction.digit} (${percent(d.prediction.confidence)})`,
+      ...renderBlockArt(d.normalized, { color: io.color }),
+    ]);
+    io.write(joinColumns(blocks, 2).join("\n") + "\n");
+  }
+  return failed > 0 ? 1 : 0;
 }

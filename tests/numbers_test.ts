@@ -1,0 +1,23 @@
+/**
+ * Issue 11's numbers: numbers composed at test time from real writers' digits in
+ * `../shared/real_digits/` (one writer's digits side by side, uneven gaps, a wandering
+ * baseline) and from MNIST test digits drawn apart, read exactly by the shipped model through
+ * the path of `classify --number`. The floors are what is reached today (the issue's target
+ * is 95% on the real writers' numbers; see the README's "Your own images").
+ */
+import assert from "node:assert/strict";
+import { loadModelOrRandom } from "../src/app/load_model.ts";
+import { evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
+import { PROJECT_ROOT } from "./run_app.ts";
+
+Deno.test("numbers by real writers and of MNIST digits are read exactly", async () => {
+  const { network } = await loadModelOrRandom(`${PROJECT_ROOT}/models/pretrained.safetensors`, 1);
+  const report = evaluateNumbers(await numberSets(), network);
+  const rate = (set: string) => report.bySet[set].exact / report.bySet[set].total;
+  const summary = Object.entries(report.bySet).map(([set, t]) => `${set} ${t.exact}/${t.total}`)
+    .join(", ");
+  console.log(summary);
+  assert.ok(report.bySet.real.total >= 100, summary);
+  assert.ok(rate("real") >= 0.8, summary);
+  assert.ok(rate("mnist_apart") >= 0.95, summary);
+});
