@@ -117,6 +117,14 @@ function mapLayers(network: Network): number[] {
   return network.layers.flatMap((l, k) => (l.kind === "conv" || l.kind === "pool" ? [k] : []));
 }
 
+/** From this width on, the Weights page explains its tiles at length (two lines and a range). */
+const WIDE = 120;
+
+/** Rows left for the weight tiles below the Weights page's explanation (see WIDE). */
+function tileRows(width: number, height: number): number {
+  return height - (width < WIDE ? 1 : 3);
+}
+
 /** The first weight tiles' geometry: 28x28 dense units, or k x k conv filters. */
 function tileGeometry(network: Network, layer: number): { side: number; isConv: boolean } {
   const spec = network.layers[layer];
@@ -239,7 +247,7 @@ export function inspectKey(
   }
   const frame = state.frame;
   const layout = frame
-    ? tileLayout(network, m.firstLayer, frame.columns, frame.rows - 4)
+    ? tileLayout(network, m.firstLayer, frame.columns, tileRows(frame.columns, frame.rows - 1))
     : { perRow: 1, rows: 1 };
   const perPage = layout.perRow * layout.rows;
   const moves: Record<string, number> = {
@@ -365,8 +373,7 @@ function renderWeightsPage(
       ...joinColumns([big, grid], 3),
     ];
   }
-  // the tabs are above; the explanation (up to 2 lines) and the range line take 3 rows
-  const layout = tileLayout(network, m.firstLayer, width, height - 3);
+  const layout = tileLayout(network, m.firstLayer, width, tileRows(width, height));
   const perPage = layout.perRow * layout.rows;
   const first = Math.floor(state.unit / perPage) * perPage;
   const units = Array.from({ length: Math.min(perPage, m.units - first) }, (_, i) => first + i);
@@ -379,14 +386,23 @@ function renderWeightsPage(
   const line = isConv
     ? `The ${m.units} filters of ${layerName}, ${side}x${side} weights each: orange taps excite, blue inhibit; a filter fires where the digit's ink matches its orange pattern (m: its feature maps).`
     : `Each tile is one of the ${m.units} units of ${layerName}: its 784 input weights as a 28x28 image. Orange pixels excite it, blue inhibit it: it fires for digits whose ink falls on its orange.`;
-  return [
-    ...explain(line, width, color),
-    c.dim(
-      truncate(
-        `${isConv ? "filters" : "units"} ${first}-${first + units.length - 1} of ${m.units}`,
+  const range = `${first}-${first + units.length - 1} of ${m.units} ${
+    isConv ? "filters" : "units"
+  }`;
+  // Narrow terminals get one line, so that two rows of tiles fit at 80x24.
+  const head = width < WIDE
+    ? [
+      explain(
+        isConv
+          ? `${range}, ${side}x${side} weights each: orange excites, blue inhibits (m: feature maps)`
+          : `${range}: 784 weights each, as 28x28; orange excites, blue inhibits`,
         width,
-      ),
-    ),
+        color,
+      )[0],
+    ]
+    : [...explain(line, width, color), c.dim(truncate(range, width))];
+  return [
+    ...head,
     ...renderTileGrid(units.map((u) => unitTile(network, m.firstLayer, u)), {
       tileWidth: side,
       width,

@@ -36,8 +36,14 @@ Deno.test("Inspect: pages by Tab and 1-3, each with a line saying how to read it
   assert.match(weights.view.body[0], /\[1 Weights\]/);
   assert.match(
     text(weights.view.body),
+    /0-9 of 16 units: 784 weights each, as 28x28; orange excites, blue inhibits/,
+  );
+  const wide = simulate(screen, [message], { columns: 160, rows: 50 });
+  assert.match(
+    text(wide.view.body),
     /Each tile is one of the 16 units of dense16: its 784 input weights/,
   );
+  assert.match(text(wide.view.body), /^0-9 of 16 units$/m); // two rows of five full-size tiles
   const activations = simulate(screen, [message, "tab"]);
   assert.match(text(activations.view.body), /which pixels made it say \d/);
   assert.match(text(activations.view.body), /test digit #0: the network says \d/);
@@ -96,7 +102,9 @@ Deno.test("Inspect on a CNN: filters as tiles, m shows each conv and pool layer'
   });
   const { screen, message } = await measured(network);
   const tiles = text(simulate(screen, [message]).view.body);
-  assert.match(tiles, /The 8 filters of conv5x8, 5x5 weights each/);
+  assert.match(tiles, /0-7 of 8 filters, 5x5 weights each: orange excites, blue inhibits/);
+  const wide = text(simulate(screen, [message], { columns: 160, rows: 50 }).view.body);
+  assert.match(wide, /The 8 filters of conv5x8, 5x5 weights each/);
   const maps = simulate(screen, [message, "m"]);
   assert.match(text(maps.view.body), /Feature maps of conv5x8 \(layer 1\) for test digit #0/);
   assert.match(
