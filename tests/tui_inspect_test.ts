@@ -17,7 +17,7 @@ Deno.test({
     await tmux.waitFor(/7 {2}Inspect +look inside/);
     await tmux.keys("7");
     let screen = await tmux.waitFor(
-      /of \d+ units: 784 weights each|of \d+ filters, \d+x\d+ weights each/,
+      /of \d+ units: 784 weights each|of \d+ filters, \d+x\d+ weights/,
     );
     assert.match(screen, /── Inspect · Weights/);
     assert.match(screen, /\[1 Weights\]/);
@@ -62,7 +62,7 @@ Deno.test({
     await using tmux = await TmuxSession.start({ env: { COLORTERM: "truecolor" } });
     await tmux.waitFor(/8 {2}Quit/);
     await tmux.keys("7");
-    await tmux.waitFor(/of \d+ units: 784 weights each|of \d+ filters, \d+x\d+ weights each/);
+    await tmux.waitFor(/of \d+ units: 784 weights each|of \d+ filters, \d+x\d+ weights/);
     let colors = await tmux.screenWithColors();
     // tmux reports truecolor cells as 38;2;r;g;b: orange (r > b) and blue (b > r) both appear
     const rgb = [...colors.matchAll(/38;2;(\d+);(\d+);(\d+)/g)].map((m) => m.slice(1).map(Number));

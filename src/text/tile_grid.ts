@@ -19,7 +19,7 @@ export interface TileGridOptions {
   half?: boolean;
   /** Halve this many times instead (2: a quarter, 28x28 becomes 7 columns by 4 lines). */
   shrink?: number;
-  /** Enlarge each pixel to this many columns (small conv filters); default 1. */
+  /** Enlarge each pixel to zoom x zoom (small conv filters); default 1. */
   zoom?: number;
   /** One caption per tile. */
   captions?: string[];
@@ -54,9 +54,15 @@ export function renderTileGrid(tiles: ArrayLike<number>[], options: TileGridOpti
       width = Math.ceil(width / 2);
     }
     if (zoom > 1) {
-      const wide = new Float32Array(values.length * zoom);
-      for (let i = 0; i < values.length; i++) wide.fill(values[i], i * zoom, (i + 1) * zoom);
-      values = wide;
+      // each pixel becomes zoom x zoom (a half-block cell is about square)
+      const height = Math.ceil(values.length / width);
+      const big = new Float32Array(values.length * zoom * zoom);
+      for (let y = 0; y < height * zoom; y++) {
+        for (let x = 0; x < width * zoom; x++) {
+          big[y * width * zoom + x] = values[Math.floor(y / zoom) * width + Math.floor(x / zoom)];
+        }
+      }
+      values = big;
       width *= zoom;
     }
     return renderDivergingMap(values, { width, color: options.color, scale: options.scale });

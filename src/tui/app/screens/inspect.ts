@@ -168,11 +168,13 @@ export function tileLayout(
 } {
   const { side, isConv } = tileGeometry(network, layer);
   // dense: full 28x28 (28 columns, 14 lines) on large terminals, else half size (14 x 7);
-  // conv filters: each tap 2 columns wide so a 5x5 filter reads square (10 x 3 lines)
-  const half = !isConv && (height < 34 || width < 120);
-  const zoom = isConv ? 2 : 1;
-  const tileWidth = (half ? Math.ceil(side / 2) : side) * zoom;
-  const tileLines = Math.ceil((half ? Math.ceil(side / 2) : side) / 2) + 1; // + caption
+  // conv filters enlarged, each tap 2x2 (a 5x5 filter is 10 columns by 5 lines), 3x3 when large
+  const large = height >= 34 && width >= 120;
+  const half = !isConv && !large;
+  const zoom = isConv ? (large ? 3 : 2) : 1;
+  const pixels = half ? Math.ceil(side / 2) : side;
+  const tileWidth = pixels * zoom;
+  const tileLines = Math.ceil(pixels * zoom / 2) + 1; // + caption
   const perRow = Math.max(1, Math.floor((width + 2) / (tileWidth + 2)));
   const rows = Math.max(1, Math.floor((height + 1) / (tileLines + 1)));
   return { perRow, rows, half, zoom, tileWidth, tileLines };
@@ -394,7 +396,7 @@ function renderWeightsPage(
     ? [
       explain(
         isConv
-          ? `${range}, ${side}x${side} weights each: orange excites, blue inhibits (m: feature maps)`
+          ? `${range}, ${side}x${side} weights: orange excites, blue inhibits (m: maps)`
           : `${range}: 784 weights each, as 28x28; orange excites, blue inhibits`,
         width,
         color,

@@ -102,7 +102,7 @@ Deno.test("Inspect on a CNN: filters as tiles, m shows each conv and pool layer'
   });
   const { screen, message } = await measured(network);
   const tiles = text(simulate(screen, [message]).view.body);
-  assert.match(tiles, /0-7 of 8 filters, 5x5 weights each: orange excites, blue inhibits/);
+  assert.match(tiles, /0-7 of 8 filters, 5x5 weights: orange excites, blue inhibits \(m: maps\)/);
   const wide = text(simulate(screen, [message], { columns: 160, rows: 50 }).view.body);
   assert.match(wide, /The 8 filters of conv5x8, 5x5 weights each/);
   const maps = simulate(screen, [message, "m"]);

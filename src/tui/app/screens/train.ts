@@ -476,14 +476,15 @@ export function renderTrainPanel(
     "…",
   );
   // Tiles below the numbers: dense units at half size (14 columns, 7 lines) or, when that
-  // does not fit, a quarter (7 x 4); conv filters with 2 columns per tap.
+  // does not fit, a quarter (7 x 4); conv filters with each tap 2x2.
   const room = height - 1 - statLines.length;
   const side = panel.tileSide;
   const shrink = panel.conv ? 0 : room >= 8 ? 1 : 2;
   let pixels = side;
   for (let i = 0; i < shrink; i++) pixels = Math.ceil(pixels / 2);
-  const tileWidth = panel.conv ? side * 2 : pixels;
-  const tileLines = Math.ceil(pixels / 2);
+  const zoom = panel.conv ? 2 : 1;
+  const tileWidth = pixels * zoom;
+  const tileLines = Math.ceil(pixels * zoom / 2);
   const perRow = Math.max(1, Math.floor((width + 2) / (tileWidth + 2)));
   const rows = Math.max(0, Math.floor((room + 1) / (tileLines + 1)));
   const tiles = rows === 0 ? [] : renderTileGrid(panel.tiles.slice(0, perRow * rows), {
@@ -491,7 +492,7 @@ export function renderTrainPanel(
     width,
     color: options.color,
     shrink,
-    zoom: panel.conv ? 2 : 1,
+    zoom,
     gap: 2,
   });
   return [c.bold(title), ...statLines.map((line) => c.dim(line)), ...tiles].slice(0, height);
