@@ -24,6 +24,8 @@ export interface DigitGuess {
   prediction?: Prediction;
   /** Why nothing was found ("no digit found"). */
   reason?: string;
+  /** True when there is ink but it is not a handwritten digit (`reason` says why). */
+  notDigit?: boolean;
 }
 
 /** What one image file (or its bytes) gave: the picture, what the network saw, or what failed. */
@@ -40,6 +42,11 @@ export interface ImageClassification {
   prediction?: Prediction;
   /** Why there is no guess, in one line without the file name ("no digit found", ...). */
   error?: string;
+  /**
+   * Set (with the same words as `error`) when the image decoded and has ink, but not a
+   * handwritten digit: an honest answer, not a failure of the file.
+   */
+  notDigit?: string;
 }
 
 /**
@@ -61,7 +68,11 @@ export interface ImageClassification {
  */
 export function classifyGrayImage(image: GrayImage, network: Network): DigitGuess {
   const digit = normalizeDigit(image);
-  if (!digit.found) return { found: false, normalized: digit.pixels, reason: digit.reason };
+  if (!digit.found) {
+    const guess: DigitGuess = { found: false, normalized: digit.pixels, reason: digit.reason };
+    if (digit.notDigit) guess.notDigit = true;
+    return guess;
+  }
   return {
     found: true,
     normalized: digit.pixels,
@@ -110,6 +121,7 @@ export async function classifyImage(
   result.normalized = guess.normalized;
   if (guess.prediction) result.prediction = guess.prediction;
   else result.error = guess.reason ?? "no digit found";
+  if (guess.notDigit) result.notDigit = result.error;
   return result;
 }
 

@@ -9,6 +9,7 @@ import type { LoadedModel } from "./load_model.ts";
 /** One image's result: the guess with rounded probabilities, or why there is none. */
 export type ClassificationJson =
   | { file: string; digit: number; confidence: number; probabilities: number[]; label?: number }
+  | { file: string; digit: null; reason: string; label?: number }
   | { file: string; error: string };
 
 /**
@@ -39,6 +40,14 @@ export type ClassificationJson =
  */
 export function classificationJson(result: ImageClassification): ClassificationJson {
   const { file, prediction, label } = result;
+  if (!prediction && result.notDigit !== undefined) {
+    return {
+      file,
+      digit: null,
+      reason: result.notDigit,
+      ...(label !== undefined ? { label } : {}),
+    };
+  }
   if (!prediction) return { file, error: result.error ?? "no digit found" };
   return {
     file,

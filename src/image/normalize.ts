@@ -21,8 +21,13 @@ export interface NormalizedDigit {
   pixels: Float32Array;
   /** Whether a digit was found (false for a blank page or a speck). */
   found: boolean;
-  /** Why nothing was found ("no digit found"). */
+  /** Why nothing was found ("no digit found", or why the ink is not a digit). */
   reason?: string;
+  /**
+   * True when there is ink but it does not look like a handwritten digit (a page of print, a
+   * texture, a photo of a thing): `found` is false and `reason` says why.
+   */
+  notDigit?: boolean;
 }
 
 /** Choices that exist so their effect can be measured. */
@@ -87,7 +92,43 @@ export function normalizeDigit(image: GrayImage, options: NormalizeOptions = {})
   if (map === undefined) return notFound();
   const digit = selectDigitComponents(map.components);
   if (digit.length === 0 || isSpeck(digit[0], map.width, map.height)) return notFound();
-  return { pixels: normalizePieces(map, digit, undefined, options), found: true };
+  const pixels = normalizePieces(map, digit, undefined, options);
+  const reason = notADigit(map, digit, pixels);
+  if (reason !== undefined) {
+    return {
+      pixels: new Float32Array(MNIST_SIZE * MNIST_SIZE),
+      found: false,
+      reason,
+      notDigit: true,
+    };
+  }
+  return { pixels, found: true };
+}
+
+/**
+ * Pen strokes of one digit are nearly all the ink of an image of a digit: on the 235 real
+ * digits of ../shared/real_digits the digit's pieces hold 98% or more of the ink mass; a page
+ * of print, a texture or a busy photo spreads ink over many pieces (under 20% in the digit's).
+ */
+const MIN_DIGIT_INK_SHARE = 0.5;
+/**
+ * ... and are strokes: after normalizing, the real digits' stroke width is at most 3.4 pixels
+ * of 28 (MNIST's 99.9th percentile is 5.7); a filled shape (a ball, a car's body, a dark
+ * window) measures 6 and more.
+ */
+const MAX_DIGIT_STROKE_WIDTH = 5.7;
+
+/** Why the ink found is not a handwritten digit, or undefined when it may be one. */
+function notADigit(map: InkMap, digit: Component[], pixels: Float32Array): string | undefined {
+  const all = map.components.reduce((sum, c) => sum + c.mass, 0);
+  const kept = digit.reduce((sum, c) => sum + c.mass, 0);
+  if (kept < MIN_DIGIT_INK_SHARE * all) {
+    return "does not look like a handwritten digit (ink all over the image: print, a texture, a scene)";
+  }
+  if (strokeWidth(pixels, MNIST_SIZE, MNIST_SIZE) > MAX_DIGIT_STROKE_WIDTH) {
+    return "does not look like a handwritten digit (a filled shape, not pen strokes)";
+  }
+  return undefined;
 }
 
 /**

@@ -41,6 +41,12 @@ export async function classifyCommand(
   for (const file of files) {
     const result = await classifyImage(file, loaded.network);
     const { label, prediction } = result;
+    if (!prediction && result.notDigit !== undefined) {
+      // An answer, not a failure: the file was read and holds something other than a digit.
+      if (flags.json) io.write(JSON.stringify(classificationJson(result)) + "\n");
+      else io.write(`${file}: not a digit: ${result.notDigit}\n`);
+      continue;
+    }
     if (!prediction) {
       failed++;
       const reason = result.error ?? "no digit found";

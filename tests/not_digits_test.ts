@@ -1,0 +1,33 @@
+/**
+ * Issue 11's "not a digit": images that are not handwritten digits (noise, a wall, a texture,
+ * print, a ball, a scene; tests/fixtures/not_digits.ts) get no digit from the shipped model's
+ * path, while no real digit of ../shared/real_digits is refused (tests/real_digits_test.ts).
+ * The floor is today's figure; the issue's target is 95%.
+ */
+import assert from "node:assert/strict";
+import { classifyGrayImage } from "../src/app/classify_image.ts";
+import { loadModelOrRandom } from "../src/app/load_model.ts";
+import { notDigitImages } from "./fixtures/not_digits.ts";
+import { PROJECT_ROOT } from "./run_app.ts";
+
+Deno.test("images that are not digits are refused, not guessed", async () => {
+  const { network } = await loadModelOrRandom(`${PROJECT_ROOT}/models/pretrained.safetensors`, 1);
+  const images = notDigitImages(60);
+  const byKind: Record<string, [number, number]> = {};
+  let refused = 0;
+  for (const { kind, image } of images) {
+    const guess = classifyGrayImage(image, network);
+    const tally = byKind[kind] ??= [0, 0];
+    tally[1]++;
+    if (!guess.found) {
+      refused++;
+      tally[0]++;
+    }
+  }
+  const summary = Object.entries(byKind).map(([k, [r, t]]) => `${k} ${r}/${t}`).join(", ");
+  console.log(`refused ${refused}/${images.length}: ${summary}`);
+  assert.ok(refused >= 0.9 * images.length, summary);
+  // Print and filled shapes are what the ink rules were made for: all of them.
+  assert.equal(byKind.print[0], byKind.print[1], summary);
+  assert.equal(byKind.ball[0], byKind.ball[1], summary);
+});
