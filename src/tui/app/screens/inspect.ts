@@ -502,7 +502,7 @@ function renderActivationsPage(
   const leftWidth = width >= 110 ? 58 : 28;
   left.push(
     fitWidth(
-      width >= 110 ? "the digit                   saliency of " + guess : `saliency of ${guess}`,
+      width >= 110 ? fitWidth("the digit", 30) + `saliency of ${guess}` : `saliency of ${guess}`,
       leftWidth,
     ),
   );
