@@ -175,3 +175,30 @@ Deno.test({
     await tmux.waitFor(/\[exited 0\]/);
   },
 });
+
+Deno.test({
+  name: "tui Inspect without MNIST: offers the data first; the offline sample works",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir({ prefix: "digits-inspect-nodata-" });
+    try {
+      await using tmux = await TmuxSession.start({
+        args: ["--data-dir", `${dir}/data`],
+        env: { NO_COLOR: "1" },
+        cwd: dir,
+      });
+      await tmux.waitFor(/8 {2}Quit/);
+      await tmux.keys("7");
+      await tmux.waitFor(/── MNIST data[^]*s +Use the offline sample/);
+      await tmux.keys("s");
+      const screen = await tmux.waitFor(/of \d+ units: 784 weights each|of \d+ filters/);
+      assert.match(screen, /── Inspect · Weights/);
+      await tmux.keys("3");
+      await tmux.waitFor(/\d+\/\d+ dead +grad \d/);
+      await tmux.keys("q", "q");
+      await tmux.waitFor(/\[exited 0\]/);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});

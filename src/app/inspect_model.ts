@@ -250,7 +250,9 @@ export function healthSentence(layers: LayerReport[]): string {
     } (${flat.name})'s weights are all near zero: it has not learned (is the model trained?).`;
   }
   const some = worst && worst.deadFraction! > 0
-    ? ` (${Math.round(worst.deadFraction! * 100)}% of layer ${worst.index + 1} is silent: harmless)`
+    ? ` (${Math.round(worst.deadFraction! * 100)}% of layer ${
+      worst.index + 1
+    } (${worst.name}) is silent: harmless)`
     : "";
   return `Nothing to worry about: weights are moderate and units fire${some}.`;
 }

@@ -164,7 +164,7 @@ export function menuScreen(
 }
 
 /** The screens that cannot start without MNIST. */
-const NEEDS_DATA = new Set<MenuAction>(["train", "test", "browse"]);
+const NEEDS_DATA = new Set<MenuAction>(["train", "test", "browse", "inspect"]);
 
 /**
  * Makes sure the data loads before a screen that needs it. When no MNIST is found, offers to
