@@ -13,7 +13,7 @@ import {
 } from "../image/mod.ts";
 import { labelFromPath } from "../image/image_files.ts";
 import type { Network } from "../network/network.ts";
-import { classifyPixels, type Prediction } from "./predict.ts";
+import { classifyUserDigit, type Prediction } from "./predict.ts";
 
 /** What the network made of one image that decoded (see {@linkcode classifyGrayImage}). */
 export interface DigitGuess {
@@ -76,7 +76,7 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
   return {
     found: true,
     normalized: digit.pixels,
-    prediction: classifyPixels(network, digit.pixels),
+    prediction: classifyUserDigit(network, digit.pixels),
   };
 }
 

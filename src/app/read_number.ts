@@ -6,7 +6,7 @@ import { UserError } from "../errors.ts";
 import { decodeImageBytes, decodeImageFile, type GrayImage } from "../image/mod.ts";
 import { segmentNumber } from "../image/segment.ts";
 import type { Network } from "../network/network.ts";
-import { classifyPixels, type Prediction } from "./predict.ts";
+import { classifyUserDigit, type Prediction } from "./predict.ts";
 
 /** One digit of a number as read. */
 export interface NumberDigit {
@@ -58,7 +58,7 @@ export function readNumberInImage(
   const digits = segments.digits.map((segment) => ({
     box: segment.box,
     normalized: segment.pixels,
-    prediction: classifyPixels(network, segment.pixels),
+    prediction: classifyUserDigit(network, segment.pixels),
   }));
   return { number: digits.map((d) => d.prediction.digit).join(""), digits };
 }
