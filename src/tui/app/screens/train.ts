@@ -477,7 +477,10 @@ export function renderTrainPanel(
   );
   // Tiles below the numbers: dense units at half size (14 columns, 7 lines) or, when that
   // does not fit, a quarter (7 x 4); conv filters with each tap 2x2.
-  const room = height - 1 - statLines.length;
+  // How to read the tiles, when a line is left over for it.
+  const hint = c.dim(truncate("orange excites a unit, blue inhibits it", width, "…"));
+  const hinted = height - 1 - statLines.length >= 9;
+  const room = height - 1 - statLines.length - (hinted ? 1 : 0);
   const side = panel.tileSide;
   const shrink = panel.conv ? 0 : room >= 8 ? 1 : 2;
   let pixels = side;
@@ -495,7 +498,12 @@ export function renderTrainPanel(
     zoom,
     gap: 2,
   });
-  return [c.bold(title), ...statLines.map((line) => c.dim(line)), ...tiles].slice(0, height);
+  return [
+    c.bold(title),
+    ...statLines.map((line) => c.dim(line)),
+    ...(hinted && tiles.length > 0 ? [hint] : []),
+    ...tiles,
+  ].slice(0, height);
 }
 
 /** 0.0012 as "1.2e-3". */
