@@ -2,8 +2,9 @@
  * Issue 11's numbers: numbers composed at test time from real writers' digits in
  * `../shared/real_digits/` (one writer's digits side by side, uneven gaps, a wandering
  * baseline) and from MNIST test digits drawn apart, read exactly by the shipped model through
- * the path of `classify --number`. The floors are what is reached today (the issue's target
- * is 95% on the real writers' numbers; see the README's "Your own images").
+ * the path of `classify --number`. With a CNN shipped the floor is the issue's target (95% of
+ * the real writers' numbers); the dense network's floors are what it reaches (86.8%). Digits
+ * that touch are measured by tests/real_numbers_accuracy.ts but not held to a floor here.
  */
 import assert from "node:assert/strict";
 import { loadModelOrRandom } from "../src/app/load_model.ts";
@@ -17,7 +18,8 @@ Deno.test("numbers by real writers and of MNIST digits are read exactly", async 
   const summary = Object.entries(report.bySet).map(([set, t]) => `${set} ${t.exact}/${t.total}`)
     .join(", ");
   console.log(summary);
+  const cnn = network.layers.some((layer) => layer.kind === "conv");
   assert.ok(report.bySet.real.total >= 100, summary);
-  assert.ok(rate("real") >= 0.8, summary);
+  assert.ok(rate("real") >= (cnn ? 0.95 : 0.85), summary);
   assert.ok(rate("mnist_apart") >= 0.95, summary);
 });

@@ -1,27 +1,28 @@
 /**
  * Issue 11's single digits: the shipped model on every image of ../shared/real_digits (real
  * people's photos and drawings, read from there, never copied here), through the path of
- * `classify`. No clear digit is refused. The floors are today's figures with either the dense
- * or the CNN model (the issue's target is 99%, every kind at 97%).
+ * `classify`. No clear digit is refused. With a CNN shipped the floors are the issue's targets
+ * (99%, every kind at 97%); the dense network is held to what it reaches (96.6%, kinds 95%+).
  */
 import assert from "node:assert/strict";
+import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { evaluateRealDigits, realDigits } from "./real_digits_accuracy.ts";
 import { PROJECT_ROOT } from "./run_app.ts";
 
 Deno.test("real people's digits are read, none refused", async () => {
-  const report = await evaluateRealDigits(
-    `${PROJECT_ROOT}/models/pretrained.safetensors`,
-    await realDigits(),
-  );
+  const shipped = `${PROJECT_ROOT}/models/pretrained.safetensors`;
+  const { network } = await loadModelOrRandom(shipped, 1);
+  const cnn = network.layers.some((layer) => layer.kind === "conv");
+  const report = await evaluateRealDigits(shipped, await realDigits());
   const summary = Object.entries(report.byKind)
     .map(([kind, t]) => `${kind} ${t.right}/${t.total} (${t.refused} refused)`).join(", ");
   console.log(summary);
   const all = report.byKind.all;
   assert.ok(all.total >= 225, summary);
   assert.equal(all.refused, 0, summary);
-  assert.ok(all.right >= 0.965 * all.total, summary);
+  assert.ok(all.right >= (cnn ? 0.99 : 0.965) * all.total, summary);
   for (const kind of ["photo", "drawing", "unknown"]) {
     const t = report.byKind[kind];
-    assert.ok(t.right >= 0.95 * t.total, `${kind}: ${summary}`);
+    assert.ok(t.right >= (cnn ? 0.97 : 0.95) * t.total, `${kind}: ${summary}`);
   }
 });

@@ -17,7 +17,14 @@ export interface DigitSegment {
 
 /** The digits found in an image, left to right; none (with a reason) on a blank page. */
 export interface NumberSegments {
+  /** The digits as the ink's shapes alone suggest. */
   digits: DigitSegment[];
+  /**
+   * Each group of connected or overlapping ink, left to right, and the ways to read it: as one
+   * digit, or cut into two or more where digits may touch (`digits` holds one of these per
+   * group). A reader that knows digits can pick the way its guesses are surest of.
+   */
+  groups: DigitSegment[][][];
   /** Why no digit was found ("no digit found"). */
   reason?: string;
 }
@@ -43,6 +50,15 @@ const NEAR_GAP = 0.05;
 const TOUCHING_ASPECT = 1.25;
 /** A digit of a written number is about this wide for its height, when splitting touching ones. */
 const DIGIT_ASPECT = 0.7;
+/** Groups at least this wide for their height may be touching digits (two narrow ones)... */
+const MIN_SPLIT_ASPECT = 0.9;
+/** ... as many as fit at this width each (narrow digits), at most MAX_TOUCHING. */
+const NARROW_ASPECT = 0.45;
+const MAX_TOUCHING = 4;
+/** Each part of a split is at least this share of the group's height... */
+const MIN_PART_HEIGHT = 0.5;
+/** ... and holds at least this share of an equal split's ink. */
+const MIN_PART_MASS = 0.3;
 
 /**
  * Finds the digits of a number written in a row and normalizes each like MNIST. An image of
@@ -66,27 +82,50 @@ const DIGIT_ASPECT = 0.7;
  */
 export function segmentNumber(image: GrayImage): NumberSegments {
   const map = findInk(image);
-  if (map === undefined) return { digits: [], reason: "no digit found" };
+  if (map === undefined) return { digits: [], groups: [], reason: "no digit found" };
   const pieces = inkOfTheNumber(map.components);
-  if (pieces.length === 0) return { digits: [], reason: "no digit found" };
-  const groups = groupPieces(pieces);
+  if (pieces.length === 0) return { digits: [], groups: [], reason: "no digit found" };
   const digits: DigitSegment[] = [];
-  for (const group of groups) {
-    for (const clip of splitTouching(map, group)) {
-      const box = boundsOf(group, clip);
-      const s = map.scale;
-      digits.push({
-        pixels: normalizePieces(map, group, clip),
-        box: [
-          Math.round(box.x0 * s),
-          Math.round(box.y0 * s),
-          Math.max(1, Math.round((box.x1 - box.x0 + 1) * s)),
-          Math.max(1, Math.round((box.y1 - box.y0 + 1) * s)),
-        ],
-      });
+  const groups: DigitSegment[][][] = [];
+  for (const group of groupPieces(pieces)) {
+    const box = boundsOf(group);
+    const width = box.x1 - box.x0 + 1, height = box.y1 - box.y0 + 1;
+    const ways: DigitSegment[][] = [[segment(map, group)]];
+    let chosen = ways[0];
+    if (width > MIN_SPLIT_ASPECT * height) {
+      const most = Math.min(
+        MAX_TOUCHING,
+        Math.max(2, Math.round(width / (NARROW_ASPECT * height))),
+      );
+      const expected = width > TOUCHING_ASPECT * height
+        ? Math.max(2, Math.round(width / (DIGIT_ASPECT * height)))
+        : 1;
+      for (let count = 2; count <= most; count++) {
+        const clips = splitTouching(map, group, count);
+        if (clips === undefined) continue;
+        const way = clips.map((clip) => segment(map, group, clip));
+        ways.push(way);
+        if (count === expected) chosen = way;
+      }
     }
+    groups.push(ways);
+    digits.push(...chosen);
   }
-  return { digits };
+  return { digits, groups };
+}
+
+function segment(map: InkMap, group: Component[], clip?: { x0: number; x1: number }): DigitSegment {
+  const box = boundsOf(group, clip);
+  const s = map.scale;
+  return {
+    pixels: normalizePieces(map, group, clip),
+    box: [
+      Math.round(box.x0 * s),
+      Math.round(box.y0 * s),
+      Math.max(1, Math.round((box.x1 - box.x0 + 1) * s)),
+      Math.max(1, Math.round((box.y1 - box.y0 + 1) * s)),
+    ],
+  };
 }
 
 /** Leaves out specks: pieces far lighter and smaller than the number's strokes. */
@@ -131,44 +170,57 @@ function groupPieces(pieces: Component[]): Component[][] {
 }
 
 /**
- * Column ranges of the digits in a group: the whole group, or, when it is too wide for one
- * digit, cut at the columns with the least ink near where digits of the usual width would end.
+ * Column ranges of `count` digits in a group, cut at the columns with the least ink near where
+ * digits of equal width would end; undefined when a part would not be a digit (shorter than
+ * MIN_PART_HEIGHT of the group, or nearly without ink: a 2's long tail, a 7's bar).
  */
 function splitTouching(
   map: InkMap,
   group: Component[],
-): ({ x0: number; x1: number } | undefined)[] {
+  count: number,
+): { x0: number; x1: number }[] | undefined {
   const box = boundsOf(group);
   const width = box.x1 - box.x0 + 1, height = box.y1 - box.y0 + 1;
-  if (width <= TOUCHING_ASPECT * height) return [undefined];
-  const count = Math.max(2, Math.round(width / (DIGIT_ASPECT * height)));
-  // Ink per column of the group's pieces.
+  // Ink per column of the group's pieces, and each column's top and bottom ink row.
   const labels = new Set(group.map((c) => c.label));
   const columns = new Float32Array(width);
+  const tops = new Int32Array(width).fill(box.y1 + 1), bottoms = new Int32Array(width).fill(-1);
   for (let y = box.y0; y <= box.y1; y++) {
     for (let x = box.x0; x <= box.x1; x++) {
       const i = y * map.width + x;
-      if (labels.has(map.labels[i])) columns[x - box.x0] += map.ink[i];
+      if (!labels.has(map.labels[i])) continue;
+      columns[x - box.x0] += map.ink[i];
+      tops[x - box.x0] = Math.min(tops[x - box.x0], y);
+      bottoms[x - box.x0] = Math.max(bottoms[x - box.x0], y);
     }
   }
+  const total = columns.reduce((sum, v) => sum + v, 0);
   const cuts: number[] = [];
   for (let k = 1; k < count; k++) {
-    // Search the middle half of the stretch between two would-be digit centres.
+    // Search around where digits of equal width would meet.
     const expected = (k * width) / count;
     const reach = Math.max(1, Math.round(width / count / 3));
     let best = Math.round(expected);
     for (let x = Math.max(1, best - reach); x <= Math.min(width - 2, best + reach); x++) {
       if (columns[x] < columns[best]) best = x;
     }
-    cuts.push(box.x0 + best);
+    cuts.push(best);
   }
   const ranges: { x0: number; x1: number }[] = [];
-  let from = box.x0;
-  for (const cut of cuts) {
-    ranges.push({ x0: from, x1: cut });
+  let from = 0;
+  for (const cut of [...cuts, width - 1]) {
+    let mass = 0, top = box.y1 + 1, bottom = -1;
+    for (let x = from; x <= cut; x++) {
+      mass += columns[x];
+      top = Math.min(top, tops[x]);
+      bottom = Math.max(bottom, bottoms[x]);
+    }
+    if (bottom - top + 1 < MIN_PART_HEIGHT * height || mass < (MIN_PART_MASS * total) / count) {
+      return undefined;
+    }
+    ranges.push({ x0: box.x0 + from, x1: box.x0 + cut });
     from = cut + 1;
   }
-  ranges.push({ x0: from, x1: box.x1 });
   return ranges;
 }
 
