@@ -2,7 +2,8 @@
  * Issue 11's "not a digit": images that are not handwritten digits (noise, a wall, a texture,
  * print, a ball, a scene; tests/fixtures/not_digits.ts) get no digit from the shipped model's
  * path, while no real digit of ../shared/real_digits is refused (tests/real_digits_test.ts).
- * The floor is today's figure; the issue's target is 95%.
+ * With a CNN shipped the floor is the issue's target, 95% refused (the CNN refuses 58 of 60);
+ * the dense network is held to 90% (55).
  */
 import assert from "node:assert/strict";
 import { classifyGrayImage } from "../src/app/classify_image.ts";
@@ -26,7 +27,8 @@ Deno.test("images that are not digits are refused, not guessed", async () => {
   }
   const summary = Object.entries(byKind).map(([k, [r, t]]) => `${k} ${r}/${t}`).join(", ");
   console.log(`refused ${refused}/${images.length}: ${summary}`);
-  assert.ok(refused >= 0.9 * images.length, summary);
+  const cnn = network.layers.some((layer) => layer.kind === "conv");
+  assert.ok(refused >= (cnn ? 0.95 : 0.9) * images.length, summary);
   // Print and filled shapes are what the ink rules were made for: all of them.
   assert.equal(byKind.print[0], byKind.print[1], summary);
   assert.equal(byKind.ball[0], byKind.ball[1], summary);
