@@ -7,6 +7,7 @@
  * work that reports back as messages; the screen's state changes only in `update`.
  */
 import { classifyImage, fitImage } from "../../../app/classify_image.ts";
+import { readNumber } from "../../../app/read_number.ts";
 import type { Prediction } from "../../../app/predict.ts";
 import type { GrayImage } from "../../../image/mod.ts";
 import { IMAGE_EXTENSIONS, listImages } from "../../../image/image_files.ts";
@@ -17,6 +18,7 @@ import { renderBigDigit } from "../../../text/big_digit.ts";
 import { renderBlockArt } from "../../../text/block_art.ts";
 import { renderConfidenceBars } from "../../../text/confidence_bars.ts";
 import { joinColumns, truncate, visibleWidth } from "../../../text/layout.ts";
+import { percent } from "../../../text/format.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
 import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
@@ -38,6 +40,17 @@ export interface ImageResult {
   error?: string;
   /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
   label?: number;
+  /** In number mode: the digits read left to right, each with its box in the image's pixels. */
+  number?: { text: string; digits: NumberDigitResult[] };
+}
+
+/** One digit of a number, as the screen shows it. */
+export interface NumberDigitResult {
+  prediction: Prediction;
+  /** [x, y, width, height] in the original image's pixels. */
+  box: [number, number, number, number];
+  /** [28 x 28] what the network saw. */
+  normalized: Float32Array;
 }
 
 /** Everything the Classify screen remembers. */
@@ -59,6 +72,8 @@ export interface ClassifyState {
   error?: string;
   /** What Tab could complete the path to, shown under the field until the next key. */
   choices?: string[];
+  /** Read each image as one digit, or as a number of several (Ctrl-N, or n on the images). */
+  mode: "digit" | "number";
 }
 
 /** What the screen's background work reports. */
@@ -79,6 +94,7 @@ export function newClassifyState(path = ""): ClassifyState {
     index: 0,
     results: new Map(),
     opening: 0,
+    mode: "digit",
   };
 }
 
@@ -156,6 +172,9 @@ function handleKey(
   services: ClassifyServices,
 ): ClassifyStep {
   const count = state.files.length;
+  if (event.key === "n" && (event.ctrl || state.focus === "images")) {
+    return toggleMode(state, services);
+  }
   const step = (delta: number): ClassifyStep => {
     const index = Math.min(count - 1, Math.max(0, state.index + delta));
     return count < 2 || index === state.index ? { state } : show(state, index, services);
@@ -207,6 +226,17 @@ function handleKey(
   return edited ? { state: { ...state, field: edited, choices: undefined } } : { state };
 }
 
+/** Digit mode to number mode and back: the image shown is read again the new way. */
+function toggleMode(state: ClassifyState, services: ClassifyServices): ClassifyStep {
+  const next: ClassifyState = {
+    ...state,
+    mode: state.mode === "digit" ? "number" : "digit",
+    results: new Map(),
+    choices: undefined,
+  };
+  return next.files.length > 0 ? show(next, next.index, services) : { state: next };
+}
+
 /** Starts reading the folder (or file) at `path`; what was shown stays until it answers. */
 function open(state: ClassifyState, path: string, services: ClassifyServices): ClassifyStep {
   const opening = state.opening + 1;
@@ -239,11 +269,14 @@ function show(state: ClassifyState, index: number, services: ClassifyServices): 
   if (state.results.has(file)) return { state: { ...state, index, loading: undefined } };
   const opening = state.opening;
   const network = services.network();
+  const mode = state.mode;
   const work: Work<ClassifyMessage> = {
     // One at a time: stepping on replaces the read of the image stepped past.
     id: "classify",
     async run(send, signal) {
-      const result = await readImageResult(file, network, signal);
+      const result = mode === "number"
+        ? await readNumberResult(file, network)
+        : await readImageResult(file, network, signal);
       if (!signal.aborted) send({ type: "classified", opening, result });
     },
   };
@@ -337,6 +370,38 @@ export async function readImageResult(
   }
 }
 
+/**
+ * Reads one file as a number (`readNumber`): the digits with their boxes, and a copy of the
+ * image shrunk to 56x56 at most. Problems come back as `error`, like `readImageResult`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../../network/mod.ts";
+ * import { readNumberResult } from "./classify.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readNumberResult("src/image/testdata/ring_gray_baseline.jpg", network);
+ * assert.equal(result.number?.digits.length, 1);
+ * ```
+ */
+export async function readNumberResult(file: string, network: Network): Promise<ImageResult> {
+  try {
+    const reading = await readNumber(file, network);
+    const result: ImageResult = { file };
+    if (reading.image) {
+      result.preview = fitImage(reading.image, 56, 56);
+      result.width = reading.image.width;
+      result.height = reading.image.height;
+    }
+    if (reading.number === undefined) result.error = reading.error ?? "no digit found";
+    else result.number = { text: reading.number, digits: reading.digits };
+    return result;
+  } catch (error) {
+    return { file, error: errorLine(error) };
+  }
+}
+
 /** Tab completion against the folder the typed path points into. */
 function completeWork(typed: string): Work<ClassifyMessage> {
   return {
@@ -413,11 +478,12 @@ export function completePath(
 /** The screen's key hints, for where the focus is. */
 function footerFor(state: ClassifyState): string {
   const stepping = state.files.length > 1;
+  const other = state.mode === "digit" ? "number" : "digit";
   if (state.focus === "images") {
-    return "←/→ ↑/↓ image · PgUp/PgDn ±10 · Home/End · Tab: type a path · Esc back";
+    return `←/→ ↑/↓ image · PgUp/PgDn ±10 · Home/End · n: read as ${other} · Tab: type a path · Esc back`;
   }
   return "Enter open · Tab complete" + (stepping ? " / step images · ↑/↓ image" : "") +
-    " · Ctrl-U clear · Esc back";
+    ` · Ctrl-N: read as ${other} · Ctrl-U clear · Esc back`;
 }
 
 /**
@@ -495,7 +561,7 @@ function fileLine(
   const folder = (state.opened ?? "").replace(/\/*$/, "/");
   const file = state.files[state.index];
   const name = state.files.length > 1 && file.startsWith(folder) ? file.slice(folder.length) : file;
-  let text = position + c.bold(name);
+  let text = position + c.bold(name) + (state.mode === "number" ? c.dim(" · as a number") : "");
   if (!result) return text + c.dim(" · reading…");
   if (result.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
   if (result.error) text += c.red(` · ${result.error}`);
@@ -524,6 +590,7 @@ function renderResult(
   const networkWidth = 28 * zoom;
   const previewWidth = Math.max(8, Math.min(28 * zoom, width - networkWidth - PANEL_MIN - 2 * GAP));
   const previewRows = 14 * zoom;
+  if (result.number) return renderNumber(result, result.number, width, zoom, color);
   const blocks: string[][] = [];
   if (result.preview) {
     const fitted = fitImage(result.preview, previewWidth, 2 * previewRows);
@@ -561,6 +628,61 @@ function renderResult(
     }
   }
   return joinColumns([left, panel], GAP);
+}
+
+/**
+ * Number mode: the image with each digit's box drawn on it, the number, and each digit's
+ * 28x28 as the network saw it with its guess and confidence (as many as fit the width).
+ */
+function renderNumber(
+  result: ImageResult,
+  number: { text: string; digits: NumberDigitResult[] },
+  width: number,
+  zoom: number,
+  color: ColorLevel,
+): string[] {
+  const c = paint(color);
+  const lines: string[] = [];
+  if (result.preview && result.width !== undefined) {
+    const previewWidth = Math.min(width, 56 * zoom);
+    const fitted = fitImage(result.preview, previewWidth, 28 * zoom);
+    const factor = Math.max(
+      1,
+      Math.floor(Math.min(previewWidth / fitted.width, (28 * zoom) / fitted.height)),
+    );
+    const shownWidth = fitted.width * factor, shownHeight = fitted.height * factor;
+    const pixels = scaleUp(fitted.luminance, fitted.width, fitted.height, factor);
+    const shown = color === "none" ? pixels.map((v) => 1 - v) : pixels;
+    // The boxes in the ink's opposite tone: mid-gray would vanish on a gray photo.
+    const scale = shownWidth / result.width;
+    for (const { box } of number.digits) {
+      const [x0, y0] = [Math.floor(box[0] * scale), Math.floor(box[1] * scale)];
+      const x1 = Math.min(shownWidth - 1, Math.ceil((box[0] + box[2]) * scale));
+      const y1 = Math.min(shownHeight - 1, Math.ceil((box[1] + box[3]) * scale));
+      for (let x = x0; x <= x1; x++) {
+        for (const y of [y0, y1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
+      }
+      for (let y = y0; y <= y1; y++) {
+        for (const x of [x0, x1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
+      }
+    }
+    lines.push("The image, each digit boxed");
+    lines.push(...renderBlockArt(shown, { width: shownWidth, color }));
+  }
+  lines.push("", `Number: ${c.bold(number.text)}`);
+  const perDigit = 28 + GAP;
+  const fit = Math.max(1, Math.floor((width + GAP) / perDigit));
+  const blocks = number.digits.slice(0, fit).map((d) => [
+    `${d.prediction.digit} (${percent(d.prediction.confidence, 1)})`,
+    ...renderBlockArt(d.normalized, { width: 28, color }),
+  ]);
+  lines.push(...joinColumns(blocks, GAP));
+  if (number.digits.length > fit) lines.push(c.dim(`… and ${number.digits.length - fit} more`));
+  return lines;
+}
+
+function boxTone(value: number): number {
+  return value > 0.5 ? 0 : 1;
 }
 
 /** A [height x width] image with every pixel repeated `factor` x `factor` times (crisp). */

@@ -257,3 +257,45 @@ Deno.test("the screen fits 80x24, 110x30 and 160x50 with the guess, and has no e
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("Ctrl-N reads the image as a number: each digit boxed, the number, each digit's guess", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "classify-number-" });
+  try {
+    // "17": two canvases' drawings side by side on one white image.
+    const one = new DrawingCanvas(), seven = new DrawingCanvas();
+    one.stroke([{ x: 56, y: 15 }, { x: 56, y: 105 }]);
+    seven.stroke([{ x: 25, y: 20 }, { x: 85, y: 20 }, { x: 50, y: 100 }]);
+    const width = 2 * CANVAS_SIDE;
+    const data = new Uint8Array(width * CANVAS_SIDE);
+    for (let y = 0; y < CANVAS_SIDE; y++) {
+      for (let x = 0; x < CANVAS_SIDE; x++) {
+        data[y * width + x] = Math.round(255 * (1 - one.ink[y * CANVAS_SIDE + x]));
+        data[y * width + CANVAS_SIDE + x] = Math.round(255 * (1 - seven.ink[y * CANVAS_SIDE + x]));
+      }
+    }
+    const file = `${dir}/year.png`;
+    await Deno.writeFile(file, encode({ width, height: CANVAS_SIDE, data, channels: 1, depth: 8 }));
+    const screen = classifyScreen({ model: () => ({ network, random: !hasPretrained }) });
+    const ctrlN: Message<ClassifyMessage> = { type: "input", event: { ...key("n"), ctrl: true } };
+    for (const [columns, rows] of [[80, 24], [160, 50]]) {
+      const run = await drive(screen, [paste(file), "enter", ctrlN], { columns, rows });
+      assert.equal(run.state.mode, "number");
+      const result = run.state.results.get(file);
+      assert.equal(result?.number?.digits.length, 2, run.text);
+      // The boxes are left to right, apart, inside the image.
+      const [a, b] = result!.number!.digits.map((d) => d.box);
+      assert.ok(a[0] + a[2] <= b[0] && b[0] + b[2] <= width, `${a} ${b}`);
+      assert.match(run.text, /each digit boxed/);
+      assert.match(run.text, /Number: \d\d/);
+      if (hasPretrained) assert.match(run.text, /Number: 17/);
+      assert.equal(run.page.length, rows);
+      for (const line of run.page) assert.ok(visibleWidth(line) <= columns, line);
+      // And back: one digit's guess again.
+      const back = await drive(screen, [paste(file), "enter", ctrlN, ctrlN], { columns, rows });
+      assert.equal(back.state.mode, "digit");
+      assert.match(back.text, GUESS);
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
