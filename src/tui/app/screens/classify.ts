@@ -372,7 +372,7 @@ export async function readImageResult(
 
 /**
  * Reads one file as a number (`readNumber`): the digits with their boxes, and a copy of the
- * image shrunk to 56x56 at most. Problems come back as `error`, like `readImageResult`.
+ * image shrunk to 160x56 at most. Problems come back as `error`, like `readImageResult`.
  *
  * @example
  * ```ts
@@ -390,7 +390,8 @@ export async function readNumberResult(file: string, network: Network): Promise<
     const reading = await readNumber(file, network);
     const result: ImageResult = { file };
     if (reading.image) {
-      result.preview = fitImage(reading.image, 56, 56);
+      // A number is wide: keep room for it across.
+      result.preview = fitImage(reading.image, 160, 56);
       result.width = reading.image.width;
       result.height = reading.image.height;
     }
@@ -644,7 +645,7 @@ function renderNumber(
   const c = paint(color);
   const lines: string[] = [];
   if (result.preview && result.width !== undefined) {
-    const previewWidth = Math.min(width, 56 * zoom);
+    const previewWidth = Math.min(width, 80 * zoom);
     const fitted = fitImage(result.preview, previewWidth, 28 * zoom);
     const factor = Math.max(
       1,
@@ -656,7 +657,9 @@ function renderNumber(
     // The boxes in the ink's opposite tone: mid-gray would vanish on a gray photo.
     const scale = shownWidth / result.width;
     for (const { box } of number.digits) {
-      const [x0, y0] = [Math.floor(box[0] * scale), Math.floor(box[1] * scale)];
+      // One pixel outside the ink, so a thin 1 is not hidden under its own box.
+      const x0 = Math.max(0, Math.floor(box[0] * scale) - 1);
+      const y0 = Math.max(0, Math.floor(box[1] * scale) - 1);
       const x1 = Math.min(shownWidth - 1, Math.ceil((box[0] + box[2]) * scale));
       const y1 = Math.min(shownHeight - 1, Math.ceil((box[1] + box[3]) * scale));
       for (let x = x0; x <= x1; x++) {
@@ -670,6 +673,10 @@ function renderNumber(
     lines.push(...renderBlockArt(shown, { width: shownWidth, color }));
   }
   lines.push("", `Number: ${c.bold(number.text)}`);
+  lines.push(
+    number.digits.map((d) => `${d.prediction.digit} (${percent(d.prediction.confidence, 1)})`)
+      .join(" · "),
+  );
   const perDigit = 28 + GAP;
   const fit = Math.max(1, Math.floor((width + GAP) / perDigit));
   const blocks = number.digits.slice(0, fit).map((d) => [
