@@ -40,7 +40,9 @@ import { histogramLine } from "../../../text/histogram_line.ts";
 import { fitWidth, joinColumns, truncate, visibleWidth, wrapText } from "../../../text/layout.ts";
 import { renderSaliencyOverlay } from "../../../text/saliency_overlay.ts";
 import { renderTileGrid } from "../../../text/tile_grid.ts";
+import type { KeyEvent } from "../../terminal/keys.ts";
 import { unlessAborted } from "../abortable.ts";
+import { editField, renderField, type TextField, textField } from "./text_input.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
 import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
@@ -89,6 +91,10 @@ export interface InspectState {
   mapLayer: number;
   /** The digit explained: a test digit, or the last drawing. */
   digit: { source: "test"; index: number } | { source: "drawing" };
+  /** The test digit's index being typed after `g` or `/`, if any. */
+  jump?: TextField;
+  /** A one-line note (why a jump went nowhere). */
+  note?: string;
   frame?: Frame;
 }
 
@@ -214,6 +220,9 @@ export function inspectKey(
   };
   if (state.page === "activations" || (state.page === "weights" && state.weightsView === "maps")) {
     switch (key) {
+      case "g":
+      case "/":
+        return { ...state, jump: textField(), note: undefined };
       case "right":
         return stepDigit(1);
       case "left":
@@ -268,6 +277,31 @@ export function inspectKey(
   return state;
 }
 
+/**
+ * Typing a test digit's index (after `g` or `/`): digits edit, Enter goes there (or says why
+ * not). Esc, which arrives as `back`, cancels.
+ */
+export function typeDigitIndex(state: InspectState, event: KeyEvent): InspectState {
+  const jump = state.jump;
+  const m = state.measurements;
+  if (!jump || !m) return state;
+  if (event.key !== "enter") {
+    const edited = editField(jump, event);
+    return edited && /^[0-9,_ ]*$/.test(edited.text) ? { ...state, jump: edited } : state;
+  }
+  const text = jump.text.replaceAll(/[,_ ]/g, "");
+  const index = Number(text);
+  const last = m.data.test.count - 1;
+  if (text === "" || !Number.isInteger(index) || index > last) {
+    return {
+      ...state,
+      jump: undefined,
+      note: `no test digit ${jump.text || "(nothing typed)"}: indices go from 0 to ${count(last)}`,
+    };
+  }
+  return { ...state, jump: undefined, note: undefined, digit: { source: "test", index } };
+}
+
 /** The tab line: the pages, the current one highlighted. */
 function tabLine(page: InspectPage, color: ColorLevel): string {
   const c = paint(color);
@@ -294,11 +328,17 @@ export function renderInspectBody(state: InspectState, view: InspectView, frame:
     } else lines.push("Measuring the network on the test digits…");
     return lines;
   }
+  if (state.jump) {
+    const prompt = `Go to test digit (0-${count(m.data.test.count - 1)}): `;
+    lines.push(
+      c.bold(prompt) + renderField(state.jump, Math.max(8, width - prompt.length), true, color),
+    );
+  } else if (state.note) lines.push(c.yellow(truncate(state.note, width, "…")));
   const page = state.page === "weights"
-    ? renderWeightsPage(state, m, view, width, height - 1, color)
+    ? renderWeightsPage(state, m, view, width, height - lines.length, color)
     : state.page === "activations"
-    ? renderActivationsPage(state, m, view, width, height - 1, color)
-    : renderHealthPage(m, view, width, height - 1, color);
+    ? renderActivationsPage(state, m, view, width, height - lines.length, color)
+    : renderHealthPage(m, view, width, height - lines.length, color);
   lines.push(...page);
   return lines.slice(0, height).map((line) => truncate(line, width));
 }
@@ -610,13 +650,14 @@ const FOOTERS: Record<InspectPage, string[]> = {
     "Tab page · arrows unit · PgUp/PgDn · Enter its digits · m maps · Esc back",
   ],
   activations: [
-    "Tab page · ←/→ digit · PgUp/PgDn by 10 · d your drawing · t test digits · Esc back",
-    "Tab page · ←/→ digit · d drawing · t test · Esc back",
+    "Tab page · ←/→ digit · PgUp/PgDn by 10 · g go to index · d your drawing · t test digits · Esc back",
+    "Tab page · ←/→ digit · g go to · d drawing · t test · Esc back",
   ],
   health: ["Tab page · 1-3 page · Esc back", "Tab page · Esc back"],
 };
 
 function footerFor(state: InspectState, width: number, cnn: boolean): string {
+  if (state.jump) return "type an index · Enter go · Esc cancel";
   let options = FOOTERS[state.page];
   if (state.page === "weights" && !cnn) {
     options = options.map((f) => f.replace(/ · m (feature )?maps/, ""));
@@ -708,6 +749,7 @@ export function inspectScreen(
   ): Step<InspectState, InspectMessage, void> => {
     switch (message.type) {
       case "back":
+        if (state.jump) return { state: { ...state, jump: undefined } };
         if (state.page === "weights" && state.weightsView !== "tiles") {
           return { state: { ...state, weightsView: "tiles" } };
         }
@@ -724,6 +766,7 @@ export function inspectScreen(
       case "input": {
         const event = message.event;
         if (event.type !== "key") return { state };
+        if (state.jump) return { state: typeDigitIndex(state, event) };
         const name = event.shift && event.key === "tab" ? "shift+tab" : event.key;
         return { state: inspectKey(state, name, context.model().network, context.memory?.drawing) };
       }
@@ -739,6 +782,8 @@ export function inspectScreen(
       work: [measureWork(context)],
     }),
     update,
+    // q is a letter (refused: not a digit) while an index is typed
+    typing: (state) => state.jump !== undefined,
     view: (state, frame) => ({
       body: renderInspectBody(state, {
         network: context.model().network,

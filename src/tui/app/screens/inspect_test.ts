@@ -117,3 +117,22 @@ Deno.test("Inspect on a CNN: filters as tiles, m shows each conv and pool layer'
   assert.match(activations, /conv3x4 +\S/);
   assert.doesNotMatch(activations, /^pool/m);
 });
+
+Deno.test("Inspect Activations: g types a test digit's index, Enter goes there, Esc cancels", async () => {
+  const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+  const { screen, message } = await measured(network);
+  const typing = simulate(screen, [message, "2", "g", "4", "q", "2"]);
+  assert.equal(screen.typing?.(typing.state), true);
+  assert.equal(typing.exit, undefined, "q is not back while typing");
+  assert.match(text(typing.view.body), /Go to test digit \(0-59\): 42/);
+  assert.equal(typing.view.footer, "type an index · Enter go · Esc cancel");
+  const gone = simulate(screen, [message, "2", "g", "4", "2", "enter"]);
+  assert.match(text(gone.view.body), /test digit #42: the network says \d/);
+  const refused = simulate(screen, [message, "2", "g", "9", "9", "enter"]);
+  assert.match(text(refused.view.body), /no test digit 99: indices go from 0 to 59/);
+  assert.match(text(refused.view.body), /test digit #0:/);
+  const cancelled = simulate(screen, [message, "2", "right", "g", "7", "escape"]);
+  assert.equal(cancelled.exit, undefined);
+  assert.match(text(cancelled.view.body), /test digit #1:/);
+  assert.equal(cancelled.state.jump, undefined);
+});
