@@ -25,7 +25,7 @@ async function exists(path: string): Promise<boolean> {
 
 // --- 1. SIGTERM and SIGINT: stop after the batch, save, exit 130, resume bit-identically ------
 
-Deno.test("SIGTERM then Ctrl-C mid-epoch, each resumed, end with the same bits as one uninterrupted run", async () => {
+Deno.test("SIGTERM then Ctrl-C mid-epoch on 2 threads, each resumed, end with the bits of one uninterrupted run on 1", async () => {
   // ~20,000 digits per epoch (about 0.15 s on an idle machine), 8 epochs: a signal sent 150 ms
   // after the start lands inside the plan both times, however fast the machine is.
   const plan = ["--hidden", "32", "--epochs", "8", "--batch", "32", "--limit", "20000"];
@@ -37,6 +37,8 @@ Deno.test("SIGTERM then Ctrl-C mid-epoch, each resumed, end with the same bits a
     "--seed",
     "5",
     "--fresh",
+    "--threads",
+    "1",
     "--model",
     whole,
   ]);
@@ -45,8 +47,9 @@ Deno.test("SIGTERM then Ctrl-C mid-epoch, each resumed, end with the same bits a
   const stops: { epochsDone: number; stepInEpoch: number }[] = [];
   for (
     const [signal, args] of [
-      ["SIGTERM", [...plan, "--seed", "5", "--fresh"]],
-      ["SIGINT", []], // no flags: resume the unfinished plan where it stopped
+      ["SIGTERM", [...plan, "--seed", "5", "--fresh", "--threads", "2"]],
+      // No plan flags (a thread count is none): resume the unfinished plan where it stopped.
+      ["SIGINT", ["--threads", "2"]],
     ] as const
   ) {
     const app = startApp(["train", ...args, "--model", cut]);
@@ -105,6 +108,7 @@ Deno.test("kill -9 at 24 seeded moments: the model is always absent or loadable,
   for (let k = 0; k < kills; k++) {
     // Until a save has happened, each run starts the plan anew; then resumes it without flags.
     const args = (await exists(model)) ? ["--json"] : [...first, "--fresh", "--json"];
+    args.push("--threads", "2"); // a kill lands in either thread's work
     const app = startApp(["train", "--model", model, ...args]);
     // Kill before the data is even loaded in a few runs, later ones well into training.
     if (k % 6 !== 5) await app.waitFor('"event":"epoch"').catch(() => {});

@@ -178,6 +178,7 @@ const TYPED: Partial<Record<TrainValueName, string[]>> = {
   weightDecay: ["0", "1", "1.0001", "-0", "1e-4", "-1e-4", "", "x"],
   warmup: ["0", "1000", "1000.5", "0.1", "-1", "", "1/2"],
   seed: ["0", "4294967295", "4294967296", "-1", "42", "", "1.5"],
+  threads: ["auto", " auto ", "1", "2", "3", "0", "AUTO", "", "1.5"],
   limit: ["all", " all ", "1", "10000000", "10000001", "0", "ALL", "", "3000", "al"],
   layers: ["cnn", " lenet5 ", "mlp", "", "conv5x8,pool,dense32", "conv5x8, pool , dense32"]
     .concat(["conv4x8", "conv4x8v", "conv5x8,pol", "pool,pool,pool,pool,pool", "dense0", "CNN"])

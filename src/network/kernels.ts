@@ -16,6 +16,11 @@ export interface Kernels {
   /** Short name shown in benchmarks: "ts" or "wasm-simd". */
   readonly name: string;
   /**
+   * The shared WebAssembly memory the arena lives in, once `arena()` made it (wasm kernels
+   * only): another thread attaches its own kernel instance to it (`attachWasmKernels`).
+   */
+  readonly memory?: WebAssembly.Memory;
+  /**
    * Returns zeroed memory for `length` floats. Called once per kernel set; every buffer given to
    * the other methods must be a subarray of it.
    */
@@ -113,6 +118,8 @@ export interface Kernels {
   ): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
+  /** dst[k] += src[k] over n values (the second half-batch's gradient into the first's). */
+  addInto(dst: Float32Array, src: Float32Array, n: number): void;
   /** ReLU in place over n values: x < 0 becomes 0 (exactly `activateInPlace("relu", ...)`). */
   relu(values: Float32Array, n: number): void;
   /** delta[k] = 0 where activated[k] <= 0, over n values (`multiplyByDerivative("relu", ...)`). */
@@ -416,6 +423,9 @@ export function createTsKernels(): Kernels {
           }
         }
       }
+    },
+    addInto(dst, src, n) {
+      for (let k = 0; k < n; k++) dst[k] += src[k];
     },
     relu(values, n) {
       for (let k = 0; k < n; k++) if (values[k] < 0) values[k] = 0;

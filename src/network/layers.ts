@@ -44,8 +44,12 @@ export interface Layer {
   readonly output: Float32Array;
   /** dL/d(output) [maxBatch x outSize], made dL/dz in place by `backward`. */
   readonly outputGrad: Float32Array;
-  /** Computes `output` for the first `batch` samples; `step` seeds dropout while training. */
-  forward(batch: number, training: boolean, step: number): void;
+  /**
+   * Computes `output` for the first `batch` samples of its views; `step` seeds dropout while
+   * training, and `firstRow` says which sample of the whole batch the first one is (a half
+   * batch's dropout masks are those of its rows).
+   */
+  forward(batch: number, training: boolean, step: number, firstRow: number): void;
   /** Backprop through the layer (after `forward` on the same batch). */
   backward(batch: number): void;
   /** Fresh weights from `rng` (He-normal for ReLU, Glorot-uniform otherwise), zero biases. */
@@ -55,8 +59,18 @@ export interface Layer {
 /** What a layer is built from. */
 export interface LayerContext {
   kernels: Kernels;
-  /** Takes `n` floats of the arena (16-byte aligned). */
+  /** Takes `n` floats of the arena (16-byte aligned): the layer's own working space. */
   take: (n: number) => Float32Array;
+  /**
+   * A batch buffer [maxBatch x n] (outputs, their gradients, masks). The second half of a
+   * batch gets a view into the first half's buffer, from its first row on.
+   */
+  rows: (n: number) => Float32Array;
+  /**
+   * A trainable tensor. The second half of a batch shares the first's values and optimizer
+   * state and has a gradient of its own.
+   */
+  parameter: (role: "weight" | "bias", shape: number[]) => Parameter;
   index: number;
   maxBatch: number;
   inputShape: Shape;
@@ -86,15 +100,21 @@ export function createLayer(spec: LayerSpec, outputShape: Shape, context: LayerC
 
 const sizeOf = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
 
-function parameter(context: LayerContext, role: "weight" | "bias", shape: number[]): Parameter {
+/** A new tensor with its gradient and optimizer state, taken from the arena. */
+export function newParameter(
+  take: (n: number) => Float32Array,
+  index: number,
+  role: "weight" | "bias",
+  shape: number[],
+): Parameter {
   const n = sizeOf(shape);
   return {
-    name: `layers.${context.index}.${role}`,
+    name: `layers.${index}.${role}`,
     shape,
-    value: context.take(n),
-    grad: context.take(n),
-    moment1: context.take(n),
-    moment2: context.take(n),
+    value: take(n),
+    grad: take(n),
+    moment1: take(n),
+    moment2: take(n),
     decays: role === "weight",
   };
 }
@@ -135,11 +155,11 @@ class DenseLayer implements Layer {
     this.inSize = sizeOf(context.inputShape);
     this.outSize = spec.units;
     this.parameters = [
-      parameter(context, "weight", [this.inSize, this.outSize]),
-      parameter(context, "bias", [this.outSize]),
+      context.parameter("weight", [this.inSize, this.outSize]),
+      context.parameter("bias", [this.outSize]),
     ];
-    this.output = context.take(context.maxBatch * this.outSize);
-    this.outputGrad = context.take(context.maxBatch * this.outSize);
+    this.output = context.rows(this.outSize);
+    this.outputGrad = context.rows(this.outSize);
   }
 
   initialize(rng: Random): void {
@@ -260,12 +280,12 @@ class ConvLayer implements Layer {
     this.patch = spec.kernel * spec.kernel * channels;
     this.filters = spec.channels;
     this.parameters = [
-      parameter(context, "weight", [spec.channels, spec.kernel, spec.kernel, channels]),
-      parameter(context, "bias", [spec.channels]),
+      context.parameter("weight", [spec.channels, spec.kernel, spec.kernel, channels]),
+      context.parameter("bias", [spec.channels]),
     ];
     const outSize = this.pixels * this.filters;
-    this.output = context.take(context.maxBatch * outSize);
-    this.outputGrad = context.take(context.maxBatch * outSize);
+    this.output = context.rows(outSize);
+    this.outputGrad = context.rows(outSize);
     this.weightT = context.take(this.patch * this.filters);
     this.zeros = context.take(this.patch);
     // From enough input channels the kernels work on whole images (no patch rows, one call
@@ -425,9 +445,8 @@ class MaxPoolLayer implements Layer {
     readonly outputShape: Shape,
     private readonly context: LayerContext,
   ) {
-    const n = context.maxBatch * sizeOf(outputShape);
-    this.output = context.take(n);
-    this.outputGrad = context.take(n);
+    this.output = context.rows(sizeOf(outputShape));
+    this.outputGrad = context.rows(sizeOf(outputShape));
   }
 
   initialize(): void {}
@@ -462,7 +481,7 @@ class FlattenLayer implements Layer {
 
   constructor(readonly spec: LayerSpec, readonly outputShape: Shape, context: LayerContext) {
     this.output = context.input;
-    this.outputGrad = context.inputGrad ?? context.take(context.maxBatch * sizeOf(outputShape));
+    this.outputGrad = context.inputGrad ?? context.rows(sizeOf(outputShape));
   }
 
   initialize(): void {}
@@ -491,14 +510,14 @@ class DropoutLayer implements Layer {
     private readonly context: LayerContext,
   ) {
     this.size = sizeOf(outputShape);
-    this.output = context.take(context.maxBatch * this.size);
-    this.outputGrad = context.take(context.maxBatch * this.size);
-    this.mask = context.take(context.maxBatch * this.size);
+    this.output = context.rows(this.size);
+    this.outputGrad = context.rows(this.size);
+    this.mask = context.rows(this.size);
   }
 
   initialize(): void {}
 
-  forward(batch: number, training: boolean, step: number): void {
+  forward(batch: number, training: boolean, step: number, firstRow: number): void {
     const n = batch * this.size;
     const x = this.context.input;
     const y = this.output;
@@ -512,8 +531,9 @@ class DropoutLayer implements Layer {
     // Keep when a uniform 32-bit draw is at or above rate * 2^32.
     const threshold = this.spec.rate * 4294967296;
     const base = deriveSeed(this.context.seed(), this.context.index, step);
+    const first = firstRow * this.size; // the value's index in the whole batch
     for (let i = 0; i < n; i++) {
-      const m = hash32(base, i) >= threshold ? scale : 0;
+      const m = hash32(base, first + i) >= threshold ? scale : 0;
       mask[i] = m;
       y[i] = x[i] * m;
     }

@@ -113,7 +113,7 @@ export async function saveNetworkModel(path: string, model: NetworkModel): Promi
  */
 export async function loadNetworkModel(
   path: string,
-  options: { maxBatch?: number; kernels?: Kernels } = {},
+  options: { maxBatch?: number; kernels?: Kernels; halves?: boolean } = {},
 ): Promise<NetworkModel> {
   const file = await loadModelFile(path);
   const info = parseInfo(file.metadata, path);
@@ -141,6 +141,7 @@ export async function loadNetworkModel(
     maxBatch: options.maxBatch,
     kernels: options.kernels,
     seed: info.seed,
+    halves: options.halves,
   });
   const stateKind = info.optimizerState ? info.optimizer.kind : undefined;
   const problem = restoreNetworkTensors(network, tensors, stateKind);

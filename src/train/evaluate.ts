@@ -78,7 +78,8 @@ export function* evaluationSteps(
   for (let start = 0; start < total; start += network.maxBatch) {
     const count = Math.min(network.maxBatch, total - start);
     fillBatch(dataset, order, start, count, network.input, labels);
-    const probabilities = network.forward(count); // [count x classes]
+    // On both threads when the network has two (the same numbers as one).
+    const probabilities = network.forwardParallel(count); // [count x classes]
     const result = network.evaluateLoss(labels);
     lossSum += result.loss * count;
     for (let b = 0; b < count; b++) {

@@ -136,6 +136,31 @@ export function allOrIntegerIn(min: number, max: number): (value: string) => num
 }
 
 /**
+ * "auto" or a whole number from `min` to `max`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { autoOrIntegerIn } from "./option_values.ts";
+ * assert.equal(autoOrIntegerIn(1, 2)("auto"), "auto");
+ * assert.equal(autoOrIntegerIn(1, 2)("2"), 2);
+ * assert.throws(() => autoOrIntegerIn(1, 2)("3"), /expected auto or a whole number from 1 to 2/);
+ * ```
+ */
+export function autoOrIntegerIn(min: number, max: number): (value: string) => number | "auto" {
+  return (value) => {
+    if (value.trim() === "auto") return "auto";
+    try {
+      return integerIn(min, max)(value);
+    } catch {
+      throw new OptionValueError(
+        `expected auto or a whole number from ${min} to ${max}, got "${value}".`,
+      );
+    }
+  };
+}
+
+/**
  * A network as a layer spec or preset name (see `parseLayerSpec` in src/network/layer_spec.ts),
  * checked and kept as text; "" stays "" (no layer list: the network comes from --hidden).
  *

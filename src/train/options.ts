@@ -31,6 +31,7 @@ import {
 import { isDenseLayers } from "./architecture.ts";
 import {
   allOrIntegerIn,
+  autoOrIntegerIn,
   hiddenLayers,
   integerIn,
   layerSpecText,
@@ -69,6 +70,11 @@ export interface TrainValues {
   limit: number | "all";
   /** Distort training digits on the fly. */
   augment: boolean;
+  /**
+   * Threads that train (each batch is two halves: 2 threads compute one each, 1 both, with
+   * the same result); "auto": both cores when that pays for the network and batch.
+   */
+  threads: number | "auto";
 }
 
 /** The name of a training value: also its key in a TrainRequest and commander's flag name. */
@@ -255,6 +261,15 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     format: text,
     default: 1,
     saved: (saved) => saved.plan?.seed,
+  }),
+  option({
+    name: "threads",
+    flag: "--threads <n>",
+    label: "Threads",
+    help: "threads that train, 1 or 2 (same result); auto: 2 when it pays",
+    parse: autoOrIntegerIn(1, 2),
+    format: text,
+    default: "auto",
   }),
   option({
     name: "limit",

@@ -14,6 +14,8 @@ import {
 } from "./checkpoint.ts";
 import { defaultOptimizerSettings, Network, type OptimizerSettings } from "../network/mod.ts";
 import { selectKernels } from "../network/select_kernels.ts";
+import { startSecondThread } from "../network/half_batch_thread.ts";
+import { threadsFor } from "./threads.ts";
 import { openAugmentPipeline } from "../batches/mod.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
@@ -68,7 +70,7 @@ export type SessionOutcome =
 /** What the caller wants to hear and say during training. */
 export interface SessionHooks {
   /** Called once before the first batch, with where augmented digits are made (if augmenting). */
-  onStart?: (start: { augmentedOn?: "worker" | "main" }) => void;
+  onStart?: (start: { augmentedOn?: "worker" | "main"; threads?: number }) => void;
   /** Every training event, for a renderer. */
   onEvent?: (event: TrainEvent) => void | Promise<void>;
   /** Polled after every batch: true stops training (then the model is saved where it stands). */
@@ -76,7 +78,9 @@ export interface SessionHooks {
 }
 
 // Values that change the plan: giving any of them starts a new plan instead of finishing the old.
-const PLAN_KEYS = TRAIN_OPTIONS.filter((spec) => !spec.architecture).map((spec) => spec.name);
+// The thread count is not one: one and two threads train the same bits.
+const PLAN_KEYS = TRAIN_OPTIONS.filter((spec) => !spec.architecture && spec.name !== "threads")
+  .map((spec) => spec.name);
 
 // The network's buffers hold at least this many samples (evaluation runs in such chunks).
 const MIN_BUFFER_BATCH = 256;
@@ -112,7 +116,7 @@ export async function prepareTrainingSession(
   const notes: string[] = [];
   if (!request.fresh && await isFile(path)) {
     let maxBatch = Math.max(MIN_BUFFER_BATCH, request.batch ?? 0);
-    let model = await loadNetworkModel(path, { maxBatch, kernels });
+    let model = await loadNetworkModel(path, { maxBatch, kernels, halves: true });
     const saved = model.info;
     refuseContradictions(request, saved);
     const savedPlan = saved.plan;
@@ -124,7 +128,7 @@ export async function prepareTrainingSession(
       // The saved plan's batch (kept when not given) is larger than the buffers: load again
       // with room for it (the kernels' memory is set up once per network, hence new kernels).
       maxBatch = Math.max(values.batch, savedPlan?.batchSize ?? 0);
-      model = await loadNetworkModel(path, { maxBatch, kernels: selectKernels() });
+      model = await loadNetworkModel(path, { maxBatch, kernels: selectKernels(), halves: true });
     }
     if (unfinished && !planValueGiven) {
       const plan = { ...savedPlan, limit: Math.min(savedPlan.limit, trainCount) };
@@ -167,7 +171,13 @@ export async function prepareTrainingSession(
   refuseTwoArchitectures(request);
   const values = resolveTrainValues(request);
   const maxBatch = Math.max(MIN_BUFFER_BATCH, values.batch);
-  const network = new Network(architectureOf(values), { seed: values.seed, maxBatch, kernels });
+  // Batches are trained as two halves, whether one thread or two computes them (same bits).
+  const network = new Network(architectureOf(values), {
+    seed: values.seed,
+    maxBatch,
+    kernels,
+    halves: true,
+  });
   const optimizer = {
     ...defaultOptimizerSettings(values.optimizer),
     learningRate: values.lr,
@@ -238,8 +248,11 @@ export async function runTrainingSession(
   model.info.dataSource = data.source;
   model.info.optimizerState = !request.weightsOnly;
   const batches = plan.augment ? openAugmentPipeline(data.train, plan) : undefined;
+  let second: { close(): void } | undefined;
   try {
-    hooks.onStart?.({ augmentedOn: batches?.thread });
+    const threads = threadsFor(request.threads ?? "auto", model.network, plan.batchSize);
+    if (threads > 1) second = await startSecondThread(model.network);
+    hooks.onStart?.({ augmentedOn: batches?.thread, threads: model.network.threads });
     const onEvent = async (event: TrainEvent) => {
       await hooks.onEvent?.(event);
       if (event.type !== "epoch-end") return;
@@ -292,6 +305,7 @@ export async function runTrainingSession(
     };
   } finally {
     batches?.close(); // ends the worker however training ends, so the process can exit
+    second?.close();
   }
 }
 

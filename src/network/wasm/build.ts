@@ -12,7 +12,8 @@ const watUrl = new URL("./kernels.wat", import.meta.url);
 const generatedUrl = new URL("./kernels_wasm.ts", import.meta.url);
 
 /**
- * Assembles kernels.wat (with the SIMD and bulk-memory features) into module bytes.
+ * Assembles kernels.wat (with the SIMD, bulk-memory and threads features: its memory is
+ * shared) into module bytes.
  *
  * @example
  * ```ts
@@ -24,10 +25,12 @@ const generatedUrl = new URL("./kernels_wasm.ts", import.meta.url);
 export async function assembleKernels(): Promise<Uint8Array> {
   const wabt = await wabtInit();
   const source = await Deno.readTextFile(watUrl);
-  const module = wabt.parseWat("kernels.wat", source, { simd: true, bulk_memory: true });
+  const features = { simd: true, bulk_memory: true, threads: true };
+  const module = wabt.parseWat("kernels.wat", source, features);
   try {
     module.resolveNames();
-    module.validate();
+    // The typings omit validate's features argument; without it shared memory is refused.
+    (module.validate as (features: object) => void)(features);
     // Copy out of wabt's heap, which the next wabt call may reuse.
     return new Uint8Array(module.toBinary({}).buffer);
   } finally {

@@ -3,7 +3,6 @@ import { kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 /** The functions exported by kernels.wat; pointers are byte offsets into its memory. */
 interface KernelExports {
-  memory: WebAssembly.Memory;
   arenaStart: WebAssembly.Global;
   forwardDense(
     x: number,
@@ -110,6 +109,7 @@ interface KernelExports {
     outHeight: number,
     outWidth: number,
   ): void;
+  addInto(dst: number, src: number, n: number): void;
   relu(values: number, n: number): void;
   reluGrad(delta: number, activated: number, n: number): void;
   maxPool(
@@ -174,10 +174,17 @@ function kernelModule(): WebAssembly.Module {
   return compiled;
 }
 
+/** Where the arena starts in the memory: after one 64 KiB scratch slot per thread. */
+const ARENA_START = 2 * PAGE_BYTES;
+
+/** Threads that may run kernels on one memory at once (one scratch slot each). */
+export const KERNEL_SLOTS = 2;
+
 /**
- * Kernels in WebAssembly with 128-bit SIMD. Each call makes its own instance with its own
- * memory, so several networks can coexist; the caller must check `wasmSimdSupported()` first
- * and fall back to `createTsKernels()` when it is false.
+ * Kernels in WebAssembly with 128-bit SIMD. Each call makes its own memory (shared, made by
+ * `arena()` at the size asked for), so several networks can coexist; another thread runs on
+ * the same memory through `attachWasmKernels`. The caller must check `wasmSimdSupported()`
+ * first and fall back to `createTsKernels()` when it is false.
  *
  * @example
  * ```ts
@@ -190,9 +197,39 @@ function kernelModule(): WebAssembly.Module {
  * ```
  */
 export function createWasmKernels(): Kernels {
-  const wasm = new WebAssembly.Instance(kernelModule()).exports as unknown as KernelExports;
-  const arenaStart = wasm.arenaStart.value as number;
+  return wasmKernels(undefined, 0);
+}
+
+/**
+ * Kernels on a memory another kernel set made (`kernels.memory`), for a second thread: it uses
+ * scratch slot `slot` (1), so both may run at once. `arena(length)` returns the same floats
+ * the first set's `arena(length)` did, without zeroing them.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { attachWasmKernels, createWasmKernels, wasmSimdSupported } from "./kernels.ts";
+ * if (wasmSimdSupported()) {
+ *   const first = createWasmKernels();
+ *   first.arena(8).fill(2);
+ *   const second = attachWasmKernels(first.memory!, 1);
+ *   assert.equal(second.arena(8)[7], 2);
+ * }
+ * ```
+ */
+export function attachWasmKernels(memory: WebAssembly.Memory, slot: number): Kernels {
+  if (!Number.isInteger(slot) || slot < 1 || slot >= KERNEL_SLOTS) {
+    throw new RangeError(`wasm-simd kernels: slot must be 1..${KERNEL_SLOTS - 1}, got ${slot}`);
+  }
+  return wasmKernels(memory, slot);
+}
+
+function wasmKernels(attached: WebAssembly.Memory | undefined, slot: number): Kernels {
+  // The instance is made by arena(), once the memory's size is known.
+  let wasm = {} as KernelExports;
+  const arenaStart = ARENA_START;
   let arenaBuffer: ArrayBufferLike | undefined;
+  let memory: WebAssembly.Memory | undefined;
 
   /** Byte offset of `view` in wasm memory, after checking it is in the arena and long enough. */
   function offsetOf(view: Float32Array, length: number, role: string): number {
@@ -207,6 +244,9 @@ export function createWasmKernels(): Kernels {
 
   return {
     name: "wasm-simd",
+    get memory() {
+      return memory;
+    },
     arena(length) {
       if (arenaBuffer) {
         // Growing memory again would detach every view handed out so far.
@@ -217,9 +257,20 @@ export function createWasmKernels(): Kernels {
           `wasm-simd kernels: arena length must be a whole number, got ${length}`,
         );
       }
-      const bytes = arenaStart + 4 * length + SLACK_BYTES;
-      wasm.memory.grow(Math.ceil(bytes / PAGE_BYTES) - wasm.memory.buffer.byteLength / PAGE_BYTES);
-      arenaBuffer = wasm.memory.buffer;
+      const pages = Math.ceil((arenaStart + 4 * length + SLACK_BYTES) / PAGE_BYTES);
+      if (attached && attached.buffer.byteLength < pages * PAGE_BYTES) {
+        throw new RangeError(
+          `wasm-simd kernels: the shared memory is too small for ${length} floats`,
+        );
+      }
+      // A shared memory never grows here: its size is fixed once, so no view ever detaches.
+      memory = attached ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+      const env = { memory, scratch: new WebAssembly.Global({ value: "i32" }, slot * PAGE_BYTES) };
+      wasm = new WebAssembly.Instance(kernelModule(), { env }).exports as unknown as KernelExports;
+      if ((wasm.arenaStart.value as number) !== arenaStart) {
+        throw new Error("wasm-simd kernels: kernels_wasm.ts is out of date (arenaStart)");
+      }
+      arenaBuffer = memory.buffer;
       return new Float32Array(arenaBuffer, arenaStart, length);
     },
     forwardDense(x, w, bias, z, batch, inSize, outSize) {
@@ -352,6 +403,9 @@ export function createWasmKernels(): Kernels {
         g.outHeight,
         g.outWidth,
       );
+    },
+    addInto(dst, src, n) {
+      wasm.addInto(offsetOf(dst, n, "dst"), offsetOf(src, n, "src"), n);
     },
     relu(values, n) {
       wasm.relu(offsetOf(values, n, "values"), n);

@@ -43,18 +43,21 @@
 ;;   Layers with few input channels use im2col (patches written as rows), forwardDense,
 ;;   addGradWeights (gradDense's dw part, accumulating) and col2im instead.
 ;;
-;; Memory layout (bytes):
-;;   [0, 65536)     scratch: lists of the nonzero inputs of one row of x (forwardDense) or
-;;                  of four columns (gradDense, a quarter each), 8 bytes per entry:
-;;                  (f32 value, i32 byte address of the row of w or dz it scales).
-;;   [65536, ...)   the arena handed to JavaScript (arena() grows memory once to fit it),
+;; Memory layout (bytes). The memory is shared: several instances (one per thread) run on it
+;; at once, each with its own scratch slot, given at instantiation as the global `scratch`.
+;;   [0, 131072)    two scratch slots of 65536 bytes: lists of the nonzero inputs of one row
+;;                  of x (forwardDense) or of four columns (gradDense, a quarter each), 8
+;;                  bytes per entry: (f32 value, i32 byte address of the row of w or dz).
+;;   [131072, ...)  the arena handed to JavaScript (created at the size arena() asks for),
 ;;                  followed by at least 16 bytes of slack, so that the v128 load of a row's
 ;;                  last 1..3 floats may run past the end of a matrix without leaving memory.
 (module
-  (memory (export "memory") 0)
+  (import "env" "memory" (memory 1 65536 shared))
+  ;; This instance's scratch slot: 0 or 65536.
+  (import "env" "scratch" (global $scratch i32))
 
-  ;; Where the arena starts: just after the scratch list.
-  (global (export "arenaStart") i32 (i32.const 65536))
+  ;; Where the arena starts: just after the scratch slots.
+  (global (export "arenaStart") i32 (i32.const 131072))
 
   ;; Appends (value, row) to a list at end and returns the new end. The entry is always
   ;; written but only kept (end advances 8 bytes) when value is nonzero, so the unpredictable
@@ -123,6 +126,7 @@
     (param $vals i32) (param $valStride i32) (param $rows i32) (param $rowStride i32)
     (param $count i32) (result i32)
     (local $end i32)
+    (local.set $end (global.get $scratch))
     (block $done
       (loop $next
         (br_if $done (i32.eqz (local.get $count)))
@@ -303,10 +307,10 @@
             (local.set $chunk (select (local.get $left) (i32.const 8192)
               (i32.lt_u (local.get $left) (i32.const 8192))))
             (local.set $end (call $compactContiguous (local.get $x) (local.get $rows)
-              (local.get $zRowBytes) (local.get $chunk) (i32.const 0)))
-            (if (local.get $end)
+              (local.get $zRowBytes) (local.get $chunk) (global.get $scratch)))
+            (if (i32.ne (local.get $end) (global.get $scratch))
               (then (call $addScaledRows
-                (local.get $z) (i32.const 0) (local.get $end) (local.get $out))))
+                (local.get $z) (global.get $scratch) (local.get $end) (local.get $out))))
             (local.set $x (i32.add (local.get $x) (i32.shl (local.get $chunk) (i32.const 2))))
             (local.set $rows
               (i32.add (local.get $rows) (i32.mul (local.get $chunk) (local.get $zRowBytes))))
@@ -378,7 +382,13 @@
     (local $rowBytes i32) (local $src i32)
     (local $i i32) (local $xRowBytes i32) (local $vals i32) (local $left i32) (local $chunk i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $value f32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
+    ;; The four lists' starts in this instance's scratch slot.
+    (local.set $s0 (global.get $scratch))
+    (local.set $s1 (i32.add (local.get $s0) (i32.const 16384)))
+    (local.set $s2 (i32.add (local.get $s0) (i32.const 32768)))
+    (local.set $s3 (i32.add (local.get $s0) (i32.const 49152)))
 
     ;; dw, four rows at a time: row b of x supplies x[b, i..i+3] with one load, and when
     ;; all four are zero (72% of the time on MNIST) one compare skips them. Each of the four
@@ -399,10 +409,10 @@
             (local.set $chunk (select (local.get $left) (i32.const 2048)
               (i32.lt_u (local.get $left) (i32.const 2048))))
             (local.set $left (i32.sub (local.get $left) (local.get $chunk)))
-            (local.set $e0 (i32.const 0))
-            (local.set $e1 (i32.const 16384))
-            (local.set $e2 (i32.const 32768))
-            (local.set $e3 (i32.const 49152))
+            (local.set $e0 (local.get $s0))
+            (local.set $e1 (local.get $s1))
+            (local.set $e2 (local.get $s2))
+            (local.set $e3 (local.get $s3))
             (loop $batchRow
               (if (v128.any_true
                     (f32x4.ne (v128.load (local.get $vals)) (v128.const f32x4 0 0 0 0)))
@@ -432,20 +442,20 @@
               (local.set $src (i32.add (local.get $src) (local.get $rowBytes)))
               (br_if $batchRow
                 (local.tee $chunk (i32.sub (local.get $chunk) (i32.const 1)))))
-            (if (local.get $e0)
+            (if (i32.ne (local.get $e0) (local.get $s0))
               (then (call $addScaledRows
-                (local.get $dw) (i32.const 0) (local.get $e0) (local.get $out))))
-            (if (i32.ne (local.get $e1) (i32.const 16384))
+                (local.get $dw) (local.get $s0) (local.get $e0) (local.get $out))))
+            (if (i32.ne (local.get $e1) (local.get $s1))
               (then (call $addScaledRows (i32.add (local.get $dw) (local.get $rowBytes))
-                (i32.const 16384) (local.get $e1) (local.get $out))))
-            (if (i32.ne (local.get $e2) (i32.const 32768))
+                (local.get $s1) (local.get $e1) (local.get $out))))
+            (if (i32.ne (local.get $e2) (local.get $s2))
               (then (call $addScaledRows
                 (i32.add (local.get $dw) (i32.shl (local.get $rowBytes) (i32.const 1)))
-                (i32.const 32768) (local.get $e2) (local.get $out))))
-            (if (i32.ne (local.get $e3) (i32.const 49152))
+                (local.get $s2) (local.get $e2) (local.get $out))))
+            (if (i32.ne (local.get $e3) (local.get $s3))
               (then (call $addScaledRows
                 (i32.add (local.get $dw) (i32.mul (local.get $rowBytes) (i32.const 3)))
-                (i32.const 49152) (local.get $e3) (local.get $out))))
+                (local.get $s3) (local.get $e3) (local.get $out))))
             (br $nextChunk)))
         (local.set $dw (i32.add (local.get $dw) (i32.shl (local.get $rowBytes) (i32.const 2))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
@@ -467,9 +477,9 @@
               (i32.lt_u (local.get $left) (i32.const 8192))))
             (local.set $e0 (call $compactStrided (local.get $vals) (local.get $xRowBytes)
               (local.get $src) (local.get $rowBytes) (local.get $chunk)))
-            (if (local.get $e0)
+            (if (i32.ne (local.get $e0) (local.get $s0))
               (then (call $addScaledRows
-                (local.get $dw) (i32.const 0) (local.get $e0) (local.get $out))))
+                (local.get $dw) (local.get $s0) (local.get $e0) (local.get $out))))
             (local.set $vals
               (i32.add (local.get $vals) (i32.mul (local.get $chunk) (local.get $xRowBytes))))
             (local.set $src
@@ -1263,6 +1273,29 @@
     (call $patches (local.get $dx) (local.get $col) (local.get $samples)
       (local.get $height) (local.get $width) (local.get $channels) (local.get $kernel)
       (local.get $pad) (local.get $outHeight) (local.get $outWidth) (i32.const 1)))
+
+  ;; dst[0..n) += src[0..n): the second half-batch's gradient added to the first's.
+  (func (export "addInto") (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32) (local $vecEnd i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (local.set $vecEnd (i32.add (local.get $dst)
+      (i32.shl (i32.and (local.get $n) (i32.const -4)) (i32.const 2))))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $dst) (local.get $vecEnd)))
+        (v128.store (local.get $dst)
+          (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $vec)))
+    (block $done
+      (loop $scalar
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (f32.store (local.get $dst)
+          (f32.add (f32.load (local.get $dst)) (f32.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+        (local.set $src (i32.add (local.get $src) (i32.const 4)))
+        (br $scalar))))
 
   ;; ReLU and its derivative over n floats, with the TS reference's exact semantics (x < 0
   ;; becomes 0, so -0 and NaN pass; the gradient is zeroed where the output is <= 0).

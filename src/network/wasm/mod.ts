@@ -10,4 +10,4 @@
  * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
  * ```
  */
-export { createWasmKernels, wasmSimdSupported } from "./kernels.ts";
+export { attachWasmKernels, createWasmKernels, wasmSimdSupported } from "./kernels.ts";

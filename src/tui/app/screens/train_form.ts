@@ -87,6 +87,7 @@ const FORM_ORDER: readonly TrainValueName[] = [
   "weightDecay",
   "schedule",
   "warmup",
+  "threads",
   "seed",
 ];
 const MODES = ["resume", "fresh"] as const;

@@ -1,0 +1,120 @@
+/**
+ * What the two halves of a batch share between threads: the job one thread hands the other
+ * and the optimizer update cut in two parts. Pure computation; the threads themselves are in
+ * half_batch_thread.ts (main side) and half_batch_worker.ts (the second thread).
+ *
+ * Why halves: the gradient of a batch is a sum over its samples, and float addition depends
+ * on its order. Each half's gradient is summed in the order the kernels always use, then
+ * dW = dW_first + dW_second, element by element. One thread computes both halves in turn,
+ * two threads one each: the same operations on the same numbers, so the same bits.
+ *
+ * @module
+ */
+import type { Kernels } from "./kernels.ts";
+import type { OptimizerSettings } from "./optimizer.ts";
+
+/** One part of one parameter tensor for the update (views into the arena). */
+export interface StepPart {
+  value: Float32Array;
+  /** The first half's gradient: made the whole batch's by adding `secondGrad`. */
+  grad: Float32Array;
+  /** The second half's gradient (absent without halves). */
+  secondGrad: Float32Array | undefined;
+  moment1: Float32Array;
+  moment2: Float32Array;
+  decays: boolean;
+}
+
+/** What the second thread does with a batch. */
+export const JobKind = {
+  /** Forward pass of its rows only (evaluation). */
+  forward: 1,
+  /** Forward and backward of its half, then add the gradients of its part (no update). */
+  gradients: 2,
+  /** As gradients, then the optimizer update of its part. */
+  train: 3,
+  /** Stop the thread. */
+  quit: 4,
+} as const;
+
+/** A job for the second thread: the second half of one batch, and how to update. */
+export interface HalfJob {
+  kind: (typeof JobKind)[keyof typeof JobKind];
+  /** Samples in the second half, and the first one's row in the whole batch. */
+  rows: number;
+  firstRow: number;
+  /** The whole batch (the loss is a mean over it). */
+  batch: number;
+  /** The optimizer step the dropout masks are drawn for, and the network's seed. */
+  dropoutStep: number;
+  seed: number;
+  settings?: OptimizerSettings;
+  learningRate?: number;
+  /** Adam's bias corrections 1 - beta^t for this step. */
+  correction1?: number;
+  correction2?: number;
+}
+
+/**
+ * Adds the second half's gradient into the first's for each part (when `addSecond`), then,
+ * when `settings` is given, applies one optimizer update to each part. Every operation is
+ * element by element, so cutting the tensors into parts changes no bit of the result.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createTsKernels } from "./kernels.ts";
+ * import { stepParameters } from "./half_batch.ts";
+ * import { defaultOptimizerSettings } from "./optimizer.ts";
+ * const part = {
+ *   value: new Float32Array([1, 1]),
+ *   grad: new Float32Array([0.5, 1]),
+ *   secondGrad: new Float32Array([0.5, 1]),
+ *   moment1: new Float32Array(2),
+ *   moment2: new Float32Array(2),
+ *   decays: false,
+ * };
+ * stepParameters(createTsKernels(), [part], true, defaultOptimizerSettings("sgd"), 0.1, 1, 1);
+ * assert.deepEqual([...part.grad], [1, 2]);
+ * assert.deepEqual([...part.value], [0.8999999761581421, 0.800000011920929]);
+ * ```
+ */
+export function stepParameters(
+  kernels: Kernels,
+  parts: readonly StepPart[],
+  addSecond: boolean,
+  settings: OptimizerSettings | undefined,
+  learningRate: number,
+  correction1: number,
+  correction2: number,
+): void {
+  for (const p of parts) {
+    if (p.value.length === 0) continue;
+    if (addSecond && p.secondGrad) kernels.addInto(p.grad, p.secondGrad, p.grad.length);
+    if (!settings) continue;
+    if (settings.kind === "adam") {
+      kernels.adamStep(
+        p.value,
+        p.grad,
+        p.moment1,
+        p.moment2,
+        learningRate,
+        settings.beta1,
+        settings.beta2,
+        settings.epsilon,
+        p.decays ? settings.weightDecay : 0,
+        correction1,
+        correction2,
+      );
+    } else {
+      kernels.sgdStep(
+        p.value,
+        p.grad,
+        p.moment1,
+        learningRate,
+        settings.kind === "momentum" ? settings.momentum : 0,
+        p.decays ? settings.weightDecay : 0,
+      );
+    }
+  }
+}

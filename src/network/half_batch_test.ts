@@ -1,0 +1,148 @@
+import assert from "node:assert/strict";
+import { Network } from "./network.ts";
+import { parseLayerSpec } from "./layer_spec.ts";
+import { defaultOptimizerSettings } from "./optimizer.ts";
+import { Random } from "./random.ts";
+import { createWasmKernels, wasmSimdSupported } from "./wasm/kernels.ts";
+import { startSecondThread } from "./half_batch_thread.ts";
+import { JobKind } from "./half_batch.ts";
+
+const ignore = !wasmSimdSupported();
+const DENSE = { layerSizes: [784, 48, 10], activation: "relu" as const };
+const CNN = parseLayerSpec("conv3x4,pool,conv3x8,pool,dense16,dropout0.5");
+
+/** Digit-like inputs: mostly zeros (the kernels skip them), some ink, seeded. */
+function fillInputs(network: Network, batch: number, labels: Uint8Array, seed: number): void {
+  const rng = new Random(seed);
+  const size = network.layerSizes[0];
+  for (let i = 0; i < batch * size; i++) {
+    network.input[i] = rng.uniform(0, 1) < 0.2 ? rng.uniform(0, 1) : 0;
+  }
+  for (let b = 0; b < batch; b++) labels[b] = Math.floor(rng.uniform(0, 10));
+}
+
+/** Trains `steps` batches (the last one odd-sized) on `threads` threads; returns every weight's bits. */
+async function train(
+  architecture: typeof DENSE | typeof CNN,
+  threads: number,
+  steps = 12,
+): Promise<Uint32Array[]> {
+  const network = new Network(architecture, {
+    maxBatch: 40,
+    kernels: createWasmKernels(),
+    halves: true,
+    seed: 5,
+  });
+  const thread = threads === 2 ? await startSecondThread(network) : undefined;
+  try {
+    const labels = new Uint8Array(40);
+    for (let step = 0; step < steps; step++) {
+      const batch = step === steps - 1 ? 27 : 32;
+      fillInputs(network, batch, labels, step);
+      network.trainBatch(labels, batch, defaultOptimizerSettings("adam"), 0.003);
+    }
+  } finally {
+    thread?.close();
+  }
+  return network.parameters.flatMap((p) => [bits(p.value), bits(p.moment1), bits(p.moment2)]);
+}
+
+const bits = (values: Float32Array) => new Uint32Array(values.slice().buffer);
+
+for (const [name, architecture] of [["dense", DENSE], ["conv with dropout", CNN]] as const) {
+  Deno.test({
+    name: `two-thread training (${name}) is bit-identical across runs and to one thread`,
+    ignore,
+    fn: async () => {
+      const two = await train(architecture, 2);
+      assert.deepEqual(await train(architecture, 2), two);
+      assert.deepEqual(await train(architecture, 1), two);
+    },
+  });
+}
+
+Deno.test({
+  name:
+    "the parallel path's gradients equal the single-thread ones exactly, and backprop's closely",
+  ignore,
+  fn: async () => {
+    const make = () =>
+      new Network(DENSE, { maxBatch: 64, kernels: createWasmKernels(), halves: true, seed: 2 });
+    const one = make();
+    const two = make();
+    const thread = await startSecondThread(two);
+    const labels = new Uint8Array(64);
+    try {
+      for (const network of [one, two]) fillInputs(network, 61, labels, 9);
+      const a = one.computeGradients(labels, 61);
+      const b = two.computeGradients(labels, 61);
+      assert.deepEqual(b, a); // loss and hits too
+      for (let i = 0; i < one.parameters.length; i++) {
+        assert.deepEqual(bits(two.parameters[i].grad), bits(one.parameters[i].grad));
+      }
+      // The halves' sum is the whole batch's gradient, up to float rounding.
+      fillInputs(one, 61, labels, 9); // the halves moved the second half's rows
+      one.forward(61, true);
+      one.backward(labels);
+      for (let i = 0; i < one.parameters.length; i++) {
+        const whole = one.parameters[i].grad;
+        const halves = two.parameters[i].grad;
+        for (let k = 0; k < whole.length; k++) {
+          assert.ok(Math.abs(whole[k] - halves[k]) <= 1e-6 + 1e-4 * Math.abs(whole[k]));
+        }
+      }
+    } finally {
+      thread.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "a forward pass split between threads gives the one-thread probabilities",
+  ignore,
+  fn: async () => {
+    const network = new Network(CNN, {
+      maxBatch: 64,
+      kernels: createWasmKernels(),
+      halves: true,
+      seed: 4,
+    });
+    const labels = new Uint8Array(64);
+    fillInputs(network, 64, labels, 1);
+    const alone = network.forward(64).slice();
+    const loss = network.evaluateLoss(labels);
+    const thread = await startSecondThread(network);
+    try {
+      assert.deepEqual(network.forwardParallel(64), alone);
+      assert.deepEqual(network.evaluateLoss(labels), loss);
+    } finally {
+      thread.close();
+    }
+  },
+});
+
+Deno.test({
+  name: "an error on the second thread is thrown on the main one as one clear error",
+  ignore,
+  fn: async () => {
+    const network = new Network(DENSE, { maxBatch: 8, kernels: createWasmKernels(), halves: true });
+    const thread = await startSecondThread(network);
+    try {
+      // More rows than the second half's buffers hold: the worker's kernels refuse them.
+      thread.start({
+        kind: JobKind.forward,
+        rows: 100,
+        firstRow: 4,
+        batch: 104,
+        dropoutStep: 0,
+        seed: 1,
+      });
+      assert.throws(
+        () => thread.waitHalf(),
+        /^Error: the second training thread failed: wasm-simd kernels: .* has \d+ floats, needs \d+/,
+      );
+    } finally {
+      thread.close();
+    }
+  },
+});

@@ -1,0 +1,236 @@
+/**
+ * The second training thread, main side: a Worker (half_batch_worker.ts) with its own kernel
+ * instance on the network's shared WebAssembly memory, driven through a small control block
+ * of `Int32Array`/`Float64Array` in a `SharedArrayBuffer` and synchronised with `Atomics`:
+ *
+ *     main                                   worker
+ *     write the job, JOB = n, notify  --->   (waiting on JOB) second half forward+backward
+ *     first half forward+backward
+ *     FIRST = n, notify               --->   HALF = n, notify (its loss and hits written)
+ *     wait HALF = n                   <---   wait FIRST = n, then its part of the update
+ *     its part of the update
+ *     wait DONE = n                   <---   DONE = n, notify
+ *
+ * Waiting spins a few microseconds (a batch half takes a few hundred), then sleeps in
+ * `Atomics.wait`. A worker that throws writes its error into the block; one that stops
+ * answering for `STALL_MS` is given up on. Either way the waiting call throws one clear error.
+ *
+ * @module
+ */
+import { type HalfJob, JobKind } from "./half_batch.ts";
+import type { Network, SecondThread } from "./network.ts";
+
+/** Int32 slots of the control block. */
+export const Slot = {
+  job: 0,
+  half: 1,
+  first: 2,
+  done: 3,
+  failed: 4,
+  kind: 5,
+  rows: 6,
+  firstRow: 7,
+  batch: 8,
+  optimizer: 9,
+  correct: 10,
+} as const;
+
+/** Float64 slots, after the int32 ones (byte offset `FLOAT_OFFSET`). */
+export const Real = {
+  learningRate: 0,
+  beta1: 1,
+  beta2: 2,
+  epsilon: 3,
+  weightDecay: 4,
+  momentum: 5,
+  correction1: 6,
+  correction2: 7,
+  lossSum: 8,
+  seed: 9,
+  dropoutStep: 10,
+  baseRate: 11,
+} as const;
+
+export const FLOAT_OFFSET = 64;
+/** Where the worker writes its error message (UTF-8, length-prefixed by `MESSAGE_LENGTH`). */
+export const MESSAGE_OFFSET = 256;
+const MESSAGE_BYTES = 1024;
+export const CONTROL_BYTES = MESSAGE_OFFSET + MESSAGE_BYTES;
+/** Int32 slot holding the error message's length in bytes. */
+export const MESSAGE_LENGTH = 15;
+
+export const OPTIMIZER_CODES = { sgd: 1, momentum: 2, adam: 3 } as const;
+
+/** How long a thread may stay silent in the middle of a batch before it counts as dead. */
+const STALL_MS = 60_000;
+/** Loads of a slot before sleeping on it. */
+const SPINS = 20_000;
+
+/**
+ * Waits until `control[slot]` is `seq`: spins, then sleeps. Throws when the other side wrote
+ * a failure or when nothing moved for `STALL_MS`.
+ */
+export function waitForSlot(control: Int32Array, slot: number, seq: number, who: string): void {
+  for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) === seq) return;
+  const start = performance.now();
+  while (true) {
+    const value = Atomics.load(control, slot);
+    if (value === seq) return;
+    if (Atomics.load(control, Slot.failed) !== 0) throw new Error(failureText(control, who));
+    if (performance.now() - start > STALL_MS) {
+      throw new Error(`the ${who} stopped answering (no reply in ${STALL_MS / 1000} s)`);
+    }
+    Atomics.wait(control, slot, value, 200);
+  }
+}
+
+/** Sets `control[slot]` to `seq` and wakes whoever sleeps on it. */
+export function signalSlot(control: Int32Array, slot: number, seq: number): void {
+  Atomics.store(control, slot, seq);
+  Atomics.notify(control, slot);
+}
+
+function failureText(control: Int32Array, who: string): string {
+  const length = Math.min(Atomics.load(control, MESSAGE_LENGTH), MESSAGE_BYTES);
+  const bytes = new Uint8Array(control.buffer, MESSAGE_OFFSET, length).slice();
+  const message = new TextDecoder().decode(bytes) || "it stopped";
+  return `the ${who} failed: ${message}`;
+}
+
+/** What the main side tells the worker at start. */
+export interface WorkerSetup {
+  memory: WebAssembly.Memory;
+  control: SharedArrayBuffer;
+  twin: Network["twinOptions"];
+}
+
+/**
+ * The second thread of one network. Made by `startSecondThread`; `close()` ends it.
+ */
+export class HalfBatchThread implements SecondThread {
+  private readonly control: Int32Array;
+  private readonly reals: Float64Array;
+  private seq = 0;
+  private closed = false;
+
+  constructor(private readonly worker: Worker, buffer: SharedArrayBuffer) {
+    this.control = new Int32Array(buffer, 0, FLOAT_OFFSET / 4);
+    this.reals = new Float64Array(buffer, FLOAT_OFFSET, (MESSAGE_OFFSET - FLOAT_OFFSET) / 8);
+  }
+
+  start(job: HalfJob): void {
+    if (this.closed) throw new Error("the second training thread is closed");
+    const c = this.control;
+    const r = this.reals;
+    c[Slot.kind] = job.kind;
+    c[Slot.rows] = job.rows;
+    c[Slot.firstRow] = job.firstRow;
+    c[Slot.batch] = job.batch;
+    r[Real.seed] = job.seed;
+    r[Real.dropoutStep] = job.dropoutStep;
+    const settings = job.settings;
+    c[Slot.optimizer] = settings ? OPTIMIZER_CODES[settings.kind] : 0;
+    if (settings) {
+      r[Real.baseRate] = settings.learningRate;
+      r[Real.learningRate] = job.learningRate ?? 0;
+      r[Real.beta1] = settings.beta1;
+      r[Real.beta2] = settings.beta2;
+      r[Real.epsilon] = settings.epsilon;
+      r[Real.weightDecay] = settings.weightDecay;
+      r[Real.momentum] = settings.momentum;
+      r[Real.correction1] = job.correction1 ?? 1;
+      r[Real.correction2] = job.correction2 ?? 1;
+    }
+    this.seq = (this.seq + 1) | 0;
+    signalSlot(c, Slot.job, this.seq);
+  }
+
+  firstHalfDone(): void {
+    signalSlot(this.control, Slot.first, this.seq);
+  }
+
+  waitHalf(): { lossSum: number; correct: number } {
+    waitForSlot(this.control, Slot.half, this.seq, "second training thread");
+    return { lossSum: this.reals[Real.lossSum], correct: this.control[Slot.correct] };
+  }
+
+  waitDone(): void {
+    waitForSlot(this.control, Slot.done, this.seq, "second training thread");
+  }
+
+  /** Ends the worker (it finishes nothing: call between batches). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.control[Slot.kind] = JobKind.quit;
+    this.seq = (this.seq + 1) | 0;
+    signalSlot(this.control, Slot.job, this.seq);
+    this.worker.terminate();
+  }
+}
+
+/**
+ * Starts a second thread for `network` (built with `halves` on WebAssembly kernels) and
+ * attaches it: from then on `trainBatch` and `forwardParallel` use both threads, with the
+ * same results as one. `close()` the returned thread (then the network trains on one).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "./network.ts";
+ * import { createWasmKernels, wasmSimdSupported } from "./wasm/kernels.ts";
+ * import { startSecondThread } from "./half_batch_thread.ts";
+ * if (wasmSimdSupported()) {
+ *   const kernels = createWasmKernels();
+ *   const layers = { layerSizes: [784, 32, 10], activation: "relu" as const };
+ *   const network = new Network(layers, { maxBatch: 64, kernels, halves: true });
+ *   const thread = await startSecondThread(network);
+ *   assert.equal(network.threads, 2);
+ *   thread.close();
+ *   assert.equal(network.threads, 1);
+ * }
+ * ```
+ */
+export async function startSecondThread(
+  network: Network,
+): Promise<HalfBatchThread & { close(): void }> {
+  const memory = network.kernels.memory;
+  if (!memory || !network.halves) {
+    throw new Error("a second thread needs a network with halves on WebAssembly kernels");
+  }
+  const control = new SharedArrayBuffer(CONTROL_BYTES);
+  const worker = new Worker(new URL("./half_batch_worker.ts", import.meta.url).href, {
+    type: "module",
+  });
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent) => {
+      if (event.data?.ready) resolve();
+      else if (event.data?.error) {
+        reject(new Error(`the second training thread failed: ${event.data.error}`));
+      }
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      // An uncaught error in the worker would end the whole process: report it instead.
+      event.preventDefault();
+      const control32 = new Int32Array(control, 0, FLOAT_OFFSET / 4);
+      Atomics.store(control32, Slot.failed, 1);
+      reject(new Error(`the second training thread failed: ${event.message}`));
+    };
+  });
+  const setup: WorkerSetup = { memory, control, twin: network.twinOptions };
+  worker.postMessage(setup);
+  try {
+    await ready;
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  const thread = new HalfBatchThread(worker, control);
+  network.useSecondThread(thread);
+  const close = thread.close.bind(thread);
+  thread.close = () => {
+    network.useSecondThread(undefined);
+    close();
+  };
+  return thread;
+}
