@@ -679,15 +679,23 @@ function measureWork(context: Pick<AppContext, "model" | "data">): Work<InspectM
       try {
         const data = await unlessAborted(context.data(), signal);
         if (!data) return;
-        await new Promise((resolve) => setTimeout(resolve, 0)); // the loading line shows first
+        // Each step yields first, so that the loading line shows and Esc is taken between
+        // steps (a CNN's measurements take a second or two).
+        const pause = () => new Promise((resolve) => setTimeout(resolve, 0));
+        await pause();
+        if (signal.aborted) return;
         const network = context.model().network;
         const layers = layerReports(network, data.test);
         const firstLayer = layers.find((l) => l.units !== null)!;
+        await pause();
+        if (signal.aborted) return;
         const ranked = Math.min(RANKED_DIGITS, data.test.count);
         const responses = unitResponses(network, {
           pixels: data.test.pixels.subarray(0, ranked * 784),
           count: ranked,
         }, firstLayer.index);
+        await pause();
+        if (signal.aborted) return;
         const gradients = lossGradientNorms(network, data.test);
         send({
           type: "measured",

@@ -136,3 +136,18 @@ Deno.test("Inspect Activations: g types a test digit's index, Enter goes there, 
   assert.match(text(cancelled.view.body), /test digit #1:/);
   assert.equal(cancelled.state.jump, undefined);
 });
+
+Deno.test("Inspect: leaving while the data loads ends the work without a report", async () => {
+  const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+  const screen = inspectScreen({
+    model: () => ({ network, random: false }),
+    data: () => Promise.resolve(data),
+  });
+  const work = simulate(screen, []).steps[0].work![0];
+  const abort = new AbortController();
+  const sent: InspectMessage[] = [];
+  const running = work.run((message) => sent.push(message), abort.signal);
+  abort.abort();
+  await running;
+  assert.deepEqual(sent, []);
+});
