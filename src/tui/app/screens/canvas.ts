@@ -47,12 +47,20 @@ export interface CanvasPoint {
  * ```
  */
 export class DrawingCanvas {
-  readonly ink = new Float32Array(CANVAS_SIDE * CANVAS_SIDE);
+  /** Width in canvas units: CANVAS_SIDE for a digit, wider for a number written across. */
+  readonly width: number;
+  /** [CANVAS_SIDE x width] row-major. */
+  readonly ink: Float32Array;
   /** Goes up on every change, so derived views (the guess) know when to recompute. */
   version = 0;
   #last: CanvasPoint | undefined;
   #erasing = false;
   #undo: Float32Array[] = [];
+
+  constructor(width = CANVAS_SIDE) {
+    this.width = width;
+    this.ink = new Float32Array(width * CANVAS_SIDE);
+  }
 
   /** True while a stroke is in progress. */
   get drawing(): boolean {
@@ -125,16 +133,16 @@ export class DrawingCanvas {
    * (normalizeDigit finds the polarity from the border, which is black paper here).
    */
   toImage(): GrayImage {
-    return grayImage(CANVAS_SIDE, CANVAS_SIDE, this.ink.slice());
+    return grayImage(this.width, CANVAS_SIDE, this.ink.slice());
   }
 
   /**
-   * The ink area-averaged down to `side` x `side` pixels (for display): each output pixel is
+   * The ink area-averaged down to `across` x `side` pixels (for display): each output pixel is
    * the mean of the canvas area it covers, partial pixels weighted by overlap (src/image's
    * resampler, the one the normalizer uses).
    */
-  downsample(side: number): Float32Array {
-    return resize(this.ink, CANVAS_SIDE, CANVAS_SIDE, side, side);
+  downsample(side: number, across = side): Float32Array {
+    return resize(this.ink, this.width, CANVAS_SIDE, across, side);
   }
 
   /**
@@ -142,7 +150,7 @@ export class DrawingCanvas {
    * state it was given). Undo snapshots are shared: nothing writes to them once taken.
    */
   clone(): DrawingCanvas {
-    const copy = new DrawingCanvas();
+    const copy = new DrawingCanvas(this.width);
     copy.ink.set(this.ink);
     copy.version = this.version;
     copy.#last = this.#last;
@@ -156,7 +164,7 @@ export class DrawingCanvas {
     const scale = this.#erasing ? ERASER_SCALE : 1;
     const reach = BRUSH_EDGE * scale;
     const x0 = Math.max(0, Math.floor(point.x - reach));
-    const x1 = Math.min(CANVAS_SIDE - 1, Math.ceil(point.x + reach));
+    const x1 = Math.min(this.width - 1, Math.ceil(point.x + reach));
     const y0 = Math.max(0, Math.floor(point.y - reach));
     const y1 = Math.min(CANVAS_SIDE - 1, Math.ceil(point.y + reach));
     const ink = this.ink;
@@ -166,7 +174,7 @@ export class DrawingCanvas {
         const dx = x + 0.5 - point.x;
         const strength = brush(Math.sqrt(dx * dx + dy * dy) / scale);
         if (strength <= 0) continue;
-        const i = y * CANVAS_SIDE + x;
+        const i = y * this.width + x;
         if (this.#erasing) ink[i] = Math.min(ink[i], 1 - strength);
         else if (strength > ink[i]) ink[i] = strength;
       }

@@ -4,6 +4,8 @@
  * an image file (`classifyGrayImage`).
  */
 import { classifyGrayImage } from "../../../app/classify_image.ts";
+import { type NumberDigit, readNumberInImage } from "../../../app/read_number.ts";
+import { percent } from "../../../text/format.ts";
 import type { Prediction } from "../../../app/predict.ts";
 import { resize } from "../../../image/mod.ts";
 import type { Network } from "../../../network/network.ts";
@@ -32,6 +34,8 @@ export interface CanvasAnalysis {
   /** [28 x 28] what the network saw (all zeros when nothing was found). */
   pixels: Float32Array;
   prediction?: Prediction;
+  /** On the wide canvas: the number read, each digit with its box in canvas units. */
+  number?: { text: string; digits: NumberDigit[] };
 }
 
 /** Everything the Draw screen remembers. */
@@ -123,6 +127,20 @@ export function analyzeCanvas(canvas: DrawingCanvas, network: Network): CanvasAn
   if (canvas.blank) {
     return { version, blank: true, found: false, pixels: new Float32Array(28 * 28) };
   }
+  if (canvas.width > CANVAS_SIDE) {
+    // The wide canvas holds a number: read like `classify --number`.
+    const reading = readNumberInImage(canvas.toImage(), network);
+    return {
+      version,
+      blank: false,
+      found: reading.number !== undefined,
+      reason: reading.error,
+      pixels: reading.digits[0]?.normalized ?? new Float32Array(28 * 28),
+      ...(reading.number !== undefined
+        ? { number: { text: reading.number, digits: reading.digits } }
+        : {}),
+    };
+  }
   const guess = classifyGrayImage(canvas.toImage(), network);
   return {
     version,
@@ -139,8 +157,10 @@ export interface DrawLayout {
   size: ScreenSize;
   /** Rows between the page's title rule and its footer. */
   bodyHeight: number;
-  /** Canvas side in display pixels: that many columns, half as many rows (half blocks). */
+  /** Canvas height in display pixels, half as many rows (half blocks). */
   side: number;
+  /** Canvas width in display pixels (columns): `side`, or three times it on the wide canvas. */
+  across: number;
   /** Screen cell (0-based) of the canvas's top-left pixel pair, inside its border. */
   left: number;
   top: number;
@@ -176,9 +196,29 @@ const MIN_SIDE = 24;
  * assert.equal(drawLayout(frameOf({ columns: 160, rows: 50 })).side, 88);
  * ```
  */
-export function drawLayout(frame: Frame): DrawLayout {
+export function drawLayout(frame: Frame, wide = false): DrawLayout {
   const size = frame.terminal;
   const bodyHeight = frame.rows;
+  if (wide) {
+    // The number is read out under the canvas: rows for the box and NUMBER_PANEL_ROWS lines.
+    let side = Math.min(
+      2 * (bodyHeight - 2 - NUMBER_PANEL_ROWS),
+      Math.floor((size.columns - 2) / WIDE_FACTOR),
+      CANVAS_SIDE,
+    );
+    side -= side % 2;
+    return {
+      size,
+      bodyHeight,
+      side,
+      across: side * WIDE_FACTOR,
+      left: 1,
+      top: frame.headerLines + 2,
+      panelLeft: 1,
+      panelWidth: size.columns - 1,
+      fits: side >= MIN_SIDE,
+    };
+  }
   const byRows = 2 * (bodyHeight - 2);
   const byColumns = size.columns - 2 - PANEL_GAP - PANEL_MIN_WIDTH;
   let side = Math.min(byRows, byColumns, CANVAS_SIDE);
@@ -188,6 +228,7 @@ export function drawLayout(frame: Frame): DrawLayout {
     size,
     bodyHeight,
     side,
+    across: side,
     left: 1,
     // Header lines, the title rule, then the canvas's top border.
     top: frame.headerLines + 2,
@@ -206,7 +247,7 @@ export function cellToCanvas(layout: DrawLayout, x: number, y: number): CanvasPo
 /** True when screen cell (x, y) is on the canvas. */
 export function cellOnCanvas(layout: DrawLayout, x: number, y: number): boolean {
   const column = x - layout.left, row = y - layout.top;
-  return column >= 0 && column < layout.side && row >= 0 && row < layout.side / 2;
+  return column >= 0 && column < layout.across && row >= 0 && row < layout.side / 2;
 }
 
 /**
@@ -229,10 +270,10 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
       next.penDown = false;
       next.showCursor = false;
       edit().beginStroke(point, event.button === "right");
-      next.cursor = clampToCanvas(point);
+      next.cursor = clampToCanvas(point, state.canvas.width);
     } else if (event.action === "drag" && state.canvas.drawing) {
       edit().strokeTo(point);
-      next.cursor = clampToCanvas(point);
+      next.cursor = clampToCanvas(point, state.canvas.width);
     } else if (event.action === "release" && state.canvas.drawing) {
       edit().endStroke();
     } else return state;
@@ -247,7 +288,8 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
     const move = moves[event.key];
     if (move) {
       next.showCursor = true;
-      next.cursor = clampToCanvas({ x: state.cursor.x + move[0], y: state.cursor.y + move[1] });
+      const moved = { x: state.cursor.x + move[0], y: state.cursor.y + move[1] };
+      next.cursor = clampToCanvas(moved, state.canvas.width);
       if (state.penDown) edit().strokeTo(next.cursor);
     } else if (event.key === " " || event.key === "enter") {
       next.showCursor = true;
@@ -262,6 +304,8 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
       next.penDown = false;
     } else if (event.key === "s") {
       next.showSaliency = !state.showSaliency;
+    } else if (event.key === "w") {
+      return toggleWide(state);
     } else return state;
   }
   if (changed) next.canvas = changed;
@@ -332,16 +376,49 @@ function inkBox(pixels: Float32Array, width: number) {
   return x1 < 0 ? undefined : { x0, x1, y0, y1 };
 }
 
-function clampToCanvas(point: CanvasPoint): CanvasPoint {
-  const clamp = (v: number) => Math.min(CANVAS_SIDE - 0.5, Math.max(0.5, v));
-  return { x: clamp(point.x), y: clamp(point.y) };
+function clampToCanvas(point: CanvasPoint, width = CANVAS_SIDE): CanvasPoint {
+  const clamp = (v: number, end: number) => Math.min(end - 0.5, Math.max(0.5, v));
+  return { x: clamp(point.x, width), y: clamp(point.y, CANVAS_SIDE) };
+}
+
+/** The wide canvas holds this many digit canvases side by side. */
+const WIDE_FACTOR = 3;
+/** Lines under the wide canvas: the number, each digit's guess, a blank, the help. */
+const NUMBER_PANEL_ROWS = 4;
+
+/** `w`: a fresh canvas of the other shape (a digit's square, a number's wide strip). */
+function toggleWide(state: DrawState): DrawState {
+  const wide = state.canvas.width === CANVAS_SIDE;
+  const canvas = new DrawingCanvas(wide ? WIDE_FACTOR * CANVAS_SIDE : CANVAS_SIDE);
+  const analysis = analyzeCanvas(canvas, state.network);
+  return {
+    ...state,
+    canvas,
+    analysis,
+    insight: undefined,
+    showSaliency: false,
+    penDown: false,
+    cursor: { x: canvas.width / 2, y: CANVAS_SIDE / 2 },
+    // The same terminal, laid out for the other shape (drawLayout reads only these fields).
+    layout: state.layout && drawLayout(
+      {
+        terminal: state.layout.size,
+        rows: state.layout.bodyHeight,
+        columns: state.layout.size.columns,
+        color: "none",
+        headerLines: state.layout.top - 2,
+      },
+      wide,
+    ),
+  };
 }
 
 // The key hints, longest first: the first that fits the width is shown.
 const HELPS = [
-  "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · s saliency · Esc back",
-  "mouse draw/erase · arrows+space pen · u undo · c clear · s saliency · Esc back",
-  "mouse · arrows+space · u undo · c clear · s saliency · Esc",
+  "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · s saliency · w number · Esc back",
+  "mouse draw/erase · arrows+space pen · u undo · c clear · s saliency · w number · Esc back",
+  "mouse · arrows+space · u undo · c clear · s saliency · w number · Esc",
+  "mouse · arrows+space · u · c · s · w number · Esc",
 ];
 
 /**
@@ -399,7 +476,9 @@ export function updateDraw(
     case "back":
       return { state, exit: { value: undefined } };
     case "resize":
-      return { state: { ...state, layout: drawLayout(message.frame) } };
+      return {
+        state: { ...state, layout: drawLayout(message.frame, state.canvas.width > CANVAS_SIDE) },
+      };
     case "input":
       return { state: handleDrawEvent(state, message.event) };
     default:
@@ -412,7 +491,8 @@ export function updateDraw(
  * the network saw, a caption, ten confidence bars) on the right.
  */
 export function renderDrawBody(state: DrawState, frame: Frame): string[] {
-  const layout = drawLayout(frame);
+  const wide = state.canvas.width > CANVAS_SIDE;
+  const layout = drawLayout(frame, wide);
   const color = frame.color;
   const c = paint(color);
   if (!layout.fits) {
@@ -422,6 +502,7 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
     return wrapText(text, frame.columns).map((line) => c.yellow(line));
   }
   const canvas = renderCanvasBox(state, layout, color);
+  if (wide) return [...canvas, ...renderNumberPanel(state.analysis, layout.panelWidth, color)];
   const panel = renderGuessPanel(state.analysis, layout.panelWidth, layout.bodyHeight, color);
   const insight = state.insight?.version === state.analysis.version ? state.insight : undefined;
   if (insight) {
@@ -463,18 +544,20 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
 /** The canvas in a border, the cursor drawn when the keyboard is in use. */
 function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel): string[] {
   const c = paint(color);
-  const side = layout.side;
-  const title = state.showSaliency
+  const side = layout.side, across = layout.across;
+  const title = state.canvas.width > CANVAS_SIDE
+    ? " Canvas · write a number "
+    : state.showSaliency
     ? ` Canvas · saliency of the guess `
     : state.penDown
     ? " Canvas · pen down "
     : " Canvas ";
-  const top = "┌─" + title + "─".repeat(Math.max(0, side - 1 - title.length)) + "┐";
-  const pixels = state.canvas.downsample(side);
+  const top = "┌─" + title + "─".repeat(Math.max(0, across - 1 - title.length)) + "┐";
+  const pixels = state.canvas.downsample(side, across);
   const unit = CANVAS_SIDE / side;
   const cursor = state.showCursor
     ? {
-      column: Math.min(side - 1, Math.floor(state.cursor.x / unit)),
+      column: Math.min(across - 1, Math.floor(state.cursor.x / unit)),
       row: Math.min(side / 2 - 1, Math.floor(state.cursor.y / (2 * unit))),
       glyph: state.penDown ? "◆" : "◇",
     }
@@ -486,11 +569,11 @@ function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel
       saliencyOnCanvas(pixels, side, state.analysis.pixels, insight.saliency),
       { width: side, color },
     )
-    : renderCanvasPixels(pixels, side, cursor, color);
+    : renderCanvasPixels(pixels, side, cursor, color, across);
   return [
     c.dim(state.penDown ? top.replace(title, c.yellow(title)) : top),
     ...body.map((line) => c.dim("│") + line + c.dim("│")),
-    c.dim("└" + "─".repeat(side) + "┘"),
+    c.dim("└" + "─".repeat(across) + "┘"),
   ];
 }
 
@@ -524,15 +607,16 @@ export function renderCanvasPixels(
   side: number,
   cursor: { column: number; row: number; glyph: string } | undefined,
   color: ColorLevel,
+  across = side,
 ): string[] {
   const lines: string[] = [];
   const shade = (v: number) => CANVAS_FLOOR + (1 - CANVAS_FLOOR) * v;
   for (let row = 0; row < side / 2; row++) {
-    const upperRow = 2 * row * side, lowerRow = (2 * row + 1) * side;
+    const upperRow = 2 * row * across, lowerRow = (2 * row + 1) * across;
     let line = "";
     let fg = "";
     let bg = "";
-    for (let x = 0; x < side; x++) {
+    for (let x = 0; x < across; x++) {
       const upper = pixels[upperRow + x], lower = pixels[lowerRow + x];
       const isCursor = cursor !== undefined && cursor.row === row && cursor.column === x;
       if (color === "none") {
@@ -549,6 +633,27 @@ export function renderCanvasPixels(
     lines.push(line);
   }
   return lines;
+}
+
+/** Under the wide canvas: the number read so far and each digit's guess. */
+function renderNumberPanel(analysis: CanvasAnalysis, width: number, color: ColorLevel): string[] {
+  const c = paint(color);
+  if (analysis.blank) {
+    return wrapText("Write a number across the canvas; w goes back to one digit.", width);
+  }
+  if (!analysis.number) {
+    return [
+      c.yellow(
+        truncate(`${analysis.reason ?? "no digit found"}: write bigger or bolder.`, width, "…"),
+      ),
+    ];
+  }
+  const guesses = analysis.number.digits
+    .map((d) => `${d.prediction.digit} (${percent(d.prediction.confidence, 0)})`).join(" · ");
+  return [
+    `Number: ${c.bold(analysis.number.text)}`,
+    truncate(guesses, width, "…"),
+  ];
 }
 
 /**

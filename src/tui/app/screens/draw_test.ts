@@ -13,6 +13,9 @@ import { analyzeCanvas, cellOnCanvas, drawLayout, drawScreen, type DrawState } f
 
 const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+const pretrainedNetwork = hasPretrained
+  ? (await loadModelOrRandom(PRETRAINED_MODEL_PATH, 1)).network
+  : randomNetwork;
 const screenWith = (network: Network) => drawScreen({ model: () => ({ network, random: false }) });
 const GUESS = /It's an? \d|Probably an? \d|Not sure: \d/;
 
@@ -257,4 +260,38 @@ Deno.test("without color the saliency on the canvas is + and - marks", () => {
   const run = simulate(screen, [...stroke(cells), "s"], { columns: 80, rows: 24 }, "none");
   const canvasRows = run.view.body.slice(1, 18).map((line) => line.slice(1, 37)).join("\n");
   assert.match(canvasRows, /[+-]/);
+});
+
+Deno.test("w switches to a wide canvas that reads a number, drawn with the mouse; w again is one digit", () => {
+  const screen = screenWith(pretrainedNetwork);
+  for (const size of [{ columns: 80, rows: 24 }, { columns: 160, rows: 50 }]) {
+    let run = simulate(screen, ["w"], size);
+    const layout = run.state.layout!;
+    assert.equal(run.state.canvas.width, 3 * CANVAS_SIDE);
+    assert.ok(layout.fits && layout.across === 3 * layout.side);
+    assert.match(run.view.body.join("\n"), /write a number/);
+    // A "1" in the left third and another in the right third, with the mouse.
+    const column = (third: number) => layout.left + Math.round(((third + 0.5) * layout.across) / 3);
+    const cells = (x: number): [number, number][] => {
+      const out: [number, number][] = [];
+      for (let y = layout.top + 1; y < layout.top + layout.side / 2 - 1; y++) out.push([x, y]);
+      return out;
+    };
+    run = simulate(screen, ["w", ...stroke(cells(column(0))), ...stroke(cells(column(2)))], size);
+    const number = run.state.analysis.number;
+    assert.equal(number?.digits.length, 2, run.view.body.join("\n"));
+    if (hasPretrained) assert.equal(number?.text, "11");
+    const page = renderPage(
+      { header: ["model: x", "data: y"], title: "Draw a digit", ...run.view },
+      size,
+      "none",
+    );
+    assert.equal(page.length, size.rows);
+    for (const line of page) assert.ok(visibleWidth(line) <= size.columns, line);
+    assert.match(page.join("\n"), /Number: \d\d/);
+    // Back to one digit: a fresh square canvas.
+    const back = simulate(screen, ["w", ...stroke(cells(column(0))), "w"], size);
+    assert.equal(back.state.canvas.width, CANVAS_SIDE);
+    assert.equal(back.state.canvas.blank, true);
+  }
 });
