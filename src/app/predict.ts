@@ -97,6 +97,10 @@ export type Sureness = "sure" | "probably" | "unsure";
 // get >= 90% confidence and 99.8% of those guesses are right; 2.4% land between 60% and 90%,
 // 80.8% right ("probably"); under 60% only 54.8% are right, a coin flip between the top two,
 // so that caption names both.
+// On real people's digits (../shared/real_digits, 235) the buckets hold too: the CNN
+// (four-view average) is right on 223/223 at >= 90%, 9/10 at 60-90% and 2/2 below; the dense
+// network on 210/212, 16/19 and 1/4. The CNN on MNIST's first 3,000: 2931/2936, 42/51, 7/13.
+// So the thresholds stay.
 const SURE = 0.9;
 const PROBABLY = 0.6;
 
