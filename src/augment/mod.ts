@@ -5,4 +5,12 @@
  *
  * @module
  */
-export { augmentDigit, type AugmentOptions, DEFAULT_AUGMENT, IDENTITY_AUGMENT } from "./augment.ts";
+export {
+  AUGMENT_LEVELS,
+  augmentDigit,
+  type AugmentLevel,
+  type AugmentOptions,
+  DEFAULT_AUGMENT,
+  IDENTITY_AUGMENT,
+  LIGHT_AUGMENT,
+} from "./augment.ts";

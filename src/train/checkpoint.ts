@@ -241,6 +241,8 @@ function isTrainingPlan(value: unknown): boolean {
     Number.isFinite(plan.warmupEpochs) && (plan.warmupEpochs as number) >= 0 &&
     SCHEDULES.includes(plan.schedule as ScheduleKind) &&
     (plan.augment === undefined || typeof plan.augment === "boolean") &&
+    (plan.augmentLevel === undefined || plan.augmentLevel === "full" ||
+      plan.augmentLevel === "light") &&
     typeof optimizer === "object" && optimizer !== null &&
     OPTIMIZERS.includes(optimizer.kind as OptimizerSettings["kind"]) &&
     ["learningRate", "momentum", "beta1", "beta2", "epsilon", "weightDecay"].every((key) =>

@@ -70,6 +70,8 @@ export interface TrainValues {
   limit: number | "all";
   /** Distort training digits on the fly. */
   augment: boolean;
+  /** How much: "full" (shift, rotate, scale, shear, elastic) or "light" (for conv nets). */
+  augmentLevel: "full" | "light";
   /**
    * Threads that train (each batch is two halves: 2 threads compute one each, 1 both, with
    * the same result); "auto": both cores when that pays for the network and batch.
@@ -137,6 +139,7 @@ const option = <K extends TrainValueName>(spec: TrainOption<K>): TrainOption<K> 
 export const loose = (spec: AnyTrainOption): TrainOption => spec as unknown as TrainOption;
 const text = (value: number | string) => String(value);
 const ON_OFF = ["off", "on"] as const;
+const AUGMENT_LEVEL_NAMES = ["full", "light"] as const;
 
 /** The training options in `--help` order (the README's "train" table). */
 export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
@@ -294,6 +297,17 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     format: (on) => (on ? "on" : "off"),
     default: false,
     saved: (saved) => saved.plan?.augment,
+  }),
+  option({
+    name: "augmentLevel",
+    flag: "--augment-level <level>",
+    label: "Distortion",
+    help: "how much --augment distorts: full (dense nets), light (no elastic: conv nets)",
+    choices: AUGMENT_LEVEL_NAMES,
+    parse: oneOf(AUGMENT_LEVEL_NAMES),
+    format: text,
+    default: "full",
+    saved: (saved) => saved.plan?.augmentLevel,
   }),
 ];
 

@@ -115,6 +115,7 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
     threads: "auto", // not kept: one and two threads train the same
     limit: "all", // a quick try's limit is not kept
     augment: true,
+    augmentLevel: "full", // a plan saved before levels existed distorted fully
   });
   assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003);
   assert.equal(resolveTrainValues({ optimizer: "sgd" }, saved).lr, 0.1);
@@ -142,7 +143,7 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   const values = resolveTrainValues({}, saved);
   const flags = flagsOf(values);
   assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
-  assert.deepEqual(flags.slice(-3), ["--limit", "all", "--augment"]);
+  assert.deepEqual(flags.slice(-5), ["--limit", "all", "--augment", "--augment-level", "full"]);
   // Read back by the options' parsers, the flags give the same values.
   const back: Record<string, unknown> = {};
   for (let i = 0; i < flags.length; i++) {

@@ -16,6 +16,7 @@ import { defaultOptimizerSettings, Network, type OptimizerSettings } from "../ne
 import { selectKernels } from "../network/select_kernels.ts";
 import { startSecondThread } from "../network/half_batch_thread.ts";
 import { threadsFor } from "./threads.ts";
+import { AUGMENT_LEVELS } from "../augment/mod.ts";
 import { openAugmentPipeline } from "../batches/mod.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
@@ -228,7 +229,9 @@ export function describeSession(
       data.test.count.toLocaleString("en-US")
     } test digits` +
     (plan.augment
-      ? `, augmented on ${augmentedOn === "main" ? "the main" : "a worker"} thread`
+      ? `, augmented (${plan.augmentLevel ?? "full"}) on ${
+        augmentedOn === "main" ? "the main" : "a worker"
+      } thread`
       : "");
 }
 
@@ -247,7 +250,11 @@ export async function runTrainingSession(
   model.info.command = request.command ?? model.info.command;
   model.info.dataSource = data.source;
   model.info.optimizerState = !request.weightsOnly;
-  const batches = plan.augment ? openAugmentPipeline(data.train, plan) : undefined;
+  const batches = plan.augment
+    ? openAugmentPipeline(data.train, plan, {
+      augment: AUGMENT_LEVELS[plan.augmentLevel ?? "full"],
+    })
+    : undefined;
   let second: { close(): void } | undefined;
   try {
     const threads = threadsFor(request.threads ?? "auto", model.network, plan.batchSize);
@@ -348,6 +355,7 @@ function planOf(
     seed: values.seed,
     limit: values.limit === "all" ? trainCount : Math.min(values.limit, trainCount),
     augment: values.augment,
+    augmentLevel: values.augmentLevel,
   };
 }
 

@@ -56,6 +56,7 @@ Deno.test("fresh: a new network with the values asked for, saved after every epo
     seed: 9,
     limit: 200,
     augment: false,
+    augmentLevel: "full",
   });
   await assert.rejects(Deno.stat(modelPath)); // nothing is written before training
   const outcome = await run(session);

@@ -32,6 +32,8 @@ export interface TrainingPlan {
   limit: number;
   /** Whether training digits are randomly distorted (`--augment`); absent in older files. */
   augment?: boolean;
+  /** How much (`--augment-level`): absent in older files, which all used "full". */
+  augmentLevel?: "full" | "light";
 }
 
 /** How far training has come: completed epochs plus batches done in the current one. */

@@ -83,6 +83,7 @@ const FORM_ORDER: readonly TrainValueName[] = [
   "lr",
   "optimizer",
   "augment",
+  "augmentLevel",
   "limit",
   "weightDecay",
   "schedule",

@@ -133,12 +133,12 @@ Deno.test("train form: when the fields do not fit they scroll, and the button ro
   assert.equal(top.length, 8);
   assert.match(top[0], /^m exists: 784-32-10 tanh, 1 epoch, test…$/);
   assert.match(top[2], /^▸ Model file/);
-  assert.match(top.at(-2)!, /^ +\[ Start training \] +↓ 11 more$/);
+  assert.match(top.at(-2)!, /^ +\[ Start training \] +↓ 12 more$/);
   // Down to Seed, the last field: the fields scroll, those above are counted.
   const moved = focusOn(form, "seed");
   const bottom = renderTrainForm(moved, { width: 40, color: "none", height: 8 });
   assert.match(bottom.at(-3)!, /^▸ Seed +1/);
-  assert.match(bottom.at(-2)!, /\[ Start training \] +↑ 11 more$/);
+  assert.match(bottom.at(-2)!, /\[ Start training \] +↑ 12 more$/);
   // In the middle, fields on both sides are out of view.
   const middle = renderTrainForm(focusOn(form, "lr"), { width: 40, color: "none", height: 8 });
   assert.match(middle.join("\n"), /▸ Learning rate/);
