@@ -108,3 +108,67 @@ Deno.test("classify a bad file: one line naming it, exit 1; --show draws before 
   assert.ok(!shown.stdout.includes("\x1b"), "no escape codes under NO_COLOR");
   await Deno.remove(dir, { recursive: true });
 });
+
+/** A white PNG of `width` x 60 with dark vertical bars (each a "1") at the given columns. */
+function barsPng(width: number, columns: number[]): Uint8Array {
+  const data = new Uint8Array(width * 60).fill(255);
+  for (let y = 10; y < 50; y++) {
+    for (const x of columns) data.fill(20, y * width + x, y * width + x + 4);
+  }
+  return encode({ width, height: 60, data, channels: 1, depth: 8 });
+}
+
+Deno.test("classify --number: the number and each digit's box, left to right; --json as documented", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "digits-number-" });
+  try {
+    await Deno.writeFile(`${dir}/ones.png`, barsPng(160, [30, 80, 130]));
+    const text = await runApp(["classify", "--number", `${dir}/ones.png`]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /ones\.png: 111\n/);
+    assert.match(text.stdout, /1 \(\d+\.\d\d%\)/);
+    const json = await runApp(["classify", "--number", "--json", `${dir}/ones.png`]);
+    assert.equal(json.code, 0, json.stderr);
+    const [record] = jsonLines(json.stdout) as {
+      file: string;
+      number: string;
+      digits: { digit: number; confidence: number; box: number[] }[];
+    }[];
+    assert.equal(record.number, "111");
+    assert.deepEqual(record.digits.map((d) => d.box), [
+      [30, 10, 4, 40],
+      [80, 10, 4, 40],
+      [130, 10, 4, 40],
+    ]);
+    for (const d of record.digits) assert.ok(d.confidence > 0 && d.confidence <= 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("classify of something that is not a digit: 'not a digit: ...', exit 0; JSON digit null", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "digits-not-digit-" });
+  try {
+    // A page of small print: rows of glyph-sized dark blotches.
+    const width = 240, height = 160;
+    const data = new Uint8Array(width * height).fill(245);
+    for (let line = 10; line < height - 10; line += 14) {
+      for (let x = 10; x < width - 10; x += 7) {
+        for (let y = 0; y < 7; y++) {
+          data.fill(25, (line + y) * width + x, (line + y) * width + x + 4);
+        }
+      }
+    }
+    const file = `${dir}/page.png`;
+    await Deno.writeFile(file, encode({ width, height, data, channels: 1, depth: 8 }));
+    const text = await runApp(["classify", file]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.match(text.stdout, /page\.png: not a digit: does not look like a handwritten digit/);
+    const json = await runApp(["classify", "--json", file]);
+    assert.equal(json.code, 0, json.stderr);
+    const [record] = jsonLines(json.stdout) as { digit: unknown; reason: string }[];
+    assert.equal(record.digit, null);
+    assert.match(record.reason, /does not look like a handwritten digit/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
