@@ -55,6 +55,8 @@ export {
   type ConvGeometry,
   type ConvSpec,
   type DenseSpec,
+  type HalfJob,
+  JobKind,
   type Kernels,
   type LayeredArchitecture,
   type LayerSpec,
@@ -65,7 +67,9 @@ export {
   type OptimizerSettings,
   type Parameter,
   parseLayerSpec,
+  type RowFiller,
   type ScheduleKind,
+  type SecondThread,
   type Shape,
 } from "./src/network/mod.ts";
 

@@ -39,19 +39,25 @@ export const JobKind = {
 
 /** A job for the second thread: the second half of one batch, and how to update. */
 export interface HalfJob {
+  /** What to do (JobKind). */
   kind: (typeof JobKind)[keyof typeof JobKind];
-  /** Samples in the second half, and the first one's row in the whole batch. */
+  /** Samples in the second half. */
   rows: number;
+  /** The second half's first sample's row in the whole batch (its dropout masks). */
   firstRow: number;
   /** The whole batch (the loss is a mean over it). */
   batch: number;
-  /** The optimizer step the dropout masks are drawn for, and the network's seed. */
+  /** The optimizer step the dropout masks are drawn for. */
   dropoutStep: number;
+  /** The network's seed (the dropout masks derive from it). */
   seed: number;
+  /** The optimizer, for a train job. */
   settings?: OptimizerSettings;
+  /** This step's learning rate (the schedule's), for a train job. */
   learningRate?: number;
-  /** Adam's bias corrections 1 - beta^t for this step. */
+  /** Adam's bias correction 1 - beta1^t for this step. */
   correction1?: number;
+  /** Adam's bias correction 1 - beta2^t for this step. */
   correction2?: number;
 }
 

@@ -26,6 +26,7 @@ async function train(
   architecture: typeof DENSE | typeof CNN,
   threads: number,
   steps = 12,
+  askForRows = false,
 ): Promise<Uint32Array[]> {
   const network = new Network(architecture, {
     maxBatch: 40,
@@ -39,7 +40,15 @@ async function train(
     for (let step = 0; step < steps; step++) {
       const batch = step === steps - 1 ? 27 : 32;
       fillInputs(network, batch, labels, step);
-      network.trainBatch(labels, batch, defaultOptimizerSettings("adam"), 0.003);
+      const filled = network.input.slice(0, batch * 784);
+      const filledLabels = labels.slice();
+      // The same rows, handed over where the network asks for them (as the trainer does).
+      const fill = (first: number, count: number, input: Float32Array, rowLabels: Uint8Array) => {
+        input.set(filled.subarray(first * 784, (first + count) * 784));
+        rowLabels.set(filledLabels.subarray(first, first + count));
+      };
+      const settings = defaultOptimizerSettings("adam");
+      network.trainBatch(labels, batch, settings, 0.003, askForRows ? fill : undefined);
     }
   } finally {
     thread?.close();
@@ -57,6 +66,8 @@ for (const [name, architecture] of [["dense", DENSE], ["conv with dropout", CNN]
       const two = await train(architecture, 2);
       assert.deepEqual(await train(architecture, 2), two);
       assert.deepEqual(await train(architecture, 1), two);
+      assert.deepEqual(await train(architecture, 2, 12, true), two);
+      assert.deepEqual(await train(architecture, 1, 12, true), two);
     },
   });
 }

@@ -11,7 +11,7 @@
  *     its part of the update
  *     wait DONE = n                   <---   DONE = n, notify
  *
- * Waiting spins a few microseconds (a batch half takes a few hundred), then sleeps in
+ * Waiting spins a little (how long adapts to how often spinning pays), then sleeps in
  * `Atomics.wait`. A worker that throws writes its error into the block; one that stops
  * answering for `STALL_MS` is given up on. Either way the waiting call throws one clear error.
  *
@@ -64,14 +64,28 @@ export const OPTIMIZER_CODES = { sgd: 1, momentum: 2, adam: 3 } as const;
 /** How long a thread may stay silent in the middle of a batch before it counts as dead. */
 const STALL_MS = 60_000;
 /** Loads of a slot before sleeping on it. */
-const SPINS = 20_000;
+const MAX_SPINS = 20_000;
+/**
+ * Loads of a slot before sleeping on it, per slot, adapted as it goes: doubled when the value
+ * came while spinning, halved when it did not. On an idle machine the other thread answers
+ * within microseconds and waking from a sleep would cost more; on a busy one it is often off
+ * its core, and spinning would only take time from it.
+ */
+const spinBudget = new Int32Array(16).fill(1000);
 
 /**
  * Waits until `control[slot]` is `seq`: spins, then sleeps. Throws when the other side wrote
  * a failure or when nothing moved for `STALL_MS`.
  */
 export function waitForSlot(control: Int32Array, slot: number, seq: number, who: string): void {
-  for (let i = 0; i < SPINS; i++) if (Atomics.load(control, slot) === seq) return;
+  const budget = spinBudget[slot];
+  for (let i = 0; i < budget; i++) {
+    if (Atomics.load(control, slot) === seq) {
+      spinBudget[slot] = Math.min(MAX_SPINS, 2 * budget + 64);
+      return;
+    }
+  }
+  spinBudget[slot] = budget >> 1;
   const start = performance.now();
   while (true) {
     const value = Atomics.load(control, slot);

@@ -13,6 +13,7 @@
  * ```
  */
 export * from "./activations.ts";
+export * from "./half_batch.ts";
 export * from "./kernels.ts";
 export * from "./layer_spec.ts";
 export type { Layer, Parameter } from "./layers.ts";

@@ -121,10 +121,13 @@ export interface NetworkOptions {
  * hits), `waitDone` when its part of the update is done. Implemented in half_batch_thread.ts.
  */
 export interface SecondThread {
+  /** Hands the thread a job; returns at once. */
   start(job: HalfJob): void;
+  /** Waits for the thread's half: its loss sum and hits. */
   waitHalf(): { lossSum: number; correct: number };
   /** Tells the thread the first half's gradients are ready too. */
   firstHalfDone(): void;
+  /** Waits until the thread has done its part of the update. */
   waitDone(): void;
 }
 
@@ -201,6 +204,8 @@ export class Network {
   private readonly stepParts: [StepPart[], StepPart[]] = [[], []];
   /** softmax of the second half's logits (rows from `secondStart` of `probabilities`). */
   private readonly secondProbabilities: Float32Array;
+  /** The input rows the second half's layers read (from row `secondStart` of `input`). */
+  private readonly secondInput: Float32Array;
   private helper: SecondThread | undefined;
 
   /** Builds the network and its buffers, with initial weights from `options.seed`. */
@@ -261,6 +266,7 @@ export class Network {
     this.logits = this.runtime[this.runtime.length - 1].output;
     if (halves) this.secondHalf = this.buildSecondHalf(take, built);
     this.secondProbabilities = this.probabilities.subarray(this.secondStart * this.classes);
+    this.secondInput = this.inputBuffer.subarray(this.secondStart * this.layerSizes[0]);
     const labelFloats = take(Math.ceil(this.maxBatch / 4));
     this.secondLabels = new Uint8Array(labelFloats.buffer, labelFloats.byteOffset, this.maxBatch);
     for (const layer of this.runtime) {
@@ -494,22 +500,25 @@ export class Network {
    * Forward (dropout on), loss, backward and one update on the first `batch` rows of `input`.
    * Built with `halves`, the batch is computed as two halves (on two threads when one is
    * attached: `useSecondThread`), with the same result either way; the second half's input
-   * rows are moved (refill `input` before the next batch).
+   * rows are moved (refill `input` before the next batch). With `fill`, the network asks for
+   * the rows instead (`input` and `labels` are then not read), the second half's first.
    */
   trainBatch(
     labels: Uint8Array,
     batch: number,
     settings: OptimizerSettings,
     learningRate: number,
+    fill?: RowFiller,
   ): BatchResult {
     if (this.secondHalf.length === 0) {
+      fill?.(0, batch, this.inputBuffer, labels);
       this.forward(batch, true);
       const result = this.evaluateLoss(labels);
       this.backward(labels);
       this.applyGradients(settings, learningRate);
       return result;
     }
-    return this.trainInHalves(labels, batch, settings, learningRate);
+    return this.trainInHalves(labels, batch, settings, learningRate, fill);
   }
 
   /**
@@ -566,6 +575,7 @@ export class Network {
     batch: number,
     settings: OptimizerSettings | undefined,
     learningRate: number,
+    fill?: RowFiller,
   ): BatchResult {
     if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
       throw new RangeError(`batch must be 1..${this.maxBatch}, got ${batch}`);
@@ -575,7 +585,10 @@ export class Network {
     const dropoutStep = this.optimizerStep;
     if (settings) this.optimizerStep++;
     const [correction1, correction2] = settings ? this.corrections(settings) : [1, 1];
-    this.stageSecondHalf(batch, firstRows, labels);
+    // The second half's rows first, straight where its layers read them, so that the other
+    // thread starts while this one fills its own rows.
+    if (fill) fill(firstRows, secondRows, this.secondInput, this.secondLabels);
+    else this.stageSecondHalf(batch, firstRows, labels);
     const helper = secondRows > 0 ? this.helper : undefined;
     helper?.start({
       kind: settings ? JobKind.train : JobKind.gradients,
@@ -589,6 +602,7 @@ export class Network {
       correction1,
       correction2,
     });
+    fill?.(0, firstRows, this.inputBuffer, labels);
     const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep);
     let second = { lossSum: 0, correct: 0 };
     if (helper) {
@@ -743,6 +757,18 @@ export class Network {
     this.seed = other.seed;
   }
 }
+
+/**
+ * Fills `count` samples of a batch, from its sample `first` on, into `input` [count x inputSize]
+ * and `labels` (row 0 of both is sample `first`): how `trainBatch` asks for a batch's rows
+ * where each half of it is computed.
+ */
+export type RowFiller = (
+  first: number,
+  count: number,
+  input: Float32Array,
+  labels: Uint8Array,
+) => void;
 
 /** The buffers `build` made, for `buildSecondHalf` to view. */
 interface BuiltLayers {

@@ -3,6 +3,7 @@ import {
   learningRateAt,
   type Network,
   type OptimizerSettings,
+  type RowFiller,
   type ScheduleKind,
   type ScheduleSettings,
 } from "../network/mod.ts";
@@ -131,6 +132,10 @@ export async function trainNetwork(
   const labels = new Uint8Array(plan.batchSize);
   let { epochsDone, stepInEpoch } = position;
   let lastYield = performance.now();
+  // The network asks for a batch's rows half by half (each half where a thread computes it).
+  let batchStart = 0;
+  const fillRows: RowFiller = (first, count, input, rowLabels) =>
+    fillBatch(train, order, batchStart + first, count, input, rowLabels);
 
   while (epochsDone < lastEpoch) {
     const epoch = epochsDone + 1;
@@ -152,10 +157,16 @@ export async function trainNetwork(
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
       if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
-      else fillBatch(train, order, start, count, network.input, labels);
+      batchStart = start;
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
       const learningRate = learningRateAt(plan.optimizer.learningRate, schedule, planStep);
-      const result = network.trainBatch(labels, count, plan.optimizer, learningRate);
+      const result = network.trainBatch(
+        labels,
+        count,
+        plan.optimizer,
+        learningRate,
+        hooks.batches ? undefined : fillRows,
+      );
       if (!Number.isFinite(result.loss)) {
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
       }

@@ -5,7 +5,7 @@ import { Network } from "../network.ts";
 import { defaultOptimizerSettings } from "../optimizer.ts";
 import { Random } from "../random.ts";
 import { assembleKernels } from "./build.ts";
-import { createWasmKernels, wasmSimdSupported } from "./kernels.ts";
+import { attachWasmKernels, createWasmKernels, wasmSimdSupported } from "./kernels.ts";
 import { kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 const ts = createTsKernels();
@@ -218,9 +218,36 @@ for (const n of [1, 3, 10, 17, 128, 784 * 128 + 3]) {
     // (3e-7 |param|) for rounding the sum.
     const updateScale = before.map((p, k) => 0.03 * Math.abs(p) + Math.abs(p - reference.param[k]));
     assertClose(views.param, reference.param, updateScale, 1e-5, "param (adam)");
+
+    // addInto (the second half-batch's gradient into the first's): exact, one add per float.
+    copyIn();
+    ts.addInto(reference.grad, reference.m, n);
+    wasm.addInto(views.grad, views.m, n);
+    assert.deepEqual(views.grad, reference.grad);
     assertGapsUntouched(arena, views);
   });
 }
+
+Deno.test("two kernel instances on one shared memory, each in its own scratch slot, agree", () => {
+  const first = createWasmKernels();
+  const [batch, inSize, outSize] = [6, 784, 40];
+  const rng = new Random(11);
+  const arena = first.arena(batch * inSize + batch * outSize + inSize * outSize + outSize);
+  const second = attachWasmKernels(first.memory!, 1);
+  assert.equal(second.arena(arena.length).byteOffset, arena.byteOffset);
+  const w = arena.subarray(0, inSize * outSize);
+  const bias = arena.subarray(w.length, w.length + outSize);
+  let at = w.length + outSize;
+  const take = (n: number) => arena.subarray(at, at += n);
+  const [x, z] = [take(batch * inSize), take(batch * outSize)];
+  fillSparse(w, rng, 0);
+  fillSparse(x, rng, 0.8);
+  first.forwardDense(x, w, bias, z, batch, inSize, outSize);
+  const once = z.slice();
+  z.fill(0);
+  second.forwardDense(x, w, bias, z, batch, inSize, outSize);
+  assert.deepEqual(z, once);
+});
 
 Deno.test("wasm kernels reject views that are not in their own arena", () => {
   const wasm = createWasmKernels();
