@@ -247,7 +247,7 @@ export async function runTrainingSession(
 ): Promise<SessionOutcome> {
   const { model, plan, request } = session;
   const path = request.modelPath;
-  model.info.command = request.command ?? model.info.command;
+  model.info.command = commandHistory(session.resumed ? model.info.command : "", request.command);
   model.info.dataSource = data.source;
   model.info.optimizerState = !request.weightsOnly;
   const batches = plan.augment
@@ -357,6 +357,31 @@ function planOf(
     augment: values.augment,
     augmentLevel: values.augmentLevel,
   };
+}
+
+/**
+ * How the model was made, every command in order: a resumed model keeps the commands that made
+ * it and adds this one (unless it repeats the last, as resuming an interrupted run does), so
+ * `info` shows the whole recipe of a model trained in steps.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandHistory } from "./session.ts";
+ * const first = "train --layers cnn --augment --epochs 30";
+ * assert.equal(commandHistory("", first), first);
+ * assert.equal(commandHistory(first, first), first); // resuming an interrupted run
+ * assert.equal(
+ *   commandHistory(first, "train --no-augment --epochs 1"),
+ *   `${first} && train --no-augment --epochs 1`,
+ * );
+ * ```
+ */
+export function commandHistory(saved: string, command: string | undefined): string {
+  if (!command) return saved;
+  if (!saved) return command;
+  const commands = saved.split(" && ");
+  return commands[commands.length - 1] === command ? saved : `${saved} && ${command}`;
 }
 
 /** True when a model file is there; a folder in its place is refused before any training. */
