@@ -231,7 +231,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     help: "L2 weight decay on the weights (decoupled for adam)",
     parse: numberIn(0, 1),
     format: text,
-    default: 0,
+    // 5e-4 (AdamW-style for adam): the default recipe ends at 98.52% instead of 98.37% (seed 1)
+    // and reaches 98% at epoch 3 for seeds 1-3 (without: epoch 3 or 4).
+    default: 5e-4,
     saved: (saved) => saved.optimizer.weightDecay,
   }),
   option({

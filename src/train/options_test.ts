@@ -77,7 +77,7 @@ Deno.test("the recipes are the options' defaults", () => {
     learningRate: 0.003,
     schedule: "cosine",
     warmupEpochs: 0.1,
-    weightDecay: 0,
+    weightDecay: 5e-4,
     seed: 1,
   });
   assert.equal(AUGMENTED_RECIPE.epochs, 20);

@@ -50,7 +50,7 @@ Deno.test("fresh: a new network with the values asked for, saved after every epo
     startEpoch: 0,
     epochs: 2,
     batchSize: 32,
-    optimizer: { ...session.plan.optimizer, kind: "adam", learningRate: 0.003, weightDecay: 0 },
+    optimizer: { ...session.plan.optimizer, kind: "adam", learningRate: 0.003, weightDecay: 5e-4 },
     schedule: "cosine",
     warmupEpochs: 0.1,
     seed: 9,

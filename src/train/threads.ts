@@ -9,14 +9,13 @@ import type { Network } from "../network/mod.ts";
 /** Threads the half-batch split can use: one per half. */
 export const MAX_THREADS = 2;
 
-/** Smallest batch whose halves are worth two threads (below, the waiting costs more). */
-const MIN_PARALLEL_BATCH = 16;
-
 /**
- * Multiply-adds per sample below which a second thread does not pay (a tiny network: the
- * barriers and the gradient sum cost more than half the batch's work).
+ * Forward multiply-adds per batch below which a second thread does not pay: a batch this
+ * small (784-128-10 at batch 30, about 0.2 ms on one core) is over before the three
+ * hand-overs between the threads (tens of microseconds each when the other thread sleeps)
+ * and the gradient sum are paid for.
  */
-const MIN_PARALLEL_WORK = 20_000;
+const MIN_PARALLEL_WORK = 3_000_000;
 
 /**
  * The thread count for training `network` at `batch`: `choice` when a number (capped by what
@@ -28,9 +27,19 @@ const MIN_PARALLEL_WORK = 20_000;
  * import assert from "node:assert/strict";
  * import { Network } from "../network/mod.ts";
  * import { threadsFor } from "./threads.ts";
+ * import { createWasmKernels, wasmSimdSupported } from "../network/wasm/kernels.ts";
  * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" });
  * assert.equal(threadsFor("auto", network, 64), 1); // TypeScript kernels: one thread
- * assert.equal(threadsFor(1, network, 64), 1);
+ * if (wasmSimdSupported() && navigator.hardwareConcurrency >= 2) {
+ *   const kernels = createWasmKernels();
+ *   const mlp = new Network({ layerSizes: [784, 128, 10], activation: "relu" }, {
+ *     kernels,
+ *     halves: true,
+ *   });
+ *   assert.equal(threadsFor("auto", mlp, 64), 2);
+ *   assert.equal(threadsFor("auto", mlp, 8), 1); // too little work per batch
+ *   assert.equal(threadsFor(1, mlp, 64), 1);
+ * }
  * ```
  */
 export function threadsFor(choice: number | "auto", network: Network, batch: number): number {
@@ -38,8 +47,8 @@ export function threadsFor(choice: number | "auto", network: Network, batch: num
   if (!possible) return 1;
   if (choice !== "auto") return Math.max(1, Math.min(choice, MAX_THREADS));
   const cores = navigator.hardwareConcurrency ?? 1;
-  if (cores < 2 || batch < MIN_PARALLEL_BATCH) return 1;
-  return workPerSample(network) >= MIN_PARALLEL_WORK ? MAX_THREADS : 1;
+  if (cores < 2) return 1;
+  return workPerSample(network) * batch >= MIN_PARALLEL_WORK ? MAX_THREADS : 1;
 }
 
 /** Multiply-adds of one sample's forward pass (the backward pass is about twice that). */

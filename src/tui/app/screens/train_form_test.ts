@@ -61,7 +61,7 @@ Deno.test("train form: the defaults are shown, and asking for nothing more train
   assert.match(screen, /Epochs +5/);
   assert.match(screen, /Learning rate +0\.003/);
   assert.match(screen, /Optimizer +sgd +momentum +\[adam\]/);
-  assert.match(screen, /Weight decay +0\n/);
+  assert.match(screen, /Weight decay +0\.0005\n/);
   assert.match(screen, /Schedule +constant +\[cosine\] +step/);
   assert.match(screen, /Warm-up epochs +0\.1/);
   assert.match(screen, /Seed +1/);
