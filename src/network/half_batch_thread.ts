@@ -90,12 +90,19 @@ export function waitForSlot(control: Int32Array, slot: number, seq: number, who:
   while (true) {
     const value = Atomics.load(control, slot);
     if (value === seq) return;
-    if (Atomics.load(control, Slot.failed) !== 0) throw new Error(failureText(control, who));
+    if (Atomics.load(control, Slot.failed) !== 0) {
+      throw new ThreadFailure(failureText(control, who));
+    }
     if (performance.now() - start > STALL_MS) {
-      throw new Error(`the ${who} stopped answering (no reply in ${STALL_MS / 1000} s)`);
+      throw new ThreadFailure(`the ${who} stopped answering (no reply in ${STALL_MS / 1000} s)`);
     }
     Atomics.wait(control, slot, value, 200);
   }
+}
+
+/** A training thread that failed or stopped answering: the batch in progress is lost. */
+export class ThreadFailure extends Error {
+  override name = "ThreadFailure";
 }
 
 /** Sets `control[slot]` to `seq` and wakes whoever sleeps on it. */
@@ -220,7 +227,7 @@ export async function startSecondThread(
     worker.onmessage = (event: MessageEvent) => {
       if (event.data?.ready) resolve();
       else if (event.data?.error) {
-        reject(new Error(`the second training thread failed: ${event.data.error}`));
+        reject(new ThreadFailure(`the second training thread failed: ${event.data.error}`));
       }
     };
     worker.onerror = (event: ErrorEvent) => {
@@ -228,7 +235,7 @@ export async function startSecondThread(
       event.preventDefault();
       const control32 = new Int32Array(control, 0, FLOAT_OFFSET / 4);
       Atomics.store(control32, Slot.failed, 1);
-      reject(new Error(`the second training thread failed: ${event.message}`));
+      reject(new ThreadFailure(`the second training thread failed: ${event.message}`));
     };
   });
   const setup: WorkerSetup = { memory, control, twin: network.twinOptions };

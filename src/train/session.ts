@@ -14,7 +14,7 @@ import {
 } from "./checkpoint.ts";
 import { defaultOptimizerSettings, Network, type OptimizerSettings } from "../network/mod.ts";
 import { selectKernels } from "../network/select_kernels.ts";
-import { startSecondThread } from "../network/half_batch_thread.ts";
+import { startSecondThread, ThreadFailure } from "../network/half_batch_thread.ts";
 import { threadsFor } from "./threads.ts";
 import { AUGMENT_LEVELS } from "../augment/mod.ts";
 import { openAugmentPipeline } from "../batches/mod.ts";
@@ -232,7 +232,9 @@ export function describeSession(
       ? `, augmented (${plan.augmentLevel ?? "full"}) on ${
         augmentedOn === "main" ? "the main" : "a worker"
       } thread`
-      : "");
+      : "") +
+    // Known once training started (the second thread starts with it, before onStart).
+    (network.threads > 1 ? `, on ${network.threads} threads` : "");
 }
 
 /**
@@ -258,7 +260,7 @@ export async function runTrainingSession(
   let second: { close(): void } | undefined;
   try {
     const threads = threadsFor(request.threads ?? "auto", model.network, plan.batchSize);
-    if (threads > 1) second = await startSecondThread(model.network);
+    if (threads > 1) second = await startSecondThread(model.network).catch(threadFailed(path));
     hooks.onStart?.({ augmentedOn: batches?.thread, threads: model.network.threads });
     const onEvent = async (event: TrainEvent) => {
       await hooks.onEvent?.(event);
@@ -286,7 +288,7 @@ export async function runTrainingSession(
       plan,
       session.position,
       { onEvent, shouldStop: hooks.shouldStop, batches },
-    );
+    ).catch(threadFailed(path));
     if (outcome.status === "diverged") {
       const kept = session.resumed || outcome.position.epochsDone > plan.startEpoch;
       return {
@@ -314,6 +316,20 @@ export async function runTrainingSession(
     batches?.close(); // ends the worker however training ends, so the process can exit
     second?.close();
   }
+}
+
+/**
+ * A rethrower for a training thread's failure: one line saying so (the batch in progress is
+ * lost; the file keeps the last epoch saved); other errors pass unchanged.
+ */
+function threadFailed(path: string): (error: unknown) => never {
+  return (error) => {
+    if (!(error instanceof ThreadFailure)) throw error;
+    throw new UserError(
+      `training stopped: ${error.message}. The last good model in ${path} is kept; ` +
+        `train again to resume (--threads 1 trains on one thread)`,
+    );
+  };
 }
 
 function refuseContradictions(request: TrainRequest, saved: NetworkModelInfo): void {
