@@ -13,6 +13,7 @@ import { histogram, otsuThreshold, percentile } from "./histogram.ts";
 import { maxFilter } from "./morphology.ts";
 import { inkIsDark } from "./polarity.ts";
 import { resize } from "./resample.ts";
+import { removeRuledLines } from "./ruled_lines.ts";
 import { strokeWidth, thickenStrokes, thinStrokes } from "./stroke_width.ts";
 
 /** A digit ready for the network: 784 values, ink bright (1) on dark (0), like MNIST. */
@@ -172,7 +173,9 @@ export function findInk(image: GrayImage): InkMap | undefined {
   const { width, height } = work;
   const dark = inkIsDark(work);
   // From here on, dark ink on light paper.
-  const paper = dark ? work.luminance : work.luminance.map((v) => 1 - v);
+  const oriented = dark ? work.luminance : work.luminance.map((v) => 1 - v);
+  // Frames, page edges and ruled lines are not ink of the digit, and would skew the paper.
+  const paper = removeRuledLines(oriented, width, height);
   const ink = inkStrength(paper, estimateBackground(paper, width, height));
   const levels = inkLevels(ink, width);
   if (levels === undefined) return undefined;
