@@ -94,7 +94,9 @@ export function normalizeDigit(image: GrayImage, options: NormalizeOptions = {})
   const digit = selectDigitComponents(map.components);
   if (digit.length === 0 || isSpeck(digit[0], map.width, map.height)) return notFound();
   const pixels = normalizePieces(map, digit, undefined, options);
-  const reason = notADigit(map, digit, pixels);
+  // Judged as the network would see it by default (a fat ring thinned is a fine 0).
+  const seen = options.normalizeStrokeWidth === false ? normalizePieces(map, digit) : pixels;
+  const reason = notADigit(map, digit, seen);
   if (reason !== undefined) {
     return {
       pixels: new Float32Array(MNIST_SIZE * MNIST_SIZE),
