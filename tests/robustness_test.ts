@@ -175,7 +175,9 @@ Deno.test("a diverging run stops with a one-line error and keeps the last good m
   await saveModelFile(model, file);
   const before = await Deno.readFile(model);
 
-  const result = await runApp(["train", "--model", model, "--epochs", "1", "--limit", "1000"]);
+  const result = await runApp(
+    ["train", "--model", model, "--epochs", "1", "--limit", "1000", "--threads", "2"],
+  );
   assertOneLineError(
     result,
     /training diverged at epoch 2, batch 1: .*learning rate .* is probably too high\. The last good model in .* is kept/,
@@ -187,7 +189,7 @@ Deno.test("a diverging run stops with a one-line error and keeps the last good m
 
 Deno.test("--lr 50 on a good model: stopped as diverged for every optimizer, the model kept", async () => {
   const model = `${work}/lr50.safetensors`;
-  const small = ["--epochs", "1", "--limit", "3000"];
+  const small = ["--epochs", "1", "--limit", "3000", "--threads", "2"];
   const trained = await runApp(["train", "--model", model, "--hidden", "32", ...small, "--fresh"]);
   assert.equal(trained.code, 0, trained.stderr);
   const before = await Deno.readFile(model);
