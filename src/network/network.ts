@@ -55,6 +55,16 @@
  * cache-sized chunk of samples); the softmax output.
  * Nothing is allocated per batch.
  *
+ * ## Two halves, one or two threads (`halves`, half_batch.ts)
+ *
+ * Built with `halves`, `trainBatch` computes a batch of B samples as its first ceil(B/2) and
+ * the rest: the second half's layers are views into the same batch buffers from row
+ * ceil(maxBatch/2) on, sharing the parameter values, with gradients of their own. Then
+ * dW = dW_first + dW_second element by element (Kernels.addInto) and the optimizer step, each
+ * tensor cut in two parts. One thread does all of it in turn; with a second thread attached
+ * (half_batch_thread.ts: a Worker with its own kernel instance on the same shared memory) each
+ * does one half and one part. The same operations on the same numbers: the same bits.
+ *
  * @module
  */
 
