@@ -107,7 +107,7 @@ Deno.test("Ctrl-C during train --augment stops, saves and exits; train resumes a
       1000,
     );
     assert.equal(first.code, 130, first.stderr);
-    assert.match(first.stdout, /augmented on a worker thread/);
+    assert.match(first.stdout, /augmented \(full\) on a worker thread/);
     assert.match(first.stdout, /Stopped at epoch 1, batch \d+; saved to/);
     const saved = await loadNetworkModel(model);
     assert.equal(saved.info.plan?.augment, true);
@@ -118,7 +118,7 @@ Deno.test("Ctrl-C during train --augment stops, saves and exits; train resumes a
     const second = await interruptAfter(["--model", model], "Training 784-", 1000);
     assert.equal(second.code, 130, second.stderr);
     assert.match(second.stdout, new RegExp(`batch ${saved.info.position.stepInEpoch + 1}`));
-    assert.match(second.stdout, /augmented on a worker thread/);
+    assert.match(second.stdout, /augmented \(full\) on a worker thread/);
     const after = await loadNetworkModel(model);
     assert.equal(after.info.plan?.augment, true);
     assert.ok(after.info.position.stepInEpoch > saved.info.position.stepInEpoch);

@@ -9,8 +9,8 @@
  *
  * const path = "models/pretrained.safetensors";
  * const model = await loadModelFile(path);
- * const hiddenBias = requireTensor(model, "layers.0.bias", [256], path);
- * assert.equal(hiddenBias.length, 256);
+ * const filterBias = requireTensor(model, "layers.0.bias", [32], path); // conv5x32's 32 filters
+ * assert.equal(filterBias.length, 32);
  * ```
  */
 export { decodeSafetensors, encodeSafetensors, type NamedTensor } from "./safetensors.ts";

@@ -79,14 +79,21 @@ export async function saveModelFile(path: string, model: ModelFile): Promise<voi
  * import assert from "node:assert/strict";
  * import { loadModelFile } from "./model_file.ts";
  *
- * const model = await loadModelFile("models/pretrained.safetensors");
- * assert.equal(model.metadata.formatVersion, 1);
+ * const model = await loadModelFile("models/pretrained.safetensors"); // the shipped CNN
+ * assert.equal(model.metadata.formatVersion, 2);
+ * // Conv and dense layers have tensors; pool and dropout (layers 1, 3, 5) have none.
  * assert.deepEqual(model.tensors.map((t) => t.name), [
  *   "layers.0.weight",
  *   "layers.0.bias",
- *   "layers.1.weight",
- *   "layers.1.bias",
+ *   "layers.2.weight",
+ *   "layers.2.bias",
+ *   "layers.4.weight",
+ *   "layers.4.bias",
+ *   "layers.6.weight",
+ *   "layers.6.bias",
  * ]);
+ * const dense = await loadModelFile("models/pretrained_mlp.safetensors");
+ * assert.equal(dense.metadata.formatVersion, 1); // version-1 files still load
  * await assert.rejects(loadModelFile("no_such.safetensors"), /^UserError: no_such.safetensors: /);
  * ```
  */
@@ -105,7 +112,7 @@ export async function loadModelFile(path: string): Promise<ModelFile> {
  * import assert from "node:assert/strict";
  * import { loadModelFile, requireTensor } from "./model_file.ts";
  *
- * const path = "models/pretrained.safetensors";
+ * const path = "models/pretrained_mlp.safetensors"; // the shipped dense network
  * const model = await loadModelFile(path);
  * const weights = requireTensor(model, "layers.0.weight", [784, 256], path); // [784 x 256]
  * assert.equal(weights.length, 784 * 256);

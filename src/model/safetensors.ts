@@ -99,7 +99,7 @@ export function encodeSafetensors(
  *
  * const path = "models/pretrained.safetensors";
  * const { tensors, metadata } = decodeSafetensors(await Deno.readFile(path), path);
- * assert.deepEqual(tensors.get("layers.1.bias")?.shape, [10]);
+ * assert.deepEqual(tensors.get("layers.6.bias")?.shape, [10]); // the output layer
  * assert.equal(metadata.format, "digits-model");
  * assert.throws(() => decodeSafetensors(new Uint8Array(0), "empty.safetensors"), {
  *   message: "empty.safetensors: not a model file (the file is empty)",

@@ -96,12 +96,12 @@ export function dataLabelOf(data: MnistData): DataLabel {
  * const model = await loadModelOrRandom("models/pretrained.safetensors");
  * assert.equal(
  *   describeModelShort(model),
- *   "shipped pretrained model (models/pretrained.safetensors) · 784-256-10 relu · 20 epochs" +
- *     " · test 99.06%",
+ *   "shipped pretrained model (models/pretrained.safetensors) · " +
+ *     "cnn: conv5x32,pool,conv5x64,pool,dense128,dropout0.5 relu · 31 epochs · test 99.64%",
  * );
  * assert.equal(
  *   describeModelShort(model, 60),
- *   "shipped pretrained model · 784-256-10 · 20 epochs · 99.06%",
+ *   "shipped pretrained model · cnn · 31 epochs · 99.64%",
  * );
  * ```
  */
@@ -144,7 +144,7 @@ export function describeModelShort(model: LoadedModel, width = Infinity): string
  *
  * const model = await loadModelOrRandom("models/pretrained.safetensors");
  * assert.deepEqual(renderHeader(model, dataLabelFor({ sample: true }), 72, "none"), [
- *   "model: shipped pretrained model · 784-256-10 · 20 epochs · 99.06%",
+ *   "model: shipped pretrained model · cnn · 31 epochs · 99.64%",
  *   "data:  SAMPLE: 10,000-digit offline sample (8,000 train / 2,000 test)",
  * ]);
  * ```

@@ -26,7 +26,7 @@
  * loop.close();
  * const screen = terminal.lastFrame().join("\n");
  * assert.match(screen, /^model: shipped pretrained model/);
- * assert.match(screen, /test accuracy  99\.06%/);
+ * assert.match(screen, /test accuracy  99\.64%/);
  * ```
  * @module
  */

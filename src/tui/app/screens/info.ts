@@ -22,10 +22,10 @@ const percent = (x: number) => `${(x * 100).toFixed(2)}%`;
  * import { loadModelOrRandom } from "../../../app/load_model.ts";
  * import { renderModelInfo } from "./info.ts";
  *
- * const model = await loadModelOrRandom("models/pretrained.safetensors");
+ * const model = await loadModelOrRandom("models/pretrained_mlp.safetensors");
  * const lines = renderModelInfo(model, { width: 80, color: "none" });
  * assert.deepEqual(lines.slice(0, 3), [
- *   "file           models/pretrained.safetensors",
+ *   "file           models/pretrained_mlp.safetensors",
  *   "network        784-256-10 relu (softmax output)",
  *   "parameters     203,530",
  * ]);

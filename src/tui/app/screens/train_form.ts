@@ -83,8 +83,8 @@ const FORM_ORDER: readonly TrainValueName[] = [
   "lr",
   "optimizer",
   "augment",
-  "augmentLevel",
   "limit",
+  "augmentLevel",
   "weightDecay",
   "schedule",
   "warmup",
@@ -362,7 +362,7 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
  * // 8 rows: the first fields, the button (with what is below) and the help.
  * const short = renderTrainForm(form, { width: 40, color: "none", height: 8 });
  * assert.equal(short.length, 8);
- * assert.match(short.at(-2)!, /Start training.*↓ 8 more/);
+ * assert.match(short.at(-2)!, /Start training.*↓ 10 more/);
  * ```
  */
 export function renderTrainForm(
