@@ -75,9 +75,15 @@ const spinBudget = new Int32Array(16).fill(1000);
 
 /**
  * Waits until `control[slot]` is `seq`: spins, then sleeps. Throws when the other side wrote
- * a failure or when nothing moved for `STALL_MS`.
+ * a failure or when nothing moved for `stallMs` (default `STALL_MS`).
  */
-export function waitForSlot(control: Int32Array, slot: number, seq: number, who: string): void {
+export function waitForSlot(
+  control: Int32Array,
+  slot: number,
+  seq: number,
+  who: string,
+  stallMs = STALL_MS,
+): void {
   const budget = spinBudget[slot];
   for (let i = 0; i < budget; i++) {
     if (Atomics.load(control, slot) === seq) {
@@ -93,8 +99,8 @@ export function waitForSlot(control: Int32Array, slot: number, seq: number, who:
     if (Atomics.load(control, Slot.failed) !== 0) {
       throw new ThreadFailure(failureText(control, who));
     }
-    if (performance.now() - start > STALL_MS) {
-      throw new ThreadFailure(`the ${who} stopped answering (no reply in ${STALL_MS / 1000} s)`);
+    if (performance.now() - start > stallMs) {
+      throw new ThreadFailure(`the ${who} stopped answering (no reply in ${stallMs / 1000} s)`);
     }
     Atomics.wait(control, slot, value, 200);
   }

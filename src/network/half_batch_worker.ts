@@ -80,10 +80,10 @@ function serve(network: Network, control: Int32Array, reals: Float64Array): void
     weightDecay: 0,
   };
   while (true) {
-    Atomics.wait(control, Slot.job, seq);
-    const next = Atomics.load(control, Slot.job);
-    if (next === seq) continue;
-    seq = next;
+    // The next job (the main thread numbers them one by one); between batches it is usually
+    // microseconds away, between trainings any time.
+    seq = (seq + 1) | 0;
+    waitForSlot(control, Slot.job, seq, "main training thread", Infinity);
     const kind = control[Slot.kind];
     if (kind === JobKind.quit) return;
     const rows = control[Slot.rows];
