@@ -77,7 +77,7 @@ function surestWay(ways: DigitSegment[][], network: Network): NumberDigit[] {
     Math.min(...digits.map((d) => d.prediction.confidence));
   let best = read(ways[0]);
   // A group over 1.2 times wider than tall is more likely two digits than one (0.3% of MNIST's
-  // test digits are that wide); there a cut wins as soon as it reads as surely as the whole.
+  // test digits are that wide); there a cut wins as soon as its weakest digit reads surer.
   const [, , width, height] = ways[0][0].box;
   let bestScore = weakest(best) + (width > 1.2 * height ? WIDE_SPLIT_MARGIN : SPLIT_MARGIN);
   for (const way of ways.slice(1)) {
@@ -89,7 +89,7 @@ function surestWay(ways: DigitSegment[][], network: Network): NumberDigit[] {
 
 /** How much surer the weakest digit of a cut must be than the group read whole. */
 const SPLIT_MARGIN = 0.1;
-const WIDE_SPLIT_MARGIN = -0.02;
+const WIDE_SPLIT_MARGIN = 0;
 
 /**
  * Decodes an image (a file by its path, or bytes already read) and reads it as a number. What

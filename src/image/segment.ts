@@ -51,7 +51,7 @@ const TOUCHING_ASPECT = 1.25;
 /** A digit of a written number is about this wide for its height, when splitting touching ones. */
 const DIGIT_ASPECT = 0.7;
 /** Groups at least this wide for their height may be touching digits (two narrow ones)... */
-const MIN_SPLIT_ASPECT = 0.9;
+const MIN_SPLIT_ASPECT = 1.1;
 /** ... as many as fit at this width each (narrow digits), at most MAX_TOUCHING. */
 const NARROW_ASPECT = 0.45;
 const MAX_TOUCHING = 4;
