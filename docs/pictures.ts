@@ -1,14 +1,16 @@
 /**
  * The pictures and numbers of docs/how-it-works.md that no command of the app prints as such,
- * drawn with the app's own renderers from the real data and the shipped model:
+ * drawn with the app's own renderers from the real data and the shipped models:
  *
- *   deno run -A docs/pictures.ts forward [INDEX]   one test digit through the shipped network
- *   deno run -A docs/pictures.ts center [INDEX]    a test digit's box centre and centre of mass
- *   deno run -A docs/pictures.ts init              activations' spread under three initializations
- *   deno run -A docs/pictures.ts augment [INDEX]   a test digit and three distortions of it
- *   deno run -A docs/pictures.ts chart [MODEL]     a model's loss and test accuracy per epoch
+ *   deno run -A docs/pictures.ts forward [INDEX] [MODEL]  one test digit through a network
+ *   deno run -A docs/pictures.ts center [INDEX]   a test digit's box centre and centre of mass
+ *   deno run -A docs/pictures.ts init             activations' spread under three initializations
+ *   deno run -A docs/pictures.ts augment [INDEX]  a test digit and three distortions of it
+ *   deno run -A docs/pictures.ts chart [MODEL]    a model's loss and test accuracy per epoch
  *
- * MNIST comes from $MNIST_DIR (else ./data); INDEX is a test digit (default 0).
+ * MNIST comes from $MNIST_DIR (else ./data); INDEX is a test digit (default 0); MODEL defaults to
+ * the shipped models/pretrained.safetensors (the guide passes models/pretrained_mlp.safetensors
+ * where it explains the dense network).
  */
 import { augmentDigit, DEFAULT_AUGMENT } from "../src/augment/mod.ts";
 import { loadMnist } from "../src/data/mod.ts";
@@ -18,7 +20,7 @@ import { loadNetworkModel } from "../src/train/checkpoint.ts";
 import { joinColumns, lineChart, renderBlockArt } from "../src/text/mod.ts";
 
 const SHIPPED = new URL("../models/pretrained.safetensors", import.meta.url).pathname;
-const [what, arg] = Deno.args;
+const [what, arg, modelArg] = Deno.args;
 
 /** Test digit `index` as [784] floats 0..1, ink bright, and its label. */
 async function testDigit(index: number): Promise<{ pixels: Float32Array; label: number }> {
@@ -34,7 +36,7 @@ const fixed = (values: ArrayLike<number>, digits: number) =>
 if (what === "forward") {
   const index = Number(arg ?? 0);
   const { pixels, label } = await testDigit(index);
-  const { network } = await loadNetworkModel(SHIPPED, { maxBatch: 1 });
+  const { network } = await loadNetworkModel(modelArg ?? SHIPPED, { maxBatch: 1 });
   network.input.set(pixels);
   const probabilities = network.forward(1);
   const outputs = network.layerOutputs();
@@ -137,7 +139,7 @@ if (what === "forward") {
   );
 } else {
   console.error(
-    "usage: deno run -A docs/pictures.ts forward|center|init|augment|chart [INDEX|MODEL]",
+    "usage: deno run -A docs/pictures.ts forward|center|init|augment|chart [INDEX|MODEL] [MODEL]",
   );
   Deno.exit(2);
 }
