@@ -2,8 +2,8 @@
  * Issue 11's "not a digit": images that are not handwritten digits (noise, a wall, a texture,
  * print, a ball, a scene; tests/fixtures/not_digits.ts) get no digit from the shipped model's
  * path, while no real digit of ../shared/real_digits is refused (tests/real_digits_test.ts).
- * With a CNN shipped the floor is the issue's target, 95% refused (the CNN refuses 58 of 60);
- * the dense network is held to 90% (55).
+ * With a CNN shipped the floor is the issue's target, 95% refused (the shipped CNN and the dense
+ * network both refuse 60 of 60); a dense network is held to 90%.
  */
 import assert from "node:assert/strict";
 import { classifyGrayImage } from "../src/app/classify_image.ts";
