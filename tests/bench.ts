@@ -9,8 +9,9 @@
  * Cases (each trains a new network from the default seed on the full MNIST from MNIST_DIR,
  * ./data, or --data-dir; the offline sample is used, and said, when no full dataset exists):
  * Each training case runs on the default thread count (`--threads auto`: both cores where that
- * pays) and again on one thread (`-1t`), with the ratio to one thread and the samples per
- * second of this process's CPU time (fair on a shared machine).
+ * pays, kept only while timing says so, as `train` does) and again on one thread (`-1t`), with
+ * the ratio to one thread and the samples per second of this process's CPU time (fair on a
+ * shared machine). `threads` is the count the case ended on.
  * - `train-784-128-10` (and `-ts`, the plain TypeScript kernels, one thread): one full epoch of
  *   the 60,000 training digits, batch 64, Adam; samples/s counts training steps only.
  * - `train-784-256-10`: the same for the default network.
@@ -192,6 +193,7 @@ async function benchTrainEpoch(
       stepInEpoch: 0,
     }, {
       shouldStop: () => false,
+      chooseThreads: threads === "auto", // as `train` does: probe whether two threads pay
       onEvent: (event) => {
         if (event.type === "epoch-start") cpuAtStart = cpuSeconds();
         if (event.type === "batch" && event.step === steps) trainingCpu = cpuSeconds() - cpuAtStart;
@@ -251,6 +253,7 @@ async function benchTrainCnn(name: string, threads: number | "auto") {
   const used = await onThreads(network, threads, trainPlan.batchSize, async () => {
     await trainNetwork(network, data.train, test, trainPlan, { epochsDone: 0, stepInEpoch: 0 }, {
       shouldStop: () => false,
+      chooseThreads: threads === "auto",
       onEvent: (event) => {
         peakRss = Math.max(peakRss, Deno.memoryUsage().rss);
         if (event.type === "epoch-start") cpuAtStart = cpuSeconds();

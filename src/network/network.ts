@@ -217,6 +217,11 @@ export class Network {
   /** The input rows the second half's layers read (from row `secondStart` of `input`). */
   private readonly secondInput: Float32Array;
   private helper: SecondThread | undefined;
+  /**
+   * True: the second thread stays attached but idle, this one computes both halves (the same
+   * bits), e.g. while the machine is too busy for two threads to pay.
+   */
+  secondThreadPaused = false;
 
   /** Builds the network and its buffers, with initial weights from `options.seed`. */
   constructor(architecture: Architecture | LayeredArchitecture, options: NetworkOptions = {}) {
@@ -547,7 +552,12 @@ export class Network {
 
   /** Threads that train this network: 2 with a second thread attached, else 1. */
   get threads(): number {
-    return this.helper ? 2 : 1;
+    return this.helper && !this.secondThreadPaused ? 2 : 1;
+  }
+
+  /** Whether a second thread is attached (in use or paused). */
+  get secondThreadAttached(): boolean {
+    return this.helper !== undefined;
   }
 
   /** Whether batches are trained as two halves (built with `halves`). */
@@ -599,7 +609,7 @@ export class Network {
     // thread starts while this one fills its own rows.
     if (fill) fill(firstRows, secondRows, this.secondInput, this.secondLabels);
     else this.stageSecondHalf(batch, firstRows, labels);
-    const helper = secondRows > 0 ? this.helper : undefined;
+    const helper = secondRows > 0 && !this.secondThreadPaused ? this.helper : undefined;
     helper?.start({
       kind: settings ? JobKind.train : JobKind.gradients,
       rows: secondRows,
@@ -713,7 +723,9 @@ export class Network {
    * `evaluateLoss` works after it, `layerOutputs` does not (use `forward` to inspect).
    */
   forwardParallel(batch: number): Float32Array {
-    if (!this.helper || batch < PARALLEL_FORWARD_ROWS) return this.forward(batch);
+    if (!this.helper || this.secondThreadPaused || batch < PARALLEL_FORWARD_ROWS) {
+      return this.forward(batch);
+    }
     if (!Number.isInteger(batch) || batch > this.maxBatch) {
       throw new RangeError(`batch must be 1..${this.maxBatch}, got ${batch}`);
     }

@@ -261,6 +261,8 @@ export async function runTrainingSession(
   try {
     const threads = threadsFor(request.threads ?? "auto", model.network, plan.batchSize);
     if (threads > 1) second = await startSecondThread(model.network).catch(threadFailed(path));
+    // "auto" keeps measuring whether the second thread pays (a busy machine may make it not).
+    const chooseThreads = (request.threads ?? "auto") === "auto";
     hooks.onStart?.({ augmentedOn: batches?.thread, threads: model.network.threads });
     const onEvent = async (event: TrainEvent) => {
       await hooks.onEvent?.(event);
@@ -287,7 +289,7 @@ export async function runTrainingSession(
       data.test,
       plan,
       session.position,
-      { onEvent, shouldStop: hooks.shouldStop, batches },
+      { onEvent, shouldStop: hooks.shouldStop, batches, chooseThreads },
     ).catch(threadFailed(path));
     if (outcome.status === "diverged") {
       const kept = session.resumed || outcome.position.epochsDone > plan.startEpoch;

@@ -86,7 +86,16 @@ export interface TrainHooks {
   shouldStop?: () => boolean;
   /** Fills the training batches instead of the loop (augmentation). */
   batches?: BatchSource;
+  /**
+   * With a second thread attached: time the first batches of each epoch on two threads and on
+   * one, and train the rest of the epoch on the faster (the same bits either way). A busy
+   * machine gives a process its share of the cores, however many threads it has.
+   */
+  chooseThreads?: boolean;
 }
+
+/** Batches per stage of the thread probe: warm-up on two threads, timed on two, timed on one. */
+const PROBE_BATCHES = 24;
 
 /** The schedule settings a plan implies for a given number of batches per epoch. */
 export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): ScheduleSettings {
@@ -153,9 +162,15 @@ export async function trainNetwork(
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
+    const probing = (hooks.chooseThreads ?? false) && network.secondThreadAttached;
+    let onTwoMs = 0;
+    let onOneMs = 0;
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
+      const stage = probing ? Math.floor((step - firstStep) / PROBE_BATCHES) : 3;
+      if (stage < 3) network.secondThreadPaused = stage === 2;
+      const batchStartMs = performance.now();
       if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
       batchStart = start;
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
@@ -167,6 +182,11 @@ export async function trainNetwork(
         learningRate,
         hooks.batches ? undefined : fillRows,
       );
+      if (stage === 1) onTwoMs += performance.now() - batchStartMs;
+      if (stage === 2) onOneMs += performance.now() - batchStartMs;
+      if (probing && step - firstStep === 3 * PROBE_BATCHES - 1) {
+        network.secondThreadPaused = onOneMs < onTwoMs;
+      }
       if (!Number.isFinite(result.loss)) {
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
       }
