@@ -11,7 +11,7 @@
  * Each training case runs on the default thread count (`--threads auto`: both cores where that
  * pays, kept only while timing says so, as `train` does) and again on one thread (`-1t`), with
  * the ratio to one thread and the samples per second of this process's CPU time (fair on a
- * shared machine). `threads` is the count the case ended on.
+ * shared machine). `threads` is the count the case ended on; `-2t` forces two threads.
  * - `train-784-128-10` (and `-ts`, the plain TypeScript kernels, one thread): one full epoch of
  *   the 60,000 training digits, batch 64, Adam; samples/s counts training steps only.
  * - `train-784-256-10`: the same for the default network.
@@ -159,7 +159,7 @@ const oneThread = new Map<string, number>();
 
 /** The result with its thread count and, when the one-thread figure is known, the ratio. */
 function withRatio(base: string, result: BenchResult): BenchResult {
-  if (result.threads === 1) oneThread.set(base, result.samplesPerSecond);
+  if (result.name.endsWith("-1t")) oneThread.set(base, result.samplesPerSecond);
   const single = oneThread.get(base);
   return single
     ? { ...result, ratioToOneThread: round(result.samplesPerSecond / single, 2) }
@@ -205,7 +205,7 @@ async function benchTrainEpoch(
     });
     return network.threads;
   });
-  const base = name.replace(/-1t$/, "");
+  const base = name.replace(/-[12]t$/, "");
   report(withRatio(base, {
     name,
     layers: layerSizes.join("-"),
@@ -556,11 +556,13 @@ if (withServe) {
 // One thread first, so that the default-thread cases show their ratio to it.
 await benchTrainEpoch("train-784-128-10-1t", 128, "wasm", 1);
 await benchTrainEpoch("train-784-128-10", 128, "wasm", "auto");
+await benchTrainEpoch("train-784-128-10-2t", 128, "wasm", 2);
 await benchTrainEpoch("train-784-128-10-ts", 128, "ts", 1);
 await benchTrainEpoch("train-784-256-10-1t", 256, "wasm", 1);
 await benchTrainEpoch("train-784-256-10", 256, "wasm", "auto");
 await benchTrainCnn("train-cnn-1t", 1);
 await benchTrainCnn("train-cnn", "auto");
+await benchTrainCnn("train-cnn-2t", 2);
 await benchTest("test-10k-1t", 1);
 await benchTest("test-10k", "auto");
 await benchDefaultRecipe();
