@@ -1,7 +1,10 @@
 import type { Dataset } from "../data/dataset.ts";
-import type { Network } from "../network/mod.ts";
+import { Network } from "../network/mod.ts";
 import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import { emptyConfusion } from "./metrics.ts";
+import { startSecondThread } from "../network/half_batch_thread.ts";
+import { selectKernels } from "../network/select_kernels.ts";
+import { evaluationPays } from "./threads.ts";
 
 /** What a network got right and wrong on a dataset. */
 export interface Evaluation {
@@ -34,6 +37,52 @@ export function evaluateNetwork(
     const step = steps.next();
     if (step.done) return step.value;
     onProgress?.(step.value, total);
+  }
+}
+
+/** Rows per batch of the two-thread copy (half on each thread). */
+const PARALLEL_EVALUATION_BATCH = 128;
+
+/**
+ * `evaluateNetwork` on both cores when that pays (`evaluationPays`: a conv net's whole test
+ * set), else on this thread: the network is copied into one built for two threads, whose
+ * second thread computes half of every batch. The same numbers either way (each sample's
+ * output depends only on that sample).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { evaluateOnThreads } from "./evaluate.ts";
+ * import { syntheticDigits } from "./test_data.ts";
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const evaluation = await evaluateOnThreads(network, syntheticDigits(50));
+ * assert.equal(evaluation.total, 50);
+ * ```
+ */
+export async function evaluateOnThreads(
+  network: Network,
+  dataset: Dataset,
+  limit = dataset.count,
+  onProgress?: (done: number, total: number) => void,
+): Promise<Evaluation> {
+  const total = Math.min(limit, dataset.count);
+  const kernels = evaluationPays(network, total) ? selectKernels() : undefined;
+  // The second thread runs WebAssembly kernels on shared memory; the TS ones stay on one.
+  if (!kernels || kernels.name !== "wasm-simd") {
+    return evaluateNetwork(network, dataset, limit, onProgress);
+  }
+  const twin = new Network({ inputShape: network.inputShape, layers: [...network.layers] }, {
+    maxBatch: Math.min(PARALLEL_EVALUATION_BATCH, Math.max(network.maxBatch, 2)),
+    kernels,
+    halves: true,
+  });
+  twin.copyFrom(network);
+  const second = await startSecondThread(twin);
+  try {
+    return evaluateNetwork(twin, dataset, limit, onProgress);
+  } finally {
+    second.close();
   }
 }
 

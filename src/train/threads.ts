@@ -51,6 +51,32 @@ export function threadsFor(choice: number | "auto", network: Network, batch: num
   return workPerSample(network) * batch >= MIN_PARALLEL_WORK ? MAX_THREADS : 1;
 }
 
+/**
+ * Forward multiply-adds of a whole evaluation from which a second thread pays for its start
+ * (tens of milliseconds, and a copy of the network): about half a second of one core.
+ */
+const MIN_PARALLEL_EVALUATION = 5e9;
+
+/**
+ * Whether evaluating `count` samples with `network` is worth a second thread: the cnn preset's
+ * 10,000 test digits (1e11 multiply-adds, seconds) yes, a dense network's (2e9, 0.04 s) no.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network, parseLayerSpec } from "../network/mod.ts";
+ * import { evaluationPays } from "./threads.ts";
+ * const mlp = new Network({ layerSizes: [784, 256, 10], activation: "relu" });
+ * assert.equal(evaluationPays(mlp, 10_000), false);
+ * const cnn = new Network(parseLayerSpec("cnn"), { maxBatch: 1 });
+ * assert.equal(evaluationPays(cnn, 10_000), (navigator.hardwareConcurrency ?? 1) >= 2);
+ * ```
+ */
+export function evaluationPays(network: Network, count: number): boolean {
+  if ((navigator.hardwareConcurrency ?? 1) < 2) return false;
+  return workPerSample(network) * count >= MIN_PARALLEL_EVALUATION;
+}
+
 /** Multiply-adds of one sample's forward pass (the backward pass is about twice that). */
 function workPerSample(network: Network): number {
   let work = 0;

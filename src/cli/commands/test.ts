@@ -1,6 +1,6 @@
 /** `test`: accuracy, confusion matrix and per-digit metrics of a model on the test set. */
 import { loadMnist } from "../../data/mod.ts";
-import { evaluateNetwork, mostConfusedPairs, perDigitMetrics } from "../../train/mod.ts";
+import { evaluateOnThreads, mostConfusedPairs, perDigitMetrics } from "../../train/mod.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
 import { paint } from "../../text/color.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
@@ -24,7 +24,7 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   const total = Math.min(flags.limit ?? data.test.count, data.test.count);
   const live = io.isTerminal && !flags.json && io.color !== "none";
   const startMs = performance.now();
-  const evaluation = evaluateNetwork(loaded.network, data.test, total, (done) => {
+  const evaluation = await evaluateOnThreads(loaded.network, data.test, total, (done) => {
     if (!live) return;
     io.write(
       "\r" + renderProgressLine({
