@@ -1,13 +1,17 @@
 /**
  * Saliency: which input pixels made the network say what it said. It is the gradient of the
- * predicted digit's probability with respect to the 784 input pixels, found by backpropagating
- * all the way down to the input (Simonyan et al. 2013, "Deep inside convolutional networks").
- * A large positive value: more ink there would make that digit more likely; negative: ink
- * there speaks against it.
+ * predicted digit's score z_c (its logit, the output layer's value before softmax) with respect
+ * to the 784 input pixels, found by backpropagating all the way down to the input (Simonyan et
+ * al. 2013, "Deep inside convolutional networks", use the class score for the same reason). A
+ * large positive value: more ink there would make that digit more likely; negative: ink there
+ * speaks against it.
  *
- * The network's own backward pass gives dC/dx for the cross-entropy C = -log p_c of a label c;
- * since dp_c/dx = p_c · d(log p_c)/dx = -p_c · dC/dx, one backward pass with the predicted
- * digit as the label gives the saliency.
+ * Why the score and not the probability: a sure network's p_c is 1 to float32's precision (the
+ * shipped CNN says 1.0000 for most test digits), and then dp_c/dx = p_c (1 - p_c) dz_c/dx - ...
+ * is exactly zero everywhere: no picture at all. The score's gradient keeps the shape.
+ *
+ * The network's backward pass starts from the output delta dL/dz = p - onehot(label); with the
+ * probabilities set to zero first, that delta is -e_c, so the pass computes -dz_c/dx.
  *
  * @module
  */
@@ -22,7 +26,7 @@ export interface Saliency {
   confidence: number;
   /** [10] softmax probabilities. */
   probabilities: Float32Array;
-  /** [inputSize] dp_digit/dx: the gradient of the digit's probability per input pixel. */
+  /** [inputSize] dz_digit/dx: the gradient of the digit's score (logit) per input pixel. */
   gradient: Float32Array;
 }
 
@@ -62,7 +66,7 @@ export function withInputGradient(
 
 /**
  * The saliency of `pixels` (one digit, [inputSize] values 0..1) for `network`, which must be
- * built with `inputGradient` (see `withInputGradient`): the gradient of the probability of
+ * built with `inputGradient` (see `withInputGradient`): the gradient of the score (logit) of
  * `digit` (default: the predicted one) with respect to each pixel.
  *
  * @example
@@ -86,17 +90,19 @@ export function saliency(network: Network, pixels: Float32Array, digit?: number)
   }
   const size = network.layerSizes[0];
   network.input.set(pixels.subarray(0, size));
-  const probabilities = network.forward(1).slice();
+  const output = network.forward(1); // the network's own probability buffer
+  const probabilities = output.slice();
   let target = digit ?? 0;
   if (digit === undefined) {
     for (let d = 1; d < probabilities.length; d++) {
       if (probabilities[d] > probabilities[target]) target = d;
     }
   }
-  // dC/dx for C = -log p_target, then dp/dx = -p · dC/dx
+  // backward's output delta is (probabilities - onehot): zeroed probabilities make it -e_target,
+  // and the input gradient it computes is then -dz_target/dx.
+  output.fill(0);
   network.backward(new Uint8Array([target]));
-  const p = probabilities[target];
   const gradient = new Float32Array(size);
-  for (let i = 0; i < size; i++) gradient[i] = -p * inputGrad[i];
-  return { digit: target, confidence: p, probabilities, gradient };
+  for (let i = 0; i < size; i++) gradient[i] = -inputGrad[i];
+  return { digit: target, confidence: probabilities[target], probabilities, gradient };
 }

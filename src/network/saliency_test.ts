@@ -4,10 +4,11 @@ import { parseLayerSpec } from "./layer_spec.ts";
 import { Random } from "./random.ts";
 import { saliency, withInputGradient } from "./saliency.ts";
 
-/** p_digit(x) by a plain forward pass, for finite differences. */
-function probabilityAt(network: Network, pixels: Float32Array, digit: number): number {
+/** z_digit(x), the digit's score before softmax, by a plain forward pass, for finite differences. */
+function scoreAt(network: Network, pixels: Float32Array, digit: number): number {
   network.input.set(pixels);
-  return network.forward(1)[digit];
+  network.forward(1);
+  return network.layerOutputs().at(-1)![digit];
 }
 
 function checkAgainstFiniteDifferences(network: Network, pixels: Float32Array): number {
@@ -17,9 +18,9 @@ function checkAgainstFiniteDifferences(network: Network, pixels: Float32Array): 
   for (let i = 0; i < pixels.length; i++) {
     const x = pixels.slice();
     x[i] = pixels[i] + h;
-    const up = probabilityAt(network, x, result.digit);
+    const up = scoreAt(network, x, result.digit);
     x[i] = pixels[i] - h;
-    const down = probabilityAt(network, x, result.digit);
+    const down = scoreAt(network, x, result.digit);
     const numeric = (up - down) / (2 * h);
     const scale = Math.max(1e-3, Math.abs(numeric), Math.abs(result.gradient[i]));
     assert.ok(
@@ -31,7 +32,7 @@ function checkAgainstFiniteDifferences(network: Network, pixels: Float32Array): 
   return checked;
 }
 
-Deno.test("saliency of a dense network matches finite differences of the probability", () => {
+Deno.test("saliency of a dense network matches finite differences of the digit's score", () => {
   const network = new Network({ layerSizes: [20, 12, 10], activation: "tanh" }, {
     seed: 5,
     inputGradient: true,
@@ -72,4 +73,20 @@ Deno.test("withInputGradient copies the weights and leaves the original's gradie
 Deno.test("saliency refuses a network that cannot backpropagate to its input", () => {
   const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" });
   assert.throws(() => saliency(network, new Float32Array(784)), /inputGradient/);
+});
+
+Deno.test("a sure network still has a saliency map (its probability is 1 in float32)", () => {
+  const network = new Network({ layerSizes: [20, 12, 10], activation: "relu" }, {
+    seed: 5,
+    inputGradient: true,
+  });
+  // Scale the output layer up until softmax saturates to exactly 1.
+  const last = network.weights[network.weights.length - 1];
+  for (let i = 0; i < last.length; i++) last[i] *= 400;
+  const rng = new Random(4);
+  const pixels = new Float32Array(20).map(() => rng.next());
+  const result = saliency(network, pixels);
+  assert.equal(result.confidence, 1);
+  assert.ok(result.gradient.some((v) => Math.abs(v) > 1e-3), "the map vanished");
+  assert.equal(checkAgainstFiniteDifferences(network, pixels), 20);
 });
