@@ -37,7 +37,9 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
       ? ` + ${info.position.stepInEpoch} batches (interrupted; train resumes it)`
       : ""),
     plan
-      ? `  last plan:    ${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, warm-up ${plan.warmupEpochs}, ${
+      ? `  last plan:    ${
+        plural(plan.epochs, "epoch")
+      } from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, warm-up ${plan.warmupEpochs}, ${
         plan.limit.toLocaleString("en-US")
       } training digits, seed ${plan.seed}` +
         (plan.augment ? ", augmented digits" : "")

@@ -157,7 +157,7 @@ export function menuScreen(
         height: frame.rows - (status ? 1 : 0),
         color: frame.color,
       }),
-      footer: "↑/↓ j/k move · Enter or 1-7 choose · q quit",
+      footer: `↑/↓ j/k move · Enter or 1-${MENU_ENTRIES.length} choose · q quit`,
       status,
     }),
   };

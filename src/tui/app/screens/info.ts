@@ -5,6 +5,7 @@ import { renderLayerTable } from "../../../text/layer_table.ts";
 import type { LoadedModel } from "../../../app/load_model.ts";
 import { type ColorLevel, paint } from "../../../text/color.ts";
 import { lineChart } from "../../../text/chart.ts";
+import { wrapText } from "../../../text/layout.ts";
 import type { AppContext } from "../context.ts";
 import { scrollByKey, scrollPosition, scrollWindow } from "../page.ts";
 import type { Frame, ScreenProgram } from "../screen_loop.ts";
@@ -41,7 +42,11 @@ export function renderModelInfo(
 ): string[] {
   const c = paint(options.color);
   const network = model.network;
-  const field = (name: string, value: string) => `${c.dim(name.padEnd(15))}${value}`;
+  // A long value (the commands that made the model) wraps under itself instead of being cut.
+  const field = (name: string, value: string) =>
+    wrapText(value, Math.max(20, options.width - 15))
+      .map((line, i) => `${i === 0 ? c.dim(name.padEnd(15)) : " ".repeat(15)}${line}`)
+      .join("\n");
   if (model.random || !model.info) {
     return [
       c.yellow("No trained model: the network is random (it guesses, ~10% accuracy)."),
@@ -50,7 +55,7 @@ export function renderModelInfo(
       field("parameters", network.parameterCount.toLocaleString("en-US")),
       "",
       "Train one from the menu (Train), or: deno task start train",
-    ].filter((line) => line !== "");
+    ].filter((line) => line !== "").flatMap((line) => line.split("\n"));
   }
   const info = model.info;
   const plan = info.plan;
@@ -76,7 +81,9 @@ export function renderModelInfo(
     plan
       ? field(
         "last plan",
-        `${plan.epochs} epochs from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, ` +
+        `${
+          plural(plan.epochs, "epoch")
+        } from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, ` +
           `${plan.limit.toLocaleString("en-US")} digits${
             plan.augment ? ", augmented" : ""
           }, seed ${plan.seed}`,
@@ -97,7 +104,7 @@ export function renderModelInfo(
     field("command", info.command || "unknown"),
     field("created", info.createdAt),
     field("updated", info.updatedAt),
-  ].filter((line) => line !== "");
+  ].filter((line) => line !== "").flatMap((line) => line.split("\n"));
   lines.push(
     "",
     c.bold("Layers"),
