@@ -69,7 +69,7 @@ export async function evaluateOnThreads(
   const total = Math.min(limit, dataset.count);
   const kernels = evaluationPays(network, total) ? selectKernels() : undefined;
   // The second thread runs WebAssembly kernels on shared memory; the TS ones stay on one.
-  if (!kernels || kernels.name !== "wasm-simd") {
+  if (!kernels || !kernels.name.startsWith("wasm")) {
     return evaluateNetwork(network, dataset, limit, onProgress);
   }
   const twin = new Network({ inputShape: network.inputShape, layers: [...network.layers] }, {
