@@ -5,46 +5,38 @@ import { createWasmKernels, wasmRelaxedSimdSupported, wasmSimdSupported } from "
 export type KernelChoice = "auto" | "ts" | "wasm";
 
 /**
- * Strict math for every kernel set made from now on (`--strict-math`): no fused multiply-adds,
- * so a recorded command gives the same bits on any machine. `DIGITS_STRICT_MATH=1` does the
- * same from the environment.
- */
-let strictMath = false;
-
-/**
- * Asks for strict (unfused) kernels from now on, or again for the fastest.
+ * Whether kernels must be strict (no fused multiply-adds: the same bits on any machine):
+ * `strictMath` when given, else whether the environment says DIGITS_STRICT_MATH=1.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { selectKernels, setStrictMath } from "./select_kernels.ts";
- * setStrictMath(true);
- * assert.equal(selectKernels().fused, false);
- * setStrictMath(false);
+ * import { isStrictMath } from "./select_kernels.ts";
+ * assert.equal(isStrictMath(true), true);
  * ```
  */
-export function setStrictMath(strict: boolean): void {
-  strictMath = strict;
-}
-
-/** Whether kernels are strict: `setStrictMath(true)` or `DIGITS_STRICT_MATH=1`. */
-export function isStrictMath(): boolean {
-  return strictMath || envValue("DIGITS_STRICT_MATH") === "1";
+export function isStrictMath(strictMath?: boolean): boolean {
+  return strictMath ?? envValue("DIGITS_STRICT_MATH") === "1";
 }
 
 /**
  * Kernels for a new network: WebAssembly SIMD where the runtime supports it (several times
  * faster), with fused multiply-adds where it has relaxed SIMD and math is not strict
- * (`isStrictMath`), else the TypeScript reference. `DIGITS_KERNELS=ts|wasm` overrides "auto".
+ * (`isStrictMath(options.strictMath)`), else the TypeScript reference.
+ * `DIGITS_KERNELS=ts|wasm` overrides "auto".
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { selectKernels } from "./select_kernels.ts";
  * assert.equal(selectKernels("ts").name, "ts");
+ * assert.equal(selectKernels("wasm", { strictMath: true }).fused, false);
  * ```
  */
-export function selectKernels(choice: KernelChoice = "auto"): Kernels {
+export function selectKernels(
+  choice: KernelChoice = "auto",
+  options: { strictMath?: boolean } = {},
+): Kernels {
   let wanted = choice;
   if (wanted === "auto") {
     const fromEnv = envValue("DIGITS_KERNELS");
@@ -52,7 +44,8 @@ export function selectKernels(choice: KernelChoice = "auto"): Kernels {
   }
   if (wanted === "ts") return createTsKernels();
   if (wanted === "wasm" || wasmSimdSupported()) {
-    return createWasmKernels({ fused: !isStrictMath() && wasmRelaxedSimdSupported() });
+    const fused = !isStrictMath(options.strictMath) && wasmRelaxedSimdSupported();
+    return createWasmKernels({ fused });
   }
   return createTsKernels();
 }
