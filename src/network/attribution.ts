@@ -21,7 +21,7 @@
  *
  * @module
  */
-import { Network } from "./network.ts";
+import type { Network } from "./network.ts";
 
 /** Integrated gradients of one digit's score, with the check that they add up. */
 export interface Attribution {
