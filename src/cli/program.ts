@@ -13,6 +13,7 @@ import { fetchDataCommand } from "./commands/fetch_data.ts";
 import { infoCommand } from "./commands/info.ts";
 import { inspectCommand } from "./commands/inspect.ts";
 import { previewCommand } from "./commands/preview.ts";
+import { runsCommand } from "./commands/runs.ts";
 import { testCommand } from "./commands/test.ts";
 import { trainCommand, type TrainFlags } from "./commands/train.ts";
 import type { CommandIo } from "./io.ts";
@@ -187,6 +188,16 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .addOption(jsonOption())
     .action(async (flags) => {
       result.status = await infoCommand(flags, io);
+    });
+
+  program.command("runs")
+    .description(
+      "list the training runs recorded beside the model files of a folder, to compare them",
+    )
+    .option("--dir <dir>", "the folder of model files (default models)")
+    .addOption(jsonOption())
+    .action(async (flags) => {
+      result.status = await runsCommand(flags, io);
     });
 
   program.command("serve")
