@@ -83,7 +83,7 @@ const jsonOption = () => new Option("--json", "print JSON lines instead of text"
  */
 export function trainFlagsOf(opts: Record<string, unknown>): TrainFlags {
   const flags: TrainFlags = { ...pickTrainValues(opts), model: String(opts.model) };
-  for (const key of ["fresh", "weightsOnly", "sample", "json"] as const) {
+  for (const key of ["fresh", "weightsOnly", "strictMath", "sample", "json"] as const) {
     if (opts[key] !== undefined) flags[key] = Boolean(opts[key]);
   }
   if (opts.dataDir !== undefined) flags.dataDir = String(opts.dataDir);
@@ -123,6 +123,10 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .option(
       "--weights-only",
       "save without optimizer state: a file 3x smaller for adam, but resuming restarts the optimizer",
+    )
+    .option(
+      "--strict-math",
+      "no fused multiply-adds: the same bits on any machine (slower; see the README)",
     )
     .addOption(dataDirOption())
     .addOption(sampleOption())

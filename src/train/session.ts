@@ -41,6 +41,11 @@ export interface TrainRequest extends Partial<TrainValues> {
   fresh?: boolean;
   /** Save weights only (no optimizer state): a third of the size, but resuming restarts Adam. */
   weightsOnly?: boolean;
+  /**
+   * Strict math: kernels without fused multiply-adds, so that the same command gives the same
+   * bits on any machine (slower; `--strict-math`, or DIGITS_STRICT_MATH=1).
+   */
+  strictMath?: boolean;
   /** How the session was started, kept in the model's metadata (e.g. the command line). */
   command?: string;
   /** How to get past a refusal, in the caller's words (default: the menu's). */
@@ -114,7 +119,8 @@ export async function prepareTrainingSession(
   request: TrainRequest,
   data: MnistData,
 ): Promise<TrainingSession> {
-  const kernels = selectKernels();
+  const strict = { strictMath: request.strictMath };
+  const kernels = selectKernels("auto", strict);
   const trainCount = data.train.count;
   const path = request.modelPath;
   const notes: string[] = [];
@@ -132,7 +138,11 @@ export async function prepareTrainingSession(
       // The saved plan's batch (kept when not given) is larger than the buffers: load again
       // with room for it (the kernels' memory is set up once per network, hence new kernels).
       maxBatch = Math.max(values.batch, savedPlan?.batchSize ?? 0);
-      model = await loadNetworkModel(path, { maxBatch, kernels: selectKernels(), halves: true });
+      model = await loadNetworkModel(path, {
+        maxBatch,
+        kernels: selectKernels("auto", strict),
+        halves: true,
+      });
     }
     if (unfinished && !planValueGiven) {
       const plan = { ...savedPlan, limit: Math.min(savedPlan.limit, trainCount) };
