@@ -131,7 +131,7 @@ export function* evaluationSteps(
     const count = Math.min(network.maxBatch, total - start);
     fillBatch(dataset, order, start, count, network.input, labels);
     // On both threads when the network has two (the same numbers as one).
-    const probabilities = network.forwardParallel(count); // [count x classes]
+    const probabilities = network.halves?.forward(count) ?? network.forward(count); // [count x classes]
     const result = network.evaluateLoss(labels);
     lossSum += result.loss * count;
     for (let b = 0; b < count; b++) {

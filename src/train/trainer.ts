@@ -162,25 +162,26 @@ export async function trainNetwork(
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
-    const probe = (hooks.chooseThreads ?? false) && network.secondThreadAttached
+    const halves = network.halves;
+    const probe = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true
       ? new ThreadProbe(hooks.probeClock)
       : undefined;
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
-      if (probe) network.secondThreadPaused = probe.threads() === 1;
+      if (halves && probe) halves.secondThreadPaused = probe.threads() === 1;
       probe?.begin();
       if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
       batchStart = start;
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
       const learningRate = learningRateAt(plan.optimizer.learningRate, schedule, planStep);
-      const result = network.trainBatch(
-        labels,
-        count,
-        plan.optimizer,
-        learningRate,
-        hooks.batches ? undefined : fillRows,
-      );
+      const fill = hooks.batches ? undefined : fillRows;
+      let result;
+      if (halves) result = halves.trainBatch(labels, count, plan.optimizer, learningRate, fill);
+      else {
+        fill?.(0, count, network.input, labels);
+        result = network.trainBatch(labels, count, plan.optimizer, learningRate);
+      }
       probe?.end();
       if (!Number.isFinite(result.loss)) {
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
