@@ -616,7 +616,7 @@ async function profileRun(c: ProfileCase, fused: boolean, best: Profile): Promis
       if (event.type === "batch") batchSeconds.push((now - last) / 1000);
       last = now;
       if (event.type !== "batch" || event.step !== steps) return;
-      // Typical (median) batches and calls: a shared machine's interruptions left out.
+      // Typical batches and calls: a shared machine's interruptions left out.
       best.batchSeconds = Math.min(best.batchSeconds, typicalSeconds(batchSeconds, 1));
       for (const time of profiled.take()) {
         const calls = time.calls / steps;
@@ -636,7 +636,7 @@ async function profileRun(c: ProfileCase, fused: boolean, best: Profile): Promis
 /**
  * "Where the time goes": each kernel's GFLOP/s and share of a batch, on one thread, strict
  * (unfused: the kernels before relaxed SIMD) and fused, alternating, best of `rounds` each;
- * a kernel's time is its median call's, a batch's the median batch's.
+ * a kernel's time is its typical call's, a batch's the typical batch's (`typicalSeconds`).
  */
 async function profileCase(c: ProfileCase, rounds: number) {
   const strict: Profile = { batchSeconds: Infinity, kernels: new Map() };
