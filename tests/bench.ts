@@ -680,12 +680,24 @@ async function profileCase(c: ProfileCase, rounds: number) {
   );
   const figure = (value: number | undefined) =>
     (value === undefined ? "-" : value.toFixed(1)).padStart(15);
+  // Kernels under half a percent of a batch each are summed on one line.
+  const small = rows.filter((t) => t.seconds < 0.005 * fused.batchSeconds);
   for (const t of rows) {
+    if (small.includes(t)) continue;
     console.log(
       `    ${t.name.padEnd(38)}${String(round(t.calls, 1)).padStart(6)}` +
         `${(t.seconds * 1e6).toFixed(0).padStart(10)}` +
         `${(100 * t.seconds / fused.batchSeconds).toFixed(1).padStart(6)}%` +
         `${figure(gflops(strict.kernels.get(t.name))).padStart(16)}${figure(gflops(t))}`,
+    );
+  }
+  if (small.length > 0) {
+    const seconds = small.reduce((sum, t) => sum + t.seconds, 0);
+    console.log(
+      `    ${`${small.length} kernels under 0.5% each`.padEnd(38)}` +
+        `${String(round(small.reduce((sum, t) => sum + t.calls, 0), 1)).padStart(6)}` +
+        `${(seconds * 1e6).toFixed(0).padStart(10)}` +
+        `${(100 * seconds / fused.batchSeconds).toFixed(1).padStart(6)}%`,
     );
   }
   const other = Math.max(0, fused.batchSeconds - kernelSeconds);
