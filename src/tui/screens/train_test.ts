@@ -12,19 +12,11 @@ import { Network } from "../../network/network.ts";
 import { parseLayerSpec } from "../../network/layer_spec.ts";
 import { defaultOptimizerSettings } from "../../network/optimizer.ts";
 import { stripAnsi } from "../../text/layout.ts";
-import {
-  applyTrainEvent,
-  commandOf,
-  LOSS_POINT_EVERY,
-  PANEL_EVERY,
-  PanelProbe,
-  renderTrainProgress,
-  type TrainMessage,
-  type TrainPanel,
-  type TrainProgress,
-  trainScreen,
-  type TrainState,
-} from "./train.ts";
+import { PANEL_EVERY, PanelProbe, type TrainPanel } from "../../network/inspect.ts";
+import { commandOf } from "../../train/options.ts";
+import { type TrainMessage, trainScreen, type TrainState } from "./train.ts";
+import { applyTrainEvent, LOSS_POINT_EVERY, type TrainProgress } from "./train_progress.ts";
+import { renderTrainProgress } from "./train_view.ts";
 
 function run(epochs: number, stepsDoneInLast: number): TrainProgress {
   let progress: TrainProgress = {
