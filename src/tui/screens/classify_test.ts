@@ -10,13 +10,14 @@ import { renderPage } from "../page.ts";
 import type { Message, ScreenProgram, Work } from "../screen_loop.ts";
 import { frameOf, key } from "../screen_loop_testing.ts";
 import { CANVAS_SIDE, DrawingCanvas } from "../widgets/canvas.ts";
+import { readImageResult } from "../../app/classify_image.ts";
+import { IMAGE_EXTENSIONS } from "../../image/image_files.ts";
+import { completePath } from "../widgets/path_completion.ts";
 import {
   type ClassifyMessage,
   classifyScreen,
   type ClassifyState,
-  completePath,
   newClassifyState,
-  readImageResult,
 } from "./classify.ts";
 
 const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
@@ -214,12 +215,13 @@ Deno.test("Tab completes a unique name, or the common part and lists the choices
     { name: "digit_7.png", isDirectory: false },
     { name: "notes.txt", isDirectory: false },
   ];
-  assert.deepEqual(completePath("data/n", entries), { text: "data/n", choices: [] });
-  assert.deepEqual(completePath("data/digits", [entries[0]]), {
+  const image = (name: string) => IMAGE_EXTENSIONS.test(name);
+  assert.deepEqual(completePath("data/n", entries, image), { text: "data/n", choices: [] });
+  assert.deepEqual(completePath("data/digits", [entries[0]], image), {
     text: "data/digits/",
     choices: [],
   });
-  assert.deepEqual(completePath("d", entries), {
+  assert.deepEqual(completePath("d", entries, image), {
     text: "digit",
     choices: ["digit_7.png", "digits/"],
   });
