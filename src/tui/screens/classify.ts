@@ -32,6 +32,8 @@ import { editField, renderField, type TextField, textField } from "../widgets/te
 
 /** Everything the Classify screen remembers. */
 export interface ClassifyState {
+  /** The network that reads the images (the model in use when the screen opened). */
+  network?: Network;
   field: TextField;
   /** Where keys go: the path being typed, or stepping through a folder's images. */
   focus: "path" | "images";
@@ -55,16 +57,21 @@ export interface ClassifyState {
 
 /** What the screen's background work reports. */
 export type ClassifyMessage =
-  | { type: "listed"; opening: number; path: string; files: string[] }
+  /** The path opened (`typed`: as the user typed it, remembered for the next visit). */
+  | { type: "listed"; opening: number; path: string; typed: string; files: string[] }
   | { type: "list-failed"; opening: number; error: string }
   | { type: "classified"; opening: number; result: ImageResult }
   | { type: "completed"; typed: string; text: string; choices: string[] };
 
 type ClassifyStep = Step<ClassifyState, ClassifyMessage, void>;
 
-/** A fresh screen with `path` typed in (the last path opened, so coming back is quick). */
-export function newClassifyState(path = ""): ClassifyState {
+/**
+ * A fresh screen with `path` typed in (the last path opened, so coming back is quick), reading
+ * with `network`.
+ */
+export function newClassifyState(path = "", network?: Network): ClassifyState {
   return {
+    network,
     field: textField(path),
     focus: "path",
     files: [],
@@ -102,39 +109,29 @@ export type ClassifyContext = Pick<AppContext, "model" | "memory">;
 export function classifyScreen(
   context: ClassifyContext,
 ): ScreenProgram<ClassifyState, ClassifyMessage, void> {
-  const network = () => context.model().network;
-  const remember = (path: string) => {
-    if (context.memory) context.memory.classifyPath = path;
-  };
   return {
     title: "Classify an image",
-    init: () => ({ state: newClassifyState(context.memory?.classifyPath ?? "") }),
-    update: (state, message) => updateClassify(state, message, { network, remember }),
+    init: () => ({
+      state: newClassifyState(context.memory?.classifyPath ?? "", context.model().network),
+    }),
+    update: updateClassify,
     view: (state, frame) => ({ body: renderClassifyBody(state, frame), footer: footerFor(state) }),
     typing: (state) => state.focus === "path",
   };
-}
-
-/** What `updateClassify` needs from outside: the network, and where to remember a path. */
-export interface ClassifyServices {
-  network(): Network;
-  /** Called (from the work, after a path opened) with the text the user typed. */
-  remember(path: string): void;
 }
 
 /** The Classify screen's update: keys, and what its work reports. */
 export function updateClassify(
   state: ClassifyState,
   message: Message<ClassifyMessage>,
-  services: ClassifyServices,
 ): ClassifyStep {
   switch (message.type) {
     case "back":
       return { state, exit: { value: undefined } };
     case "input":
-      return message.event.type === "key" ? handleKey(state, message.event, services) : { state };
+      return message.event.type === "key" ? handleKey(state, message.event) : { state };
     case "work":
-      return handleWork(state, message.message, services);
+      return handleWork(state, message.message);
     case "work-failed":
       // The work catches what it expects; this is a bug, shown in place rather than crashing.
       return { state: { ...state, loading: undefined, error: errorLine(message.error) } };
@@ -146,15 +143,14 @@ export function updateClassify(
 function handleKey(
   state: ClassifyState,
   event: KeyEvent,
-  services: ClassifyServices,
 ): ClassifyStep {
   const count = state.files.length;
   if (event.key === "n" && (event.ctrl || state.focus === "images")) {
-    return toggleMode(state, services);
+    return toggleMode(state);
   }
   const step = (delta: number): ClassifyStep => {
     const index = Math.min(count - 1, Math.max(0, state.index + delta));
-    return count < 2 || index === state.index ? { state } : show(state, index, services);
+    return count < 2 || index === state.index ? { state } : show(state, index);
   };
   switch (event.key) {
     case "up":
@@ -191,7 +187,7 @@ function handleKey(
         state: { ...state, error: "type the path of a PNG or JPEG image, or of a folder of them" },
       };
     }
-    return open(state, path, services);
+    return open(state, path);
   }
   if (event.key === "tab") {
     if (count > 1 && state.opened === state.field.text.trim()) {
@@ -204,18 +200,18 @@ function handleKey(
 }
 
 /** Digit mode to number mode and back: the image shown is read again the new way. */
-function toggleMode(state: ClassifyState, services: ClassifyServices): ClassifyStep {
+function toggleMode(state: ClassifyState): ClassifyStep {
   const next: ClassifyState = {
     ...state,
     mode: state.mode === "digit" ? "number" : "digit",
     results: new Map(),
     choices: undefined,
   };
-  return next.files.length > 0 ? show(next, next.index, services) : { state: next };
+  return next.files.length > 0 ? show(next, next.index) : { state: next };
 }
 
 /** Starts reading the folder (or file) at `path`; what was shown stays until it answers. */
-function open(state: ClassifyState, path: string, services: ClassifyServices): ClassifyStep {
+function open(state: ClassifyState, path: string): ClassifyStep {
   const opening = state.opening + 1;
   const typed = state.field.text;
   const work: Work<ClassifyMessage> = {
@@ -228,9 +224,7 @@ function open(state: ClassifyState, path: string, services: ClassifyServices): C
         if (!signal.aborted) send({ type: "list-failed", opening, error: errorLine(error) });
         return;
       }
-      if (signal.aborted) return;
-      services.remember(typed);
-      send({ type: "listed", opening, path, files });
+      if (!signal.aborted) send({ type: "listed", opening, path, typed, files });
     },
   };
   return {
@@ -241,11 +235,12 @@ function open(state: ClassifyState, path: string, services: ClassifyServices): C
 }
 
 /** Shows `files[index]`: at once when it was read before, else after reading it. */
-function show(state: ClassifyState, index: number, services: ClassifyServices): ClassifyStep {
+function show(state: ClassifyState, index: number): ClassifyStep {
   const file = state.files[index];
   if (state.results.has(file)) return { state: { ...state, index, loading: undefined } };
   const opening = state.opening;
-  const network = services.network();
+  const network = state.network;
+  if (!network) return { state: { ...state, error: "no network to read the image with" } };
   const mode = state.mode;
   const work: Work<ClassifyMessage> = {
     // One at a time: stepping on replaces the read of the image stepped past.
@@ -263,7 +258,6 @@ function show(state: ClassifyState, index: number, services: ClassifyServices): 
 function handleWork(
   state: ClassifyState,
   message: ClassifyMessage,
-  services: ClassifyServices,
 ): ClassifyStep {
   switch (message.type) {
     case "listed": {
@@ -277,7 +271,8 @@ function handleWork(
         focus: files.length > 1 ? "images" : "path",
         loading: undefined,
       };
-      return show(next, 0, services);
+      // A path that opened is typed in again on the next visit.
+      return { ...show(next, 0), remember: { classifyPath: message.typed } };
     }
     case "list-failed":
       if (message.opening !== state.opening) return { state };

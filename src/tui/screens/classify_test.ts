@@ -151,7 +151,16 @@ Deno.test("each file gives a guess, or says in one line why not, with a small pr
 Deno.test("a folder: Enter opens it, the arrows step through its images, errors show in place", async () => {
   const dir = await makeFolder();
   const memory: ScreenMemory = {};
-  const screen = classifyScreen({ model: () => ({ network, random: false }), memory });
+  const program = classifyScreen({ model: () => ({ network, random: false }), memory });
+  // What the loop does with what a step remembers.
+  const screen: typeof program = {
+    ...program,
+    update(state, message) {
+      const step = program.update(state, message);
+      Object.assign(memory, step.remember);
+      return step;
+    },
+  };
   try {
     // Nothing typed: Enter asks for a path. A missing path: one line, in place.
     let run = await drive(screen, ["enter"]);

@@ -298,7 +298,7 @@ const HELPS = [
  * ```
  */
 export function drawScreen(
-  context: Pick<AppContext, "model" | "memory">,
+  context: Pick<AppContext, "model">,
 ): ScreenProgram<DrawState, never, void> {
   return {
     title: "Draw a digit",
@@ -306,15 +306,7 @@ export function drawScreen(
       const network = context.model().network;
       return { state: newDrawState(network, new DigitExplainer(network)) };
     },
-    update: (state, message) => {
-      const step = updateDraw(state, message);
-      // Inspect explains the last drawing: what the network saw of it.
-      const analysis = step.state.analysis;
-      if (context.memory && analysis !== state.analysis && analysis.prediction) {
-        context.memory.drawing = analysis.pixels;
-      }
-      return step;
-    },
+    update: updateDraw,
     view: (state, frame) => ({
       body: renderDrawBody(state, frame),
       footer: HELPS.find((help) => visibleWidth(help) <= frame.columns) ?? HELPS[HELPS.length - 1],
@@ -323,7 +315,10 @@ export function drawScreen(
   };
 }
 
-/** The Draw screen's update: back leaves, a resize moves the canvas, input draws. */
+/**
+ * The Draw screen's update: back leaves, a resize moves the canvas, input draws (and a new
+ * guess is remembered for Inspect).
+ */
 export function updateDraw(
   state: DrawState,
   message: Message<never>,
@@ -335,8 +330,13 @@ export function updateDraw(
       return {
         state: { ...state, layout: drawLayout(message.frame, state.canvas.width > CANVAS_SIDE) },
       };
-    case "input":
-      return { state: handleDrawEvent(state, message.event) };
+    case "input": {
+      const next = handleDrawEvent(state, message.event);
+      // Inspect explains the last drawing: what the network saw of it.
+      const analysis = next.analysis;
+      if (analysis === state.analysis || !analysis.prediction) return { state: next };
+      return { state: next, remember: { drawing: analysis.pixels } };
+    }
     default:
       return { state };
   }

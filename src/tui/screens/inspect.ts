@@ -12,18 +12,14 @@
  *   loss pulls on each layer, and one sentence on what to worry about.
  *
  * What takes time (the dead units on 1,000 test digits, the first layer's responses to 2,000)
- * is background work that reports once; one digit's explanation is fast and made on demand.
+ * is background work that reports once; each digit shown is explained by work too, and its
+ * explanation kept in the state.
  *
  * This file is the screen program and the frame of the pages; the state and its keys are
  * inspect_state.ts, each page its own file (inspect_weights.ts, inspect_activations.ts,
  * inspect_health.ts).
  */
-import {
-  DigitExplainer,
-  type DigitReport,
-  layerReports,
-  lossGradientNorms,
-} from "../../app/inspect_model.ts";
+import { DigitExplainer, layerReports, lossGradientNorms } from "../../app/inspect_model.ts";
 import { unitResponses } from "../../network/inspect.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { count } from "../../text/format.ts";
@@ -36,6 +32,7 @@ import { renderField } from "../widgets/text_input.ts";
 import { renderActivationsPage } from "./inspect_activations.ts";
 import { renderHealthPage } from "./inspect_health.ts";
 import {
+  digitOf,
   INSPECT_PAGES,
   inspectKey,
   type InspectMessage,
@@ -187,71 +184,103 @@ function measureWork(context: Pick<AppContext, "model" | "data">): Work<InspectM
 export function inspectScreen(
   context: Pick<AppContext, "model" | "data" | "memory">,
 ): ScreenProgram<InspectState, InspectMessage, void> {
-  // One explainer and the digits explained, for this visit (the model does not change meanwhile).
-  let explainer: DigitExplainer | undefined;
-  const explained = new Map<string, DigitReport>();
-  const explain = (pixels: Float32Array, key: string): DigitReport => {
-    explainer ??= new DigitExplainer(context.model().network);
-    let report = explained.get(key);
-    if (!report) {
-      if (explained.size > 64) explained.clear();
-      report = explainer.digit(pixels);
-      explained.set(key, report);
-    }
-    return report;
-  };
-  const update = (
-    state: InspectState,
-    message: Message<InspectMessage>,
-  ): Step<InspectState, InspectMessage, void> => {
-    switch (message.type) {
-      case "back":
-        if (state.jump) return { state: { ...state, jump: undefined } };
-        if (state.page === "weights" && state.weightsView !== "tiles") {
-          return { state: { ...state, weightsView: "tiles" } };
-        }
-        return { state, exit: { value: undefined } };
-      case "resize":
-        return { state: { ...state, frame: message.frame } };
-      case "work":
-        if (message.message.type === "failed") {
-          return { state: { ...state, problem: message.message.message } };
-        }
-        return { state: { ...state, measurements: message.message.measurements } };
-      case "work-failed":
-        return { state: { ...state, problem: errorLine(message.error) } };
-      case "input": {
-        const event = message.event;
-        if (event.type !== "key") return { state };
-        if (state.jump) return { state: typeDigitIndex(state, event) };
-        const name = event.shift && event.key === "tab" ? "shift+tab" : event.key;
-        return { state: inspectKey(state, name, context.model().network, context.memory?.drawing) };
-      }
-    }
-    return { state };
-  };
   return {
     title: "Inspect",
-    init: () => ({
-      state: context.memory?.drawing
-        ? { ...newInspectState(), digit: { source: "drawing" } }
-        : newInspectState(),
-      work: [measureWork(context)],
-    }),
-    update,
+    init: () => {
+      const network = context.model().network;
+      const { drawing, training } = context.memory ?? {};
+      const explainer = new DigitExplainer(network);
+      return {
+        state: newInspectState({ network, explainer, drawing, training }),
+        work: [measureWork(context)],
+      };
+    },
+    update: (state, message) => withExplanation(updateInspect(state, message)),
     // q is a letter (refused: not a digit) while an index is typed
     typing: (state) => state.jump !== undefined,
     view: (state, frame) => ({
       body: renderInspectBody(state, {
-        network: context.model().network,
-        explain,
-        drawing: context.memory?.drawing,
-        training: context.memory?.training,
+        network: state.network,
+        explain: (key) => state.reports.get(key),
+        drawing: state.drawing,
+        training: state.training,
       }, frame),
       footer: state.measurements
-        ? footerFor(state, frame.columns, mapLayers(context.model().network).length > 0)
+        ? footerFor(state, frame.columns, mapLayers(state.network).length > 0)
         : "Esc back",
       title: `Inspect · ${PAGE_TITLES[state.page]}`,
     }),
+  };
+}
+
+/** The Inspect screen's update: pages and keys (inspect_state.ts), and what its work sends. */
+function updateInspect(
+  state: InspectState,
+  message: Message<InspectMessage>,
+): Step<InspectState, InspectMessage, void> {
+  switch (message.type) {
+    case "back":
+      if (state.jump) return { state: { ...state, jump: undefined } };
+      if (state.page === "weights" && state.weightsView !== "tiles") {
+        return { state: { ...state, weightsView: "tiles" } };
+      }
+      return { state, exit: { value: undefined } };
+    case "resize":
+      return { state: { ...state, frame: message.frame } };
+    case "work": {
+      const sent = message.message;
+      if (sent.type === "failed") return { state: { ...state, problem: sent.message } };
+      if (sent.type === "measured") return { state: { ...state, measurements: sent.measurements } };
+      // The last few dozen digits explained are kept: stepping back shows them at once.
+      const reports = new Map(state.reports);
+      if (reports.size >= MAX_REPORTS) reports.delete(reports.keys().next().value!);
+      reports.set(sent.key, sent.report);
+      const explaining = state.explaining === sent.key ? undefined : state.explaining;
+      return { state: { ...state, reports, explaining } };
+    }
+    case "work-failed":
+      return { state: { ...state, problem: errorLine(message.error) } };
+    case "input": {
+      const event = message.event;
+      if (event.type !== "key") return { state };
+      if (state.jump) return { state: typeDigitIndex(state, event) };
+      const name = event.shift && event.key === "tab" ? "shift+tab" : event.key;
+      return { state: inspectKey(state, name) };
+    }
+  }
+  return { state };
+}
+
+/** Explanations kept in the state. */
+const MAX_REPORTS = 64;
+
+/**
+ * Adds the work that explains the digit the page now shows (Activations, feature maps), when
+ * it is not explained yet nor being explained.
+ */
+function withExplanation(
+  step: Step<InspectState, InspectMessage, void>,
+): Step<InspectState, InspectMessage, void> {
+  const state = step.state;
+  const m = state.measurements;
+  const shows = state.page === "activations" ||
+    (state.page === "weights" && state.weightsView === "maps");
+  if (!m || !shows || !state.explainer || step.exit) return step;
+  const digit = digitOf(state, m, { drawing: state.drawing });
+  if (state.reports.has(digit.key) || state.explaining === digit.key) return step;
+  const explainer = state.explainer;
+  const work: Work<InspectMessage> = {
+    // One at a time: a new digit replaces the explanation of the one stepped past.
+    id: "explain",
+    async run(send, signal) {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // keys first
+      if (signal.aborted) return;
+      send({ type: "explained", key: digit.key, report: explainer.digit(digit.pixels) });
+    },
+  };
+  return {
+    ...step,
+    state: { ...state, explaining: digit.key },
+    work: [...(step.work ?? []), work],
   };
 }

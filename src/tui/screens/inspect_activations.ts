@@ -13,6 +13,7 @@ import { fitWidth, joinColumns, truncate } from "../../text/layout.ts";
 import { renderSaliencyOverlay } from "../../text/saliency_overlay.ts";
 import {
   digitOf,
+  explainingLines,
   explainLines,
   type InspectState,
   type InspectView,
@@ -29,7 +30,8 @@ export function renderActivationsPage(
 ): string[] {
   const c = paint(color);
   const digit = digitOf(state, m, view);
-  const report = view.explain(digit.pixels, digit.key);
+  const report = view.explain(digit.key);
+  if (!report) return explainingLines(digit.caption);
   const { digit: guess, confidence } = report.prediction;
   const right = digit.label === undefined
     ? ""

@@ -5,7 +5,12 @@
  *
  * @module
  */
-import { digitPixels, type DigitReport, type LayerReport } from "../../app/inspect_model.ts";
+import {
+  type DigitExplainer,
+  digitPixels,
+  type DigitReport,
+  type LayerReport,
+} from "../../app/inspect_model.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { type LayerTrainingStats, tileGeometry } from "../../network/inspect.ts";
 import type { Network } from "../../network/network.ts";
@@ -45,10 +50,24 @@ export interface Measurements {
 /** What the Inspect screen's work sends. */
 export type InspectMessage =
   | { type: "measured"; measurements: Measurements }
-  | { type: "failed"; message: string };
+  | { type: "failed"; message: string }
+  /** One digit explained (activations, saliency), under `digitOf`'s key. */
+  | { type: "explained"; key: string; report: DigitReport };
 
 /** Everything the Inspect screen shows. */
 export interface InspectState {
+  /** The network inspected (the model in use when the screen opened). */
+  network: Network;
+  /** Explains digits on a copy of `network` (used by the screen's work, never by a view). */
+  explainer?: DigitExplainer;
+  /** [784] the last digit drawn on the Draw screen, if any. */
+  drawing?: Float32Array;
+  /** The Train screen's last measurements of this session, if any. */
+  training?: { model: string; layers: LayerTrainingStats[] };
+  /** The digits explained so far, by `digitOf`'s key (filled by the screen's work). */
+  reports: ReadonlyMap<string, DigitReport>;
+  /** The key of the digit being explained by the work, if any. */
+  explaining?: string;
   page: InspectPage;
   measurements?: Measurements;
   problem?: string;
@@ -67,22 +86,29 @@ export interface InspectState {
   frame?: Frame;
 }
 
-/** A new Inspect screen state: the Weights page, first unit, test digit #0. */
-export function newInspectState(): InspectState {
+/**
+ * A new Inspect screen state: the Weights page, first unit, test digit #0 (the drawing, when
+ * there is one).
+ */
+export function newInspectState(
+  from: Pick<InspectState, "network" | "explainer" | "drawing" | "training">,
+): InspectState {
   return {
+    ...from,
+    reports: new Map(),
     page: "weights",
     unit: 0,
     weightsView: "tiles",
     mapLayer: 0,
-    digit: { source: "test", index: 0 },
+    digit: from.drawing ? { source: "drawing" } : { source: "test", index: 0 },
   };
 }
 
-/** What the views need besides the state. */
+/** What the pages read of the state, besides the measurements. */
 export interface InspectView {
   network: Network;
-  /** The explanation of the state's digit (cached by the screen). */
-  explain: (pixels: Float32Array, key: string) => DigitReport;
+  /** The explanation of the digit under `key`, once the work has made it. */
+  explain: (key: string) => DigitReport | undefined;
   drawing?: Float32Array;
   training?: { model: string; layers: LayerTrainingStats[] };
 }
@@ -133,12 +159,8 @@ export function tileLayout(
  * (arrows, PgUp/PgDn, Enter, `m`, `l`, `d`, `t`) do the rest. Keys before the measurements are
  * there only change the page.
  */
-export function inspectKey(
-  state: InspectState,
-  key: string,
-  network: Network,
-  drawing?: Float32Array,
-): InspectState {
+export function inspectKey(state: InspectState, key: string): InspectState {
+  const { network, drawing } = state;
   const pageIndex = INSPECT_PAGES.indexOf(state.page);
   if (key === "tab") {
     return { ...state, page: INSPECT_PAGES[(pageIndex + 1) % INSPECT_PAGES.length] };
@@ -253,7 +275,11 @@ export function explainLines(text: string, width: number, color: ColorLevel): st
 }
 
 /** The digit the state explains: a test digit or the last drawing, with its caption. */
-export function digitOf(state: InspectState, m: Measurements, view: InspectView) {
+export function digitOf(
+  state: InspectState,
+  m: Measurements,
+  view: Pick<InspectView, "drawing">,
+) {
   if (state.digit.source === "drawing" && view.drawing) {
     return { pixels: view.drawing, key: "drawing", caption: "your drawing", label: undefined };
   }
@@ -264,4 +290,9 @@ export function digitOf(state: InspectState, m: Measurements, view: InspectView)
     caption: `test digit #${count(index)}`,
     label: m.data.test.labels[index],
   };
+}
+
+/** What a page shows while its digit is being explained (a moment; a CNN takes longest). */
+export function explainingLines(caption: string): string[] {
+  return ["", `Explaining ${caption}…`];
 }

@@ -14,6 +14,7 @@ import { fitWidth, joinColumns, truncate, visibleWidth } from "../../text/layout
 import { renderTileGrid } from "../../text/tile_grid.ts";
 import {
   digitOf,
+  explainingLines,
   explainLines,
   type InspectState,
   type InspectView,
@@ -125,7 +126,8 @@ export function renderFeatureMaps(
   color: ColorLevel,
 ): string[] {
   const digit = digitOf(state, m, view);
-  const report = view.explain(digit.pixels, digit.key);
+  const report = view.explain(digit.key);
+  if (!report) return explainingLines(digit.caption);
   const layer = state.mapLayer;
   const activation = report.activations[layer];
   const [h, w, channels] = activation.shape;

@@ -97,7 +97,7 @@ const TRAIN_WORK = "train";
 export function trainScreen(
   context: Pick<
     AppContext,
-    "modelFlag" | "dataDir" | "sample" | "model" | "reloadModel" | "data" | "memory"
+    "modelFlag" | "dataDir" | "sample" | "model" | "reloadModel" | "data"
   >,
 ): ScreenProgram<TrainState, TrainMessage, void> {
   const modelPath = context.modelFlag ?? DEFAULT_MODEL_PATH;
@@ -264,10 +264,9 @@ export function trainScreen(
           case "panel": {
             // Inspect's Health page shows the last measured update ratios of this session.
             const layers = sent.panel.layers;
-            if (context.memory && layers.some((l) => Number.isFinite(l.updateRatio))) {
-              context.memory.training = { model: modelPath, layers };
-            }
-            return to({ ...phase, progress: { ...progress, panel: sent.panel } });
+            const step = to({ ...phase, progress: { ...progress, panel: sent.panel } });
+            if (!layers.some((l) => Number.isFinite(l.updateRatio))) return step;
+            return { ...step, remember: { training: { model: modelPath, layers } } };
           }
           case "outcome": {
             const line = outcomeLine(sent.result, modelPath);

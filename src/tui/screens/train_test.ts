@@ -516,7 +516,6 @@ Deno.test("PanelProbe: a panel after the first batch and every PANEL_EVERY, meas
 });
 
 Deno.test("train screen: a panel message shows beside the chart and is remembered for Inspect", () => {
-  const memory = {};
   const screen = trainScreen({
     modelFlag: "m.safetensors",
     model: () => {
@@ -524,7 +523,6 @@ Deno.test("train screen: a panel message shows beside the chart and is remembere
     },
     reloadModel: () => Promise.reject(new Error("unused")),
     data: () => Promise.resolve(DATA),
-    memory,
   });
   const panel: TrainPanel = {
     batch: 600,
@@ -579,5 +577,7 @@ Deno.test("train screen: a panel message shows beside the chart and is remembere
     batches.lossCurve,
   );
   assert.match(run.view.body.map(stripAnsi).join("\n"), /layer 1 weights, batch 600/);
-  assert.deepEqual(memory, { training: { model: "m.safetensors", layers: panel.layers } });
+  assert.deepEqual(run.remembered, {
+    training: { model: "m.safetensors", layers: panel.layers },
+  });
 });
