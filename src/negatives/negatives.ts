@@ -66,6 +66,8 @@ export interface NegativeSet {
   pixels: Float32Array;
   /** [count] index into NEGATIVE_KINDS of each image. */
   kinds: Uint8Array;
+  /** [count] 1 where the normalizer's not-a-digit rules refused the picture (kept anyway). */
+  refusedByRules: Uint8Array;
   /** [count] what each image is ("shapes/star", "textures/noise"...). */
   names: string[];
   count: number;
@@ -340,6 +342,7 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
   const set: NegativeSet = {
     pixels: new Float32Array(count * IMAGE_PIXELS),
     kinds: new Uint8Array(count),
+    refusedByRules: new Uint8Array(count),
     names: [],
     count,
     stats,
@@ -369,6 +372,7 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
       kindStats.kept++;
       set.pixels.set(seen.pixels, i * IMAGE_PIXELS);
       set.kinds[i] = NEGATIVE_KINDS.indexOf(kind);
+      set.refusedByRules[i] = seen.outcome === "refused" ? 1 : 0;
       set.names.push(`${kind}/${drawing.name}`);
       break;
     }
