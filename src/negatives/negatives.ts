@@ -381,9 +381,13 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
 }
 
 /** Negatives for training: a pool made once, handed out varied. */
+/** The images a source hands out: a `NegativeSet`, or its arrays shared with a worker. */
+export type NegativePool = Pick<NegativeSet, "pixels" | "kinds" | "count">;
+
+/** Negatives for training: a pool made once, handed out varied. */
 export interface NegativeSource {
   /** The images drawn and normalized once. */
-  readonly pool: NegativeSet;
+  readonly pool: NegativePool;
   /**
    * Writes `count` negatives into `out` ([count x 784] from offset 0): pool images picked by
    * `rng`, each distorted by `augmentDigit` (and icons and textures turned by a multiple of
@@ -420,10 +424,36 @@ const MIRRORABLE = new Set<number>([...TURNABLE, NEGATIVE_KINDS.indexOf("shapes"
  */
 export async function createNegativeSource(
   options: NegativeOptions & { poolSize: number; augment?: Readonly<AugmentOptions> },
-): Promise<NegativeSource> {
+): Promise<NegativeSource & { pool: NegativeSet }> {
   const pool = await makeNegatives(options.poolSize, options);
-  if (pool.count === 0) throw new RangeError("a negative source needs a pool of at least 1");
-  const augment = options.augment ?? DEFAULT_AUGMENT;
+  return { ...negativeSourceFromPool(pool, options.augment), pool };
+}
+
+/**
+ * A source over a pool made before (in another thread, say: the pool's `pixels` and `kinds`
+ * may live in a SharedArrayBuffer). `augment` defaults to `DEFAULT_AUGMENT`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Random } from "../network/random.ts";
+ * import { makeNegatives, negativeSourceFromPool } from "./negatives.ts";
+ *
+ * const { pixels, kinds, count } = await makeNegatives(4, { seed: 1, kinds: ["textures"] });
+ * const source = negativeSourceFromPool({ pixels, kinds, count });
+ * const batch = new Float32Array(3 * 784);
+ * source.fill(batch, 3, new Random(5));
+ * assert.ok(batch.some((v) => v > 0.5));
+ * ```
+ */
+export function negativeSourceFromPool(
+  pool: NegativePool,
+  augment: Readonly<AugmentOptions> = DEFAULT_AUGMENT,
+): NegativeSource {
+  if (pool.count < 1) throw new RangeError("a negative source needs a pool of at least 1");
+  if (pool.pixels.length < pool.count * IMAGE_PIXELS || pool.kinds.length < pool.count) {
+    throw new RangeError(`a pool of ${pool.count} needs ${pool.count} x 784 pixels and kinds`);
+  }
   const turned = new Float32Array(IMAGE_PIXELS);
   // A flat bar turned a quarter is a 1: such images are only mirrored or turned half way.
   const quarterTurns = new Uint8Array(pool.count);
