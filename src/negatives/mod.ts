@@ -54,4 +54,5 @@ export {
   type NegativeSource,
   negativeSourceFromPool,
   seenByNetwork,
+  type SeenPicture,
 } from "./negatives.ts";

@@ -38,7 +38,7 @@ for (const kind of AVAILABLE_KINDS) {
     const set = await makeNegatives(12, { seed: 3, kinds: [kind], digits });
     const stats = set.stats[kind]!;
     assert.equal(stats.kept, 12);
-    assert.equal(stats.drawn, stats.kept + stats.blank + stats.digitLike);
+    assert.equal(stats.drawn, stats.kept + stats.blank + stats.fragment + stats.digitLike);
     for (let i = 0; i < set.count; i++) {
       const image = set.pixels.subarray(i * 784, (i + 1) * 784);
       assert.equal(set.kinds[i], NEGATIVE_KINDS.indexOf(kind));
