@@ -11,7 +11,7 @@ import * as ort from "onnxruntime-node";
 import { readIdxDataset } from "../src/data/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { loadNetworkModel } from "../src/train/checkpoint.ts";
-import { MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
+import { assertOneLineError, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
 
 const MODELS = ["pretrained.safetensors", "pretrained_mlp.safetensors"];
 const TEST_IMAGES = `${MNIST_DIR}/t10k-images-idx3-ubyte`;
@@ -141,6 +141,32 @@ Deno.test({
       await Deno.remove(dir, { recursive: true });
     }
   },
+});
+
+Deno.test("export refuses what it cannot do in one line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = `${PROJECT_ROOT}/models/${MODELS[1]}`;
+    const format = await runApp(["export", "--format", "tflite", "--model", model]);
+    assert.equal(format.code, 2);
+    assertOneLineError(format, /'tflite' is invalid\. Allowed choices are onnx/);
+    assertOneLineError(
+      await runApp(["export", "--model", `${dir}/none.safetensors`]),
+      /^error: no model file at .*none\.safetensors; train one with/,
+    );
+    assertOneLineError(
+      await runApp(["export", "--model", model, "--out", dir]),
+      /^error: .*: is a folder, expected a file path$/,
+    );
+    assertOneLineError(
+      await runApp(["export", "--model", model, "--out", model]),
+      /^error: --out .* is the model file itself$/,
+    );
+    // Nothing was written beside the refusals.
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 /** A PNG of a 0 as a person might scan one: a dark ring on light gray paper, 160x200. */
