@@ -13,6 +13,7 @@ import { fetchDataCommand } from "./commands/fetch_data.ts";
 import { infoCommand } from "./commands/info.ts";
 import { inspectCommand } from "./commands/inspect.ts";
 import { previewCommand } from "./commands/preview.ts";
+import { runsCommand } from "./commands/runs.ts";
 import { testCommand } from "./commands/test.ts";
 import { trainCommand, type TrainFlags } from "./commands/train.ts";
 import type { CommandIo } from "./io.ts";
@@ -83,7 +84,7 @@ const jsonOption = () => new Option("--json", "print JSON lines instead of text"
  */
 export function trainFlagsOf(opts: Record<string, unknown>): TrainFlags {
   const flags: TrainFlags = { ...pickTrainValues(opts), model: String(opts.model) };
-  for (const key of ["fresh", "weightsOnly", "sample", "json"] as const) {
+  for (const key of ["fresh", "weightsOnly", "strictMath", "sample", "json"] as const) {
     if (opts[key] !== undefined) flags[key] = Boolean(opts[key]);
   }
   if (opts.dataDir !== undefined) flags.dataDir = String(opts.dataDir);
@@ -123,6 +124,10 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .option(
       "--weights-only",
       "save without optimizer state: a file 3x smaller for adam, but resuming restarts the optimizer",
+    )
+    .option(
+      "--strict-math",
+      "no fused multiply-adds: the same bits on any machine (slower; see the README)",
     )
     .addOption(dataDirOption())
     .addOption(sampleOption())
@@ -188,6 +193,16 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .addOption(jsonOption())
     .action(async (flags) => {
       result.status = await infoCommand(flags, io);
+    });
+
+  program.command("runs")
+    .description(
+      "list the training runs recorded beside the model files of a folder, to compare them",
+    )
+    .option("--dir <dir>", "the folder of model files (default models)")
+    .addOption(jsonOption())
+    .action(async (flags) => {
+      result.status = await runsCommand(flags, io);
     });
 
   program.command("serve")

@@ -37,7 +37,7 @@ for (const kind of AVAILABLE_KINDS) {
     const set = await makeNegatives(24, { seed: 3, kinds: [kind], digits });
     const stats = set.stats[kind]!;
     assert.equal(stats.kept, 24);
-    assert.equal(stats.drawn, stats.kept + stats.blank + stats.oneLike);
+    assert.equal(stats.drawn, stats.kept + stats.blank + stats.digitLike);
     for (let i = 0; i < set.count; i++) {
       const image = set.pixels.subarray(i * 784, (i + 1) * 784);
       assert.equal(set.kinds[i], NEGATIVE_KINDS.indexOf(kind));

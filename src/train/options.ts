@@ -21,6 +21,7 @@ import {
   ACTIVATIONS,
   DEFAULT_LEARNING_RATES,
   formatLayerSpec,
+  LAYER_PRESETS,
   type LayerSpec,
   type OptimizerKind,
   OPTIMIZERS,
@@ -172,7 +173,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "layers",
     flag: "--layers <spec>",
     label: "Layers",
-    help: "layer list (e.g. conv5x32,pool,dense128) or preset cnn, lenet5; empty: dense",
+    help: `layer list (e.g. conv5x32,pool,dense128) or preset ${
+      Object.keys(LAYER_PRESETS).join(", ")
+    }; empty: dense`,
     parse: layerSpecText,
     format: text,
     default: "",
