@@ -173,9 +173,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "layers",
     flag: "--layers <spec>",
     label: "Layers",
-    help: `layer list (e.g. conv5x32,pool,dense128) or preset ${
-      Object.keys(LAYER_PRESETS).join(", ")
-    }; empty: dense`,
+    help: `preset ${
+      Object.keys(LAYER_PRESETS).join("|")
+    } or a list like conv5x32,pool,dense128; empty: dense`,
     parse: layerSpecText,
     format: text,
     default: "",

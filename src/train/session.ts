@@ -21,7 +21,7 @@ import { openAugmentPipeline } from "../batches/mod.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
 import { resolveTrainValues, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
-import { readRunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
+import { readRunRecord, type RunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
 import {
   type TrainEvent,
   type TrainingPlan,
@@ -62,6 +62,8 @@ export interface TrainingSession {
   plan: TrainingPlan;
   /** The effective training values (given, saved or default), as a run record keeps them. */
   values: TrainValues;
+  /** The run's record so far, when resuming a model that has one (see run_record.ts). */
+  run?: RunRecord;
   /** Where in the plan it starts. */
   position: TrainingPosition;
   /** Whether an existing model file was loaded. */
@@ -151,7 +153,8 @@ export async function prepareTrainingSession(
           plan.startEpoch + plan.epochs
         }` + (saved.position.stepInEpoch > 0 ? `, batch ${saved.position.stepInEpoch + 1}` : ""),
       );
-      return { request, model, plan, values, position: saved.position, resumed: true, notes };
+      const run = await readRunRecord(runRecordPath(path));
+      return { request, model, plan, values, run, position: saved.position, resumed: true, notes };
     }
     let optimizer: OptimizerSettings = saved.optimizer;
     if (values.optimizer !== saved.optimizer.kind) {
@@ -180,7 +183,8 @@ export async function prepareTrainingSession(
       } done${accuracy}); training ${plan.epochs} more (start fresh to begin again)`,
     );
     model.info = { ...saved, optimizer, plan };
-    return { request, model, plan, values, position, resumed: true, notes };
+    const run = await readRunRecord(runRecordPath(path));
+    return { request, model, plan, values, run, position, resumed: true, notes };
   }
   refuseTwoArchitectures(request);
   const values = resolveTrainValues(request);
@@ -276,7 +280,7 @@ export async function runTrainingSession(
     path,
     { ...session.values },
     request.command,
-    session.resumed ? await readRunRecord(runRecordPath(path)) : undefined,
+    session.run,
     session.position,
   );
   try {
