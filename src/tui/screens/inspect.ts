@@ -20,7 +20,7 @@
  * inspect_health.ts).
  */
 import { DigitExplainer, layerReports, lossGradientNorms } from "../../app/inspect_model.ts";
-import { unitResponses } from "../../network/inspect.ts";
+import { inkedPixels, unitResponses } from "../../network/inspect.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { count } from "../../text/format.ts";
 import { truncate, visibleWidth, wrapText } from "../../text/layout.ts";
@@ -152,6 +152,7 @@ function measureWork(context: Pick<AppContext, "model" | "data">): Work<InspectM
             firstLayer: firstLayer.index,
             units: firstLayer.units!,
             gradients,
+            inked: inkedPixels(data.train),
           },
         });
       } catch (error) {

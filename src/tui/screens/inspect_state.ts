@@ -45,6 +45,8 @@ export interface Measurements {
   units: number;
   /** The loss's gradient norm per layer on the first 256 test digits, now. */
   gradients: LayerTrainingStats[];
+  /** Which pixels the training digits ink (inkedPixels): the others are marked on tiles. */
+  inked: Uint8Array;
 }
 
 /** What the Inspect screen's work sends. */

@@ -11,7 +11,7 @@ import type { LoadedModel } from "../../app/load_model.ts";
 import { DEFAULT_MODEL_PATH } from "../../app/model_paths.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { acquireModelLock } from "../../model/lock.ts";
-import { PanelProbe, type TrainPanel } from "../../network/inspect.ts";
+import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/inspect.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../train/checkpoint.ts";
 import { commandOf, readTrainConfig, type TrainValues } from "../../train/options.ts";
 import {
@@ -166,8 +166,9 @@ export function trainScreen(
         testAccuracyHistory: earlier.map((h) => h.testAccuracy),
       });
       if (signal.aborted) return { status: "not-started" };
-      const probe = new PanelProbe(session.model.network);
-      return await runTrainingSession(session, data, {
+      // the border pixels no training digit inks are marked, not shown as noise
+      const probe = new PanelProbe(session.model.network, 8, inkedPixels(data.train));
+      const outcome = await runTrainingSession(session, data, {
         onStart: ({ augmentedOn }) =>
           send({
             type: "notes",
@@ -181,6 +182,9 @@ export function trainScreen(
         },
         shouldStop: () => signal.aborted,
       });
+      // the weights as training left them, not as the last periodic look saw them
+      send({ type: "panel", panel: probe.panel() });
+      return outcome;
     } catch (error) {
       return { status: "error", message: errorLine(error) };
     }

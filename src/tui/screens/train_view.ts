@@ -208,20 +208,35 @@ export function renderTrainPanel(
     "…",
   );
   // Tiles below the numbers: dense units at half size (14 columns, 7 lines) or, when that
-  // does not fit, a quarter (7 x 4); conv filters with each tap 2x2.
+  // does not fit, a quarter (7 x 4); conv filters with each tap 2x2, or 1x1 when short.
   // How to read the tiles, when a line is left over for it.
-  const hint = c.dim(truncate("orange excites a unit, blue inhibits it", width, "…"));
-  const hinted = height - 1 - statLines.length >= 9;
-  const room = height - 1 - statLines.length - (hinted ? 1 : 0);
+  const hint = c.dim(
+    truncate(
+      panel.conv
+        ? "orange excites a unit, blue inhibits it"
+        : "orange excites a unit, blue inhibits it; gray: no digit inks there",
+      width,
+      "…",
+    ),
+  );
   const side = panel.tileSide;
+  const tileSize = (shrink: number, zoom: number) => {
+    let pixels = side;
+    for (let i = 0; i < shrink; i++) pixels = Math.ceil(pixels / 2);
+    return { width: pixels * zoom, lines: Math.ceil(pixels * zoom / 2) };
+  };
+  // The tiles are what a learner watches: when the numbers leave no room for one row of them,
+  // fewer layers' numbers are listed.
+  const smallest = tileSize(panel.conv ? 0 : 2, 1);
+  const statRoom = Math.max(0, Math.min(statLines.length, height - 1 - smallest.lines));
+  const shownStats = statLines.slice(0, statRoom);
+  const hinted = height - 1 - shownStats.length >= 9;
+  const room = height - 1 - shownStats.length - (hinted ? 1 : 0);
   const shrink = panel.conv ? 0 : room >= 8 ? 1 : 2;
-  let pixels = side;
-  for (let i = 0; i < shrink; i++) pixels = Math.ceil(pixels / 2);
-  const zoom = panel.conv ? 2 : 1;
-  const tileWidth = pixels * zoom;
-  const tileLines = Math.ceil(pixels * zoom / 2);
-  const perRow = Math.max(1, Math.floor((width + 2) / (tileWidth + 2)));
-  const rows = Math.max(0, Math.floor((room + 1) / (tileLines + 1)));
+  const zoom = panel.conv && room >= tileSize(0, 2).lines ? 2 : 1;
+  const size = tileSize(shrink, zoom);
+  const perRow = Math.max(1, Math.floor((width + 2) / (size.width + 2)));
+  const rows = Math.max(0, Math.floor((room + 1) / (size.lines + 1)));
   const tiles = rows === 0 ? [] : renderTileGrid(panel.tiles.slice(0, perRow * rows), {
     tileWidth: side,
     width,
@@ -229,10 +244,11 @@ export function renderTrainPanel(
     shrink,
     zoom,
     gap: 2,
+    scale: 1, // the probe scaled each tile already (displayTile)
   });
   return [
     c.bold(title),
-    ...statLines.map((line) => c.dim(line)),
+    ...shownStats.map((line) => c.dim(line)),
     ...(hinted && tiles.length > 0 ? [hint] : []),
     ...tiles,
   ].slice(0, height);
