@@ -6,6 +6,7 @@
  *     deno run -A tests/real_numbers_accuracy.ts [MODEL] [--misses]
  */
 import { readNumberInImage } from "../src/app/read_number.ts";
+import { decodeImageFile } from "../src/image/decode.ts";
 import { loadModelOrRandom } from "../src/app/load_model.ts";
 import type { Network } from "../src/network/network.ts";
 import { percent } from "../src/text/format.ts";
@@ -22,10 +23,33 @@ export interface NumbersReport {
   misses: { set: string; writer: string; text: string; read: string }[];
 }
 
-/** The three sets: real writers, MNIST digits apart, MNIST digits touching. */
+const REAL_NUMBERS = new URL("../../shared/real_numbers/", import.meta.url).pathname;
+
+/**
+ * Every image of `../shared/real_numbers/` (whole numbers real people wrote), its label from
+ * the file name (`_number<digits>`), its source repository as the writer.
+ */
+export async function writtenNumbers(dir = REAL_NUMBERS): Promise<ComposedNumber[]> {
+  const numbers: ComposedNumber[] = [];
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(dir)) names.push(entry.name);
+  for (const name of names.sort()) {
+    const match = /_number(\d+)\.(png|jpe?g)$/i.exec(name);
+    if (!match) continue;
+    const image = await decodeImageFile(`${dir}${name}`);
+    numbers.push({ writer: name.split("__").slice(0, 2).join("__"), image, text: match[1] });
+  }
+  return numbers;
+}
+
+/**
+ * The four sets: numbers real people wrote, numbers composed of real writers' digits, MNIST
+ * digits apart, MNIST digits touching.
+ */
 export async function numberSets(): Promise<Record<string, ComposedNumber[]>> {
   const mnist = await loadMnistTest(2000);
   return {
+    written: await writtenNumbers(),
     real: await composeRealNumbers(),
     mnist_apart: composeMnistNumbers(mnist, 40, false),
     mnist_touching: composeMnistNumbers(mnist, 40, true, 8),
@@ -52,7 +76,7 @@ export function evaluateNumbers(
 
 if (import.meta.main) {
   const model = Deno.args.find((a) => !a.startsWith("--")) ?? "models/pretrained.safetensors";
-  const { network } = await loadModelOrRandom(model, 1);
+  const { network } = await loadModelOrRandom(model, 256);
   const report = evaluateNumbers(await numberSets(), network);
   for (const [set, t] of Object.entries(report.bySet)) {
     console.log(`${set.padEnd(16)} ${t.exact}/${t.total} ${percent(t.exact / t.total, 1)}`);

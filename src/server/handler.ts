@@ -5,12 +5,14 @@
  *
  * - `POST /classify`: a PNG or JPEG as the raw body, or `multipart/form-data` with one file;
  *   answers what `classify --json` prints for one file (200), `{file, error}` with 400 when the
- *   body is not an image and 422 when the image holds no digit.
+ *   body is not an image and 422 when the image holds no digit. With `?number=1` the image is
+ *   read as a number, one per row: what `classify --number --json` prints (`numberJson`).
  * - `GET /health`: `{status: "ok", model}`.
  * - `GET /model`: what `info --json` prints.
  */
 import { classifyImage } from "../app/classify_image.ts";
 import { classificationJson, modelInfoJson } from "../app/json_reports.ts";
+import { numberJson, readNumber } from "../app/read_number.ts";
 import type { LoadedModel } from "../app/load_model.ts";
 import { type BodyLimits, HttpError, readBodyCapped } from "./request_body.ts";
 
@@ -67,11 +69,15 @@ async function classify(
   model: LoadedModel,
   limits: BodyLimits,
 ): Promise<Response> {
-  if (new URL(request.url).searchParams.has("number")) {
-    throw new HttpError(501, "reading numbers (several digits) is not available yet");
-  }
   const body = await readBodyCapped(request, limits);
   const upload = await imageOf(request, body);
+  if (new URL(request.url).searchParams.has("number")) {
+    const reading = await readNumber(upload, model.network);
+    return json(
+      reading.number !== undefined ? 200 : reading.image ? 422 : 400,
+      numberJson(reading),
+    );
+  }
   const result = await classifyImage(upload, model.network);
   const answer = classificationJson(result);
   // Decoded but blank (no digit found) is the client's image, not a broken request.
