@@ -10,7 +10,9 @@ import { decodeImageFile } from "../src/image/decode.ts";
 import { loadModelOrRandom } from "../src/app/load_model.ts";
 import type { Network } from "../src/network/network.ts";
 import { percent } from "../src/text/format.ts";
+import { classifyImage } from "../src/app/classify_image.ts";
 import {
+  composeDigitsInRows,
   type ComposedNumber,
   composeMnistNumbers,
   composeRealNumbers,
@@ -74,6 +76,36 @@ export function evaluateNumbers(
   return report;
 }
 
+/**
+ * Every real digit that `classify` reads right alone, read again between two neighbours
+ * (`composeDigitsInRows`): how many are still read right, and which are not.
+ */
+export async function evaluateDigitsInRows(network: Network): Promise<{
+  right: number;
+  total: number;
+  misses: { file: string; label: number; read: string }[];
+}> {
+  const report = {
+    right: 0,
+    total: 0,
+    misses: [] as { file: string; label: number; read: string }[],
+  };
+  for (const row of await composeDigitsInRows()) {
+    const alone = await classifyImage(row.path, network);
+    if (alone.prediction?.digit !== row.label) continue;
+    report.total++;
+    const reading = readNumberInImage(row.image, network);
+    // The middle digit of three; the neighbours may be misread, but not missed or doubled.
+    const digits = reading.digits.filter((d) => d.row === 0);
+    if (digits.length === 3 && digits[1].prediction.digit === row.label) report.right++;
+    else {
+      const file = row.path.slice(row.path.lastIndexOf("/") + 1);
+      report.misses.push({ file, label: row.label, read: `${reading.number} for ${row.text}` });
+    }
+  }
+  return report;
+}
+
 if (import.meta.main) {
   const model = Deno.args.find((a) => !a.startsWith("--")) ?? "models/pretrained.safetensors";
   const { network } = await loadModelOrRandom(model, 256);
@@ -83,5 +115,10 @@ if (import.meta.main) {
   }
   if (Deno.args.includes("--misses")) {
     for (const m of report.misses) console.log(`  ${m.set} ${m.writer}: ${m.text} read ${m.read}`);
+  }
+  const inRows = await evaluateDigitsInRows(network);
+  console.log(`${"digit in a row".padEnd(16)} ${inRows.right}/${inRows.total}`);
+  if (Deno.args.includes("--misses")) {
+    for (const m of inRows.misses) console.log(`  ${m.file} (${m.label}): read ${m.read}`);
   }
 }
