@@ -280,7 +280,8 @@ function notFound(): NormalizedDigit {
   return { pixels: new Float32Array(MNIST_SIZE * MNIST_SIZE), found: false, reason: NOT_FOUND };
 }
 
-function workingCopy(image: GrayImage): GrayImage {
+/** The image, area-averaged down to WORKING_MAX_SIDE pixels on its longer side if larger. */
+export function workingCopy(image: GrayImage): GrayImage {
   const { width, height } = image;
   const factor = Math.max(width, height) / WORKING_MAX_SIDE;
   if (factor <= 1) return image;
