@@ -128,6 +128,8 @@ function failureText(control: Int32Array, who: string): string {
 /** What the main side tells the worker at start. */
 export interface WorkerSetup {
   memory: WebAssembly.Memory;
+  /** Whether the main side's kernels fuse multiply-adds (the worker's must do the same). */
+  fused: boolean;
   control: SharedArrayBuffer;
   twin: Network["twinOptions"];
 }
@@ -246,7 +248,12 @@ export async function startSecondThread(
       reject(new ThreadFailure(`the second training thread failed: ${event.message}`));
     };
   });
-  const setup: WorkerSetup = { memory, control, twin: network.twinOptions };
+  const setup: WorkerSetup = {
+    memory,
+    fused: network.kernels.fused,
+    control,
+    twin: network.twinOptions,
+  };
   worker.postMessage(setup);
   try {
     await ready;

@@ -31,14 +31,14 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = (event) => {
   scope.onmessage = null;
-  const { memory, control: buffer, twin } = event.data;
+  const { memory, fused, control: buffer, twin } = event.data;
   const control = new Int32Array(buffer, 0, FLOAT_OFFSET / 4);
   let network: Network;
   try {
     network = new Network({ inputShape: twin.inputShape, layers: twin.layers }, {
       maxBatch: twin.maxBatch,
       inputGradient: twin.inputGradient,
-      kernels: attachWasmKernels(memory, 1),
+      kernels: attachWasmKernels(memory, 1, fused),
       halves: true,
       attached: true,
     });

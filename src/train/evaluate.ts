@@ -67,9 +67,12 @@ export async function evaluateOnThreads(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Evaluation> {
   const total = Math.min(limit, dataset.count);
-  const kernels = evaluationPays(network, total) ? selectKernels() : undefined;
+  // The twin multiplies as the network does (strict stays strict).
+  const kernels = evaluationPays(network, total)
+    ? selectKernels("auto", { strictMath: !network.kernels.fused })
+    : undefined;
   // The second thread runs WebAssembly kernels on shared memory; the TS ones stay on one.
-  if (!kernels || kernels.name !== "wasm-simd") {
+  if (!kernels || !kernels.name.startsWith("wasm")) {
     return evaluateNetwork(network, dataset, limit, onProgress);
   }
   const twin = new Network({ inputShape: network.inputShape, layers: [...network.layers] }, {
