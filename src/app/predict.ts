@@ -90,6 +90,46 @@ export function classifyUserDigit(network: Network, pixels: Float32Array): Predi
   return fromProbabilities(sum.map((v) => v / (VIEWS.length + 1)));
 }
 
+/**
+ * `classifyUserDigit` for many digits at once, in as few forward passes as the network's batch
+ * allows (the views of every digit go through together): the same guesses, far fewer calls.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { classifyUserDigit, classifyUserDigits } from "./predict.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { maxBatch: 8, seed: 1 });
+ * const digits = [new Float32Array(784).fill(0.5), new Float32Array(784).fill(0.1)];
+ * const guesses = classifyUserDigits(network, digits);
+ * assert.equal(guesses[1].digit, classifyUserDigit(network, digits[1]).digit);
+ * ```
+ */
+export function classifyUserDigits(network: Network, digits: Float32Array[]): Prediction[] {
+  const conv = network.layers.some((layer) => layer.kind === "conv");
+  const views = conv ? VIEWS.length + 1 : 1;
+  // Row r of the work list: digit floor(r / views), view r % views (0 = as it is).
+  const rows = digits.length * views;
+  const size = network.layerSizes[0];
+  const classes = network.layerSizes[network.layerSizes.length - 1];
+  const sums = digits.map(() => new Float32Array(classes));
+  for (let first = 0; first < rows; first += network.maxBatch) {
+    const count = Math.min(network.maxBatch, rows - first);
+    for (let b = 0; b < count; b++) {
+      const r = first + b, pixels = digits[Math.floor(r / views)], view = r % views;
+      const input = view === 0 ? pixels : affineDigit(pixels, ...VIEWS[view - 1]);
+      network.input.set(input.subarray(0, size), b * size);
+    }
+    const probabilities = network.forward(count);
+    for (let b = 0; b < count; b++) {
+      const sum = sums[Math.floor((first + b) / views)];
+      for (let d = 0; d < classes; d++) sum[d] += probabilities[b * classes + d];
+    }
+  }
+  return sums.map((sum) => fromProbabilities(sum.map((v) => v / views)));
+}
+
 /** How sure a guess is, in words a user can act on. */
 export type Sureness = "sure" | "probably" | "unsure";
 
