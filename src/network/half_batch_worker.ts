@@ -93,6 +93,7 @@ function serve(network: Network, control: Int32Array, reals: Float64Array): void
       signalSlot(control, Slot.half, seq);
       continue;
     }
+    network.negativeWeight = reals[Real.negativeWeight];
     const result = network.trainHalf(
       1,
       rows,

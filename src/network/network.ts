@@ -151,6 +151,14 @@ export interface LayerSummary {
   parameters: number;
 }
 
+/** How a model's outputs are read (see `Network.readout`). */
+export interface Readout {
+  /** Temperature T of softmax(z / T) in `predict`: 1 leaves the softmax as trained. */
+  temperature: number;
+  /** A calibrated confidence under this means "not a digit"; null: no learned refusal. */
+  refuseBelow: number | null;
+}
+
 /**
  * A feed-forward network, a list of layers ending in softmax with cross-entropy loss, computed
  * in mini-batches over Float32Arrays that are allocated once (one arena) and reused. Built from
@@ -222,6 +230,17 @@ export class Network {
    * bits), e.g. while the machine is too busy for two threads to pay.
    */
   secondThreadPaused = false;
+  /**
+   * Weight of a not-a-digit sample's loss (label NOT_A_DIGIT), relative to a digit's: the
+   * outlier-exposure term lambda * CE(uniform, softmax) (Hendrycks et al. 2019).
+   */
+  negativeWeight = 1;
+  /**
+   * How the model's answers are read, from its file: `predict` gives softmax(z / temperature)
+   * (temperature scaling, fitted on held-out digits), and a calibrated confidence under
+   * `refuseBelow` means "not a digit" (null: the model never learned to refuse).
+   */
+  readout: Readout = { temperature: 1, refuseBelow: null };
 
   /** Builds the network and its buffers, with initial weights from `options.seed`. */
   constructor(architecture: Architecture | LayeredArchitecture, options: NetworkOptions = {}) {
@@ -477,7 +496,13 @@ export class Network {
   evaluateLoss(labels: Uint8Array): BatchResult {
     const batch = this.lastBatch;
     if (batch === 0) throw new Error("evaluateLoss needs a forward pass first");
-    const { lossSum, correct } = lossOf(this.logits, labels, batch, this.classes);
+    const { lossSum, correct } = lossOf(
+      this.logits,
+      labels,
+      batch,
+      this.classes,
+      this.negativeWeight,
+    );
     return { loss: lossSum / batch, correct };
   }
 
@@ -489,7 +514,7 @@ export class Network {
     const batch = this.lastBatch;
     const classes = this.classes;
     const delta = this.runtime[this.runtime.length - 1].outputGrad;
-    outputDelta(this.probabilities, labels, delta, batch, classes, 1 / batch);
+    outputDelta(this.probabilities, labels, delta, batch, classes, 1 / batch, this.negativeWeight);
     // BP2-BP4, layer by layer from the output (layers.ts).
     for (let k = this.runtime.length - 1; k >= 0; k--) this.runtime[k].backward(batch);
   }
@@ -617,6 +642,7 @@ export class Network {
       batch,
       dropoutStep,
       seed: this.seed,
+      negativeWeight: this.negativeWeight,
       settings,
       learningRate,
       correction1,
@@ -690,8 +716,9 @@ export class Network {
     const last = layers[layers.length - 1];
     const probabilities = half === 0 ? this.probabilities : this.secondProbabilities;
     softmaxRows(last.output, probabilities, rows, this.classes);
-    const result = lossOf(last.output, labels, rows, this.classes);
-    outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch);
+    const weight = this.negativeWeight;
+    const result = lossOf(last.output, labels, rows, this.classes, weight);
+    outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch, weight);
     for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows);
     return result;
   }
@@ -755,10 +782,15 @@ export class Network {
   /** Probabilities for one image of 784 values in 0..1 (a fresh array). */
   predict(pixels: Float32Array): Float32Array {
     this.input.set(pixels.subarray(0, this.layerSizes[0]));
-    return this.forward(1).slice();
+    const probabilities = this.forward(1).slice();
+    const temperature = this.readout.temperature;
+    if (temperature === 1) return probabilities;
+    // softmax(z / T), from the logits of the pass just made.
+    softmaxRows(this.logits.map((z) => z / temperature), probabilities, 1, this.classes);
+    return probabilities;
   }
 
-  /** Copies weights, biases, optimizer state, step and seed from a network of the same shape. */
+  /** Copies weights, biases, optimizer state, step, seed and readout from a network alike. */
   copyFrom(other: Network): void {
     const describe = (n: Network) => JSON.stringify([n.inputShape, n.layers]);
     if (describe(other) !== describe(this)) {
@@ -777,6 +809,7 @@ export class Network {
     }
     this.optimizerStep = other.optimizerStep;
     this.seed = other.seed;
+    this.readout = { ...other.readout };
   }
 }
 
@@ -806,14 +839,23 @@ interface BuiltLayers {
 export const PARALLEL_FORWARD_ROWS = 32;
 
 /**
+ * The label of a training sample that is not a digit: its target is the uniform distribution
+ * over the digits (outlier exposure), so the network learns to be unsure of such things.
+ */
+export const NOT_A_DIGIT = 255;
+
+/**
  * Cross-entropy summed over `rows` rows of logits z [rows x classes] against `labels`, from
- * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits.
+ * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits (digits
+ * only). A NOT_A_DIGIT row costs `negativeWeight` x CE(uniform, softmax(z)) =
+ * weight x (logsumexp(z) - mean(z)).
  */
 function lossOf(
   z: Float32Array,
   labels: Uint8Array,
   rows: number,
   classes: number,
+  negativeWeight: number,
 ): { lossSum: number; correct: number } {
   let loss = 0;
   let correct = 0;
@@ -829,13 +871,22 @@ function lossOf(
     }
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(z[row + c] - max);
+    if (labels[b] === NOT_A_DIGIT) {
+      let mean = 0;
+      for (let c = 0; c < classes; c++) mean += z[row + c];
+      loss += negativeWeight * (Math.log(sum) + max - mean / classes);
+      continue;
+    }
     loss += Math.log(sum) + max - z[row + labels[b]];
     if (argmax === labels[b]) correct++;
   }
   return { lossSum: loss, correct };
 }
 
-/** Softmax with cross-entropy (BP1): delta[B x classes] = (p - onehot(y)) * scale (1/batch). */
+/**
+ * Softmax with cross-entropy (BP1): delta[B x classes] = (p - onehot(y)) * scale (1/batch);
+ * a NOT_A_DIGIT row's target is uniform: delta = (p - 1/classes) * scale * negativeWeight.
+ */
 function outputDelta(
   probabilities: Float32Array,
   labels: Uint8Array,
@@ -843,9 +894,17 @@ function outputDelta(
   rows: number,
   classes: number,
   scale: number,
+  negativeWeight: number,
 ): void {
   for (let b = 0; b < rows; b++) {
     const row = b * classes;
+    if (labels[b] === NOT_A_DIGIT) {
+      const weighted = scale * negativeWeight;
+      for (let c = 0; c < classes; c++) {
+        delta[row + c] = (probabilities[row + c] - 1 / classes) * weighted;
+      }
+      continue;
+    }
     for (let c = 0; c < classes; c++) delta[row + c] = probabilities[row + c] * scale;
     delta[row + labels[b]] -= scale;
   }

@@ -7,6 +7,11 @@ import { renderProgressLine } from "../../text/progress_bar.ts";
 import type { CommandIo } from "../io.ts";
 import { count, percent } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
+import {
+  type CalibrationBin,
+  calibrationReport,
+  logProbabilities,
+} from "../../train/calibration.ts";
 
 /** The flags of `test`. */
 export interface TestFlags {
@@ -40,6 +45,20 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   });
   if (live) io.write("\n");
   const perDigit = perDigitMetrics(evaluation.confusion);
+  // How far "90% sure" is from right 9 times in 10, with the model's temperature and without.
+  const calibration = calibrationReport(
+    logProbabilities(evaluation.probabilities),
+    data.test.labels.subarray(0, evaluation.total),
+    10,
+    loaded.network.readout.temperature,
+  );
+  const bin = ({ from, to, confidence, accuracy, count }: CalibrationBin) => ({
+    from,
+    to,
+    confidence,
+    accuracy,
+    count,
+  });
   if (flags.json) {
     io.write(
       JSON.stringify({
@@ -51,6 +70,13 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
         total: evaluation.total,
         confusion: evaluation.confusion,
         perDigit,
+        calibration: {
+          temperature: calibration.temperature,
+          ece: calibration.ece,
+          ece_before: calibration.eceBefore,
+          bins: calibration.bins.map(bin),
+          bins_before: calibration.binsBefore.map(bin),
+        },
       }) + "\n",
     );
     return 0;
@@ -73,6 +99,14 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
         count(evaluation.total)
       } test digits)`,
     ),
+  );
+  lines.push(
+    `Calibration: expected calibration error ${percent(calibration.ece, 2)}` +
+      (calibration.temperature === 1
+        ? " (no temperature fitted)"
+        : ` with temperature ${calibration.temperature.toFixed(3)} (${
+          percent(calibration.eceBefore, 2)
+        } before)`),
   );
   lines.push("");
   lines.push(...renderHeatTable(evaluation.confusion, { color: io.color, totals: true }));
