@@ -19,8 +19,11 @@ export interface Evaluation {
   predictions: Uint8Array;
   /** The winning probability for each evaluated sample (with the model's temperature). */
   confidences: Float32Array;
-  /** [total x classes] every evaluated sample's softmax probabilities (for calibration). */
-  probabilities: Float32Array;
+  /**
+   * [total x classes] every sample's softmax probabilities, for calibration (evaluationSteps
+   * always sets them).
+   */
+  probabilities?: Float32Array;
 }
 
 /**

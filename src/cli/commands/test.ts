@@ -47,7 +47,7 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   const perDigit = perDigitMetrics(evaluation.confusion);
   // How far "90% sure" is from right 9 times in 10, with the model's temperature and without.
   const calibration = calibrationReport(
-    logProbabilities(evaluation.probabilities),
+    logProbabilities(evaluation.probabilities!),
     data.test.labels.subarray(0, evaluation.total),
     10,
     loaded.network.readout.temperature,
