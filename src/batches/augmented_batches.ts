@@ -17,6 +17,12 @@ export interface BatchPlan {
   negativeRatio?: number;
 }
 
+/** Not-a-digit images a batch draws from: [count x 784] ink-bright 0..1 (src/negatives). */
+export interface NegativePool {
+  pixels: Float32Array;
+  count: number;
+}
+
 /** Not-a-digit rows after `count` digits in a batch (see BatchPlan.negativeRatio). */
 export function negativesPerBatch(count: number, ratio = 0): number {
   return Math.round(count * ratio);
@@ -60,14 +66,14 @@ export class AugmentedBatchMaker {
   private readonly target = new Float32Array(IMAGE_PIXELS);
 
   /**
-   * `negatives`: the not-a-digit images a batch draws from (pixel bytes like the digits';
-   * labels unused), required when the plan has a `negativeRatio`.
+   * `negatives`: the not-a-digit images a batch draws from, required when the plan has a
+   * `negativeRatio`.
    */
   constructor(
     private readonly train: Dataset,
     private readonly plan: BatchPlan,
     private readonly options: Readonly<AugmentOptions> = DEFAULT_AUGMENT,
-    private readonly negatives?: Pick<Dataset, "pixels" | "count">,
+    private readonly negatives?: NegativePool,
   ) {
     if ((plan.negativeRatio ?? 0) > 0 && !(negatives && negatives.count > 0)) {
       throw new RangeError("a plan with not-a-digit images needs some to draw from");
@@ -119,7 +125,7 @@ export class AugmentedBatchMaker {
       const pick = new Random(deriveSeed(this.plan.seed, NEGATIVE_STREAM, epoch, step));
       for (let b = count; b < count + extra; b++) {
         const from = Math.floor(pick.next() * negatives.count) * IMAGE_PIXELS;
-        for (let p = 0; p < IMAGE_PIXELS; p++) source[p] = negatives.pixels[from + p] / 255;
+        source.set(negatives.pixels.subarray(from, from + IMAGE_PIXELS));
         augmentDigit(source, target, pick, this.options);
         input.set(target, b * IMAGE_PIXELS);
         labels[b] = NOT_A_DIGIT;

@@ -6,7 +6,7 @@
 import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
 import type { BatchSource } from "./source.ts";
 import { type AugmentOptions, DEFAULT_AUGMENT } from "../augment/augment.ts";
-import { AugmentedBatchMaker, type BatchPlan } from "./augmented_batches.ts";
+import { AugmentedBatchMaker, type BatchPlan, type NegativePool } from "./augmented_batches.ts";
 import type { WorkerReply, WorkerRequest } from "./worker.ts";
 
 /** What the pipeline needs of a training plan: the batches, and where the plan ends. */
@@ -23,7 +23,7 @@ export interface PipelineOptions {
   /** The worker module; tests point it elsewhere to see a worker that cannot start. */
   workerUrl?: string;
   /** Not-a-digit images the batches draw from when the plan has a `negativeRatio`. */
-  negatives?: Pick<Dataset, "pixels" | "count">;
+  negatives?: NegativePool;
 }
 
 /** A batch source for `trainNetwork` that must be closed when training ends. */
@@ -146,7 +146,7 @@ class WorkerPipeline implements AugmentPipeline {
     plan: PipelinePlan,
     augment: Readonly<AugmentOptions>,
     workerUrl: string,
-    negatives?: Pick<Dataset, "pixels" | "count">,
+    negatives?: NegativePool,
   ) {
     this.local = new AugmentedBatchMaker(train, plan, augment, negatives);
     const limit = this.local.limit;
@@ -159,9 +159,9 @@ class WorkerPipeline implements AugmentPipeline {
     new Uint8Array(labels).set(train.labels.subarray(0, limit));
     // Copied once too: the not-a-digit images batches draw from (none: an empty buffer).
     const negativeCount = negatives?.count ?? 0;
-    const negativePixels = new SharedArrayBuffer(Math.max(1, negativeCount * IMAGE_PIXELS));
+    const negativePixels = new SharedArrayBuffer(Math.max(4, negativeCount * IMAGE_PIXELS * 4));
     if (negatives) {
-      new Uint8Array(negativePixels).set(
+      new Float32Array(negativePixels).set(
         negatives.pixels.subarray(0, negativeCount * IMAGE_PIXELS),
       );
     }

@@ -16,7 +16,7 @@ export type WorkerRequest =
     /** [count] labels, shared. */
     labels: SharedArrayBuffer;
     count: number;
-    /** [negativeCount x 784] not-a-digit pixel bytes, shared (see BatchPlan.negativeRatio). */
+    /** [negativeCount x 784] not-a-digit images 0..1, shared (see BatchPlan.negativeRatio). */
     negativePixels: SharedArrayBuffer;
     negativeCount: number;
     plan: BatchPlan;
@@ -54,7 +54,7 @@ scope.onmessage = (event) => {
         count: message.count,
       };
       const negatives = {
-        pixels: new Uint8Array(message.negativePixels),
+        pixels: new Float32Array(message.negativePixels),
         count: message.negativeCount,
       };
       maker = new AugmentedBatchMaker(train, message.plan, message.options, negatives);
