@@ -11,6 +11,11 @@ import type { ColorLevel } from "./color.ts";
 // Warm for positive, cool for negative (ColorBrewer-like, on black for a dark terminal).
 const POSITIVE = [255, 140, 30];
 const NEGATIVE = [40, 140, 255];
+// In 256 colors the scaled RGB would round to the palette cube's olive, maroon and teal at middle
+// brightness; these ramps of palette colors stay orange (r > g, b = 0) and blue (b > g, r = 0)
+// from dim to bright, after black for zero.
+const PALETTE_POSITIVE = [16, 130, 166, 172, 208, 214];
+const PALETTE_NEGATIVE = [16, 18, 25, 26, 32, 33, 39];
 const PLAIN_POSITIVE = [" ", "░", "▒", "▓", "█"];
 const PLAIN_NEGATIVE = [" ", "·", "-", "=", "≡"];
 
@@ -26,9 +31,18 @@ const PLAIN_NEGATIVE = [" ", "·", "-", "=", "≡"];
  * assert.equal(divergingSgr("truecolor", 1, "fg"), "\x1b[38;2;255;140;30m");
  * assert.equal(divergingSgr("truecolor", 0, "bg"), "\x1b[48;2;0;0;0m");
  * assert.equal(divergingSgr("none", -1, "fg"), "");
+ * assert.equal(divergingSgr("256", 0.5, "fg"), "\x1b[38;5;208m"); // orange, not olive
+ * assert.equal(divergingSgr("256", -0.5, "fg"), "\x1b[38;5;32m"); // blue, not teal
  * ```
  */
 export function divergingSgr(level: ColorLevel, v: number, layer: "fg" | "bg"): string {
+  if (level === "256") {
+    const t = Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;
+    const ramp = t >= 0 ? PALETTE_POSITIVE : PALETTE_NEGATIVE;
+    // the same square-root brightness as divergingRgb, over the ramp's steps
+    const step = Math.round(Math.sqrt(Math.abs(t)) * (ramp.length - 1));
+    return `\x1b[${layer === "fg" ? 38 : 48};5;${ramp[step]}m`;
+  }
   const [r, g, b] = divergingRgb(v);
   return rgbSgr(level, r, g, b, layer);
 }

@@ -2,7 +2,7 @@
  * The training options, written once: for each, its name, command-line flag, label in the
  * menu's Train form, help, parser with its range, and default (per optimizer where it differs,
  * the saved model's value when resuming). The `train` command's flags
- * (`src/cli/program.ts`), the Train form's fields (`src/tui/app/screens/train_form.ts`) and the
+ * (`src/cli/program.ts`), the Train form's fields (`src/tui/screens/train_form.ts`) and the
  * values a training session fills in (`session.ts`) are all built from TRAIN_OPTIONS, so a value
  * the form shows is the value trained with, and the flags and the form accept the same values.
  *
@@ -21,6 +21,7 @@ import {
   ACTIVATIONS,
   DEFAULT_LEARNING_RATES,
   formatLayerSpec,
+  LAYER_PRESETS,
   type LayerSpec,
   type OptimizerKind,
   OPTIMIZERS,
@@ -188,7 +189,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "layers",
     flag: "--layers <spec>",
     label: "Layers",
-    help: "layer list (e.g. conv5x32,pool,dense128) or preset cnn, lenet5; empty: dense",
+    help: `layer list (e.g. conv5x32,pool,dense128) or preset ${
+      Object.keys(LAYER_PRESETS).join(", ")
+    }; empty: dense`,
     parse: layerSpecText,
     format: text,
     default: "",
