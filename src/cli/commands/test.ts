@@ -2,6 +2,7 @@
 import { loadMnist } from "../../data/mod.ts";
 import { evaluateOnThreads, mostConfusedPairs, perDigitMetrics } from "../../train/mod.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
+import { renderReliabilityDiagram } from "../../text/reliability_diagram.ts";
 import { renderPerDigitTable } from "../../text/per_digit_table.ts";
 import { paint } from "../../text/color.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
@@ -50,7 +51,7 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   const calibration = calibrationReport(
     logProbabilities(evaluation.probabilities!),
     data.test.labels.subarray(0, evaluation.total),
-    10,
+    evaluation.confusion.length,
     loaded.network.readout.temperature,
   );
   const bin = ({ from, to, confidence, accuracy, count }: CalibrationBin) => ({
@@ -104,10 +105,16 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   lines.push(
     `Calibration: expected calibration error ${percent(calibration.ece, 2)}` +
       (calibration.temperature === 1
-        ? " (no temperature fitted)"
+        ? " (no temperature fitted); when it says 90% it should be right 9 times in 10:"
         : ` with temperature ${calibration.temperature.toFixed(3)} (${
           percent(calibration.eceBefore, 2)
-        } before)`),
+        } before); when it says 90% it should be right 9 times in 10:`),
+  );
+  lines.push(
+    ...renderReliabilityDiagram(calibration.bins, {
+      width: Math.min(io.columns, 80),
+      color: io.color,
+    }),
   );
   lines.push("");
   lines.push(...renderHeatTable(evaluation.confusion, { color: io.color, totals: true }));
