@@ -47,6 +47,8 @@ for (const kind of NEGATIVE_KINDS) {
   console.log(
     `${kind.padEnd(15)}${share(rules).padStart(17)}${share(low).padStart(16)}` +
       `${share(sure)} ${share(probably)}  (${passed}; blank drawings dropped: ` +
-      `${set.stats[kind]!.blank}, digit-like dropped: ${set.stats[kind]!.digitLike})`,
+      `${set.stats[kind]!.blank}, fragments dropped: ${
+        set.stats[kind]!.fragment
+      }, digit-like dropped: ${set.stats[kind]!.digitLike})`,
   );
 }

@@ -12,7 +12,7 @@ import { loadSvgRenderer, renderSvgInk } from "./svg.ts";
 /**
  * Characters that read as digits, with why: the digits themselves, and letters a hand writes
  * like one (O, o, Q, D, C, c: a 0; I, i, l, J, j: a 1; Z, z: a 2; S, s: a 5; b, G: a 6; B: an
- * 8; g, q: a 9).
+ * 8; g, q: a 9; r: a 1 with its flag; y: an open 4).
  */
 const DIGIT_LIKE: Readonly<Record<string, string>> = {
   "0123456789": "is a digit",
@@ -23,6 +23,8 @@ const DIGIT_LIKE: Readonly<Record<string, string>> = {
   "bG": "reads as a 6",
   "B": "reads as an 8",
   "gq": "reads as a 9",
+  "r": "reads as a 1 with its flag (a quick r is a stem and a hook)",
+  "y": "reads as a 4 (a y written with straight strokes is an open 4)",
 };
 
 /**

@@ -52,6 +52,12 @@ export interface KindStats {
   /** ... that the not-a-digit rules refused (kept unless `keepRefused` is false). */
   refused: number;
   /**
+   * ... of a drawn thing (icons, letters, mashups, shapes) in which the normalizer kept under
+   * MIN_DRAWN_INK_SHARE of the ink, dropping pieces as specks or strays: what it hands on is
+   * a fragment (a face without its eyes, a torn digit's one half), not the thing (dropped).
+   */
+  fragment: number;
+  /**
    * ... that came out of the normalizer as a digit's plain form, a lone upright stroke (a 1)
    * or a plain ring (a 0): dropped, since teaching them as "not a digit" would cost real digits.
    */
@@ -83,14 +89,31 @@ interface Drawing {
 
 type Draw = (rng: Random) => Drawing;
 
+/**
+ * A drawn negative must reach the network whole: at least this share of its ink in the pieces
+ * the normalizer keeps. (Textures are clutter: the normalizer picking a piece out of them is
+ * what a photo goes through.)
+ */
+const MIN_DRAWN_INK_SHARE = 0.9;
+
 /** Draws of one kind before giving up when the normalizer finds nothing in any of them. */
 const MAX_BLANK_RUN = 100;
 
+/** What the network sees of a picture (see {@linkcode seenByNetwork}). */
+export interface SeenPicture {
+  /** [784] the normalizer's 28x28 (all zeros when blank). */
+  pixels: Float32Array;
+  /**
+   * "digit": the normalizer found ink it hands on; "refused": ink its rules call no digit (the
+   * pixels are then those it would have handed on without the rules); "blank": nothing found.
+   */
+  outcome: "digit" | "refused" | "blank";
+  /** Share of the picture's ink mass in the pieces the normalizer kept (0 when blank). */
+  inkShare: number;
+}
+
 /**
- * What the network sees of a picture: the normalizer's 28x28, with whether the normalizer
- * found a digit-like piece of ink ("digit"), found ink its rules call no digit ("refused": the
- * pixels are then those it would have handed on without the rules), or found nothing
- * ("blank": all zeros).
+ * What the network sees of a picture, and how much of the picture's ink that holds.
  *
  * @example
  * ```ts
@@ -101,17 +124,18 @@ const MAX_BLANK_RUN = 100;
  * assert.equal(seenByNetwork(white).outcome, "blank");
  * ```
  */
-export function seenByNetwork(
-  image: GrayImage,
-): { pixels: Float32Array; outcome: "digit" | "refused" | "blank" } {
+export function seenByNetwork(image: GrayImage): SeenPicture {
   const digit = normalizeDigit(image);
-  if (digit.found) return { pixels: digit.pixels, outcome: "digit" };
-  if (!digit.notDigit) return { pixels: digit.pixels, outcome: "blank" };
-  // The same steps normalizeDigit took before its rules judged the ink.
+  // The same steps normalizeDigit takes before its rules judge the ink.
   const map = findInk(image);
   const pieces = map === undefined ? [] : selectDigitComponents(map.components);
-  if (map === undefined || pieces.length === 0) return { pixels: digit.pixels, outcome: "blank" };
-  return { pixels: normalizePieces(map, pieces), outcome: "refused" };
+  if (map === undefined || pieces.length === 0 || (!digit.found && !digit.notDigit)) {
+    return { pixels: digit.pixels, outcome: "blank", inkShare: 0 };
+  }
+  const all = map.components.reduce((sum, c) => sum + c.mass, 0);
+  const inkShare = pieces.reduce((sum, c) => sum + c.mass, 0) / all;
+  if (digit.found) return { pixels: digit.pixels, outcome: "digit", inkShare };
+  return { pixels: normalizePieces(map, pieces), outcome: "refused", inkShare };
 }
 
 /**
@@ -338,7 +362,9 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
     kinds.map((kind) => [kind, new Random(deriveSeed(options.seed, NEGATIVE_KINDS.indexOf(kind)))]),
   );
   const stats: Partial<Record<NegativeKind, KindStats>> = {};
-  for (const kind of kinds) stats[kind] = { drawn: 0, blank: 0, refused: 0, digitLike: 0, kept: 0 };
+  for (const kind of kinds) {
+    stats[kind] = { drawn: 0, blank: 0, refused: 0, fragment: 0, digitLike: 0, kept: 0 };
+  }
   const set: NegativeSet = {
     pixels: new Float32Array(count * IMAGE_PIXELS),
     kinds: new Uint8Array(count),
@@ -361,6 +387,10 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
         kindStats.blank++;
         continue;
       }
+      if (kind !== "textures" && seen.inkShare < MIN_DRAWN_INK_SHARE) {
+        kindStats.fragment++;
+        continue;
+      }
       if (looksLikeOne(seen.pixels) || looksLikeZero(seen.pixels)) {
         kindStats.digitLike++;
         continue;
@@ -381,9 +411,13 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
 }
 
 /** Negatives for training: a pool made once, handed out varied. */
+/** The images a source hands out: a `NegativeSet`, or its arrays shared with a worker. */
+export type NegativePool = Pick<NegativeSet, "pixels" | "kinds" | "count">;
+
+/** Negatives for training: a pool made once, handed out varied. */
 export interface NegativeSource {
   /** The images drawn and normalized once. */
-  readonly pool: NegativeSet;
+  readonly pool: NegativePool;
   /**
    * Writes `count` negatives into `out` ([count x 784] from offset 0): pool images picked by
    * `rng`, each distorted by `augmentDigit` (and icons and textures turned by a multiple of
@@ -420,10 +454,36 @@ const MIRRORABLE = new Set<number>([...TURNABLE, NEGATIVE_KINDS.indexOf("shapes"
  */
 export async function createNegativeSource(
   options: NegativeOptions & { poolSize: number; augment?: Readonly<AugmentOptions> },
-): Promise<NegativeSource> {
+): Promise<NegativeSource & { pool: NegativeSet }> {
   const pool = await makeNegatives(options.poolSize, options);
-  if (pool.count === 0) throw new RangeError("a negative source needs a pool of at least 1");
-  const augment = options.augment ?? DEFAULT_AUGMENT;
+  return { ...negativeSourceFromPool(pool, options.augment), pool };
+}
+
+/**
+ * A source over a pool made before (in another thread, say: the pool's `pixels` and `kinds`
+ * may live in a SharedArrayBuffer). `augment` defaults to `DEFAULT_AUGMENT`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Random } from "../network/random.ts";
+ * import { makeNegatives, negativeSourceFromPool } from "./negatives.ts";
+ *
+ * const { pixels, kinds, count } = await makeNegatives(4, { seed: 1, kinds: ["textures"] });
+ * const source = negativeSourceFromPool({ pixels, kinds, count });
+ * const batch = new Float32Array(3 * 784);
+ * source.fill(batch, 3, new Random(5));
+ * assert.ok(batch.some((v) => v > 0.5));
+ * ```
+ */
+export function negativeSourceFromPool(
+  pool: NegativePool,
+  augment: Readonly<AugmentOptions> = DEFAULT_AUGMENT,
+): NegativeSource {
+  if (pool.count < 1) throw new RangeError("a negative source needs a pool of at least 1");
+  if (pool.pixels.length < pool.count * IMAGE_PIXELS || pool.kinds.length < pool.count) {
+    throw new RangeError(`a pool of ${pool.count} needs ${pool.count} x 784 pixels and kinds`);
+  }
   const turned = new Float32Array(IMAGE_PIXELS);
   // A flat bar turned a quarter is a 1: such images are only mirrored or turned half way.
   const quarterTurns = new Uint8Array(pool.count);

@@ -500,6 +500,35 @@ export function flagsOf(values: Partial<TrainValues>): string[] {
   return flags;
 }
 
+/**
+ * The command line that does what the form asked, kept in the model file ("made by"), so a
+ * run from the menu can be repeated from a shell. Values are written as their options' flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandOf } from "./options.ts";
+ *
+ * assert.equal(
+ *   commandOf({ modelPath: "m.safetensors", epochs: 3, augment: false }, undefined, {}),
+ *   "deno task start train --epochs 3 --no-augment",
+ * );
+ * ```
+ */
+export function commandOf(
+  request: Partial<TrainValues> & { modelPath: string; fresh?: boolean },
+  modelFlag: string | undefined,
+  data: { dataDir?: string; sample?: boolean },
+): string {
+  const parts = ["deno task start train"];
+  if (modelFlag !== undefined) parts.push(`--model ${request.modelPath}`);
+  parts.push(...flagsOf(request));
+  if (request.fresh) parts.push("--fresh");
+  if (data.sample) parts.push("--sample");
+  if (data.dataDir !== undefined) parts.push(`--data-dir ${data.dataDir}`);
+  return parts.join(" ");
+}
+
 /** Largest configuration file read: a few hundred bytes is usual; more is not a config. */
 const MAX_CONFIG_BYTES = 64 * 1024;
 
