@@ -168,7 +168,7 @@ Deno.test("Train: pure update and view, from the form through training to its ou
     "escape",
     "up",
     "enter", // start: the training work is started (not run here)
-    work({ type: "session", notes: ["Training"], lossHistory: [], testAccuracyHistory: [] }),
+    work({ type: "session", notes: ["Training"], lossPoints: [], accuracyPoints: [] }),
     event({ type: "epoch-start", epoch: 1, epochs: 1, steps: 2, firstStep: 0 }),
     batch(1),
     work({
