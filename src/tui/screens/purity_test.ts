@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { Network } from "../../network/network.ts";
-import { PANEL_EVERY } from "../../network/inspect.ts";
+import { PANEL_EVERY } from "../../network/weight_tiles.ts";
 import type { TrainEvent } from "../../train/trainer.ts";
 import { syntheticMnist } from "../../train/test_data.ts";
 import type { AppContext, ScreenMemory } from "../context.ts";
