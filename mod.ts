@@ -17,8 +17,17 @@
  * assert.ok(result.confidence > 0.5);
  * ```
  *
- * Reading a whole number (several digits in one image) does not exist yet: there is no
- * `readNumber` until it does.
+ * A whole number (several digits in a row, or several rows) is read with
+ * {@linkcode readNumber}:
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModel, readNumber } from "./mod.ts";
+ *
+ * const model = await loadModel("models/pretrained.safetensors");
+ * const result = readNumber(model, await Deno.readFile("src/image/testdata/ring_baseline.jpg"));
+ * assert.equal(result.number, "0");
+ * ```
  *
  * The parts, for people who want them: {@linkcode normalizeDigit} (any photo or drawing to an
  * MNIST-style 28x28), {@linkcode Network} (the typed-array network: forward, backward,
@@ -37,6 +46,7 @@ export {
   type DigitResult,
   loadModel,
 } from "./src/app/digit_model.ts";
+export { type NumberResult, readNumber } from "./src/app/number_model.ts";
 
 export {
   decodeImageBytes,

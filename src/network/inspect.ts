@@ -4,8 +4,7 @@
  * trains, each layer's gradient norm and how much one update moves its weights. Read-only:
  * nothing here changes a network's weights.
  *
- * The Train screen's live panel (`PanelProbe`) and the Inspect screen's weight tiles
- * (`unitTile`) come from here too.
+ * Weights as pictures (tiles) and the Train screen's live panel are in weight_tiles.ts.
  *
  * A "unit" is what a layer has one of per feature: a neuron of a dense layer, a filter (output
  * channel) of a convolution. A conv unit's response to a digit is its strongest value over
@@ -403,116 +402,5 @@ export class TrainingMonitor {
         updateRatio: this.snapped && old > 0 ? Math.sqrt(change / old) : NaN,
       };
     });
-  }
-}
-
-/** The geometry of `layer`'s weight tiles: 28x28 for dense units, k x k for conv filters. */
-export function tileGeometry(network: Network, layer: number): { side: number; isConv: boolean } {
-  const spec = network.layers[layer];
-  if (spec.kind === "conv") return { side: spec.kernel, isConv: true };
-  return { side: Math.round(Math.sqrt(network.layerSizes[0])), isConv: false };
-}
-
-/**
- * One unit's incoming weights as a tile: a dense unit's column [inputs], a conv filter's
- * k x k taps summed over its input channels (one for MNIST). A fresh copy.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Network } from "./network.ts";
- * import { unitTile } from "./inspect.ts";
- *
- * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" });
- * const tile = unitTile(network, 0, 3); // hidden unit 3's 784 weights
- * assert.equal(tile.length, 784);
- * assert.equal(tile[5], network.weights[0][5 * 16 + 3]);
- * ```
- */
-export function unitTile(network: Network, layer: number, unit: number): Float32Array {
-  const weight = network.parameters.find((p) => p.name === `layers.${layer}.weight`)!;
-  const spec = network.layers[layer];
-  if (spec.kind === "conv") {
-    // [out, k, k, in]: a filter's k x k taps (summed over input channels: one for MNIST)
-    const [, k, , channels] = weight.shape;
-    const tile = new Float32Array(k * k);
-    for (let t = 0; t < k * k; t++) {
-      for (let c = 0; c < channels; c++) tile[t] += weight.value[(unit * k * k + t) * channels + c];
-    }
-    return tile;
-  }
-  // dense [in x out]: unit u's weights are column u
-  const [inputs, outputs] = weight.shape;
-  const tile = new Float32Array(inputs);
-  for (let i = 0; i < inputs; i++) tile[i] = weight.value[i * outputs + unit];
-  return tile;
-}
-
-/** Tiles of the first `count` units of `layer` (fewer when it has fewer). */
-function firstTiles(network: Network, layer: number, count: number): Float32Array[] {
-  const shape = network.layerShapes[layer];
-  const units = Math.min(count, shape[shape.length - 1]);
-  return Array.from({ length: units }, (_, unit) => unitTile(network, layer, unit));
-}
-
-/** Batches between two looks at the weights (tiles, gradient norms, update ratios). */
-export const PANEL_EVERY = 300;
-
-/** What the Train screen's live panel shows: a few first-layer weight tiles and each layer's gradient. */
-export interface TrainPanel {
-  /** Batches trained in this run when it was taken. */
-  batch: number;
-  /** Copies of a few first-layer units' weights (dense: 28x28; conv: k x k filters). */
-  tiles: Float32Array[];
-  tileSide: number;
-  conv: boolean;
-  /** Per layer with weights: gradient norm, and update/weight ratio of one update. */
-  layers: LayerTrainingStats[];
-}
-
-/**
- * Takes the live panel's data from a training network every PANEL_EVERY batches (and after
- * the first), from its buffers: a snapshot of the weights one batch before, then the
- * gradients and the weights after that batch's update. Copies small data (a few tiles, a
- * number per layer), so the view never holds the network's live buffers.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Network } from "./network.ts";
- * import { PanelProbe } from "./inspect.ts";
- *
- * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" });
- * const probe = new PanelProbe(network, 4);
- * const panel = probe.afterBatch(); // the first batch: a panel at once
- * assert.equal(panel?.tiles.length, 4);
- * assert.equal(panel?.tiles[0].length, 784);
- * assert.equal(probe.afterBatch(), undefined);
- * ```
- */
-export class PanelProbe {
-  private readonly monitor: TrainingMonitor;
-  private batches = 0;
-  private readonly layer: number;
-
-  constructor(private readonly network: Network, private readonly tileCount = 8) {
-    this.monitor = new TrainingMonitor(network);
-    this.layer = network.layers.findIndex((l) => l.kind === "conv" || l.kind === "dense");
-  }
-
-  /** Call after every batch's update; returns a panel when one is due. */
-  afterBatch(): TrainPanel | undefined {
-    this.batches++;
-    const due = this.batches === 1 || this.batches % PANEL_EVERY === 0;
-    // one batch before a panel: remember the weights, to measure that one update
-    if ((this.batches + 1) % PANEL_EVERY === 0) this.monitor.snapshot();
-    if (!due) return undefined;
-    return {
-      batch: this.batches,
-      tiles: firstTiles(this.network, this.layer, this.tileCount),
-      tileSide: tileGeometry(this.network, this.layer).side,
-      conv: this.network.layers[this.layer].kind === "conv",
-      layers: this.monitor.measure(),
-    };
   }
 }

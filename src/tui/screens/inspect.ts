@@ -21,6 +21,7 @@
  */
 import { DigitExplainer, layerReports, lossGradientNorms } from "../../app/inspect_model.ts";
 import { unitResponses } from "../../network/inspect.ts";
+import { inkedPixels } from "../../network/weight_tiles.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { count } from "../../text/format.ts";
 import { truncate, visibleWidth, wrapText } from "../../text/layout.ts";
@@ -152,6 +153,7 @@ function measureWork(context: Pick<AppContext, "model" | "data">): Work<InspectM
             firstLayer: firstLayer.index,
             units: firstLayer.units!,
             gradients,
+            inked: inkedPixels(data.train),
           },
         });
       } catch (error) {

@@ -12,7 +12,8 @@ import {
   type LayerReport,
 } from "../../app/inspect_model.ts";
 import type { MnistData } from "../../data/dataset.ts";
-import { type LayerTrainingStats, tileGeometry } from "../../network/inspect.ts";
+import { type LayerTrainingStats } from "../../network/inspect.ts";
+import { tileGeometry } from "../../network/weight_tiles.ts";
 import type { Network } from "../../network/network.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { count } from "../../text/format.ts";
@@ -45,6 +46,8 @@ export interface Measurements {
   units: number;
   /** The loss's gradient norm per layer on the first 256 test digits, now. */
   gradients: LayerTrainingStats[];
+  /** Which pixels the training digits ink (inkedPixels): the others are marked on tiles. */
+  inked: Uint8Array;
 }
 
 /** What the Inspect screen's work sends. */

@@ -5,7 +5,8 @@
  * @module
  */
 import { digitPixels } from "../../app/inspect_model.ts";
-import { strongestDigits, tileGeometry, unitTile } from "../../network/inspect.ts";
+import { strongestDigits } from "../../network/inspect.ts";
+import { displayTile, TILE_CLIP, tileGeometry, unitTile } from "../../network/weight_tiles.ts";
 import { renderBlockArt } from "../../text/block_art.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { halveImage } from "../../text/diverging.ts";
@@ -39,13 +40,17 @@ export function renderWeightsPage(
   const layerName = m.layers[m.firstLayer].name;
   if (state.weightsView === "maps") return renderFeatureMaps(state, m, view, width, height, color);
   if (state.weightsView === "unit") {
-    const tile = unitTile(network, m.firstLayer, state.unit);
+    const tile = displayTile(unitTile(network, m.firstLayer, state.unit), {
+      inked: m.inked,
+      clip: TILE_CLIP,
+    });
     const top = strongestDigits(m.responses, m.units, state.unit, 24);
     const big = renderTileGrid([tile], {
       tileWidth: side,
       width,
       color,
       zoom: isConv ? 4 : 1,
+      scale: 1,
       captions: [`${isConv ? "filter" : "unit"} #${state.unit}`],
     });
     const thumbWidth = 14;
@@ -106,14 +111,20 @@ export function renderWeightsPage(
     : [...explainLines(line, width, color), c.dim(truncate(range, width))];
   return [
     ...head,
-    ...renderTileGrid(units.map((u) => unitTile(network, m.firstLayer, u)), {
-      tileWidth: side,
-      width,
-      color,
-      half: layout.half,
-      zoom: layout.zoom,
-      captions,
-    }),
+    ...renderTileGrid(
+      units.map((u) =>
+        displayTile(unitTile(network, m.firstLayer, u), { inked: m.inked, clip: TILE_CLIP })
+      ),
+      {
+        tileWidth: side,
+        width,
+        color,
+        scale: 1,
+        half: layout.half,
+        zoom: layout.zoom,
+        captions,
+      },
+    ),
   ];
 }
 
