@@ -104,7 +104,7 @@ export function menuKey(
  * import assert from "node:assert/strict";
  * import { renderMenu } from "./menu.ts";
  *
- * const lines = renderMenu({ selected: 0, width: 80, height: 10, color: "none" });
+ * const lines = renderMenu({ selected: 0, width: 80, height: 12, color: "none" });
  * assert.deepEqual(lines.slice(0, 4), [
  *   "digits · a neural network written from scratch, trained on MNIST",
  *   "",
