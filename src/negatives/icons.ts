@@ -1,9 +1,9 @@
 /**
  * Line drawings of things: the outline icons of `@tabler/icons` (MIT, about 5,500 stroke icons
  * on a 24x24 grid, and its 1,000 solid ones, drawn filled like logos) and `lucide-static` (ISC,
- * about 2,200), drawn at varied pen widths, sizes and turns. Icons that are digits or look like one are left out by their names alone
- * ({@linkcode iconExclusion}), never by looking at the drawings, so the rule reads the same
- * for any version of the sets.
+ * about 2,200), drawn at varied pen widths, sizes and turns. Icons that are digits or look like
+ * one are left out by their names alone ({@linkcode iconExclusion}), never by looking at the
+ * drawings, so the rule reads the same for any version of the sets.
  */
 import type { Random } from "../network/random.ts";
 import type { InkMap } from "./raster.ts";
