@@ -4,7 +4,7 @@
  */
 import type { Network } from "../network/network.ts";
 import { percent } from "../text/format.ts";
-import { readUserDigit } from "../train/views.ts";
+import { readUserDigit, readUserDigits } from "../train/views.ts";
 
 /** What the network makes of one digit. */
 export interface Prediction {
@@ -87,27 +87,7 @@ export function classifyUserDigit(network: Network, pixels: Float32Array): Predi
  * ```
  */
 export function classifyUserDigits(network: Network, digits: Float32Array[]): Prediction[] {
-  const conv = network.layers.some((layer) => layer.kind === "conv");
-  const views = conv ? VIEWS.length + 1 : 1;
-  // Row r of the work list: digit floor(r / views), view r % views (0 = as it is).
-  const rows = digits.length * views;
-  const size = network.layerSizes[0];
-  const classes = network.layerSizes[network.layerSizes.length - 1];
-  const sums = digits.map(() => new Float32Array(classes));
-  for (let first = 0; first < rows; first += network.maxBatch) {
-    const count = Math.min(network.maxBatch, rows - first);
-    for (let b = 0; b < count; b++) {
-      const r = first + b, pixels = digits[Math.floor(r / views)], view = r % views;
-      const input = view === 0 ? pixels : affineDigit(pixels, ...VIEWS[view - 1]);
-      network.input.set(input.subarray(0, size), b * size);
-    }
-    const probabilities = network.forward(count);
-    for (let b = 0; b < count; b++) {
-      const sum = sums[Math.floor((first + b) / views)];
-      for (let d = 0; d < classes; d++) sum[d] += probabilities[b * classes + d];
-    }
-  }
-  return sums.map((sum) => fromProbabilities(sum.map((v) => v / views)));
+  return readUserDigits(network, digits).map(fromProbabilities);
 }
 
 /** How sure a guess is, in words a user can act on. */

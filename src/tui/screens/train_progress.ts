@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TrainPanel } from "../../network/inspect.ts";
+import type { TrainPanel } from "../../network/weight_tiles.ts";
 import type { TrainEvent } from "../../train/trainer.ts";
 import { type LossPoint, type LossSmoothing, smoothBatchLoss } from "../../train/run_record.ts";
 

@@ -12,7 +12,7 @@ import { Network } from "../../network/network.ts";
 import { parseLayerSpec } from "../../network/layer_spec.ts";
 import { defaultOptimizerSettings } from "../../network/optimizer.ts";
 import { stripAnsi } from "../../text/layout.ts";
-import { PANEL_EVERY, PanelProbe, type TrainPanel } from "../../network/inspect.ts";
+import { PANEL_EVERY, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
 import { commandOf } from "../../train/options.ts";
 import { type TrainMessage, trainScreen, type TrainState } from "./train.ts";
 import { applyTrainEvent, type TrainProgress } from "./train_progress.ts";

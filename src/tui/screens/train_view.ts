@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TrainPanel } from "../../network/inspect.ts";
+import type { TrainPanel } from "../../network/weight_tiles.ts";
 import type { SessionOutcome } from "../../train/session.ts";
 import { lineChart } from "../../text/chart.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
