@@ -17,8 +17,17 @@
  * assert.ok(result.confidence > 0.5);
  * ```
  *
- * Whole numbers (several digits in one image) are read by the app (`classify --number`, the
- * Draw screen's wide canvas; src/app/read_number.ts).
+ * A whole number (several digits in a row, or several rows) is read with
+ * {@linkcode readNumber}:
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModel, readNumber } from "./mod.ts";
+ *
+ * const model = await loadModel("models/pretrained.safetensors");
+ * const result = readNumber(model, await Deno.readFile("src/image/testdata/ring_baseline.jpg"));
+ * assert.equal(result.number, "0");
+ * ```
  *
  * The parts, for people who want them: {@linkcode normalizeDigit} (any photo or drawing to an
  * MNIST-style 28x28), {@linkcode Network} (the typed-array network: forward, backward,
@@ -43,9 +52,9 @@ export {
   type DigitResult,
   loadModel,
 } from "./src/app/digit_model.ts";
+export { type NumberResult, readNumber } from "./src/app/number_model.ts";
 
 export {
-  decodeImageFile,
   type GrayImage,
   type NormalizedDigit,
   normalizeDigit,
@@ -67,6 +76,7 @@ export {
   type OptimizerSettings,
   type Parameter,
   parseLayerSpec,
+  type Readout,
   type ScheduleKind,
   type Shape,
 } from "./src/network/mod.ts";

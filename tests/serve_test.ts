@@ -296,3 +296,39 @@ Deno.test("serve refuses a missing model file in one line", async () => {
   assert.equal(result.code, 1);
   assert.match(result.stderr.trim(), /^error: no model file at \/nonexistent\/m\.safetensors/);
 });
+
+Deno.test("serve reads a number with ?number=1: one number per row, each digit's box; 422 on a blank page", async () => {
+  const server = await startServer();
+  try {
+    // Two rows of bars on white, 200x140: "11" over "111".
+    const width = 200, height = 140;
+    const data = new Uint8Array(width * height).fill(235);
+    const bar = (x: number, y0: number) => {
+      for (let y = y0; y < y0 + 40; y++) data.fill(20, y * width + x, y * width + x + 4);
+    };
+    bar(40, 10), bar(100, 10), bar(40, 85), bar(100, 85), bar(160, 85);
+    const png = encode({ width, height, data, channels: 1, depth: 8 });
+    const read = await post(`${server.url}/classify?number=1`, new Uint8Array(png));
+    assert.equal(read.status, 200, JSON.stringify(read.json));
+    assert.equal(read.json.number, "11");
+    assert.deepEqual(read.json.numbers, ["11", "111"]);
+    const digits = read.json.digits as { box: number[]; row: number; confidence: number }[];
+    assert.deepEqual(digits.map((d) => d.row), [0, 0, 1, 1, 1]);
+    assert.deepEqual(digits[2].box, [40, 85, 4, 40]);
+    const blank = encode({
+      width,
+      height,
+      data: new Uint8Array(width * height).fill(235),
+      channels: 1,
+      depth: 8,
+    });
+    const none = await post(`${server.url}/classify?number=1`, new Uint8Array(blank));
+    assert.equal(none.status, 422);
+    assert.equal(none.json.number, null);
+    const broken = await post(`${server.url}/classify?number=1`, new Uint8Array([1, 2, 3]));
+    assert.equal(broken.status, 400);
+    assert.equal(typeof broken.json.error, "string");
+  } finally {
+    assert.equal((await stopServer(server)).code, 0);
+  }
+});

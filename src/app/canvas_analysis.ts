@@ -99,7 +99,7 @@ export function analyzeCanvas(canvas: Drawing, network: Network): CanvasAnalysis
       reason: reading.error,
       pixels: reading.digits[0]?.normalized ?? new Float32Array(28 * 28),
       ...(reading.number !== undefined
-        ? { number: { text: reading.number, digits: reading.digits } }
+        ? { number: { text: reading.numbers.join(" / "), digits: reading.digits } }
         : {}),
     };
   }

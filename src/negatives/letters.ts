@@ -112,14 +112,17 @@ const FONTS: readonly { name: string; load: () => Promise<unknown>; url: () => s
 /** The names of the handwriting fonts, in the order the seed picks from. */
 export const LETTER_FONTS: readonly string[] = FONTS.map((font) => font.name);
 
-/** Parses every font once (about 50-90 KB of .woff each). */
-async function loadFonts(): Promise<{ name: string; font: opentype.Font }[]> {
-  return await Promise.all(FONTS.map(async ({ name, load, url }) => {
+let fonts: Promise<{ name: string; font: opentype.Font }[]> | undefined;
+
+/** Parses every font (about 50-90 KB of .woff each), once per process. */
+function loadFonts(): Promise<{ name: string; font: opentype.Font }[]> {
+  fonts ??= Promise.all(FONTS.map(async ({ name, load, url }) => {
     await load();
     const file = new URL(`files/${name}-latin-400-normal.woff`, url());
     const bytes = await Deno.readFile(file);
     return { name, font: opentype.parse(bytes.buffer) };
   }));
+  return fonts;
 }
 
 /**
@@ -157,9 +160,9 @@ function randomText(rng: Random): string {
  * ```
  */
 export async function letterDrawer(): Promise<(rng: Random) => InkMap & { name: string }> {
-  const [fonts] = await Promise.all([loadFonts(), loadSvgRenderer()]);
+  const [parsed] = await Promise.all([loadFonts(), loadSvgRenderer()]);
   return (rng) => {
-    const { name, font } = fonts[rng.int(fonts.length)];
+    const { name, font } = parsed[rng.int(parsed.length)];
     const text = randomText(rng);
     const path = font.getPath(text, 0, 0, 100);
     const box = path.getBoundingBox();

@@ -48,6 +48,40 @@ export function strokePolylines(
   }
 }
 
+/**
+ * Fills the polygon `outline` (even-odd rule, sampled at pixel centres) with full ink; the
+ * edge's softness comes from stroking the outline after.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fillPolygon } from "./raster.ts";
+ *
+ * const ink = new Float32Array(10 * 10);
+ * fillPolygon(ink, 10, 10, [2, 2, 8, 2, 8, 8, 2, 8]);
+ * assert.deepEqual([ink[5 * 10 + 5], ink[0]], [1, 0]);
+ * ```
+ */
+export function fillPolygon(ink: Float32Array, width: number, height: number, outline: Polyline) {
+  const n = outline.length / 2;
+  const crossings: number[] = [];
+  for (let y = 0; y < height; y++) {
+    const cy = y + 0.5;
+    crossings.length = 0;
+    for (let i = 0; i < n; i++) {
+      const x0 = outline[2 * i], y0 = outline[2 * i + 1];
+      const x1 = outline[(2 * i + 2) % (2 * n)], y1 = outline[(2 * i + 3) % (2 * n)];
+      if ((y0 <= cy) !== (y1 <= cy)) crossings.push(x0 + ((cy - y0) * (x1 - x0)) / (y1 - y0));
+    }
+    crossings.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < crossings.length; k += 2) {
+      const from = Math.max(0, Math.ceil(crossings[k] - 0.5));
+      const to = Math.min(width - 1, Math.floor(crossings[k + 1] - 0.5));
+      for (let x = from; x <= to; x++) ink[y * width + x] = 1;
+    }
+  }
+}
+
 /** Coverage of a capsule (segment a-b widened by `radius`): 1 inside, a 1-px ramp at its edge. */
 function stampSegment(
   ink: Float32Array,

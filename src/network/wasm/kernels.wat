@@ -15,7 +15,7 @@
 ;;       addScaledRows(z[b], list)
 ;;
 ;;   addScaledRows(dst, list)   dst[0..width) += sum over (v, row) in list of v * row
-;;     for each tile of dst: 32 floats while they last, then at most one of 16, 8 and 4, then
+;;     for each tile of dst: 32 floats while they last, then at most one of 24, 16, 8 and 4, then
 ;;     the last 1..3 floats:
 ;;       acc = dst[tile]                   ; up to 8 f32x4 registers
 ;;       for (v, row) in list: acc += splat(v) * row[tile]
@@ -142,7 +142,7 @@
 
   ;; dst[0..width) += sum over the list [list, end) of value * row[0..width).
   ;; Needs end > list. The output is cut into tiles of 32 floats, then at most one each of
-  ;; 16, 8 and 4 floats; a tile's accumulators stay in registers while the whole list streams
+  ;; 24, 16, 8 and 4 floats; a tile's accumulators stay in registers while the whole list streams
   ;; past, so dst is read and written once per call. The last 1..3 floats use a partly filled vector whose extra lanes
   ;; hold neighbouring floats: lanes never mix, and only the valid lanes are stored.
   (func $addScaledRows (param $dst i32) (param $list i32) (param $end i32) (param $width i32)
@@ -198,6 +198,44 @@
         (v128.store offset=112 (local.get $row) (local.get $a7))
         (local.set $o (i32.add (local.get $o) (i32.const 128)))
         (br $tile32)))
+
+    ;; At most one tile of 24 floats (6 vectors): a 24-wide row (the fast recipe's conv5x24
+    ;; through im2col) in one pass over the list instead of two (16 and 8).
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 96)) (local.get $bytes))
+      (then
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
+        (local.set $a3 (v128.load offset=48 (local.get $row)))
+        (local.set $a4 (v128.load offset=64 (local.get $row)))
+        (local.set $a5 (v128.load offset=80 (local.get $row)))
+        (local.set $e (local.get $list))
+        (loop $entry24
+          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
+            (local.get $a0)))
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+            (local.get $a1)))
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+            (local.get $a2)))
+          (local.set $a3 (f32x4.relaxed_madd (local.get $s) (v128.load offset=48 (local.get $row))
+            (local.get $a3)))
+          (local.set $a4 (f32x4.relaxed_madd (local.get $s) (v128.load offset=64 (local.get $row))
+            (local.get $a4)))
+          (local.set $a5 (f32x4.relaxed_madd (local.get $s) (v128.load offset=80 (local.get $row))
+            (local.get $a5)))
+          (br_if $entry24
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (v128.store offset=16 (local.get $row) (local.get $a1))
+        (v128.store offset=32 (local.get $row) (local.get $a2))
+        (v128.store offset=48 (local.get $row) (local.get $a3))
+        (v128.store offset=64 (local.get $row) (local.get $a4))
+        (v128.store offset=80 (local.get $row) (local.get $a5))
+        (local.set $o (i32.add (local.get $o) (i32.const 96)))))
 
     ;; At most one tile of 16 floats (4 vectors).
     (if (i32.le_u (i32.add (local.get $o) (i32.const 64)) (local.get $bytes))

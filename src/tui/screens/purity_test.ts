@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { Network } from "../../network/network.ts";
-import { PANEL_EVERY } from "../../network/inspect.ts";
+import { PANEL_EVERY } from "../../network/weight_tiles.ts";
 import type { TrainEvent } from "../../train/trainer.ts";
 import { syntheticMnist } from "../../train/test_data.ts";
 import type { AppContext, ScreenMemory } from "../context.ts";
@@ -168,7 +168,7 @@ Deno.test("Train: pure update and view, from the form through training to its ou
     "escape",
     "up",
     "enter", // start: the training work is started (not run here)
-    work({ type: "session", notes: ["Training"], lossHistory: [], testAccuracyHistory: [] }),
+    work({ type: "session", notes: ["Training"], lossPoints: [], accuracyPoints: [] }),
     event({ type: "epoch-start", epoch: 1, epochs: 1, steps: 2, firstStep: 0 }),
     batch(1),
     work({
