@@ -14,7 +14,7 @@ import { drawMashup } from "./digit_mashups.ts";
 import { iconDrawer } from "./icons.ts";
 import { letterDrawer } from "./letters.ts";
 import type { KindReply, KindRequest } from "./worker.ts";
-import { enlarge, handWobble, photograph } from "./raster.ts";
+import { enlarge, handWobble, type InkMap, photograph } from "./raster.ts";
 import { drawDoodle } from "./shapes.ts";
 import { drawTexture } from "./textures.ts";
 
@@ -286,6 +286,22 @@ function near(region: Uint8Array, i: number, mark: number): boolean {
   return false;
 }
 
+/**
+ * Vector art (an icon, a font's letters) as a person would draw it: bent by a hand's wobble
+ * (`share` of the time, by up to `wobble` of the picture's size), then handed in.
+ */
+function handDrawn(
+  drawArt: (rng: Random) => InkMap & { name: string },
+  share: number,
+  wobble: number,
+): Draw {
+  return (rng) => {
+    const art = drawArt(rng);
+    const traced = rng.next() < share ? handWobble(art, rng, rng.uniform(0.01, wobble)) : art;
+    return { image: photograph(traced, rng), name: art.name };
+  };
+}
+
 /** The drawing function of each kind, made once (fonts and icons are loaded here). */
 async function drawers(
   kinds: readonly NegativeKind[],
@@ -294,20 +310,10 @@ async function drawers(
   const draw = new Map<NegativeKind, Draw>();
   for (const kind of kinds) {
     if (kind === "letters") {
-      const drawText = await letterDrawer();
-      draw.set(kind, (rng) => {
-        const text = drawText(rng);
-        const traced = rng.next() < 0.5 ? handWobble(text, rng, rng.uniform(0.01, 0.04)) : text;
-        return { image: photograph(traced, rng), name: text.name };
-      });
+      draw.set(kind, handDrawn(await letterDrawer(), 0.5, 0.04));
     } else if (kind === "icons") {
-      const drawIcon = await iconDrawer();
-      draw.set(kind, (rng) => {
-        const icon = drawIcon(rng);
-        // Most icons as a person would doodle them: the lines bent by a hand.
-        const traced = rng.next() < 0.7 ? handWobble(icon, rng, rng.uniform(0.01, 0.05)) : icon;
-        return { image: photograph(traced, rng), name: icon.name };
-      });
+      // Most icons as a person would doodle them.
+      draw.set(kind, handDrawn(await iconDrawer(), 0.7, 0.05));
     } else if (kind === "shapes") {
       draw.set(kind, (rng) => {
         const doodle = drawDoodle(rng);
