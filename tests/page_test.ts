@@ -186,7 +186,7 @@ function ringPng(): Uint8Array {
 }
 
 Deno.test({
-  name: `the page reads an uploaded PNG, and the keyboard draws${skipped}`,
+  name: `the page reads an uploaded PNG, a 1 drawn with the keyboard and a number${skipped}`,
   ignore,
   fn: async () => {
     const server = await startServe();
@@ -196,6 +196,16 @@ Deno.test({
     await Deno.writeFile(png, ringPng());
     try {
       const { page, errors } = await openPage(browser, server.url, 390, 844);
+      // Tab reaches every control, in reading order.
+      const focused: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press("Tab");
+        focused.push(await page.evaluate("document.activeElement.id") as string);
+      }
+      assert.deepEqual(focused, ["canvas", "clear", "file", "number"]);
+      if (SCREENSHOTS) {
+        await page.screenshot({ path: `${SCREENSHOTS}/page_focus_390x844.png` });
+      }
       const input = await page.$("#file");
       assert.ok(input);
       await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(png);
@@ -213,6 +223,21 @@ Deno.test({
       await page.keyboard.press("Enter");
       const typed = await answerOf(page);
       assert.equal(typed.guess, "1", JSON.stringify(typed));
+
+      // "Read a number": the pad widens; a 4 and a 7 side by side read as 47, digit by digit.
+      await page.click("#number");
+      await drawStrokes(page, [
+        [[0.2, 0.2], [0.12, 0.6], [0.3, 0.6]],
+        [[0.26, 0.35], [0.26, 0.85]],
+        [[0.55, 0.2], [0.75, 0.2], [0.62, 0.85]],
+      ]);
+      const number = await answerOf(page);
+      assert.equal(number.guess, "47", JSON.stringify(number));
+      const chips = await page.$$eval("#digits li", (items) => items.length);
+      assert.equal(chips, 2);
+      if (SCREENSHOTS) {
+        await page.screenshot({ path: `${SCREENSHOTS}/page_number_390x844.png`, fullPage: true });
+      }
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();
