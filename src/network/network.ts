@@ -110,7 +110,12 @@ export interface BatchResult {
 export interface NetworkOptions {
   /** Largest batch `forward` will be asked for; buffers are sized for it once. Default 256. */
   maxBatch?: number;
-  /** Kernel implementation; default the TypeScript reference kernels. */
+  /**
+   * Kernel implementation; default the TypeScript reference kernels (src/network/kernels.ts;
+   * the trainer picks the WebAssembly ones). Machinery, left out of the library's docs.
+   *
+   * @ignore
+   */
   kernels?: Kernels;
   /** Seed for the initial weights (and the dropout masks). Default 1. */
   seed?: number;
@@ -120,11 +125,15 @@ export interface NetworkOptions {
    * Train every batch as two halves whose gradients are added in a fixed order (first half +
    * second half), so that one thread and two (`HalfBatchThread`) compute the same bits. Costs
    * a second set of gradients and of the conv layers' working space. Default false: one pass.
+   *
+   * @ignore
    */
   halves?: boolean;
   /**
    * The arena is another thread's network's (`attachWasmKernels`): build the same views on it
    * and leave its weights as they are (no initialization). Needs `halves`.
+   *
+   * @ignore
    */
   attached?: boolean;
 }
@@ -178,7 +187,11 @@ export class Network {
   readonly layerShapes: readonly Shape[];
   /** The largest batch the buffers hold. */
   readonly maxBatch: number;
-  /** The kernels that compute the products (WebAssembly SIMD or TypeScript). */
+  /**
+   * The kernels that compute the products (WebAssembly SIMD or TypeScript).
+   *
+   * @ignore
+   */
   readonly kernels: Kernels;
   /** Weights of each conv and dense layer, in order (dense [in x out], conv [out x k x k x in]). */
   readonly weights: Float32Array[] = [];
@@ -204,7 +217,10 @@ export class Network {
   private readonly stepParts: [StepPart[], StepPart[]] = [[], []];
   /**
    * The two-halves engine when built with `halves` (half_batch_engine.ts): it trains each
-   * batch as two halves, on this thread or with a second one (`startSecondThread`).
+   * batch as two halves, on this thread or with a second one (`startSecondThread`). Thread
+   * machinery of the trainer, not part of the library's API (hence left out of its docs).
+   *
+   * @ignore
    */
   readonly halves: HalfBatchEngine | undefined;
   /**

@@ -25,12 +25,7 @@ import {
 import type { TrainingPlan, TrainingPosition } from "./trainer.ts";
 import { type ModelCalibration, parseModelCalibration } from "./calibration.ts";
 import { describeArchitecture } from "./architecture.ts";
-import {
-  loadModelFile,
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  saveModelFile,
-} from "../model/model_file.ts";
+import { loadModelFile, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFile } from "../model/mod.ts";
 
 /** One finished epoch, as kept in the model's history. */
 export interface EpochRecord {

@@ -10,7 +10,7 @@
 import type { LoadedModel } from "../../app/load_model.ts";
 import { DEFAULT_MODEL_PATH } from "../../app/model_paths.ts";
 import type { MnistData } from "../../data/dataset.ts";
-import { acquireModelLock } from "../../model/lock.ts";
+import { acquireModelLock } from "../../model/mod.ts";
 import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../train/checkpoint.ts";
 import { commandOf, readTrainConfig, type TrainValues } from "../../train/options.ts";

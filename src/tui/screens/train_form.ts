@@ -259,6 +259,12 @@ function hiddenUnused(form: TrainForm, f: Field): boolean {
     layers.value.trim() !== "";
 }
 
+/** Whether `f` is the Distortion field while Augment is off (it changes nothing then). */
+function distortionUnused(form: TrainForm, f: Field): boolean {
+  const augment = form.fields.find((other) => other.name === "augment");
+  return f.name === "augmentLevel" && augment?.value === "off";
+}
+
 /** What a key did to the form. */
 export interface FormResult {
   form: TrainForm;
@@ -308,6 +314,18 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
   };
   if (key === "up" || (key === "tab" && event.shift)) return move(-1);
   if (key === "down" || key === "tab") return move(1);
+  // Home and End go to the first field and to Start, except inside a text being edited,
+  // where they move the cursor.
+  if ((key === "home" || key === "end") && !typingText) {
+    const first = form.fields.findIndex((f) => !f.locked);
+    return {
+      form: {
+        ...form,
+        focus: key === "home" ? Math.max(0, first) : form.fields.length,
+        replaceOnType: true,
+      },
+    };
+  }
   if (key === "enter") {
     const invalid = form.fields.findIndex((f) => fieldError(f) !== undefined);
     if (invalid >= 0) return { form: { ...form, focus: invalid } };
@@ -474,6 +492,8 @@ function fieldRow(
     ? "  " + c.red(`✗ ${error}`)
     : hiddenUnused(form, f)
     ? c.dim("  (not used: Layers gives the network)")
+    : distortionUnused(form, f)
+    ? c.dim("  (not used: Augment is off)")
     : "";
   let value: string;
   if (f.kind === "choice") {

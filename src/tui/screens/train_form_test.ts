@@ -322,3 +322,24 @@ Deno.test("train form: a layer list typed in Layers is the network; Hidden layer
   form = keys(form, "\x15").form; // Ctrl-U: delete to the start
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: true, hidden: [64] });
 });
+
+Deno.test("train form: Home and End go to the first field and to Start from a choice; Distortion says it is not used while Augment is off", () => {
+  let form = createTrainForm({ modelPath: "m", trainCount: 60000 });
+  const at = (name: string) => form.fields.findIndex((f) => f.name === name);
+  form = { ...form, focus: at("optimizer") };
+  const [home, end] = new KeyParser().feed("\x1b[H\x1b[F");
+  assert.equal(home.type === "key" && home.key, "home");
+  form = trainFormKey(form, home).form;
+  assert.equal(form.focus, 0);
+  form = { ...form, focus: at("optimizer") };
+  form = trainFormKey(form, end).form;
+  assert.equal(form.focus, form.fields.length, "the Start button");
+  const distortion = (f: typeof form) =>
+    renderTrainForm(f, { width: 100, color: "none" }).find((line) => line.includes("Distortion"))!;
+  assert.match(distortion(form), /not used: Augment is off/);
+  const augmented = {
+    ...form,
+    fields: form.fields.map((f) => (f.name === "augment" ? { ...f, value: "on" } : f)),
+  };
+  assert.doesNotMatch(distortion(augmented), /not used/);
+});
