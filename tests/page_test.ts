@@ -7,9 +7,9 @@
  * (390x844) and a laptop's (1280x800) size there.
  */
 import assert from "node:assert/strict";
-import { encode } from "fast-png";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { APP_PERMISSIONS, PROJECT_ROOT } from "./run_app.ts";
+import { ringPng } from "./fixtures/ring_png.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
 const hasChromium = await Deno.stat(CHROMIUM).then((info) => info.isFile, () => false);
@@ -170,20 +170,6 @@ Deno.test({
     }
   },
 });
-
-/** A PNG of a 0: a dark ring on light paper, 160x200 pixels. */
-function ringPng(): Uint8Array {
-  const width = 160;
-  const height = 200;
-  const data = new Uint8Array(width * height).fill(235);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const r = Math.hypot((x - 80) / 50, (y - 100) / 70);
-      if (r > 0.8 && r < 1.05) data[y * width + x] = 30;
-    }
-  }
-  return encode({ width, height, data, channels: 1, depth: 8 });
-}
 
 Deno.test({
   name: `the page reads an uploaded PNG, a 1 drawn with the keyboard and a number${skipped}`,
