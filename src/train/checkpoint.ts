@@ -241,6 +241,9 @@ function isTrainingPlan(value: unknown): boolean {
     Number.isFinite(plan.warmupEpochs) && (plan.warmupEpochs as number) >= 0 &&
     SCHEDULES.includes(plan.schedule as ScheduleKind) &&
     (plan.augment === undefined || typeof plan.augment === "boolean") &&
+    ["cycleStart", "cycleEnd"].every((key) =>
+      plan[key] === undefined || (Number.isFinite(plan[key]) && (plan[key] as number) >= 0)
+    ) &&
     (plan.augmentLevel === undefined || plan.augmentLevel === "full" ||
       plan.augmentLevel === "light") &&
     typeof optimizer === "object" && optimizer !== null &&

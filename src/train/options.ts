@@ -22,6 +22,8 @@ import {
   DEFAULT_LEARNING_RATES,
   formatLayerSpec,
   type LayerSpec,
+  ONECYCLE_END_FACTOR,
+  ONECYCLE_START_FACTOR,
   type OptimizerKind,
   OPTIMIZERS,
   type OptimizerSettings,
@@ -60,10 +62,18 @@ export interface TrainValues {
   optimizer: OptimizerKind;
   /** L2 weight decay on the weights (decoupled for adam). */
   weightDecay: number;
-  /** Learning-rate schedule: constant, cosine or step. */
+  /** Learning-rate schedule: constant, cosine, step or onecycle. */
   schedule: ScheduleKind;
-  /** Linear warm-up length, in epochs. */
+  /** Linear warm-up length, in epochs (onecycle: the rise to its peak). */
   warmup: number;
+  /** Onecycle's first rate, as a fraction of the peak (`lr`). */
+  cycleStart: number;
+  /** Onecycle's last rate, as a fraction of the peak (`lr`). */
+  cycleEnd: number;
+  /** Adam's decay of the mean gradient. */
+  beta1: number;
+  /** Adam's decay of the mean squared gradient. */
+  beta2: number;
   /** Seed of the initial weights, shuffles and augmentation. */
   seed: number;
   /** The first `limit` training digits, or all of them. */
@@ -225,6 +235,26 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     saved: (saved) => saved.optimizer.kind,
   }),
   option({
+    name: "beta1",
+    flag: "--beta1 <x>",
+    label: "Adam beta1",
+    help: "adam: decay of the mean gradient (lower: follows recent batches more)",
+    parse: numberIn(0, 0.9999),
+    format: text,
+    default: 0.9,
+    saved: (saved) => saved.optimizer.beta1,
+  }),
+  option({
+    name: "beta2",
+    flag: "--beta2 <x>",
+    label: "Adam beta2",
+    help: "adam: decay of the mean squared gradient",
+    parse: numberIn(0, 0.99999),
+    format: text,
+    default: 0.999,
+    saved: (saved) => saved.optimizer.beta2,
+  }),
+  option({
     name: "weightDecay",
     flag: "--weight-decay <x>",
     label: "Weight decay",
@@ -240,7 +270,7 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "schedule",
     flag: "--schedule <name>",
     label: "Schedule",
-    help: "learning-rate schedule: constant, cosine decay, or halved every epoch (step)",
+    help: "learning-rate schedule: constant, cosine, halved every epoch (step), onecycle",
     choices: SCHEDULES,
     parse: oneOf(SCHEDULES),
     format: text,
@@ -251,11 +281,31 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "warmup",
     flag: "--warmup <epochs>",
     label: "Warm-up epochs",
-    help: "linear learning-rate warm-up, in epochs (fractions allowed)",
+    help: "linear learning-rate warm-up, in epochs (fractions allowed; onecycle: its rise)",
     parse: numberIn(0, 1000),
     format: text,
     default: 0.1,
     saved: (saved) => saved.plan?.warmupEpochs,
+  }),
+  option({
+    name: "cycleStart",
+    flag: "--cycle-start <x>",
+    label: "Cycle start",
+    help: "onecycle: the first rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_START_FACTOR,
+    saved: (saved) => saved.plan?.cycleStart,
+  }),
+  option({
+    name: "cycleEnd",
+    flag: "--cycle-end <x>",
+    label: "Cycle end",
+    help: "onecycle: the last rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_END_FACTOR,
+    saved: (saved) => saved.plan?.cycleEnd,
   }),
   option({
     name: "seed",

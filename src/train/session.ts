@@ -148,7 +148,13 @@ export async function prepareTrainingSession(
         `Switching optimizer ${saved.optimizer.kind} -> ${values.optimizer}: its state starts from zero`,
       );
     }
-    optimizer = { ...optimizer, learningRate: values.lr, weightDecay: values.weightDecay };
+    optimizer = {
+      ...optimizer,
+      learningRate: values.lr,
+      weightDecay: values.weightDecay,
+      beta1: values.beta1,
+      beta2: values.beta2,
+    };
     const plan: TrainingPlan = {
       ...planOf(values, saved.position.epochsDone, trainCount),
       optimizer,
@@ -183,6 +189,8 @@ export async function prepareTrainingSession(
     ...defaultOptimizerSettings(values.optimizer),
     learningRate: values.lr,
     weightDecay: values.weightDecay,
+    beta1: values.beta1,
+    beta2: values.beta2,
   };
   const plan = { ...planOf(values, 0, trainCount), optimizer };
   const now = new Date().toISOString();
@@ -374,6 +382,8 @@ function planOf(
     limit: values.limit === "all" ? trainCount : Math.min(values.limit, trainCount),
     augment: values.augment,
     augmentLevel: values.augmentLevel,
+    cycleStart: values.cycleStart,
+    cycleEnd: values.cycleEnd,
   };
 }
 

@@ -57,6 +57,8 @@ Deno.test("fresh: a new network with the values asked for, saved after every epo
     limit: 200,
     augment: false,
     augmentLevel: "full",
+    cycleStart: 0.04,
+    cycleEnd: 4e-6,
   });
   await assert.rejects(Deno.stat(modelPath)); // nothing is written before training
   const outcome = await run(session);

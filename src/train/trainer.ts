@@ -2,6 +2,8 @@ import type { Dataset } from "../data/dataset.ts";
 import {
   learningRateAt,
   type Network,
+  ONECYCLE_END_FACTOR,
+  ONECYCLE_START_FACTOR,
   type OptimizerSettings,
   type RowFiller,
   type ScheduleKind,
@@ -35,6 +37,9 @@ export interface TrainingPlan {
   augment?: boolean;
   /** How much (`--augment-level`): absent in older files, which all used "full". */
   augmentLevel?: "full" | "light";
+  /** For the onecycle schedule: its start and end rates as fractions of the peak (`lr`). */
+  cycleStart?: number;
+  cycleEnd?: number;
 }
 
 /** How far training has come: completed epochs plus batches done in the current one. */
@@ -105,7 +110,8 @@ export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): Schedule
     totalSteps: plan.epochs * stepsPerEpoch,
     stepEvery: stepsPerEpoch,
     stepFactor: 0.5,
-    finalFactor: 0.02,
+    finalFactor: plan.schedule === "onecycle" ? plan.cycleEnd ?? ONECYCLE_END_FACTOR : 0.02,
+    startFactor: plan.cycleStart ?? ONECYCLE_START_FACTOR,
   };
 }
 
