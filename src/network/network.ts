@@ -71,6 +71,7 @@
 import type { Activation } from "./activations.ts";
 import { createTsKernels, type Kernels } from "./kernels.ts";
 import {
+  appliedActivations,
   checkLayers,
   denseLayers,
   formatLayerSpec,
@@ -79,7 +80,14 @@ import {
   outputShape,
   type Shape,
 } from "./layer_spec.ts";
-import { createLayer, type Layer, newParameter, type Parameter } from "./layers.ts";
+import {
+  BatchNormLayer,
+  createLayer,
+  type Layer,
+  newParameter,
+  type Parameter,
+  type StateTensor,
+} from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { type HalfJob, JobKind, stepParameters, type StepPart } from "./half_batch.ts";
 import { Random } from "./random.ts";
@@ -190,6 +198,8 @@ export class Network {
   readonly biases: Float32Array[] = [];
   /** Every trainable tensor, weight then bias, layer by layer. */
   readonly parameters: Parameter[] = [];
+  /** Tensors saved with the weights that no optimizer trains (batch norm's running stats). */
+  readonly stateTensors: StateTensor[] = [];
   /** Optimizer updates applied so far (Adam's bias correction and the schedule use it). */
   optimizerStep = 0;
   /** Seed of the last `initialize`; the dropout masks derive from it and the step. */
@@ -285,6 +295,7 @@ export class Network {
     const labelFloats = take(Math.ceil(this.maxBatch / 4));
     this.secondLabels = new Uint8Array(labelFloats.buffer, labelFloats.byteOffset, this.maxBatch);
     for (const layer of this.runtime) {
+      this.stateTensors.push(...layer.state);
       for (const p of layer.parameters) {
         this.parameters.push(p);
         (p.decays ? this.weights : this.biases).push(p.value);
@@ -328,13 +339,21 @@ export class Network {
           rowBuffers.push(buffer);
           return buffer;
         },
-        parameter: (role, shape) => newParameter(take, index, role, shape),
+        // Batch norm's scale and shift take no weight decay.
+        parameter: (role, shape) =>
+          newParameter(take, index, role, shape, role === "weight" && !this.isBatchNorm(index)),
+        state: (role, shape) => ({
+          name: `layers.${index}.${role}`,
+          shape,
+          value: take(shape.reduce((a, b) => a * b, 1)),
+        }),
         index,
         maxBatch: this.maxBatch,
         inputShape,
         input: previous,
         inputGrad: previousGrad,
         seed: () => this.seed,
+        ...this.activationContext(index),
       });
       layers.push(layer);
       inputShape = layer.outputShape;
@@ -348,6 +367,27 @@ export class Network {
       rowBuffers,
       probabilities: take(this.maxBatch * this.classes),
     };
+  }
+
+  /** Whether layer `index` is a batch normalization. */
+  private isBatchNorm(index: number): boolean {
+    return this.layers[index].kind === "bn";
+  }
+
+  /**
+   * The activation layer `index` applies, and whether a ReLU moves to the pool after it while
+   * training (relu(max(x)) = max(relu(x)): the same function on a quarter of the values).
+   */
+  private activationContext(
+    index: number,
+  ): { activation: Activation | undefined; reluAtPool: boolean } {
+    const applied = appliedActivations(this.layers);
+    const activation = applied[index];
+    const beforePool = this.layers[index + 1]?.kind === "pool";
+    const reluAtPool = this.layers[index].kind === "pool"
+      ? applied[index - 1] === "relu"
+      : activation === "relu" && beforePool;
+    return { activation, reluAtPool };
   }
 
   /**
@@ -367,6 +407,7 @@ export class Network {
     for (let index = 0; index < this.layers.length; index++) {
       const twin = first.layers[index];
       let parameter = 0;
+      let state = 0;
       const layer = createLayer(this.layers[index], this.layerShapes[index], {
         kernels: this.kernels,
         take,
@@ -375,12 +416,14 @@ export class Network {
           ...twin.parameters[parameter++],
           grad: take(shape.reduce((a, b) => a * b, 1)),
         }),
+        state: () => twin.state[state++],
         index,
         maxBatch: rows,
         inputShape,
         input: previous,
         inputGrad: previousGrad,
         seed: () => this.seed,
+        ...this.activationContext(index),
       });
       layers.push(layer);
       inputShape = layer.outputShape;
@@ -430,7 +473,8 @@ export class Network {
     return this.runtime.map((layer) => ({
       layer: layer.spec.kind === "dense" && layer.spec.activation === "softmax"
         ? `dense${layer.spec.units} softmax`
-        : formatLayerSpec([layer.spec]),
+        : formatLayerSpec([layer.spec]) +
+          ("foldedBn" in layer.spec && layer.spec.foldedBn ? " (bn folded in)" : ""),
       outputShape: [...layer.outputShape],
       parameters: layer.parameters.reduce((sum, p) => sum + p.value.length, 0),
     }));
@@ -531,6 +575,7 @@ export class Network {
       const result = this.evaluateLoss(labels);
       this.backward(labels);
       this.applyGradients(settings, learningRate);
+      this.updateRunningStatistics(batch, 0);
       return result;
     }
     return this.trainInHalves(labels, batch, settings, learningRate, fill);
@@ -652,11 +697,24 @@ export class Network {
         correction2,
       );
     }
+    if (settings) this.updateRunningStatistics(firstRows, secondRows);
     this.lastBatch = 0; // the logits are not one batch's rows any more: no evaluateLoss
     return {
       loss: (first.lossSum + second.lossSum) / batch,
       correct: first.correct + second.correct,
     };
+  }
+
+  /**
+   * After a training step, each batch norm's running statistics take in the step's: those of
+   * both halves, weighted by their rows, on this thread (the same bits with one or two).
+   */
+  private updateRunningStatistics(firstRows: number, secondRows: number): void {
+    this.runtime.forEach((layer, k) => {
+      if (!(layer instanceof BatchNormLayer)) return;
+      const second = this.secondHalf[k] as BatchNormLayer | undefined;
+      layer.updateRunning(second, firstRows, secondRows);
+    });
   }
 
   /** Moves input rows [firstRows, batch) to where the second half's layers read them. */
@@ -775,6 +833,7 @@ export class Network {
       to.moment1.set(from.moment1);
       to.moment2.set(from.moment2);
     }
+    this.stateTensors.forEach((t, i) => t.value.set(other.stateTensors[i].value));
     this.optimizerStep = other.optimizerStep;
     this.seed = other.seed;
   }

@@ -11,6 +11,7 @@ import {
   checkLayers,
   countParameters,
   denseLayers,
+  foldBatchNorm,
   type Kernels,
   type LayerSpec,
   Network,
@@ -89,9 +90,13 @@ export interface NetworkModel {
   info: NetworkModelInfo;
 }
 
-/** Saves network, optimizer state and info to `path` atomically. */
+/**
+ * Saves network, optimizer state and info to `path` atomically. Without optimizer state (weights
+ * only), batch normalization is folded into the weights before it (foldBatchNorm).
+ */
 export async function saveNetworkModel(path: string, model: NetworkModel): Promise<void> {
-  const network = model.network;
+  // Weights only: for inference, so each batch norm is folded into the layer before it.
+  const network = model.info.optimizerState ? model.network : foldBatchNorm(model.network);
   // The layer list is the network's own: what the file says it is, it is.
   const info = {
     ...model.info,
@@ -102,7 +107,7 @@ export async function saveNetworkModel(path: string, model: NetworkModel): Promi
   };
   await saveModelFile(path, {
     metadata: { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, ...info },
-    tensors: networkTensors(model.network, info.optimizerState ? info.optimizer.kind : undefined),
+    tensors: networkTensors(network, info.optimizerState ? info.optimizer.kind : undefined),
   });
 }
 

@@ -38,6 +38,7 @@ import {
   integerIn,
   layerSpecText,
   numberIn,
+  offOrNumberIn,
   oneOf,
   OptionValueError,
 } from "./option_values.ts";
@@ -82,6 +83,14 @@ export interface TrainValues {
   augment: boolean;
   /** How much: "full" (shift, rotate, scale, shear, elastic) or "light" (for conv nets). */
   augmentLevel: "full" | "light";
+  /** Feed the network (x - mean) / std instead of the 0..1 pixels (a `standardize` layer). */
+  standardize: boolean;
+  /** Evaluate on the test digits every this many batches too (0: after each epoch only). */
+  evalEvery: number;
+  /** End training after the first evaluation at or above this test accuracy. */
+  stopAt: number | "off";
+  /** Keep the best evaluation's weights in the model file. */
+  keepBest: boolean;
   /**
    * Threads that train (each batch is two halves: 2 threads compute one each, 1 both, with
    * the same result); "auto": both cores when that pays for the network and batch.
@@ -189,6 +198,19 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     // A dense network is described by its hidden widths (and opens in version-1 files too).
     saved: (saved) =>
       saved.layers && !isDenseLayers(saved.layers) ? formatLayerSpec(saved.layers) : "",
+    architecture: true,
+  }),
+  option({
+    name: "standardize",
+    flag: "--standardize",
+    negation: { flag: "--no-standardize", help: "feed the network the 0..1 pixels as they are" },
+    label: "Standardize",
+    help: "feed the network (x - 0.1307) / 0.3081, MNIST's mean and spread (kept in the model)",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+    saved: (saved) => saved.layers?.[0]?.kind === "standardize",
     architecture: true,
   }),
   option({
@@ -361,6 +383,46 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     default: "full",
     saved: (saved) => saved.plan?.augmentLevel,
   }),
+  option({
+    name: "evalEvery",
+    flag: "--eval-every <batches>",
+    label: "Evaluate every",
+    help: "also test every N batches (so --stop-at can end mid-epoch); 0: after epochs only",
+    parse: integerIn(0, 1_000_000),
+    format: text,
+    default: 0,
+  }),
+  option({
+    name: "stopAt",
+    flag: "--stop-at <accuracy>",
+    label: "Stop at",
+    help: "end after the first evaluation at or above this test accuracy (e.g. 0.99); off",
+    parse: offOrNumberIn(0, 1),
+    format: text,
+    default: "off",
+  }),
+  option({
+    name: "keepBest",
+    flag: "--keep-best",
+    negation: { flag: "--no-keep-best", help: "save the last weights, however they test" },
+    label: "Keep best",
+    help: "keep the weights of the best evaluation in the model file, not the last",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+  }),
+];
+
+/**
+ * Options that say how a run goes, not what it trains: giving one when resuming continues an
+ * unfinished plan instead of starting a new one (one and two threads train the same bits).
+ */
+export const RUN_OPTIONS: readonly TrainValueName[] = [
+  "threads",
+  "evalEvery",
+  "stopAt",
+  "keepBest",
 ];
 
 /**
@@ -592,8 +654,8 @@ export async function readTrainConfig(path: string): Promise<Partial<TrainValues
 /** A JSON value as the text its flag would be typed as; undefined for a type that cannot be. */
 function configText(spec: AnyTrainOption, value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" && spec.name !== "augment") return String(value);
-  if (typeof value === "boolean" && spec.name === "augment") return value ? "on" : "off";
+  if (typeof value === "number" && !spec.negation) return String(value);
+  if (typeof value === "boolean" && spec.negation) return value ? "on" : "off";
   if (Array.isArray(value) && spec.name === "hidden" && value.every((v) => typeof v === "number")) {
     return value.join(",");
   }
@@ -602,10 +664,11 @@ function configText(spec: AnyTrainOption, value: unknown): string | undefined {
 
 /** What JSON a key takes, for a value of the wrong type. */
 function expectedJson(spec: AnyTrainOption): string {
-  if (spec.name === "augment") return "true or false";
+  if (spec.negation) return "true or false";
   if (spec.name === "hidden") return 'a list of widths such as [128, 64] (or "128,64")';
   if (spec.choices) return `one of ${spec.choices.map((c) => JSON.stringify(c)).join(", ")}`;
   if (spec.name === "layers") return 'a layer spec such as "conv5x32,pool,dense128" or "cnn"';
+  if (spec.name === "stopAt") return 'a number or "off"';
   return spec.name === "limit" ? 'a number or "all"' : "a number";
 }
 

@@ -120,6 +120,10 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
     limit: "all", // a quick try's limit is not kept
     augment: true,
     augmentLevel: "full", // a plan saved before levels existed distorted fully
+    standardize: false,
+    evalEvery: 0,
+    stopAt: "off",
+    keepBest: false,
   });
   assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003);
   assert.equal(resolveTrainValues({ optimizer: "sgd" }, saved).lr, 0.1);
@@ -147,12 +151,26 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   const values = resolveTrainValues({}, saved);
   const flags = flagsOf(values);
   assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
-  assert.deepEqual(flags.slice(-5), ["--limit", "all", "--augment", "--augment-level", "full"]);
+  assert.deepEqual(flags.slice(-10), [
+    "--limit",
+    "all",
+    "--augment",
+    "--augment-level",
+    "full",
+    "--eval-every",
+    "0",
+    "--stop-at",
+    "off",
+    "--no-keep-best",
+  ]);
   // Read back by the options' parsers, the flags give the same values.
   const back: Record<string, unknown> = {};
   for (let i = 0; i < flags.length; i++) {
-    if (flags[i] === "--augment" || flags[i] === "--no-augment") {
-      back.augment = flags[i] === "--augment";
+    const switched = TRAIN_OPTIONS.find((s) =>
+      s.negation && [s.flag, s.negation.flag].includes(flags[i])
+    );
+    if (switched) {
+      back[switched.name] = flags[i] === switched.flag;
       continue;
     }
     const spec = TRAIN_OPTIONS.find((s) => s.flag.split(" ")[0] === flags[i])!;

@@ -20,8 +20,9 @@ import { AUGMENT_LEVELS } from "../augment/mod.ts";
 import { openAugmentPipeline } from "../batches/mod.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
-import { resolveTrainValues, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
+import { resolveTrainValues, RUN_OPTIONS, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
 import {
+  type BestEvaluation,
   type TrainEvent,
   type TrainingPlan,
   type TrainingPosition,
@@ -64,7 +65,13 @@ export interface TrainingSession {
 
 /** How a session ended. */
 export type SessionOutcome =
-  | { status: "completed"; position: TrainingPosition; testAccuracy: number | null }
+  | {
+    status: "completed";
+    position: TrainingPosition;
+    testAccuracy: number | null;
+    /** With keepBest: the earlier evaluation whose weights were saved instead of the last. */
+    restoredBest?: BestEvaluation;
+  }
   | { status: "stopped"; position: TrainingPosition }
   | { status: "diverged"; position: TrainingPosition; message: string };
 
@@ -79,9 +86,9 @@ export interface SessionHooks {
 }
 
 // Values that change the plan: giving any of them starts a new plan instead of finishing the old.
-// The thread count is not one: one and two threads train the same bits.
-const PLAN_KEYS = TRAIN_OPTIONS.filter((spec) => !spec.architecture && spec.name !== "threads")
-  .map((spec) => spec.name);
+const PLAN_KEYS = TRAIN_OPTIONS.filter((spec) =>
+  !spec.architecture && !RUN_OPTIONS.includes(spec.name)
+).map((spec) => spec.name);
 
 // The network's buffers hold at least this many samples (evaluation runs in such chunks).
 const MIN_BUFFER_BATCH = 256;
@@ -297,7 +304,15 @@ export async function runTrainingSession(
       data.test,
       plan,
       session.position,
-      { onEvent, shouldStop: hooks.shouldStop, batches, chooseThreads },
+      {
+        onEvent,
+        shouldStop: hooks.shouldStop,
+        batches,
+        chooseThreads,
+        evalEvery: request.evalEvery,
+        stopAt: request.stopAt === "off" ? undefined : request.stopAt,
+        keepBest: request.keepBest,
+      },
     ).catch(threadFailed(path));
     if (outcome.status === "diverged") {
       const kept = session.resumed || outcome.position.epochsDone > plan.startEpoch;
@@ -317,10 +332,17 @@ export async function runTrainingSession(
       await saveNetworkModel(path, model);
       return { status: "stopped", position: outcome.position };
     }
+    if (outcome.restoredBest) {
+      // keepBest: the best evaluation's weights, back in the network, go to the file.
+      model.info.testAccuracy = outcome.restoredBest.testAccuracy;
+      model.info.updatedAt = new Date().toISOString();
+      await saveNetworkModel(path, model);
+    }
     return {
       status: "completed",
       position: outcome.position,
       testAccuracy: model.info.testAccuracy,
+      ...(outcome.restoredBest && { restoredBest: outcome.restoredBest }),
     };
   } finally {
     batches?.close(); // ends the worker however training ends, so the process can exit
