@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
 import { PRETRAINED_MODEL_PATH } from "../src/app/model_paths.ts";
-import { CANVAS_SIDE, DrawingCanvas } from "../src/tui/app/screens/canvas.ts";
+import { CANVAS_SIDE, DrawingCanvas } from "../src/tui/widgets/canvas.ts";
 import { PROJECT_ROOT } from "./run_app.ts";
 import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
 

@@ -13,7 +13,14 @@
  */
 import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
 import { type ConvGeometry, convScratchSize, type Kernels } from "./kernels.ts";
-import type { ConvSpec, DenseSpec, LayerSpec, Shape, StandardizeSpec } from "./layer_spec.ts";
+import {
+  appliedActivations,
+  type ConvSpec,
+  type DenseSpec,
+  type LayerSpec,
+  type Shape,
+  type StandardizeSpec,
+} from "./layer_spec.ts";
 import { deriveSeed, type Random } from "./random.ts";
 
 /** One trainable tensor with its gradient and optimizer state, all views into the arena. */
@@ -127,6 +134,40 @@ export function createLayer(spec: LayerSpec, outputShape: Shape, context: LayerC
 }
 
 const sizeOf = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * The activation layer `index` of `layers` applies (appliedActivations), and whether a ReLU moves
+ * to the pool after it while training (relu(max(x)) = max(relu(x)): the same function on a
+ * quarter of the values): what a LayerContext says about activations.
+ */
+export function activationContext(
+  layers: readonly LayerSpec[],
+  index: number,
+): { activation: Activation | undefined; reluAtPool: boolean } {
+  const applied = appliedActivations(layers);
+  const activation = applied[index];
+  const reluAtPool = layers[index].kind === "pool"
+    ? applied[index - 1] === "relu"
+    : activation === "relu" && layers[index + 1]?.kind === "pool";
+  return { activation, reluAtPool };
+}
+
+/**
+ * After a training step, each batch norm's running statistics take in the step's: those of the
+ * first half's layers and of the second's (absent without halves), weighted by their rows,
+ * always on the main thread (the same bits with one thread or two).
+ */
+export function updateRunningStatistics(
+  first: readonly Layer[],
+  second: readonly Layer[] | undefined,
+  firstRows: number,
+  secondRows: number,
+): void {
+  first.forEach((layer, k) => {
+    if (!(layer instanceof BatchNormLayer)) return;
+    layer.updateRunning(second?.[k] as BatchNormLayer | undefined, firstRows, secondRows);
+  });
+}
 
 /** A new tensor with its gradient and optimizer state, taken from the arena. */
 export function newParameter(

@@ -337,3 +337,14 @@ Deno.test({
   name: "cleanup",
   fn: async () => await Deno.remove(work, { recursive: true }),
 });
+
+Deno.test("--strict-math trains on kernels without fused multiply-adds; the default fuses", async () => {
+  const strict = await prepareTrainingSession(
+    { modelPath: newPath(), ...SMALL, strictMath: true },
+    data,
+  );
+  assert.equal(strict.model.network.kernels.fused, false);
+  const fused = await prepareTrainingSession({ modelPath: newPath(), ...SMALL }, data);
+  const wasmWithFma = fused.model.network.kernels.name === "wasm-simd-fma";
+  assert.equal(fused.model.network.kernels.fused, wasmWithFma);
+});
