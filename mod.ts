@@ -71,9 +71,12 @@ export {
   type ScheduleKind,
   type SecondThread,
   type Shape,
+  type StandardizeSpec,
+  type StateTensor,
 } from "./src/network/mod.ts";
 
 export {
+  type BestEvaluation,
   type EpochRecord,
   type NetworkModel,
   type NetworkModelInfo,

@@ -45,6 +45,7 @@ export interface Parameter {
 export interface StateTensor {
   /** `layers.<k>.running_mean` or `layers.<k>.running_var`. */
   name: string;
+  /** [channels]. */
   shape: number[];
   /** The values, a view into the arena shared by both halves of a batch. */
   value: Float32Array;
@@ -313,6 +314,8 @@ class ConvLayer implements Layer {
   private readonly chunkSamples: number;
   /** Whether the kernels work without patch rows (8 or more input channels). */
   private readonly fused: boolean;
+  /** Whether the last forward pass left this layer's ReLU to the pool after it. */
+  private reluAtPool = false;
   /** W^T [kkC x out], refreshed from the weights by each forward pass. */
   private readonly weightT: Float32Array;
   /** Zeros [kkC]: the "bias" of the input-gradient product. */
@@ -422,7 +425,8 @@ class ConvLayer implements Layer {
     }
     const n = batch * this.pixels * this.filters;
     const activation = this.context.activation;
-    if (!activation || (training && this.context.reluAtPool)) return;
+    this.reluAtPool = training && this.context.reluAtPool;
+    if (!activation || this.reluAtPool) return;
     if (activation === "relu") kernels.relu(this.output, n);
     else activateInPlace(activation, this.output, n);
   }
@@ -434,8 +438,8 @@ class ConvLayer implements Layer {
     // delta = dL/da ⊙ f'(z)  [P x out]; db[out] = column sums of delta
     const n = rows * this.filters;
     const activation = this.context.activation;
-    // (With reluAtPool, the pool after this layer applied ReLU' already.)
-    if (activation === "relu" && !this.context.reluAtPool) {
+    // (When the last forward pass left the ReLU to the pool, the pool applied ReLU' already.)
+    if (activation === "relu" && !this.reluAtPool) {
       kernels.reluGrad(this.outputGrad, this.output, n);
     } else if (activation && activation !== "relu") {
       multiplyByDerivative(activation, this.outputGrad, this.output, n);
@@ -692,6 +696,8 @@ export class BatchNormLayer implements Layer {
   /** Values of one channel in the last forward pass (rows x pixels). */
   private count = 0;
   private trained = false;
+  /** Whether the last forward pass left the ReLU to the pool after this layer. */
+  private reluAtPool = false;
 
   constructor(
     readonly spec: LayerSpec,
@@ -767,7 +773,8 @@ export class BatchNormLayer implements Layer {
       shift[c] = beta.value[c] - mean[c] * scale[c];
     }
     const y = this.output;
-    const relu = this.context.activation === "relu" && !(training && this.context.reluAtPool);
+    this.reluAtPool = training && this.context.reluAtPool;
+    const relu = this.context.activation === "relu" && !this.reluAtPool;
     for (let i = 0; i < n; i += channels) {
       for (let c = 0; c < channels; c++) {
         const v = input[i + c] * scale[c] + shift[c];
@@ -787,8 +794,8 @@ export class BatchNormLayer implements Layer {
     const n = batch * sizeOf(this.outputShape);
     const dy = this.outputGrad;
     const activation = this.context.activation;
-    // dy = dL/da ⊙ f'(y) (with reluAtPool, the pool after this layer did it).
-    if (activation === "relu" && !this.context.reluAtPool) {
+    // dy = dL/da ⊙ f'(y) (when the pool after this layer applied the ReLU, it did this too).
+    if (activation === "relu" && !this.reluAtPool) {
       this.context.kernels.reluGrad(dy, this.output, n);
     } else if (activation && activation !== "relu") {
       multiplyByDerivative(activation, dy, this.output, n);

@@ -37,8 +37,9 @@ export interface TrainingPlan {
   augment?: boolean;
   /** How much (`--augment-level`): absent in older files, which all used "full". */
   augmentLevel?: "full" | "light";
-  /** For the onecycle schedule: its start and end rates as fractions of the peak (`lr`). */
+  /** For the onecycle schedule: its first rate as a fraction of the peak (`lr`). */
   cycleStart?: number;
+  /** For the onecycle schedule: its last rate as a fraction of the peak (`lr`). */
   cycleEnd?: number;
 }
 
@@ -125,9 +126,11 @@ export interface TrainHooks {
 
 /** Where the best evaluation of a run was, for `keepBest`. */
 export interface BestEvaluation {
+  /** The epoch it was made in, from 1. */
   epoch: number;
   /** Batches into the epoch (the epoch's batch count for an evaluation at its end). */
   step: number;
+  /** Its accuracy on the test digits, 0..1. */
   testAccuracy: number;
 }
 
