@@ -4,12 +4,13 @@ import { OptionValueError } from "./option_values.ts";
 import {
   flagsOf,
   loose,
+  readTrainConfig,
   resolveTrainValues,
   type SavedTraining,
   TRAIN_OPTIONS,
   trainOption,
 } from "./options.ts";
-import { AUGMENTED_RECIPE, DEFAULT_RECIPE } from "./recipe.ts";
+import { AUGMENTED_RECIPE, DEFAULT_RECIPE, FAST_CNN_RECIPE } from "./recipe.ts";
 
 const saved: SavedTraining = {
   layerSizes: [784, 32, 16, 10],
@@ -178,4 +179,11 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   }
   assert.deepEqual(back, values);
   assert.deepEqual(flagsOf({ augment: false }), ["--no-augment"]);
+});
+
+Deno.test("examples/speedrun.json is the fast CNN recipe the Train form offers", async () => {
+  const file = await readTrainConfig(
+    new URL("../../examples/speedrun.json", import.meta.url).pathname,
+  );
+  assert.deepEqual(file, FAST_CNN_RECIPE);
 });

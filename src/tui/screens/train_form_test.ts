@@ -322,3 +322,16 @@ Deno.test("train form: a layer list typed in Layers is the network; Hidden layer
   form = keys(form, "\x15").form; // Ctrl-U: delete to the start
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: true, hidden: [64] });
 });
+
+Deno.test("train form: f fills in the fast CNN recipe (examples/speedrun.json), which trains as asked", () => {
+  const form = createTrainForm({ modelPath: "m", trainCount: 60000 });
+  const fast = keys(focusOn(form, "optimizer"), "f").form; // where no text is being typed
+  assert.match(fast.configNote?.text ?? "", /^fast CNN \(examples\/speedrun.json\): set Layers/);
+  const request = trainRequestOf(fast)!;
+  assert.equal(request.layers, "conv5x24v,pool,conv3x32v,pool,dense256");
+  assert.equal(request.schedule, "onecycle");
+  assert.equal(request.beta1, 0.7);
+  // In a text field, f is typed.
+  const typed = keys(focusOn(form, "layers"), "f").form;
+  assert.equal(typed.fields.find((f) => f.name === "layers")?.value, "f");
+});
