@@ -89,9 +89,20 @@ Deno.test("classify a bad file: one line naming it, exit 1; --show draws before 
     assert.match(errorLines[0], pattern);
     assert.doesNotMatch(bad.stdout + bad.stderr, /\bat .*:\d+:\d+/, "no stack trace");
   }
-  const missing = await runApp(["classify", `${dir}/nope.png`]);
+  // A missing file is reported in its place; the good files around it are still read.
+  const missing = await runApp(["classify", `${dir}/nope.png`, `${dir}/d0_label7.png`]);
   assert.equal(missing.code, 1);
-  assert.match(missing.stderr.trim(), /^error: .*nope\.png: no such file or folder$/);
+  assert.match(missing.stdout, /nope\.png: error: no such file or folder\n.*d0_label7\.png: 7 /s);
+  const missingJson = await runApp([
+    "classify",
+    "--json",
+    `${dir}/d0_label7.png`,
+    `${dir}/nope.png`,
+  ]);
+  assert.equal(missingJson.code, 1);
+  const [good, absent] = jsonLines(missingJson.stdout);
+  assert.equal(good.digit, 7);
+  assert.deepEqual(absent, { file: `${dir}/nope.png`, error: "no such file or folder" });
 
   const shown = await runApp(["classify", `${dir}/d0_label7.png`, "--show"]);
   assert.equal(shown.code, 0, shown.stderr);

@@ -6,11 +6,12 @@
  * (full_check: with shape inference) passes the files too.
  */
 import assert from "node:assert/strict";
+import { encode } from "fast-png";
 import * as ort from "onnxruntime-node";
 import { readIdxDataset } from "../src/data/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { loadNetworkModel } from "../src/train/checkpoint.ts";
-import { MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
+import { assertOneLineError, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
 
 const MODELS = ["pretrained.safetensors", "pretrained_mlp.safetensors"];
 const TEST_IMAGES = `${MNIST_DIR}/t10k-images-idx3-ubyte`;
@@ -18,11 +19,14 @@ const TEST_LABELS = `${MNIST_DIR}/t10k-labels-idx1-ubyte`;
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 const hasMnist = (await exists(TEST_IMAGES) || await exists(`${TEST_IMAGES}.gz`)) &&
   (await exists(TEST_LABELS) || await exists(`${TEST_LABELS}.gz`));
-const hasChecker = await new Deno.Command("/usr/bin/python3", {
-  args: ["-c", "import onnx"],
-  stdout: "null",
-  stderr: "null",
-}).output().then((out) => out.success, () => false);
+const pythonHas = (module: string) =>
+  new Deno.Command("/usr/bin/python3", {
+    args: ["-c", `import ${module}`],
+    stdout: "null",
+    stderr: "null",
+  }).output().then((out) => out.success, () => false);
+const hasChecker = await pythonHas("onnx");
+const hasPythonRuntime = await pythonHas("onnxruntime, PIL, numpy");
 
 const BATCH = 500;
 
@@ -136,6 +140,103 @@ Deno.test({
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  },
+});
+
+Deno.test("export refuses what it cannot do in one line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = `${PROJECT_ROOT}/models/${MODELS[1]}`;
+    const format = await runApp(["export", "--format", "tflite", "--model", model]);
+    assert.equal(format.code, 2);
+    assertOneLineError(format, /'tflite' is invalid\. Allowed choices are onnx/);
+    assertOneLineError(
+      await runApp(["export", "--model", `${dir}/none.safetensors`]),
+      /^error: no model file at .*none\.safetensors; train one with/,
+    );
+    assertOneLineError(
+      await runApp(["export", "--model", model, "--out", dir]),
+      /^error: .*: is a folder, expected a file path$/,
+    );
+    assertOneLineError(
+      await runApp(["export", "--model", model, "--out", model]),
+      /^error: --out .* is the model file itself$/,
+    );
+    // Nothing was written beside the refusals.
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+/** A PNG of a 0 as a person might scan one: a dark ring on light gray paper, 160x200. */
+function ringPng(): Uint8Array {
+  const width = 160;
+  const height = 200;
+  const data = new Uint8Array(width * height).fill(225);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const r = Math.hypot((x - 80) / 50, (y - 100) / 70);
+      if (r > 0.8 && r < 1.05) data[y * width + x] = 40;
+    }
+  }
+  return encode({ width, height, data, channels: 1, depth: 8 });
+}
+
+/** The export of the shipped model and a PNG of a 0, in a temp folder, for `use`. */
+async function withExportAndPng(use: (onnx: string, png: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  try {
+    const onnx = `${dir}/digits.onnx`;
+    const run = await runApp([
+      "export",
+      "--model",
+      `${PROJECT_ROOT}/models/${MODELS[0]}`,
+      "--out",
+      onnx,
+    ]);
+    assert.equal(run.code, 0, run.stderr);
+    await Deno.writeFile(`${dir}/zero.png`, ringPng());
+    await use(onnx, `${dir}/zero.png`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("examples/onnx_classify.mjs (the README's JavaScript) reads a PNG with the export", async () => {
+  await withExportAndPng(async (onnx, png) => {
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--quiet",
+        "--config",
+        `${PROJECT_ROOT}/deno.json`,
+        "--allow-read",
+        "--allow-env",
+        "--allow-ffi",
+        `${PROJECT_ROOT}/examples/onnx_classify.mjs`,
+        onnx,
+        png,
+      ],
+    }).output();
+    const text = new TextDecoder().decode(output.stdout);
+    assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+    assert.match(text, /zero\.png: 0 \(\d+\.\d% sure\)\n$/);
+  });
+});
+
+Deno.test({
+  name: "examples/onnx_classify.py (the README's Python) reads a PNG with the export" +
+    (hasPythonRuntime ? "" : " (skipped: no Python onnxruntime, Pillow and numpy here)"),
+  ignore: !hasPythonRuntime,
+  fn: async () => {
+    await withExportAndPng(async (onnx, png) => {
+      const output = await new Deno.Command("/usr/bin/python3", {
+        args: [`${PROJECT_ROOT}/examples/onnx_classify.py`, onnx, png],
+      }).output();
+      assert.equal(output.code, 0, new TextDecoder().decode(output.stderr));
+      assert.match(new TextDecoder().decode(output.stdout), /zero\.png: 0 \(\d+\.\d% sure\)/);
+    });
   },
 });
 

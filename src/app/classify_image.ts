@@ -3,7 +3,7 @@
  * `classify` command, the Classify screen and the Draw screen's canvas all take, so that a file
  * and a drawing are read the same way everywhere.
  */
-import { UserError } from "../errors.ts";
+import { errorLine, UserError } from "../errors.ts";
 import {
   decodeImageBytes,
   decodeImageFile,
@@ -14,6 +14,7 @@ import {
 import { labelFromPath } from "../image/image_files.ts";
 import type { Network } from "../network/network.ts";
 import { classifyUserDigit, type Prediction } from "./predict.ts";
+import { readNumber } from "./read_number.ts";
 
 /** What the network made of one image that decoded (see {@linkcode classifyGrayImage}). */
 export interface DigitGuess {
@@ -169,4 +170,102 @@ export function fitImage(image: GrayImage, maxWidth: number, maxHeight: number):
     height,
     luminance: resize(image.luminance, image.width, image.height, width, height),
   };
+}
+
+/** What one image file gave, as the Classify screen shows it: a small copy, what the network saw, the guess. */
+export interface ImageResult {
+  file: string;
+  /** The image shrunk to fit 56x56 for display, when it could be decoded. */
+  preview?: GrayImage;
+  /** The original size. */
+  width?: number;
+  height?: number;
+  /** [28 x 28] what the network saw, when the image decoded. */
+  normalized?: Float32Array;
+  prediction?: Prediction;
+  /** Why it could not be classified (one line). */
+  error?: string;
+  /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
+  label?: number;
+  /** In number mode: the digits read left to right, each with its box in the image's pixels. */
+  number?: { text: string; digits: NumberDigitResult[] };
+}
+
+/** One digit of a number, as the Classify screen shows it. */
+export interface NumberDigitResult {
+  prediction: Prediction;
+  /** [x, y, width, height] in the original image's pixels. */
+  box: [number, number, number, number];
+  /** [28 x 28] what the network saw. */
+  normalized: Float32Array;
+}
+
+/**
+ * Reads, normalizes and classifies one file (`classifyImage`) and keeps what the screen shows:
+ * a copy shrunk to 56x56 at most, not the decoded image. A bad file or an image without a
+ * digit comes back with `error` set; so does an unexpected failure, as one line (and an
+ * abort through `signal`, whose result nobody waits for).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { readImageResult } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readImageResult("no/such/seven_label7.png", network);
+ * assert.equal(result.error, "no such file");
+ * assert.equal(result.label, 7);
+ * ```
+ */
+export async function readImageResult(
+  file: string,
+  network: Network,
+  signal?: AbortSignal,
+): Promise<ImageResult> {
+  try {
+    const { image, ...result } = await classifyImage(file, network, { signal });
+    if (!image) return result;
+    return {
+      ...result,
+      preview: fitImage(image, 56, 56),
+      width: image.width,
+      height: image.height,
+    };
+  } catch (error) {
+    return { file, error: errorLine(error) };
+  }
+}
+
+/**
+ * Reads one file as a number (`readNumber`): the digits with their boxes, and a copy of the
+ * image shrunk to 160x56 at most. Problems come back as `error`, like `readImageResult`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { readNumberResult } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readNumberResult("src/image/testdata/ring_gray_baseline.jpg", network);
+ * assert.equal(result.number?.digits.length, 1);
+ * ```
+ */
+export async function readNumberResult(file: string, network: Network): Promise<ImageResult> {
+  try {
+    const reading = await readNumber(file, network);
+    const result: ImageResult = { file };
+    if (reading.image) {
+      // A number is wide: keep room for it across.
+      result.preview = fitImage(reading.image, 160, 56);
+      result.width = reading.image.width;
+      result.height = reading.image.height;
+    }
+    if (reading.number === undefined) result.error = reading.error ?? "no digit found";
+    else result.number = { text: reading.number, digits: reading.digits };
+    return result;
+  } catch (error) {
+    return { file, error: errorLine(error) };
+  }
 }

@@ -116,7 +116,8 @@ export const DOODLES: Readonly<Record<string, DoodleMaker>> = {
     // A smooth random walk: a heading that turns a little at every step.
     const line: Polyline = [];
     let x = 0, y = 0, heading = rng.uniform(0, 6.3);
-    const steps = 60 + rng.int(80), step = rng.uniform(0.08, 0.15);
+    // Long enough to loop over itself: a short one is an S, a 2 or a 3.
+    const steps = 100 + rng.int(80), step = rng.uniform(0.08, 0.15);
     let turn = 0;
     for (let i = 0; i < steps; i++) {
       turn = 0.8 * turn + rng.uniform(-0.35, 0.35);

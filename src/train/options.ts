@@ -21,6 +21,7 @@ import {
   ACTIVATIONS,
   DEFAULT_LEARNING_RATES,
   formatLayerSpec,
+  LAYER_PRESETS,
   type LayerSpec,
   ONECYCLE_END_FACTOR,
   ONECYCLE_START_FACTOR,
@@ -191,7 +192,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "layers",
     flag: "--layers <spec>",
     label: "Layers",
-    help: "layer list (e.g. conv5x32,pool,dense128) or preset cnn, lenet5; empty: dense",
+    help: `layer list (e.g. conv5x32,pool,dense128) or preset ${
+      Object.keys(LAYER_PRESETS).join(", ")
+    }; empty: dense`,
     parse: layerSpecText,
     format: text,
     default: "",
@@ -551,6 +554,35 @@ export function flagsOf(values: Partial<TrainValues>): string[] {
     else flags.push(flag, loose(spec).format(value));
   }
   return flags;
+}
+
+/**
+ * The command line that does what the form asked, kept in the model file ("made by"), so a
+ * run from the menu can be repeated from a shell. Values are written as their options' flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandOf } from "./options.ts";
+ *
+ * assert.equal(
+ *   commandOf({ modelPath: "m.safetensors", epochs: 3, augment: false }, undefined, {}),
+ *   "deno task start train --epochs 3 --no-augment",
+ * );
+ * ```
+ */
+export function commandOf(
+  request: Partial<TrainValues> & { modelPath: string; fresh?: boolean },
+  modelFlag: string | undefined,
+  data: { dataDir?: string; sample?: boolean },
+): string {
+  const parts = ["deno task start train"];
+  if (modelFlag !== undefined) parts.push(`--model ${request.modelPath}`);
+  parts.push(...flagsOf(request));
+  if (request.fresh) parts.push("--fresh");
+  if (data.sample) parts.push("--sample");
+  if (data.dataDir !== undefined) parts.push(`--data-dir ${data.dataDir}`);
+  return parts.join(" ");
 }
 
 /** Largest configuration file read: a few hundred bytes is usual; more is not a config. */

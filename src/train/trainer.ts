@@ -11,6 +11,7 @@ import {
 } from "../network/mod.ts";
 import { type BatchSource, epochOrder, fillBatch } from "../batches/mod.ts";
 import { evaluateNetwork } from "./evaluate.ts";
+import { ThreadProbe } from "./threads.ts";
 
 /**
  * A training plan: what one `train` invocation set out to do. It is saved in the model file so
@@ -109,10 +110,12 @@ export interface TrainHooks {
   batches?: BatchSource;
   /**
    * With a second thread attached: time the first batches of each epoch on two threads and on
-   * one, and train the rest of the epoch on the faster (the same bits either way). A busy
-   * machine gives a process its share of the cores, however many threads it has.
+   * one (`ThreadProbe`), and train the rest of the epoch on the faster (the same bits either
+   * way). A busy machine gives a process its share of the cores, however many threads it has.
    */
   chooseThreads?: boolean;
+  /** The probe's clock (tests give a fake one); default performance.now. */
+  probeClock?: () => number;
   /** Also evaluate on the test set every this many batches (0 or absent: after epochs only). */
   evalEvery?: number;
   /** End training after the first evaluation whose test accuracy is at least this (0..1). */
@@ -133,9 +136,6 @@ export interface BestEvaluation {
   /** Its accuracy on the test digits, 0..1. */
   testAccuracy: number;
 }
-
-/** Batches per stage of the thread probe: warm-up on two threads, timed on two, timed on one. */
-const PROBE_BATCHES = 24;
 
 /** The schedule settings a plan implies for a given number of batches per epoch. */
 export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): ScheduleSettings {
@@ -220,9 +220,9 @@ export async function trainNetwork(
     let correct = 0;
     let seen = 0;
     const halves = network.halves;
-    const probing = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true;
-    let onTwoMs = 0;
-    let onOneMs = 0;
+    const probe = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true
+      ? new ThreadProbe(hooks.probeClock)
+      : undefined;
     // Evaluations inside the epoch: their time is not training time.
     let evaluatingMs = 0;
     let stoppedAtStep: number | undefined;
@@ -230,9 +230,8 @@ export async function trainNetwork(
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
-      const stage = probing ? Math.floor((step - firstStep) / PROBE_BATCHES) : 3;
-      if (halves && stage < 3) halves.secondThreadPaused = stage === 2;
-      const batchStartMs = performance.now();
+      if (halves && probe) halves.secondThreadPaused = probe.threads() === 1;
+      probe?.begin();
       if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
       batchStart = start;
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
@@ -244,11 +243,7 @@ export async function trainNetwork(
         fill?.(0, count, network.input, labels);
         result = network.trainBatch(labels, count, plan.optimizer, learningRate);
       }
-      if (stage === 1) onTwoMs += performance.now() - batchStartMs;
-      if (stage === 2) onOneMs += performance.now() - batchStartMs;
-      if (halves && probing && step - firstStep === 3 * PROBE_BATCHES - 1) {
-        halves.secondThreadPaused = onOneMs < onTwoMs;
-      }
+      probe?.end();
       if (!Number.isFinite(result.loss)) {
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
       }

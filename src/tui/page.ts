@@ -118,8 +118,4 @@ export function isBackKey(event: InputEvent): boolean {
   return event.type === "key" && (event.key === "escape" || (event.ctrl && event.key === "c"));
 }
 
-/** A thrown value as one line for the status row. */
-export function errorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0];
-}
+export { errorLine } from "../errors.ts";

@@ -11,6 +11,7 @@ import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { classificationJson } from "../../app/json_reports.ts";
 import { numberJson, readNumber } from "../../app/read_number.ts";
 import type { Network } from "../../network/network.ts";
+import { UserError } from "../../errors.ts";
 
 /** The flags of `classify`. */
 export interface ClassifyFlags {
@@ -33,12 +34,24 @@ export async function classifyCommand(
     if (loaded.random) io.warn(`${loaded.randomReason}: guesses come from an untrained network`);
     io.write(c.dim(`Model: ${describeModel(loaded)}`) + "\n");
   }
-  const files = await expandPaths(paths);
-  if (flags.number) return await classifyNumbers(files, loaded.network, flags, io);
-  let failed = 0;
+  // A path that cannot be listed is reported in its place; the other paths are still read.
+  const { files, unreadable } = await expandPaths(paths);
+  const reportUnreadable = (path: string) => {
+    const error = unreadable.get(path);
+    if (error === undefined) return false;
+    if (flags.json) io.write(JSON.stringify({ file: path, error }) + "\n");
+    else io.write(`${path}: ${c.red("error")}: ${error}\n`);
+    return true;
+  };
+  if (flags.number) {
+    const status = await classifyNumbers(files, loaded.network, flags, io, reportUnreadable);
+    return unreadable.size > 0 ? 1 : status;
+  }
+  let failed = unreadable.size;
   let labeled = 0;
   let labeledCorrect = 0;
   for (const file of files) {
+    if (reportUnreadable(file)) continue;
     const result = await classifyImage(file, loaded.network);
     const { label, prediction } = result;
     if (!prediction && result.notDigit !== undefined) {
@@ -89,11 +102,26 @@ export async function classifyCommand(
   return failed > 0 ? 1 : 0;
 }
 
-/** Files as given, folders expanded (recursively, in natural order) to the images inside. */
-async function expandPaths(paths: string[]): Promise<string[]> {
+/**
+ * Files as given, folders expanded (recursively, in natural order) to the images inside; a path
+ * that cannot be listed (missing, not allowed, an empty folder) stays in its place in `files`
+ * with its one-line reason in `unreadable`.
+ */
+async function expandPaths(
+  paths: string[],
+): Promise<{ files: string[]; unreadable: Map<string, string> }> {
   const files: string[] = [];
-  for (const path of paths) files.push(...await listImages(path));
-  return files;
+  const unreadable = new Map<string, string>();
+  for (const path of paths) {
+    try {
+      files.push(...await listImages(path));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      files.push(path);
+      unreadable.set(path, error.message.replace(`${path}: `, ""));
+    }
+  }
+  return { files, unreadable };
 }
 
 /** The input (shrunk to fit 28x28) and what the network saw, side by side. */
@@ -117,10 +145,12 @@ async function classifyNumbers(
   network: Network,
   flags: ClassifyFlags,
   io: CommandIo,
+  reportUnreadable: (path: string) => boolean,
 ): Promise<number> {
   const c = paint(io.color);
   let failed = 0;
   for (const file of files) {
+    if (reportUnreadable(file)) continue;
     const reading = await readNumber(file, network);
     if (flags.json) {
       io.write(JSON.stringify(numberJson(reading)) + "\n");

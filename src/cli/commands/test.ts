@@ -2,6 +2,7 @@
 import { loadMnist } from "../../data/mod.ts";
 import { evaluateOnThreads, mostConfusedPairs, perDigitMetrics } from "../../train/mod.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
+import { renderPerDigitTable } from "../../text/per_digit_table.ts";
 import { paint } from "../../text/color.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
 import type { CommandIo } from "../io.ts";
@@ -77,14 +78,7 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   lines.push("");
   lines.push(...renderHeatTable(evaluation.confusion, { color: io.color, totals: true }));
   lines.push("");
-  lines.push("digit  precision  recall     f1  support");
-  for (const m of perDigit) {
-    lines.push(
-      `    ${m.digit}     ${m.precision.toFixed(4)}  ${m.recall.toFixed(4)} ${m.f1.toFixed(4)}  ${
-        String(m.support).padStart(7)
-      }`,
-    );
-  }
+  lines.push(...renderPerDigitTable(perDigit, io.color));
   const pairs = mostConfusedPairs(evaluation.confusion, 5);
   if (pairs.length > 0) {
     lines.push("");

@@ -425,11 +425,10 @@ export function browseScreen(
         case "back": {
           if (state.jump) return { state: { ...state, jump: undefined } };
           // Leaving is the one moment worth remembering: the next visit comes back here.
-          if (context.memory && state.index) {
-            const { set, filter, position } = state;
-            context.memory.browse = { set, filter, position };
-          }
-          return { state, exit: { value: undefined } };
+          const exit = { value: undefined };
+          if (!state.index) return { state, exit };
+          const { set, filter, position } = state;
+          return { state, exit, remember: { browse: { set, filter, position } } };
         }
         case "resize":
           return { state: { ...state, frame: message.frame } };

@@ -4,6 +4,7 @@ import { Network } from "../../network/network.ts";
 import { classifyPixels } from "../../app/predict.ts";
 import { visibleWidth } from "../../text/layout.ts";
 import type { Message } from "../screen_loop.ts";
+import type { ScreenMemory } from "../context.ts";
 import { simulate } from "../screen_loop_testing.ts";
 import { type BrowseMessage, browseScreen, digitPixels, shownIndices } from "./browse.ts";
 
@@ -168,18 +169,27 @@ Deno.test("browse: without data the screen says why, in place", () => {
 });
 
 Deno.test("browse: the next visit starts where the last one was left", () => {
-  const memory = {};
+  const memory: ScreenMemory = {};
   const remembering = { ...context, memory };
-  const first = simulate(browseScreen(remembering), [loaded, "t", "4", "right", "escape"]);
+  // What the loop does with what a step remembers.
+  const visit = (
+    context: Parameters<typeof browseScreen>[0],
+    keys: Parameters<typeof simulate>[1],
+  ) => {
+    const run = simulate(browseScreen(context), keys);
+    Object.assign(memory, run.remembered);
+    return run;
+  };
+  const first = visit(remembering, [loaded, "t", "4", "right", "escape"]);
   assert.ok(first.exit);
-  const again = simulate(browseScreen(remembering), [loaded]);
+  const again = visit(remembering, [loaded]);
   assert.match(again.view.body[0], /^Training set · 2 of 30 · #14, label 4 · only 4s/);
   // Left while typing an index: the typing is not remembered, the place is.
-  simulate(browseScreen(remembering), [loaded, "right", "g", "5", "escape", "escape"]);
-  assert.match(simulate(browseScreen(remembering), [loaded]).view.body[0], /#24, label 4/);
+  visit(remembering, [loaded, "right", "g", "5", "escape", "escape"]);
+  assert.match(visit(remembering, [loaded]).view.body[0], /#24, label 4/);
   // Data with fewer digits (the sample after MNIST): the position stays inside it.
   const small = { ...data, train: dataset(12) };
-  const fewer = simulate(browseScreen({ ...remembering, data: () => Promise.resolve(small) }), [
+  const fewer = visit({ ...remembering, data: () => Promise.resolve(small) }, [
     { type: "work", message: { type: "data", data: small } },
   ]);
   assert.match(fewer.view.body[0], /^Training set · 1 of 1 · #4, label 4/);

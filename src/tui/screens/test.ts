@@ -5,6 +5,7 @@ import { mostConfusedPairs, perDigitMetrics } from "../../train/metrics.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { renderBlockArt, sideBySide } from "../../text/block_art.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
+import { renderPerDigitTable } from "../../text/per_digit_table.ts";
 import { joinColumns, visibleWidth, wrapText } from "../../text/layout.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
 import { count, percent, plural } from "../../text/format.ts";
@@ -92,14 +93,7 @@ export function renderTestReport(
   });
   if (options.selected) heat.push(c.yellow(cellLine(evaluation, options.selected)));
   const metrics = perDigitMetrics(evaluation.confusion);
-  const metricLines = [
-    c.dim("digit  precision  recall      F1  support"),
-    ...metrics.map((m) =>
-      `  ${c.bold(String(m.digit))}    ${percent(m.precision).padStart(8)} ${
-        percent(m.recall).padStart(8)
-      } ${percent(m.f1).padStart(8)}  ${String(m.support).padStart(7)}`
-    ),
-  ];
+  const metricLines = renderPerDigitTable(metrics, options.color);
   const pairs = mostConfusedPairs(evaluation.confusion, 5);
   const pairLines = [
     c.bold("Most confused"),

@@ -12,19 +12,11 @@ import { Network } from "../../network/network.ts";
 import { parseLayerSpec } from "../../network/layer_spec.ts";
 import { defaultOptimizerSettings } from "../../network/optimizer.ts";
 import { stripAnsi } from "../../text/layout.ts";
-import {
-  applyTrainEvent,
-  commandOf,
-  LOSS_POINT_EVERY,
-  PANEL_EVERY,
-  PanelProbe,
-  renderTrainProgress,
-  type TrainMessage,
-  type TrainPanel,
-  type TrainProgress,
-  trainScreen,
-  type TrainState,
-} from "./train.ts";
+import { PANEL_EVERY, PanelProbe, type TrainPanel } from "../../network/inspect.ts";
+import { commandOf } from "../../train/options.ts";
+import { type TrainMessage, trainScreen, type TrainState } from "./train.ts";
+import { applyTrainEvent, LOSS_POINT_EVERY, type TrainProgress } from "./train_progress.ts";
+import { renderTrainProgress } from "./train_view.ts";
 
 function run(epochs: number, stepsDoneInLast: number): TrainProgress {
   let progress: TrainProgress = {
@@ -524,7 +516,6 @@ Deno.test("PanelProbe: a panel after the first batch and every PANEL_EVERY, meas
 });
 
 Deno.test("train screen: a panel message shows beside the chart and is remembered for Inspect", () => {
-  const memory = {};
   const screen = trainScreen({
     modelFlag: "m.safetensors",
     model: () => {
@@ -532,7 +523,6 @@ Deno.test("train screen: a panel message shows beside the chart and is remembere
     },
     reloadModel: () => Promise.reject(new Error("unused")),
     data: () => Promise.resolve(DATA),
-    memory,
   });
   const panel: TrainPanel = {
     batch: 600,
@@ -587,5 +577,7 @@ Deno.test("train screen: a panel message shows beside the chart and is remembere
     batches.lossCurve,
   );
   assert.match(run.view.body.map(stripAnsi).join("\n"), /layer 1 weights, batch 600/);
-  assert.deepEqual(memory, { training: { model: "m.safetensors", layers: panel.layers } });
+  assert.deepEqual(run.remembered, {
+    training: { model: "m.safetensors", layers: panel.layers },
+  });
 });
