@@ -29,6 +29,8 @@ export interface CanvasAnalysis {
   /** False when the canvas has ink but normalizeDigit found no digit in it. */
   found: boolean;
   reason?: string;
+  /** True when there is ink but not a digit (the model's refusal or an ink rule: `reason`). */
+  notDigit?: boolean;
   /** [28 x 28] what the network saw (all zeros when nothing was found). */
   pixels: Float32Array;
   prediction?: Prediction;
@@ -99,7 +101,7 @@ export function analyzeCanvas(canvas: Drawing, network: Network): CanvasAnalysis
       reason: reading.error,
       pixels: reading.digits[0]?.normalized ?? new Float32Array(28 * 28),
       ...(reading.number !== undefined
-        ? { number: { text: reading.number, digits: reading.digits } }
+        ? { number: { text: reading.numbers.join(" / "), digits: reading.digits } }
         : {}),
     };
   }
@@ -109,6 +111,7 @@ export function analyzeCanvas(canvas: Drawing, network: Network): CanvasAnalysis
     blank: false,
     found: guess.found,
     reason: guess.reason,
+    ...(guess.notDigit ? { notDigit: true } : {}),
     pixels: guess.normalized,
     prediction: guess.prediction,
   };

@@ -13,7 +13,7 @@ import { deriveSeed, Random } from "../network/random.ts";
 import { drawMashup } from "./digit_mashups.ts";
 import { iconDrawer } from "./icons.ts";
 import { letterDrawer } from "./letters.ts";
-import { enlarge, photograph } from "./raster.ts";
+import { enlarge, handWobble, photograph } from "./raster.ts";
 import { drawDoodle } from "./shapes.ts";
 import { drawTexture } from "./textures.ts";
 
@@ -291,13 +291,16 @@ async function drawers(
       const drawText = await letterDrawer();
       draw.set(kind, (rng) => {
         const text = drawText(rng);
-        return { image: photograph(text, rng), name: text.name };
+        const traced = rng.next() < 0.5 ? handWobble(text, rng, rng.uniform(0.01, 0.04)) : text;
+        return { image: photograph(traced, rng), name: text.name };
       });
     } else if (kind === "icons") {
       const drawIcon = await iconDrawer();
       draw.set(kind, (rng) => {
         const icon = drawIcon(rng);
-        return { image: photograph(icon, rng), name: icon.name };
+        // Most icons as a person would doodle them: the lines bent by a hand.
+        const traced = rng.next() < 0.7 ? handWobble(icon, rng, rng.uniform(0.01, 0.05)) : icon;
+        return { image: photograph(traced, rng), name: icon.name };
       });
     } else if (kind === "shapes") {
       draw.set(kind, (rng) => {

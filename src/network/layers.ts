@@ -258,17 +258,22 @@ class DenseLayer implements Layer {
       this.inSize,
       this.outSize,
     );
+    // ReLU in the kernels (branch-free SIMD: half the values are negative, unpredictably).
+    const n = batch * this.outSize;
     const activation = this.context.activation;
-    if (activation) activateInPlace(activation, this.output, batch * this.outSize);
+    if (activation === "relu") kernels.relu(this.output, n);
+    else if (activation) activateInPlace(activation, this.output, n);
   }
 
   backward(batch: number): void {
     const [weight, bias] = this.parameters;
     const { kernels, input, inputGrad } = this.context;
     // delta = dL/da ⊙ f'(z)  [B x out]
+    const n = batch * this.outSize;
     const activation = this.context.activation;
-    if (activation) {
-      multiplyByDerivative(activation, this.outputGrad, this.output, batch * this.outSize);
+    if (activation === "relu") kernels.reluGrad(this.outputGrad, this.output, n);
+    else if (activation) {
+      multiplyByDerivative(activation, this.outputGrad, this.output, n);
     }
     // dW[in x out] = a_prev^T[in x B] · delta[B x out];  db = column sums of delta
     kernels.gradDense(

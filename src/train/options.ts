@@ -32,11 +32,13 @@ import {
   SCHEDULES,
 } from "../network/mod.ts";
 import { isDenseLayers } from "./architecture.ts";
+import { AVAILABLE_KINDS, NEGATIVE_KINDS } from "../negatives/mod.ts";
 import {
   allOrIntegerIn,
   autoOrIntegerIn,
   hiddenLayers,
   integerIn,
+  kindList,
   layerSpecText,
   numberIn,
   offOrNumberIn,
@@ -97,6 +99,20 @@ export interface TrainValues {
    * the same result); "auto": both cores when that pays for the network and batch.
    */
   threads: number | "auto";
+  /**
+   * Kinds of not-a-digit images (src/negatives) mixed into every batch, trained toward the
+   * uniform output (outlier exposure); [] for none.
+   */
+  negatives: string[];
+  /** Not-a-digit images per digit in a batch. */
+  negativeRatio: number;
+  /** Their loss's weight lambda: loss = CE(digits) + lambda x CE(uniform, negatives). */
+  negativeWeight: number;
+  /**
+   * Training digits held out (the last ones) to fit the temperature and the refusal
+   * threshold; "auto": 5,000 when training with negatives, else none.
+   */
+  holdout: number | "auto";
 }
 
 /** The name of a training value: also its key in a TrainRequest and commander's flag name. */
@@ -192,9 +208,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "layers",
     flag: "--layers <spec>",
     label: "Layers",
-    help: `layer list (e.g. conv5x32,pool,dense128) or preset ${
-      Object.keys(LAYER_PRESETS).join(", ")
-    }; empty: dense`,
+    help: `preset ${
+      Object.keys(LAYER_PRESETS).join("|")
+    } or a list like conv5x32,pool,dense128; empty: dense`,
     parse: layerSpecText,
     format: text,
     default: "",
@@ -385,6 +401,46 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     format: text,
     default: "full",
     saved: (saved) => saved.plan?.augmentLevel,
+  }),
+  option({
+    name: "negatives",
+    flag: "--negatives <kinds>",
+    label: "Not-digits",
+    help: `not-a-digit images in each batch, trained toward "unsure": kinds or all, or none`,
+    parse: kindList(NEGATIVE_KINDS, AVAILABLE_KINDS),
+    format: (kinds) => kinds.join(",") || "none",
+    default: [],
+    saved: (saved) => saved.plan?.negatives?.kinds,
+  }),
+  option({
+    name: "negativeRatio",
+    flag: "--negative-ratio <r>",
+    label: "Not-digits per digit",
+    help: "not-a-digit images per training digit in a batch (with --negatives)",
+    parse: numberIn(0.01, 4),
+    format: text,
+    default: 0.5,
+    saved: (saved) => saved.plan?.negatives?.ratio,
+  }),
+  option({
+    name: "negativeWeight",
+    flag: "--negative-weight <x>",
+    label: "Not-digit weight",
+    help: "weight of the not-a-digit loss against the digits' (outlier exposure's lambda)",
+    parse: numberIn(0.001, 10),
+    format: text,
+    default: 0.5,
+    saved: (saved) => saved.plan?.negatives?.weight,
+  }),
+  option({
+    name: "holdout",
+    flag: "--holdout <n>",
+    label: "Held-out digits",
+    help: "last N training digits kept out to calibrate; auto: 5000 with --negatives",
+    parse: autoOrIntegerIn(0, 30_000),
+    format: text,
+    default: "auto",
+    saved: (saved) => saved.plan?.holdout,
   }),
   option({
     name: "evalEvery",
@@ -691,6 +747,9 @@ function configText(spec: AnyTrainOption, value: unknown): string | undefined {
   if (Array.isArray(value) && spec.name === "hidden" && value.every((v) => typeof v === "number")) {
     return value.join(",");
   }
+  if (
+    Array.isArray(value) && spec.name === "negatives" && value.every((v) => typeof v === "string")
+  ) return value.join(",") || "none";
   return undefined;
 }
 
@@ -698,6 +757,7 @@ function configText(spec: AnyTrainOption, value: unknown): string | undefined {
 function expectedJson(spec: AnyTrainOption): string {
   if (spec.negation) return "true or false";
   if (spec.name === "hidden") return 'a list of widths such as [128, 64] (or "128,64")';
+  if (spec.name === "negatives") return 'a list of kinds such as ["shapes", "icons"], or "all"';
   if (spec.choices) return `one of ${spec.choices.map((c) => JSON.stringify(c)).join(", ")}`;
   if (spec.name === "layers") return 'a layer spec such as "conv5x32,pool,dense128" or "cnn"';
   if (spec.name === "stopAt") return 'a number or "off"';

@@ -125,6 +125,10 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
     evalEvery: 0,
     stopAt: "off",
     keepBest: false,
+    negatives: [], // a plan saved before negatives existed trained on digits only
+    negativeRatio: 0.5,
+    negativeWeight: 0.5,
+    holdout: "auto",
   });
   assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003);
   assert.equal(resolveTrainValues({ optimizer: "sgd" }, saved).lr, 0.1);
@@ -152,12 +156,22 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   const values = resolveTrainValues({}, saved);
   const flags = flagsOf(values);
   assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
-  assert.deepEqual(flags.slice(-10), [
+  assert.deepEqual(flags.slice(-18, -13), [
     "--limit",
     "all",
     "--augment",
     "--augment-level",
     "full",
+  ]);
+  assert.deepEqual(flags.slice(-13), [
+    "--negatives",
+    "none",
+    "--negative-ratio",
+    "0.5",
+    "--negative-weight",
+    "0.5",
+    "--holdout",
+    "auto",
     "--eval-every",
     "0",
     "--stop-at",

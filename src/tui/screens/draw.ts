@@ -535,6 +535,18 @@ function renderGuessPanel(
       ...wrap("The network guesses as you draw."),
     ];
   }
+  if (analysis.notDigit) {
+    // An answer, not a failure: the ink is there, it is not a digit.
+    return [
+      c.bold("Guess"),
+      "",
+      c.yellow.bold("Doesn't look like a digit"),
+      "",
+      ...wrap(analysis.reason ?? "").map((line) => c.dim(line)),
+      "",
+      ...wrap("Draw one digit, 0 to 9; c clears the canvas."),
+    ];
+  }
   if (!analysis.found || !analysis.prediction) {
     return [
       c.bold("Guess"),

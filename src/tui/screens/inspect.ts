@@ -20,7 +20,8 @@
  * inspect_health.ts).
  */
 import { DigitExplainer, layerReports, lossGradientNorms } from "../../app/inspect_model.ts";
-import { inkedPixels, unitResponses } from "../../network/inspect.ts";
+import { unitResponses } from "../../network/inspect.ts";
+import { inkedPixels } from "../../network/weight_tiles.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { count } from "../../text/format.ts";
 import { truncate, visibleWidth, wrapText } from "../../text/layout.ts";
