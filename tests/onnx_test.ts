@@ -10,6 +10,8 @@ import * as ort from "onnxruntime-node";
 import { readIdxDataset } from "../src/data/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { loadNetworkModel, saveNetworkModel } from "../src/train/checkpoint.ts";
+import { defaultOptimizerSettings, Network, parseLayerSpec, Random } from "../src/network/mod.ts";
+import { exportOnnx } from "../src/export/onnx.ts";
 import { assertOneLineError, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
 import { ringPng } from "./fixtures/ring_png.ts";
 
@@ -292,3 +294,32 @@ function argmax(values: Float32Array, offset: number): number {
   for (let d = 1; d < 10; d++) if (values[offset + d] > values[offset + best]) best = d;
   return best;
 }
+
+Deno.test("ONNX Runtime agrees with a network with standardize and batch norm (folded on export)", async () => {
+  const network = new Network(
+    parseLayerSpec("standardize,conv3x8v,bn,pool,conv3x8,bn,pool,dense16,bn"),
+    {
+      seed: 2,
+      maxBatch: 32,
+    },
+  );
+  const rng = new Random(3);
+  const labels = new Uint8Array(32);
+  // A few training steps, so that the running statistics and scales are not their start values.
+  for (let step = 0; step < 20; step++) {
+    for (let i = 0; i < 32 * 784; i++) network.input[i] = rng.next() < 0.2 ? rng.next() : 0;
+    for (let b = 0; b < 32; b++) labels[b] = rng.int(10);
+    network.trainBatch(labels, 32, defaultOptimizerSettings("adam"), 0.01);
+  }
+  for (let i = 0; i < 32 * 784; i++) network.input[i] = rng.next() < 0.2 ? rng.next() : 0;
+  const pixels = network.input.slice(0, 32 * 784);
+  const ours = network.forward(32).slice();
+  const session = await ort.InferenceSession.create(exportOnnx(network, { version: "0.0.0" }));
+  const input = new ort.Tensor("float32", pixels, [32, 1, 28, 28]);
+  const theirs = (await session.run({ image: input })).probabilities.data as Float32Array;
+  let largest = 0;
+  for (let i = 0; i < ours.length; i++) largest = Math.max(largest, Math.abs(ours[i] - theirs[i]));
+  assert.ok(largest <= 1e-5, `largest difference ${largest}`);
+  assert.notDeepEqual(ours.subarray(0, 10), ours.subarray(10, 20));
+  await session.release();
+});

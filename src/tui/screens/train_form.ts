@@ -27,6 +27,7 @@ import {
   type TrainValues,
 } from "../../train/options.ts";
 import type { TrainRequest } from "../../train/session.ts";
+import { FAST_CNN_RECIPE } from "../../train/recipe.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { plural } from "../../text/format.ts";
 import type { InputEvent } from "../terminal/keys.ts";
@@ -88,6 +89,14 @@ const FORM_ORDER: readonly TrainValueName[] = [
   "weightDecay",
   "schedule",
   "warmup",
+  "cycleStart",
+  "cycleEnd",
+  "beta1",
+  "beta2",
+  "standardize",
+  "evalEvery",
+  "stopAt",
+  "keepBest",
   "threads",
   "seed",
 ];
@@ -282,7 +291,8 @@ export interface FormResult {
  * Applies a key: ↑/↓ (Tab, Shift-Tab) move between fields and the Start button, ←/→ and
  * space change a choice; in a text field, typing edits at the cursor (the first key after
  * focusing replaces the value), ←/→/Home/End move the cursor, Backspace/Delete delete (see
- * text_input.ts). Enter starts when every value is valid (else jumps to the first invalid one);
+ * text_input.ts); l (or Ctrl-O) loads a configuration file, f the fast CNN recipe (where no text
+ * is being typed). Enter starts when every value is valid (else jumps to the first invalid one);
  * Esc and Ctrl-C cancel, and q too where no text is being typed.
  *
  * @example
@@ -302,6 +312,10 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
   const typingText = form.fields[form.focus]?.kind === "text" && !form.fields[form.focus].locked;
   if ((event.ctrl && key === "o") || (key === "l" && !event.ctrl && !event.alt && !typingText)) {
     return { form: { ...form, configPrompt: textField(""), configNote: undefined } };
+  }
+  // The fast CNN: examples/speedrun.json's values, as if that file were loaded.
+  if (key === "f" && !event.ctrl && !event.alt && !typingText) {
+    return { form: applyTrainConfig(form, FAST_CNN_RECIPE, "fast CNN (examples/speedrun.json)") };
   }
   if (key === "escape" || (event.ctrl && key === "c")) return { form, action: "cancel" };
   const positions = form.fields.length + 1;
