@@ -244,7 +244,10 @@ Deno.test("train form: an existing model shows its values and is resumed with th
   form = keys(form, `${DOWN}7`).form; // skips the locked architecture to Epochs
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: false, epochs: 7 });
   // a new plan: what it will do, its rate starting over, beside the last plan's
-  assert.match(text(form), /Resume trains epochs 2-8 at learning rate 0\.02 \(step schedule from its/);
+  assert.match(
+    text(form),
+    /Resume trains epochs 2-8 at learning rate 0\.02 \(step schedule from its/,
+  );
   assert.match(text(form), /the\s+last plan ran 3 epochs at 0\.02/);
   // Switching the optimizer shows (and trains with) its own default rate; switching back, the saved.
   form = keys(focusOn(form, "optimizer"), RIGHT).form;
