@@ -75,16 +75,42 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
     return guess;
   }
   const prediction = classifyUserDigit(network, digit.pixels);
-  const convolutional = network.layers.some((layer) => layer.kind === "conv");
-  if (convolutional && prediction.confidence < MIN_DIGIT_CONFIDENCE) {
+  if (refuses(network, prediction.confidence)) {
     return { found: false, normalized: digit.pixels, reason: NO_DIGIT_SEEN, notDigit: true };
   }
   return { found: true, normalized: digit.pixels, prediction };
 }
 
 /**
- * Below this confidence the network sees no digit at all: the ink passed normalizing's rules
- * (strokes, one piece, inside the picture) but is an outline of a thing. Measured: the lowest
+ * Whether the network's (calibrated) confidence in its best digit is too low to call the ink
+ * a digit: under the threshold the model learned (trained with not-a-digit images, chosen on
+ * held-out data: `Network.readout.refuseBelow`); for a model without one, under
+ * MIN_DIGIT_CONFIDENCE if it is a CNN (today's rule), never for a dense network.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { refuses } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * assert.equal(refuses(network, 0.2), false); // a dense network without a learned refusal
+ * network.readout = { temperature: 1.2, refuseBelow: 0.6 };
+ * assert.equal(refuses(network, 0.55), true);
+ * assert.equal(refuses(network, 0.65), false);
+ * ```
+ */
+export function refuses(network: Network, confidence: number): boolean {
+  const learned = network.readout.refuseBelow;
+  if (learned !== null) return confidence < learned;
+  const convolutional = network.layers.some((layer) => layer.kind === "conv");
+  return convolutional && confidence < MIN_DIGIT_CONFIDENCE;
+}
+
+/**
+ * For models without a learned refusal (older files): below this confidence the network sees
+ * no digit at all: the ink passed normalizing's rules (strokes, one piece) but is an outline
+ * of a thing. Measured: the lowest
  * confidence on the 235 real digits is 0.61 with the shipped CNN (0.57 with an earlier one, 0.46
  * with the dense network) and 1 of MNIST's first 3,000 test digits falls under 0.5; the earlier
  * CNN gave drawn scenes that pass the ink rules 0.37-0.51. Only a CNN's four-view average is
@@ -92,7 +118,7 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
  * of the ink.
  */
 const MIN_DIGIT_CONFIDENCE = 0.45;
-const NO_DIGIT_SEEN = "does not look like a handwritten digit (the network sees no digit in it)";
+const NO_DIGIT_SEEN = "does not look like a digit (the network is not sure it is any digit)";
 
 /**
  * Decodes, normalizes and classifies one image: a file by its path, or bytes already read (the
@@ -185,6 +211,8 @@ export interface ImageResult {
   prediction?: Prediction;
   /** Why it could not be classified (one line). */
   error?: string;
+  /** Set (as `error`) when the image has ink but not a digit: an answer, not a failure. */
+  notDigit?: string;
   /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
   label?: number;
   /**

@@ -10,8 +10,8 @@
 import type { LoadedModel } from "../../app/load_model.ts";
 import { DEFAULT_MODEL_PATH } from "../../app/model_paths.ts";
 import type { MnistData } from "../../data/dataset.ts";
-import { acquireModelLock } from "../../model/lock.ts";
-import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/inspect.ts";
+import { acquireModelLock } from "../../model/mod.ts";
+import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../train/checkpoint.ts";
 import { commandOf, readTrainConfig, type TrainValues } from "../../train/options.ts";
 import {
@@ -21,6 +21,7 @@ import {
   type TrainRequest,
 } from "../../train/session.ts";
 import type { TrainEvent } from "../../train/trainer.ts";
+import { continuedCurves, type LossPoint } from "../../train/run_record.ts";
 import { unlessAborted } from "../abortable.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
@@ -43,7 +44,12 @@ export type TrainMessage =
   | { type: "loaded"; data: MnistData; existing?: NetworkModelInfo; notice?: string }
   | { type: "load-failed"; message: string }
   /** The session is prepared: what it trains, and the history of earlier runs for the chart. */
-  | { type: "session"; notes: string[]; lossHistory: number[]; testAccuracyHistory: number[] }
+  | {
+    type: "session";
+    notes: string[];
+    lossPoints: LossPoint[];
+    accuracyPoints: TrainProgress["accuracyPoints"];
+  }
   /** The notes once training started (they say where augmented digits are made). */
   | { type: "notes"; notes: string[] }
   | { type: "event"; event: TrainEvent }
@@ -156,14 +162,23 @@ export function trainScreen(
         remedy:
           "(choose Start fresh to make a new model there, or start the app with another --model)",
       }, data);
-      const earlier = session.model.info.history.filter((h) =>
-        h.epoch <= session.position.epochsDone
+      // The chart continues the run's curve (its record), or for a model trained before runs
+      // were recorded, its loss per epoch at each epoch's end.
+      const earlier = continuedCurves(
+        session.run ?? {
+          epochs: [],
+          lossPoints: session.model.info.history.map((h) => ({ epoch: h.epoch, loss: h.loss })),
+        },
+        session.position,
       );
+      const accuracies = session.run
+        ? earlier.epochs
+        : session.model.info.history.filter((h) => h.epoch <= session.position.epochsDone);
       send({
         type: "session",
         notes: [...session.notes, describeSession(session, data)],
-        lossHistory: earlier.map((h) => h.loss),
-        testAccuracyHistory: earlier.map((h) => h.testAccuracy),
+        lossPoints: earlier.lossPoints,
+        accuracyPoints: accuracies.map((h) => ({ epoch: h.epoch, accuracy: h.testAccuracy })),
       });
       if (signal.aborted) return { status: "not-started" };
       // the border pixels no training digit inks are marked, not shown as noise
@@ -255,10 +270,10 @@ export function trainScreen(
         const progress = phase.progress;
         switch (sent.type) {
           case "session": {
-            const { notes, lossHistory, testAccuracyHistory } = sent;
+            const { notes, lossPoints, accuracyPoints } = sent;
             return to({
               ...phase,
-              progress: { ...progress, notes, lossHistory, testAccuracyHistory },
+              progress: { ...progress, notes, lossPoints, accuracyPoints },
             });
           }
           case "notes":
@@ -313,7 +328,7 @@ export function trainScreen(
               color: frame.color,
             }),
             footer:
-              "↑/↓ field · type to edit · ←/→ choose · l load config · Enter start · Esc back",
+              "↑/↓ field · type to edit · ←/→ choose · l load config · f fast CNN · Enter start · Esc back",
             status,
           };
         }
