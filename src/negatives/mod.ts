@@ -44,16 +44,19 @@
  */
 export {
   AVAILABLE_KINDS,
-  createNegativeSource,
   type KindStats,
   makeNegatives,
   NEGATIVE_KINDS,
   type NegativeKind,
   type NegativeOptions,
-  type NegativePool,
   type NegativeSet,
-  type NegativeSource,
-  negativeSourceFromPool,
   seenByNetwork,
   type SeenPicture,
 } from "./negatives.ts";
+export {
+  createNegativeSource,
+  type NegativePool,
+  type NegativeSource,
+  negativeSourceFromPool,
+} from "./source.ts";
+export { looksLikeOne, looksLikeZero } from "./digit_like.ts";
