@@ -102,8 +102,8 @@ type Draw = (rng: Random) => Drawing;
  */
 const MIN_DRAWN_INK_SHARE = 0.9;
 
-/** Draws of one kind before giving up when the normalizer finds nothing in any of them. */
-const MAX_BLANK_RUN = 100;
+/** How many drawings of one kind in a row may be dropped before makeNegatives gives up. */
+const MAX_DROPPED_RUN = 100;
 
 /** What the network sees of a picture (see {@linkcode seenByNetwork}). */
 export interface SeenPicture {
@@ -253,8 +253,11 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
     const kind = kinds[i % kinds.length];
     const rng = streams.get(kind)!, kindStats = stats[kind]!, drawOne = draw.get(kind)!;
     for (let run = 0;; run++) {
-      if (run === MAX_BLANK_RUN) {
-        throw new Error(`negatives of kind "${kind}": ${run} drawings in a row came out blank`);
+      if (run === MAX_DROPPED_RUN) {
+        throw new Error(
+          `negatives of kind "${kind}": ${run} drawings in a row were dropped (blank, fragments ` +
+            `or digit-like)`,
+        );
       }
       const drawing = drawOne(rng);
       const seen = seenByNetwork(drawing.image);
