@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Network } from "./network.ts";
+import { Network, NOT_A_DIGIT } from "./network.ts";
 import { parseLayerSpec } from "./layer_spec.ts";
 import { defaultOptimizerSettings } from "./optimizer.ts";
 import { Random } from "./random.ts";
@@ -10,6 +10,8 @@ import { JobKind } from "./half_batch.ts";
 const ignore = !wasmSimdSupported();
 const DENSE = { layerSizes: [784, 48, 10], activation: "relu" as const };
 const CNN = parseLayerSpec("conv3x4,pool,conv3x8,pool,dense16,dropout0.5");
+// Batch norm normalizes each half by its own statistics and blends both into the running ones.
+const BATCH_NORM = parseLayerSpec("conv3x4,bn,pool,conv3x8,bn,pool,dense16,bn");
 
 /** Digit-like inputs: mostly zeros (the kernels skip them), some ink, seeded. */
 function fillInputs(network: Network, batch: number, labels: Uint8Array, seed: number): void {
@@ -23,7 +25,7 @@ function fillInputs(network: Network, batch: number, labels: Uint8Array, seed: n
 
 /** Trains `steps` batches (the last one odd-sized) on `threads` threads; returns every weight's bits. */
 async function train(
-  architecture: typeof DENSE | typeof CNN,
+  architecture: typeof DENSE | typeof CNN | typeof BATCH_NORM,
   threads: number,
   steps = 12,
   askForRows = false,
@@ -53,12 +55,21 @@ async function train(
   } finally {
     thread?.close();
   }
-  return network.parameters.flatMap((p) => [bits(p.value), bits(p.moment1), bits(p.moment2)]);
+  return [
+    ...network.parameters.flatMap((p) => [bits(p.value), bits(p.moment1), bits(p.moment2)]),
+    ...network.stateTensors.map((t) => bits(t.value)),
+  ];
 }
 
 const bits = (values: Float32Array) => new Uint32Array(values.slice().buffer);
 
-for (const [name, architecture] of [["dense", DENSE], ["conv with dropout", CNN]] as const) {
+for (
+  const [name, architecture] of [
+    ["dense", DENSE],
+    ["conv with dropout", CNN],
+    ["conv with batch norm", BATCH_NORM],
+  ] as const
+) {
   Deno.test({
     name: `two-thread training (${name}) is bit-identical across runs and to one thread`,
     ignore,
@@ -85,6 +96,9 @@ Deno.test({
     const labels = new Uint8Array(64);
     try {
       for (const network of [one, two]) fillInputs(network, 61, labels, 9);
+      // Not-a-digit samples in both halves: the weight reaches the second thread.
+      for (const b of [3, 40, 55]) labels[b] = NOT_A_DIGIT;
+      one.negativeWeight = two.negativeWeight = 0.7;
       const a = one.computeGradients(labels, 61);
       const b = two.computeGradients(labels, 61);
       assert.deepEqual(b, a); // loss and hits too
@@ -93,6 +107,7 @@ Deno.test({
       }
       // The halves' sum is the whole batch's gradient, up to float rounding.
       fillInputs(one, 61, labels, 9); // the halves moved the second half's rows
+      for (const b of [3, 40, 55]) labels[b] = NOT_A_DIGIT;
       one.forward(61, true);
       one.backward(labels);
       for (let i = 0; i < one.parameters.length; i++) {

@@ -6,7 +6,10 @@
  *
  * @module
  */
-import type { ColorLevel } from "./color.ts";
+import { type ColorLevel, graySgr } from "./color.ts";
+
+/** The gray of a NaN value: a pixel with nothing to show (one no training digit inks). */
+const MARK_GRAY = 0.22;
 
 // Warm for positive, cool for negative (ColorBrewer-like, on black for a dark terminal).
 const POSITIVE = [255, 140, 30];
@@ -126,7 +129,8 @@ export interface DivergingMapOptions {
 /**
  * Draws signed values [height x width] on the diverging scale, two rows per line (`▀` with the
  * upper value as foreground, the lower as background); without color one shade per cell, of
- * the larger-magnitude of its two values.
+ * the larger-magnitude of its two values. NaN values are drawn in a dim gray (a space without
+ * color): pixels with nothing to show.
  *
  * @example
  * ```ts
@@ -151,7 +155,7 @@ export function renderDivergingMap(
   if (options.scale === undefined) {
     for (let i = 0; i < values.length; i++) {
       const m = Math.abs(values[i]);
-      if (m > scale) scale = m;
+      if (m > scale) scale = m; // false for NaN
     }
   }
   const inv = scale > 0 ? 1 / scale : 0;
@@ -168,9 +172,13 @@ export function renderDivergingMap(
     } else {
       let fg = "";
       let bg = "";
+      const sgr = (v: number, layer: "fg" | "bg") =>
+        Number.isNaN(v)
+          ? graySgr(options.color, MARK_GRAY, layer)
+          : divergingSgr(options.color, v, layer);
       for (let x = 0; x < width; x++) {
-        const upper = divergingSgr(options.color, at(x, y), "fg");
-        const lower = divergingSgr(options.color, at(x, y + 1), "bg");
+        const upper = sgr(at(x, y), "fg");
+        const lower = sgr(at(x, y + 1), "bg");
         if (upper !== fg) line += fg = upper;
         if (lower !== bg) line += bg = lower;
         line += "▀";
@@ -207,13 +215,14 @@ export function halveImage(values: ArrayLike<number>, width: number): Float32Arr
         for (let dx = 0; dx < 2; dx++) {
           const sx = 2 * x + dx;
           const sy = 2 * y + dy;
-          if (sx < width && sy < height) {
+          // NaN pixels (nothing to show) are left out; a block of only NaN stays NaN
+          if (sx < width && sy < height && !Number.isNaN(values[sy * width + sx])) {
             sum += values[sy * width + sx];
             n++;
           }
         }
       }
-      out[y * w + x] = sum / n;
+      out[y * w + x] = n > 0 ? sum / n : NaN;
     }
   }
   return out;

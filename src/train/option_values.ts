@@ -136,6 +136,29 @@ export function allOrIntegerIn(min: number, max: number): (value: string) => num
 }
 
 /**
+ * "off" or a number from `min` to `max`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { offOrNumberIn } from "./option_values.ts";
+ * assert.equal(offOrNumberIn(0, 1)("off"), "off");
+ * assert.equal(offOrNumberIn(0, 1)("0.99"), 0.99);
+ * assert.throws(() => offOrNumberIn(0, 1)("99"), /expected off or a number from 0 to 1/);
+ * ```
+ */
+export function offOrNumberIn(min: number, max: number): (value: string) => number | "off" {
+  return (value) => {
+    if (value.trim() === "off") return "off";
+    try {
+      return numberIn(min, max)(value);
+    } catch {
+      throw new OptionValueError(`expected off or a number from ${min} to ${max}, got "${value}".`);
+    }
+  };
+}
+
+/**
  * "auto" or a whole number from `min` to `max`.
  *
  * @example
@@ -182,4 +205,36 @@ export function layerSpecText(value: string): string {
     throw new OptionValueError(`${(error as Error).message.replace(/\.$/, "")}.`);
   }
   return trimmed.split(",").map((item) => item.trim()).join(",");
+}
+
+/**
+ * A comma-separated list of kinds out of `known`; "all" gives `all`, "none" (or nothing) [].
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kindList } from "./option_values.ts";
+ * const parse = kindList(["icons", "shapes", "textures"], ["shapes", "textures"]);
+ * assert.deepEqual(parse("shapes, icons"), ["shapes", "icons"]);
+ * assert.deepEqual(parse("all"), ["shapes", "textures"]);
+ * assert.deepEqual(parse("none"), []);
+ * assert.throws(() => parse("dogs"), /expected none, all or kinds from icons, shapes, textures/);
+ * ```
+ */
+export function kindList(
+  known: readonly string[],
+  all: readonly string[],
+): (value: string) => string[] {
+  return (value) => {
+    const trimmed = value.trim().toLowerCase();
+    if (trimmed === "" || trimmed === "none") return [];
+    if (trimmed === "all") return [...all];
+    const kinds = trimmed.split(",").map((kind) => kind.trim()).filter((kind) => kind !== "");
+    if (kinds.length === 0 || !kinds.every((kind) => known.includes(kind))) {
+      throw new OptionValueError(
+        `expected none, all or kinds from ${known.join(", ")} (comma-separated), got "${value}".`,
+      );
+    }
+    return [...new Set(kinds)];
+  };
 }

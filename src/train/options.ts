@@ -23,6 +23,8 @@ import {
   formatLayerSpec,
   LAYER_PRESETS,
   type LayerSpec,
+  ONECYCLE_END_FACTOR,
+  ONECYCLE_START_FACTOR,
   type OptimizerKind,
   OPTIMIZERS,
   type OptimizerSettings,
@@ -30,13 +32,16 @@ import {
   SCHEDULES,
 } from "../network/mod.ts";
 import { isDenseLayers } from "./architecture.ts";
+import { AVAILABLE_KINDS, NEGATIVE_KINDS } from "../negatives/mod.ts";
 import {
   allOrIntegerIn,
   autoOrIntegerIn,
   hiddenLayers,
   integerIn,
+  kindList,
   layerSpecText,
   numberIn,
+  offOrNumberIn,
   oneOf,
   OptionValueError,
 } from "./option_values.ts";
@@ -61,10 +66,18 @@ export interface TrainValues {
   optimizer: OptimizerKind;
   /** L2 weight decay on the weights (decoupled for adam). */
   weightDecay: number;
-  /** Learning-rate schedule: constant, cosine or step. */
+  /** Learning-rate schedule: constant, cosine, step or onecycle. */
   schedule: ScheduleKind;
-  /** Linear warm-up length, in epochs. */
+  /** Linear warm-up length, in epochs (onecycle: the rise to its peak). */
   warmup: number;
+  /** Onecycle's first rate, as a fraction of the peak (`lr`). */
+  cycleStart: number;
+  /** Onecycle's last rate, as a fraction of the peak (`lr`). */
+  cycleEnd: number;
+  /** Adam's decay of the mean gradient. */
+  beta1: number;
+  /** Adam's decay of the mean squared gradient. */
+  beta2: number;
   /** Seed of the initial weights, shuffles and augmentation. */
   seed: number;
   /** The first `limit` training digits, or all of them. */
@@ -73,11 +86,33 @@ export interface TrainValues {
   augment: boolean;
   /** How much: "full" (shift, rotate, scale, shear, elastic) or "light" (for conv nets). */
   augmentLevel: "full" | "light";
+  /** Feed the network (x - mean) / std instead of the 0..1 pixels (a `standardize` layer). */
+  standardize: boolean;
+  /** Evaluate on the test digits every this many batches too (0: after each epoch only). */
+  evalEvery: number;
+  /** End training after the first evaluation at or above this test accuracy. */
+  stopAt: number | "off";
+  /** Keep the best evaluation's weights in the model file. */
+  keepBest: boolean;
   /**
    * Threads that train (each batch is two halves: 2 threads compute one each, 1 both, with
    * the same result); "auto": both cores when that pays for the network and batch.
    */
   threads: number | "auto";
+  /**
+   * Kinds of not-a-digit images (src/negatives) mixed into every batch, trained toward the
+   * uniform output (outlier exposure); [] for none.
+   */
+  negatives: string[];
+  /** Not-a-digit images per digit in a batch. */
+  negativeRatio: number;
+  /** Their loss's weight lambda: loss = CE(digits) + lambda x CE(uniform, negatives). */
+  negativeWeight: number;
+  /**
+   * Training digits held out (the last ones) to fit the temperature and the refusal
+   * threshold; "auto": 5,000 when training with negatives, else none.
+   */
+  holdout: number | "auto";
 }
 
 /** The name of a training value: also its key in a TrainRequest and commander's flag name. */
@@ -173,15 +208,28 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "layers",
     flag: "--layers <spec>",
     label: "Layers",
-    help: `layer list (e.g. conv5x32,pool,dense128) or preset ${
-      Object.keys(LAYER_PRESETS).join(", ")
-    }; empty: dense`,
+    help: `preset ${
+      Object.keys(LAYER_PRESETS).join("|")
+    } or a list like conv5x32,pool,dense128; empty: dense`,
     parse: layerSpecText,
     format: text,
     default: "",
     // A dense network is described by its hidden widths (and opens in version-1 files too).
     saved: (saved) =>
       saved.layers && !isDenseLayers(saved.layers) ? formatLayerSpec(saved.layers) : "",
+    architecture: true,
+  }),
+  option({
+    name: "standardize",
+    flag: "--standardize",
+    negation: { flag: "--no-standardize", help: "feed the network the 0..1 pixels as they are" },
+    label: "Standardize",
+    help: "feed the network (x - 0.1307) / 0.3081: MNIST's mean and spread (saved)",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+    saved: (saved) => saved.layers?.[0]?.kind === "standardize",
     architecture: true,
   }),
   option({
@@ -228,6 +276,26 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     saved: (saved) => saved.optimizer.kind,
   }),
   option({
+    name: "beta1",
+    flag: "--beta1 <x>",
+    label: "Adam beta1",
+    help: "adam: decay of the mean gradient (lower: follows recent batches more)",
+    parse: numberIn(0, 0.9999),
+    format: text,
+    default: 0.9,
+    saved: (saved) => saved.optimizer.beta1,
+  }),
+  option({
+    name: "beta2",
+    flag: "--beta2 <x>",
+    label: "Adam beta2",
+    help: "adam: decay of the mean squared gradient",
+    parse: numberIn(0, 0.99999),
+    format: text,
+    default: 0.999,
+    saved: (saved) => saved.optimizer.beta2,
+  }),
+  option({
     name: "weightDecay",
     flag: "--weight-decay <x>",
     label: "Weight decay",
@@ -243,7 +311,7 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "schedule",
     flag: "--schedule <name>",
     label: "Schedule",
-    help: "learning-rate schedule: constant, cosine decay, or halved every epoch (step)",
+    help: "learning-rate schedule: constant, cosine, halved each epoch (step), onecycle",
     choices: SCHEDULES,
     parse: oneOf(SCHEDULES),
     format: text,
@@ -254,11 +322,31 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "warmup",
     flag: "--warmup <epochs>",
     label: "Warm-up epochs",
-    help: "linear learning-rate warm-up, in epochs (fractions allowed)",
+    help: "linear learning-rate warm-up, in epochs (fractions allowed); onecycle: rise",
     parse: numberIn(0, 1000),
     format: text,
     default: 0.1,
     saved: (saved) => saved.plan?.warmupEpochs,
+  }),
+  option({
+    name: "cycleStart",
+    flag: "--cycle-start <x>",
+    label: "Cycle start",
+    help: "onecycle: the first rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_START_FACTOR,
+    saved: (saved) => saved.plan?.cycleStart,
+  }),
+  option({
+    name: "cycleEnd",
+    flag: "--cycle-end <x>",
+    label: "Cycle end",
+    help: "onecycle: the last rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_END_FACTOR,
+    saved: (saved) => saved.plan?.cycleEnd,
   }),
   option({
     name: "seed",
@@ -314,6 +402,86 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     default: "full",
     saved: (saved) => saved.plan?.augmentLevel,
   }),
+  option({
+    name: "negatives",
+    flag: "--negatives <kinds>",
+    label: "Not-digits",
+    help: `not-a-digit images in each batch, trained toward "unsure": kinds or all, or none`,
+    parse: kindList(NEGATIVE_KINDS, AVAILABLE_KINDS),
+    format: (kinds) => kinds.join(",") || "none",
+    default: [],
+    saved: (saved) => saved.plan?.negatives?.kinds,
+  }),
+  option({
+    name: "negativeRatio",
+    flag: "--negative-ratio <r>",
+    label: "Not-digits per digit",
+    help: "not-a-digit images per training digit in a batch (with --negatives)",
+    parse: numberIn(0.01, 4),
+    format: text,
+    default: 0.5,
+    saved: (saved) => saved.plan?.negatives?.ratio,
+  }),
+  option({
+    name: "negativeWeight",
+    flag: "--negative-weight <x>",
+    label: "Not-digit weight",
+    help: "weight of the not-a-digit loss against the digits' (outlier exposure's lambda)",
+    parse: numberIn(0.001, 10),
+    format: text,
+    default: 0.5,
+    saved: (saved) => saved.plan?.negatives?.weight,
+  }),
+  option({
+    name: "holdout",
+    flag: "--holdout <n>",
+    label: "Held-out digits",
+    help: "last N training digits kept out to calibrate; auto: 5000 with --negatives",
+    parse: autoOrIntegerIn(0, 30_000),
+    format: text,
+    default: "auto",
+    saved: (saved) => saved.plan?.holdout,
+  }),
+  option({
+    name: "evalEvery",
+    flag: "--eval-every <batches>",
+    label: "Evaluate every",
+    help: "also test every N batches (--stop-at can end mid-epoch); 0: after epochs",
+    parse: integerIn(0, 1_000_000),
+    format: text,
+    default: 0,
+  }),
+  option({
+    name: "stopAt",
+    flag: "--stop-at <accuracy>",
+    label: "Stop at",
+    help: "end after the first evaluation at or above this test accuracy, e.g. 0.99",
+    parse: offOrNumberIn(0, 1),
+    format: text,
+    default: "off",
+  }),
+  option({
+    name: "keepBest",
+    flag: "--keep-best",
+    negation: { flag: "--no-keep-best", help: "save the last weights, however they test" },
+    label: "Keep best",
+    help: "keep the weights of the best evaluation in the model file, not the last",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+  }),
+];
+
+/**
+ * Options that say how a run goes, not what it trains: giving one when resuming continues an
+ * unfinished plan instead of starting a new one (one and two threads train the same bits).
+ */
+export const RUN_OPTIONS: readonly TrainValueName[] = [
+  "threads",
+  "evalEvery",
+  "stopAt",
+  "keepBest",
 ];
 
 /**
@@ -444,6 +612,35 @@ export function flagsOf(values: Partial<TrainValues>): string[] {
   return flags;
 }
 
+/**
+ * The command line that does what the form asked, kept in the model file ("made by"), so a
+ * run from the menu can be repeated from a shell. Values are written as their options' flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandOf } from "./options.ts";
+ *
+ * assert.equal(
+ *   commandOf({ modelPath: "m.safetensors", epochs: 3, augment: false }, undefined, {}),
+ *   "deno task start train --epochs 3 --no-augment",
+ * );
+ * ```
+ */
+export function commandOf(
+  request: Partial<TrainValues> & { modelPath: string; fresh?: boolean },
+  modelFlag: string | undefined,
+  data: { dataDir?: string; sample?: boolean },
+): string {
+  const parts = ["deno task start train"];
+  if (modelFlag !== undefined) parts.push(`--model ${request.modelPath}`);
+  parts.push(...flagsOf(request));
+  if (request.fresh) parts.push("--fresh");
+  if (data.sample) parts.push("--sample");
+  if (data.dataDir !== undefined) parts.push(`--data-dir ${data.dataDir}`);
+  return parts.join(" ");
+}
+
 /** Largest configuration file read: a few hundred bytes is usual; more is not a config. */
 const MAX_CONFIG_BYTES = 64 * 1024;
 
@@ -545,20 +742,25 @@ export async function readTrainConfig(path: string): Promise<Partial<TrainValues
 /** A JSON value as the text its flag would be typed as; undefined for a type that cannot be. */
 function configText(spec: AnyTrainOption, value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" && spec.name !== "augment") return String(value);
-  if (typeof value === "boolean" && spec.name === "augment") return value ? "on" : "off";
+  if (typeof value === "number" && !spec.negation) return String(value);
+  if (typeof value === "boolean" && spec.negation) return value ? "on" : "off";
   if (Array.isArray(value) && spec.name === "hidden" && value.every((v) => typeof v === "number")) {
     return value.join(",");
   }
+  if (
+    Array.isArray(value) && spec.name === "negatives" && value.every((v) => typeof v === "string")
+  ) return value.join(",") || "none";
   return undefined;
 }
 
 /** What JSON a key takes, for a value of the wrong type. */
 function expectedJson(spec: AnyTrainOption): string {
-  if (spec.name === "augment") return "true or false";
+  if (spec.negation) return "true or false";
   if (spec.name === "hidden") return 'a list of widths such as [128, 64] (or "128,64")';
+  if (spec.name === "negatives") return 'a list of kinds such as ["shapes", "icons"], or "all"';
   if (spec.choices) return `one of ${spec.choices.map((c) => JSON.stringify(c)).join(", ")}`;
   if (spec.name === "layers") return 'a layer spec such as "conv5x32,pool,dense128" or "cnn"';
+  if (spec.name === "stopAt") return 'a number or "off"';
   return spec.name === "limit" ? 'a number or "all"' : "a number";
 }
 

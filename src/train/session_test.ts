@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
 import { loadModelFile } from "../model/model_file.ts";
 import { loadNetworkModel } from "./checkpoint.ts";
+import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import {
   prepareTrainingSession,
   runTrainingSession,
@@ -57,6 +58,8 @@ Deno.test("fresh: a new network with the values asked for, saved after every epo
     limit: 200,
     augment: false,
     augmentLevel: "full",
+    cycleStart: 0.04,
+    cycleEnd: 4e-6,
   });
   await assert.rejects(Deno.stat(modelPath)); // nothing is written before training
   const outcome = await run(session);
@@ -154,6 +157,45 @@ Deno.test("resume: an interrupted CNN (conv, pool, dropout, momentum) ends bit-i
   assert.equal(infoB.optimizerStep, infoA.optimizerStep);
   assert.deepEqual(infoB.layers, infoA.layers);
   assert.equal(infoB.layers[0].kind, "conv");
+});
+
+Deno.test("resume: an interrupted CNN with batch norm (adam, onecycle) ends bit-identical, running statistics too", async () => {
+  const whole = newPath();
+  const stopped = newPath();
+  const plan = {
+    layers: "conv3x4,bn,pool,conv3x8v,bn,pool,dense16,bn",
+    batch: 20,
+    epochs: 2,
+    schedule: "onecycle" as const,
+    beta1: 0.7,
+    beta2: 0.9,
+  };
+  assert.equal((await train({ modelPath: whole, ...plan })).status, "completed");
+  assert.equal((await train({ modelPath: stopped, ...plan }, 13)).status, "stopped");
+  const session = await prepareTrainingSession({ modelPath: stopped }, data);
+  assert.deepEqual(session.position, { epochsDone: 1, stepInEpoch: 3 });
+  assert.equal((await run(session)).status, "completed");
+  const [a, b] = [await tensorsOf(whole), await tensorsOf(stopped)];
+  assert.deepEqual([...b.keys()], [...a.keys()]);
+  assert.ok(a.has("layers.1.running_mean") && a.has("optimizer.layers.1.weight.m"));
+  for (const [name, bytes] of a) assert.deepEqual(b.get(name), bytes, name);
+});
+
+Deno.test("weights only: batch norm is folded into the layers before it; the file classifies the same", async () => {
+  const full = newPath();
+  const folded = newPath();
+  const plan = { layers: "conv3x4,bn,pool,dense16,bn", batch: 20, epochs: 1 };
+  await train({ modelPath: full, ...plan });
+  await train({ modelPath: folded, ...plan, weightsOnly: true });
+  const a = await loadNetworkModel(full, { maxBatch: 50 });
+  const b = await loadNetworkModel(folded, { maxBatch: 50 });
+  assert.deepEqual(b.info.layers.map((l) => l.kind), ["conv", "pool", "dense", "dense"]);
+  assert.ok(b.network.summary()[0].layer.endsWith("(bn folded in)"));
+  for (const network of [a.network, b.network]) {
+    fillBatch(data.test, sequentialOrder(50), 0, 50, network.input, new Uint8Array(50));
+  }
+  const [p, q] = [a.network.forward(50), b.network.forward(50)];
+  for (let i = 0; i < p.length; i++) assert.ok(Math.abs(p[i] - q[i]) < 1e-5, `output ${i}`);
 });
 
 Deno.test("resume of a CNN: its layer list is kept; a dense network or another list contradicts it", async () => {
@@ -289,6 +331,47 @@ Deno.test("a saved batch larger than the default buffers resumes (the network is
 
 Deno.test("a folder where the model file should be is refused before training", async () => {
   await assert.rejects(prepareTrainingSession({ modelPath: work }, data), /is a folder/);
+});
+
+Deno.test("with negatives: batches mix in not-a-digit images, held-out digits calibrate, the file records both", async () => {
+  const modelPath = newPath();
+  const session = await prepareTrainingSession(
+    { ...SMALL, modelPath, negatives: ["shapes"], negativeRatio: 0.5, holdout: 40 },
+    data,
+  );
+  assert.equal(session.plan.limit, 160); // the last 40 digits are held out
+  assert.equal(session.plan.holdout, 40);
+  assert.deepEqual(session.plan.negatives, {
+    kinds: ["shapes"],
+    ratio: 0.5,
+    weight: 0.5,
+    count: 100,
+  });
+  let accuracy = 0;
+  const outcome = await runTrainingSession(session, data, {
+    onEvent: (event) => {
+      if (event.type === "epoch-end") accuracy = event.trainAccuracy;
+    },
+    shouldStop: () => false,
+  });
+  assert.equal(outcome.status, "completed");
+  assert.ok(accuracy >= 0 && accuracy <= 1, `train accuracy ${accuracy} counts digits only`);
+  const { info, network } = await loadNetworkModel(modelPath, { maxBatch: 1 });
+  assert.deepEqual(info.plan?.negatives, session.plan.negatives);
+  const calibration = info.calibration!;
+  assert.equal(calibration.heldOutDigits, 40);
+  assert.equal(calibration.heldOutNegatives, 100);
+  assert.ok(calibration.temperature > 0 && calibration.refuseBelow !== null);
+  // The loaded network reads with them.
+  assert.deepEqual(network.readout, {
+    temperature: calibration.temperature,
+    refuseBelow: calibration.refuseBelow,
+  });
+  // Training on without negatives voids the calibration (new weights, nothing held out).
+  await train({ modelPath, negatives: [], holdout: 0, epochs: 1 });
+  const again = await loadNetworkModel(modelPath, { maxBatch: 1 });
+  assert.equal(again.info.calibration, undefined);
+  assert.deepEqual(again.network.readout, { temperature: 1, refuseBelow: null });
 });
 
 Deno.test({

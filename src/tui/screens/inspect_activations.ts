@@ -1,0 +1,99 @@
+/**
+ * Inspect's Activations page: a digit, which of its pixels made the network say what it said
+ * (the attribution, integrated gradients; or the raw gradient, `r`), and each layer's
+ * activations as a heat strip with its strongest units.
+ *
+ * @module
+ */
+import { unitValues } from "../../app/inspect_model.ts";
+import { renderBlockArt } from "../../text/block_art.ts";
+import { type ColorLevel, paint } from "../../text/color.ts";
+import { percent } from "../../text/format.ts";
+import { renderHeatStrip, strongestUnits } from "../../text/heat_strip.ts";
+import { fitWidth, joinColumns, truncate } from "../../text/layout.ts";
+import { renderSaliencyOverlay } from "../../text/saliency_overlay.ts";
+import {
+  digitOf,
+  explainingLines,
+  explainLines,
+  type InspectState,
+  type InspectView,
+  type Measurements,
+} from "./inspect_state.ts";
+
+export function renderActivationsPage(
+  state: InspectState,
+  m: Measurements,
+  view: InspectView,
+  width: number,
+  height: number,
+  color: ColorLevel,
+): string[] {
+  const c = paint(color);
+  const digit = digitOf(state, m, view);
+  const report = view.explain(digit.key);
+  if (!report) return explainingLines(digit.caption);
+  const { digit: guess, confidence } = report.prediction;
+  const right = digit.label === undefined
+    ? ""
+    : digit.label === guess
+    ? " ✓"
+    : ` ✗ (it is a ${digit.label})`;
+  // By default the attribution (integrated gradients: which ink made the guess, adding up to
+  // its score); `r` shows the raw gradient (where more ink would change the answer).
+  const gradient = state.showGradient === true;
+  const map = gradient ? report.saliency : report.attribution;
+  const [forWord, againstWord] = color === "none" ? ["+", "-"] : ["orange", "blue"];
+  const legend = gradient
+    ? `${forWord} where more ink would make it ${guess}, ${againstWord} where less likely`
+    : `${forWord} ink that speaks for ${guess}, ${againstWord} ink against it`;
+  const mapName = gradient ? "where ink would change it" : `what made it say ${guess}`;
+  const left = [
+    ...(width >= 110
+      ? joinColumns([
+        renderBlockArt(digit.pixels, { color }),
+        renderSaliencyOverlay(digit.pixels, map, { color }),
+      ], 2)
+      : renderSaliencyOverlay(digit.pixels, map, { color })),
+  ];
+  const leftWidth = width >= 110 ? 58 : 28;
+  left.push(
+    fitWidth(width >= 110 ? fitWidth("the digit", 30) + mapName : mapName, leftWidth),
+  );
+  const stripWidth = Math.max(10, width - leftWidth - 3 - 1);
+  const strips: string[] = [
+    c.bold(
+      truncate(
+        `${digit.caption}: the network says ${guess} (${percent(confidence, 1)})${right}`,
+        stripWidth,
+        "…",
+      ),
+    ),
+    "",
+  ];
+  const layers = report.activations.filter((a) => !/^(pool|dropout|flatten)/.test(a.name));
+  const nameWidth = Math.max(...layers.map((l) => l.name.length));
+  const perLayer = layers.length * 3 + 2 <= height - 2 ? 3 : 2;
+  for (const layer of layers) {
+    const units = unitValues(layer.values, layer.shape);
+    const last = layer === layers[layers.length - 1];
+    const strip = renderHeatStrip(units, { width: Math.max(8, stripWidth - nameWidth - 1), color });
+    strips.push(`${fitWidth(layer.name, nameWidth)} ${strip}`);
+    const strongest = last
+      ? `by probability: ${strongestUnits(units, 3).replaceAll("#", "")}`
+      : `strongest: ${strongestUnits(units, 3)}`;
+    strips.push(c.dim(truncate(`${" ".repeat(nameWidth)} ${strongest}`, stripWidth, "…")));
+    if (perLayer === 3) strips.push("");
+  }
+  return [
+    ...explainLines(
+      `Left: ${gradient ? "the raw gradient" : "the attribution"} (${legend}; r: ${
+        gradient ? "the attribution" : "the raw gradient"
+      }). Right: each layer, one cell per unit, brighter = fires harder.`,
+      width,
+      color,
+    ),
+    "",
+    ...joinColumns([left, strips], 3),
+  ];
+}
