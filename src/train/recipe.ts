@@ -1,4 +1,4 @@
-import { resolveTrainValues } from "./options.ts";
+import { resolveTrainValues } from "./train_values.ts";
 
 const defaults = resolveTrainValues({});
 
