@@ -17,7 +17,8 @@
  * - `makeNegatives(count, { seed, kinds, digits })`: `count` images [count x 784], the kinds in
  *   turn, with per-kind counts of what the normalizer made of them. The normalizer is most of
  *   the cost: 20-240 images a second on one core of the busy 2-core machine, by kind (textures
- *   and letters are the slowest).
+ *   and letters are the slowest). `workers: 2` makes the kinds in worker threads, the same
+ *   bytes.
  * - `createNegativeSource({ seed, poolSize, kinds, digits })`: a pool made once per training
  *   run; `source.fill(out, count, rng)` hands out pool images distorted by `augmentDigit`
  *   (12,000 a second there). `negativeSourceFromPool(pool)` does the same over a pool made

@@ -13,7 +13,8 @@ import { deriveSeed, Random } from "../network/random.ts";
 import { drawMashup } from "./digit_mashups.ts";
 import { iconDrawer } from "./icons.ts";
 import { letterDrawer } from "./letters.ts";
-import { enlarge, photograph } from "./raster.ts";
+import type { KindReply, KindRequest } from "./worker.ts";
+import { enlarge, handWobble, type InkMap, photograph } from "./raster.ts";
 import { drawDoodle } from "./shapes.ts";
 import { drawTexture } from "./textures.ts";
 
@@ -41,6 +42,11 @@ export interface NegativeOptions {
    * never kept: there is nothing for the network to see.
    */
   keepRefused?: boolean;
+  /**
+   * Make the kinds in up to this many worker threads at once (default 1: all in this thread).
+   * The images are the same either way, byte for byte: each kind has its own generator.
+   */
+  workers?: number;
 }
 
 /** How the images of one kind fared in the normalizer. */
@@ -280,6 +286,22 @@ function near(region: Uint8Array, i: number, mark: number): boolean {
   return false;
 }
 
+/**
+ * Vector art (an icon, a font's letters) as a person would draw it: bent by a hand's wobble
+ * (`share` of the time, by up to `wobble` of the picture's size), then handed in.
+ */
+function handDrawn(
+  drawArt: (rng: Random) => InkMap & { name: string },
+  share: number,
+  wobble: number,
+): Draw {
+  return (rng) => {
+    const art = drawArt(rng);
+    const traced = rng.next() < share ? handWobble(art, rng, rng.uniform(0.01, wobble)) : art;
+    return { image: photograph(traced, rng), name: art.name };
+  };
+}
+
 /** The drawing function of each kind, made once (fonts and icons are loaded here). */
 async function drawers(
   kinds: readonly NegativeKind[],
@@ -288,17 +310,10 @@ async function drawers(
   const draw = new Map<NegativeKind, Draw>();
   for (const kind of kinds) {
     if (kind === "letters") {
-      const drawText = await letterDrawer();
-      draw.set(kind, (rng) => {
-        const text = drawText(rng);
-        return { image: photograph(text, rng), name: text.name };
-      });
+      draw.set(kind, handDrawn(await letterDrawer(), 0.5, 0.04));
     } else if (kind === "icons") {
-      const drawIcon = await iconDrawer();
-      draw.set(kind, (rng) => {
-        const icon = drawIcon(rng);
-        return { image: photograph(icon, rng), name: icon.name };
-      });
+      // Most icons as a person would doodle them.
+      draw.set(kind, handDrawn(await iconDrawer(), 0.7, 0.05));
     } else if (kind === "shapes") {
       draw.set(kind, (rng) => {
         const doodle = drawDoodle(rng);
@@ -356,6 +371,9 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
       throw new RangeError(`unknown kind of negative "${kind}" (${NEGATIVE_KINDS.join(", ")})`);
     }
   }
+  if ((options.workers ?? 1) > 1 && kinds.length > 1) {
+    return await makeInWorkers(count, kinds, options);
+  }
   const draw = await drawers(kinds, options);
   const keepRefused = options.keepRefused ?? true;
   const streams = new Map(
@@ -410,7 +428,87 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
   return set;
 }
 
-/** Negatives for training: a pool made once, handed out varied. */
+/** Kinds from slowest to fastest to make: the slowest go to the workers first. */
+const SLOWEST_FIRST: readonly NegativeKind[] = [
+  "textures",
+  "letters",
+  "icons",
+  "digit-mashups",
+  "shapes",
+];
+
+/** `makeNegatives` with each kind made in a worker thread, up to `options.workers` at once. */
+async function makeInWorkers(
+  count: number,
+  kinds: readonly NegativeKind[],
+  options: NegativeOptions,
+): Promise<NegativeSet> {
+  const perKind = new Map<NegativeKind, number>(kinds.map((kind) => [kind, 0]));
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i % kinds.length];
+    perKind.set(kind, perKind.get(kind)! + 1);
+  }
+  const queue = SLOWEST_FIRST.filter((kind) => kinds.includes(kind));
+  const made = new Map<NegativeKind, Exclude<KindReply, { error: string }>>();
+  const work = async () => {
+    for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) {
+      made.set(
+        kind,
+        await makeKindInWorker({
+          kind,
+          count: perKind.get(kind)!,
+          seed: options.seed,
+          keepRefused: options.keepRefused ?? true,
+          digits: kind === "digit-mashups" ? options.digits : undefined,
+        }),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.workers!, kinds.length) }, work));
+  const set: NegativeSet = {
+    pixels: new Float32Array(count * IMAGE_PIXELS),
+    kinds: new Uint8Array(count),
+    refusedByRules: new Uint8Array(count),
+    names: [],
+    count,
+    stats: Object.fromEntries(kinds.map((kind) => [kind, made.get(kind)!.stats])),
+  };
+  const next = new Map<NegativeKind, number>(kinds.map((kind) => [kind, 0]));
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i % kinds.length], j = next.get(kind)!, reply = made.get(kind)!;
+    next.set(kind, j + 1);
+    set.pixels.set(
+      reply.pixels.subarray(j * IMAGE_PIXELS, (j + 1) * IMAGE_PIXELS),
+      i * IMAGE_PIXELS,
+    );
+    set.kinds[i] = NEGATIVE_KINDS.indexOf(kind);
+    set.refusedByRules[i] = reply.refusedByRules[j];
+    set.names.push(reply.names[j]);
+  }
+  return set;
+}
+
+/** Runs one kind in a new worker thread (see worker.ts), which ends when it has answered. */
+function makeKindInWorker(
+  request: KindRequest,
+): Promise<Exclude<KindReply, { error: string }>> {
+  const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<KindReply>) => {
+      worker.terminate();
+      const reply = event.data;
+      if ("error" in reply) reject(new Error(reply.error));
+      else resolve(reply);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      reject(new Error(`negatives worker for "${request.kind}": ${event.message}`));
+    };
+    worker.postMessage(request);
+  });
+}
+
 /** The images a source hands out: a `NegativeSet`, or its arrays shared with a worker. */
 export type NegativePool = Pick<NegativeSet, "pixels" | "kinds" | "count">;
 

@@ -22,6 +22,17 @@ Deno.test("the same seed gives the same negatives, byte for byte; another seed o
   assert.notDeepEqual(a.pixels, c.pixels);
 });
 
+Deno.test("made in worker threads, the negatives are the same, byte for byte", async () => {
+  const options = { seed: 13, kinds: ["icons", "digit-mashups", "shapes"] as const, digits };
+  const here = await makeNegatives(6, options);
+  const threads = await makeNegatives(6, { ...options, workers: 2 });
+  assert.deepEqual(new Uint8Array(threads.pixels.buffer), new Uint8Array(here.pixels.buffer));
+  assert.deepEqual(threads.names, here.names);
+  assert.deepEqual(threads.kinds, here.kinds);
+  assert.deepEqual(threads.refusedByRules, here.refusedByRules);
+  assert.deepEqual(threads.stats, here.stats);
+});
+
 Deno.test("a kind's negatives do not depend on which other kinds are asked for", async () => {
   const alone = await makeNegatives(3, { seed: 4, kinds: ["shapes"] });
   const mixed = await makeNegatives(6, { seed: 4, kinds: ["textures", "shapes"], digits });

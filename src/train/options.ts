@@ -24,6 +24,8 @@ import {
   formatLayerSpec,
   LAYER_PRESETS,
   type LayerSpec,
+  ONECYCLE_END_FACTOR,
+  ONECYCLE_START_FACTOR,
   type OptimizerKind,
   OPTIMIZERS,
   type OptimizerSettings,
@@ -40,6 +42,7 @@ import {
   kindList,
   layerSpecText,
   numberIn,
+  offOrNumberIn,
   oneOf,
 } from "./option_values.ts";
 import type { TrainingPlan } from "./trainer.ts";
@@ -62,10 +65,18 @@ export interface TrainValues {
   optimizer: OptimizerKind;
   /** L2 weight decay on the weights (decoupled for adam). */
   weightDecay: number;
-  /** Learning-rate schedule: constant, cosine or step. */
+  /** Learning-rate schedule: constant, cosine, step or onecycle. */
   schedule: ScheduleKind;
-  /** Linear warm-up length, in epochs. */
+  /** Linear warm-up length, in epochs (onecycle: the rise to its peak). */
   warmup: number;
+  /** Onecycle's first rate, as a fraction of the peak (`lr`). */
+  cycleStart: number;
+  /** Onecycle's last rate, as a fraction of the peak (`lr`). */
+  cycleEnd: number;
+  /** Adam's decay of the mean gradient. */
+  beta1: number;
+  /** Adam's decay of the mean squared gradient. */
+  beta2: number;
   /** Seed of the initial weights, shuffles and augmentation. */
   seed: number;
   /** The first `limit` training digits, or all of them. */
@@ -74,6 +85,14 @@ export interface TrainValues {
   augment: boolean;
   /** How much: "full" (shift, rotate, scale, shear, elastic) or "light" (for conv nets). */
   augmentLevel: "full" | "light";
+  /** Feed the network (x - mean) / std instead of the 0..1 pixels (a `standardize` layer). */
+  standardize: boolean;
+  /** Evaluate on the test digits every this many batches too (0: after each epoch only). */
+  evalEvery: number;
+  /** End training after the first evaluation at or above this test accuracy. */
+  stopAt: number | "off";
+  /** Keep the best evaluation's weights in the model file. */
+  keepBest: boolean;
   /**
    * Threads that train (each batch is two halves: 2 threads compute one each, 1 both, with
    * the same result); "auto": both cores when that pays for the network and batch.
@@ -200,6 +219,19 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     architecture: true,
   }),
   option({
+    name: "standardize",
+    flag: "--standardize",
+    negation: { flag: "--no-standardize", help: "feed the network the 0..1 pixels as they are" },
+    label: "Standardize",
+    help: "feed the network (x - 0.1307) / 0.3081: MNIST's mean and spread (saved)",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+    saved: (saved) => saved.layers?.[0]?.kind === "standardize",
+    architecture: true,
+  }),
+  option({
     name: "epochs",
     flag: "--epochs <n>",
     label: "Epochs",
@@ -243,6 +275,26 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     saved: (saved) => saved.optimizer.kind,
   }),
   option({
+    name: "beta1",
+    flag: "--beta1 <x>",
+    label: "Adam beta1",
+    help: "adam: decay of the mean gradient (lower: follows recent batches more)",
+    parse: numberIn(0, 0.9999),
+    format: text,
+    default: 0.9,
+    saved: (saved) => saved.optimizer.beta1,
+  }),
+  option({
+    name: "beta2",
+    flag: "--beta2 <x>",
+    label: "Adam beta2",
+    help: "adam: decay of the mean squared gradient",
+    parse: numberIn(0, 0.99999),
+    format: text,
+    default: 0.999,
+    saved: (saved) => saved.optimizer.beta2,
+  }),
+  option({
     name: "weightDecay",
     flag: "--weight-decay <x>",
     label: "Weight decay",
@@ -258,7 +310,7 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "schedule",
     flag: "--schedule <name>",
     label: "Schedule",
-    help: "learning-rate schedule: constant, cosine decay, or halved every epoch (step)",
+    help: "learning-rate schedule: constant, cosine, halved each epoch (step), onecycle",
     choices: SCHEDULES,
     parse: oneOf(SCHEDULES),
     format: text,
@@ -269,11 +321,31 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "warmup",
     flag: "--warmup <epochs>",
     label: "Warm-up epochs",
-    help: "linear learning-rate warm-up, in epochs (fractions allowed)",
+    help: "linear learning-rate warm-up, in epochs (fractions allowed); onecycle: rise",
     parse: numberIn(0, 1000),
     format: text,
     default: 0.1,
     saved: (saved) => saved.plan?.warmupEpochs,
+  }),
+  option({
+    name: "cycleStart",
+    flag: "--cycle-start <x>",
+    label: "Cycle start",
+    help: "onecycle: the first rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_START_FACTOR,
+    saved: (saved) => saved.plan?.cycleStart,
+  }),
+  option({
+    name: "cycleEnd",
+    flag: "--cycle-end <x>",
+    label: "Cycle end",
+    help: "onecycle: the last rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_END_FACTOR,
+    saved: (saved) => saved.plan?.cycleEnd,
   }),
   option({
     name: "seed",
@@ -369,6 +441,46 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     default: "auto",
     saved: (saved) => saved.plan?.holdout,
   }),
+  option({
+    name: "evalEvery",
+    flag: "--eval-every <batches>",
+    label: "Evaluate every",
+    help: "also test every N batches (--stop-at can end mid-epoch); 0: after epochs",
+    parse: integerIn(0, 1_000_000),
+    format: text,
+    default: 0,
+  }),
+  option({
+    name: "stopAt",
+    flag: "--stop-at <accuracy>",
+    label: "Stop at",
+    help: "end after the first evaluation at or above this test accuracy, e.g. 0.99",
+    parse: offOrNumberIn(0, 1),
+    format: text,
+    default: "off",
+  }),
+  option({
+    name: "keepBest",
+    flag: "--keep-best",
+    negation: { flag: "--no-keep-best", help: "save the last weights, however they test" },
+    label: "Keep best",
+    help: "keep the weights of the best evaluation in the model file, not the last",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+  }),
+];
+
+/**
+ * Options that say how a run goes, not what it trains: giving one when resuming continues an
+ * unfinished plan instead of starting a new one (one and two threads train the same bits).
+ */
+export const RUN_OPTIONS: readonly TrainValueName[] = [
+  "threads",
+  "evalEvery",
+  "stopAt",
+  "keepBest",
 ];
 
 /**

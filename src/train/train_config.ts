@@ -110,8 +110,8 @@ export async function readTrainConfig(path: string): Promise<Partial<TrainValues
 /** A JSON value as the text its flag would be typed as; undefined for a type that cannot be. */
 function configText(spec: AnyTrainOption, value: unknown): string | undefined {
   if (typeof value === "string") return value;
-  if (typeof value === "number" && spec.name !== "augment") return String(value);
-  if (typeof value === "boolean" && spec.name === "augment") return value ? "on" : "off";
+  if (typeof value === "number" && !spec.negation) return String(value);
+  if (typeof value === "boolean" && spec.negation) return value ? "on" : "off";
   if (Array.isArray(value) && spec.name === "hidden" && value.every((v) => typeof v === "number")) {
     return value.join(",");
   }
@@ -123,11 +123,12 @@ function configText(spec: AnyTrainOption, value: unknown): string | undefined {
 
 /** What JSON a key takes, for a value of the wrong type. */
 function expectedJson(spec: AnyTrainOption): string {
-  if (spec.name === "augment") return "true or false";
+  if (spec.negation) return "true or false";
   if (spec.name === "hidden") return 'a list of widths such as [128, 64] (or "128,64")';
   if (spec.name === "negatives") return 'a list of kinds such as ["shapes", "icons"], or "all"';
   if (spec.choices) return `one of ${spec.choices.map((c) => JSON.stringify(c)).join(", ")}`;
   if (spec.name === "layers") return 'a layer spec such as "conv5x32,pool,dense128" or "cnn"';
+  if (spec.name === "stopAt") return 'a number or "off"';
   return spec.name === "limit" ? 'a number or "all"' : "a number";
 }
 

@@ -103,7 +103,7 @@ Deno.test("a config file's unknown keys, wrong types and broken JSON are refused
   };
   assert.match(
     refusal('{"learningRate": 0.1}'),
-    /^run\.json: unknown key "learningRate"; expected one of hidden, activation, layers, epochs/,
+    /^run\.json: unknown key "learningRate"; expected one of hidden, activation, layers, standardize, epochs/,
   );
   assert.match(refusal('{"weight-decay": 0.1}'), /did you mean "weightDecay"\?/);
   assert.equal(

@@ -21,6 +21,7 @@ import { browseScreen } from "./screens/browse.ts";
 import { classifyScreen } from "./screens/classify.ts";
 import { drawScreen } from "./screens/draw.ts";
 import { infoScreen } from "./screens/info.ts";
+import { runsScreen } from "./screens/runs.ts";
 import { inspectScreen } from "./screens/inspect.ts";
 import { testScreen } from "./screens/test.ts";
 import { trainScreen } from "./screens/train.ts";
@@ -199,6 +200,7 @@ const SCREENS: Record<Exclude<MenuAction, "quit">, ScreenFactory> = {
   browse: browseScreen,
   info: infoScreen,
   inspect: inspectScreen,
+  runs: runsScreen,
 };
 
 /**

@@ -21,7 +21,7 @@ import type { KeyEvent } from "../terminal/keys.ts";
 import { renderBigDigit } from "../../text/big_digit.ts";
 import { renderBlockArt } from "../../text/block_art.ts";
 import { renderConfidenceBars } from "../../text/confidence_bars.ts";
-import { joinColumns, truncate, visibleWidth } from "../../text/layout.ts";
+import { joinColumns, truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import { percent } from "../../text/format.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
@@ -378,7 +378,8 @@ function fileLine(
   let text = position + c.bold(name) + (state.mode === "number" ? c.dim(" · as a number") : "");
   if (!result) return text + c.dim(" · reading…");
   if (result.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
-  if (result.error) text += c.red(` · ${result.error}`);
+  if (result.notDigit) text += c.yellow(" · not a digit");
+  else if (result.error) text += c.red(` · ${result.error}`);
   if (result.label !== undefined && result.prediction) {
     text += result.label === result.prediction.digit
       ? c.green(` · labelled ${result.label} ✓`)
@@ -435,6 +436,11 @@ function renderResult(
       ...renderConfidenceBars(p.probabilities, { width: Math.min(panelWidth, 50), color }),
     ];
     left.push("", ...captionLines(p, Math.max(...left.map(visibleWidth)), color));
+  } else if (result.notDigit) {
+    panel = [
+      c.yellow.bold("Doesn't look like a digit"),
+      ...wrapText(result.notDigit, panelWidth).map((line) => c.dim(line)),
+    ];
   } else {
     panel = ["No guess:", c.red(result.error ?? "no digit found")];
     if (result.error === "no digit found") {

@@ -330,7 +330,7 @@ export function trainScreen(
               color: frame.color,
             }),
             footer:
-              "↑/↓ field · type to edit · ←/→ choose · l load config · Enter start · Esc back",
+              "↑/↓ field · type to edit · ←/→ choose · l load config · f fast CNN · Enter start · Esc back",
             status,
           };
         }

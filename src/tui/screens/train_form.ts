@@ -26,6 +26,7 @@ import {
 } from "../../train/options.ts";
 import { defaultValue, sameValue } from "../../train/train_values.ts";
 import type { TrainRequest } from "../../train/session.ts";
+import { FAST_CNN_RECIPE } from "../../train/recipe.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { plural } from "../../text/format.ts";
 import type { InputEvent } from "../terminal/keys.ts";
@@ -87,6 +88,14 @@ const FORM_ORDER: readonly TrainValueName[] = [
   "weightDecay",
   "schedule",
   "warmup",
+  "cycleStart",
+  "cycleEnd",
+  "beta1",
+  "beta2",
+  "standardize",
+  "evalEvery",
+  "stopAt",
+  "keepBest",
   "threads",
   "seed",
 ];
@@ -258,6 +267,12 @@ function hiddenUnused(form: TrainForm, f: Field): boolean {
     layers.value.trim() !== "";
 }
 
+/** Whether `f` is the Distortion field while Augment is off (it changes nothing then). */
+function distortionUnused(form: TrainForm, f: Field): boolean {
+  const augment = form.fields.find((other) => other.name === "augment");
+  return f.name === "augmentLevel" && augment?.value === "off";
+}
+
 /** What a key did to the form. */
 export interface FormResult {
   form: TrainForm;
@@ -275,7 +290,8 @@ export interface FormResult {
  * Applies a key: ↑/↓ (Tab, Shift-Tab) move between fields and the Start button, ←/→ and
  * space change a choice; in a text field, typing edits at the cursor (the first key after
  * focusing replaces the value), ←/→/Home/End move the cursor, Backspace/Delete delete (see
- * text_input.ts). Enter starts when every value is valid (else jumps to the first invalid one);
+ * text_input.ts); l (or Ctrl-O) loads a configuration file, f the fast CNN recipe (where no text
+ * is being typed). Enter starts when every value is valid (else jumps to the first invalid one);
  * Esc and Ctrl-C cancel, and q too where no text is being typed.
  *
  * @example
@@ -296,6 +312,10 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
   if ((event.ctrl && key === "o") || (key === "l" && !event.ctrl && !event.alt && !typingText)) {
     return { form: { ...form, configPrompt: textField(""), configNote: undefined } };
   }
+  // The fast CNN: examples/speedrun.json's values, as if that file were loaded.
+  if (key === "f" && !event.ctrl && !event.alt && !typingText) {
+    return { form: applyTrainConfig(form, FAST_CNN_RECIPE, "fast CNN (examples/speedrun.json)") };
+  }
   if (key === "escape" || (event.ctrl && key === "c")) return { form, action: "cancel" };
   const positions = form.fields.length + 1;
   const move = (delta: number): FormResult => {
@@ -307,6 +327,18 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
   };
   if (key === "up" || (key === "tab" && event.shift)) return move(-1);
   if (key === "down" || key === "tab") return move(1);
+  // Home and End go to the first field and to Start, except inside a text being edited,
+  // where they move the cursor.
+  if ((key === "home" || key === "end") && !typingText) {
+    const first = form.fields.findIndex((f) => !f.locked);
+    return {
+      form: {
+        ...form,
+        focus: key === "home" ? Math.max(0, first) : form.fields.length,
+        replaceOnType: true,
+      },
+    };
+  }
   if (key === "enter") {
     const invalid = form.fields.findIndex((f) => fieldError(f) !== undefined);
     if (invalid >= 0) return { form: { ...form, focus: invalid } };
@@ -473,6 +505,8 @@ function fieldRow(
     ? "  " + c.red(`✗ ${error}`)
     : hiddenUnused(form, f)
     ? c.dim("  (not used: Layers gives the network)")
+    : distortionUnused(form, f)
+    ? c.dim("  (not used: Augment is off)")
     : "";
   let value: string;
   if (f.kind === "choice") {

@@ -133,12 +133,12 @@ Deno.test("train form: when the fields do not fit they scroll, and the button ro
   assert.equal(top.length, 8);
   assert.match(top[0], /^m exists: 784-32-10 tanh, 1 epoch, test…$/);
   assert.match(top[2], /^▸ Model file/);
-  assert.match(top.at(-2)!, /^ +\[ Start training \] +↓ 12 more$/);
+  assert.match(top.at(-2)!, /^ +\[ Start training \] +↓ 20 more$/);
   // Down to Seed, the last field: the fields scroll, those above are counted.
   const moved = focusOn(form, "seed");
   const bottom = renderTrainForm(moved, { width: 40, color: "none", height: 8 });
   assert.match(bottom.at(-3)!, /^▸ Seed +1/);
-  assert.match(bottom.at(-2)!, /\[ Start training \] +↑ 12 more$/);
+  assert.match(bottom.at(-2)!, /\[ Start training \] +↑ 20 more$/);
   // In the middle, fields on both sides are out of view.
   const middle = renderTrainForm(focusOn(form, "lr"), { width: 40, color: "none", height: 8 });
   assert.match(middle.join("\n"), /▸ Learning rate/);
@@ -203,7 +203,7 @@ Deno.test("train form: the tuning fields (weight decay, schedule, warm-up, seed)
   form = keys(focusOn(form, "weightDecay"), "1e-4").form;
   form = keys(form, `${DOWN}${LEFT}`).form; // schedule: cosine -> constant
   form = keys(form, `${DOWN}0`).form;
-  form = keys(form, `${DOWN}${DOWN}42`).form; // past Threads to Seed
+  form = keys(focusOn(form, "seed"), "42").form;
   form = keys(focusOn(form, "augment"), " ").form;
   assert.deepEqual(trainRequestOf(form), {
     modelPath: "m",
@@ -315,10 +315,44 @@ Deno.test("train form: a layer list typed in Layers is the network; Hidden layer
   assert.equal(
     lines.slice(-2).join(" "),
     `✗ layer spec "conv3x8, pool,dense32,pol": at 23: expected conv<k>x<channels>[v], pool, ` +
-      `flatten, dense<units> or dropout<rate>, got "pol"`,
+      `flatten, dense<units>, dropout<rate>, bn or standardize, got "pol"`,
   );
   assert.ok(focusedRow(form, lines)?.includes("Layers"));
   // Emptied: the dense network of Hidden layers again.
   form = keys(form, "\x15").form; // Ctrl-U: delete to the start
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: true, hidden: [64] });
+});
+
+Deno.test("train form: Home and End go to the first field and to Start from a choice; Distortion says it is not used while Augment is off", () => {
+  let form = createTrainForm({ modelPath: "m", trainCount: 60000 });
+  const at = (name: string) => form.fields.findIndex((f) => f.name === name);
+  form = { ...form, focus: at("optimizer") };
+  const [home, end] = new KeyParser().feed("\x1b[H\x1b[F");
+  assert.equal(home.type === "key" && home.key, "home");
+  form = trainFormKey(form, home).form;
+  assert.equal(form.focus, 0);
+  form = { ...form, focus: at("optimizer") };
+  form = trainFormKey(form, end).form;
+  assert.equal(form.focus, form.fields.length, "the Start button");
+  const distortion = (f: typeof form) =>
+    renderTrainForm(f, { width: 100, color: "none" }).find((line) => line.includes("Distortion"))!;
+  assert.match(distortion(form), /not used: Augment is off/);
+  const augmented = {
+    ...form,
+    fields: form.fields.map((f) => (f.name === "augment" ? { ...f, value: "on" } : f)),
+  };
+  assert.doesNotMatch(distortion(augmented), /not used/);
+});
+
+Deno.test("train form: f fills in the fast CNN recipe (examples/speedrun.json), which trains as asked", () => {
+  const form = createTrainForm({ modelPath: "m", trainCount: 60000 });
+  const fast = keys(focusOn(form, "optimizer"), "f").form; // where no text is being typed
+  assert.match(fast.configNote?.text ?? "", /^fast CNN \(examples\/speedrun.json\): set Layers/);
+  const request = trainRequestOf(fast)!;
+  assert.equal(request.layers, "conv5x24v,pool,conv3x32v,pool,dense256");
+  assert.equal(request.schedule, "onecycle");
+  assert.equal(request.beta1, 0.7);
+  // In a text field, f is typed.
+  const typed = keys(focusOn(form, "layers"), "f").form;
+  assert.equal(typed.fields.find((f) => f.name === "layers")?.value, "f");
 });
