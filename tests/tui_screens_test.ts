@@ -152,8 +152,8 @@ Deno.test({
       await tmux.waitFor(/nothing-here: no such file or folder/);
       await tmux.keys("C-w"); // delete the last path part and type another
       await tmux.keys("Enter");
-      // read in the background: "reading…" first, then the pictures
-      const screen = await tmux.waitFor(/image 1 of 2: a_label7\.png[^]*The image/);
+      // The image is read in the background: "reading…" first, then what it gave.
+      const screen = await tmux.waitFor(/image 1 of 2: a_label7\.png[^\n]*\n[^]*The image/);
       assert.match(screen, /Network input/);
       assert.match(screen, GUESS);
       if (hasPretrained) assert.match(screen, /labelled 7 ✓/);

@@ -13,7 +13,9 @@ import type { MnistData } from "../../data/dataset.ts";
 import { acquireModelLock } from "../../model/mod.ts";
 import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../train/checkpoint.ts";
-import { commandOf, readTrainConfig, type TrainValues } from "../../train/options.ts";
+import type { TrainValues } from "../../train/options.ts";
+import { commandOf } from "../../train/train_values.ts";
+import { readTrainConfig } from "../../train/train_config.ts";
 import {
   describeSession,
   prepareTrainingSession,

@@ -18,14 +18,13 @@ import {
 import type { NetworkModelInfo } from "../../train/checkpoint.ts";
 import type { OptimizerKind } from "../../network/mod.ts";
 import {
-  defaultValue,
-  sameValue,
   type SavedTraining,
   type TrainOption,
   trainOption,
   type TrainValueName,
   type TrainValues,
 } from "../../train/options.ts";
+import { defaultValue, sameValue } from "../../train/train_values.ts";
 import type { TrainRequest } from "../../train/session.ts";
 import { FAST_CNN_RECIPE } from "../../train/recipe.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
