@@ -223,17 +223,28 @@ Deno.test("serve answers classify, health and model as the commands do, and refu
       },
     );
 
-    await t.step("POST /classify?pixels=1 adds the 784 pixels the network saw", async () => {
-      const ring = await Deno.readFile(RING);
-      const plain = await post(`${server.url}/classify`, ring);
-      const answer = await post(`${server.url}/classify?pixels=1`, ring);
-      assert.equal(answer.status, 200);
-      const { pixels, ...rest } = answer.json;
-      assert.deepEqual(rest, plain.json, "otherwise the same answer");
-      assert.ok(Array.isArray(pixels) && pixels.length === 784);
-      assert.ok(pixels.every((p) => typeof p === "number" && p >= 0 && p <= 1));
-      assert.ok(pixels.filter((p) => p > 0.5).length > 30, "the ring's ink");
-    });
+    await t.step(
+      "POST /classify?pixels=1 adds the 784 pixels the network saw (each digit's, for a number)",
+      async () => {
+        const ring = await Deno.readFile(RING);
+        const plain = await post(`${server.url}/classify`, ring);
+        const answer = await post(`${server.url}/classify?pixels=1`, ring);
+        assert.equal(answer.status, 200);
+        const { pixels, ...rest } = answer.json;
+        assert.deepEqual(rest, plain.json, "otherwise the same answer");
+        assert.ok(Array.isArray(pixels) && pixels.length === 784);
+        assert.ok(pixels.every((p) => typeof p === "number" && p >= 0 && p <= 1));
+        assert.ok(pixels.filter((p) => p > 0.5).length > 30, "the ring's ink");
+        // Read as a number, each digit comes with its own 28x28.
+        const number = await post(`${server.url}/classify?number=1&pixels=1`, ring);
+        assert.equal(number.status, 200);
+        const digits = number.json.digits as { digit: number; pixels: number[] }[];
+        assert.ok(digits.length >= 1);
+        for (const digit of digits) assert.equal(digit.pixels.length, 784);
+        const plainNumber = await post(`${server.url}/classify?number=1`, ring);
+        assert.equal("pixels" in (plainNumber.json.digits as object[])[0], false);
+      },
+    );
 
     await t.step("a client that stops sending its body gets 408 after --timeout", async () => {
       const conn = await rawRequest(
@@ -262,7 +273,7 @@ Deno.test("serve answers classify, health and model as the commands do, and refu
       for (const line of requests) assert.match(line, /^(GET|POST) \/[\w.]* \d{3} \d+ms$/);
       assert.ok(requests.some((line) => /^POST \/classify 413 /.test(line)));
       assert.ok(requests.some((line) => /^POST \/classify 408 /.test(line)));
-      assert.equal(requests.filter((line) => / 200 /.test(line)).length, 50 + 10);
+      assert.equal(requests.filter((line) => / 200 /.test(line)).length, 50 + 12);
     });
   } finally {
     const status = await stopServer(server);

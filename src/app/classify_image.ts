@@ -211,6 +211,8 @@ export interface ImageResult {
   prediction?: Prediction;
   /** Why it could not be classified (one line). */
   error?: string;
+  /** Set (as `error`) when the image has ink but not a digit: an answer, not a failure. */
+  notDigit?: string;
   /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
   label?: number;
   /**

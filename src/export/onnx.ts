@@ -3,8 +3,10 @@
  * from Python, C#, Java, JavaScript, mobile). The graph computes what `Network.forward` does:
  *
  *     image [N x 1 x 28 x 28] float32, 0..1, ink bright (MNIST / 255, what normalizeDigit gives)
- *       -> each layer as ONNX nodes (LAYER_NODES: one entry per layer kind)
- *       -> probabilities [N x 10] = softmax(logits)
+ *       -> each layer as ONNX nodes (LAYER_NODES: one entry per layer kind; batch norm is
+ *          folded into the conv or dense layer before it first)
+ *       -> probabilities [N x 10] = softmax(logits / T), T the file's calibration (else 1)
+ *       -> not_a_digit [N] = max(probabilities) < refuseBelow, for a model that learned to refuse
  *
  * Our images are channels-last ([H, W, C]); ONNX's Conv and MaxPool are channels-first
  * ([N, C, H, W]). The graph stays channels-first and the conversion happens on the weights at
@@ -17,6 +19,7 @@
 import type { Activation } from "../network/activations.ts";
 import type { LayerSpec, Shape } from "../network/layer_spec.ts";
 import type { Network } from "../network/network.ts";
+import { foldBatchNorm } from "../network/fold_batch_norm.ts";
 import { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx_proto.ts";
 
 /** The opset written: 13 has Softmax over one axis (as we compute it) and is widely read. */
@@ -61,7 +64,9 @@ export interface OnnxExportOptions {
  * );
  * ```
  */
-export function exportOnnx(network: Network, options: OnnxExportOptions): Uint8Array {
+export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8Array {
+  // Batch norm at inference is an affine map: folded into the conv or dense layer before it.
+  const network = foldBatchNorm(trained);
   const inputSize = network.inputShape.reduce((a, b) => a * b, 1);
   const image = network.inputShape.length === 3
     ? network.inputShape[0] === 28 && network.inputShape[1] === 28 && network.inputShape[2] === 1
@@ -211,6 +216,17 @@ const LAYER_NODES: { [K in LayerSpec["kind"]]: LayerNodes<Extract<LayerSpec, { k
   // Inverted dropout passes values through at inference.
   dropout(_graph, _layer, input) {
     return input;
+  },
+  // exportOnnx folds every bn into the layer before it first.
+  bn() {
+    throw new Error("batch norm reached the ONNX graph unfolded");
+  },
+  // (x - mean) / std, the constants broadcast over every pixel.
+  standardize(graph, layer, input, index) {
+    const mean = graph.constant(`layers.${index}.mean`, [1], new Float32Array([layer.mean]));
+    const std = graph.constant(`layers.${index}.std`, [1], new Float32Array([layer.std]));
+    const shifted = graph.node("Sub", [input.name, mean]);
+    return { name: graph.node("Div", [shifted, std]), shape: input.shape };
   },
 };
 

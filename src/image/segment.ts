@@ -61,8 +61,14 @@ const MIN_HEIGHT_SHARE = 0.4;
 const SAME_DIGIT_OVERLAP = 0.5;
 /** Pieces closer than this share of the line's height are one digit's broken stroke. */
 const NEAR_GAP = 0.05;
-/** A piece at most this share of the row's digit height tall is a mark, not a digit... */
-const MARK_HEIGHT = 0.4;
+/**
+ * A piece at most this share of the row's digit height tall is a mark, not a digit (a dot, a
+ * comma; a small 0 among tall digits is about half their height)...
+ */
+const MARK_HEIGHT = 0.3;
+/** ... and so is a flat one (this many times wider than tall) up to this share: a dash. */
+const FLAT_MARK_HEIGHT = 0.45;
+const FLAT_MARK_ASPECT = 2;
 /** ... unless it sits over (this share of its width) the columns of one digit: a 5's bar. */
 const MARK_OVER_DIGIT = 0.5;
 /** A row whose digits are under this share of the tallest row's height holds marks only. */
@@ -86,12 +92,16 @@ const CUT_SPACING = 0.12;
 const MAX_CUTS = 8;
 /** A candidate spans at most this many atoms... */
 const MAX_ATOMS = 4;
-/** ... and at most this many row heights (no digit is wider; a whole piece is always offered). */
+/** ... and at most this many row heights (no digit is wider; a piece never cut is offered). */
 const MAX_CANDIDATE_WIDTH = 1.6;
 /** Atoms further apart than this share of the row height are not one digit. */
 const MAX_JOIN_GAP = 0.25;
-/** Candidates per row at most: each is a forward pass of the network. */
-export const MAX_CANDIDATES = 240;
+/** Candidates per row at most: each is normalized and read by the network (four views). */
+export const MAX_CANDIDATES = 120;
+/** Pieces of ink considered at most, the heaviest first. */
+const MAX_PIECES = 200;
+/** Rows read at most, top to bottom (a form's few lines; not a page of print). */
+const MAX_ROWS = 8;
 
 /**
  * Finds the rows of a picture of numbers and every way its ink may be cut into digits. An
@@ -120,11 +130,16 @@ export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): Num
   const ink = inkAtDigitSize(inner);
   if (ink === undefined) return { rows: [], reason: "no digit found" };
   const map = withoutLines(ink);
-  const pieces = inkOfTheNumber(withoutRules(map.components, map));
+  // The heaviest MAX_PIECES: a number has tens, a page of print thousands (rows and groups are
+  // found by merging pairs, which thousands would make slow).
+  const pieces = inkOfTheNumber(
+    withoutRules([...map.components].sort((a, b) => b.mass - a.mass).slice(0, MAX_PIECES), map),
+  );
   if (pieces.length === 0) return { rows: [], reason: "no digit found" };
   const offset = margins === undefined ? { x: 0, y: 0 } : { x: margins.x0, y: margins.y0 };
   const rows: NumberRow[] = [];
-  const found = splitRows(pieces);
+  // A page of print would make hundreds of rows: the first MAX_ROWS are read.
+  const found = splitRows(pieces).slice(0, MAX_ROWS);
   const tallestRow = Math.max(...found.map(rowHeight));
   for (const row of found) {
     const lineHeight = rowHeight(row);
@@ -205,13 +220,6 @@ function candidatesOf(
       spans.push([from, to]);
     }
   }
-  // Each piece whole, however wide and into however many slices it was cut.
-  for (let from = 0, to = 1; to <= atoms.length; to++) {
-    if (to < atoms.length && atoms[to].pieces === atoms[from].pieces) continue;
-    if (!spans.some(([a, b]) => a === from && b === to)) spans.push([from, to]);
-    from = to;
-  }
-  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const most = limits.maxCandidates ?? MAX_CANDIDATES;
   // Over the limit: single atoms always stay (a reading needs them), then shorter runs.
   const kept = spans.length <= most
@@ -561,21 +569,27 @@ function splitRows(pieces: Component[]): Component[][] {
   return bands.sort((a, b) => a.y0 - b.y0).map((b) => b.pieces);
 }
 
-/** The height of a row's digits: the median height of its tall pieces. */
+/**
+ * The height of a row's digits: the median height of its tall pieces, the lower of the two
+ * middle ones (digits that touch on a wandering baseline make one taller piece).
+ */
 function rowHeight(row: Component[]): number {
   const tallest = Math.max(...row.map(heightOf));
   const heights = row.map(heightOf).filter((h) => h >= MIN_HEIGHT_SHARE * tallest);
-  return heights.sort((a, b) => a - b)[heights.length >> 1];
+  return heights.sort((a, b) => a - b)[(heights.length - 1) >> 1];
 }
 
 /**
- * Leaves out what is not a digit: short pieces (under MARK_HEIGHT of the row's height: a dash,
- * a dot, a comma, an underline, a frame's edge) unless one digit's columns hold most of them
+ * Leaves out what is not a digit: short or flat pieces (a dot, a comma, a dash, an underline,
+ * a frame's edge; MARK_HEIGHT, FLAT_MARK_HEIGHT) unless one digit's columns hold most of them
  * (a 5's detached bar, a 7's cross stroke, the dot a broken stroke left).
  */
 function withoutMarks(row: Component[], lineHeight: number): Component[] {
-  const digits = row.filter((c) => heightOf(c) > MARK_HEIGHT * lineHeight);
-  const marks = row.filter((c) => heightOf(c) <= MARK_HEIGHT * lineHeight);
+  const isMark = (c: Component) =>
+    heightOf(c) <= MARK_HEIGHT * lineHeight ||
+    (heightOf(c) <= FLAT_MARK_HEIGHT * lineHeight && widthOf(c) >= FLAT_MARK_ASPECT * heightOf(c));
+  const digits = row.filter((c) => !isMark(c));
+  const marks = row.filter(isMark);
   const kept = [...digits];
   for (const mark of marks) {
     const width = mark.x1 - mark.x0 + 1;

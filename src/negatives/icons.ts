@@ -1,9 +1,9 @@
 /**
  * Line drawings of things: the outline icons of `@tabler/icons` (MIT, about 5,500 stroke icons
  * on a 24x24 grid, and its 1,000 solid ones, drawn filled like logos) and `lucide-static` (ISC,
- * about 2,200), drawn at varied pen widths, sizes and turns. Icons that are digits or look like one are left out by their names alone
- * ({@linkcode iconExclusion}), never by looking at the drawings, so the rule reads the same
- * for any version of the sets.
+ * about 2,200), drawn at varied pen widths, sizes and turns. Icons that are digits or look like
+ * one are left out by their names alone ({@linkcode iconExclusion}), never by looking at the
+ * drawings, so the rule reads the same for any version of the sets.
  */
 import type { Random } from "../network/random.ts";
 import type { InkMap } from "./raster.ts";
@@ -227,8 +227,9 @@ async function readIcons(): Promise<{ kept: Icon[]; excluded: [Icon, string][] }
 
 /**
  * Draws icons: loads both sets and resvg once, then each call renders a random kept icon on a
- * 48..128-pixel canvas, the pen 1-3 grid units wide (the sets draw at 1.5-2), turned up to 30
- * degrees either way, mirrored half the time, not always centred.
+ * 48..128-pixel canvas (one in five on a tiny 28..47-pixel one), the pen 1-3 grid units wide
+ * (the sets draw at 1.5-2), turned up to 30 degrees either way, mirrored half the time, not
+ * always centred.
  *
  * @example
  * ```ts
@@ -245,7 +246,8 @@ export async function iconDrawer(): Promise<(rng: Random) => InkMap & { name: st
   const [{ kept }] = await Promise.all([loadIcons(), loadSvgRenderer()]);
   return (rng) => {
     const icon = kept[rng.int(kept.length)];
-    const size = 48 + rng.int(81);
+    // One in five tiny (28-47 px, a thumbnail, an MNIST-sized doodle), the rest 48-128.
+    const size = rng.next() < 0.2 ? 28 + rng.int(20) : 48 + rng.int(81);
     const pen = rng.uniform(1, 3);
     const turn = rng.uniform(-30, 30);
     const mirror = rng.next() < 0.5 ? -1 : 1;

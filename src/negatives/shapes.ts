@@ -250,8 +250,9 @@ export const DOODLES: Readonly<Record<string, DoodleMaker>> = {
 export const DOODLE_NAMES: readonly string[] = Object.keys(DOODLES);
 
 /**
- * Draws one random doodle as pen strokes on a square canvas of 48..128 pixels: turned,
- * stretched, bent a little like a hand's line, with a pen 1.5-5% of the canvas wide.
+ * Draws one random doodle as pen strokes on a square canvas of 48..128 pixels (one in five
+ * 28..47): turned, stretched, bent a little like a hand's line, with a pen 1.5-5% of the
+ * canvas wide.
  *
  * @example
  * ```ts
@@ -266,7 +267,8 @@ export const DOODLE_NAMES: readonly string[] = Object.keys(DOODLES);
 export function drawDoodle(rng: Random, name?: string): InkMap & { name: string } {
   const chosen = name ?? DOODLE_NAMES[rng.int(DOODLE_NAMES.length)];
   const doodle = DOODLES[chosen](rng);
-  const size = 48 + rng.int(81);
+  // One in five tiny (28-47 px: an MNIST-sized doodle), the rest 48-128.
+  const size = rng.next() < 0.2 ? 28 + rng.int(20) : 48 + rng.int(81);
   const turn = rng.uniform(-doodle.maxTurn, doodle.maxTurn);
   const stretchX = rng.uniform(0.75, 1.25), stretchY = rng.uniform(0.75, 1.25);
   const half = (size / 2) * rng.uniform(0.55, 0.8);

@@ -10,7 +10,7 @@
  *   body is not an image and 422 when the image holds no digit. With `?pixels=1` the answer
  *   also holds `pixels`: the 784 values (28x28, 0..1, ink bright) the network saw. With
  *   `?number=1` the image is read as a number, one per row: what `classify --number --json`
- *   prints (`numberJson`).
+ *   prints (`numberJson`), each digit with its `pixels` when `?pixels=1` is given too.
  * - `GET /health`: `{status: "ok", model}`.
  * - `GET /model`: what `info --json` prints.
  */
@@ -87,18 +87,23 @@ async function classify(
 ): Promise<Response> {
   const body = await readBodyCapped(request, limits);
   const upload = await imageOf(request, body);
+  const wantsPixels = new URL(request.url).searchParams.get("pixels") === "1";
   if (new URL(request.url).searchParams.has("number")) {
     const reading = await readNumber(upload, model.network);
-    return json(
-      reading.number !== undefined ? 200 : reading.image ? 422 : 400,
-      numberJson(reading),
-    );
+    const answer = numberJson(reading);
+    const status = reading.number !== undefined ? 200 : reading.image ? 422 : 400;
+    if (!wantsPixels) return json(status, answer);
+    // Each digit with the 28x28 the network read it from.
+    const digits = answer.digits.map((digit, k) => ({
+      ...digit,
+      pixels: pixelsJson(reading.digits[k].normalized),
+    }));
+    return json(status, { ...answer, digits });
   }
   const result = await classifyImage(upload, model.network);
   const answer = classificationJson(result);
   // Decoded but blank (no digit found) is the client's image, not a broken request.
   const status = "digit" in answer ? 200 : result.image ? 422 : 400;
-  const wantsPixels = new URL(request.url).searchParams.get("pixels") === "1";
   if (wantsPixels && result.normalized) {
     return json(status, { ...answer, pixels: pixelsJson(result.normalized) });
   }

@@ -1,5 +1,7 @@
-;; WebAssembly SIMD versions of the dense-layer and optimizer kernels (see ../kernels.ts for
-;; the contract and the TypeScript reference). Assembled by build.ts into kernels_wasm.ts.
+;; WebAssembly SIMD versions of every kernel of ../kernels.ts (the contract and the TypeScript
+;; reference): dense forward/backward/gradients, convolution (direct, and im2col/col2im), max
+;; pooling, ReLU, adding gradients, and the sgd/momentum and Adam steps. Assembled by build.ts
+;; into kernels_wasm.ts.
 ;;
 ;; Every pointer argument is a byte offset into this module's memory; every size is a count of
 ;; floats. Matrices are row-major [rows x cols] float32, rows need not be 16-byte aligned.

@@ -21,7 +21,7 @@ import type { KeyEvent } from "../terminal/keys.ts";
 import { renderBigDigit } from "../../text/big_digit.ts";
 import { renderBlockArt } from "../../text/block_art.ts";
 import { renderConfidenceBars } from "../../text/confidence_bars.ts";
-import { joinColumns, truncate, visibleWidth } from "../../text/layout.ts";
+import { joinColumns, truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import { percent } from "../../text/format.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
@@ -346,8 +346,10 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
     lines.push(...choiceLines(state.choices, width, height - lines.length).map((l) => c.dim(l)));
     return lines;
   }
-  if (state.files.length > 0) lines.push(truncate(fileLine(state, result, color), width, "…"));
-  else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
+  // the file's line wraps (two lines at most): its verdict (labelled 1 ✗) must not be cut off
+  if (state.files.length > 0) {
+    lines.push(...wrapText(fileLine(state, result, color), width).slice(0, 2));
+  } else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
   else {
     lines.push(
       c.dim("Type the path of a PNG or JPEG image, or of a folder of them, and press Enter."),
@@ -378,7 +380,8 @@ function fileLine(
   let text = position + c.bold(name) + (state.mode === "number" ? c.dim(" · as a number") : "");
   if (!result) return text + c.dim(" · reading…");
   if (result.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
-  if (result.error) text += c.red(` · ${result.error}`);
+  if (result.notDigit) text += c.yellow(" · not a digit");
+  else if (result.error) text += c.red(` · ${result.error}`);
   if (result.label !== undefined && result.prediction) {
     text += result.label === result.prediction.digit
       ? c.green(` · labelled ${result.label} ✓`)
@@ -405,6 +408,9 @@ function renderResult(
   const previewWidth = Math.max(8, Math.min(28 * zoom, width - networkWidth - PANEL_MIN - 2 * GAP));
   const previewRows = 14 * zoom;
   if (result.number) return renderNumber(result, result.number, width, zoom, color);
+  // A file that could not be read (a text file named .png): its line above says why; an empty
+  // "Network input" box and the same error again beside it would say nothing more.
+  if (!result.preview && !result.normalized && result.error) return [];
   const blocks: string[][] = [];
   if (result.preview) {
     const fitted = fitImage(result.preview, previewWidth, 2 * previewRows);
@@ -435,6 +441,11 @@ function renderResult(
       ...renderConfidenceBars(p.probabilities, { width: Math.min(panelWidth, 50), color }),
     ];
     left.push("", ...captionLines(p, Math.max(...left.map(visibleWidth)), color));
+  } else if (result.notDigit) {
+    panel = [
+      c.yellow.bold("Doesn't look like a digit"),
+      ...wrapText(result.notDigit, panelWidth).map((line) => c.dim(line)),
+    ];
   } else {
     panel = ["No guess:", c.red(result.error ?? "no digit found")];
     if (result.error === "no digit found") {
