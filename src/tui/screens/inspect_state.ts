@@ -12,7 +12,7 @@ import {
   type LayerReport,
 } from "../../app/inspect_model.ts";
 import type { MnistData } from "../../data/dataset.ts";
-import { type LayerTrainingStats } from "../../network/inspect.ts";
+import type { LayerTrainingStats } from "../../network/inspect.ts";
 import { tileGeometry } from "../../network/weight_tiles.ts";
 import type { Network } from "../../network/network.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
