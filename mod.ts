@@ -79,12 +79,9 @@ export {
   type Readout,
   type ScheduleKind,
   type Shape,
-  type StandardizeSpec,
-  type StateTensor,
 } from "./src/network/mod.ts";
 
 export {
-  type BestEvaluation,
   type EpochRecord,
   type SessionHooks,
   type SessionOutcome,

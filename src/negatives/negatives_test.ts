@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { loadSampleData } from "../data/sample.ts";
 import { Random } from "../network/random.ts";
-import {
-  AVAILABLE_KINDS,
-  createNegativeSource,
-  looksLikeOne,
-  makeNegatives,
-  NEGATIVE_KINDS,
-  negativeSourceFromPool,
-} from "./negatives.ts";
+import { looksLikeOne } from "./digit_like.ts";
+import { AVAILABLE_KINDS, makeNegatives, NEGATIVE_KINDS } from "./negatives.ts";
+import { createNegativeSource, negativeSourceFromPool } from "./source.ts";
 
 const digits = (await loadSampleData()).train;
 

@@ -36,17 +36,11 @@ export type LayerSpec =
   | DenseSpec
   | { kind: "dropout"; rate: number }
   | { kind: "bn" }
-  | StandardizeSpec;
+  // The input shifted and scaled, (x - mean) / std: what `--standardize` puts first.
+  | { kind: "standardize"; mean: number; std: number };
 
 /** The input shifted and scaled, (x - mean) / std: what `--standardize` puts first. */
-export interface StandardizeSpec {
-  /** Standardizes its input. */
-  kind: "standardize";
-  /** Subtracted from every input value. */
-  mean: number;
-  /** What the difference is divided by. */
-  std: number;
-}
+export type StandardizeSpec = Extract<LayerSpec, { kind: "standardize" }>;
 
 /** MNIST's pixel mean and standard deviation (0..1 pixels), as `standardize` uses them. */
 export const MNIST_MEAN = 0.1307;

@@ -81,7 +81,6 @@ import {
   type Layer,
   newParameter,
   type Parameter,
-  type StateTensor,
   updateRunningStatistics,
 } from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
@@ -208,7 +207,7 @@ export class Network {
   /** Every trainable tensor, weight then bias, layer by layer. */
   readonly parameters: Parameter[] = [];
   /** Tensors saved with the weights that no optimizer trains (batch norm's running stats). */
-  readonly stateTensors: StateTensor[] = [];
+  readonly stateTensors: Array<{ name: string; shape: number[]; value: Float32Array }> = [];
   /** Optimizer updates applied so far (Adam's bias correction and the schedule use it). */
   optimizerStep = 0;
   /** Seed of the last `initialize`; the dropout masks derive from it and the step. */

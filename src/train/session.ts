@@ -27,7 +27,6 @@ import { RUN_OPTIONS, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
 import { resolveTrainValues } from "./train_values.ts";
 import { readRunRecord, type RunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
 import {
-  type BestEvaluation,
   type TrainEvent,
   type TrainingPlan,
   type TrainingPosition,
@@ -84,7 +83,7 @@ export type SessionOutcome =
     position: TrainingPosition;
     testAccuracy: number | null;
     /** With keepBest: the earlier evaluation whose weights were saved instead of the last. */
-    restoredBest?: BestEvaluation;
+    restoredBest?: { epoch: number; step: number; testAccuracy: number };
   }
   | { status: "stopped"; position: TrainingPosition }
   | { status: "diverged"; position: TrainingPosition; message: string };

@@ -60,7 +60,7 @@ export interface DrawState {
   /**
    * What is drawn over the canvas (`s` steps through them): the attribution of the guess (which
    * ink made it, the default), the raw gradient (where more ink would change it), or nothing.
-   * Only while the keyboard cursor is not in use (the overlay would hide it).
+   * Not while the keyboard's cursor is in use (the overlay would hide it): `s` shows it then.
    */
   overlay: DrawOverlay;
 }
@@ -142,7 +142,10 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
       edit().undo();
       next.penDown = false;
     } else if (event.key === "s") {
-      next.overlay = NEXT_OVERLAY[state.overlay];
+      // With the keyboard's cursor on the canvas the overlay is hidden (it would cover the
+      // cursor): s first shows it, then steps through the overlays.
+      if (state.showCursor && state.overlay !== "none" && !state.penDown) next.showCursor = false;
+      else next.overlay = NEXT_OVERLAY[state.overlay];
     } else if (event.key === "w") {
       return toggleWide(state);
     } else return state;
@@ -295,11 +298,14 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
     ];
     if (panel.length + strip.length <= layout.bodyHeight) panel.push(...strip);
     else {
-      // No room below the bars: one line in place of the blank line above them.
+      // No room below the bars: one line in place of the blank line above them, the overlay's
+      // legend while there is one (what the colors mean comes before the hidden layer).
       const blank = panel.lastIndexOf("");
       const label = `${insight.layer} `;
       const cells = Math.max(8, Math.min(64, layout.panelWidth - label.length));
-      const line = label + renderHeatStrip(insight.units, { width: cells, color });
+      const line = overlaid(state)
+        ? c.dim(truncate(overlayLegend(state.overlay, color), layout.panelWidth, "…"))
+        : label + renderHeatStrip(insight.units, { width: cells, color });
       if (blank > 0) panel[blank] = line;
     }
   }
@@ -322,8 +328,8 @@ function overlaid(state: DrawState): boolean {
 function overlayLegend(overlay: DrawOverlay, color: ColorLevel): string {
   const [up, down] = color === "none" ? ["+", "-"] : ["orange", "blue"];
   return overlay === "attribution"
-    ? `canvas: ${up} ink speaks for the guess, ${down} against it (s: gradient)`
-    : `canvas: ${up} more ink here raises the guess, ${down} lowers it (s: off)`;
+    ? `${up} ink for the guess, ${down} against it`
+    : `${up} more ink raises it, ${down} lowers it`;
 }
 
 /** The canvas in a border, the cursor drawn when the keyboard is in use. */

@@ -235,7 +235,7 @@ Deno.test("the attribution of the guess is drawn over the canvas by default; s s
   assert.match(attributed, /dense16 \(brighter = fires harder\):/);
   assert.match(attributed, /strongest: (#\d+ \d+\.\d\d|none fires)/);
   assert.match(attributed, /Canvas · what made the guess/);
-  assert.match(attributed, /canvas: \+ ink speaks for the guess, - against it/);
+  assert.match(attributed, /\+ ink for the guess, - against it/);
   // Inspect gets what the network saw of the drawing
   assert.deepEqual(drawn.remembered.drawing, drawn.state.analysis.pixels);
   // the attribution and the gradient come from the same pixels as the guess
@@ -248,7 +248,7 @@ Deno.test("the attribution of the guess is drawn over the canvas by default; s s
   assert.equal(gradient.overlay, "gradient");
   const withGradient = screen.view(gradient, frame).body.join("\n");
   assert.match(withGradient, /Canvas · where ink would change it/);
-  assert.match(withGradient, /canvas: \+ more ink here raises the guess, - lowers it/);
+  assert.match(withGradient, /\+ more ink raises it, - lowers it/);
   assert.notEqual(withGradient, attributed);
   // a longer stroke changes the strip's activations
   const longer = simulate(screen, [...stroke([...cells, [column + 6, 18], [column + 12, 18]])]);
@@ -256,7 +256,7 @@ Deno.test("the attribution of the guess is drawn over the canvas by default; s s
   // s again hides it
   const hidden = screen.update(gradient, { type: "input", event: key("s") }).state;
   const plain = screen.view(hidden, frame).body.join("\n");
-  assert.doesNotMatch(plain, /what made the guess|where ink would change it|canvas: /);
+  assert.doesNotMatch(plain, /what made the guess|where ink would change it|ink for the guess/);
 });
 
 Deno.test("without color the saliency on the canvas is + and - marks", () => {

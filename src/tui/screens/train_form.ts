@@ -48,6 +48,12 @@ export interface Field {
 }
 
 /** The whole form: fields, focus (fields.length = the Start button), and what it knows. */
+/** The model the other screens use, when it is another file than the one the form trains. */
+export interface ModelInUse {
+  path: string;
+  accuracy: number | null;
+}
+
 export interface TrainForm {
   fields: Field[];
   focus: number;
@@ -58,6 +64,8 @@ export interface TrainForm {
   existing?: NetworkModelInfo;
   /** Training digits available (for "all"). */
   trainCount: number;
+  /** The model in use now, when training makes another file the one the screens use. */
+  inUse?: ModelInUse;
   /** The path being typed after `l` (or Ctrl-O): a training configuration file to load. */
   configPrompt?: TextField;
   /** What the last configuration file did to the form, or why it was refused. */
@@ -112,7 +120,12 @@ const NOT_DENSE = "—";
  * ```
  */
 export function createTrainForm(
-  options: { modelPath: string; existing?: NetworkModelInfo; trainCount: number },
+  options: {
+    modelPath: string;
+    existing?: NetworkModelInfo;
+    trainCount: number;
+    inUse?: ModelInUse;
+  },
 ): TrainForm {
   const saved = options.existing;
   const fields: Field[] = [];
@@ -148,6 +161,7 @@ export function createTrainForm(
     modelPath: options.modelPath,
     existing: saved,
     trainCount: options.trainCount,
+    inUse: options.inUse,
   });
 }
 

@@ -7,7 +7,7 @@
  */
 import { describeArchitecture, shortArchitectureName } from "../../train/architecture.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
-import { plural } from "../../text/format.ts";
+import { percent, plural } from "../../text/format.ts";
 import { fitWidth, truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import { renderField } from "../widgets/text_input.ts";
 import {
@@ -102,8 +102,20 @@ function modelFileLines(form: TrainForm, options: { width: number; color: ColorL
   const c = paint(options.color);
   const saved = form.existing;
   const fit = (line: string) => truncate(line, options.width, "…");
+  // Training makes its file the one Test, Classify and Draw use: say so before it replaces a
+  // model in use (the shipped 99.64% one, say), and how to go back.
+  const takesOver = form.inUse
+    ? [c.yellow(fit(
+      `Once saved, it replaces ${form.inUse.path}${
+        form.inUse.accuracy !== null ? ` (${percent(form.inUse.accuracy)})` : ""
+      } as the model Test, Classify and Draw use; m on the menu switches back.`,
+    ))]
+    : [];
   if (!saved) {
-    return [fit(`A new network, saved to ${c.bold(form.modelPath)} after every epoch.`)];
+    return [
+      fit(`A new network, saved to ${c.bold(form.modelPath)} after every epoch.`),
+      ...takesOver,
+    ];
   }
   const accuracy = saved.testAccuracy !== null
     ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
@@ -122,14 +134,33 @@ function modelFileLines(form: TrainForm, options: { width: number; color: ColorL
   const request = trainRequestOf(form);
   const continues = request !== undefined &&
     form.fields.every((f) => f.name === "mode" || !(f.name in request));
+  if (resume && !(unfinished && continues)) {
+    // A new plan on the saved network: say what it will do, since its learning rate starts
+    // over (a finished cosine run restarted at its full rate can lose accuracy first).
+    const epochs = Number(valueOf(form, "epochs"));
+    const done = saved.position.epochsDone;
+    const plan = Number.isFinite(epochs) && epochs >= 1
+      ? `epochs ${done + 1}-${done + epochs} at learning rate ${valueOf(form, "lr")} (${
+        valueOf(form, "schedule")
+      } schedule from its start)`
+      : "more epochs";
+    const earlier = saved.plan
+      ? `; the last plan ran ${
+        plural(saved.plan.epochs, "epoch")
+      } at ${saved.plan.optimizer.learningRate}`
+      : "";
+    const lines = wrapText(
+      `Resume trains ${plan} and saves it back${earlier}. A small rate keeps what was learned.`,
+      options.width,
+    ).slice(0, 2).map((line) => c.dim(fit(line)));
+    return [fit(first), ...lines, ...takesOver];
+  }
   const second = resume
     ? c.dim(
-      unfinished && continues
-        ? "Resume continues the interrupted plan where it stopped (change a value for a new plan)."
-        : "Resume trains the saved network further and saves it back.",
+      "Resume continues the interrupted plan where it stopped (change a value for a new plan).",
     )
     : c.yellow(`Start fresh: a new network will REPLACE ${form.modelPath}.`);
-  return [fit(first), fit(second)];
+  return [fit(first), fit(second), ...takesOver];
 }
 
 /**

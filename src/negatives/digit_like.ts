@@ -1,54 +1,9 @@
 /**
- * Whether a drawn negative would pass for a digit: what the network sees of a picture (the
- * normalizer's 28x28 and how much of the ink it keeps), and the shapes that are a 1 or a 0
- * whatever they were drawn as (a lone stroke, a plain ring). negatives.ts drops those.
- *
- * @module
+ * Normalized images that are a digit's plain form: a lone stroke (a 1) or a round ring (a 0).
+ * Whatever kind of negative comes out of the normalizer so is dropped: taught as "not a digit",
+ * it would cost real 1s and 0s.
  */
 import { IMAGE_PIXELS, IMAGE_SIDE } from "../data/dataset.ts";
-import type { GrayImage } from "../image/mod.ts";
-import { normalizeDigit } from "../image/mod.ts";
-import { findInk, normalizePieces } from "../image/normalize.ts";
-import { selectDigitComponents } from "../image/components.ts";
-
-/** What the network sees of a picture (see {@linkcode seenByNetwork}). */
-export interface SeenPicture {
-  /** [784] the normalizer's 28x28 (all zeros when blank). */
-  pixels: Float32Array;
-  /**
-   * "digit": the normalizer found ink it hands on; "refused": ink its rules call no digit (the
-   * pixels are then those it would have handed on without the rules); "blank": nothing found.
-   */
-  outcome: "digit" | "refused" | "blank";
-  /** Share of the picture's ink mass in the pieces the normalizer kept (0 when blank). */
-  inkShare: number;
-}
-
-/**
- * What the network sees of a picture, and how much of the picture's ink that holds.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { seenByNetwork } from "./digit_likeness.ts";
- *
- * const white = { width: 50, height: 50, luminance: new Float32Array(2500).fill(1) };
- * assert.equal(seenByNetwork(white).outcome, "blank");
- * ```
- */
-export function seenByNetwork(image: GrayImage): SeenPicture {
-  const digit = normalizeDigit(image);
-  // The same steps normalizeDigit takes before its rules judge the ink.
-  const map = findInk(image);
-  const pieces = map === undefined ? [] : selectDigitComponents(map.components);
-  if (map === undefined || pieces.length === 0 || (!digit.found && !digit.notDigit)) {
-    return { pixels: digit.pixels, outcome: "blank", inkShare: 0 };
-  }
-  const all = map.components.reduce((sum, c) => sum + c.mass, 0);
-  const inkShare = pieces.reduce((sum, c) => sum + c.mass, 0) / all;
-  if (digit.found) return { pixels: digit.pixels, outcome: "digit", inkShare };
-  return { pixels: normalizePieces(map, pieces), outcome: "refused", inkShare };
-}
 
 /**
  * A normalized image whose ink is one thin upright or slanted band: a 1, or close enough that
