@@ -2,9 +2,9 @@
  * Issue 17 in the Draw screen, end to end (the real app in tmux at 80x24, the shipped model):
  * a smiley, an X, a house and a dash are refused live ("Doesn't look like a digit"), and every
  * digit 0-9 is still read, all drawn with the keyboard (arrows and the space bar; the drawings
- * are in tests/fixtures/draw_shapes.ts). Mouse reports sent in a row through tmux are not all
- * drawn on this machine today (tui_screens_test's loop loses its last quarter too), so the
- * keyboard draws here.
+ * are in tests/fixtures/draw_shapes.ts). On a busy machine each event's new guess takes a
+ * while (tui_screens_test's mouse loop times out half drawn), so every drawing ends with `s`
+ * pressed twice and is judged once the title shows that key handled.
  */
 import assert from "node:assert/strict";
 import { PRETRAINED_MODEL_PATH } from "../src/app/model_paths.ts";
