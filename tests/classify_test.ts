@@ -129,6 +129,16 @@ function barsPng(width: number, columns: number[]): Uint8Array {
   return encode({ width, height: 60, data, channels: 1, depth: 8 });
 }
 
+/** Bars in two rows on white, 200x140: "11" over "111". */
+function rowsPng(): Uint8Array {
+  const width = 200, height = 140;
+  const data = new Uint8Array(width * height).fill(235);
+  for (const [x, y0] of [[40, 10], [100, 10], [40, 85], [100, 85], [160, 85]]) {
+    for (let y = y0; y < y0 + 40; y++) data.fill(20, y * width + x, y * width + x + 4);
+  }
+  return encode({ width, height, data, channels: 1, depth: 8 });
+}
+
 Deno.test("classify --number: the number and each digit's box, left to right; --json as documented", async () => {
   const dir = await Deno.makeTempDir({ prefix: "digits-number-" });
   try {
@@ -151,6 +161,19 @@ Deno.test("classify --number: the number and each digit's box, left to right; --
       [130, 10, 4, 40],
     ]);
     for (const d of record.digits) assert.ok(d.confidence > 0 && d.confidence <= 1);
+    // A folder, and a picture of two rows: one number per row, top to bottom.
+    await Deno.writeFile(`${dir}/rows.png`, rowsPng());
+    const folder = await runApp(["classify", "--number", "--json", dir]);
+    assert.equal(folder.code, 0, folder.stderr);
+    const records = jsonLines(folder.stdout) as {
+      file: string;
+      number: string;
+      numbers: string[];
+    }[];
+    assert.deepEqual(records.map((r) => [r.file.slice(dir.length + 1), r.number, r.numbers]), [
+      ["ones.png", "111", ["111"]],
+      ["rows.png", "11", ["11", "111"]],
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -10,6 +10,7 @@
  * @module
  */
 import type { ConvGeometry, Kernels } from "../src/network/kernels.ts";
+import process from "node:process";
 
 /** The time and work of one kernel on one shape, summed over the calls made. */
 export interface KernelTime {
@@ -19,26 +20,6 @@ export interface KernelTime {
   seconds: number;
   /** Floating-point operations of the calls (dense-equivalent), 0 for pure data movement. */
   flops: number;
-  /** Each call's seconds, in order. */
-  callSeconds: number[];
-}
-
-/**
- * The time of `calls` typical calls: the lower quartile of the calls' times, times `calls`. On
- * a shared machine a call the scheduler interrupted takes milliseconds, and a long one (a
- * whole batch) is interrupted more often than a short one: the lower quartile leaves most of
- * those out, for short and long alike; on a quiet machine it is close to the median.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { typicalSeconds } from "./kernel_profile.ts";
- * assert.equal(typicalSeconds([1, 9, 1, 2, 3, 8, 7, 9], 4), 4 * 1);
- * ```
- */
-export function typicalSeconds(callSeconds: readonly number[], calls: number): number {
-  const sorted = [...callSeconds].sort((a, b) => a - b);
-  return sorted[Math.floor((sorted.length - 1) / 4)] * calls;
 }
 
 /** A kernel set that times itself; `take()` returns what was timed since the last `take()`. */
@@ -92,8 +73,19 @@ function convolution(kernel: string, samples: unknown, geometry: unknown, filter
 }
 
 /**
- * Wraps `kernels` so that each call of a kernel is timed (performance.now() around it: well
- * under a microsecond a call, against the tens to thousands a kernel takes).
+ * This process's CPU time in seconds (all its threads; a profile runs on one). On a machine
+ * shared with other programs a kernel's wall time counts the time the scheduler gave them,
+ * its CPU time does not. About a microsecond a reading (a system call).
+ */
+export function cpuSeconds(): number {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+}
+
+/**
+ * Wraps `kernels` so that each call of a kernel is timed by `clock` (seconds; default the
+ * wall clock, performance.now(), well under a microsecond a reading, against the tens to
+ * thousands of microseconds a kernel takes; `cpuSeconds` for a shared machine).
  *
  * @example
  * ```ts
@@ -109,7 +101,10 @@ function convolution(kernel: string, samples: unknown, geometry: unknown, filter
  * assert.deepEqual(take(), []);
  * ```
  */
-export function profileKernels(inner: Kernels): ProfiledKernels {
+export function profileKernels(
+  inner: Kernels,
+  clock: () => number = () => performance.now() / 1000,
+): ProfiledKernels {
   let times = new Map<string, KernelTime>();
   const kernels = new Proxy(inner, {
     get(target, property, receiver) {
@@ -117,14 +112,13 @@ export function profileKernels(inner: Kernels): ProfiledKernels {
       const describe = typeof property === "string" ? DESCRIBE[property] : undefined;
       if (!describe || typeof value !== "function") return value;
       return (...args: Args) => {
-        const start = performance.now();
+        const start = clock();
         value.apply(target, args);
-        const seconds = (performance.now() - start) / 1000;
+        const seconds = clock() - start;
         const [name, flops] = describe(args);
-        const entry = times.get(name) ?? { name, calls: 0, seconds: 0, flops: 0, callSeconds: [] };
+        const entry = times.get(name) ?? { name, calls: 0, seconds: 0, flops: 0 };
         entry.calls++;
         entry.seconds += seconds;
-        entry.callSeconds.push(seconds);
         entry.flops += flops;
         times.set(name, entry);
       };

@@ -215,7 +215,10 @@ export interface ImageResult {
   notDigit?: string;
   /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
   label?: number;
-  /** In number mode: the digits read left to right, each with its box in the image's pixels. */
+  /**
+   * In number mode: the digits read left to right, each with its box in the image's pixels;
+   * `text` holds one number per row, top to bottom, joined by " / ".
+   */
   number?: { text: string; digits: NumberDigitResult[] };
 }
 
@@ -291,7 +294,7 @@ export async function readNumberResult(file: string, network: Network): Promise<
       result.height = reading.image.height;
     }
     if (reading.number === undefined) result.error = reading.error ?? "no digit found";
-    else result.number = { text: reading.number, digits: reading.digits };
+    else result.number = { text: reading.numbers.join(" / "), digits: reading.digits };
     return result;
   } catch (error) {
     return { file, error: errorLine(error) };

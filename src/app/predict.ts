@@ -4,7 +4,7 @@
  */
 import type { Network } from "../network/network.ts";
 import { percent } from "../text/format.ts";
-import { readUserDigit } from "../train/views.ts";
+import { readUserDigit, readUserDigits } from "../train/views.ts";
 
 /** What the network makes of one digit. */
 export interface Prediction {
@@ -68,6 +68,26 @@ function fromProbabilities(probabilities: Float32Array): Prediction {
  */
 export function classifyUserDigit(network: Network, pixels: Float32Array): Prediction {
   return fromProbabilities(readUserDigit(network, pixels));
+}
+
+/**
+ * `classifyUserDigit` for many digits at once, in as few forward passes as the network's batch
+ * allows (the views of every digit go through together): the same guesses, far fewer calls.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { classifyUserDigit, classifyUserDigits } from "./predict.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { maxBatch: 8, seed: 1 });
+ * const digits = [new Float32Array(784).fill(0.5), new Float32Array(784).fill(0.1)];
+ * const guesses = classifyUserDigits(network, digits);
+ * assert.equal(guesses[1].digit, classifyUserDigit(network, digits[1]).digit);
+ * ```
+ */
+export function classifyUserDigits(network: Network, digits: Float32Array[]): Prediction[] {
+  return readUserDigits(network, digits).map(fromProbabilities);
 }
 
 /** How sure a guess is, in words a user can act on. */

@@ -10,6 +10,9 @@ const ARCHITECTURES: [string, "relu" | "sigmoid" | "tanh"][] = [
   ["conv5x3v,pool,dense12", "tanh"],
   ["conv3x2,dropout0.5,pool,pool,flatten,dense8,dense8", "sigmoid"],
   ["dense32,dropout0.2,dense16", "tanh"],
+  // Batch norm (folded into the layer before it) and the standardized input.
+  ["standardize,conv3x4,bn,pool,conv3x6v,bn,pool,dense16,bn", "relu"],
+  ["standardize,dense32,bn,dense16", "tanh"],
 ];
 
 for (const [spec, activation] of ARCHITECTURES) {
@@ -19,6 +22,12 @@ for (const [spec, activation] of ARCHITECTURES) {
     const rng = new Random(11);
     for (const bias of network.biases) {
       for (let i = 0; i < bias.length; i++) bias[i] = rng.gaussian();
+    }
+    // Batch norm's running statistics as training leaves them, not the identity they start as.
+    for (const { name, value } of network.stateTensors) {
+      for (let i = 0; i < value.length; i++) {
+        value[i] = name.endsWith("running_var") ? rng.uniform(0.2, 3) : rng.gaussian();
+      }
     }
     const pixels = new Float32Array(4 * 784);
     for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1);
@@ -37,3 +46,44 @@ for (const [spec, activation] of ARCHITECTURES) {
     await session.release();
   });
 }
+
+Deno.test("a calibrated model that refuses: softmax(logits / T) and not_a_digit = top < refuseBelow", async () => {
+  const network = new Network(parseLayerSpec("conv3x4,pool,dense16"), { seed: 5, maxBatch: 8 });
+  const rng = new Random(2);
+  const pixels = new Float32Array(8 * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1) ** 3;
+  network.input.set(pixels);
+  const plain = network.forward(8);
+  const temperature = 1.7;
+  // softmax(z / T) from softmax(z): proportional to p^(1/T), the log-sum-exp cancels.
+  const expected = new Float32Array(plain.length);
+  for (let s = 0; s < 8; s++) {
+    let sum = 0;
+    for (let d = 0; d < 10; d++) {
+      sum += expected[s * 10 + d] = plain[s * 10 + d] ** (1 / temperature);
+    }
+    for (let d = 0; d < 10; d++) expected[s * 10 + d] /= sum;
+  }
+  const tops = Array.from(
+    { length: 8 },
+    (_, s) => Math.max(...expected.subarray(s * 10, s * 10 + 10)),
+  );
+  // A threshold halfway between two samples' top probabilities: both answers occur.
+  const sorted = [...tops].sort((a, b) => a - b);
+  const refuseBelow = (sorted[3] + sorted[4]) / 2;
+  const bytes = exportOnnx(network, { version: "test", temperature, refuseBelow });
+  const session = await ort.InferenceSession.create(bytes);
+  assert.deepEqual(session.outputNames, ["probabilities", "not_a_digit"]);
+  const output = await session.run({ image: new ort.Tensor("float32", pixels, [8, 1, 28, 28]) });
+  const probabilities = output.probabilities.data as Float32Array;
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(
+      Math.abs(probabilities[i] - expected[i]) < 1e-5,
+      `${probabilities[i]} vs ${expected[i]}`,
+    );
+  }
+  const refused = Array.from(output.not_a_digit.data as Uint8Array, Boolean);
+  assert.deepEqual(refused, tops.map((top) => top < refuseBelow));
+  assert.ok(refused.includes(true) && refused.includes(false));
+  await session.release();
+});

@@ -75,7 +75,14 @@ import {
   outputShape,
   type Shape,
 } from "./layer_spec.ts";
-import { createLayer, type Layer, newParameter, type Parameter } from "./layers.ts";
+import {
+  activationContext,
+  createLayer,
+  type Layer,
+  newParameter,
+  type Parameter,
+  updateRunningStatistics,
+} from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { adamCorrections, stepParameters, type StepPart } from "./half_batch.ts";
 import {
@@ -110,7 +117,12 @@ export interface BatchResult {
 export interface NetworkOptions {
   /** Largest batch `forward` will be asked for; buffers are sized for it once. Default 256. */
   maxBatch?: number;
-  /** Kernel implementation; default the TypeScript reference kernels. */
+  /**
+   * Kernel implementation; default the TypeScript reference kernels (src/network/kernels.ts;
+   * the trainer picks the WebAssembly ones). Machinery, left out of the library's docs.
+   *
+   * @ignore
+   */
   kernels?: Kernels;
   /** Seed for the initial weights (and the dropout masks). Default 1. */
   seed?: number;
@@ -120,11 +132,15 @@ export interface NetworkOptions {
    * Train every batch as two halves whose gradients are added in a fixed order (first half +
    * second half), so that one thread and two (`HalfBatchThread`) compute the same bits. Costs
    * a second set of gradients and of the conv layers' working space. Default false: one pass.
+   *
+   * @ignore
    */
   halves?: boolean;
   /**
    * The arena is another thread's network's (`attachWasmKernels`): build the same views on it
    * and leave its weights as they are (no initialization). Needs `halves`.
+   *
+   * @ignore
    */
   attached?: boolean;
 }
@@ -178,7 +194,11 @@ export class Network {
   readonly layerShapes: readonly Shape[];
   /** The largest batch the buffers hold. */
   readonly maxBatch: number;
-  /** The kernels that compute the products (WebAssembly SIMD or TypeScript). */
+  /**
+   * The kernels that compute the products (WebAssembly SIMD or TypeScript).
+   *
+   * @ignore
+   */
   readonly kernels: Kernels;
   /** Weights of each conv and dense layer, in order (dense [in x out], conv [out x k x k x in]). */
   readonly weights: Float32Array[] = [];
@@ -186,6 +206,8 @@ export class Network {
   readonly biases: Float32Array[] = [];
   /** Every trainable tensor, weight then bias, layer by layer. */
   readonly parameters: Parameter[] = [];
+  /** Tensors saved with the weights that no optimizer trains (batch norm's running stats). */
+  readonly stateTensors: Array<{ name: string; shape: number[]; value: Float32Array }> = [];
   /** Optimizer updates applied so far (Adam's bias correction and the schedule use it). */
   optimizerStep = 0;
   /** Seed of the last `initialize`; the dropout masks derive from it and the step. */
@@ -204,7 +226,10 @@ export class Network {
   private readonly stepParts: [StepPart[], StepPart[]] = [[], []];
   /**
    * The two-halves engine when built with `halves` (half_batch_engine.ts): it trains each
-   * batch as two halves, on this thread or with a second one (`startSecondThread`).
+   * batch as two halves, on this thread or with a second one (`startSecondThread`). Thread
+   * machinery of the trainer, not part of the library's API (hence left out of its docs).
+   *
+   * @ignore
    */
   readonly halves: HalfBatchEngine | undefined;
   /**
@@ -275,6 +300,7 @@ export class Network {
     this.logits = this.runtime[this.runtime.length - 1].output;
     const second: SecondHalf | undefined = halves ? buildSecondHalf(this, take, built) : undefined;
     for (const layer of this.runtime) {
+      this.stateTensors.push(...layer.state);
       for (const p of layer.parameters) {
         this.parameters.push(p);
         (p.decays ? this.weights : this.biases).push(p.value);
@@ -306,6 +332,11 @@ export class Network {
     } else this.initialize(options.seed ?? 1);
   }
 
+  /** Whether layer `index` is a batch normalization. */
+  private isBatchNorm(index: number): boolean {
+    return this.layers[index].kind === "bn";
+  }
+
   /** Takes every buffer from the arena and makes the layers on them, in order. */
   private build(take: (n: number) => Float32Array, withInputGrad: boolean): BuiltLayers {
     const input = take(this.maxBatch * this.layerSizes[0]);
@@ -324,13 +355,21 @@ export class Network {
           rowBuffers.push(buffer);
           return buffer;
         },
-        parameter: (role, shape) => newParameter(take, index, role, shape),
+        // Batch norm's scale and shift take no weight decay.
+        parameter: (role, shape) =>
+          newParameter(take, index, role, shape, role === "weight" && !this.isBatchNorm(index)),
+        state: (role, shape) => ({
+          name: `layers.${index}.${role}`,
+          shape,
+          value: take(shape.reduce((a, b) => a * b, 1)),
+        }),
         index,
         maxBatch: this.maxBatch,
         inputShape,
         input: previous,
         inputGrad: previousGrad,
         seed: () => this.seed,
+        ...activationContext(this.layers, index),
       });
       layers.push(layer);
       inputShape = layer.outputShape;
@@ -386,7 +425,8 @@ export class Network {
     return this.runtime.map((layer) => ({
       layer: layer.spec.kind === "dense" && layer.spec.activation === "softmax"
         ? `dense${layer.spec.units} softmax`
-        : formatLayerSpec([layer.spec]),
+        : formatLayerSpec([layer.spec]) +
+          ("foldedBn" in layer.spec && layer.spec.foldedBn ? " (bn folded in)" : ""),
       outputShape: [...layer.outputShape],
       parameters: layer.parameters.reduce((sum, p) => sum + p.value.length, 0),
     }));
@@ -482,6 +522,7 @@ export class Network {
     const result = this.evaluateLoss(labels);
     this.backward(labels);
     this.applyGradients(settings, learningRate);
+    updateRunningStatistics(this.runtime, undefined, batch, 0);
     return result;
   }
 
@@ -546,6 +587,7 @@ export class Network {
       to.moment1.set(from.moment1);
       to.moment2.set(from.moment2);
     }
+    this.stateTensors.forEach((t, i) => t.value.set(other.stateTensors[i].value));
     this.optimizerStep = other.optimizerStep;
     this.seed = other.seed;
     this.readout = { ...other.readout };

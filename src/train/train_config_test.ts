@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
 import { OptionValueError } from "./option_values.ts";
-import { flagsOf, loose, parseTrainConfig, readTrainConfig, TRAIN_OPTIONS } from "./options.ts";
+import { loose, TRAIN_OPTIONS } from "./options.ts";
+import { flagsOf } from "./train_values.ts";
+import { parseTrainConfig, readTrainConfig } from "./train_config.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
 
@@ -101,7 +103,7 @@ Deno.test("a config file's unknown keys, wrong types and broken JSON are refused
   };
   assert.match(
     refusal('{"learningRate": 0.1}'),
-    /^run\.json: unknown key "learningRate"; expected one of hidden, activation, layers, epochs/,
+    /^run\.json: unknown key "learningRate"; expected one of hidden, activation, layers, standardize, epochs/,
   );
   assert.match(refusal('{"weight-decay": 0.1}'), /did you mean "weightDecay"\?/);
   assert.equal(

@@ -45,3 +45,54 @@ export function readUserDigit(network: Network, pixels: Float32Array): Float32Ar
   }
   return sum.map((v) => v / (VIEWS.length + 1));
 }
+
+/**
+ * `readUserDigit` for many digits at once, in as few forward passes as the network's batch
+ * allows (reading a number scores dozens of candidate pieces): the same probabilities.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network, parseLayerSpec } from "../network/mod.ts";
+ * import { readUserDigit, readUserDigits } from "./views.ts";
+ *
+ * const cnn = new Network(parseLayerSpec("conv5x4,pool,dense16"), { maxBatch: 8, seed: 1 });
+ * const digits = [new Float32Array(784).fill(0.5), new Float32Array(784).fill(0.1)];
+ * cnn.readout = { temperature: 0.5, refuseBelow: 0.4 }; // a calibrated model's
+ * const [, second] = readUserDigits(cnn, digits);
+ * const alone = readUserDigit(cnn, digits[1]);
+ * assert.ok(second.every((p, d) => Math.abs(p - alone[d]) < 1e-5));
+ * ```
+ */
+export function readUserDigits(network: Network, digits: Float32Array[]): Float32Array[] {
+  const conv = network.layers.some((layer) => layer.kind === "conv");
+  const views = conv ? VIEWS.length + 1 : 1;
+  // Row r of the work list: digit floor(r / views), view r % views (0 = as it is).
+  const rows = digits.length * views;
+  const size = network.layerSizes[0];
+  const classes = network.layerSizes[network.layerSizes.length - 1];
+  const sums = digits.map(() => new Float32Array(classes));
+  for (let first = 0; first < rows; first += network.maxBatch) {
+    const count = Math.min(network.maxBatch, rows - first);
+    for (let b = 0; b < count; b++) {
+      const r = first + b, pixels = digits[Math.floor(r / views)], view = r % views;
+      const input = view === 0 ? pixels : affineDigit(pixels, ...VIEWS[view - 1]);
+      network.input.set(input.subarray(0, size), b * size);
+    }
+    const probabilities = network.forward(count);
+    const power = 1 / network.readout.temperature;
+    for (let b = 0; b < count; b++) {
+      const sum = sums[Math.floor((first + b) / views)];
+      const row = probabilities.subarray(b * classes, (b + 1) * classes);
+      if (power === 1) {
+        for (let d = 0; d < classes; d++) sum[d] += row[d];
+        continue;
+      }
+      // softmax(z / T) as `predict` gives it, from softmax(z): p^(1/T), renormalized.
+      let total = 0;
+      for (let d = 0; d < classes; d++) total += row[d] ** power;
+      for (let d = 0; d < classes; d++) sum[d] += row[d] ** power / total;
+    }
+  }
+  return sums.map((sum) => sum.map((v) => v / views));
+}

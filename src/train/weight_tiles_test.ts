@@ -10,7 +10,7 @@ import {
   neighbourCorrelation,
   PanelProbe,
   type TrainPanel,
-} from "../network/inspect.ts";
+} from "../network/weight_tiles.ts";
 import { prepareTrainingSession, runTrainingSession } from "./session.ts";
 
 const meanCorrelation = (panel: TrainPanel) =>

@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { KeyParser } from "./terminal/keys.ts";
 import { visibleWidth } from "../text/layout.ts";
-import {
-  bodyRows,
-  isBackKey,
-  renderPage,
-  scrollByKey,
-  scrollPosition,
-  scrollWindow,
-} from "./page.ts";
+import { bodyRows, renderPage, scrollByKey, scrollPosition, scrollWindow } from "./page.ts";
 
 const key = (text: string) => new KeyParser().feed(text)[0];
 
@@ -56,10 +49,31 @@ Deno.test("scrollWindow and scrollByKey: pages through and stops at both ends", 
   assert.equal(scrollPosition(3, 0, 4), "");
 });
 
-Deno.test("isBackKey: Esc and Ctrl-C, not q", () => {
-  const parser = new KeyParser();
-  parser.feed("\x1b");
-  assert.ok(isBackKey(parser.flush()[0]));
-  assert.ok(isBackKey(key("\x03")));
-  assert.ok(!isBackKey(key("q")));
+Deno.test("renderPage: a status longer than the width wraps (up to three lines) instead of being cut", () => {
+  const text =
+    "Stopped after 1 epoch + 312 batches; saved to models/default.safetensors (Train resumes it)";
+  const lines = renderPage(
+    { header: ["h1", "h2"], title: "Train", body: ["a", "b", "c", "d"], footer: "Esc back" },
+    { columns: 80, rows: 10 },
+    "none",
+  );
+  assert.equal(lines.length, 10);
+  const withStatus = renderPage(
+    {
+      header: ["h1", "h2"],
+      title: "Train",
+      body: ["a", "b", "c", "d"],
+      footer: "Esc back",
+      status: { text },
+    },
+    { columns: 80, rows: 10 },
+    "none",
+  );
+  assert.equal(withStatus.length, 10);
+  assert.equal(
+    withStatus.at(-3),
+    "Stopped after 1 epoch + 312 batches; saved to models/default.safetensors (Train",
+  );
+  assert.equal(withStatus.at(-2), "resumes it)");
+  assert.equal(withStatus.at(-1), "Esc back");
 });

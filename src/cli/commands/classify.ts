@@ -9,7 +9,7 @@ import type { CommandIo } from "../io.ts";
 import { percent, plural } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { classificationJson } from "../../app/json_reports.ts";
-import { numberJson, readNumber } from "../../app/read_number.ts";
+import { NUMBER_BATCH, numberJson, readNumber } from "../../app/read_number.ts";
 import type { Network } from "../../network/network.ts";
 import { UserError } from "../../errors.ts";
 
@@ -28,7 +28,7 @@ export async function classifyCommand(
   flags: ClassifyFlags,
   io: CommandIo,
 ): Promise<number> {
-  const loaded = await loadModelOrRandom(flags.model, 1);
+  const loaded = await loadModelOrRandom(flags.model, NUMBER_BATCH);
   const c = paint(io.color);
   if (!flags.json) {
     if (loaded.random) io.warn(`${loaded.randomReason}: guesses come from an untrained network`);
@@ -162,12 +162,15 @@ async function classifyNumbers(
       io.write(`${file}: ${c.red("error")}: ${reading.error ?? "no digit found"}\n`);
       continue;
     }
-    io.write(`${file}: ${c.bold(reading.number)}\n`);
-    const blocks = reading.digits.map((d) => [
-      `${d.prediction.digit} (${percent(d.prediction.confidence)})`,
-      ...renderBlockArt(d.normalized, { color: io.color }),
-    ]);
-    io.write(joinColumns(blocks, 2).join("\n") + "\n");
+    io.write(`${file}: ${reading.numbers.map((n) => c.bold(n)).join("  ")}\n`);
+    reading.numbers.forEach((number, row) => {
+      if (reading.numbers.length > 1) io.write(`row ${row + 1}: ${number}\n`);
+      const blocks = reading.digits.filter((d) => d.row === row).map((d) => [
+        `${d.prediction.digit} (${percent(d.prediction.confidence)})`,
+        ...renderBlockArt(d.normalized, { color: io.color }),
+      ]);
+      io.write(joinColumns(blocks, 2).join("\n") + "\n");
+    });
   }
   return failed > 0 ? 1 : 0;
 }

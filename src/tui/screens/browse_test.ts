@@ -5,8 +5,14 @@ import { classifyPixels } from "../../app/predict.ts";
 import { visibleWidth } from "../../text/layout.ts";
 import type { Message } from "../screen_loop.ts";
 import type { ScreenMemory } from "../context.ts";
-import { simulate } from "../screen_loop_testing.ts";
-import { type BrowseMessage, browseScreen, digitPixels, shownIndices } from "./browse.ts";
+import { simulate, simulateWork, type Simulation } from "../screen_loop_testing.ts";
+import {
+  type BrowseMessage,
+  browseScreen,
+  type BrowseState,
+  digitPixels,
+  shownIndices,
+} from "./browse.ts";
 
 /** `count` digits labelled 0,1,2,...,9,0,1,... with a different blob for each. */
 function dataset(count: number): Dataset {
@@ -121,9 +127,15 @@ Deno.test("browse: Esc, q and Ctrl-C leave", () => {
   }
 });
 
-Deno.test("browse: fits 80x24 and 160x50; more digits side by side when wide; the guesses", () => {
+Deno.test("browse: fits 80x24 and 160x50; more digits side by side when wide; the guesses", async () => {
   for (const size of [{ columns: 80, rows: 24 }, { columns: 160, rows: 50 }]) {
-    const run = browse(["pagedown", "right", "right"], size);
+    // The page's guesses come from the screen's work, run here as the loop runs it.
+    const keys = [loaded, "pagedown", "right", "right"];
+    const run: Simulation<BrowseState, BrowseMessage, void> = await simulateWork(
+      browseScreen(context),
+      keys,
+      { run: ["guess"], size },
+    );
     const body = run.view.body;
     assert.ok(body.length <= run.state.frame!.rows, `${body.length} rows`);
     for (const line of body) assert.ok(visibleWidth(line) <= size.columns, line);

@@ -5,13 +5,8 @@
  * @module
  */
 import { digitPixels } from "../../app/inspect_model.ts";
-import {
-  displayTile,
-  strongestDigits,
-  TILE_CLIP,
-  tileGeometry,
-  unitTile,
-} from "../../network/inspect.ts";
+import { strongestDigits } from "../../network/inspect.ts";
+import { displayTile, TILE_CLIP, tileGeometry, unitTile } from "../../network/weight_tiles.ts";
 import { renderBlockArt } from "../../text/block_art.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { halveImage } from "../../text/diverging.ts";

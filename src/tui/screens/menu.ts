@@ -12,6 +12,9 @@ export type MenuAction =
   | "browse"
   | "info"
   | "inspect"
+  | "runs"
+  /** `m`: the Model screen (which model file the session uses); not an entry of the list. */
+  | "model"
   | "quit";
 
 /** One line of the menu. */
@@ -50,12 +53,13 @@ export const MENU_ENTRIES: readonly MenuEntry[] = [
     label: "Inspect",
     description: "look inside: weights, activations, saliency, health",
   },
+  { action: "runs", label: "Runs", description: "compare training runs: settings and curves" },
   { action: "quit", label: "Quit", description: "" },
 ];
 
 /**
  * What a key does on the menu: moves the selection (arrows, j/k, Home/End, wraps around),
- * chooses (Enter, or a digit 1-8 which also selects), or quits (q, Esc, Ctrl-C).
+ * chooses (Enter, or a digit 1-9 which also selects), or quits (q, Esc, Ctrl-C).
  *
  * @example
  * ```ts
@@ -85,6 +89,7 @@ export function menuKey(
   if (key === "home") return { selected: 0 };
   if (key === "end") return { selected: count - 1 };
   if (key === "enter") return { selected, choose: MENU_ENTRIES[selected].action };
+  if (key === "m") return { selected, choose: "model" };
   if (/^[1-9]$/.test(key) && Number(key) <= count) {
     const chosen = Number(key) - 1;
     return { selected: chosen, choose: MENU_ENTRIES[chosen].action };
@@ -102,7 +107,7 @@ export function menuKey(
  * import assert from "node:assert/strict";
  * import { renderMenu } from "./menu.ts";
  *
- * const lines = renderMenu({ selected: 0, width: 80, height: 10, color: "none" });
+ * const lines = renderMenu({ selected: 0, width: 80, height: 12, color: "none" });
  * assert.deepEqual(lines.slice(0, 4), [
  *   "digits · a neural network written from scratch, trained on MNIST",
  *   "",

@@ -10,10 +10,12 @@
 import type { LoadedModel } from "../../app/load_model.ts";
 import { DEFAULT_MODEL_PATH } from "../../app/model_paths.ts";
 import type { MnistData } from "../../data/dataset.ts";
-import { acquireModelLock } from "../../model/lock.ts";
-import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/inspect.ts";
+import { acquireModelLock } from "../../model/mod.ts";
+import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../train/checkpoint.ts";
-import { commandOf, readTrainConfig, type TrainValues } from "../../train/options.ts";
+import type { TrainValues } from "../../train/options.ts";
+import { commandOf } from "../../train/train_values.ts";
+import { readTrainConfig } from "../../train/train_config.ts";
 import {
   describeSession,
   prepareTrainingSession,
@@ -21,6 +23,7 @@ import {
   type TrainRequest,
 } from "../../train/session.ts";
 import type { TrainEvent } from "../../train/trainer.ts";
+import { continuedCurves, type LossPoint } from "../../train/run_record.ts";
 import { unlessAborted } from "../abortable.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
@@ -36,14 +39,27 @@ import {
 } from "./train_form.ts";
 import { applyTrainEvent, NO_PROGRESS, type TrainProgress } from "./train_progress.ts";
 import { outcomeLine, renderTrainProgress, type TrainingResult } from "./train_view.ts";
+import type { ModelInUse } from "./train_form.ts";
 
 /** What the Train screen's work sends. */
 export type TrainMessage =
   /** The data and the model file's description, for the form. */
-  | { type: "loaded"; data: MnistData; existing?: NetworkModelInfo; notice?: string }
+  | {
+    type: "loaded";
+    data: MnistData;
+    existing?: NetworkModelInfo;
+    notice?: string;
+    /** The model the other screens use now, when it is another file than the one trained. */
+    inUse?: ModelInUse;
+  }
   | { type: "load-failed"; message: string }
   /** The session is prepared: what it trains, and the history of earlier runs for the chart. */
-  | { type: "session"; notes: string[]; lossHistory: number[]; testAccuracyHistory: number[] }
+  | {
+    type: "session";
+    notes: string[];
+    lossPoints: LossPoint[];
+    accuracyPoints: TrainProgress["accuracyPoints"];
+  }
   /** The notes once training started (they say where augmented digits are made). */
   | { type: "notes"; notes: string[] }
   | { type: "event"; event: TrainEvent }
@@ -110,11 +126,15 @@ export function trainScreen(
         const data = await unlessAborted(context.data(), signal);
         if (!data) return;
         const existing = await readExisting(modelPath, context.model());
+        const current = context.model();
         send({
           type: "loaded",
           data,
           existing: existing.info,
           notice: existing.error && `${existing.error}; Start training replaces the file`,
+          inUse: current.path !== undefined && current.path !== modelPath && !current.random
+            ? { path: current.path, accuracy: current.info?.testAccuracy ?? null }
+            : undefined,
         });
       } catch (error) {
         send({ type: "load-failed", message: errorLine(error) });
@@ -156,14 +176,23 @@ export function trainScreen(
         remedy:
           "(choose Start fresh to make a new model there, or start the app with another --model)",
       }, data);
-      const earlier = session.model.info.history.filter((h) =>
-        h.epoch <= session.position.epochsDone
+      // The chart continues the run's curve (its record), or for a model trained before runs
+      // were recorded, its loss per epoch at each epoch's end.
+      const earlier = continuedCurves(
+        session.run ?? {
+          epochs: [],
+          lossPoints: session.model.info.history.map((h) => ({ epoch: h.epoch, loss: h.loss })),
+        },
+        session.position,
       );
+      const accuracies = session.run
+        ? earlier.epochs
+        : session.model.info.history.filter((h) => h.epoch <= session.position.epochsDone);
       send({
         type: "session",
         notes: [...session.notes, describeSession(session, data)],
-        lossHistory: earlier.map((h) => h.loss),
-        testAccuracyHistory: earlier.map((h) => h.testAccuracy),
+        lossPoints: earlier.lossPoints,
+        accuracyPoints: accuracies.map((h) => ({ epoch: h.epoch, accuracy: h.testAccuracy })),
       });
       if (signal.aborted) return { status: "not-started" };
       // the border pixels no training digit inks are marked, not shown as noise
@@ -208,8 +237,13 @@ export function trainScreen(
         if (message.type === "back") return leave;
         if (message.type !== "work") return { state };
         if (message.message.type === "loaded") {
-          const { data, existing, notice } = message.message;
-          const form = createTrainForm({ modelPath, existing, trainCount: data.train.count });
+          const { data, existing, notice, inUse } = message.message;
+          const form = createTrainForm({
+            modelPath,
+            existing,
+            trainCount: data.train.count,
+            inUse,
+          });
           return to({ name: "form", form, data, notice });
         }
         if (message.message.type === "load-failed") {
@@ -255,10 +289,10 @@ export function trainScreen(
         const progress = phase.progress;
         switch (sent.type) {
           case "session": {
-            const { notes, lossHistory, testAccuracyHistory } = sent;
+            const { notes, lossPoints, accuracyPoints } = sent;
             return to({
               ...phase,
-              progress: { ...progress, notes, lossHistory, testAccuracyHistory },
+              progress: { ...progress, notes, lossPoints, accuracyPoints },
             });
           }
           case "notes":
@@ -313,7 +347,7 @@ export function trainScreen(
               color: frame.color,
             }),
             footer:
-              "↑/↓ field · type to edit · ←/→ choose · l load config · Enter start · Esc back",
+              "↑/↓ field · type to edit · ←/→ choose · l load config · f fast CNN · Enter start · Esc back",
             status,
           };
         }

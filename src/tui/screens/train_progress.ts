@@ -5,8 +5,9 @@
  *
  * @module
  */
-import type { TrainPanel } from "../../network/inspect.ts";
+import type { TrainPanel } from "../../network/weight_tiles.ts";
 import type { TrainEvent } from "../../train/trainer.ts";
+import { type LossPoint, type LossSmoothing, smoothBatchLoss } from "../../train/run_record.ts";
 
 /** One epoch's progress as shown: running, or done with its test results. */
 export interface EpochProgress {
@@ -27,31 +28,25 @@ export interface TrainProgress {
   /** What is trained on what ("Resuming ...", "Training 784-256-10 ..."). */
   notes: string[];
   epochs: EpochProgress[];
-  /** Per finished epoch (including those of earlier runs of a resumed model). */
-  lossHistory: number[];
-  testAccuracyHistory: number[];
   /**
-   * This run's training loss, smoothed, one point every LOSS_POINT_EVERY batches (the chart is
-   * alive from the first seconds), and the test accuracy known at each point (NaN before the
-   * first epoch ends).
+   * The smoothed training loss, a point every LOSS_POINT_EVERY batches at its place in epochs
+   * (the chart is alive from the first seconds); a resumed run's earlier points first.
    */
-  lossCurve?: number[];
-  accuracyCurve?: number[];
-  /** The smoothing's state: the last batch's running mean and count, the moving average. */
-  smoothing?: { mean: number; batches: number; average: number; sinceLast: number };
+  lossPoints: LossPoint[];
+  /** The test accuracy after each finished epoch, earlier runs' included. */
+  accuracyPoints: { epoch: number; accuracy: number }[];
+  /** The smoothing between batches (run_record.ts smoothBatchLoss). */
+  smoothing?: LossSmoothing;
   /** The latest look at the weights and gradients (every PANEL_EVERY batches). */
   panel?: TrainPanel;
 }
-
-/** Batches between two points of the smoothed loss curve. */
-export const LOSS_POINT_EVERY = 25;
 
 /** Progress before the first event: nothing known yet. */
 export const NO_PROGRESS: TrainProgress = {
   notes: [],
   epochs: [],
-  lossHistory: [],
-  testAccuracyHistory: [],
+  lossPoints: [],
+  accuracyPoints: [],
 };
 
 /**
@@ -62,7 +57,7 @@ export const NO_PROGRESS: TrainProgress = {
  * import assert from "node:assert/strict";
  * import { applyTrainEvent } from "./train_progress.ts";
  *
- * const empty = { notes: [], epochs: [], lossHistory: [], testAccuracyHistory: [] };
+ * const empty = { notes: [], epochs: [], lossPoints: [], accuracyPoints: [] };
  * const started = applyTrainEvent(empty, {
  *   type: "epoch-start", epoch: 1, epochs: 3, steps: 94, firstStep: 0,
  * });
@@ -95,10 +90,12 @@ export function applyTrainEvent(progress: TrainProgress, event: TrainEvent): Tra
       loss: event.loss,
       accuracy: event.accuracy,
     };
+    const { smoothing, point } = smoothBatchLoss(progress.smoothing, event);
     return {
       ...progress,
       epochs,
-      ...smoothLoss(progress, event.loss, event.step - last.firstStep),
+      smoothing,
+      lossPoints: point ? [...progress.lossPoints, point] : progress.lossPoints,
     };
   }
   epochs[epochs.length - 1] = {
@@ -109,56 +106,12 @@ export function applyTrainEvent(progress: TrainProgress, event: TrainEvent): Tra
     accuracy: event.trainAccuracy,
     test: { accuracy: event.testAccuracy, loss: event.testLoss, seconds: event.seconds },
   };
-  // From now on the curve's accuracy series holds this epoch's test accuracy.
-  const accuracyCurve = progress.accuracyCurve?.slice();
-  if (accuracyCurve && accuracyCurve.length > 0) {
-    accuracyCurve[accuracyCurve.length - 1] = event.testAccuracy;
-  }
   return {
     ...progress,
     epochs,
-    lossHistory: [...progress.lossHistory, event.loss],
-    testAccuracyHistory: [...progress.testAccuracyHistory, event.testAccuracy],
-    accuracyCurve,
+    accuracyPoints: [...progress.accuracyPoints, {
+      epoch: event.epoch,
+      accuracy: event.testAccuracy,
+    }],
   };
-}
-
-// Weight of a new batch in the moving average: about the last 20 batches count.
-const SMOOTHING = 0.05;
-
-/**
- * The smoothed loss after one more batch. A batch event carries the epoch's running mean over
- * `batches` batches; the batch's own loss is the change of that sum (the last batch of an
- * epoch may be smaller: a small error in one point). A moving average of those gives a curve
- * that follows training without the running mean's lag.
- */
-function smoothLoss(
-  progress: TrainProgress,
-  mean: number,
-  batches: number,
-): Pick<TrainProgress, "lossCurve" | "accuracyCurve" | "smoothing"> {
-  const before = progress.smoothing;
-  const sameEpoch = before !== undefined && batches > before.batches;
-  const batchLoss = sameEpoch
-    ? (mean * batches - before.mean * before.batches) / (batches - before.batches)
-    : mean;
-  const average = before === undefined || !Number.isFinite(before.average)
-    ? batchLoss
-    : before.average + SMOOTHING * (batchLoss - before.average);
-  const sinceLast = (before?.sinceLast ?? LOSS_POINT_EVERY - 1) + 1;
-  let lossCurve = progress.lossCurve ?? [];
-  let accuracyCurve = progress.accuracyCurve ?? [];
-  let next = sinceLast;
-  if (sinceLast >= LOSS_POINT_EVERY) {
-    const earlier = progress.testAccuracyHistory;
-    const lastAccuracy = accuracyCurve.length > 0
-      ? accuracyCurve[accuracyCurve.length - 1]
-      : earlier.length > 0
-      ? earlier[earlier.length - 1]
-      : NaN;
-    lossCurve = [...lossCurve, average];
-    accuracyCurve = [...accuracyCurve, lastAccuracy];
-    next = 0;
-  }
-  return { lossCurve, accuracyCurve, smoothing: { mean, batches, average, sinceLast: next } };
 }

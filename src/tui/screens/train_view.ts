@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { TrainPanel } from "../../network/inspect.ts";
+import type { TrainPanel } from "../../network/weight_tiles.ts";
 import type { SessionOutcome } from "../../train/session.ts";
 import { lineChart } from "../../text/chart.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
@@ -42,8 +42,8 @@ export type TrainingResult =
  *     epoch: 1, epochs: 5, step: 300, steps: 938, firstStep: 0, elapsedMs: 600,
  *     loss: 0.31, accuracy: 0.91,
  *   }],
- *   lossHistory: [],
- *   testAccuracyHistory: [],
+ *   lossPoints: [],
+ *   accuracyPoints: [],
  * };
  * const lines = renderTrainProgress(progress, { width: 80, height: 20, color: "none" });
  * assert.deepEqual(lines.slice(0, 3), ["Training 784-256-10", "", "Epoch 1/5"]);
@@ -95,38 +95,47 @@ export function renderTrainProgress(
   const freeRows = afterNotes - 2 * epochs.length - 2; // 2: the blank line and the legend
   const chartHeight = Math.max(usualHeight, freeRows);
   let chart: string[] = [];
-  // This run's smoothed loss, once it has two points; else the loss per epoch (a resumed
-  // model's history) as before.
-  const curve = (progress.lossCurve?.length ?? 0) >= 2;
+  // The smoothed loss (a resumed run's earlier points first) once it has two points, and each
+  // epoch's test accuracy at its epoch, on one axis of epochs up to the plan's last.
+  const { lossPoints, accuracyPoints } = progress;
   const panelWidth = progress.panel && width >= 80 ? Math.min(64, Math.max(30, width - 80)) : 0;
   const chartWidth = Math.min(width - (panelWidth > 0 ? panelWidth + 2 : 0), 120);
-  if (
-    (curve || progress.lossHistory.length >= 2) && afterNotes >= usualHeight + 2 + 5 &&
-    chartWidth >= 30
-  ) {
-    const plotRows = Math.min(chartHeight, afterNotes - 5 - 2);
-    const accuracies = curve ? progress.accuracyCurve! : progress.testAccuracyHistory;
+  if (lossPoints.length >= 2 && afterNotes >= usualHeight + 4 + 5 && chartWidth >= 30) {
+    const plotRows = Math.min(chartHeight, afterNotes - 5 - 4);
     // One epoch's accuracy alone would get a scale of ±50%: keep at least 1% around it.
-    const finite = accuracies.filter(Number.isFinite);
-    const low = Math.min(...finite), high = Math.max(...finite);
+    const accuracies = accuracyPoints.map((p) => p.accuracy);
+    const low = Math.min(...accuracies), high = Math.max(...accuracies);
     const spread = Math.max(0, 0.01 - (high - low)) / 2;
+    const lastEpoch = Math.max(
+      epochs.at(-1)?.epochs ?? 1,
+      lossPoints.at(-1)!.epoch,
+      accuracyPoints.at(-1)?.epoch ?? 0,
+    );
     const plot = lineChart([
       {
-        label: curve && chartWidth >= 60 ? "loss (smoothed)" : "loss",
-        values: curve ? progress.lossCurve! : progress.lossHistory,
+        label: chartWidth >= 60 ? "loss (smoothed)" : "loss",
+        values: lossPoints.map((p) => p.loss),
+        xs: lossPoints.map((p) => p.epoch),
         format: (v) => v.toFixed(3),
       },
       // the test accuracy once the first epoch has one
-      ...(accuracies.some(Number.isFinite)
+      ...(accuracyPoints.length > 0
         ? [{
           label: chartWidth >= 60 ? "test accuracy" : "test acc.",
           values: accuracies,
+          xs: accuracyPoints.map((p) => p.epoch),
+          marks: true,
           min: low - spread,
           max: Math.min(1, high + spread),
           format: (v: number) => percent(v, 1),
         }]
         : []),
-    ], { width: chartWidth, height: plotRows, color: options.color });
+    ], {
+      width: chartWidth,
+      height: plotRows,
+      color: options.color,
+      xRange: { min: 0, max: Math.ceil(lastEpoch), unit: "epoch" },
+    });
     const panel = progress.panel && panelWidth > 0
       ? renderTrainPanel(progress.panel, {
         width: panelWidth,
