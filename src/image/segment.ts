@@ -6,14 +6,12 @@
  * digits meet), and every run of neighbouring atoms that could be one digit offered as a
  * candidate, normalized exactly as a digit read alone would be. Which candidates make the
  * number is the reader's choice (src/app/read_number.ts): it scores them with the network.
- * Rules and ruled lines are taken out first (number_rules.ts).
  */
-import type { Component } from "./components.ts";
+import { type Component, labelComponents } from "./components.ts";
 import type { GrayImage } from "./gray_image.ts";
 import { histogram, percentile } from "./histogram.ts";
 import { resize } from "./resample.ts";
 import { findInk, type InkMap, normalizePieces, pieceLevels, workingCopy } from "./normalize.ts";
-import { heightOf, MIN_HEIGHT_SHARE, widthOf, withoutLines, withoutRules } from "./number_rules.ts";
 
 /** A run of neighbouring atoms of a row that may be one digit, ready for the network. */
 export interface DigitCandidate {
@@ -50,11 +48,12 @@ export interface SegmentLimits {
 }
 
 /**
- * A piece is ink of the number when it is at least this share of the heaviest piece's mass
- * (a 5's bar or a 1 is a tenth or more of an 8; dust and JPEG specks are far less), or, when
- * lighter, MIN_HEIGHT_SHARE as tall as the tallest piece (number_rules.ts).
+ * A piece is ink of the number when it is at least this share of the heaviest piece's mass...
+ * (a 5's bar or a 1 is a tenth or more of an 8; dust and JPEG specks are far less)
  */
 const MIN_SHARE = 0.06;
+/** ... or, when lighter, this tall relative to the tallest piece (a thin 1 written lightly). */
+const MIN_HEIGHT_SHARE = 0.4;
 /**
  * Two pieces belong to one digit when their columns overlap by this share of the narrower one:
  * digits in a row sit side by side, a digit's own strokes stack above each other.
@@ -79,10 +78,12 @@ const SAME_ROW_OVERLAP = 0.3;
 /**
  * Pieces wider than this many row heights are searched for cuts (two digits touching are
  * wider). A cap on the candidates, not a decision: whether a wide piece is one digit or two is
- * the network's. Cutting narrower pieces too (0.55) offered the network slices of single
- * digits it read as confident 1s: composed numbers 136 -> 131 of 144, MNIST apart 38 -> 32/40.
+ * the network's. Cutting narrower pieces offered the network slices of single digits that it
+ * reads as confident 1s: at 0.55, composed numbers 136 -> 131 of 144 and MNIST apart 38 -> 32
+ * of 40 (against 0.95); at 0.95 a round 0 as wide as tall was read "151". With the shipped
+ * CNN, 1.1 reads 28 touching MNIST numbers of 40 where 0.95 read 29, the other sets alike.
  */
-const CUT_FROM_WIDTH = 0.95;
+const CUT_FROM_WIDTH = 1.1;
 /** A cut leaves at least this share of the row height on each side (a 1 is about this wide). */
 const MIN_CUT_PART = 0.15;
 /** A valley is at least this deep (share of the most ink in a column, or of the row height). */
@@ -149,7 +150,19 @@ export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): Num
     const groups = groupPieces(withoutMarks(row, lineHeight), lineHeight);
     if (groups.length === 0) continue;
     const atoms = atomsOf(map, groups, lineHeight);
-    const candidates = candidatesOf(map, atoms, lineHeight, offset, limits);
+    // Broken digits (a ring in four strokes) make the median piece short: a candidate may be as
+    // wide as the tallest group allows.
+    const tallest = Math.max(
+      ...groups.map((g) => Math.max(...g.map((c) => c.y1)) - Math.min(...g.map((c) => c.y0)) + 1),
+    );
+    const candidates = candidatesOf(
+      map,
+      atoms,
+      lineHeight,
+      Math.max(lineHeight, tallest),
+      offset,
+      limits,
+    );
     rows.push({ atoms: atoms.length, candidates });
   }
   if (rows.length === 0) return { rows: [], reason: "no digit found" };
@@ -200,13 +213,15 @@ interface Atom {
 
 /**
  * Every run of up to MAX_ATOMS neighbouring atoms that could be one digit (no gap wider than
- * MAX_JOIN_GAP inside, no wider than MAX_CANDIDATE_WIDTH unless it is one atom), normalized
+ * MAX_JOIN_GAP row heights inside, no wider than MAX_CANDIDATE_WIDTH times the tallest group
+ * unless it is one atom), normalized
  * each with its own ink levels. When there are more than the limit, the longest runs go first.
  */
 function candidatesOf(
   map: InkMap,
   atoms: Atom[],
   lineHeight: number,
+  tallestGroup: number,
   offset: { x: number; y: number },
   limits: SegmentLimits,
 ): DigitCandidate[] {
@@ -216,7 +231,7 @@ function candidatesOf(
       if (to > from + 1) {
         const gap = atoms[to - 1].x0 - atoms[to - 2].x1 - 1;
         if (gap > MAX_JOIN_GAP * lineHeight) break;
-        if (atoms[to - 1].x1 - atoms[from].x0 + 1 > MAX_CANDIDATE_WIDTH * lineHeight) break;
+        if (atoms[to - 1].x1 - atoms[from].x0 + 1 > MAX_CANDIDATE_WIDTH * tallestGroup) break;
       }
       spans.push([from, to]);
     }
@@ -379,6 +394,172 @@ function inkOfTheNumber(components: Component[]): Component[] {
   return components.filter((c) =>
     c.mass >= MIN_SHARE * heaviest || c.y1 - c.y0 + 1 >= MIN_HEIGHT_SHARE * tallest
   );
+}
+
+const heightOf = (c: { y0: number; y1: number }) => c.y1 - c.y0 + 1;
+const widthOf = (c: { x0: number; x1: number }) => c.x1 - c.x0 + 1;
+
+/**
+ * A rule is this many times longer than thick and than the other pieces are tall (a 1 is
+ * about as tall as its neighbours); one across runs along most of the picture (this share).
+ */
+const RULE_SPAN = 0.8;
+const RULE_ASPECT = 8;
+/** ... and this many times longer than the other pieces' median extent along it... */
+const RULE_OVER_DIGITS = 2.5;
+/** ... of those at least this share of its area. */
+const RULE_OTHERS_AREA = 0.2;
+
+/** A piece from the picture's edge this many times longer than thick is a rule's piece. */
+const EDGE_RULE_ASPECT = 5;
+
+/**
+ * Leaves out the ruled lines of a form or register (a column's edge, a faint line across):
+ * thin pieces far longer than the rest of the ink, across ones spanning most of the picture
+ * (a lone 1 is kept: there is nothing else to compare with);
+ * and thin pieces that run in from the picture's edge when other ink stands clear of the edges
+ * (a ruled line broken by the scan, the shadow of a book's margin).
+ */
+function withoutRules(pieces: Component[], map: InkMap): Component[] {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+  const isRule = (c: Component) => {
+    // Pieces of some substance beside it (specks would make any stroke look long).
+    const others = pieces.filter((o) => o !== c && o.area >= RULE_OTHERS_AREA * c.area);
+    if (others.length === 0) return false;
+    const vertical = heightOf(c) >= RULE_ASPECT * widthOf(c) &&
+      heightOf(c) >= RULE_OVER_DIGITS * median(others.map(heightOf));
+    const horizontal = widthOf(c) >= RULE_SPAN * map.width &&
+      widthOf(c) >= RULE_ASPECT * heightOf(c) &&
+      widthOf(c) >= RULE_OVER_DIGITS * median(others.map(widthOf));
+    // A rule's broken piece, or the shadow beside a margin: thin and from the picture's edge.
+    const inside = (o: Component) =>
+      o.y0 > 0 && o.y1 < map.height - 1 && o.x0 > 0 && o.x1 < map.width - 1;
+    const fromEdge = (c.y0 === 0 || c.y1 === map.height - 1) &&
+      heightOf(c) >= EDGE_RULE_ASPECT * widthOf(c) && others.some(inside);
+    const fromSide = (c.x0 === 0 || c.x1 === map.width - 1) &&
+      widthOf(c) >= EDGE_RULE_ASPECT * heightOf(c) && others.some(inside);
+    return vertical || horizontal || fromEdge || fromSide;
+  };
+  return pieces.filter((c) => !isRule(c));
+}
+
+/** A horizontal run of ink this many digit heights long is a line (an underline), not a digit. */
+const LINE_RUN = 1.3;
+/** A run of ink along half the picture's side is a ruled line... */
+const RULED_RUN = 0.5;
+/** ... when it is at most this thick (share of the shorter side, at least 2 pixels)... */
+const RULED_THICKNESS = 0.03;
+/** ... and the picture is this many times the pieces' median extent along the line. */
+const RULED_ROOM = 2.5;
+
+/**
+ * Erases lines drawn across the picture or under the digits, then labels the pieces again:
+ * ruled lines of a form or register, faint or broken, that join everything they touch (runs
+ * of ink along half the picture that are thin: a 7's bar in a tight crop is as long but
+ * thick), and underlines touching the digits (horizontal runs longer than LINE_RUN times the
+ * height of the digits: digits' own bars are shorter than their height, except in digits
+ * written far wider than tall).
+ */
+function withoutLines(map: InkMap): InkMap {
+  const { width, height } = map;
+  let ink: Float32Array | undefined;
+  let labels = map.labels;
+  const erase = (mask: Uint8Array) => {
+    let any = false;
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] === 0) continue;
+      ink ??= map.ink.slice();
+      ink[i] = map.levels.paper;
+      any = true;
+    }
+    if (any) labels = labelComponents(ink!, width, height, map.levels.low).labels;
+  };
+  const isInk = (i: number) => labels[i] !== 0;
+  // Ruled lines across and down the picture, where it is far larger than the pieces of ink
+  // (in a tight crop of one digit, its own strokes run along half the picture).
+  const heaviest = Math.max(0, ...map.components.map((c) => c.mass));
+  const substantial = map.components.filter((c) => c.mass >= MIN_SHARE * heaviest);
+  const middle = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1] ?? 0;
+  const roomy = (side: number, extents: number[]) => side >= RULED_ROOM * middle(extents);
+  const none = () => new Uint8Array(width * height);
+  const across = roomy(width, substantial.map(widthOf))
+    ? longRuns(isInk, width, height, true, Math.round(RULED_RUN * width))
+    : none();
+  const thin = Math.max(2, Math.round(RULED_THICKNESS * Math.min(width, height)));
+  keepThin(across, width, height, true, thin);
+  const down = roomy(height, substantial.map(heightOf))
+    ? longRuns(isInk, width, height, false, Math.round(RULED_RUN * height))
+    : none();
+  keepThin(down, width, height, false, thin);
+  for (let i = 0; i < across.length; i++) across[i] |= down[i];
+  erase(across);
+  // Underlines, against the height of the digits that are left.
+  const components = ink === undefined
+    ? map.components
+    : labelComponents(ink, width, height, map.levels.low).components
+      .filter((c) => c.peak >= map.levels.half);
+  if (components.length > 0) {
+    const tallest = Math.max(...components.map(heightOf));
+    const heights = components.map(heightOf).filter((h) => h >= MIN_HEIGHT_SHARE * tallest)
+      .sort((a, b) => a - b);
+    const longest = Math.max(LINE_RUN * heights[heights.length >> 1], 8);
+    erase(longRuns(isInk, width, height, true, Math.round(longest)));
+  }
+  if (ink === undefined) return map;
+  const relabeled = labelComponents(ink, width, height, map.levels.low);
+  const strokes = relabeled.components.filter((c) => c.peak >= map.levels.half);
+  return { ...map, ink, labels: relabeled.labels, components: strokes };
+}
+
+/** [height x width] 1 on the runs of ink at least `length` long, across (rows) or down. */
+function longRuns(
+  isInk: (i: number) => boolean,
+  width: number,
+  height: number,
+  across: boolean,
+  length: number,
+): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  const lines = across ? height : width, along = across ? width : height;
+  const at = (line: number, k: number) => across ? line * width + k : k * width + line;
+  for (let line = 0; line < lines; line++) {
+    for (let k = 0; k < along;) {
+      if (!isInk(at(line, k))) {
+        k++;
+        continue;
+      }
+      let end = k;
+      while (end < along && isInk(at(line, end))) end++;
+      if (end - k >= length) { for (let j = k; j < end; j++) mask[at(line, j)] = 1; }
+      k = end;
+    }
+  }
+  return mask;
+}
+
+/** Clears the parts of a run mask thicker than `thickness` across the runs' direction. */
+function keepThin(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  across: boolean,
+  thickness: number,
+): void {
+  // Runs across rows are measured down each column, and the other way round.
+  const lines = across ? width : height, along = across ? height : width;
+  const at = (line: number, k: number) => across ? k * width + line : line * width + k;
+  for (let line = 0; line < lines; line++) {
+    for (let k = 0; k < along;) {
+      if (mask[at(line, k)] === 0) {
+        k++;
+        continue;
+      }
+      let end = k;
+      while (end < along && mask[at(line, end)] !== 0) end++;
+      if (end - k > thickness) { for (let j = k; j < end; j++) mask[at(line, j)] = 0; }
+      k = end;
+    }
+  }
 }
 
 /**
