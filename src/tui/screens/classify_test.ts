@@ -269,6 +269,23 @@ Deno.test("the screen fits 80x24, 110x30 and 160x50 with the guess, and has no e
   }
 });
 
+Deno.test("at 80x24 a long file name is shortened, not the verdict; all ten bars stay", async () => {
+  const dir = await makeFolder();
+  try {
+    const long =
+      `${dir}/more/Someone__a-handwritten-digits-project-with-a-long-name__samples_label7.png`;
+    await Deno.rename(`${dir}/more/seven_label7.png`, long);
+    const screen = classifyScreen({ model: () => ({ network, random: !hasPretrained }) });
+    const run = await drive(screen, [paste(dir), "enter", "right"]);
+    assert.match(run.text, /image 2 of 3: …/);
+    assert.match(run.text, /samples_label7\.png\s+\(112x112\) · labelled 7 [✓✗]/, run.text);
+    assert.equal(run.page.filter((line) => /\d+\.\d%\s*$/.test(line)).length, 10, run.text);
+    for (const line of run.page) assert.ok(visibleWidth(line) <= 80, line);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("Ctrl-N reads the image as a number: each digit boxed, the number, each digit's guess", async () => {
   const dir = await Deno.makeTempDir({ prefix: "classify-number-" });
   try {
