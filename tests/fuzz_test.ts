@@ -4,22 +4,14 @@
  * taking the test runner down with it.
  */
 import assert from "node:assert/strict";
+import { taskPermissions } from "./env.ts";
 import type { FuzzReport } from "./fuzz.ts";
 
 const FUZZ = new URL("./fuzz.ts", import.meta.url).pathname;
 
 async function runFuzz(args: string[], limitMs: number): Promise<FuzzReport> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-run",
-      FUZZ,
-      ...args,
-    ],
+    args: ["run", "--quiet", ...taskPermissions("fuzz"), FUZZ, ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",

@@ -7,19 +7,23 @@
  * that touch are measured by tests/real_numbers_accuracy.ts but not held to a floor here.
  */
 import assert from "node:assert/strict";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
+import { skipUnless } from "./env.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
-Deno.test("numbers by real writers and of MNIST digits are read exactly", async () => {
-  const { network } = await loadModelOrRandom(`${PROJECT_ROOT}/models/pretrained.safetensors`, 1);
-  const report = evaluateNumbers(await numberSets(), network);
-  const rate = (set: string) => report.bySet[set].exact / report.bySet[set].total;
-  const summary = Object.entries(report.bySet).map(([set, t]) => `${set} ${t.exact}/${t.total}`)
-    .join(", ");
-  console.log(summary);
-  const cnn = network.layers.some((layer) => layer.kind === "conv");
-  assert.ok(report.bySet.real.total >= 100, summary);
-  assert.ok(rate("real") >= (cnn ? 0.95 : 0.85), summary);
-  assert.ok(rate("mnist_apart") >= 0.95, summary);
+Deno.test({
+  name: "numbers by real writers and of MNIST digits are read exactly",
+  ignore: skipUnless(import.meta, "shared/real_digits", "mnist"),
+  fn: async () => {
+    const network = await loadShippedNetwork();
+    const report = evaluateNumbers(await numberSets(), network);
+    const rate = (set: string) => report.bySet[set].exact / report.bySet[set].total;
+    const summary = Object.entries(report.bySet).map(([set, t]) => `${set} ${t.exact}/${t.total}`)
+      .join(", ");
+    console.log(summary);
+    const cnn = network.layers.some((layer) => layer.kind === "conv");
+    assert.ok(report.bySet.real.total >= 100, summary);
+    assert.ok(rate("real") >= (cnn ? 0.95 : 0.85), summary);
+    assert.ok(rate("mnist_apart") >= 0.95, summary);
+  },
 });

@@ -6,7 +6,6 @@
  *     deno run -A tests/real_numbers_accuracy.ts [MODEL] [--misses]
  */
 import { readNumberInImage } from "../src/app/read_number.ts";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import type { Network } from "../src/network/network.ts";
 import { percent } from "../src/text/format.ts";
 import {
@@ -15,6 +14,7 @@ import {
   composeRealNumbers,
 } from "./fixtures/real_numbers.ts";
 import { loadMnistTest } from "./fixtures/user_like.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
 /** Numbers read exactly, per set, and the misses. */
 export interface NumbersReport {
@@ -52,7 +52,7 @@ export function evaluateNumbers(
 
 if (import.meta.main) {
   const model = Deno.args.find((a) => !a.startsWith("--")) ?? "models/pretrained.safetensors";
-  const { network } = await loadModelOrRandom(model, 1);
+  const network = await loadShippedNetwork(1, model);
   const report = evaluateNumbers(await numberSets(), network);
   for (const [set, t] of Object.entries(report.bySet)) {
     console.log(`${set.padEnd(16)} ${t.exact}/${t.total} ${percent(t.exact / t.total, 1)}`);
