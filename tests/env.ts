@@ -48,9 +48,9 @@ export function missing(need: Need): string | undefined {
     return resolveDataDir(MNIST_DIR).complete ? undefined : `it is not in ${MNIST_DIR} ` +
       "(set MNIST_DIR, or run deno task start fetch-data)";
   }
-  if (need === "tmux") return HAVE_TMUX ? undefined : "it is not installed";
+  if (need === "tmux") return hasTmux() ? undefined : "it is not installed";
   if (need === "tmpfs") {
-    return CAN_MOUNT_TMPFS ? undefined : "unshare -m cannot mount one here (it needs root)";
+    return canMountTmpfs() ? undefined : "unshare -m cannot mount one here (it needs root)";
   }
   return isDirectory(`${SHARED_DIR}/${need.slice("shared/".length)}`)
     ? undefined
@@ -104,33 +104,27 @@ function isDirectory(path: string): boolean {
   }
 }
 
-/** Whether tmux is installed (the tests of the real terminal need it). */
-export const HAVE_TMUX: boolean = (() => {
+/** Whether `command` runs and succeeds (false when it is missing). */
+function succeeds(command: string, args: string[]): boolean {
   try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
-      .success;
+    return new Deno.Command(command, { args, stdout: "null", stderr: "null" }).outputSync().success;
   } catch {
     return false;
   }
-})();
+}
 
+let haveTmux: boolean | undefined;
+/** Whether tmux is installed (the tests of the real terminal need it); asked once. */
+export function hasTmux(): boolean {
+  return haveTmux ??= succeeds("tmux", ["-V"]);
+}
+
+let mountsTmpfs: boolean | undefined;
 /** Whether this process may mount a tmpfs in a private mount namespace (root in most CI). */
-export const CAN_MOUNT_TMPFS: boolean = (() => {
-  try {
-    return new Deno.Command("unshare", {
-      args: [
-        "-m",
-        "sh",
-        "-c",
-        "d=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs $d; s=$?; rmdir $d; exit $s",
-      ],
-      stdout: "null",
-      stderr: "null",
-    }).outputSync().success;
-  } catch {
-    return false;
-  }
-})();
+export function canMountTmpfs(): boolean {
+  const probe = "d=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs $d; s=$?; rmdir $d; exit $s";
+  return mountsTmpfs ??= succeeds("unshare", ["-m", "sh", "-c", probe]);
+}
 
 /** Seeded uniform numbers in [0, 1) (mulberry32): the same seed, the same numbers everywhere. */
 export function seededRandom(seed: number): () => number {

@@ -11,7 +11,7 @@ import { loadModelFile, saveModelFile } from "../src/model/model_file.ts";
 import { loadNetworkModel } from "../src/train/checkpoint.ts";
 import {
   appArgs,
-  CAN_MOUNT_TMPFS,
+  canMountTmpfs,
   MNIST_DIR,
   PROJECT_ROOT,
   seededRandom,
@@ -348,7 +348,7 @@ Deno.test({
     }
     // chmod does not stop root (no --allow-sys needed to find that out: it just wrote):
     // use a read-only mount instead.
-    if (!CAN_MOUNT_TMPFS) {
+    if (!canMountTmpfs()) {
       await t.step({
         name: "a read-only mount (root ignores chmod)",
         ignore: skipUnless(import.meta, "tmpfs"),
