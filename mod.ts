@@ -112,10 +112,12 @@ export {
  * import assert from "node:assert/strict";
  * import { readIdx } from "./mod.ts";
  *
- * const dir = Deno.env.get("MNIST_DIR") ?? "data";
- * const labels = await readIdx(`${dir}/t10k-labels-idx1-ubyte.gz`);
+ * // An IDX label file as MNIST publishes them (here 3 labels: magic 2049, count, the labels).
+ * const path = await Deno.makeTempFile({ suffix: "-labels-idx1-ubyte" });
+ * await Deno.writeFile(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
+ * const labels = await readIdx(path);
  * assert.equal(labels.kind, "labels");
- * assert.equal(labels.count, 10_000);
+ * assert.equal(labels.count, 3);
  * ```
  */
 export async function readIdx(path: string): Promise<IdxImages | IdxLabels> {
