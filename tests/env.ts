@@ -181,3 +181,18 @@ export function spawnApp(args: string[], options: SpawnOptions = {}): Deno.Child
     stderr: "piped",
   }).spawn();
 }
+
+/**
+ * A test's body run with a new temp folder of its own, removed when the body ends, passed or
+ * failed (try/finally): `Deno.test("...", inTempDir("digits-x-", async (dir) => { ... }))`.
+ */
+export function inTempDir(prefix: string, fn: (dir: string) => Promise<void>): () => Promise<void> {
+  return async () => {
+    const dir = await Deno.makeTempDir({ prefix });
+    try {
+      await fn(dir);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  };
+}
