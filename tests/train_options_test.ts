@@ -24,6 +24,7 @@ import {
 } from "../src/train/session.ts";
 import { syntheticMnist } from "../src/train/test_data.ts";
 import { KeyParser } from "../src/tui/terminal/keys.ts";
+import { inTempDir } from "./env.ts";
 import {
   createTrainForm,
   fieldError,
@@ -35,7 +36,6 @@ import {
 } from "../src/tui/app/screens/train_form.ts";
 
 const data = syntheticMnist(200, 50);
-const work = await Deno.makeTempDir({ prefix: "digits-options-" });
 
 const keys = (form: TrainForm, text: string): TrainForm => {
   const parser = new KeyParser();
@@ -101,8 +101,8 @@ async function cliRequest(args: string[]): Promise<TrainRequest | { refused: str
   return trainRequest(trainFlagsOf(opts));
 }
 
-/** Saves a small model trained one epoch with `optimizer` at half its default learning rate. */
-async function savedModel(optimizer: OptimizerKind): Promise<string> {
+/** Saves into `work` a small model trained one epoch with `optimizer` at half its default rate. */
+async function savedModel(work: string, optimizer: OptimizerKind): Promise<string> {
   const modelPath = `${work}/${optimizer}.safetensors`;
   const lr = resolveTrainValues({ optimizer }).lr / 2;
   const request = { modelPath, hidden: [8], optimizer, lr, epochs: 1, batch: 20 };
@@ -112,60 +112,67 @@ async function savedModel(optimizer: OptimizerKind): Promise<string> {
   return modelPath;
 }
 
-Deno.test("the learning rate the form shows is the one trained with, for every optimizer switch", async () => {
-  const checked: string[] = [];
-  for (const savedKind of [undefined, ...OPTIMIZERS]) {
-    const modelPath = savedKind ? await savedModel(savedKind) : `${work}/none.safetensors`;
-    const existing = savedKind
-      ? (await loadNetworkModel(modelPath, { maxBatch: 1 })).info
-      : undefined;
-    for (const mode of existing ? ["resume", "fresh"] : ["fresh"]) {
-      for (const kind of OPTIMIZERS) {
-        // Also through every other optimizer and back: the form must still show the right rate.
-        for (const atLeast of [0, OPTIMIZERS.length]) {
-          let form = createTrainForm({ modelPath, existing, trainCount: data.train.count });
-          if (mode === "fresh" && existing) form = keys(focusOn(form, "mode"), RIGHT);
-          form = chooseOptimizer(form, kind, atLeast);
-          const shown = shownLearningRate(form);
-          const request = trainRequestOf(form);
-          assert.ok(request);
+Deno.test(
+  "the learning rate the form shows is the one trained with, for every optimizer switch",
+  inTempDir("digits-options-", async (work) => {
+    const checked: string[] = [];
+    for (const savedKind of [undefined, ...OPTIMIZERS]) {
+      const modelPath = savedKind ? await savedModel(work, savedKind) : `${work}/none.safetensors`;
+      const existing = savedKind
+        ? (await loadNetworkModel(modelPath, { maxBatch: 1 })).info
+        : undefined;
+      for (const mode of existing ? ["resume", "fresh"] : ["fresh"]) {
+        for (const kind of OPTIMIZERS) {
+          // Also through every other optimizer and back: the form must still show the right rate.
+          for (const atLeast of [0, OPTIMIZERS.length]) {
+            let form = createTrainForm({ modelPath, existing, trainCount: data.train.count });
+            if (mode === "fresh" && existing) form = keys(focusOn(form, "mode"), RIGHT);
+            form = chooseOptimizer(form, kind, atLeast);
+            const shown = shownLearningRate(form);
+            const request = trainRequestOf(form);
+            assert.ok(request);
+            const session = await prepareTrainingSession(request, data);
+            const what = `saved ${savedKind ?? "none"}, ${mode}, -> ${kind} (${atLeast} presses)`;
+            assert.equal(session.plan.optimizer.kind, kind, what);
+            assert.equal(session.plan.optimizer.learningRate, shown, what);
+            assert.equal(session.model.info.optimizer.learningRate, shown, what); // as saved
+            checked.push(`${what}: ${shown}`);
+          }
+          // The flags that say the same train with the same rate.
+          const args = [
+            "--model",
+            modelPath,
+            "--optimizer",
+            kind,
+            ...(mode === "fresh" ? ["--fresh"] : []),
+          ];
+          const request = await cliRequest(args);
+          assert.ok(!("refused" in request), args.join(" "));
           const session = await prepareTrainingSession(request, data);
-          const what = `saved ${savedKind ?? "none"}, ${mode}, -> ${kind} (${atLeast} presses)`;
-          assert.equal(session.plan.optimizer.kind, kind, what);
-          assert.equal(session.plan.optimizer.learningRate, shown, what);
-          assert.equal(session.model.info.optimizer.learningRate, shown, what); // as saved
-          checked.push(`${what}: ${shown}`);
+          const form = chooseOptimizer(
+            mode === "fresh" && existing
+              ? keys(
+                focusOn(createTrainForm({ modelPath, existing, trainCount: 200 }), "mode"),
+                RIGHT,
+              )
+              : createTrainForm({ modelPath, existing, trainCount: 200 }),
+            kind,
+          );
+          assert.equal(
+            session.plan.optimizer.learningRate,
+            shownLearningRate(form),
+            args.join(" "),
+          );
         }
-        // The flags that say the same train with the same rate.
-        const args = [
-          "--model",
-          modelPath,
-          "--optimizer",
-          kind,
-          ...(mode === "fresh" ? ["--fresh"] : []),
-        ];
-        const request = await cliRequest(args);
-        assert.ok(!("refused" in request), args.join(" "));
-        const session = await prepareTrainingSession(request, data);
-        const form = chooseOptimizer(
-          mode === "fresh" && existing
-            ? keys(
-              focusOn(createTrainForm({ modelPath, existing, trainCount: 200 }), "mode"),
-              RIGHT,
-            )
-            : createTrainForm({ modelPath, existing, trainCount: 200 }),
-          kind,
-        );
-        assert.equal(session.plan.optimizer.learningRate, shownLearningRate(form), args.join(" "));
       }
     }
-  }
-  // The saved rate (half the default) is shown and kept while the optimizer stays.
-  assert.ok(checked.includes("saved sgd, resume, -> sgd (0 presses): 0.05"), checked.join("\n"));
-  assert.ok(checked.includes("saved sgd, resume, -> adam (0 presses): 0.003"));
-  assert.ok(checked.includes("saved adam, resume, -> adam (3 presses): 0.0015"));
-  assert.ok(checked.includes("saved adam, fresh, -> momentum (0 presses): 0.05"));
-});
+    // The saved rate (half the default) is shown and kept while the optimizer stays.
+    assert.ok(checked.includes("saved sgd, resume, -> sgd (0 presses): 0.05"), checked.join("\n"));
+    assert.ok(checked.includes("saved sgd, resume, -> adam (0 presses): 0.003"));
+    assert.ok(checked.includes("saved adam, resume, -> adam (3 presses): 0.0015"));
+    assert.ok(checked.includes("saved adam, fresh, -> momentum (0 presses): 0.05"));
+  }),
+);
 
 /** Typed values for each text option: valid, boundaries, out of range, malformed, empty. */
 const TYPED: Partial<Record<TrainValueName, string[]>> = {
@@ -261,9 +268,4 @@ Deno.test("every training option is a flag of train and a field of the form", ()
     assert.equal(field?.help, spec.help);
   }
   assert.equal(trainOption("lr").perOptimizer?.adam, 0.003);
-});
-
-Deno.test({
-  name: "cleanup",
-  fn: async () => await Deno.remove(work, { recursive: true }),
 });
