@@ -6,7 +6,7 @@
  * it prints a hint and exits with status 2 instead of waiting for keys that never come.
  */
 import { runCli } from "./src/cli/run.ts";
-import { type MenuOptions, runMenu } from "./src/tui/app/mod.ts";
+import { type MenuOptions, runMenu } from "./src/tui/mod.ts";
 
 async function main(args: string[]): Promise<number> {
   const menuOptions = parseMenuOptions(args);

@@ -30,16 +30,17 @@ export const SHIPPED_MODEL: string = `${PROJECT_ROOT}/models/pretrained.safetens
 export const IN_CI: boolean = Deno.env.get("CI") === "true";
 
 /**
- * What a test may need beyond the project: the full MNIST, tmux, a private tmpfs mount (root in a
+ * What a test may need beyond the project: the full MNIST, tmux, Chromium (`$CHROMIUM`, else
+ * /usr/bin/chromium), ONNX's own checker (Debian's python3-onnx), a private tmpfs mount (root in a
  * mount namespace: a full or read-only disk), or a folder of ../shared.
  */
-export type Need = "mnist" | "tmux" | "tmpfs" | `shared/${string}`;
+export type Need = "mnist" | "tmux" | "chromium" | "python3-onnx" | "tmpfs" | `shared/${string}`;
 
 /** What `need` stands for, for people: "tmux", "the full MNIST", "../shared/real_digits". */
 function describe(need: Need): string {
   if (need === "mnist") return "the full MNIST";
   if (need === "tmpfs") return "a tmpfs mount";
-  return need === "tmux" ? "tmux" : `../${need}`;
+  return need.startsWith("shared/") ? `../${need}` : need;
 }
 
 /** Why `need` is not met on this machine, or undefined when it is. */
@@ -51,6 +52,14 @@ export function missing(need: Need): string | undefined {
   if (need === "tmux") return hasTmux() ? undefined : "it is not installed";
   if (need === "tmpfs") {
     return canMountTmpfs() ? undefined : "unshare -m cannot mount one here (it needs root)";
+  }
+  if (need === "chromium") {
+    return isFile(CHROMIUM) ? undefined : `${CHROMIUM} is not there (apt-get install chromium)`;
+  }
+  if (need === "python3-onnx") {
+    return succeeds("/usr/bin/python3", ["-c", "import onnx"])
+      ? undefined
+      : "python3 cannot import onnx (apt-get install python3-onnx)";
   }
   return isDirectory(`${SHARED_DIR}/${need.slice("shared/".length)}`)
     ? undefined
@@ -94,6 +103,17 @@ export function skipUnless(meta: ImportMeta, ...needs: Need[]): boolean {
     }
   }
   return skip;
+}
+
+/** The Chromium the browser tests drive: `$CHROMIUM`, else Debian's. */
+export const CHROMIUM: string = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
+
+function isFile(path: string): boolean {
+  try {
+    return Deno.statSync(path).isFile;
+  } catch {
+    return false;
+  }
 }
 
 function isDirectory(path: string): boolean {

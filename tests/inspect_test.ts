@@ -95,15 +95,16 @@ Deno.test({
 });
 
 Deno.test({
-  name: "inspect --digit 0: the digit, its saliency and one heat strip per layer",
+  name: "inspect --digit 0: the digit, its attribution, its gradient and a heat strip per layer",
   ignore,
   fn: async () => {
     const result = await runApp(["inspect", "--model", SHIPPED, "--digit", "0"]);
     assert.equal(result.code, 0, result.stderr);
     const out = result.stdout;
     assert.match(out, /Test digit #0 \(a 7\): the network says 7 \(\d+\.\d% sure\)/);
-    assert.match(out, /what the network saw +saliency of 7/);
-    assert.match(out, /\+ marks pixels where more ink would make 7 more likely/);
+    assert.match(out, /what the network saw +what made it say 7/);
+    assert.match(out, /\+ marks ink that speaks for 7, - ink that speaks against it/);
+    assert.match(out, /\+ where more ink would make 7 more likely/);
     assert.match(out, /strongest units: #\d+ \d+\.\d\d/);
     assert.match(out, /digits by probability: 7 \d\.\d\d/);
     // 14 lines of the digit with its saliency beside it
@@ -182,5 +183,55 @@ Deno.test({
       share > 1.5 * chance,
       `${share} of the strongest pixels on the ink; chance ${chance}`,
     );
+  },
+});
+
+Deno.test({
+  name:
+    "inspect --digit 0 --json: the attribution adds up to the score's change; on the first 100 test digits its 40 strongest pixels lie on or next to the ink",
+  ignore,
+  fn: async () => {
+    const result = await runApp(["inspect", "--model", SHIPPED, "--digit", "0", "--json"]);
+    assert.equal(result.code, 0, result.stderr);
+    const [report] = jsonLines(result.stdout);
+    const attribution = report.attribution as number[];
+    assert.equal(attribution.length, 784);
+    const digit = (report.prediction as { digit: number }).digit;
+    // the score change computed apart from the attribution code: two plain forward passes
+    const { network } = await loadNetworkModel(SHIPPED, { maxBatch: 1 });
+    const scoreOf = (pixels: Float32Array) => {
+      network.input.set(pixels);
+      network.forward(1);
+      return network.layerOutputs().at(-1)![digit];
+    };
+    const change = scoreOf(Float32Array.from(report.input as number[])) -
+      scoreOf(new Float32Array(784));
+    const sum = attribution.reduce((s, v) => s + v, 0);
+    assert.ok(Math.abs(sum - change) <= 0.01 * Math.abs(change), `sum ${sum}, change ${change}`);
+
+    const explainer = new DigitExplainer(
+      (await loadNetworkModel(SHIPPED, { maxBatch: 1 })).network,
+    );
+    const test = await loadMnistTest(100);
+    let digitsOnInk = 0;
+    for (const bytes of test.images) {
+      const pixels = Float32Array.from(bytes, (b) => b / 255);
+      const { attribution } = explainer.digit(pixels);
+      const onOrNextToInk = (p: number) => {
+        const [x, y] = [p % 28, Math.floor(p / 28)];
+        for (let dy = -1; dy <= 1; dy++) {
+          for (let dx = -1; dx <= 1; dx++) {
+            const [nx, ny] = [x + dx, y + dy];
+            if (nx >= 0 && nx < 28 && ny >= 0 && ny < 28 && bytes[ny * 28 + nx] > 0) return true;
+          }
+        }
+        return false;
+      };
+      const strongest = Array.from({ length: 784 }, (_, p) => p)
+        .sort((a, b) => Math.abs(attribution[b]) - Math.abs(attribution[a]))
+        .slice(0, 40);
+      if (strongest.every(onOrNextToInk)) digitsOnInk++;
+    }
+    assert.ok(digitsOnInk >= 90, `${digitsOnInk} of 100 digits`);
   },
 });

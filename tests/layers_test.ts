@@ -138,9 +138,9 @@ function shortestCircle(start: string, members: Set<string>, next: Map<string, E
 export const LAYERS: readonly (readonly string[])[] = [
   ["cli"], // the commands; `serve` starts the server
   ["tui", "server"], // the other front ends
-  ["app"], // what the front ends do: classify, inspect, read numbers, load models
+  ["app", "export"], // what the front ends do: classify, inspect, read numbers; ONNX export
   ["train"], // training sessions, checkpoints, evaluation, options
-  ["batches"], // which digits a batch holds, filled on a worker
+  ["batches", "negatives"], // which digits a batch holds; not-a-digit images
   ["augment"], // on-the-fly distortion
   ["network", "model", "image"], // the network, model files, image decoding and normalizing
   ["data"], // MNIST: IDX files, download, the offline sample

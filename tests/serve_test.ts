@@ -180,6 +180,46 @@ Deno.test("serve answers classify, health and model as the commands do, and refu
       },
     );
 
+    await t.step(
+      "GET / is the page: its three files from serve itself, under a Content-Security-Policy",
+      async () => {
+        const page = await fetch(`${server.url}/`);
+        assert.equal(page.status, 200);
+        assert.match(page.headers.get("content-type")!, /^text\/html/);
+        const csp = page.headers.get("content-security-policy")!;
+        assert.match(csp, /default-src 'none'/);
+        assert.match(csp, /script-src 'self'/);
+        const html = await page.text();
+        // Every script and style sheet is one of serve's own files, none inline.
+        const sources = [...html.matchAll(/(?:src|href)="([^"]*)"/g)].map((m) => m[1]);
+        assert.deepEqual(sources, ["data:,", "/page.css", "/page.js"]);
+        assert.doesNotMatch(html, /<script>|<style>| style=/);
+        for (
+          const [path, type] of [["/page.js", /^text\/javascript/], ["/page.css", /^text\/css/]]
+        ) {
+          const file = await fetch(`${server.url}${path}`);
+          assert.equal(file.status, 200);
+          assert.match(file.headers.get("content-type")!, type as RegExp);
+          assert.ok((await file.text()).length > 100);
+        }
+        const posted = await post(`${server.url}/`, "x");
+        assert.equal(posted.status, 405);
+        assert.equal(typeof posted.json.error, "string");
+      },
+    );
+
+    await t.step("POST /classify?pixels=1 adds the 784 pixels the network saw", async () => {
+      const ring = await Deno.readFile(RING);
+      const plain = await post(`${server.url}/classify`, ring);
+      const answer = await post(`${server.url}/classify?pixels=1`, ring);
+      assert.equal(answer.status, 200);
+      const { pixels, ...rest } = answer.json;
+      assert.deepEqual(rest, plain.json, "otherwise the same answer");
+      assert.ok(Array.isArray(pixels) && pixels.length === 784);
+      assert.ok(pixels.every((p) => typeof p === "number" && p >= 0 && p <= 1));
+      assert.ok(pixels.filter((p) => p > 0.5).length > 30, "the ring's ink");
+    });
+
     await t.step("a client that stops sending its body gets 408 after --timeout", async () => {
       const conn = await rawRequest(
         server.port,
@@ -204,12 +244,12 @@ Deno.test("serve answers classify, health and model as the commands do, and refu
       await (await fetch(`${server.url}/health`)).body?.cancel();
       await server.waitForLog(/^GET \/health 200 \d+ms$/);
       const requests = server.log.filter((line) => /^(GET|POST) /.test(line));
-      for (const line of requests) assert.match(line, /^(GET|POST) \/\w* \d{3} \d+ms$/);
+      for (const line of requests) assert.match(line, /^(GET|POST) \/[\w.]* \d{3} \d+ms$/);
       assert.ok(requests.some((line) => /^POST \/classify 413 /.test(line)));
       assert.ok(requests.some((line) => /^POST \/classify 408 /.test(line)));
       assert.equal(
         requests.filter((line) => / 200 /.test(line)).length,
-        50 + (withoutRealDigits ? 4 : 5),
+        50 + (withoutRealDigits ? 9 : 10),
       );
     });
   } finally {

@@ -33,7 +33,7 @@ import {
   type TrainForm,
   trainFormKey,
   trainRequestOf,
-} from "../src/tui/app/screens/train_form.ts";
+} from "../src/tui/screens/train_form.ts";
 
 const data = syntheticMnist(200, 50);
 

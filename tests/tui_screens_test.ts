@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
-import { CANVAS_SIDE, DrawingCanvas } from "../src/tui/app/screens/canvas.ts";
+import { CANVAS_SIDE, DrawingCanvas } from "../src/tui/widgets/canvas.ts";
 import { SHIPPED_MODEL, skipUnless } from "./env.ts";
 import { TmuxSession } from "./tmux.ts";
 

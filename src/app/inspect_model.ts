@@ -16,6 +16,7 @@ import {
   tensorStats,
   TrainingMonitor,
 } from "../network/inspect.ts";
+import { integratedGradients } from "../network/attribution.ts";
 import { saliency, withInputGradient } from "../network/saliency.ts";
 import { selectKernels } from "../network/select_kernels.ts";
 
@@ -105,8 +106,13 @@ export interface DigitReport {
   input: Float32Array;
   /** Each layer's output for it (the output layer's as probabilities). */
   activations: LayerActivation[];
-  /** [784] d p_digit / d pixel: which pixels made the network say `digit`. */
+  /** [784] dz_digit / d pixel, the raw gradient: where more ink would change the answer. */
   saliency: Float32Array;
+  /**
+   * [784] integrated gradients from a blank picture: each pixel's share of the guess's score
+   * (they add up to z_digit(picture) - z_digit(blank)); positive speaks for the guess.
+   */
+  attribution: Float32Array;
   prediction: { digit: number; confidence: number };
   probabilities: Float32Array;
 }
@@ -132,7 +138,8 @@ export class DigitExplainer {
   private readonly copy: Network;
 
   constructor(readonly network: Network) {
-    this.copy = withInputGradient(network, { kernels: selectKernels() });
+    // 64 rows: the path points of integrated gradients go through in batches
+    this.copy = withInputGradient(network, { kernels: selectKernels(), maxBatch: 64 });
   }
 
   /** Activations, saliency and guess for one digit of 784 values in 0..1. */
@@ -141,10 +148,12 @@ export class DigitExplainer {
     const result = saliency(this.copy, input);
     // backward leaves every layer's output of that forward pass in place
     const activations = layerActivations(this.copy);
+    const attribution = integratedGradients(this.copy, input, result.digit).attribution;
     return {
       input,
       activations,
       saliency: result.gradient,
+      attribution,
       prediction: { digit: result.digit, confidence: result.confidence },
       probabilities: result.probabilities,
     };

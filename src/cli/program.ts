@@ -13,6 +13,7 @@ import { fetchDataCommand } from "./commands/fetch_data.ts";
 import { infoCommand } from "./commands/info.ts";
 import { inspectCommand } from "./commands/inspect.ts";
 import { previewCommand } from "./commands/preview.ts";
+import { runsCommand } from "./commands/runs.ts";
 import { testCommand } from "./commands/test.ts";
 import { trainCommand, type TrainFlags } from "./commands/train.ts";
 import type { CommandIo } from "./io.ts";
@@ -21,6 +22,7 @@ import * as values from "../train/option_values.ts";
 import denoJson from "../../deno.json" with { type: "json" };
 import { readTrainConfig } from "../train/options.ts";
 import { serveCommand } from "./commands/serve.ts";
+import { EXPORT_FORMATS, exportCommand } from "./commands/export.ts";
 
 /** A value parser whose refusal commander prints as one usage line (exit status 2). */
 function forCommander<T>(parse: (value: string) => T): (value: string) => T {
@@ -82,7 +84,7 @@ const jsonOption = () => new Option("--json", "print JSON lines instead of text"
  */
 export function trainFlagsOf(opts: Record<string, unknown>): TrainFlags {
   const flags: TrainFlags = { ...pickTrainValues(opts), model: String(opts.model) };
-  for (const key of ["fresh", "weightsOnly", "sample", "json"] as const) {
+  for (const key of ["fresh", "weightsOnly", "strictMath", "sample", "json"] as const) {
     if (opts[key] !== undefined) flags[key] = Boolean(opts[key]);
   }
   if (opts.dataDir !== undefined) flags.dataDir = String(opts.dataDir);
@@ -122,6 +124,10 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .option(
       "--weights-only",
       "save without optimizer state: a file 3x smaller for adam, but resuming restarts the optimizer",
+    )
+    .option(
+      "--strict-math",
+      "no fused multiply-adds: the same bits on any machine (slower; see the README)",
     )
     .addOption(dataDirOption())
     .addOption(sampleOption())
@@ -189,6 +195,16 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
       result.status = await infoCommand(flags, io);
     });
 
+  program.command("runs")
+    .description(
+      "list the training runs recorded beside the model files of a folder, to compare them",
+    )
+    .option("--dir <dir>", "the folder of model files (default models)")
+    .addOption(jsonOption())
+    .action(async (flags) => {
+      result.status = await runsCommand(flags, io);
+    });
+
   program.command("serve")
     .description("classify images over HTTP: POST /classify, GET /health, GET /model")
     .option("--port <n>", "port to listen on (0: any free port)", integerIn(0, 65_535), 8080)
@@ -198,6 +214,21 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
     .option("--timeout <seconds>", "longest wait for a request body", integerIn(1, 3600), 10)
     .action(async (flags) => {
       result.status = await serveCommand(flags, io);
+    });
+
+  program.command("export")
+    .description(
+      "write the model in another format: ONNX, for ONNX Runtime in Python, C#, Java, JavaScript...",
+    )
+    .addOption(
+      new Option("--format <name>", "file format").choices(EXPORT_FORMATS).default(
+        "onnx" as const,
+      ),
+    )
+    .option("--model <path>", MODEL_HELP)
+    .option("--out <file>", "where to write (default: the model's path ending in .onnx)")
+    .action(async (flags) => {
+      result.status = await exportCommand(flags, io);
     });
 
   program.command("inspect")

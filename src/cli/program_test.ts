@@ -68,6 +68,7 @@ Deno.test("train flags parse into the request the session gets", async () => {
     "--augment",
     "--fresh",
     "--weights-only",
+    "--strict-math",
     "--json",
     "--data-dir",
     "somewhere",
@@ -90,6 +91,7 @@ Deno.test("train flags parse into the request the session gets", async () => {
     augment: true,
     fresh: true,
     weightsOnly: true,
+    strictMath: true,
     remedy: REMEDY,
   });
   assert.equal((await requestOf(["--no-augment"])).augment, false);

@@ -124,3 +124,8 @@ export function stepParameters(
     }
   }
 }
+
+/** Adam's bias corrections 1 - beta^t at optimizer step `step` (unused by sgd and momentum). */
+export function adamCorrections(settings: OptimizerSettings, step: number): [number, number] {
+  return [1 - Math.pow(settings.beta1, step), 1 - Math.pow(settings.beta2, step)];
+}

@@ -48,7 +48,7 @@ async function train(
         rowLabels.set(filledLabels.subarray(first, first + count));
       };
       const settings = defaultOptimizerSettings("adam");
-      network.trainBatch(labels, batch, settings, 0.003, askForRows ? fill : undefined);
+      network.halves!.trainBatch(labels, batch, settings, 0.003, askForRows ? fill : undefined);
     }
   } finally {
     thread?.close();
@@ -124,7 +124,7 @@ Deno.test({
     const loss = network.evaluateLoss(labels);
     const thread = await startSecondThread(network);
     try {
-      assert.deepEqual(network.forwardParallel(64), alone);
+      assert.deepEqual(network.halves!.forward(64), alone);
       assert.deepEqual(network.evaluateLoss(labels), loss);
     } finally {
       thread.close();

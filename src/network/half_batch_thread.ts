@@ -18,7 +18,8 @@
  * @module
  */
 import { type HalfJob, JobKind } from "./half_batch.ts";
-import type { Network, SecondThread } from "./network.ts";
+import type { SecondThread } from "./half_batch_engine.ts";
+import type { Network } from "./network.ts";
 
 /** Int32 slots of the control block. */
 export const Slot = {
@@ -127,6 +128,8 @@ function failureText(control: Int32Array, who: string): string {
 /** What the main side tells the worker at start. */
 export interface WorkerSetup {
   memory: WebAssembly.Memory;
+  /** Whether the main side's kernels fuse multiply-adds (the worker's must do the same). */
+  fused: boolean;
   control: SharedArrayBuffer;
   twin: Network["twinOptions"];
 }
@@ -198,7 +201,7 @@ export class HalfBatchThread implements SecondThread {
 
 /**
  * Starts a second thread for `network` (built with `halves` on WebAssembly kernels) and
- * attaches it: from then on `trainBatch` and `forwardParallel` use both threads, with the
+ * attaches it: from then on `trainBatch` and `network.halves.forward` use both threads, with the
  * same results as one. `close()` the returned thread (then the network trains on one).
  *
  * @example
@@ -222,7 +225,8 @@ export async function startSecondThread(
   network: Network,
 ): Promise<HalfBatchThread & { close(): void }> {
   const memory = network.kernels.memory;
-  if (!memory || !network.halves) {
+  const halves = network.halves;
+  if (!memory || !halves) {
     throw new Error("a second thread needs a network with halves on WebAssembly kernels");
   }
   const control = new SharedArrayBuffer(CONTROL_BYTES);
@@ -244,7 +248,12 @@ export async function startSecondThread(
       reject(new ThreadFailure(`the second training thread failed: ${event.message}`));
     };
   });
-  const setup: WorkerSetup = { memory, control, twin: network.twinOptions };
+  const setup: WorkerSetup = {
+    memory,
+    fused: network.kernels.fused,
+    control,
+    twin: network.twinOptions,
+  };
   worker.postMessage(setup);
   try {
     await ready;
@@ -253,10 +262,10 @@ export async function startSecondThread(
     throw error;
   }
   const thread = new HalfBatchThread(worker, control);
-  network.useSecondThread(thread);
+  halves.useSecondThread(thread);
   const close = thread.close.bind(thread);
   thread.close = () => {
-    network.useSecondThread(undefined);
+    halves.useSecondThread(undefined);
     close();
   };
   return thread;

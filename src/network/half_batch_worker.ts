@@ -19,6 +19,7 @@ import {
   waitForSlot,
   type WorkerSetup,
 } from "./half_batch_thread.ts";
+import type { HalfBatchEngine } from "./half_batch_engine.ts";
 import { Network } from "./network.ts";
 import type { OptimizerKind, OptimizerSettings } from "./optimizer.ts";
 import { attachWasmKernels } from "./wasm/kernels.ts";
@@ -30,14 +31,14 @@ const scope = globalThis as unknown as {
 
 scope.onmessage = (event) => {
   scope.onmessage = null;
-  const { memory, control: buffer, twin } = event.data;
+  const { memory, fused, control: buffer, twin } = event.data;
   const control = new Int32Array(buffer, 0, FLOAT_OFFSET / 4);
   let network: Network;
   try {
     network = new Network({ inputShape: twin.inputShape, layers: twin.layers }, {
       maxBatch: twin.maxBatch,
       inputGradient: twin.inputGradient,
-      kernels: attachWasmKernels(memory, 1),
+      kernels: attachWasmKernels(memory, 1, fused),
       halves: true,
       attached: true,
     });
@@ -48,7 +49,7 @@ scope.onmessage = (event) => {
   scope.postMessage({ ready: true });
   try {
     serve(
-      network,
+      network.halves!,
       control,
       new Float64Array(buffer, FLOAT_OFFSET, (MESSAGE_OFFSET - FLOAT_OFFSET) / 8),
     );
@@ -68,7 +69,7 @@ const KINDS: Record<number, OptimizerKind> = Object.fromEntries(
 );
 
 /** The job loop; returns on a quit job. */
-function serve(network: Network, control: Int32Array, reals: Float64Array): void {
+function serve(halves: HalfBatchEngine, control: Int32Array, reals: Float64Array): void {
   let seq = 0;
   const settings: OptimizerSettings = {
     kind: "adam",
@@ -87,13 +88,13 @@ function serve(network: Network, control: Int32Array, reals: Float64Array): void
     const kind = control[Slot.kind];
     if (kind === JobKind.quit) return;
     const rows = control[Slot.rows];
-    network.seed = reals[Real.seed];
+    halves.network.seed = reals[Real.seed];
     if (kind === JobKind.forward) {
-      network.forwardSecondHalf(rows);
+      halves.forwardSecondHalf(rows);
       signalSlot(control, Slot.half, seq);
       continue;
     }
-    const result = network.trainHalf(
+    const result = halves.trainHalf(
       1,
       rows,
       control[Slot.firstRow],
@@ -115,7 +116,7 @@ function serve(network: Network, control: Int32Array, reals: Float64Array): void
       settings.momentum = reals[Real.momentum];
     }
     waitForSlot(control, Slot.first, seq, "main training thread");
-    network.stepSecondPart({
+    halves.stepSecondPart({
       kind: train ? JobKind.train : JobKind.gradients,
       rows,
       firstRow: 0,

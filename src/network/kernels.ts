@@ -13,8 +13,14 @@
  * same kernel set: the WebAssembly kernels read and write that memory directly, no copies.
  */
 export interface Kernels {
-  /** Short name shown in benchmarks: "ts" or "wasm-simd". */
+  /** Short name shown in benchmarks: "ts", "wasm-simd" (strict) or "wasm-simd-fma". */
   readonly name: string;
+  /**
+   * Whether multiply-adds are fused (one rounding where the CPU has FMA): results then differ
+   * in the last bits between machines. False: strict IEEE single precision, the same bits
+   * anywhere (the TS kernels and `--strict-math`).
+   */
+  readonly fused: boolean;
   /**
    * The shared WebAssembly memory the arena lives in, once `arena()` made it (wasm kernels
    * only): another thread attaches its own kernel instance to it (`attachWasmKernels`).
@@ -229,6 +235,7 @@ export interface ConvGeometry {
 export function createTsKernels(): Kernels {
   return {
     name: "ts",
+    fused: false,
     arena: (length) => new Float32Array(length),
     forwardDense(x, w, bias, z, batch, inSize, outSize) {
       for (let b = 0; b < batch; b++) {

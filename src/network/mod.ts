@@ -14,6 +14,7 @@
  */
 export * from "./activations.ts";
 export * from "./half_batch.ts";
+export * from "./half_batch_engine.ts";
 export * from "./kernels.ts";
 export * from "./layer_spec.ts";
 export type { Layer, Parameter } from "./layers.ts";

@@ -55,15 +55,11 @@
  * cache-sized chunk of samples); the softmax output.
  * Nothing is allocated per batch.
  *
- * ## Two halves, one or two threads (`halves`, half_batch.ts)
+ * ## Two halves, one or two threads (`halves`, half_batch_engine.ts)
  *
- * Built with `halves`, `trainBatch` computes a batch of B samples as its first ceil(B/2) and
- * the rest: the second half's layers are views into the same batch buffers from row
- * ceil(maxBatch/2) on, sharing the parameter values, with gradients of their own. Then
- * dW = dW_first + dW_second element by element (Kernels.addInto) and the optimizer step, each
- * tensor cut in two parts. One thread does all of it in turn; with a second thread attached
- * (half_batch_thread.ts: a Worker with its own kernel instance on the same shared memory) each
- * does one half and one part. The same operations on the same numbers: the same bits.
+ * Built with `halves`, a network trains each batch as two halves whose gradients are added in
+ * a fixed order, on one thread or two with the same bits: `network.halves` is that engine.
+ * This file only builds the arena it needs; the cutting and the threads are over there.
  *
  * @module
  */
@@ -81,8 +77,15 @@ import {
 } from "./layer_spec.ts";
 import { createLayer, type Layer, newParameter, type Parameter } from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
-import { type HalfJob, JobKind, stepParameters, type StepPart } from "./half_batch.ts";
+import { adamCorrections, stepParameters, type StepPart } from "./half_batch.ts";
+import {
+  buildSecondHalf,
+  type BuiltLayers,
+  HalfBatchEngine,
+  type SecondHalf,
+} from "./half_batch_engine.ts";
 import { Random } from "./random.ts";
+import { crossEntropy, outputDelta, softmaxRows } from "./softmax.ts";
 
 export type { Parameter } from "./layers.ts";
 
@@ -123,22 +126,6 @@ export interface NetworkOptions {
    * and leave its weights as they are (no initialization). Needs `halves`.
    */
   attached?: boolean;
-}
-
-/**
- * The other thread that trains the second half of each batch: `start` hands it a job (it
- * returns at once), `waitHalf` returns when its half's gradients are ready (its loss sum and
- * hits), `waitDone` when its part of the update is done. Implemented in half_batch_thread.ts.
- */
-export interface SecondThread {
-  /** Hands the thread a job; returns at once. */
-  start(job: HalfJob): void;
-  /** Waits for the thread's half: its loss sum and hits. */
-  waitHalf(): { lossSum: number; correct: number };
-  /** Tells the thread the first half's gradients are ready too. */
-  firstHalfDone(): void;
-  /** Waits until the thread has done its part of the update. */
-  waitDone(): void;
 }
 
 /** One row of `Network.summary()`, like a line of Keras's `model.summary()`. */
@@ -204,24 +191,13 @@ export class Network {
   private readonly probabilities: Float32Array;
   private readonly classes: number;
   private lastBatch = 0;
-  /** The second half's layers (views from row `secondStart` on), when built with `halves`. */
-  private readonly secondHalf: Layer[] = [];
-  /** Row of the batch buffers where the second half's layers start: ceil(maxBatch / 2). */
-  private readonly secondStart: number;
-  /** The second half's labels, in the arena so that another thread reads them. */
-  private readonly secondLabels: Uint8Array;
   /** Each parameter cut in two (first half of its values, second half) for the update. */
   private readonly stepParts: [StepPart[], StepPart[]] = [[], []];
-  /** softmax of the second half's logits (rows from `secondStart` of `probabilities`). */
-  private readonly secondProbabilities: Float32Array;
-  /** The input rows the second half's layers read (from row `secondStart` of `input`). */
-  private readonly secondInput: Float32Array;
-  private helper: SecondThread | undefined;
   /**
-   * True: the second thread stays attached but idle, this one computes both halves (the same
-   * bits), e.g. while the machine is too busy for two threads to pay.
+   * The two-halves engine when built with `halves` (half_batch_engine.ts): it trains each
+   * batch as two halves, on this thread or with a second one (`startSecondThread`).
    */
-  secondThreadPaused = false;
+  readonly halves: HalfBatchEngine | undefined;
 
   /** Builds the network and its buffers, with initial weights from `options.seed`. */
   constructor(architecture: Architecture | LayeredArchitecture, options: NetworkOptions = {}) {
@@ -254,7 +230,6 @@ export class Network {
 
     // Build twice: once counting the floats every buffer needs, then for real in one arena
     // (the WebAssembly kernels can grow their memory only once).
-    this.secondStart = Math.ceil(this.maxBatch / 2);
     const halves = options.halves ?? false;
     const withInputGrad = options.inputGradient ?? false;
     const aligned = (n: number) => Math.ceil(n / 4) * 4; // 16-byte alignment for SIMD loads
@@ -264,8 +239,7 @@ export class Network {
       return new Float32Array(0);
     };
     const counted = this.build(count, withInputGrad);
-    if (halves) this.buildSecondHalf(count, counted);
-    count(Math.ceil(this.maxBatch / 4)); // the second half's labels, as bytes
+    if (halves) buildSecondHalf(this, count, counted);
     const arena = this.kernels.arena(total);
     let offset = 0;
     const take = (n: number) => {
@@ -279,11 +253,7 @@ export class Network {
     this.runtime = built.layers;
     this.probabilities = built.probabilities;
     this.logits = this.runtime[this.runtime.length - 1].output;
-    if (halves) this.secondHalf = this.buildSecondHalf(take, built);
-    this.secondProbabilities = this.probabilities.subarray(this.secondStart * this.classes);
-    this.secondInput = this.inputBuffer.subarray(this.secondStart * this.layerSizes[0]);
-    const labelFloats = take(Math.ceil(this.maxBatch / 4));
-    this.secondLabels = new Uint8Array(labelFloats.buffer, labelFloats.byteOffset, this.maxBatch);
+    const second: SecondHalf | undefined = halves ? buildSecondHalf(this, take, built) : undefined;
     for (const layer of this.runtime) {
       for (const p of layer.parameters) {
         this.parameters.push(p);
@@ -291,7 +261,7 @@ export class Network {
       }
     }
     // The update is cut in two at a multiple of 4 floats of each tensor, one part per thread.
-    const secondParams = this.secondHalf.flatMap((layer) => layer.parameters);
+    const secondParams = second?.layers.flatMap((layer) => layer.parameters) ?? [];
     this.parameters.forEach((p, i) => {
       const cut = Math.ceil(p.value.length / 8) * 4;
       for (const [part, from, to] of [[0, 0, cut], [1, cut, p.value.length]] as const) {
@@ -305,6 +275,12 @@ export class Network {
         });
       }
     });
+    this.halves = second && new HalfBatchEngine(this, {
+      layers: this.runtime,
+      probabilities: this.probabilities,
+      stepParts: this.stepParts,
+      setLastBatch: (batch) => this.lastBatch = batch,
+    }, second);
     if (options.attached) {
       if (!halves) throw new RangeError("an attached network must be built with halves");
     } else this.initialize(options.seed ?? 1);
@@ -348,46 +324,6 @@ export class Network {
       rowBuffers,
       probabilities: take(this.maxBatch * this.classes),
     };
-  }
-
-  /**
-   * The layers of a batch's second half: views into the first half's batch buffers from row
-   * `secondStart` on, sharing its parameter values; own gradients and working space.
-   */
-  private buildSecondHalf(take: (n: number) => Float32Array, first: BuiltLayers): Layer[] {
-    const start = this.secondStart;
-    const rows = this.maxBatch - start;
-    const from = (buffer: Float32Array | undefined, width: number) =>
-      buffer?.subarray(start * width, this.maxBatch * width);
-    const layers: Layer[] = [];
-    let rowBuffer = 0;
-    let inputShape = this.inputShape;
-    let previous = from(first.input, this.layerSizes[0])!;
-    let previousGrad = from(first.inputGrad, this.layerSizes[0]);
-    for (let index = 0; index < this.layers.length; index++) {
-      const twin = first.layers[index];
-      let parameter = 0;
-      const layer = createLayer(this.layers[index], this.layerShapes[index], {
-        kernels: this.kernels,
-        take,
-        rows: (n) => from(first.rowBuffers[rowBuffer++], n)!,
-        parameter: (_role, shape) => ({
-          ...twin.parameters[parameter++],
-          grad: take(shape.reduce((a, b) => a * b, 1)),
-        }),
-        index,
-        maxBatch: rows,
-        inputShape,
-        input: previous,
-        inputGrad: previousGrad,
-        seed: () => this.seed,
-      });
-      layers.push(layer);
-      inputShape = layer.outputShape;
-      previous = layer.output;
-      previousGrad = layer.outputGrad;
-    }
-    return layers;
   }
 
   /** The input buffer [maxBatch x inputSize] (images row-major, 28 x 28 x 1) to fill first. */
@@ -477,7 +413,7 @@ export class Network {
   evaluateLoss(labels: Uint8Array): BatchResult {
     const batch = this.lastBatch;
     if (batch === 0) throw new Error("evaluateLoss needs a forward pass first");
-    const { lossSum, correct } = lossOf(this.logits, labels, batch, this.classes);
+    const { lossSum, correct } = crossEntropy(this.logits, labels, batch, this.classes);
     return { loss: lossSum / batch, correct };
   }
 
@@ -497,43 +433,30 @@ export class Network {
   /** Applies one optimizer update with the gradients from `backward`. */
   applyGradients(settings: OptimizerSettings, learningRate: number): void {
     this.optimizerStep++;
-    const [correction1, correction2] = this.corrections(settings);
+    const [correction1, correction2] = adamCorrections(settings, this.optimizerStep);
     for (const part of this.stepParts) {
       stepParameters(this.kernels, part, false, settings, learningRate, correction1, correction2);
     }
   }
 
-  /** Adam's bias corrections 1 - beta^t at the current step (unused by sgd and momentum). */
-  private corrections(settings: OptimizerSettings): [number, number] {
-    return [
-      1 - Math.pow(settings.beta1, this.optimizerStep),
-      1 - Math.pow(settings.beta2, this.optimizerStep),
-    ];
-  }
-
   /**
    * Forward (dropout on), loss, backward and one update on the first `batch` rows of `input`.
-   * Built with `halves`, the batch is computed as two halves (on two threads when one is
-   * attached: `useSecondThread`), with the same result either way; the second half's input
-   * rows are moved (refill `input` before the next batch). With `fill`, the network asks for
-   * the rows instead (`input` and `labels` are then not read), the second half's first.
+   * Built with `halves`, the batch is computed as two halves (`halves.trainBatch`, on two
+   * threads when one is attached), with the same result either way; the second half's input
+   * rows are then moved (refill `input` before the next batch).
    */
   trainBatch(
     labels: Uint8Array,
     batch: number,
     settings: OptimizerSettings,
     learningRate: number,
-    fill?: RowFiller,
   ): BatchResult {
-    if (this.secondHalf.length === 0) {
-      fill?.(0, batch, this.inputBuffer, labels);
-      this.forward(batch, true);
-      const result = this.evaluateLoss(labels);
-      this.backward(labels);
-      this.applyGradients(settings, learningRate);
-      return result;
-    }
-    return this.trainInHalves(labels, batch, settings, learningRate, fill);
+    if (this.halves) return this.halves.trainBatch(labels, batch, settings, learningRate);
+    this.forward(batch, true);
+    const result = this.evaluateLoss(labels);
+    this.backward(labels);
+    this.applyGradients(settings, learningRate);
+    return result;
   }
 
   /**
@@ -541,37 +464,16 @@ export class Network {
    * with `halves`), without updating: for checking that threads agree.
    */
   computeGradients(labels: Uint8Array, batch: number): BatchResult {
-    if (this.secondHalf.length === 0) {
-      this.forward(batch, true);
-      const result = this.evaluateLoss(labels);
-      this.backward(labels);
-      return result;
-    }
-    return this.trainInHalves(labels, batch, undefined, 0);
+    if (this.halves) return this.halves.trainBatch(labels, batch, undefined, 0);
+    this.forward(batch, true);
+    const result = this.evaluateLoss(labels);
+    this.backward(labels);
+    return result;
   }
 
-  /** Threads that train this network: 2 with a second thread attached, else 1. */
+  /** Threads that train this network: 2 with a second thread attached and in use, else 1. */
   get threads(): number {
-    return this.helper && !this.secondThreadPaused ? 2 : 1;
-  }
-
-  /** Whether a second thread is attached (in use or paused). */
-  get secondThreadAttached(): boolean {
-    return this.helper !== undefined;
-  }
-
-  /** Whether batches are trained as two halves (built with `halves`). */
-  get halves(): boolean {
-    return this.secondHalf.length > 0;
-  }
-
-  /**
-   * Hands the second half of every batch (and of large forward passes) to `thread`, or takes
-   * it back (undefined). The network must be built with `halves`.
-   */
-  useSecondThread(thread: SecondThread | undefined): void {
-    if (thread && !this.halves) throw new Error("a second thread needs a network with halves");
-    this.helper = thread;
+    return this.halves?.threads ?? 1;
   }
 
   /** What another thread needs to build this network's twin on the same arena. */
@@ -587,169 +489,6 @@ export class Network {
       maxBatch: this.maxBatch,
       inputGradient: this.inputGradBuffer !== undefined,
     };
-  }
-
-  /** The batch in two halves: first ceil(batch/2) samples here, the rest here or on the helper. */
-  private trainInHalves(
-    labels: Uint8Array,
-    batch: number,
-    settings: OptimizerSettings | undefined,
-    learningRate: number,
-    fill?: RowFiller,
-  ): BatchResult {
-    if (!Number.isInteger(batch) || batch < 1 || batch > this.maxBatch) {
-      throw new RangeError(`batch must be 1..${this.maxBatch}, got ${batch}`);
-    }
-    const firstRows = Math.ceil(batch / 2);
-    const secondRows = batch - firstRows;
-    const dropoutStep = this.optimizerStep;
-    if (settings) this.optimizerStep++;
-    const [correction1, correction2] = settings ? this.corrections(settings) : [1, 1];
-    // The second half's rows first, straight where its layers read them, so that the other
-    // thread starts while this one fills its own rows.
-    if (fill) fill(firstRows, secondRows, this.secondInput, this.secondLabels);
-    else this.stageSecondHalf(batch, firstRows, labels);
-    const helper = secondRows > 0 && !this.secondThreadPaused ? this.helper : undefined;
-    helper?.start({
-      kind: settings ? JobKind.train : JobKind.gradients,
-      rows: secondRows,
-      firstRow: firstRows,
-      batch,
-      dropoutStep,
-      seed: this.seed,
-      settings,
-      learningRate,
-      correction1,
-      correction2,
-    });
-    fill?.(0, firstRows, this.inputBuffer, labels);
-    const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep);
-    let second = { lossSum: 0, correct: 0 };
-    if (helper) {
-      helper.firstHalfDone();
-      second = helper.waitHalf();
-    } else if (secondRows > 0) {
-      second = this.trainHalf(1, secondRows, firstRows, batch, this.secondLabels, dropoutStep);
-    }
-    stepParameters(
-      this.kernels,
-      this.stepParts[0],
-      secondRows > 0,
-      settings,
-      learningRate,
-      correction1,
-      correction2,
-    );
-    if (helper) helper.waitDone();
-    else {
-      stepParameters(
-        this.kernels,
-        this.stepParts[1],
-        secondRows > 0,
-        settings,
-        learningRate,
-        correction1,
-        correction2,
-      );
-    }
-    this.lastBatch = 0; // the logits are not one batch's rows any more: no evaluateLoss
-    return {
-      loss: (first.lossSum + second.lossSum) / batch,
-      correct: first.correct + second.correct,
-    };
-  }
-
-  /** Moves input rows [firstRows, batch) to where the second half's layers read them. */
-  private stageSecondHalf(batch: number, firstRows: number, labels?: Uint8Array): void {
-    if (batch === firstRows) return;
-    const inSize = this.layerSizes[0];
-    this.inputBuffer.copyWithin(this.secondStart * inSize, firstRows * inSize, batch * inSize);
-    if (labels) {
-      for (let b = firstRows; b < batch; b++) this.secondLabels[b - firstRows] = labels[b];
-    }
-  }
-
-  /**
-   * Forward, loss and backward of one half (0: rows from 0, 1: the second half's layers) of a
-   * batch of `batch` samples: its gradients are its samples' part of the batch mean's.
-   * Returns the half's loss sum and hits. The second thread runs half 1 through this; half 1
-   * reads the labels `trainBatch` staged (`labels` is then unused).
-   */
-  trainHalf(
-    half: 0 | 1,
-    rows: number,
-    firstRow: number,
-    batch: number,
-    labels: Uint8Array | undefined,
-    dropoutStep: number,
-  ): { lossSum: number; correct: number } {
-    const layers = half === 0 ? this.runtime : this.secondHalf;
-    // The second half's labels are always in the arena (stageSecondHalf put them there).
-    if (half === 1 || !labels) labels = this.secondLabels;
-    for (const layer of layers) layer.forward(rows, true, dropoutStep, firstRow);
-    const last = layers[layers.length - 1];
-    const probabilities = half === 0 ? this.probabilities : this.secondProbabilities;
-    softmaxRows(last.output, probabilities, rows, this.classes);
-    const result = lossOf(last.output, labels, rows, this.classes);
-    outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch);
-    for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows);
-    return result;
-  }
-
-  /** Forward pass of the second half's layers over `rows` samples (the helper's part). */
-  forwardSecondHalf(rows: number): void {
-    for (const layer of this.secondHalf) layer.forward(rows, false, this.optimizerStep, 0);
-    const last = this.secondHalf[this.secondHalf.length - 1];
-    softmaxRows(last.output, this.secondProbabilities, rows, this.classes);
-  }
-
-  /** The second half's update part, on the helper: add its gradients, then update when asked. */
-  stepSecondPart(job: HalfJob): void {
-    stepParameters(
-      this.kernels,
-      this.stepParts[1],
-      true,
-      job.kind === JobKind.train ? job.settings : undefined,
-      job.learningRate ?? 0,
-      job.correction1 ?? 1,
-      job.correction2 ?? 1,
-    );
-  }
-
-  /**
-   * `forward(batch)` on every thread the network has: with a second thread and at least
-   * `PARALLEL_FORWARD_ROWS` samples, each computes half of the rows (the same numbers: each
-   * sample's output depends on that sample only). Returns the probabilities [batch x classes];
-   * `evaluateLoss` works after it, `layerOutputs` does not (use `forward` to inspect).
-   */
-  forwardParallel(batch: number): Float32Array {
-    if (!this.helper || this.secondThreadPaused || batch < PARALLEL_FORWARD_ROWS) {
-      return this.forward(batch);
-    }
-    if (!Number.isInteger(batch) || batch > this.maxBatch) {
-      throw new RangeError(`batch must be 1..${this.maxBatch}, got ${batch}`);
-    }
-    const firstRows = Math.ceil(batch / 2);
-    const secondRows = batch - firstRows;
-    this.stageSecondHalf(batch, firstRows);
-    this.helper.start({
-      kind: JobKind.forward,
-      rows: secondRows,
-      firstRow: firstRows,
-      batch,
-      dropoutStep: this.optimizerStep,
-      seed: this.seed,
-    });
-    for (const layer of this.runtime) layer.forward(firstRows, false, this.optimizerStep, 0);
-    softmaxRows(this.logits, this.probabilities, firstRows, this.classes);
-    this.helper.waitHalf();
-    // The second half's logits and probabilities back after the first half's.
-    const c = this.classes;
-    const from = this.secondStart * c;
-    this.logits.copyWithin(firstRows * c, from, from + secondRows * c);
-    this.probabilities.copyWithin(firstRows * c, from, from + secondRows * c);
-    this.lastBatch = batch;
-    return this.probabilities.subarray(0, batch * c);
   }
 
   /** Probabilities for one image of 784 values in 0..1 (a fresh array). */
@@ -777,93 +516,5 @@ export class Network {
     }
     this.optimizerStep = other.optimizerStep;
     this.seed = other.seed;
-  }
-}
-
-/**
- * Fills `count` samples of a batch, from its sample `first` on, into `input` [count x inputSize]
- * and `labels` (row 0 of both is sample `first`): how `trainBatch` asks for a batch's rows
- * where each half of it is computed.
- */
-export type RowFiller = (
-  first: number,
-  count: number,
-  input: Float32Array,
-  labels: Uint8Array,
-) => void;
-
-/** The buffers `build` made, for `buildSecondHalf` to view. */
-interface BuiltLayers {
-  input: Float32Array;
-  inputGrad: Float32Array | undefined;
-  layers: Layer[];
-  /** Every batch buffer the layers took with `rows`, in order. */
-  rowBuffers: Float32Array[];
-  probabilities: Float32Array;
-}
-
-/** Samples from which `forwardParallel` splits a batch between two threads. */
-export const PARALLEL_FORWARD_ROWS = 32;
-
-/**
- * Cross-entropy summed over `rows` rows of logits z [rows x classes] against `labels`, from
- * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits.
- */
-function lossOf(
-  z: Float32Array,
-  labels: Uint8Array,
-  rows: number,
-  classes: number,
-): { lossSum: number; correct: number } {
-  let loss = 0;
-  let correct = 0;
-  for (let b = 0; b < rows; b++) {
-    const row = b * classes;
-    let max = z[row];
-    let argmax = 0;
-    for (let c = 1; c < classes; c++) {
-      if (z[row + c] > max) {
-        max = z[row + c];
-        argmax = c;
-      }
-    }
-    let sum = 0;
-    for (let c = 0; c < classes; c++) sum += Math.exp(z[row + c] - max);
-    loss += Math.log(sum) + max - z[row + labels[b]];
-    if (argmax === labels[b]) correct++;
-  }
-  return { lossSum: loss, correct };
-}
-
-/** Softmax with cross-entropy (BP1): delta[B x classes] = (p - onehot(y)) * scale (1/batch). */
-function outputDelta(
-  probabilities: Float32Array,
-  labels: Uint8Array,
-  delta: Float32Array,
-  rows: number,
-  classes: number,
-  scale: number,
-): void {
-  for (let b = 0; b < rows; b++) {
-    const row = b * classes;
-    for (let c = 0; c < classes; c++) delta[row + c] = probabilities[row + c] * scale;
-    delta[row + labels[b]] -= scale;
-  }
-}
-
-/** p[b, :] = softmax(z[b, :]) for each of `batch` rows, shifted by the row max for stability. */
-function softmaxRows(z: Float32Array, p: Float32Array, batch: number, classes: number): void {
-  for (let b = 0; b < batch; b++) {
-    const row = b * classes;
-    let max = z[row];
-    for (let c = 1; c < classes; c++) if (z[row + c] > max) max = z[row + c];
-    let sum = 0;
-    for (let c = 0; c < classes; c++) {
-      const e = Math.exp(z[row + c] - max);
-      p[row + c] = e;
-      sum += e;
-    }
-    const inv = 1 / sum;
-    for (let c = 0; c < classes; c++) p[row + c] *= inv;
   }
 }

@@ -3,15 +3,19 @@
  * hands to Deno.serve, and what the fuzzer calls directly. Every answer is JSON; nothing a
  * client sends makes it throw.
  *
+ * - `GET /`: the web page to draw or upload a digit (src/server/page/), with `/page.css` and
+ *   `/page.js`.
  * - `POST /classify`: a PNG or JPEG as the raw body, or `multipart/form-data` with one file;
  *   answers what `classify --json` prints for one file (200), `{file, error}` with 400 when the
- *   body is not an image and 422 when the image holds no digit.
+ *   body is not an image and 422 when the image holds no digit. With `?pixels=1` the answer
+ *   also holds `pixels`: the 784 values (28x28, 0..1, ink bright) the network saw.
  * - `GET /health`: `{status: "ok", model}`.
  * - `GET /model`: what `info --json` prints.
  */
 import { classifyImage } from "../app/classify_image.ts";
 import { classificationJson, modelInfoJson } from "../app/json_reports.ts";
 import type { LoadedModel } from "../app/load_model.ts";
+import { loadPage } from "./page.ts";
 import { type BodyLimits, HttpError, readBodyCapped } from "./request_body.ts";
 
 /** The name a raw (not multipart) body goes by in the answer's `file`. */
@@ -41,9 +45,17 @@ export function digitsHandler(
   limits: BodyLimits,
 ): (request: Request) => Promise<Response> {
   const info = modelInfoJson(model);
+  const page = loadPage();
   return async (request) => {
     const path = new URL(request.url).pathname;
     try {
+      const file = page.get(path);
+      if (file) {
+        if (request.method !== "GET" && request.method !== "HEAD") throw methodNotAllowed("GET");
+        return new Response(request.method === "HEAD" ? null : file.body, {
+          headers: file.headers,
+        });
+      }
       if (path === "/classify") {
         if (request.method !== "POST") throw methodNotAllowed("POST");
         return await classify(request, model, limits);
@@ -52,7 +64,10 @@ export function digitsHandler(
         if (request.method !== "GET" && request.method !== "HEAD") throw methodNotAllowed("GET");
         return json(200, path === "/health" ? { status: "ok", model: model.path } : info);
       }
-      throw new HttpError(404, `no such path ${path}: try POST /classify, GET /health, GET /model`);
+      throw new HttpError(
+        404,
+        `no such path ${path}: try GET /, POST /classify, GET /health, GET /model`,
+      );
     } catch (error) {
       if (error instanceof HttpError) {
         return json(error.status, { error: error.message }, error.headers);
@@ -76,6 +91,10 @@ async function classify(
   const answer = classificationJson(result);
   // Decoded but blank (no digit found) is the client's image, not a broken request.
   const status = "digit" in answer ? 200 : result.image ? 422 : 400;
+  const wantsPixels = new URL(request.url).searchParams.get("pixels") === "1";
+  if (wantsPixels && result.normalized) {
+    return json(status, { ...answer, pixels: pixelsJson(result.normalized) });
+  }
   return json(status, answer);
 }
 
@@ -101,6 +120,11 @@ async function imageOf(
     throw new HttpError(400, `expected one file in the form, got ${files.length}`);
   }
   return { bytes: new Uint8Array(await files[0].arrayBuffer()), name: files[0].name || "upload" };
+}
+
+/** 784 values 0..1 to three decimals: what a page needs to draw them, in a third of the text. */
+function pixelsJson(pixels: Float32Array): number[] {
+  return Array.from(pixels, (value) => Math.round(value * 1000) / 1000);
 }
 
 function methodNotAllowed(allow: string): HttpError {

@@ -67,9 +67,12 @@ export async function evaluateOnThreads(
   onProgress?: (done: number, total: number) => void,
 ): Promise<Evaluation> {
   const total = Math.min(limit, dataset.count);
-  const kernels = evaluationPays(network, total) ? selectKernels() : undefined;
+  // The twin multiplies as the network does (strict stays strict).
+  const kernels = evaluationPays(network, total)
+    ? selectKernels("auto", { strictMath: !network.kernels.fused })
+    : undefined;
   // The second thread runs WebAssembly kernels on shared memory; the TS ones stay on one.
-  if (!kernels || kernels.name !== "wasm-simd") {
+  if (!kernels || !kernels.name.startsWith("wasm")) {
     return evaluateNetwork(network, dataset, limit, onProgress);
   }
   const twin = new Network({ inputShape: network.inputShape, layers: [...network.layers] }, {
@@ -128,7 +131,7 @@ export function* evaluationSteps(
     const count = Math.min(network.maxBatch, total - start);
     fillBatch(dataset, order, start, count, network.input, labels);
     // On both threads when the network has two (the same numbers as one).
-    const probabilities = network.forwardParallel(count); // [count x classes]
+    const probabilities = network.halves?.forward(count) ?? network.forward(count); // [count x classes]
     const result = network.evaluateLoss(labels);
     lossSum += result.loss * count;
     for (let b = 0; b < count; b++) {

@@ -2,7 +2,7 @@
  * The training options, written once: for each, its name, command-line flag, label in the
  * menu's Train form, help, parser with its range, and default (per optimizer where it differs,
  * the saved model's value when resuming). The `train` command's flags
- * (`src/cli/program.ts`), the Train form's fields (`src/tui/app/screens/train_form.ts`) and the
+ * (`src/cli/program.ts`), the Train form's fields (`src/tui/screens/train_form.ts`) and the
  * values a training session fills in (`session.ts`) are all built from TRAIN_OPTIONS, so a value
  * the form shows is the value trained with, and the flags and the form accept the same values.
  *

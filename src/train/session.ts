@@ -21,6 +21,7 @@ import { openAugmentPipeline } from "../batches/mod.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
 import { resolveTrainValues, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
+import { readRunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
 import {
   type TrainEvent,
   type TrainingPlan,
@@ -40,6 +41,11 @@ export interface TrainRequest extends Partial<TrainValues> {
   fresh?: boolean;
   /** Save weights only (no optimizer state): a third of the size, but resuming restarts Adam. */
   weightsOnly?: boolean;
+  /**
+   * Strict math: kernels without fused multiply-adds, so that the same command gives the same
+   * bits on any machine (slower; `--strict-math`, or DIGITS_STRICT_MATH=1).
+   */
+  strictMath?: boolean;
   /** How the session was started, kept in the model's metadata (e.g. the command line). */
   command?: string;
   /** How to get past a refusal, in the caller's words (default: the menu's). */
@@ -54,6 +60,8 @@ export interface TrainingSession {
   model: NetworkModel;
   /** What this session trains: epochs, batch, optimizer, schedule, seed. */
   plan: TrainingPlan;
+  /** The effective training values (given, saved or default), as a run record keeps them. */
+  values: TrainValues;
   /** Where in the plan it starts. */
   position: TrainingPosition;
   /** Whether an existing model file was loaded. */
@@ -111,7 +119,8 @@ export async function prepareTrainingSession(
   request: TrainRequest,
   data: MnistData,
 ): Promise<TrainingSession> {
-  const kernels = selectKernels();
+  const strict = { strictMath: request.strictMath };
+  const kernels = selectKernels("auto", strict);
   const trainCount = data.train.count;
   const path = request.modelPath;
   const notes: string[] = [];
@@ -129,7 +138,11 @@ export async function prepareTrainingSession(
       // The saved plan's batch (kept when not given) is larger than the buffers: load again
       // with room for it (the kernels' memory is set up once per network, hence new kernels).
       maxBatch = Math.max(values.batch, savedPlan?.batchSize ?? 0);
-      model = await loadNetworkModel(path, { maxBatch, kernels: selectKernels(), halves: true });
+      model = await loadNetworkModel(path, {
+        maxBatch,
+        kernels: selectKernels("auto", strict),
+        halves: true,
+      });
     }
     if (unfinished && !planValueGiven) {
       const plan = { ...savedPlan, limit: Math.min(savedPlan.limit, trainCount) };
@@ -138,7 +151,7 @@ export async function prepareTrainingSession(
           plan.startEpoch + plan.epochs
         }` + (saved.position.stepInEpoch > 0 ? `, batch ${saved.position.stepInEpoch + 1}` : ""),
       );
-      return { request, model, plan, position: saved.position, resumed: true, notes };
+      return { request, model, plan, values, position: saved.position, resumed: true, notes };
     }
     let optimizer: OptimizerSettings = saved.optimizer;
     if (values.optimizer !== saved.optimizer.kind) {
@@ -167,7 +180,7 @@ export async function prepareTrainingSession(
       } done${accuracy}); training ${plan.epochs} more (start fresh to begin again)`,
     );
     model.info = { ...saved, optimizer, plan };
-    return { request, model, plan, position, resumed: true, notes };
+    return { request, model, plan, values, position, resumed: true, notes };
   }
   refuseTwoArchitectures(request);
   const values = resolveTrainValues(request);
@@ -208,6 +221,7 @@ export async function prepareTrainingSession(
     request,
     model: { network, info },
     plan,
+    values,
     position: info.position,
     resumed: false,
     notes,
@@ -258,6 +272,13 @@ export async function runTrainingSession(
     })
     : undefined;
   let second: { close(): void } | undefined;
+  const recorder = new RunRecorder(
+    path,
+    { ...session.values },
+    request.command,
+    session.resumed ? await readRunRecord(runRecordPath(path)) : undefined,
+    session.position,
+  );
   try {
     const threads = threadsFor(request.threads ?? "auto", model.network, plan.batchSize);
     if (threads > 1) second = await startSecondThread(model.network).catch(threadFailed(path));
@@ -265,6 +286,7 @@ export async function runTrainingSession(
     const chooseThreads = (request.threads ?? "auto") === "auto";
     hooks.onStart?.({ augmentedOn: batches?.thread, threads: model.network.threads });
     const onEvent = async (event: TrainEvent) => {
+      recorder.onEvent(event);
       await hooks.onEvent?.(event);
       if (event.type !== "epoch-end") return;
       const info = model.info;
@@ -282,6 +304,7 @@ export async function runTrainingSession(
       ];
       info.updatedAt = new Date().toISOString();
       await saveNetworkModel(path, model);
+      await recorder.save();
     };
     const outcome = await trainNetwork(
       model.network,
@@ -293,6 +316,10 @@ export async function runTrainingSession(
     ).catch(threadFailed(path));
     if (outcome.status === "diverged") {
       const kept = session.resumed || outcome.position.epochsDone > plan.startEpoch;
+      if (kept) {
+        recorder.end("diverged");
+        await recorder.save();
+      }
       return {
         status: "diverged",
         position: outcome.position,
@@ -307,8 +334,12 @@ export async function runTrainingSession(
       model.info.position = outcome.position;
       model.info.updatedAt = new Date().toISOString();
       await saveNetworkModel(path, model);
+      recorder.end("stopped");
+      await recorder.save();
       return { status: "stopped", position: outcome.position };
     }
+    recorder.end("completed");
+    await recorder.save();
     return {
       status: "completed",
       position: outcome.position,

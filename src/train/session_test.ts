@@ -343,3 +343,17 @@ Deno.test(
     await assert.rejects(prepareTrainingSession({ modelPath: work }, data), /is a folder/);
   }),
 );
+
+Deno.test(
+  "--strict-math trains on kernels without fused multiply-adds; the default fuses",
+  inTempDir("digits-session-", async (work) => {
+    const strict = await prepareTrainingSession(
+      { modelPath: newPath(work), ...SMALL, strictMath: true },
+      data,
+    );
+    assert.equal(strict.model.network.kernels.fused, false);
+    const fused = await prepareTrainingSession({ modelPath: newPath(work), ...SMALL }, data);
+    const wasmWithFma = fused.model.network.kernels.name === "wasm-simd-fma";
+    assert.equal(fused.model.network.kernels.fused, wasmWithFma);
+  }),
+);

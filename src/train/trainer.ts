@@ -162,30 +162,31 @@ export async function trainNetwork(
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
-    const probing = (hooks.chooseThreads ?? false) && network.secondThreadAttached;
+    const halves = network.halves;
+    const probing = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true;
     let onTwoMs = 0;
     let onOneMs = 0;
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
       const stage = probing ? Math.floor((step - firstStep) / PROBE_BATCHES) : 3;
-      if (stage < 3) network.secondThreadPaused = stage === 2;
+      if (halves && stage < 3) halves.secondThreadPaused = stage === 2;
       const batchStartMs = performance.now();
       if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
       batchStart = start;
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
       const learningRate = learningRateAt(plan.optimizer.learningRate, schedule, planStep);
-      const result = network.trainBatch(
-        labels,
-        count,
-        plan.optimizer,
-        learningRate,
-        hooks.batches ? undefined : fillRows,
-      );
+      const fill = hooks.batches ? undefined : fillRows;
+      let result;
+      if (halves) result = halves.trainBatch(labels, count, plan.optimizer, learningRate, fill);
+      else {
+        fill?.(0, count, network.input, labels);
+        result = network.trainBatch(labels, count, plan.optimizer, learningRate);
+      }
       if (stage === 1) onTwoMs += performance.now() - batchStartMs;
       if (stage === 2) onOneMs += performance.now() - batchStartMs;
-      if (probing && step - firstStep === 3 * PROBE_BATCHES - 1) {
-        network.secondThreadPaused = onOneMs < onTwoMs;
+      if (halves && probing && step - firstStep === 3 * PROBE_BATCHES - 1) {
+        halves.secondThreadPaused = onOneMs < onTwoMs;
       }
       if (!Number.isFinite(result.loss)) {
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };

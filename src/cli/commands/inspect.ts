@@ -101,6 +101,7 @@ export async function inspectCommand(flags: InspectFlags, io: CommandIo): Promis
         input: rounded(report.input),
         activations: report.activations.map((a) => rounded(a.values)),
         saliency: rounded(report.saliency, 8),
+        attribution: rounded(report.attribution, 8),
         prediction: {
           digit: report.prediction.digit,
           confidence: round(report.prediction.confidence),
@@ -165,7 +166,7 @@ function renderLayerReports(layers: LayerReport[], io: CommandIo): string[] {
   });
 }
 
-/** The digit and its saliency side by side, then one heat strip per layer. */
+/** The digit, its attribution and its raw gradient side by side, then a heat strip per layer. */
 function renderDigitReport(report: DigitReport, caption: string, io: CommandIo): string[] {
   const c = paint(io.color);
   const { digit, confidence } = report.prediction;
@@ -175,16 +176,17 @@ function renderDigitReport(report: DigitReport, caption: string, io: CommandIo):
     ...sideBySide(
       [
         renderBlockArt(report.input, { color: io.color }),
+        renderSaliencyOverlay(report.input, report.attribution, { color: io.color }),
         renderSaliencyOverlay(report.input, report.saliency, { color: io.color }),
       ],
       4,
       io.columns,
-      ["what the network saw", `saliency of ${digit}`],
+      ["what the network saw", `what made it say ${digit}`, "where more ink would change it"],
     ),
     c.dim(
       io.color === "none"
-        ? `Saliency: + marks pixels where more ink would make ${digit} more likely, - where it would make it less likely.`
-        : `Saliency: orange where more ink would make ${digit} more likely, blue where it would make it less likely.`,
+        ? `Middle (integrated gradients from a blank picture): + marks ink that speaks for ${digit}, - ink that speaks against it; they add up to the score's change. Right (the raw gradient): + where more ink would make ${digit} more likely, - less likely.`
+        : `Middle (integrated gradients from a blank picture): orange ink speaks for ${digit}, blue against it; they add up to the score's change. Right (the raw gradient): orange where more ink would make ${digit} more likely, blue less likely.`,
     ),
     "",
     c.dim("Each layer's activations, one cell per unit (pooled to fit), brighter = fires harder:"),

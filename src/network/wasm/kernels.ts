@@ -1,5 +1,5 @@
 import { type ConvGeometry, convScratchSize, type Kernels } from "../kernels.ts";
-import { kernelsWasmBase64 } from "./kernels_wasm.ts";
+import { kernelsFusedWasmBase64, kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 /** The functions exported by kernels.wat; pointers are byte offsets into its memory. */
 interface KernelExports {
@@ -161,17 +161,19 @@ const PAGE_BYTES = 65536;
 /** The kernels may load a whole vector at a row's last float: keep 16 bytes past the arena. */
 const SLACK_BYTES = 16;
 
-let compiled: WebAssembly.Module | undefined;
+const compiled: { fused?: WebAssembly.Module; strict?: WebAssembly.Module } = {};
 
-/** The kernel module, compiled on first use and shared by every kernel set. */
-function kernelModule(): WebAssembly.Module {
-  if (!compiled) {
-    const binary = atob(kernelsWasmBase64);
+/** The kernel module (fused or strict), compiled on first use and shared by every kernel set. */
+function kernelModule(fused: boolean): WebAssembly.Module {
+  const flavour = fused ? "fused" : "strict";
+  let module = compiled[flavour];
+  if (!module) {
+    const binary = atob(fused ? kernelsFusedWasmBase64 : kernelsWasmBase64);
     const bytes = new Uint8Array(binary.length);
     for (let k = 0; k < binary.length; k++) bytes[k] = binary.charCodeAt(k);
-    compiled = new WebAssembly.Module(bytes);
+    module = compiled[flavour] = new WebAssembly.Module(bytes);
   }
-  return compiled;
+  return module;
 }
 
 /** Where the arena starts in the memory: after one 64 KiB scratch slot per thread. */
@@ -179,6 +181,16 @@ const ARENA_START = 2 * PAGE_BYTES;
 
 /** Threads that may run kernels on one memory at once (one scratch slot each). */
 export const KERNEL_SLOTS = 2;
+
+/** How a wasm kernel set multiplies and adds. */
+export interface WasmKernelOptions {
+  /**
+   * Fused multiply-adds (`f32x4.relaxed_madd`: one rounding where the CPU has FMA, two where
+   * it has not), or false: strict IEEE single precision, a multiply then an add, the same
+   * bits on every machine. Default: fused where the runtime has relaxed SIMD.
+   */
+  fused?: boolean;
+}
 
 /**
  * Kernels in WebAssembly with 128-bit SIMD. Each call makes its own memory (shared, made by
@@ -194,16 +206,23 @@ export const KERNEL_SLOTS = 2;
  * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
  * const arena = kernels.arena(1024); // every buffer passed to kernels is a view into this
  * assert.equal(arena.length, 1024);
+ * const strict = wasmSimdSupported() ? createWasmKernels({ fused: false }) : createTsKernels();
+ * assert.equal(strict.fused, false);
  * ```
  */
-export function createWasmKernels(): Kernels {
-  return wasmKernels(undefined, 0);
+export function createWasmKernels(options: WasmKernelOptions = {}): Kernels {
+  const fused = options.fused ?? wasmRelaxedSimdSupported();
+  if (fused && !wasmRelaxedSimdSupported()) {
+    throw new Error("wasm-simd kernels: this runtime has no relaxed SIMD (fused multiply-add)");
+  }
+  return wasmKernels(undefined, 0, fused);
 }
 
 /**
  * Kernels on a memory another kernel set made (`kernels.memory`), for a second thread: it uses
- * scratch slot `slot` (1), so both may run at once. `arena(length)` returns the same floats
- * the first set's `arena(length)` did, without zeroing them.
+ * scratch slot `slot` (1), so both may run at once, and must multiply-add as that set does
+ * (`fused`, that set's `fused`). `arena(length)` returns the same floats the first set's
+ * `arena(length)` did, without zeroing them.
  *
  * @example
  * ```ts
@@ -212,19 +231,27 @@ export function createWasmKernels(): Kernels {
  * if (wasmSimdSupported()) {
  *   const first = createWasmKernels();
  *   first.arena(8).fill(2);
- *   const second = attachWasmKernels(first.memory!, 1);
+ *   const second = attachWasmKernels(first.memory!, 1, first.fused);
  *   assert.equal(second.arena(8)[7], 2);
  * }
  * ```
  */
-export function attachWasmKernels(memory: WebAssembly.Memory, slot: number): Kernels {
+export function attachWasmKernels(
+  memory: WebAssembly.Memory,
+  slot: number,
+  fused: boolean,
+): Kernels {
   if (!Number.isInteger(slot) || slot < 1 || slot >= KERNEL_SLOTS) {
     throw new RangeError(`wasm-simd kernels: slot must be 1..${KERNEL_SLOTS - 1}, got ${slot}`);
   }
-  return wasmKernels(memory, slot);
+  return wasmKernels(memory, slot, fused);
 }
 
-function wasmKernels(attached: WebAssembly.Memory | undefined, slot: number): Kernels {
+function wasmKernels(
+  attached: WebAssembly.Memory | undefined,
+  slot: number,
+  fused: boolean,
+): Kernels {
   // The instance is made by arena(), once the memory's size is known.
   let wasm = {} as KernelExports;
   const arenaStart = ARENA_START;
@@ -243,7 +270,8 @@ function wasmKernels(attached: WebAssembly.Memory | undefined, slot: number): Ke
   }
 
   return {
-    name: "wasm-simd",
+    name: fused ? "wasm-simd-fma" : "wasm-simd",
+    fused,
     get memory() {
       return memory;
     },
@@ -266,7 +294,8 @@ function wasmKernels(attached: WebAssembly.Memory | undefined, slot: number): Ke
       // A shared memory never grows here: its size is fixed once, so no view ever detaches.
       memory = attached ?? new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
       const env = { memory, scratch: new WebAssembly.Global({ value: "i32" }, slot * PAGE_BYTES) };
-      wasm = new WebAssembly.Instance(kernelModule(), { env }).exports as unknown as KernelExports;
+      wasm = new WebAssembly.Instance(kernelModule(fused), { env })
+        .exports as unknown as KernelExports;
       if ((wasm.arenaStart.value as number) !== arenaStart) {
         throw new Error("wasm-simd kernels: kernels_wasm.ts is out of date (arenaStart)");
       }
@@ -541,4 +570,41 @@ export function wasmSimdSupported(): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * A minimal module using relaxed SIMD:
+ * (module (func (param v128 v128 v128) (result v128)
+ *   (f32x4.relaxed_madd (local.get 0) (local.get 1) (local.get 2))))
+ */
+const RELAXED_SIMD_PROBE = new Uint8Array([
+  ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00], // magic, version
+  ...[0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b], // (v128 v128 v128) -> v128
+  ...[0x03, 0x02, 0x01, 0x00], // function section: one function of type 0
+  ...[0x0a, 0x0d, 0x01, 0x0b, 0x00], // code section: one body of 11 bytes, no locals
+  ...[0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b], // f32x4.relaxed_madd, end
+]);
+
+let relaxedSupported: boolean | undefined;
+
+/**
+ * Whether this runtime accepts WebAssembly relaxed SIMD (`f32x4.relaxed_madd`), by validating
+ * a tiny module once; without it the kernels run strict.
+ *
+ * @example
+ * ```ts
+ * import { createWasmKernels, wasmRelaxedSimdSupported } from "./kernels.ts";
+ * const kernels = createWasmKernels({ fused: wasmRelaxedSimdSupported() });
+ * ```
+ */
+export function wasmRelaxedSimdSupported(): boolean {
+  if (relaxedSupported === undefined) {
+    try {
+      relaxedSupported = typeof WebAssembly === "object" &&
+        WebAssembly.validate(RELAXED_SIMD_PROBE);
+    } catch {
+      relaxedSupported = false;
+    }
+  }
+  return relaxedSupported;
 }

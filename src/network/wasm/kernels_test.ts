@@ -5,8 +5,13 @@ import { Network } from "../network.ts";
 import { defaultOptimizerSettings } from "../optimizer.ts";
 import { Random } from "../random.ts";
 import { assembleKernels } from "./build.ts";
-import { attachWasmKernels, createWasmKernels, wasmSimdSupported } from "./kernels.ts";
-import { kernelsWasmBase64 } from "./kernels_wasm.ts";
+import {
+  attachWasmKernels,
+  createWasmKernels,
+  wasmRelaxedSimdSupported,
+  wasmSimdSupported,
+} from "./kernels.ts";
+import { kernelsFusedWasmBase64, kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 const ts = createTsKernels();
 
@@ -71,18 +76,45 @@ function assertGapsUntouched(arena: Float32Array, views: Record<string, Float32A
 const abs = (view: Float32Array) => view.map(Math.abs);
 
 Deno.test("kernels_wasm.ts holds exactly the bytes assembled from kernels.wat", async () => {
-  const binary = atob(kernelsWasmBase64);
-  const committed = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  const assembled = await assembleKernels();
-  assert.deepEqual(
-    committed,
-    assembled,
-    "kernels.wat changed: run deno run --allow-read --allow-write src/network/wasm/build.ts",
-  );
+  for (
+    const [flavour, base64] of [["fused", kernelsFusedWasmBase64], [
+      "strict",
+      kernelsWasmBase64,
+    ]] as const
+  ) {
+    const binary = atob(base64);
+    const committed = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+    const assembled = await assembleKernels(flavour);
+    assert.deepEqual(
+      committed,
+      assembled,
+      "kernels.wat changed: run deno run --allow-read --allow-write src/network/wasm/build.ts",
+    );
+  }
 });
 
-Deno.test("wasmSimdSupported is true on this Deno", () => {
+Deno.test("wasmSimdSupported and wasmRelaxedSimdSupported are true on this Deno", () => {
   assert.equal(wasmSimdSupported(), true);
+  assert.equal(wasmRelaxedSimdSupported(), true);
+  assert.equal(createWasmKernels().fused, true);
+});
+
+Deno.test("the strict module rounds each multiply and add; the fused one rounds once", () => {
+  // -1 + 3 * fround(1/3): the product 1.00000003 rounds to 1 in float32, so two roundings
+  // give exactly 0, one rounding (a fused multiply-add) keeps the 2.98e-8.
+  const third = Math.fround(1 / 3);
+  const fma = Math.fround(3 * third - 1); // 3 * third is exact in double
+  assert.notEqual(fma, 0);
+  for (const fused of [false, true]) {
+    const wasm = createWasmKernels({ fused });
+    const { views } = layout(wasm, { x: 1, w: 4, bias: 4, z: 4 }, 0, 4);
+    views.x[0] = 3;
+    views.w.fill(third);
+    views.bias.fill(-1);
+    wasm.forwardDense(views.x, views.w, views.bias, views.z, 1, 1, 4);
+    // (Relaxed SIMD lets a CPU without FMA round twice; every CPU we run on has FMA.)
+    assert.deepEqual([...views.z], new Array(4).fill(fused ? fma : 0), `fused: ${fused}`);
+  }
 });
 
 // [batch, inSize, outSize, fraction of zero inputs]: odd sizes hit every tile width and the
@@ -233,7 +265,7 @@ Deno.test("two kernel instances on one shared memory, each in its own scratch sl
   const [batch, inSize, outSize] = [6, 784, 40];
   const rng = new Random(11);
   const arena = first.arena(batch * inSize + batch * outSize + inSize * outSize + outSize);
-  const second = attachWasmKernels(first.memory!, 1);
+  const second = attachWasmKernels(first.memory!, 1, first.fused);
   assert.equal(second.arena(arena.length).byteOffset, arena.byteOffset);
   const w = arena.subarray(0, inSize * outSize);
   const bias = arena.subarray(w.length, w.length + outSize);

@@ -10,4 +10,9 @@
  * const kernels = wasmSimdSupported() ? createWasmKernels() : createTsKernels();
  * ```
  */
-export { attachWasmKernels, createWasmKernels, wasmSimdSupported } from "./kernels.ts";
+export {
+  attachWasmKernels,
+  createWasmKernels,
+  wasmRelaxedSimdSupported,
+  wasmSimdSupported,
+} from "./kernels.ts";

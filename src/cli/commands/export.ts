@@ -1,0 +1,47 @@
+/** `export --format onnx`: the model as an ONNX file that any ONNX runtime runs (src/export/). */
+import { UserError } from "../../errors.ts";
+import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
+import { exportOnnx, ONNX_INPUT, ONNX_PROBABILITIES } from "../../export/mod.ts";
+import { writeFileAtomic } from "../../fs/atomic_write.ts";
+import { describeArchitecture } from "../../train/architecture.ts";
+import type { CommandIo } from "../io.ts";
+import denoJson from "../../../deno.json" with { type: "json" };
+
+/** The formats `export` writes. */
+export const EXPORT_FORMATS = ["onnx"] as const;
+
+/** The flags of `export`. */
+export interface ExportFlags {
+  format: (typeof EXPORT_FORMATS)[number];
+  model?: string;
+  /** Where to write; default: the model's path with `.onnx` for its extension. */
+  out?: string;
+}
+
+/** Runs `export`; returns the exit status (1 when there is no model to export). */
+export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<number> {
+  const loaded = await loadModelOrRandom(flags.model, 1);
+  if (loaded.random || !loaded.info || loaded.path === undefined) {
+    throw new UserError(`${loaded.randomReason}; train one with: deno task start train`);
+  }
+  const out = flags.out ?? loaded.path.replace(/(\.safetensors)?$/, ".onnx");
+  if (out === loaded.path) throw new UserError(`--out ${out} is the model file itself`);
+  const { info, network } = loaded;
+  const metadata: Record<string, string> = {
+    architecture: describeArchitecture(info),
+    source: loaded.path,
+    epochs: String(info.position.epochsDone),
+  };
+  if (info.testAccuracy !== null) metadata.test_accuracy = String(info.testAccuracy);
+  if (info.command) metadata.command = info.command;
+  const bytes = exportOnnx(network, { version: denoJson.version, metadata });
+  await writeFileAtomic(out, bytes);
+  const classes = network.layerSizes[network.layerSizes.length - 1];
+  io.write(
+    `wrote ${out} (${bytes.length.toLocaleString("en-US")} bytes, ONNX opset 13) from ` +
+      `${describeModel(loaded)}\n` +
+      `  input  ${ONNX_INPUT} float32 [N, 1, 28, 28], 0..1, white ink on black (MNIST / 255)\n` +
+      `  output ${ONNX_PROBABILITIES} float32 [N, ${classes}], softmax over the digits 0..9\n`,
+  );
+  return 0;
+}

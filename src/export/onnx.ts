@@ -1,0 +1,239 @@
+/**
+ * A trained network as an ONNX model, the exchange format every runtime reads (ONNX Runtime
+ * from Python, C#, Java, JavaScript, mobile). The graph computes what `Network.forward` does:
+ *
+ *     image [N x 1 x 28 x 28] float32, 0..1, ink bright (MNIST / 255, what normalizeDigit gives)
+ *       -> each layer as ONNX nodes (LAYER_NODES: one entry per layer kind)
+ *       -> probabilities [N x 10] = softmax(logits)
+ *
+ * Our images are channels-last ([H, W, C]); ONNX's Conv and MaxPool are channels-first
+ * ([N, C, H, W]). The graph stays channels-first and the conversion happens on the weights at
+ * export (conv [out, k, k, in] becomes [out, in, k, k]); where an image becomes a vector, a
+ * Transpose back to (y, x, c) order makes the dense weights apply as they are. With one
+ * channel the two orders are the same memory, so the input needs no conversion.
+ *
+ * @module
+ */
+import type { Activation } from "../network/activations.ts";
+import type { LayerSpec, Shape } from "../network/layer_spec.ts";
+import type { Network } from "../network/network.ts";
+import { encodeModel, type OnnxInitializer, type OnnxNode } from "./onnx_proto.ts";
+
+/** The opset written: 13 has Softmax over one axis (as we compute it) and is widely read. */
+export const ONNX_OPSET = 13;
+
+/** Names of the graph's input and first output. */
+export const ONNX_INPUT = "image";
+export const ONNX_PROBABILITIES = "probabilities";
+
+/** What goes into the file besides the network. */
+export interface OnnxExportOptions {
+  /** The producer's version (the project's, from deno.json). */
+  version: string;
+  /** Key-value strings stored in the file (architecture, accuracy, ...), shown by runtimes. */
+  metadata?: Record<string, string>;
+}
+
+/**
+ * The ONNX file (bytes) of `network`, a network over 28x28 images (a layer list over
+ * [28, 28, 1] or a dense network over 784 inputs). Throws a RangeError for any other input.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network, parseLayerSpec } from "../network/mod.ts";
+ * import { exportOnnx } from "./onnx.ts";
+ *
+ * const network = new Network(parseLayerSpec("conv3x4,pool,dense8"), { seed: 1, maxBatch: 1 });
+ * const bytes = exportOnnx(network, { version: "0.0.0" });
+ * assert.ok(bytes.length > 4 * network.parameterCount); // every weight, as float32
+ * assert.throws(
+ *   () => exportOnnx(new Network({ layerSizes: [10, 2], activation: "relu" }), { version: "0" }),
+ *   /28x28/,
+ * );
+ * ```
+ */
+export function exportOnnx(network: Network, options: OnnxExportOptions): Uint8Array {
+  const inputSize = network.inputShape.reduce((a, b) => a * b, 1);
+  const image = network.inputShape.length === 3
+    ? network.inputShape[0] === 28 && network.inputShape[1] === 28 && network.inputShape[2] === 1
+    : inputSize === 784;
+  if (!image) {
+    throw new RangeError(
+      `ONNX export needs a network over 28x28 images, got input shape [${network.inputShape}]`,
+    );
+  }
+  const graph = new GraphBuilder(network);
+  // A dense network's input [784] is the same memory as the image [28 x 28 x 1].
+  let value: GraphValue = { name: ONNX_INPUT, shape: [28, 28, 1] };
+  network.layers.forEach((layer, index) => {
+    value = (LAYER_NODES[layer.kind] as LayerNodes<LayerSpec>)(graph, layer, value, index);
+  });
+  const classes = network.layerSizes[network.layerSizes.length - 1];
+  graph.node("Softmax", [value.name], { axis: 1 }, ONNX_PROBABILITIES);
+  return encodeModel({
+    opset: ONNX_OPSET,
+    producer: { name: "digits", version: options.version },
+    graph: {
+      name: "digits",
+      doc: "Handwritten digit classifier trained by digits (from-scratch TypeScript network). " +
+        "Input: 28x28 grayscale, 0..1, white ink on black, the digit centered as in MNIST.",
+      nodes: graph.nodes,
+      initializers: graph.initializers,
+      inputs: [{
+        name: ONNX_INPUT,
+        dims: ["N", 1, 28, 28],
+        doc: "float32 pixels 0..1, ink bright (MNIST bytes / 255), row-major",
+      }],
+      outputs: [{
+        name: ONNX_PROBABILITIES,
+        dims: ["N", classes],
+        doc: "softmax probability of each digit 0..9",
+      }],
+    },
+    metadata: options.metadata ?? {},
+  });
+}
+
+/**
+ * A value of the graph: its name and the shape it has in our terms ([H, W, C] or [n]). An image
+ * value is channels-first in ONNX ([N, C, H, W]); a vector is [N, n] in our order.
+ */
+interface GraphValue {
+  name: string;
+  shape: Shape;
+}
+
+/** The ONNX nodes of one layer kind: adds them to `graph` and returns the layer's output. */
+type LayerNodes<L extends LayerSpec> = (
+  graph: GraphBuilder,
+  layer: L,
+  input: GraphValue,
+  index: number,
+) => GraphValue;
+
+/**
+ * Each layer kind as ONNX nodes. A new kind of layer is one entry here (TypeScript insists).
+ */
+const LAYER_NODES: { [K in LayerSpec["kind"]]: LayerNodes<Extract<LayerSpec, { kind: K }>> } = {
+  // z = W * x + b over k x k patches, stride 1; W [out, k, k, in] stored, [out, in, k, k] in ONNX.
+  conv(graph, layer, input, index) {
+    const [height, width, channels] = input.shape;
+    const { kernel } = layer;
+    const weight = graph.parameter(index, "weight");
+    const chw = new Float32Array(weight.length);
+    for (let o = 0; o < layer.channels; o++) {
+      for (let y = 0; y < kernel; y++) {
+        for (let x = 0; x < kernel; x++) {
+          for (let c = 0; c < channels; c++) {
+            chw[((o * channels + c) * kernel + y) * kernel + x] =
+              weight[((o * kernel + y) * kernel + x) * channels + c];
+          }
+        }
+      }
+    }
+    const pad = layer.padding === "same" ? (kernel - 1) / 2 : 0;
+    const w = graph.constant(
+      `layers.${index}.weight`,
+      [layer.channels, channels, kernel, kernel],
+      chw,
+    );
+    const b = graph.constant(
+      `layers.${index}.bias`,
+      [layer.channels],
+      graph.parameter(index, "bias"),
+    );
+    const z = graph.node("Conv", [input.name, w, b], {
+      kernel_shape: [kernel, kernel],
+      pads: [pad, pad, pad, pad],
+      strides: [1, 1],
+    });
+    const out = pad === 0 ? [height - kernel + 1, width - kernel + 1] : [height, width];
+    return { name: activation(graph, layer.activation, z), shape: [...out, layer.channels] };
+  },
+  // The largest of each 2x2 block, stride 2; an odd last row or column is dropped (floor).
+  pool(graph, _layer, input) {
+    const [height, width, channels] = input.shape;
+    const name = graph.node("MaxPool", [input.name], { kernel_shape: [2, 2], strides: [2, 2] });
+    return { name, shape: [Math.floor(height / 2), Math.floor(width / 2), channels] };
+  },
+  flatten(graph, _layer, input) {
+    return flat(graph, input);
+  },
+  // a = f(x W + b): Gemm with W [in x out] as stored.
+  dense(graph, layer, input, index) {
+    const x = flat(graph, input);
+    const w = graph.constant(
+      `layers.${index}.weight`,
+      [x.shape[0], layer.units],
+      graph.parameter(index, "weight"),
+    );
+    const b = graph.constant(`layers.${index}.bias`, [layer.units], graph.parameter(index, "bias"));
+    const z = graph.node("Gemm", [x.name, w, b]);
+    // The output layer's logits go to the final Softmax.
+    const name = layer.activation === "softmax" ? z : activation(graph, layer.activation, z);
+    return { name, shape: [layer.units] };
+  },
+  // Inverted dropout passes values through at inference.
+  dropout(_graph, _layer, input) {
+    return input;
+  },
+};
+
+const ACTIVATION_OPS: Record<Activation, string> = {
+  relu: "Relu",
+  sigmoid: "Sigmoid",
+  tanh: "Tanh",
+};
+
+function activation(graph: GraphBuilder, kind: Activation, input: string): string {
+  return graph.node(ACTIVATION_OPS[kind], [input]);
+}
+
+/**
+ * A value as a vector [N x n] in our (y, x, c) order: an image goes back to channels-last
+ * (a Transpose, unless it has one channel) and is flattened.
+ */
+function flat(graph: GraphBuilder, input: GraphValue): GraphValue {
+  if (input.shape.length === 1) return input;
+  const [height, width, channels] = input.shape;
+  const hwc = channels === 1
+    ? input.name
+    : graph.node("Transpose", [input.name], { perm: [0, 2, 3, 1] });
+  return { name: graph.node("Flatten", [hwc], { axis: 1 }), shape: [height * width * channels] };
+}
+
+/** Collects nodes and constants, naming each node's output after the node. */
+class GraphBuilder {
+  readonly nodes: OnnxNode[] = [];
+  readonly initializers: OnnxInitializer[] = [];
+
+  constructor(private readonly network: Network) {}
+
+  /** The values of `layers.<index>.<role>`, as the network holds them. */
+  parameter(index: number, role: "weight" | "bias"): Float32Array {
+    const name = `layers.${index}.${role}`;
+    const found = this.network.parameters.find((p) => p.name === name);
+    if (!found) throw new Error(`the network has no parameter ${name}`);
+    return found.value;
+  }
+
+  /** A float32 constant; returns its name. */
+  constant(name: string, dims: number[], data: Float32Array): string {
+    this.initializers.push({ name, dims, data: Float32Array.from(data) });
+    return name;
+  }
+
+  /** Adds `op` on `inputs`; returns its output's name (`output`, else `<op>_<n>`). */
+  node(
+    op: string,
+    inputs: string[],
+    attributes: OnnxNode["attributes"] = {},
+    output?: string,
+  ): string {
+    const name = `${op}_${this.nodes.length}`;
+    const result = output ?? name;
+    this.nodes.push({ op, name, inputs, outputs: [result], attributes });
+    return result;
+  }
+}

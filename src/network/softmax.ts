@@ -1,0 +1,74 @@
+/**
+ * The output layer's math, shared by the whole batch (network.ts) and its two halves
+ * (half_batch_engine.ts): softmax, the cross-entropy loss and its gradient (BP1).
+ *
+ * @module
+ */
+
+/** p[b, :] = softmax(z[b, :]) for each of `batch` rows, shifted by the row max for stability. */
+export function softmaxRows(
+  z: Float32Array,
+  p: Float32Array,
+  batch: number,
+  classes: number,
+): void {
+  for (let b = 0; b < batch; b++) {
+    const row = b * classes;
+    let max = z[row];
+    for (let c = 1; c < classes; c++) if (z[row + c] > max) max = z[row + c];
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = Math.exp(z[row + c] - max);
+      p[row + c] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let c = 0; c < classes; c++) p[row + c] *= inv;
+  }
+}
+
+/**
+ * Cross-entropy summed over `rows` rows of logits z [rows x classes] against `labels`, from
+ * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits.
+ */
+export function crossEntropy(
+  z: Float32Array,
+  labels: Uint8Array,
+  rows: number,
+  classes: number,
+): { lossSum: number; correct: number } {
+  let loss = 0;
+  let correct = 0;
+  for (let b = 0; b < rows; b++) {
+    const row = b * classes;
+    let max = z[row];
+    let argmax = 0;
+    for (let c = 1; c < classes; c++) {
+      if (z[row + c] > max) {
+        max = z[row + c];
+        argmax = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < classes; c++) sum += Math.exp(z[row + c] - max);
+    loss += Math.log(sum) + max - z[row + labels[b]];
+    if (argmax === labels[b]) correct++;
+  }
+  return { lossSum: loss, correct };
+}
+
+/** Softmax with cross-entropy (BP1): delta[B x classes] = (p - onehot(y)) * scale (1/batch). */
+export function outputDelta(
+  probabilities: Float32Array,
+  labels: Uint8Array,
+  delta: Float32Array,
+  rows: number,
+  classes: number,
+  scale: number,
+): void {
+  for (let b = 0; b < rows; b++) {
+    const row = b * classes;
+    for (let c = 0; c < classes; c++) delta[row + c] = probabilities[row + c] * scale;
+    delta[row + labels[b]] -= scale;
+  }
+}

@@ -1,0 +1,710 @@
+/**
+ * The Classify screen: type the path of an image (or a folder of them), see it as it is and
+ * as the network sees it, with the guess and ten confidence bars. Folders are stepped through
+ * image by image. Every problem (no such file, not an image, no digit) is shown in place.
+ *
+ * Reading a folder, reading and classifying an image and completing a path are background
+ * work that reports back as messages; the screen's state changes only in `update`.
+ */
+import { classifyImage, fitImage } from "../../app/classify_image.ts";
+import { readNumber } from "../../app/read_number.ts";
+import type { Prediction } from "../../app/predict.ts";
+import type { GrayImage } from "../../image/mod.ts";
+import { IMAGE_EXTENSIONS, listImages } from "../../image/image_files.ts";
+import type { Network } from "../../network/network.ts";
+import { type ColorLevel, paint } from "../../text/color.ts";
+import type { KeyEvent } from "../terminal/keys.ts";
+import { renderBigDigit } from "../../text/big_digit.ts";
+import { renderBlockArt } from "../../text/block_art.ts";
+import { renderConfidenceBars } from "../../text/confidence_bars.ts";
+import { joinColumns, truncate, visibleWidth } from "../../text/layout.ts";
+import { percent } from "../../text/format.ts";
+import type { AppContext } from "../context.ts";
+import { errorLine } from "../page.ts";
+import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
+import { captionLines, guessTint } from "./guess_caption.ts";
+import { editField, renderField, type TextField, textField } from "../widgets/text_input.ts";
+
+/** What one image file gave, as the screen shows it: a small copy, what the network saw, the guess. */
+export interface ImageResult {
+  file: string;
+  /** The image shrunk to fit 56x56 for display, when it could be decoded. */
+  preview?: GrayImage;
+  /** The original size. */
+  width?: number;
+  height?: number;
+  /** [28 x 28] what the network saw, when the image decoded. */
+  normalized?: Float32Array;
+  prediction?: Prediction;
+  /** Why it could not be classified (one line). */
+  error?: string;
+  /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
+  label?: number;
+  /** In number mode: the digits read left to right, each with its box in the image's pixels. */
+  number?: { text: string; digits: NumberDigitResult[] };
+}
+
+/** One digit of a number, as the screen shows it. */
+export interface NumberDigitResult {
+  prediction: Prediction;
+  /** [x, y, width, height] in the original image's pixels. */
+  box: [number, number, number, number];
+  /** [28 x 28] what the network saw. */
+  normalized: Float32Array;
+}
+
+/** Everything the Classify screen remembers. */
+export interface ClassifyState {
+  field: TextField;
+  /** Where keys go: the path being typed, or stepping through a folder's images. */
+  focus: "path" | "images";
+  /** The path last opened and the images in it (one for a file). */
+  opened?: string;
+  files: string[];
+  index: number;
+  /** Results of this opening, by file (stepping back shows them again at once). */
+  results: ReadonlyMap<string, ImageResult>;
+  /** Counts openings, so that work for an earlier one is not taken for this one's. */
+  opening: number;
+  /** A path being opened or a file being read. */
+  loading?: string;
+  /** A problem with the path itself (not found, empty folder), shown under the field. */
+  error?: string;
+  /** What Tab could complete the path to, shown under the field until the next key. */
+  choices?: string[];
+  /** Read each image as one digit, or as a number of several (Ctrl-N, or n on the images). */
+  mode: "digit" | "number";
+}
+
+/** What the screen's background work reports. */
+export type ClassifyMessage =
+  | { type: "listed"; opening: number; path: string; files: string[] }
+  | { type: "list-failed"; opening: number; error: string }
+  | { type: "classified"; opening: number; result: ImageResult }
+  | { type: "completed"; typed: string; text: string; choices: string[] };
+
+type ClassifyStep = Step<ClassifyState, ClassifyMessage, void>;
+
+/** A fresh screen with `path` typed in (the last path opened, so coming back is quick). */
+export function newClassifyState(path = ""): ClassifyState {
+  return {
+    field: textField(path),
+    focus: "path",
+    files: [],
+    index: 0,
+    results: new Map(),
+    opening: 0,
+    mode: "digit",
+  };
+}
+
+/** What the screen needs of the app: the network, and where to remember the last path. */
+export type ClassifyContext = Pick<AppContext, "model" | "memory">;
+
+/**
+ * The Classify screen. Typing edits the path (`q` is a letter there), Enter opens it, Tab
+ * completes it; in a folder ←/→ (and ↑/↓, PgUp/PgDn, Home/End) step through its images once
+ * the focus is on them (Tab or Enter switches back to the path). Esc goes back, and so does
+ * `q` while the focus is on the images.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../network/mod.ts";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { classifyScreen } from "./classify.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const screen = classifyScreen({ model: () => ({ network, random: true }), memory: {} });
+ * const run = simulate(screen, ["a", ".", "p", "n", "g", "enter"]);
+ * assert.match(run.view.body.join("\n"), /Path: a\.png/);
+ * assert.deepEqual(run.steps.at(-1)?.work?.map((work) => work.id), ["open"]);
+ * assert.equal(screen.typing?.(run.state), true); // q types a letter here
+ * ```
+ */
+export function classifyScreen(
+  context: ClassifyContext,
+): ScreenProgram<ClassifyState, ClassifyMessage, void> {
+  const network = () => context.model().network;
+  const remember = (path: string) => {
+    if (context.memory) context.memory.classifyPath = path;
+  };
+  return {
+    title: "Classify an image",
+    init: () => ({ state: newClassifyState(context.memory?.classifyPath ?? "") }),
+    update: (state, message) => updateClassify(state, message, { network, remember }),
+    view: (state, frame) => ({ body: renderClassifyBody(state, frame), footer: footerFor(state) }),
+    typing: (state) => state.focus === "path",
+  };
+}
+
+/** What `updateClassify` needs from outside: the network, and where to remember a path. */
+export interface ClassifyServices {
+  network(): Network;
+  /** Called (from the work, after a path opened) with the text the user typed. */
+  remember(path: string): void;
+}
+
+/** The Classify screen's update: keys, and what its work reports. */
+export function updateClassify(
+  state: ClassifyState,
+  message: Message<ClassifyMessage>,
+  services: ClassifyServices,
+): ClassifyStep {
+  switch (message.type) {
+    case "back":
+      return { state, exit: { value: undefined } };
+    case "input":
+      return message.event.type === "key" ? handleKey(state, message.event, services) : { state };
+    case "work":
+      return handleWork(state, message.message, services);
+    case "work-failed":
+      // The work catches what it expects; this is a bug, shown in place rather than crashing.
+      return { state: { ...state, loading: undefined, error: errorLine(message.error) } };
+    default:
+      return { state };
+  }
+}
+
+function handleKey(
+  state: ClassifyState,
+  event: KeyEvent,
+  services: ClassifyServices,
+): ClassifyStep {
+  const count = state.files.length;
+  if (event.key === "n" && (event.ctrl || state.focus === "images")) {
+    return toggleMode(state, services);
+  }
+  const step = (delta: number): ClassifyStep => {
+    const index = Math.min(count - 1, Math.max(0, state.index + delta));
+    return count < 2 || index === state.index ? { state } : show(state, index, services);
+  };
+  switch (event.key) {
+    case "up":
+      return step(-1);
+    case "down":
+      return step(1);
+    case "pageup":
+      return step(-10);
+    case "pagedown":
+      return step(10);
+  }
+  if (state.focus === "images") {
+    switch (event.key) {
+      case "left":
+        return step(-1);
+      case "right":
+      case " ":
+        return step(1);
+      case "home":
+        return step(-count);
+      case "end":
+        return step(count);
+      case "tab":
+      case "enter":
+      case "/":
+        return { state: { ...state, focus: "path", choices: undefined } };
+    }
+    return { state };
+  }
+  if (event.key === "enter") {
+    const path = state.field.text.trim();
+    if (path === "") {
+      return {
+        state: { ...state, error: "type the path of a PNG or JPEG image, or of a folder of them" },
+      };
+    }
+    return open(state, path, services);
+  }
+  if (event.key === "tab") {
+    if (count > 1 && state.opened === state.field.text.trim()) {
+      return { state: { ...state, focus: "images" } };
+    }
+    return { state, work: [completeWork(state.field.text)] };
+  }
+  const edited = editField(state.field, event);
+  return edited ? { state: { ...state, field: edited, choices: undefined } } : { state };
+}
+
+/** Digit mode to number mode and back: the image shown is read again the new way. */
+function toggleMode(state: ClassifyState, services: ClassifyServices): ClassifyStep {
+  const next: ClassifyState = {
+    ...state,
+    mode: state.mode === "digit" ? "number" : "digit",
+    results: new Map(),
+    choices: undefined,
+  };
+  return next.files.length > 0 ? show(next, next.index, services) : { state: next };
+}
+
+/** Starts reading the folder (or file) at `path`; what was shown stays until it answers. */
+function open(state: ClassifyState, path: string, services: ClassifyServices): ClassifyStep {
+  const opening = state.opening + 1;
+  const typed = state.field.text;
+  const work: Work<ClassifyMessage> = {
+    id: "open",
+    async run(send, signal) {
+      let files: string[];
+      try {
+        files = await listImages(path);
+      } catch (error) {
+        if (!signal.aborted) send({ type: "list-failed", opening, error: errorLine(error) });
+        return;
+      }
+      if (signal.aborted) return;
+      services.remember(typed);
+      send({ type: "listed", opening, path, files });
+    },
+  };
+  return {
+    state: { ...state, opening, loading: path, error: undefined, choices: undefined },
+    work: [work],
+    cancel: ["classify"],
+  };
+}
+
+/** Shows `files[index]`: at once when it was read before, else after reading it. */
+function show(state: ClassifyState, index: number, services: ClassifyServices): ClassifyStep {
+  const file = state.files[index];
+  if (state.results.has(file)) return { state: { ...state, index, loading: undefined } };
+  const opening = state.opening;
+  const network = services.network();
+  const mode = state.mode;
+  const work: Work<ClassifyMessage> = {
+    // One at a time: stepping on replaces the read of the image stepped past.
+    id: "classify",
+    async run(send, signal) {
+      const result = mode === "number"
+        ? await readNumberResult(file, network)
+        : await readImageResult(file, network, signal);
+      if (!signal.aborted) send({ type: "classified", opening, result });
+    },
+  };
+  return { state: { ...state, index, loading: file }, work: [work] };
+}
+
+function handleWork(
+  state: ClassifyState,
+  message: ClassifyMessage,
+  services: ClassifyServices,
+): ClassifyStep {
+  switch (message.type) {
+    case "listed": {
+      if (message.opening !== state.opening) return { state };
+      const files = message.files;
+      const next: ClassifyState = {
+        ...state,
+        opened: message.path,
+        files,
+        results: new Map(), // the files may have changed on disk since the last opening
+        focus: files.length > 1 ? "images" : "path",
+        loading: undefined,
+      };
+      return show(next, 0, services);
+    }
+    case "list-failed":
+      if (message.opening !== state.opening) return { state };
+      return {
+        state: {
+          ...state,
+          files: [],
+          opened: undefined,
+          results: new Map(),
+          loading: undefined,
+          error: message.error,
+        },
+      };
+    case "classified": {
+      if (message.opening !== state.opening) return { state };
+      const results = new Map(state.results).set(message.result.file, message.result);
+      const current = state.files[state.index] === message.result.file;
+      return { state: { ...state, results, loading: current ? undefined : state.loading } };
+    }
+    case "completed":
+      // Typed on meanwhile: that text wins.
+      if (state.field.text !== message.typed) return { state };
+      return {
+        state: {
+          ...state,
+          field: textField(message.text),
+          choices: message.choices.length > 0 ? message.choices : undefined,
+        },
+      };
+  }
+}
+
+/**
+ * Reads, normalizes and classifies one file (`classifyImage`) and keeps what the screen shows:
+ * a copy shrunk to 56x56 at most, not the decoded image. A bad file or an image without a
+ * digit comes back with `error` set; so does an unexpected failure, as one line (and an
+ * abort through `signal`, whose result nobody waits for).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../network/mod.ts";
+ * import { readImageResult } from "./classify.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readImageResult("no/such/seven_label7.png", network);
+ * assert.equal(result.error, "no such file");
+ * assert.equal(result.label, 7);
+ * ```
+ */
+export async function readImageResult(
+  file: string,
+  network: Network,
+  signal?: AbortSignal,
+): Promise<ImageResult> {
+  try {
+    const { image, ...result } = await classifyImage(file, network, { signal });
+    if (!image) return result;
+    return {
+      ...result,
+      preview: fitImage(image, 56, 56),
+      width: image.width,
+      height: image.height,
+    };
+  } catch (error) {
+    return { file, error: errorLine(error) };
+  }
+}
+
+/**
+ * Reads one file as a number (`readNumber`): the digits with their boxes, and a copy of the
+ * image shrunk to 160x56 at most. Problems come back as `error`, like `readImageResult`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../network/mod.ts";
+ * import { readNumberResult } from "./classify.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readNumberResult("src/image/testdata/ring_gray_baseline.jpg", network);
+ * assert.equal(result.number?.digits.length, 1);
+ * ```
+ */
+export async function readNumberResult(file: string, network: Network): Promise<ImageResult> {
+  try {
+    const reading = await readNumber(file, network);
+    const result: ImageResult = { file };
+    if (reading.image) {
+      // A number is wide: keep room for it across.
+      result.preview = fitImage(reading.image, 160, 56);
+      result.width = reading.image.width;
+      result.height = reading.image.height;
+    }
+    if (reading.number === undefined) result.error = reading.error ?? "no digit found";
+    else result.number = { text: reading.number, digits: reading.digits };
+    return result;
+  } catch (error) {
+    return { file, error: errorLine(error) };
+  }
+}
+
+/** Tab completion against the folder the typed path points into. */
+function completeWork(typed: string): Work<ClassifyMessage> {
+  return {
+    id: "complete",
+    async run(send, signal) {
+      const completed = await complete(typed);
+      if (!signal.aborted) send({ type: "completed", typed, ...completed });
+    },
+  };
+}
+
+async function complete(text: string): Promise<{ text: string; choices: string[] }> {
+  const folder = text.slice(0, text.lastIndexOf("/") + 1) || ".";
+  const entries: { name: string; isDirectory: boolean }[] = [];
+  try {
+    for await (const entry of Deno.readDir(folder)) {
+      let isDirectory = entry.isDirectory;
+      if (entry.isSymlink) {
+        isDirectory = await Deno.stat(`${folder}/${entry.name}`).then(
+          (s) => s.isDirectory,
+          () => false,
+        );
+      }
+      entries.push({ name: entry.name, isDirectory });
+    }
+  } catch {
+    return { text, choices: [] };
+  }
+  return completePath(text, entries);
+}
+
+/**
+ * What Tab does to a partly typed path, given the names in its folder: the longest common
+ * continuation (plus "/" for a single folder), and the choices when there are several.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { completePath } from "./classify.ts";
+ *
+ * assert.deepEqual(completePath("ima", [{ name: "images", isDirectory: true }]), {
+ *   text: "images/",
+ *   choices: [],
+ * });
+ * ```
+ */
+export function completePath(
+  text: string,
+  entries: { name: string; isDirectory: boolean }[],
+): { text: string; choices: string[] } {
+  const slash = text.lastIndexOf("/");
+  const folder = text.slice(0, slash + 1);
+  const partial = text.slice(slash + 1);
+  const matches = entries
+    .filter((entry) => entry.name.startsWith(partial))
+    .filter((entry) => !entry.name.startsWith(".") || partial.startsWith("."))
+    .filter((entry) => entry.isDirectory || IMAGE_EXTENSIONS.test(entry.name))
+    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
+  if (matches.length === 0) return { text, choices: [] };
+  if (matches.length === 1) {
+    const only = matches[0];
+    return { text: folder + only.name + (only.isDirectory ? "/" : ""), choices: [] };
+  }
+  let common = matches[0].name;
+  for (const entry of matches) {
+    while (!entry.name.startsWith(common)) common = common.slice(0, -1);
+  }
+  return {
+    text: folder + common,
+    choices: matches.map((entry) => entry.name + (entry.isDirectory ? "/" : "")),
+  };
+}
+
+/** The screen's key hints, for where the focus is. */
+function footerFor(state: ClassifyState): string {
+  const stepping = state.files.length > 1;
+  const other = state.mode === "digit" ? "number" : "digit";
+  if (state.focus === "images") {
+    return `←/→ ↑/↓ image · PgUp/PgDn ±10 · Home/End · n: read as ${other} · Tab: type a path · Esc back`;
+  }
+  return "Enter open · Tab complete" + (stepping ? " / step images · ↑/↓ image" : "") +
+    ` · Ctrl-N: read as ${other} · Ctrl-U clear · Esc back`;
+}
+
+/**
+ * The body: the path field, a line about the file (or the error), then the image as it is,
+ * the 28x28 the network saw, and the guess with its confidence bars.
+ */
+export function renderClassifyBody(state: ClassifyState, frame: Frame): string[] {
+  const { columns: width, rows: height, color } = frame;
+  const c = paint(color);
+  const label = "Path: ";
+  const fieldText = renderField(state.field, width - label.length, state.focus === "path", color);
+  const lines = [(state.focus === "path" ? c.bold(label) : c.dim(label)) + fieldText];
+  const result = state.results.get(state.files[state.index]);
+  if (state.error) {
+    lines.push(c.red(truncate(state.error, width, "…")));
+    return lines;
+  }
+  if (state.choices) {
+    lines.push(...choiceLines(state.choices, width, height - lines.length).map((l) => c.dim(l)));
+    return lines;
+  }
+  if (state.files.length > 0) lines.push(truncate(fileLine(state, result, color), width, "…"));
+  else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
+  else {
+    lines.push(
+      c.dim("Type the path of a PNG or JPEG image, or of a folder of them, and press Enter."),
+    );
+    return lines.map((line) => truncate(line, width, "…"));
+  }
+  if (!result) return lines;
+  // The guess panel is 18 rows: a blank line above it only when there is room for one.
+  if (height - lines.length > 18) lines.push("");
+  lines.push(...renderResult(result, width, height - lines.length, color));
+  return lines.map((line) => truncate(line, width));
+}
+
+/**
+ * Tab's choices in columns, like `ls`, in at most `rows` lines (the last says how many more).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { choiceLines } from "./classify.ts";
+ *
+ * const names = ["1.png", "2.png", "3.png", "digits/", "more/"];
+ * assert.deepEqual(choiceLines(names, 30, 5), ["1.png    2.png    3.png", "digits/  more/"]);
+ * assert.deepEqual(choiceLines(names, 10, 2), ["1.png", "… and 4 more"]);
+ * ```
+ */
+export function choiceLines(choices: string[], width: number, rows: number): string[] {
+  const columnWidth = Math.max(...choices.map(visibleWidth)) + 2;
+  const perLine = Math.max(1, Math.floor((width + 2) / columnWidth));
+  const lines: string[] = [];
+  for (let i = 0; i < choices.length; i += perLine) {
+    const row = choices.slice(i, i + perLine);
+    lines.push(row.map((name) => name.padEnd(columnWidth)).join("").trimEnd());
+  }
+  if (lines.length <= rows) return lines.map((line) => truncate(line, width, "…"));
+  const shown = lines.slice(0, Math.max(0, rows - 1));
+  const more = choices.length - shown.length * perLine;
+  return [...shown.map((line) => truncate(line, width, "…")), `… and ${more} more`];
+}
+
+/** "image 3 of 12: digits/7/a.png (640x480) · labelled 7 ✓". */
+function fileLine(
+  state: ClassifyState,
+  result: ImageResult | undefined,
+  color: ColorLevel,
+): string {
+  const c = paint(color);
+  const position = state.files.length > 1
+    ? `image ${state.index + 1} of ${state.files.length}: `
+    : "";
+  // In a folder, the path field already says where: name the file from there.
+  const folder = (state.opened ?? "").replace(/\/*$/, "/");
+  const file = state.files[state.index];
+  const name = state.files.length > 1 && file.startsWith(folder) ? file.slice(folder.length) : file;
+  let text = position + c.bold(name) + (state.mode === "number" ? c.dim(" · as a number") : "");
+  if (!result) return text + c.dim(" · reading…");
+  if (result.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
+  if (result.error) text += c.red(` · ${result.error}`);
+  if (result.label !== undefined && result.prediction) {
+    text += result.label === result.prediction.digit
+      ? c.green(` · labelled ${result.label} ✓`)
+      : c.red(` · labelled ${result.label} ✗`);
+  }
+  return text;
+}
+
+const GAP = 2;
+/** The guess panel needs the big digit and bars at least this wide. */
+const PANEL_MIN = 26;
+
+/** The pictures and the guess, side by side, sized to the room there is. */
+function renderResult(
+  result: ImageResult,
+  width: number,
+  height: number,
+  color: ColorLevel,
+): string[] {
+  const c = paint(color);
+  // Double size when the terminal is big enough (e.g. 160x50): 56 columns by 28 rows each.
+  const zoom = width >= 56 * 2 + 2 * GAP + PANEL_MIN && height >= 28 + 3 ? 2 : 1;
+  const networkWidth = 28 * zoom;
+  const previewWidth = Math.max(8, Math.min(28 * zoom, width - networkWidth - PANEL_MIN - 2 * GAP));
+  const previewRows = 14 * zoom;
+  if (result.number) return renderNumber(result, result.number, width, zoom, color);
+  const blocks: string[][] = [];
+  if (result.preview) {
+    const fitted = fitImage(result.preview, previewWidth, 2 * previewRows);
+    // A small image (a 28x28 file) is shown at the size of the network's view, pixels crisp.
+    const factor = Math.max(
+      1,
+      Math.floor(Math.min(previewWidth / fitted.width, (2 * previewRows) / fitted.height)),
+    );
+    const pixels = scaleUp(fitted.luminance, fitted.width, fitted.height, factor);
+    // Without color, characters mean ink: dark strokes on light paper should look dark.
+    const shown = color === "none" ? pixels.map((v) => 1 - v) : pixels;
+    blocks.push(["The image", ...renderBlockArt(shown, { width: fitted.width * factor, color })]);
+  }
+  const seen = result.normalized ?? new Float32Array(784);
+  blocks.push([
+    "Network input",
+    ...renderBlockArt(scaleUp(seen, 28, 28, zoom), { width: 28 * zoom, color }),
+  ]);
+  const left = joinColumns(blocks, GAP);
+  const panelWidth = Math.max(PANEL_MIN, width - Math.max(...left.map(visibleWidth)) - GAP);
+  let panel: string[];
+  if (result.prediction) {
+    const p = result.prediction;
+    panel = [
+      ...(height > 18 ? ["Guess"] : []),
+      ...renderBigDigit(p.digit, { color, tint: guessTint(p) }),
+      "",
+      ...renderConfidenceBars(p.probabilities, { width: Math.min(panelWidth, 50), color }),
+    ];
+    left.push("", ...captionLines(p, Math.max(...left.map(visibleWidth)), color));
+  } else {
+    panel = ["No guess:", c.red(result.error ?? "no digit found")];
+    if (result.error === "no digit found") {
+      panel.push("", "Nothing stands out from", "the background enough", "to be a digit.");
+    }
+  }
+  return joinColumns([left, panel], GAP);
+}
+
+/**
+ * Number mode: the image with each digit's box drawn on it, the number, and each digit's
+ * 28x28 as the network saw it with its guess and confidence (as many as fit the width).
+ */
+function renderNumber(
+  result: ImageResult,
+  number: { text: string; digits: NumberDigitResult[] },
+  width: number,
+  zoom: number,
+  color: ColorLevel,
+): string[] {
+  const c = paint(color);
+  const lines: string[] = [];
+  if (result.preview && result.width !== undefined) {
+    const previewWidth = Math.min(width, 80 * zoom);
+    const fitted = fitImage(result.preview, previewWidth, 28 * zoom);
+    const factor = Math.max(
+      1,
+      Math.floor(Math.min(previewWidth / fitted.width, (28 * zoom) / fitted.height)),
+    );
+    const shownWidth = fitted.width * factor, shownHeight = fitted.height * factor;
+    const pixels = scaleUp(fitted.luminance, fitted.width, fitted.height, factor);
+    const shown = color === "none" ? pixels.map((v) => 1 - v) : pixels;
+    // The boxes in the ink's opposite tone: mid-gray would vanish on a gray photo.
+    const scale = shownWidth / result.width;
+    for (const { box } of number.digits) {
+      // One pixel outside the ink, so a thin 1 is not hidden under its own box.
+      const x0 = Math.max(0, Math.floor(box[0] * scale) - 1);
+      const y0 = Math.max(0, Math.floor(box[1] * scale) - 1);
+      const x1 = Math.min(shownWidth - 1, Math.ceil((box[0] + box[2]) * scale));
+      const y1 = Math.min(shownHeight - 1, Math.ceil((box[1] + box[3]) * scale));
+      for (let x = x0; x <= x1; x++) {
+        for (const y of [y0, y1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
+      }
+      for (let y = y0; y <= y1; y++) {
+        for (const x of [x0, x1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
+      }
+    }
+    lines.push("The image, each digit boxed");
+    lines.push(...renderBlockArt(shown, { width: shownWidth, color }));
+  }
+  lines.push("", `Number: ${c.bold(number.text)}`);
+  lines.push(
+    number.digits.map((d) => `${d.prediction.digit} (${percent(d.prediction.confidence, 1)})`)
+      .join(" · "),
+  );
+  const perDigit = 28 + GAP;
+  const fit = Math.max(1, Math.floor((width + GAP) / perDigit));
+  const blocks = number.digits.slice(0, fit).map((d) => [
+    `${d.prediction.digit} (${percent(d.prediction.confidence, 1)})`,
+    ...renderBlockArt(d.normalized, { width: 28, color }),
+  ]);
+  lines.push(...joinColumns(blocks, GAP));
+  if (number.digits.length > fit) lines.push(c.dim(`… and ${number.digits.length - fit} more`));
+  return lines;
+}
+
+function boxTone(value: number): number {
+  return value > 0.5 ? 0 : 1;
+}
+
+/** A [height x width] image with every pixel repeated `factor` x `factor` times (crisp). */
+function scaleUp(
+  pixels: Float32Array,
+  width: number,
+  height: number,
+  factor: number,
+): Float32Array {
+  if (factor === 1) return pixels;
+  const bigWidth = width * factor;
+  const out = new Float32Array(bigWidth * height * factor);
+  for (let y = 0; y < height * factor; y++) {
+    const row = Math.floor(y / factor) * width;
+    for (let x = 0; x < bigWidth; x++) out[y * bigWidth + x] = pixels[row + Math.floor(x / factor)];
+  }
+  return out;
+}

@@ -1,0 +1,708 @@
+/**
+ * The Draw screen: draw a digit with the mouse or the keyboard and watch the network's guess
+ * change with every stroke. The drawing goes through the same normalizing and classifying as
+ * an image file (`classifyGrayImage`).
+ */
+import { classifyGrayImage } from "../../app/classify_image.ts";
+import { type NumberDigit, readNumberInImage } from "../../app/read_number.ts";
+import { percent } from "../../text/format.ts";
+import type { Prediction } from "../../app/predict.ts";
+import { resize } from "../../image/mod.ts";
+import type { Network } from "../../network/network.ts";
+import { DigitExplainer, unitValues } from "../../app/inspect_model.ts";
+import { renderHeatStrip, strongestUnits } from "../../text/heat_strip.ts";
+import { renderSaliencyOverlay } from "../../text/saliency_overlay.ts";
+import { type ColorLevel, graySgr, paint } from "../../text/color.ts";
+import type { InputEvent } from "../terminal/keys.ts";
+import type { ScreenSize } from "../terminal/screen.ts";
+import { renderBigDigit } from "../../text/big_digit.ts";
+import { renderBlockArt } from "../../text/block_art.ts";
+import { renderConfidenceBars } from "../../text/confidence_bars.ts";
+import { fitWidth, joinColumns, truncate, visibleWidth, wrapText } from "../../text/layout.ts";
+import type { AppContext } from "../context.ts";
+import type { Frame, Message, ScreenProgram, Step } from "../screen_loop.ts";
+import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "../widgets/canvas.ts";
+import { captionLines, guessTint } from "./guess_caption.ts";
+
+/** What the network made of the canvas at one `version`. */
+export interface CanvasAnalysis {
+  version: number;
+  blank: boolean;
+  /** False when the canvas has ink but normalizeDigit found no digit in it. */
+  found: boolean;
+  reason?: string;
+  /** [28 x 28] what the network saw (all zeros when nothing was found). */
+  pixels: Float32Array;
+  prediction?: Prediction;
+  /** On the wide canvas: the number read, each digit with its box in canvas units. */
+  number?: { text: string; digits: NumberDigit[] };
+}
+
+/** Everything the Draw screen remembers. */
+export interface DrawState {
+  /** The network that guesses (the model in use when the screen opened). */
+  network: Network;
+  canvas: DrawingCanvas;
+  /** The guess for `canvas` as it is now. */
+  analysis: CanvasAnalysis;
+  /** The keyboard cursor, in canvas units. */
+  cursor: CanvasPoint;
+  /** The keyboard pen is down: moving the cursor draws. */
+  penDown: boolean;
+  /** Show the cursor (after the keyboard was used; hidden again by the mouse). */
+  showCursor: boolean;
+  /** Where the canvas is on the terminal, from the last frame (mouse cells to canvas points). */
+  layout?: DrawLayout;
+  /** Explains guesses (saliency, activations) on a copy of `network`. */
+  explainer?: DigitExplainer;
+  /** What made the network guess what it guesses, for `analysis.version`. */
+  insight?: CanvasInsight;
+  /** Draw the saliency of the guess over the canvas (`s` toggles). */
+  showSaliency: boolean;
+}
+
+/** Why the network guesses what it guesses, for one version of the canvas. */
+export interface CanvasInsight {
+  version: number;
+  /** [28 x 28] d p(guess) / d pixel, in the network's input space. */
+  saliency: Float32Array;
+  /** The watched hidden layer: its name and each unit's activation. */
+  layer: string;
+  units: Float32Array;
+}
+
+/** The saliency and hidden activations of an analysis (undefined when there is no guess). */
+export function explainAnalysis(
+  analysis: CanvasAnalysis,
+  explainer: DigitExplainer | undefined,
+): CanvasInsight | undefined {
+  if (!explainer || !analysis.prediction) return undefined;
+  const report = explainer.digit(analysis.pixels);
+  // The last hidden layer with units: the features the output layer weighs.
+  const hidden = report.activations.slice(0, -1).filter((a) => /^(dense|conv)/.test(a.name));
+  const watched = hidden[hidden.length - 1] ?? report.activations[report.activations.length - 1];
+  return {
+    version: analysis.version,
+    saliency: report.saliency,
+    layer: watched.name,
+    units: unitValues(watched.values, watched.shape),
+  };
+}
+
+/** A fresh, blank Draw screen with the cursor in the middle. */
+export function newDrawState(network: Network, explainer?: DigitExplainer): DrawState {
+  const canvas = new DrawingCanvas();
+  const middle = CANVAS_SIDE / 2;
+  return {
+    network,
+    canvas,
+    analysis: analyzeCanvas(canvas, network),
+    cursor: { x: middle, y: middle },
+    penDown: false,
+    showCursor: false,
+    explainer,
+    showSaliency: false,
+  };
+}
+
+/**
+ * Normalizes the canvas like an image file and asks the network (`classifyGrayImage`).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../network/mod.ts";
+ * import { DrawingCanvas } from "../widgets/canvas.ts";
+ * import { analyzeCanvas } from "./draw.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const canvas = new DrawingCanvas();
+ * assert.equal(analyzeCanvas(canvas, network).blank, true);
+ * canvas.stroke([{ x: 56, y: 20 }, { x: 56, y: 92 }]);
+ * assert.equal(analyzeCanvas(canvas, network).prediction?.probabilities.length, 10);
+ * ```
+ */
+export function analyzeCanvas(canvas: DrawingCanvas, network: Network): CanvasAnalysis {
+  const version = canvas.version;
+  if (canvas.blank) {
+    return { version, blank: true, found: false, pixels: new Float32Array(28 * 28) };
+  }
+  if (canvas.width > CANVAS_SIDE) {
+    // The wide canvas holds a number: read like `classify --number`.
+    const reading = readNumberInImage(canvas.toImage(), network);
+    return {
+      version,
+      blank: false,
+      found: reading.number !== undefined,
+      reason: reading.error,
+      pixels: reading.digits[0]?.normalized ?? new Float32Array(28 * 28),
+      ...(reading.number !== undefined
+        ? { number: { text: reading.number, digits: reading.digits } }
+        : {}),
+    };
+  }
+  const guess = classifyGrayImage(canvas.toImage(), network);
+  return {
+    version,
+    blank: false,
+    found: guess.found,
+    reason: guess.reason,
+    pixels: guess.normalized,
+    prediction: guess.prediction,
+  };
+}
+
+/** Where things go on a terminal of a given size. */
+export interface DrawLayout {
+  size: ScreenSize;
+  /** Rows between the page's title rule and its footer. */
+  bodyHeight: number;
+  /** Canvas height in display pixels, half as many rows (half blocks). */
+  side: number;
+  /** Canvas width in display pixels (columns): `side`, or three times it on the wide canvas. */
+  across: number;
+  /** Screen cell (0-based) of the canvas's top-left pixel pair, inside its border. */
+  left: number;
+  top: number;
+  /** First column and width of the panel on the right. */
+  panelLeft: number;
+  panelWidth: number;
+  /** False when the terminal is too small to draw anything useful. */
+  fits: boolean;
+}
+
+const PANEL_GAP = 2;
+/**
+ * Narrowest panel: the big digit (10) + a gap (3) + the half-size network view (14) need 27;
+ * 32 keeps the longest caption ("Not sure: 7 (45.0%) or 1 (38.1%)") and the help lines whole.
+ */
+const PANEL_MIN_WIDTH = 32;
+const PANEL_MAX_WIDTH = 72;
+/** A canvas smaller than this many pixels across is too coarse to draw on. */
+const MIN_SIDE = 24;
+
+/**
+ * Sizes the canvas as large as the page body allows beside a panel of at least 32 columns
+ * (an even number of pixels, at most one per canvas unit): 36 at 80x24, 88 at 160x50 with
+ * the menu's two header lines.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { frameOf } from "../screen_loop_testing.ts";
+ * import { drawLayout } from "./draw.ts";
+ *
+ * assert.equal(drawLayout(frameOf({ columns: 80, rows: 24 })).side, 36);
+ * assert.equal(drawLayout(frameOf({ columns: 160, rows: 50 })).side, 88);
+ * ```
+ */
+export function drawLayout(frame: Frame, wide = false): DrawLayout {
+  const size = frame.terminal;
+  const bodyHeight = frame.rows;
+  if (wide) {
+    // The number is read out under the canvas: rows for the box and NUMBER_PANEL_ROWS lines.
+    let side = Math.min(
+      2 * (bodyHeight - 2 - NUMBER_PANEL_ROWS),
+      Math.floor((size.columns - 2) / WIDE_FACTOR),
+      CANVAS_SIDE,
+    );
+    side -= side % 2;
+    return {
+      size,
+      bodyHeight,
+      side,
+      across: side * WIDE_FACTOR,
+      left: 1,
+      top: frame.headerLines + 2,
+      panelLeft: 1,
+      panelWidth: size.columns - 1,
+      fits: side >= MIN_SIDE,
+    };
+  }
+  const byRows = 2 * (bodyHeight - 2);
+  const byColumns = size.columns - 2 - PANEL_GAP - PANEL_MIN_WIDTH;
+  let side = Math.min(byRows, byColumns, CANVAS_SIDE);
+  side -= side % 2;
+  const panelLeft = side + 2 + PANEL_GAP;
+  return {
+    size,
+    bodyHeight,
+    side,
+    across: side,
+    left: 1,
+    // Header lines, the title rule, then the canvas's top border.
+    top: frame.headerLines + 2,
+    panelLeft,
+    panelWidth: Math.min(PANEL_MAX_WIDTH, size.columns - panelLeft),
+    fits: side >= MIN_SIDE,
+  };
+}
+
+/** The canvas point under screen cell (x, y), which may lie outside the canvas. */
+export function cellToCanvas(layout: DrawLayout, x: number, y: number): CanvasPoint {
+  const unit = CANVAS_SIDE / layout.side; // canvas units per display pixel
+  return { x: (x - layout.left + 0.5) * unit, y: (2 * (y - layout.top) + 1) * unit };
+}
+
+/** True when screen cell (x, y) is on the canvas. */
+export function cellOnCanvas(layout: DrawLayout, x: number, y: number): boolean {
+  const column = x - layout.left, row = y - layout.top;
+  return column >= 0 && column < layout.across && row >= 0 && row < layout.side / 2;
+}
+
+/**
+ * The state after one key or mouse event (the state given is left as it was).
+ *
+ * Mouse: left button draws, right button erases, press-drag-release. Keyboard: arrows move the
+ * cursor one cell, space (or Enter) puts the pen down or lifts it, u undoes, c clears.
+ */
+export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState {
+  const layout = state.layout;
+  if (!layout?.fits) return state;
+  const next = { ...state };
+  // Strokes go to a copy of the canvas, made on the first change: the old state stays intact.
+  let changed: DrawingCanvas | undefined;
+  const edit = () => (changed ??= state.canvas.clone());
+  if (event.type === "mouse") {
+    const point = cellToCanvas(layout, event.x, event.y);
+    if (event.action === "press" && event.button !== "middle" && event.button !== "none") {
+      if (!cellOnCanvas(layout, event.x, event.y)) return state;
+      next.penDown = false;
+      next.showCursor = false;
+      edit().beginStroke(point, event.button === "right");
+      next.cursor = clampToCanvas(point, state.canvas.width);
+    } else if (event.action === "drag" && state.canvas.drawing) {
+      edit().strokeTo(point);
+      next.cursor = clampToCanvas(point, state.canvas.width);
+    } else if (event.action === "release" && state.canvas.drawing) {
+      edit().endStroke();
+    } else return state;
+  } else {
+    const unit = CANVAS_SIDE / layout.side;
+    const moves: Record<string, [number, number]> = {
+      left: [-unit, 0],
+      right: [unit, 0],
+      up: [0, -2 * unit],
+      down: [0, 2 * unit],
+    };
+    const move = moves[event.key];
+    if (move) {
+      next.showCursor = true;
+      const moved = { x: state.cursor.x + move[0], y: state.cursor.y + move[1] };
+      next.cursor = clampToCanvas(moved, state.canvas.width);
+      if (state.penDown) edit().strokeTo(next.cursor);
+    } else if (event.key === " " || event.key === "enter") {
+      next.showCursor = true;
+      next.penDown = !state.penDown;
+      if (next.penDown) edit().beginStroke(state.cursor);
+      else edit().endStroke();
+    } else if (event.key === "c" || event.key === "delete") {
+      edit().clear();
+      next.penDown = false;
+    } else if (event.key === "u" || event.key === "backspace") {
+      edit().undo();
+      next.penDown = false;
+    } else if (event.key === "s") {
+      next.showSaliency = !state.showSaliency;
+    } else if (event.key === "w") {
+      return toggleWide(state);
+    } else return state;
+  }
+  if (changed) next.canvas = changed;
+  if (next.canvas.version !== state.analysis.version) {
+    next.analysis = analyzeCanvas(next.canvas, state.network);
+    next.insight = explainAnalysis(next.analysis, state.explainer);
+  }
+  return next;
+}
+
+/**
+ * The saliency (in the network's 28x28 input) carried back onto the canvas's `side` x `side`
+ * display pixels: the normalized digit is the canvas's ink scaled and shifted, so each
+ * canvas pixel maps through the two ink bounding boxes to a pixel of the input (stroke-width
+ * normalizing makes that approximate by a pixel or so). Zero off the digit's box.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { saliencyOnCanvas } from "./draw.ts";
+ *
+ * // ink in canvas pixels 2..3 of a 4-wide canvas row; in input pixels 10..17 of 28
+ * const canvas = new Float32Array(16);
+ * canvas.set([1, 1], 2);
+ * const input = new Float32Array(784);
+ * input.fill(1, 10, 18);
+ * const saliency = new Float32Array(784);
+ * saliency[12] = 5; // under the middle of canvas pixel 2 (input pixels 10..13)
+ * const mapped = saliencyOnCanvas(canvas, 4, input, saliency);
+ * assert.equal(mapped[2], 5);
+ * assert.equal(mapped[0], 0);
+ * ```
+ */
+export function saliencyOnCanvas(
+  canvas: Float32Array,
+  side: number,
+  input: Float32Array,
+  saliency: Float32Array,
+): Float32Array {
+  const out = new Float32Array(side * side);
+  const from = inkBox(canvas, side);
+  const to = inkBox(input, 28);
+  if (!from || !to) return out;
+  const sx = (to.x1 - to.x0 + 1) / (from.x1 - from.x0 + 1);
+  const sy = (to.y1 - to.y0 + 1) / (from.y1 - from.y0 + 1);
+  for (let y = 0; y < side; y++) {
+    const v = Math.floor(to.y0 + (y - from.y0 + 0.5) * sy);
+    if (v < 0 || v >= 28) continue;
+    for (let x = 0; x < side; x++) {
+      const u = Math.floor(to.x0 + (x - from.x0 + 0.5) * sx);
+      if (u >= 0 && u < 28) out[y * side + x] = saliency[v * 28 + u];
+    }
+  }
+  return out;
+}
+
+/** The bounding box of the pixels brighter than 0.1, or undefined when there are none. */
+function inkBox(pixels: Float32Array, width: number) {
+  let x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
+  for (let i = 0; i < pixels.length; i++) {
+    if (pixels[i] <= 0.1) continue;
+    const x = i % width, y = Math.floor(i / width);
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  }
+  return x1 < 0 ? undefined : { x0, x1, y0, y1 };
+}
+
+function clampToCanvas(point: CanvasPoint, width = CANVAS_SIDE): CanvasPoint {
+  const clamp = (v: number, end: number) => Math.min(end - 0.5, Math.max(0.5, v));
+  return { x: clamp(point.x, width), y: clamp(point.y, CANVAS_SIDE) };
+}
+
+/** The wide canvas holds this many digit canvases side by side. */
+const WIDE_FACTOR = 3;
+/** Lines under the wide canvas: the number, each digit's guess, a blank, the help. */
+const NUMBER_PANEL_ROWS = 4;
+
+/** `w`: a fresh canvas of the other shape (a digit's square, a number's wide strip). */
+function toggleWide(state: DrawState): DrawState {
+  const wide = state.canvas.width === CANVAS_SIDE;
+  const canvas = new DrawingCanvas(wide ? WIDE_FACTOR * CANVAS_SIDE : CANVAS_SIDE);
+  const analysis = analyzeCanvas(canvas, state.network);
+  return {
+    ...state,
+    canvas,
+    analysis,
+    insight: undefined,
+    showSaliency: false,
+    penDown: false,
+    cursor: { x: canvas.width / 2, y: CANVAS_SIDE / 2 },
+    // The same terminal, laid out for the other shape (drawLayout reads only these fields).
+    layout: state.layout && drawLayout(
+      {
+        terminal: state.layout.size,
+        rows: state.layout.bodyHeight,
+        columns: state.layout.size.columns,
+        color: "none",
+        headerLines: state.layout.top - 2,
+      },
+      wide,
+    ),
+  };
+}
+
+// The key hints, longest first: the first that fits the width is shown.
+const HELPS = [
+  "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · s saliency · w number · Esc back",
+  "mouse draw/erase · arrows+space pen · u undo · c clear · s saliency · w number · Esc back",
+  "mouse · arrows+space · u undo · c clear · s saliency · w number · Esc",
+  "mouse · arrows+space · u · c · s · w number · Esc",
+];
+
+/**
+ * The Draw screen: a canvas as large as the terminal allows, drawn on with the mouse (the right
+ * button erases) or the arrows and space; u undoes, c clears, Esc or q goes back. The guess,
+ * its caption and ten confidence bars follow every stroke.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../../network/mod.ts";
+ * import { simulate } from "../screen_loop_testing.ts";
+ * import { drawScreen } from "./draw.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const screen = drawScreen({ model: () => ({ network, random: true }) });
+ * // Pen down, four cells down, pen up: a short vertical stroke.
+ * const run = simulate(screen, [" ", "down", "down", "down", "down", " "]);
+ * assert.match(run.view.body.join("\n"), /It's an? \d|Probably an? \d|Not sure: \d/);
+ * assert.ok(simulate(screen, ["back"]).exit);
+ * ```
+ */
+export function drawScreen(
+  context: Pick<AppContext, "model" | "memory">,
+): ScreenProgram<DrawState, never, void> {
+  return {
+    title: "Draw a digit",
+    init: () => {
+      const network = context.model().network;
+      return { state: newDrawState(network, new DigitExplainer(network)) };
+    },
+    update: (state, message) => {
+      const step = updateDraw(state, message);
+      // Inspect explains the last drawing: what the network saw of it.
+      const analysis = step.state.analysis;
+      if (context.memory && analysis !== state.analysis && analysis.prediction) {
+        context.memory.drawing = analysis.pixels;
+      }
+      return step;
+    },
+    view: (state, frame) => ({
+      body: renderDrawBody(state, frame),
+      footer: HELPS.find((help) => visibleWidth(help) <= frame.columns) ?? HELPS[HELPS.length - 1],
+    }),
+    mouse: () => true,
+  };
+}
+
+/** The Draw screen's update: back leaves, a resize moves the canvas, input draws. */
+export function updateDraw(
+  state: DrawState,
+  message: Message<never>,
+): Step<DrawState, never, void> {
+  switch (message.type) {
+    case "back":
+      return { state, exit: { value: undefined } };
+    case "resize":
+      return {
+        state: { ...state, layout: drawLayout(message.frame, state.canvas.width > CANVAS_SIDE) },
+      };
+    case "input":
+      return { state: handleDrawEvent(state, message.event) };
+    default:
+      return { state };
+  }
+}
+
+/**
+ * The Draw screen's body as lines: the framed canvas on the left, the guess (big digit, what
+ * the network saw, a caption, ten confidence bars) on the right.
+ */
+export function renderDrawBody(state: DrawState, frame: Frame): string[] {
+  const wide = state.canvas.width > CANVAS_SIDE;
+  const layout = drawLayout(frame, wide);
+  const color = frame.color;
+  const c = paint(color);
+  if (!layout.fits) {
+    const columns = MIN_SIDE + 2 + PANEL_GAP + PANEL_MIN_WIDTH;
+    const rows = MIN_SIDE / 2 + 2 + frame.headerLines + 2;
+    const text = `The terminal is too small to draw in: make it at least ${columns}x${rows}.`;
+    return wrapText(text, frame.columns).map((line) => c.yellow(line));
+  }
+  const canvas = renderCanvasBox(state, layout, color);
+  if (wide) return [...canvas, ...renderNumberPanel(state.analysis, layout.panelWidth, color)];
+  const panel = renderGuessPanel(state.analysis, layout.panelWidth, layout.bodyHeight, color);
+  const insight = state.insight?.version === state.analysis.version ? state.insight : undefined;
+  if (insight) {
+    // the watched hidden layer, under the bars, while there is room
+    const strip = [
+      "",
+      truncate(`${insight.layer} (brighter = fires harder):`, layout.panelWidth, "…"),
+      renderHeatStrip(insight.units, { width: Math.min(64, layout.panelWidth), color }),
+      c.dim(truncate(`strongest: ${strongestUnits(insight.units, 3)}`, layout.panelWidth, "…")),
+      ...(state.showSaliency
+        ? [c.dim(truncate(
+          color === "none"
+            ? "canvas: + more ink here raises the guess, - lowers it"
+            : "canvas: orange more ink here raises the guess, blue lowers it",
+          layout.panelWidth,
+          "…",
+        ))]
+        : []),
+    ];
+    if (panel.length + strip.length <= layout.bodyHeight) panel.push(...strip);
+    else {
+      // No room below the bars: one line in place of the blank line above them.
+      const blank = panel.lastIndexOf("");
+      const label = `${insight.layer} `;
+      const cells = Math.max(8, Math.min(64, layout.panelWidth - label.length));
+      const line = label + renderHeatStrip(insight.units, { width: cells, color });
+      if (blank > 0) panel[blank] = line;
+    }
+  }
+  const lines: string[] = [];
+  const leftWidth = layout.side + 2;
+  for (let row = 0; row < layout.bodyHeight; row++) {
+    const left = fitWidth(canvas[row] ?? "", leftWidth);
+    lines.push(left + " ".repeat(PANEL_GAP) + truncate(panel[row] ?? "", layout.panelWidth));
+  }
+  return lines;
+}
+
+/** The canvas in a border, the cursor drawn when the keyboard is in use. */
+function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel): string[] {
+  const c = paint(color);
+  const side = layout.side, across = layout.across;
+  const title = state.canvas.width > CANVAS_SIDE
+    ? " Canvas · write a number "
+    : state.showSaliency
+    ? ` Canvas · saliency of the guess `
+    : state.penDown
+    ? " Canvas · pen down "
+    : " Canvas ";
+  const top = "┌─" + title + "─".repeat(Math.max(0, across - 1 - title.length)) + "┐";
+  const pixels = state.canvas.downsample(side, across);
+  const unit = CANVAS_SIDE / side;
+  const cursor = state.showCursor
+    ? {
+      column: Math.min(across - 1, Math.floor(state.cursor.x / unit)),
+      row: Math.min(side / 2 - 1, Math.floor(state.cursor.y / (2 * unit))),
+      glyph: state.penDown ? "◆" : "◇",
+    }
+    : undefined;
+  const insight = state.insight;
+  const body = state.showSaliency && insight?.version === state.analysis.version
+    ? renderSaliencyOverlay(
+      pixels,
+      saliencyOnCanvas(pixels, side, state.analysis.pixels, insight.saliency),
+      { width: side, color },
+    )
+    : renderCanvasPixels(pixels, side, cursor, color, across);
+  return [
+    c.dim(state.penDown ? top.replace(title, c.yellow(title)) : top),
+    ...body.map((line) => c.dim("│") + line + c.dim("│")),
+    c.dim("└" + "─".repeat(across) + "┘"),
+  ];
+}
+
+// The canvas is a touch lighter than black, so its extent shows on a black terminal.
+const CANVAS_FLOOR = 0.1;
+const CURSOR_SGR: Record<ColorLevel, string> = {
+  none: "",
+  "256": "\x1b[38;5;214m",
+  truecolor: "\x1b[38;2;255;175;0m",
+};
+// For terminals without color: the brighter pixel of each cell, dark to light.
+const RAMP = " .:-=+*#%@";
+
+/**
+ * Draws `side` x `side` ink pixels two rows per line with `▀` (upper pixel as foreground,
+ * lower as background), like renderBlockArt, plus an optional cursor glyph in one cell.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { renderCanvasPixels } from "./draw.ts";
+ *
+ * const pixels = new Float32Array(16);
+ * pixels[5] = 1; // row 1, column 1: the lower half of the first line's second cell
+ * const cursor = { column: 3, row: 1, glyph: "◇" };
+ * assert.deepEqual(renderCanvasPixels(pixels, 4, cursor, "none"), [" @  ", "   ◇"]);
+ * ```
+ */
+export function renderCanvasPixels(
+  pixels: Float32Array,
+  side: number,
+  cursor: { column: number; row: number; glyph: string } | undefined,
+  color: ColorLevel,
+  across = side,
+): string[] {
+  const lines: string[] = [];
+  const shade = (v: number) => CANVAS_FLOOR + (1 - CANVAS_FLOOR) * v;
+  for (let row = 0; row < side / 2; row++) {
+    const upperRow = 2 * row * across, lowerRow = (2 * row + 1) * across;
+    let line = "";
+    let fg = "";
+    let bg = "";
+    for (let x = 0; x < across; x++) {
+      const upper = pixels[upperRow + x], lower = pixels[lowerRow + x];
+      const isCursor = cursor !== undefined && cursor.row === row && cursor.column === x;
+      if (color === "none") {
+        line += isCursor ? cursor.glyph : RAMP[Math.round(Math.min(1, Math.max(upper, lower)) * 9)];
+        continue;
+      }
+      const nextBg = graySgr(color, shade(isCursor ? (upper + lower) / 2 : lower), "bg");
+      const nextFg = isCursor ? CURSOR_SGR[color] : graySgr(color, shade(upper), "fg");
+      if (nextFg !== fg) line += fg = nextFg;
+      if (nextBg !== bg) line += bg = nextBg;
+      line += isCursor ? cursor.glyph : "▀";
+    }
+    if (color !== "none") line += "\x1b[39;49m";
+    lines.push(line);
+  }
+  return lines;
+}
+
+/** Under the wide canvas: the number read so far and each digit's guess. */
+function renderNumberPanel(analysis: CanvasAnalysis, width: number, color: ColorLevel): string[] {
+  const c = paint(color);
+  if (analysis.blank) {
+    return wrapText("Write a number across the canvas; w goes back to one digit.", width);
+  }
+  if (!analysis.number) {
+    return [
+      c.yellow(
+        truncate(`${analysis.reason ?? "no digit found"}: write bigger or bolder.`, width, "…"),
+      ),
+    ];
+  }
+  const guesses = analysis.number.digits
+    .map((d) => `${d.prediction.digit} (${percent(d.prediction.confidence, 0)})`).join(" · ");
+  return [
+    `Number: ${c.bold(analysis.number.text)}`,
+    truncate(guesses, width, "…"),
+  ];
+}
+
+/**
+ * The right-hand panel: how to start while the canvas is blank, else the guess. Text wraps
+ * to the panel's width, so it reads whole however narrow the panel gets.
+ */
+function renderGuessPanel(
+  analysis: CanvasAnalysis,
+  width: number,
+  height: number,
+  color: ColorLevel,
+): string[] {
+  const c = paint(color);
+  const wrap = (text: string) => wrapText(text, width);
+  if (analysis.blank) {
+    return [
+      c.bold("Draw a digit"),
+      "",
+      ...wrap("Drag with the left mouse button on the canvas (the right button erases)."),
+      "",
+      ...wrap("Or move with the arrow keys and press space to put the pen down or lift it."),
+      "",
+      ...wrap("The network guesses as you draw."),
+    ];
+  }
+  if (!analysis.found || !analysis.prediction) {
+    return [
+      c.bold("Guess"),
+      "",
+      ...wrap(`${analysis.reason ?? "no digit found"}: draw it bigger or bolder.`)
+        .map((line) => c.yellow(line)),
+    ];
+  }
+  const prediction = analysis.prediction;
+  const big = [
+    "Guess",
+    ...renderBigDigit(prediction.digit, { color, tint: guessTint(prediction) }),
+  ];
+  const bars = renderConfidenceBars(prediction.probabilities, {
+    width: Math.min(width, 50),
+    color,
+  });
+  const caption = captionLines(prediction, width, color);
+  // The network's 28x28 input: full size when the panel has room, else at half size.
+  const fullView = width >= 10 + 3 + 28 && height >= 15 + 1 + caption.length + 1 + bars.length;
+  const view = fullView
+    ? ["Network input 28x28", ...renderBlockArt(analysis.pixels, { color })]
+    : ["Input ½", ...renderBlockArt(resize(analysis.pixels, 28, 28, 14, 14), { color })];
+  const top = joinColumns([big, view], 3);
+  const roomy = height >= top.length + 2 + caption.length + bars.length;
+  return [...top, ...(roomy ? [""] : []), ...caption, "", ...bars];
+}
