@@ -17,19 +17,34 @@
  * assert.ok(result.confidence > 0.5);
  * ```
  *
- * Reading a whole number (several digits in one image) does not exist yet: there is no
- * `readNumber` until it does.
+ * A whole number (several digits in a row, or several rows) is read with
+ * {@linkcode readNumber}:
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { loadModel, readNumber } from "./mod.ts";
+ *
+ * const model = await loadModel("models/pretrained.safetensors");
+ * const result = readNumber(model, await Deno.readFile("src/image/testdata/ring_baseline.jpg"));
+ * assert.equal(result.number, "0");
+ * ```
  *
  * The parts, for people who want them: {@linkcode normalizeDigit} (any photo or drawing to an
  * MNIST-style 28x28), {@linkcode Network} (the typed-array network: forward, backward,
- * optimizer steps), a training session that reports its progress as events
- * ({@linkcode prepareTrainingSession}, {@linkcode runTrainingSession}), the MNIST data
- * ({@linkcode loadMnist}, {@linkcode readIdx}) and the training configuration-file reader ({@linkcode readTrainConfig}).
+ * optimizer steps), training that reports its progress as events ({@linkcode trainModel}) and
+ * the MNIST data ({@linkcode loadMnist}). The rest (threads, kernels, file formats, the
+ * configuration files, the front ends) stays inside `src/`.
  *
  * @module
  */
-import { parseIdx, readIdxBytes } from "./src/data/idx.ts";
-import type { IdxImages, IdxLabels } from "./src/data/idx.ts";
+import type { MnistData } from "./src/data/mod.ts";
+import {
+  prepareTrainingSession,
+  runTrainingSession,
+  type SessionHooks,
+  type SessionOutcome,
+  type TrainRequest,
+} from "./src/train/mod.ts";
 
 export {
   type DigitModel,
@@ -37,12 +52,10 @@ export {
   type DigitResult,
   loadModel,
 } from "./src/app/digit_model.ts";
+export { type NumberResult, readNumber } from "./src/app/number_model.ts";
 
 export {
-  decodeImageBytes,
-  decodeImageFile,
   type GrayImage,
-  grayImage,
   type NormalizedDigit,
   normalizeDigit,
   type NormalizeOptions,
@@ -52,12 +65,8 @@ export {
   type Activation,
   type Architecture,
   type BatchResult,
-  type ConvGeometry,
   type ConvSpec,
   type DenseSpec,
-  type HalfJob,
-  JobKind,
-  type Kernels,
   type LayeredArchitecture,
   type LayerSpec,
   type LayerSummary,
@@ -67,25 +76,17 @@ export {
   type OptimizerSettings,
   type Parameter,
   parseLayerSpec,
-  type RowFiller,
+  type Readout,
   type ScheduleKind,
-  type SecondThread,
   type Shape,
 } from "./src/network/mod.ts";
 
 export {
   type EpochRecord,
-  type NetworkModel,
-  type NetworkModelInfo,
-  prepareTrainingSession,
-  readTrainConfig,
-  runTrainingSession,
   type SessionHooks,
   type SessionOutcome,
   type TrainEvent,
-  type TrainingPlan,
   type TrainingPosition,
-  type TrainingSession,
   type TrainRequest,
   type TrainValues,
 } from "./src/train/mod.ts";
@@ -93,33 +94,37 @@ export {
 export {
   type Dataset,
   type DataSource,
-  type IdxImages,
-  type IdxLabels,
   loadMnist,
   type LoadOptions,
-  loadSampleData,
   type MnistData,
-  readIdxDataset,
 } from "./src/data/mod.ts";
 
 /**
- * Reads an IDX file, the format MNIST is published in (gzip-compressed or not): images
- * ([count x 784] bytes, ink bright) or labels, whichever its magic number says. Problems are
- * one-line Errors that name the file.
+ * Trains the network of `request.modelPath` on `data` as the `train` command does: resumes the
+ * model file when it exists (`fresh` starts anew), saves it after every epoch, reports every
+ * batch and epoch to `hooks.onEvent`, and stops early when `hooks.shouldStop()` says so.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { readIdx } from "./mod.ts";
+ * import { loadMnist, trainModel } from "./mod.ts";
  *
- * // An IDX label file as MNIST publishes them (here 3 labels: magic 2049, count, the labels).
- * const path = await Deno.makeTempFile({ suffix: "-labels-idx1-ubyte" });
- * await Deno.writeFile(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
- * const labels = await readIdx(path);
- * assert.equal(labels.kind, "labels");
- * assert.equal(labels.count, 3);
+ * const data = await loadMnist({ sample: true }); // the offline sample: no download
+ * const modelPath = `${await Deno.makeTempDir()}/tiny.safetensors`;
+ * const epochs: number[] = [];
+ * const outcome = await trainModel({ modelPath, hidden: [16], epochs: 1, limit: 500 }, data, {
+ *   shouldStop: () => false,
+ *   onEvent: (event) => void (event.type === "epoch-end" && epochs.push(event.testAccuracy)),
+ * });
+ * assert.equal(outcome.status, "completed");
+ * assert.equal(epochs.length, 1);
  * ```
  */
-export async function readIdx(path: string): Promise<IdxImages | IdxLabels> {
-  return parseIdx(await readIdxBytes(path), path);
+export async function trainModel(
+  request: TrainRequest,
+  data: MnistData,
+  hooks: SessionHooks,
+): Promise<SessionOutcome> {
+  const session = await prepareTrainingSession(request, data);
+  return await runTrainingSession(session, data, hooks);
 }

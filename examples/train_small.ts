@@ -5,13 +5,12 @@
  *
  *   deno run --config path/to/digits/deno.json --allow-read --allow-write --allow-env path/to/digits/examples/train_small.ts
  */
-import { loadMnist, prepareTrainingSession, runTrainingSession } from "../mod.ts";
+import { loadMnist, trainModel } from "../mod.ts";
 
 const data = await loadMnist({ sample: true });
 const modelPath = `${await Deno.makeTempDir()}/small.safetensors`;
 const request = { modelPath, hidden: [64], epochs: 3, limit: 2000, seed: 1 };
-const session = await prepareTrainingSession(request, data);
-await runTrainingSession(session, data, {
+await trainModel(request, data, {
   shouldStop: () => false,
   onEvent: (event) => {
     if (event.type !== "epoch-end") return;

@@ -21,3 +21,20 @@ export class UserError extends Error {
     this.exitCode = exitCode;
   }
 }
+
+/**
+ * A thrown value as one line (the first of its message), for a status row or a JSON error.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { errorLine } from "./errors.ts";
+ *
+ * assert.equal(errorLine(new Error("no such file\n  at read")), "no such file");
+ * assert.equal(errorLine("stopped"), "stopped");
+ * ```
+ */
+export function errorLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split("\n")[0];
+}

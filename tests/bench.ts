@@ -5,6 +5,10 @@
  *   deno task bench --json     one JSON object per line
  *   deno task bench --quick    fewer digits per case (a smoke run, not comparable figures)
  *   deno task bench --augment  also the augmented 20-epoch recipe (about a minute)
+ *   deno task bench --compare  also the reference trainers of ../shared/bench (numpy on
+ *                              OpenBLAS, PyTorch CPU) alternating with ours, best of three
+ *                              rounds each, and the same-run ratios (README: "Speed")
+ *   deno task bench --profile  only "where the time goes" (and --compare's rounds if given)
  *
  * Cases (each trains a new network from the default seed on the full MNIST from MNIST_DIR,
  * ./data, or --data-dir; the offline sample is used, and said, when no full dataset exists):
@@ -26,6 +30,15 @@
  *   training seconds (the sum of the epochs' `seconds`) until the end of the first epoch whose
  *   test accuracy is at least 98.0%, and the seconds from launch.
  * - `augmented-recipe` (with --augment): `train --augment --epochs 20`, final test accuracy.
+ * - where the time goes (always): 784-128-10, the `cnn` preset and the fast recipe's network
+ *   trained on one thread with every kernel call timed (tests/kernel_profile.ts): each
+ *   kernel's calls, µs and share of a batch, and GFLOP/s for the strict kernels (unfused:
+ *   what the kernels were before relaxed SIMD) and the fused ones, alternating, best of three.
+ * - `read-number-4000x3000` (also `--number`, alone): `readNumber` (decode, find the rows,
+ *   cut, score every candidate, choose) on a 4,000 x 3,000 JPEG photo-like picture of a
+ *   six-digit number (MNIST test digits 1,200 pixels tall, two of them touching, on unevenly
+ *   lit paper with noise): the median of three reads in seconds and in CPU seconds of this
+ *   process (target < 1.5 s), and what was read.
  * - `serve-classify` (`--serve`, alone): `serve` in its own process on 127.0.0.1, 2,000
  *   `POST /classify` requests (the first 2,000 test digits as PNG files, dark ink on white)
  *   from 50 concurrent clients: requests/s, p50 and p99 latency, errors, digits read right, and
@@ -42,7 +55,14 @@ import { AUGMENTED_RECIPE, DEFAULT_RECIPE } from "../src/train/recipe.ts";
 import { openAugmentPipeline } from "../src/batches/mod.ts";
 import { startSecondThread } from "../src/network/half_batch_thread.ts";
 import { threadsFor } from "../src/train/threads.ts";
+import { resolveDataDir } from "../src/data/locate.ts";
+import { type KernelTime, profileKernels } from "./kernel_profile.ts";
+import { describeCpu, pythonModules, referenceCases, runReference } from "./reference_bench.ts";
 import process from "node:process";
+import jpeg from "jpeg-js";
+import { loadModelOrRandom } from "../src/app/load_model.ts";
+import { NUMBER_BATCH, readNumber } from "../src/app/read_number.ts";
+import { resize } from "../src/image/resample.ts";
 
 /** One benchmark figure. */
 interface BenchResult {
@@ -72,13 +92,26 @@ const json = args.has("--json");
 const quick = args.has("--quick");
 const withAugment = args.has("--augment");
 const withServe = args.has("--serve");
+const withNumberOnly = args.has("--number");
+const compare = args.has("--compare");
+const profileOnly = args.has("--profile");
 const dataDirIndex = Deno.args.indexOf("--data-dir");
 const dataDir = dataDirIndex >= 0 ? Deno.args[dataDirIndex + 1] : undefined;
 for (const arg of Deno.args) {
-  const known = ["--json", "--quick", "--augment", "--serve", "--data-dir"];
+  const known = [
+    "--json",
+    "--quick",
+    "--augment",
+    "--serve",
+    "--compare",
+    "--profile",
+    "--number",
+    "--data-dir",
+  ];
   if (arg.startsWith("--") && !known.includes(arg)) {
     console.error(
-      `bench: unknown option ${arg} (options: --json --quick --augment --serve --data-dir DIR)`,
+      `bench: unknown option ${arg} ` +
+        "(options: --json --quick --augment --serve --compare --profile --number --data-dir DIR)",
     );
     Deno.exit(2);
   }
@@ -91,13 +124,15 @@ try {
   data = await loadMnist({ sample: true });
 }
 const results: BenchResult[] = [];
+const cpu = await describeCpu();
 if (!json) {
   console.log(
     `digits benchmark on ${data.description}, ${navigator.hardwareConcurrency} cores, ${Deno.build.os}-${Deno.build.arch}, Deno ${Deno.version.deno}${
       quick ? " (--quick: smoke run)" : ""
     }`,
   );
-}
+  console.log(`CPU: ${cpu}`);
+} else console.log(JSON.stringify({ name: "machine", cpu, cores: navigator.hardwareConcurrency }));
 
 function report(result: BenchResult): void {
   results.push(result);
@@ -172,7 +207,7 @@ async function benchTrainEpoch(
   hidden: number,
   kernels: KernelChoice,
   threads: number | "auto",
-) {
+): Promise<BenchResult> {
   const layerSizes = [784, hidden, 10];
   const network = new Network({ layerSizes, activation: "relu" }, {
     seed: 1,
@@ -206,7 +241,7 @@ async function benchTrainEpoch(
     return network.threads;
   });
   const base = name.replace(/-[12]t$/, "");
-  report(withRatio(base, {
+  return withRatio(base, {
     name,
     layers: layerSizes.join("-"),
     batch: 64,
@@ -218,11 +253,11 @@ async function benchTrainEpoch(
     samplesPerCpuSecond: Math.round(trainPlan.limit / trainingCpu),
     threads: used,
     note: "1 epoch, adam",
-  }));
+  });
 }
 
 /** The `cnn` preset for 12,800 digits (1,280 with --quick): samples/s and peak memory. */
-async function benchTrainCnn(name: string, threads: number | "auto") {
+async function benchTrainCnn(name: string, threads: number | "auto"): Promise<BenchResult> {
   const network = new Network(parseLayerSpec("cnn"), {
     seed: 1,
     maxBatch: 64,
@@ -267,7 +302,7 @@ async function benchTrainCnn(name: string, threads: number | "auto") {
     });
     return network.threads;
   });
-  report(withRatio("train-cnn", {
+  return withRatio("train-cnn", {
     name,
     layers: "conv5x32,pool,conv5x64,pool,dense128,dropout0.5,dense10",
     batch: 64,
@@ -280,7 +315,7 @@ async function benchTrainCnn(name: string, threads: number | "auto") {
     samplesPerCpuSecond: Math.round(limit / trainingCpu),
     threads: used,
     note: `adam, tested on ${testCount} digits`,
-  }));
+  });
 }
 
 /** Forward passes over the whole test set; the median of five after a warm-up. */
@@ -544,6 +579,311 @@ async function benchServe() {
   }
 }
 
+/** A network to profile: its layers, batch and how many batches are timed. */
+interface ProfileCase {
+  name: string;
+  spec: string;
+  batch: number;
+  batches: number;
+}
+
+/** The best (fastest) of each kernel's times over several runs, and of the batch's wall time. */
+interface Profile {
+  batchSeconds: number;
+  kernels: Map<string, KernelTime>;
+}
+
+/**
+ * Trains `batches` batches of the case on one thread with `fused` or strict kernels, each call
+ * timed (tests/kernel_profile.ts): per kernel, its time and work per batch.
+ */
+async function profileRun(c: ProfileCase, fused: boolean, best: Profile): Promise<void> {
+  // CPU time (one thread runs): on a shared machine the wall clock counts the others' turns.
+  const profiled = profileKernels(selectKernels("wasm", { strictMath: !fused }), cpuSeconds);
+  const network = new Network(parseLayerSpec(c.spec), {
+    seed: 1,
+    maxBatch: c.batch,
+    kernels: profiled.kernels,
+    halves: true,
+  });
+  const limit = Math.min(c.batches * c.batch, data.train.count);
+  const steps = Math.ceil(limit / c.batch);
+  const test = {
+    pixels: data.test.pixels.subarray(0, 784 * 100),
+    labels: data.test.labels,
+    count: 100,
+  };
+  let start = 0;
+  await trainNetwork(network, data.train, test, plan({ limit, batchSize: c.batch }), {
+    epochsDone: 0,
+    stepInEpoch: 0,
+  }, {
+    shouldStop: () => false,
+    chooseThreads: false,
+    onEvent: (event) => {
+      if (event.type === "epoch-start") {
+        profiled.take();
+        start = cpuSeconds();
+      }
+      if (event.type !== "batch" || event.step !== steps) return;
+      best.batchSeconds = Math.min(best.batchSeconds, (cpuSeconds() - start) / steps);
+      for (const time of profiled.take()) {
+        const perBatch = {
+          ...time,
+          calls: time.calls / steps,
+          seconds: time.seconds / steps,
+          flops: time.flops / steps,
+        };
+        const known = best.kernels.get(time.name);
+        if (!known || perBatch.seconds < known.seconds) best.kernels.set(time.name, perBatch);
+      }
+    },
+  });
+}
+
+/**
+ * "Where the time goes": each kernel's GFLOP/s and share of a batch, on one thread, strict
+ * (unfused: the kernels before relaxed SIMD) and fused, alternating, best of `rounds` each;
+ * times are CPU time (on one thread: what the core spent, whatever else the machine ran).
+ */
+async function profileCase(c: ProfileCase, rounds: number) {
+  const strict: Profile = { batchSeconds: Infinity, kernels: new Map() };
+  const fused: Profile = { batchSeconds: Infinity, kernels: new Map() };
+  for (let round = 0; round < rounds; round++) {
+    await profileRun(c, false, strict);
+    await profileRun(c, true, fused);
+  }
+  const rows = [...fused.kernels.values()].sort((a, b) => b.seconds - a.seconds);
+  const gflops = (t: KernelTime | undefined) =>
+    t && t.flops > 0 ? t.flops / t.seconds / 1e9 : undefined;
+  const kernelSeconds = rows.reduce((sum, t) => sum + t.seconds, 0);
+  if (json) {
+    console.log(JSON.stringify({
+      name: `profile-${c.name}`,
+      layers: c.spec,
+      batch: c.batch,
+      strictMsPerBatch: round(strict.batchSeconds * 1e3, 3),
+      fusedMsPerBatch: round(fused.batchSeconds * 1e3, 3),
+      kernels: rows.map((t) => ({
+        kernel: t.name,
+        callsPerBatch: t.calls,
+        usPerBatch: round(t.seconds * 1e6, 1),
+        share: round(t.seconds / fused.batchSeconds, 3),
+        strictGflops: round(gflops(strict.kernels.get(t.name)) ?? 0, 2),
+        fusedGflops: round(gflops(t) ?? 0, 2),
+      })),
+    }));
+    return;
+  }
+  console.log(
+    `where the time goes: ${c.name} (${c.spec}), batch ${c.batch}, one thread, CPU time, ` +
+      `best of ${rounds}: strict ${(strict.batchSeconds * 1e3).toFixed(2)} ms/batch, fused ` +
+      `${(fused.batchSeconds * 1e3).toFixed(2)} ms/batch (${
+        (strict.batchSeconds / fused.batchSeconds).toFixed(2)
+      }x); GFLOP/s count zeros`,
+  );
+  console.log(
+    `    ${"kernel".padEnd(38)}${"calls".padStart(6)}${"µs/batch".padStart(10)}` +
+      `${"share".padStart(7)}${"strict GFLOP/s".padStart(16)}${"fused GFLOP/s".padStart(15)}`,
+  );
+  const figure = (value: number | undefined) =>
+    (value === undefined ? "-" : value.toFixed(1)).padStart(15);
+  // Kernels under half a percent of a batch each are summed on one line.
+  const small = rows.filter((t) => t.seconds < 0.005 * fused.batchSeconds);
+  for (const t of rows) {
+    if (small.includes(t)) continue;
+    console.log(
+      `    ${t.name.padEnd(38)}${String(round(t.calls, 1)).padStart(6)}` +
+        `${(t.seconds * 1e6).toFixed(0).padStart(10)}` +
+        `${(100 * t.seconds / fused.batchSeconds).toFixed(1).padStart(6)}%` +
+        `${figure(gflops(strict.kernels.get(t.name))).padStart(16)}${figure(gflops(t))}`,
+    );
+  }
+  if (small.length > 0) {
+    const seconds = small.reduce((sum, t) => sum + t.seconds, 0);
+    console.log(
+      `    ${`${small.length} kernels under 0.5% each`.padEnd(38)}` +
+        `${String(round(small.reduce((sum, t) => sum + t.calls, 0), 1)).padStart(6)}` +
+        `${(seconds * 1e6).toFixed(0).padStart(10)}` +
+        `${(100 * seconds / fused.batchSeconds).toFixed(1).padStart(6)}%`,
+    );
+  }
+  const other = Math.max(0, fused.batchSeconds - kernelSeconds);
+  console.log(
+    `    ${"other (loss, softmax, dropout, batching)".padEnd(44)}` +
+      `${(other * 1e6).toFixed(0).padStart(10)}` +
+      `${(100 * other / fused.batchSeconds).toFixed(1).padStart(6)}%`,
+  );
+}
+
+/**
+ * `--compare`: ours and the reference trainers of ../shared/bench, alternating (ours, then
+ * each reference, three rounds), at the same nice level (the children inherit ours); the best
+ * of three each, and the ratios.
+ */
+async function compareWithReferences() {
+  const benchDir = Deno.env.get("DIGITS_BENCH_DIR") ??
+    new URL("../../shared/bench", import.meta.url).pathname;
+  const dir = resolveDataDir(dataDir);
+  const gz = dir.complete && Object.values(dir.paths).every((path) => path?.endsWith(".gz"));
+  const modules = await pythonModules(benchDir, ["numpy", "torch"]);
+  const refs = referenceCases(dir.dir, quick);
+  const alone = (why: string) => {
+    if (json) console.log(JSON.stringify({ name: "compare", skipped: why }));
+    else console.log(`compare: ${why}; ours alone`);
+  };
+  if (!gz || data.source !== "mnist") {
+    alone("the references need the full MNIST as .gz files (MNIST_DIR)");
+    return;
+  }
+  if ("reason" in modules) {
+    alone(modules.reason);
+    return;
+  }
+  if (modules.missing.length > 0) {
+    alone(
+      `python3 lacks ${modules.missing.join(", ")} ` +
+        "(apt-get install python3-numpy python3-torch libopenblas0-pthread)",
+    );
+  }
+  const can = (needs: string[]) => needs.every((m) => modules.available.has(m));
+  const rounds = quick ? 1 : 3;
+  const best = new Map<string, number>();
+  const keep = (key: string, value: number) => best.set(key, Math.max(best.get(key) ?? 0, value));
+  const threadsUsed = new Map<string, number>();
+  for (let r = 1; r <= rounds; r++) {
+    const mlp = await benchTrainEpoch("train-784-128-10", 128, "wasm", "auto");
+    keep("ours-mlp", mlp.samplesPerSecond);
+    threadsUsed.set("mlp", mlp.threads ?? 1);
+    const line: string[] = [`ours mlp ${mlp.samplesPerSecond.toLocaleString("en-US")}`];
+    for (const key of ["numpyMlp", "torchMlp"] as const) {
+      if (!can(refs[key].needs)) continue;
+      const rate = await runReference(modules.python, benchDir, refs[key]);
+      keep(key, rate);
+      line.push(`${refs[key].name} mlp ${rate.toLocaleString("en-US")}`);
+    }
+    const cnn = await benchTrainCnn("train-cnn", "auto");
+    keep("ours-cnn", cnn.samplesPerSecond);
+    threadsUsed.set("cnn", cnn.threads ?? 1);
+    line.push(`ours cnn ${cnn.samplesPerSecond.toLocaleString("en-US")}`);
+    if (can(refs.torchCnn.needs)) {
+      const rate = await runReference(modules.python, benchDir, refs.torchCnn);
+      keep("torchCnn", rate);
+      line.push(`${refs.torchCnn.name} cnn ${rate.toLocaleString("en-US")}`);
+    }
+    if (!json) console.log(`  compare round ${r}/${rounds}: ${line.join(", ")} samples/s`);
+  }
+  const pairs = [
+    ["784-128-10 vs numpy+OpenBLAS", "ours-mlp", "numpyMlp"],
+    ["784-128-10 vs PyTorch", "ours-mlp", "torchMlp"],
+    ["cnn preset vs PyTorch", "ours-cnn", "torchCnn"],
+  ] as const;
+  for (const [label, ours, theirs] of pairs) {
+    const reference = best.get(theirs);
+    if (reference === undefined) continue;
+    const mine = best.get(ours)!;
+    const ratio = mine / reference;
+    const threads = threadsUsed.get(ours === "ours-mlp" ? "mlp" : "cnn");
+    if (json) {
+      console.log(JSON.stringify({
+        name: `compare ${label}`,
+        ours: mine,
+        reference,
+        ratio: round(ratio, 2),
+        rounds,
+        threads,
+        cpu,
+      }));
+    } else {
+      console.log(
+        `  ${label.padEnd(30)} ours ${mine.toLocaleString("en-US").padStart(8)} vs ` +
+          `${reference.toLocaleString("en-US").padStart(8)} samples/s: ${ratio.toFixed(2)}x ` +
+          `(best of ${rounds}, ours on ${threads} thr; ${cpu})`,
+      );
+    }
+  }
+}
+
+/**
+ * A 4,000 x 3,000 photo of a written number, as a phone takes it: paper lit unevenly (brighter
+ * at one corner), sensor noise, six MNIST test digits 1,200 pixels tall in dark ink (the third
+ * and fourth touching), saved as a JPEG.
+ */
+function numberPhoto(): { bytes: Uint8Array; text: string } {
+  const width = 4000, height = 3000, digitSize = 1200;
+  const luminance = new Float32Array(width * height);
+  let seed = 7;
+  const noise = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296 - 0.5) * 0.04;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      luminance[y * width + x] = 0.72 + 0.18 * (x / width) * (1 - 0.5 * y / height) + noise();
+    }
+  }
+  const picks = [0, 1, 2, 3, 4, 7]; // test digits 7 2 1 0 4 9
+  let left = 250;
+  const text = picks.map((i) => data.test.labels[i]).join("");
+  picks.forEach((i, k) => {
+    const digit = Float32Array.from(
+      data.test.pixels.subarray(i * 784, (i + 1) * 784),
+      (v) => v / 255,
+    );
+    const big = resize(digit, 28, 28, digitSize, digitSize);
+    // MNIST's 28 px hold a 20 px digit: 1200 px hold about 860; the 3rd and 4th overlap.
+    const top = 900 + (k % 2) * 60;
+    for (let y = 0; y < digitSize; y++) {
+      for (let x = 0; x < digitSize; x++) {
+        const at = (top + y - 300) * width + left + x - 150;
+        if (at < 0 || at >= luminance.length) continue;
+        luminance[at] = Math.min(luminance[at], 1 - 0.85 * big[y * digitSize + x]);
+      }
+    }
+    left += k === 2 ? 420 : 640;
+  });
+  const rgba = new Uint8Array(width * height * 4);
+  for (let i = 0; i < luminance.length; i++) {
+    const v = Math.round(255 * Math.min(1, Math.max(0, luminance[i])));
+    rgba[4 * i] = v, rgba[4 * i + 1] = v, rgba[4 * i + 2] = v, rgba[4 * i + 3] = 255;
+  }
+  return { bytes: new Uint8Array(jpeg.encode({ width, height, data: rgba }, 90).data), text };
+}
+
+/** `read-number-4000x3000`: reading a big photo of a number with the shipped model. */
+async function benchReadNumber() {
+  const photo = numberPhoto();
+  const path = await Deno.makeTempFile({ suffix: ".jpg" });
+  try {
+    await Deno.writeFile(path, photo.bytes);
+    const { network } = await loadModelOrRandom("models/pretrained.safetensors", NUMBER_BATCH);
+    const times: number[] = [], cpuTimes: number[] = [];
+    let read = "";
+    for (let run = 0; run < 3; run++) {
+      const started = performance.now(), cpuStarted = process.cpuUsage();
+      read = (await readNumber(path, network)).number ?? "";
+      times.push((performance.now() - started) / 1000);
+      const cpu = process.cpuUsage(cpuStarted);
+      cpuTimes.push((cpu.user + cpu.system) / 1e6);
+    }
+    const seconds = times.sort((a, b) => a - b)[1];
+    const cpuSeconds = cpuTimes.sort((a, b) => a - b)[1];
+    const result = {
+      name: "read-number-4000x3000",
+      seconds: round(seconds, 3),
+      cpuSeconds: round(cpuSeconds, 3),
+      read,
+      text: photo.text,
+    };
+    if (json) console.log(JSON.stringify(result));
+    else {
+      console.log(
+        `  ${result.name.padEnd(24)} ${seconds.toFixed(3)} s (${cpuSeconds.toFixed(3)} s of CPU)` +
+          `  read ${read || "(nothing)"} for ${photo.text} (median of 3, decoding included)`,
+      );
+    }
+  } finally {
+    await Deno.remove(path);
+  }
+}
+
 function round(value: number, digits = 3): number {
   const scale = 10 ** digits;
   return Math.round(value * scale) / scale;
@@ -553,23 +893,48 @@ if (withServe) {
   await benchServe();
   Deno.exit(0);
 }
+if (withNumberOnly) {
+  await benchReadNumber();
+  Deno.exit(0);
+}
 // One thread first, so that the default-thread cases show their ratio to it.
-await benchTrainEpoch("train-784-128-10-1t", 128, "wasm", 1);
-await benchTrainEpoch("train-784-128-10", 128, "wasm", "auto");
-await benchTrainEpoch("train-784-128-10-2t", 128, "wasm", 2);
-await benchTrainEpoch("train-784-128-10-ts", 128, "ts", 1);
-await benchTrainEpoch("train-784-256-10-1t", 256, "wasm", 1);
-await benchTrainEpoch("train-784-256-10", 256, "wasm", "auto");
-await benchTrainCnn("train-cnn-1t", 1);
-await benchTrainCnn("train-cnn", "auto");
-await benchTrainCnn("train-cnn-2t", 2);
-await benchTest("test-10k-1t", 1);
-await benchTest("test-10k", "auto");
-await benchDefaultRecipe();
-if (withAugment) await benchAugmentedRecipe();
+if (!profileOnly) await benchAll();
+
+async function benchAll() {
+  report(await benchTrainEpoch("train-784-128-10-1t", 128, "wasm", 1));
+  report(await benchTrainEpoch("train-784-128-10", 128, "wasm", "auto"));
+  report(await benchTrainEpoch("train-784-128-10-2t", 128, "wasm", 2));
+  report(await benchTrainEpoch("train-784-128-10-ts", 128, "ts", 1));
+  report(await benchTrainEpoch("train-784-256-10-1t", 256, "wasm", 1));
+  report(await benchTrainEpoch("train-784-256-10", 256, "wasm", "auto"));
+  report(await benchTrainCnn("train-cnn-1t", 1));
+  report(await benchTrainCnn("train-cnn", "auto"));
+  report(await benchTrainCnn("train-cnn-2t", 2));
+  await benchTest("test-10k-1t", 1);
+  await benchTest("test-10k", "auto");
+  await benchDefaultRecipe();
+  if (withAugment) await benchAugmentedRecipe();
+  await benchReadNumber();
+}
+for (
+  const c of [
+    { name: "784-128-10", spec: "dense128", batch: 64, batches: quick ? 20 : 200 },
+    { name: "cnn", spec: "cnn", batch: 64, batches: quick ? 2 : 12 },
+    {
+      name: "fast recipe",
+      spec: "conv5x24v,pool,conv3x32v,pool,dense256",
+      batch: 256,
+      batches: quick ? 1 : 4,
+    },
+  ]
+) await profileCase(c, quick ? 1 : 3);
+if (compare) {
+  if (!json) console.log("same-run ratios (deno task bench --compare):");
+  await compareWithReferences();
+}
 if (!json) {
-  console.log("targets: train-784-128-10 >= 130,000 samples/s (numpy + OpenBLAS, 2 threads);");
-  console.log("         test-10k < 0.3 s; default-recipe-to-98 within 3 s of training;");
-  console.log("         train-cnn >= 1,500 samples/s (PyTorch CPU, 2 threads), peak RSS < 1 GB;");
-  console.log("         augmented-recipe >= 98.8%");
+  console.log("targets (same run, --compare): 784-128-10 >= 1.0x numpy + OpenBLAS and PyTorch;");
+  console.log("         cnn preset >= 1.0x PyTorch; test-10k < 0.3 s; default-recipe-to-98");
+  console.log("         within 3 s of training; train-cnn peak RSS < 1 GB; augmented >= 98.8%;");
+  console.log("         auto ends on 2 threads whenever -2t is faster than -1t");
 }

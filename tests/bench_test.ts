@@ -21,9 +21,28 @@ Deno.test({
     }).output();
     const stderr = new TextDecoder().decode(output.stderr);
     assert.equal(output.code, 0, stderr);
-    const lines = new TextDecoder().decode(output.stdout).trim().split("\n").map((line) =>
+    const all = new TextDecoder().decode(output.stdout).trim().split("\n").map((line) =>
       JSON.parse(line)
     );
+    // The machine first (the CPU and its vector width), then the cases, then where the time goes.
+    assert.equal(all[0].name, "machine");
+    assert.match(all[0].cpu, /avx2|avx512f|asimd|no avx2|no lscpu/);
+    const profiles = all.filter((line) => line.name.startsWith("profile-"));
+    assert.deepEqual(profiles.map((p) => p.name), [
+      "profile-784-128-10",
+      "profile-cnn",
+      "profile-fast recipe",
+    ]);
+    for (const profile of profiles) {
+      const names = profile.kernels.map((k: { kernel: string }) => k.kernel);
+      assert.ok(names.some((name: string) => /^(forwardDense|convForward)/.test(name)), names);
+      const shares = profile.kernels.reduce(
+        (sum: number, k: { share: number }) => sum + k.share,
+        0,
+      );
+      assert.ok(shares > 0.3 && shares <= 1.05, `kernels take ${shares} of a batch`);
+    }
+    const lines = all.filter((line) => line.samplesPerSecond !== undefined);
     const names = lines.map((line) => line.name);
     for (const name of ["train-784-128-10", "test-10k", "default-recipe-to-98"]) {
       assert.ok(names.includes(name), `${name} missing from ${names.join(", ")}`);

@@ -113,14 +113,26 @@ Deno.test({
       assert.match(errorLines[0], pattern);
       assert.doesNotMatch(bad.stdout + bad.stderr, /\bat .*:\d+:\d+/, "no stack trace");
     }
+    // A missing file is reported in its place; the good files around it are still read.
     const missing = await runApp([
       "classify",
       "--model",
       "models/pretrained.safetensors",
       `${dir}/nope.png`,
+      `${dir}/d0_label7.png`,
     ]);
     assert.equal(missing.code, 1);
-    assert.match(missing.stderr.trim(), /^error: .*nope\.png: no such file or folder$/);
+    assert.match(missing.stdout, /nope\.png: error: no such file or folder\n.*d0_label7\.png: 7 /s);
+    const missingJson = await runApp([
+      "classify",
+      "--json",
+      `${dir}/d0_label7.png`,
+      `${dir}/nope.png`,
+    ]);
+    assert.equal(missingJson.code, 1);
+    const [good, absent] = jsonLines(missingJson.stdout);
+    assert.equal(good.digit, 7);
+    assert.deepEqual(absent, { file: `${dir}/nope.png`, error: "no such file or folder" });
 
     const shown = await runApp([
       "classify",
@@ -152,6 +164,16 @@ function barsPng(width: number, columns: number[]): Uint8Array {
     for (const x of columns) data.fill(20, y * width + x, y * width + x + 4);
   }
   return encode({ width, height: 60, data, channels: 1, depth: 8 });
+}
+
+/** Bars in two rows on white, 200x140: "11" over "111". */
+function rowsPng(): Uint8Array {
+  const width = 200, height = 140;
+  const data = new Uint8Array(width * height).fill(235);
+  for (const [x, y0] of [[40, 10], [100, 10], [40, 85], [100, 85], [160, 85]]) {
+    for (let y = y0; y < y0 + 40; y++) data.fill(20, y * width + x, y * width + x + 4);
+  }
+  return encode({ width, height, data, channels: 1, depth: 8 });
 }
 
 Deno.test("classify --number: the number and each digit's box, left to right; --json as documented", async () => {
@@ -189,6 +211,26 @@ Deno.test("classify --number: the number and each digit's box, left to right; --
       [130, 10, 4, 40],
     ]);
     for (const d of record.digits) assert.ok(d.confidence > 0 && d.confidence <= 1);
+    // A folder, and a picture of two rows: one number per row, top to bottom.
+    await Deno.writeFile(`${dir}/rows.png`, rowsPng());
+    const folder = await runApp([
+      "classify",
+      "--model",
+      "models/pretrained.safetensors",
+      "--number",
+      "--json",
+      dir,
+    ]);
+    assert.equal(folder.code, 0, folder.stderr);
+    const records = jsonLines(folder.stdout) as {
+      file: string;
+      number: string;
+      numbers: string[];
+    }[];
+    assert.deepEqual(records.map((r) => [r.file.slice(dir.length + 1), r.number, r.numbers]), [
+      ["ones.png", "111", ["111"]],
+      ["rows.png", "11", ["11", "111"]],
+    ]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -402,7 +402,7 @@ Deno.test({
 Deno.test("--help lists every command", async () => {
   const result = await runApp(["--help"]);
   assert.equal(result.code, 0);
-  for (const command of ["train", "test", "classify", "preview", "info", "fetch-data"]) {
+  for (const command of ["train", "test", "classify", "preview", "info", "fetch-data", "export"]) {
     assert.match(result.stdout, new RegExp(`\\b${command}\\b`));
   }
 });

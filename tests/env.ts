@@ -31,15 +31,23 @@ export const IN_CI: boolean = Deno.env.get("CI") === "true";
 
 /**
  * What a test may need beyond the project: the full MNIST, tmux, Chromium (`$CHROMIUM`, else
- * /usr/bin/chromium), ONNX's own checker (Debian's python3-onnx), a private tmpfs mount (root in a
- * mount namespace: a full or read-only disk), or a folder of ../shared.
+ * /usr/bin/chromium), Python modules ("python3:onnx" is ONNX's own checker, Debian's
+ * python3-onnx), a private tmpfs mount (root in a mount namespace: a full or read-only disk), or a
+ * folder of ../shared.
  */
-export type Need = "mnist" | "tmux" | "chromium" | "python3-onnx" | "tmpfs" | `shared/${string}`;
+export type Need =
+  | "mnist"
+  | "tmux"
+  | "chromium"
+  | "tmpfs"
+  | `python3:${string}`
+  | `shared/${string}`;
 
 /** What `need` stands for, for people: "tmux", "the full MNIST", "../shared/real_digits". */
 function describe(need: Need): string {
   if (need === "mnist") return "the full MNIST";
   if (need === "tmpfs") return "a tmpfs mount";
+  if (need.startsWith("python3:")) return `Python's ${need.slice("python3:".length)}`;
   return need.startsWith("shared/") ? `../${need}` : need;
 }
 
@@ -56,10 +64,11 @@ export function missing(need: Need): string | undefined {
   if (need === "chromium") {
     return isFile(CHROMIUM) ? undefined : `${CHROMIUM} is not there (apt-get install chromium)`;
   }
-  if (need === "python3-onnx") {
-    return succeeds("/usr/bin/python3", ["-c", "import onnx"])
+  if (need.startsWith("python3:")) {
+    const modules = need.slice("python3:".length);
+    return succeeds("/usr/bin/python3", ["-c", `import ${modules}`])
       ? undefined
-      : "python3 cannot import onnx (apt-get install python3-onnx)";
+      : `/usr/bin/python3 cannot import ${modules}`;
   }
   return isDirectory(`${SHARED_DIR}/${need.slice("shared/".length)}`)
     ? undefined

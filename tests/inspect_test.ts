@@ -131,7 +131,9 @@ Deno.test({
       await runApp(["inspect", "--digit", "10000"]),
       /--digit 10000 is past the end of the test set/,
     );
-    assertOneLineError(await runApp(["inspect", "--digit", "1", "--image", path]), /not both/);
+    const both = await runApp(["inspect", "--digit", "1", "--image", path]);
+    assertOneLineError(both, /not both/);
+    assert.equal(both.code, 2, "a usage error, like other bad flags");
     await Deno.writeTextFile(`${dir}/notes.png`, "not an image");
     assertOneLineError(
       await runApp(["inspect", "--image", `${dir}/notes.png`]),

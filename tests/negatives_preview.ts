@@ -47,7 +47,8 @@ for (const kind of kinds) {
   const stats = set.stats[kind]!;
   console.log(
     `${kind}: ${(perKind / seconds).toFixed(0)} images/s; drawn ${stats.drawn}, ` +
-      `blank ${stats.blank}, refused by rules ${stats.refused}, digit-like ${stats.digitLike}, kept ${stats.kept}`,
+      `blank ${stats.blank}, refused by rules ${stats.refused}, fragment ${stats.fragment}, ` +
+      `digit-like ${stats.digitLike}, kept ${stats.kept}`,
   );
   for (let i = 0; i < set.count; i++) {
     const x0 = (i % COLUMNS) * CELL + 2, y0 = top + Math.floor(i / COLUMNS) * CELL + 2;

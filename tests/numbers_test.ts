@@ -13,7 +13,7 @@ import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
 Deno.test({
   name: "numbers by real writers and of MNIST digits are read exactly",
-  ignore: skipUnless(import.meta, "shared/real_digits", "mnist"),
+  ignore: skipUnless(import.meta, "shared/real_digits", "shared/real_numbers", "mnist"),
   fn: async () => {
     const network = await loadShippedNetwork();
     const report = evaluateNumbers(await numberSets(), network);

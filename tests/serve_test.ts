@@ -208,17 +208,28 @@ Deno.test("serve answers classify, health and model as the commands do, and refu
       },
     );
 
-    await t.step("POST /classify?pixels=1 adds the 784 pixels the network saw", async () => {
-      const ring = await Deno.readFile(RING);
-      const plain = await post(`${server.url}/classify`, ring);
-      const answer = await post(`${server.url}/classify?pixels=1`, ring);
-      assert.equal(answer.status, 200);
-      const { pixels, ...rest } = answer.json;
-      assert.deepEqual(rest, plain.json, "otherwise the same answer");
-      assert.ok(Array.isArray(pixels) && pixels.length === 784);
-      assert.ok(pixels.every((p) => typeof p === "number" && p >= 0 && p <= 1));
-      assert.ok(pixels.filter((p) => p > 0.5).length > 30, "the ring's ink");
-    });
+    await t.step(
+      "POST /classify?pixels=1 adds the 784 pixels the network saw (each digit's, for a number)",
+      async () => {
+        const ring = await Deno.readFile(RING);
+        const plain = await post(`${server.url}/classify`, ring);
+        const answer = await post(`${server.url}/classify?pixels=1`, ring);
+        assert.equal(answer.status, 200);
+        const { pixels, ...rest } = answer.json;
+        assert.deepEqual(rest, plain.json, "otherwise the same answer");
+        assert.ok(Array.isArray(pixels) && pixels.length === 784);
+        assert.ok(pixels.every((p) => typeof p === "number" && p >= 0 && p <= 1));
+        assert.ok(pixels.filter((p) => p > 0.5).length > 30, "the ring's ink");
+        // Read as a number, each digit comes with its own 28x28.
+        const number = await post(`${server.url}/classify?number=1&pixels=1`, ring);
+        assert.equal(number.status, 200);
+        const digits = number.json.digits as { digit: number; pixels: number[] }[];
+        assert.equal(number.json.number, "0");
+        assert.equal(digits[0].pixels.length, 784);
+        const plainNumber = await post(`${server.url}/classify?number=1`, ring);
+        assert.equal("pixels" in (plainNumber.json.digits as object[])[0], false);
+      },
+    );
 
     await t.step("a client that stops sending its body gets 408 after --timeout", async () => {
       const conn = await rawRequest(
@@ -249,7 +260,7 @@ Deno.test("serve answers classify, health and model as the commands do, and refu
       assert.ok(requests.some((line) => /^POST \/classify 408 /.test(line)));
       assert.equal(
         requests.filter((line) => / 200 /.test(line)).length,
-        50 + (withoutRealDigits ? 9 : 10),
+        50 + (withoutRealDigits ? 11 : 12),
       );
     });
   } finally {
@@ -283,4 +294,40 @@ Deno.test("serve refuses a missing model file in one line", async () => {
   const result = await runApp(["serve", "--port", "0", "--model", "/nonexistent/m.safetensors"]);
   assert.equal(result.code, 1);
   assert.match(result.stderr.trim(), /^error: no model file at \/nonexistent\/m\.safetensors/);
+});
+
+Deno.test("serve reads a number with ?number=1: one number per row, each digit's box; 422 on a blank page", async () => {
+  const server = await startServer();
+  try {
+    // Two rows of bars on white, 200x140: "11" over "111".
+    const width = 200, height = 140;
+    const data = new Uint8Array(width * height).fill(235);
+    const bar = (x: number, y0: number) => {
+      for (let y = y0; y < y0 + 40; y++) data.fill(20, y * width + x, y * width + x + 4);
+    };
+    bar(40, 10), bar(100, 10), bar(40, 85), bar(100, 85), bar(160, 85);
+    const png = encode({ width, height, data, channels: 1, depth: 8 });
+    const read = await post(`${server.url}/classify?number=1`, new Uint8Array(png));
+    assert.equal(read.status, 200, JSON.stringify(read.json));
+    assert.equal(read.json.number, "11");
+    assert.deepEqual(read.json.numbers, ["11", "111"]);
+    const digits = read.json.digits as { box: number[]; row: number; confidence: number }[];
+    assert.deepEqual(digits.map((d) => d.row), [0, 0, 1, 1, 1]);
+    assert.deepEqual(digits[2].box, [40, 85, 4, 40]);
+    const blank = encode({
+      width,
+      height,
+      data: new Uint8Array(width * height).fill(235),
+      channels: 1,
+      depth: 8,
+    });
+    const none = await post(`${server.url}/classify?number=1`, new Uint8Array(blank));
+    assert.equal(none.status, 422);
+    assert.equal(none.json.number, null);
+    const broken = await post(`${server.url}/classify?number=1`, new Uint8Array([1, 2, 3]));
+    assert.equal(broken.status, 400);
+    assert.equal(typeof broken.json.error, "string");
+  } finally {
+    assert.equal((await stopServer(server)).code, 0);
+  }
 });

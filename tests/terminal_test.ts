@@ -46,7 +46,7 @@ Deno.test({
       columns: 100,
       rows: 30,
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("Enter");
     await tmux.waitFor(/Start training/);
     await tmux.keys("Down", "Down", "Down"); // past Hidden layers, Activation, Layers: Epochs

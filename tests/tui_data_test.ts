@@ -31,7 +31,7 @@ Deno.test({
         env: { DIGITS_MNIST_MIRRORS: `http://127.0.0.1:${server.addr.port}/`, NO_COLOR: "1" },
         cwd: dir,
       });
-      await tmux.waitFor(/8 {2}Quit/);
+      await tmux.waitFor(/9 {2}Quit/);
       await tmux.keys("2");
       let screen = await tmux.waitFor(/── MNIST data/);
       assert.match(screen, /data: folder does not exist/);
@@ -62,7 +62,7 @@ Deno.test({
         env: { NO_COLOR: "1" },
         cwd: dir,
       });
-      await tmux.waitFor(/8 {2}Quit/);
+      await tmux.waitFor(/9 {2}Quit/);
       await tmux.keys("5"); // Browse
       await tmux.waitFor(/── MNIST data/);
       await tmux.keys("Escape");
@@ -103,7 +103,7 @@ Deno.test({
         columns: 80,
         rows: 24,
       });
-      await tmux.waitFor(/8 {2}Quit/);
+      await tmux.waitFor(/9 {2}Quit/);
       await tmux.keys("2");
       await tmux.waitFor(/── MNIST data/);
       await tmux.keys("f");

@@ -62,7 +62,7 @@ Deno.test({
   ignore,
   fn: async () => {
     await using tmux = await TmuxSession.start({ env: { COLORTERM: "truecolor" } });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("7");
     await tmux.waitFor(/of \d+ units: 784 weights each|of \d+ filters, \d+x\d+ weights/);
     let colors = await tmux.screenWithColors();
@@ -90,7 +90,7 @@ Deno.test({
       columns: 100,
       rows: 30,
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("1");
     await tmux.waitFor(/Start training/);
     await tmux.keys("Down", "Down", "Down"); // past Hidden layers, Activation, Layers
@@ -125,7 +125,7 @@ Deno.test({
   ignore,
   fn: async () => {
     await using tmux = await TmuxSession.start({ env: { NO_COLOR: "1" } });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("4");
     await tmux.waitFor(/Canvas/);
     // a 7: a bar along the top, then a slanted stroke down
@@ -157,7 +157,7 @@ Deno.test({
   ignore,
   fn: async () => {
     await using tmux = await TmuxSession.start({ env: { NO_COLOR: "1" } });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("2");
     let screen = await tmux.waitFor(/Chosen: (\d) taken for (\d), \d+ times · Enter shows them/);
     const [, actual, predicted] = /Chosen: (\d) taken for (\d)/.exec(screen)!;
@@ -189,7 +189,7 @@ Deno.test({
         env: { NO_COLOR: "1" },
         cwd: dir,
       });
-      await tmux.waitFor(/8 {2}Quit/);
+      await tmux.waitFor(/9 {2}Quit/);
       await tmux.keys("7");
       await tmux.waitFor(/── MNIST data[^]*s +Use the offline sample/);
       await tmux.keys("s");

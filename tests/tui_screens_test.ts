@@ -49,7 +49,7 @@ Deno.test({
       args: ["--model", SHIPPED_MODEL],
       env: { NO_COLOR: "1" },
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("4");
     let screen = await tmux.waitFor(/Drag with the left mouse button/);
     assert.match(screen, /── Draw a digit/);
@@ -106,7 +106,7 @@ Deno.test({
   ignore,
   fn: async () => {
     await using tmux = await TmuxSession.start({ columns: 160, rows: 50 });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("4");
     let screen = await tmux.waitFor(/Drag with the left mouse button/);
     // An 88-pixel canvas: its border is 90 columns wide.
@@ -139,7 +139,7 @@ Deno.test({
         args: ["--model", SHIPPED_MODEL],
         env: { NO_COLOR: "1" },
       });
-      await tmux.waitFor(/8 {2}Quit/);
+      await tmux.waitFor(/9 {2}Quit/);
       await tmux.keys("3");
       await tmux.waitFor(/Path: /);
       await tmux.type(`${dir}/nothing-here`);
@@ -181,7 +181,7 @@ Deno.test({
       args: ["--model", SHIPPED_MODEL],
       env: { NO_COLOR: "1" },
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("5");
     let screen = await tmux.waitFor(/Test set · 1 of 10,000 · #0, label 7/);
     assert.match(screen, /\[#0 · 7 (✓|✗ \d)\]/);
@@ -213,7 +213,7 @@ Deno.test({
       columns: 80,
       rows: 24,
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("2");
     let screen = await tmux.waitFor(
       /Esc back · arrows cell · Enter mistakes · j\/k PgUp\/PgDn · lines 1-20 of \d+/,

@@ -19,7 +19,7 @@ Deno.test({
       args: ["--model", `${dir}/none.safetensors`],
       env: { NO_COLOR: "1" },
     });
-    let screen = await tmux.waitFor(/8 {2}Quit/);
+    let screen = await tmux.waitFor(/9 {2}Quit/);
     assert.match(screen, /▸ 1 {2}Train/);
     assert.match(screen, /model: random network 784-256-10 \(untrained/);
     assert.match(screen, /data: +full MNIST \(60,000 train \/ 10,000 test\)/);
@@ -33,7 +33,7 @@ Deno.test({
     await tmux.keys("j", "Up", "Up");
     await tmux.waitFor(/▸ 1 {2}Train/);
     await tmux.keys("Up"); // wraps around to the last entry
-    await tmux.waitFor(/▸ 8 {2}Quit/);
+    await tmux.waitFor(/▸ 9 {2}Quit/);
 
     await tmux.keys("6");
     screen = await tmux.waitFor(/── Model info/);
@@ -50,7 +50,7 @@ Deno.test({
 
     await tmux.keys("q");
     screen = await tmux.waitFor(/\[exited 0\]/);
-    assert.doesNotMatch(screen, /8 {2}Quit/);
+    assert.doesNotMatch(screen, /9 {2}Quit/);
     await Deno.remove(dir, { recursive: true });
   },
 });
@@ -70,7 +70,7 @@ Deno.test({
     await using tmux = await TmuxSession.start({
       args: ["--model", `${dir}/none.safetensors`, "--data-dir", `${dir}/data`],
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("2");
     let screen = await tmux.waitFor(/t10k-images-idx3-ubyte\.gz/);
     assert.match(screen, /── Test/);
@@ -94,7 +94,7 @@ Deno.test({
     const dir = await Deno.makeTempDir();
     const model = `${dir}/tiny.safetensors`;
     await using tmux = await TmuxSession.start({ args: ["--model", model], columns: 80, rows: 24 });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("Enter");
     await tmux.waitFor(/Start training/);
     // Hidden layers, Activation, Layers, Epochs: typing replaces the default.
@@ -179,7 +179,7 @@ Deno.test({
       shell: `echo BEFORE-APP; ${app}; echo "AFTER-APP $?"; stty -a | tr ' ;' '\\n\\n' | ` +
         `grep -x -e icanon -e -icanon -e echo -e -echo | tr '\\n' ' '; echo`,
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     assert.equal(await tmux.paneFormat("#{alternate_on}"), "1");
     await tmux.keys("C-c");
     const screen = await tmux.waitFor(/\[exited 0\]/);
@@ -204,7 +204,7 @@ Deno.test({
       args: ["--model", model],
       env: { NO_COLOR: "1" },
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("Enter");
     await tmux.waitFor(/Start training/);
     await tmux.keys("Down", "Down", "Down"); // past Hidden layers, Activation, Layers

@@ -3,7 +3,7 @@
  * `classify` command, the Classify screen and the Draw screen's canvas all take, so that a file
  * and a drawing are read the same way everywhere.
  */
-import { UserError } from "../errors.ts";
+import { errorLine, UserError } from "../errors.ts";
 import {
   decodeImageBytes,
   decodeImageFile,
@@ -14,6 +14,7 @@ import {
 import { labelFromPath } from "../image/image_files.ts";
 import type { Network } from "../network/network.ts";
 import { classifyUserDigit, type Prediction } from "./predict.ts";
+import { readNumber } from "./read_number.ts";
 
 /** What the network made of one image that decoded (see {@linkcode classifyGrayImage}). */
 export interface DigitGuess {
@@ -74,16 +75,42 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
     return guess;
   }
   const prediction = classifyUserDigit(network, digit.pixels);
-  const convolutional = network.layers.some((layer) => layer.kind === "conv");
-  if (convolutional && prediction.confidence < MIN_DIGIT_CONFIDENCE) {
+  if (refuses(network, prediction.confidence)) {
     return { found: false, normalized: digit.pixels, reason: NO_DIGIT_SEEN, notDigit: true };
   }
   return { found: true, normalized: digit.pixels, prediction };
 }
 
 /**
- * Below this confidence the network sees no digit at all: the ink passed normalizing's rules
- * (strokes, one piece, inside the picture) but is an outline of a thing. Measured: the lowest
+ * Whether the network's (calibrated) confidence in its best digit is too low to call the ink
+ * a digit: under the threshold the model learned (trained with not-a-digit images, chosen on
+ * held-out data: `Network.readout.refuseBelow`); for a model without one, under
+ * MIN_DIGIT_CONFIDENCE if it is a CNN (today's rule), never for a dense network.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { refuses } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * assert.equal(refuses(network, 0.2), false); // a dense network without a learned refusal
+ * network.readout = { temperature: 1.2, refuseBelow: 0.6 };
+ * assert.equal(refuses(network, 0.55), true);
+ * assert.equal(refuses(network, 0.65), false);
+ * ```
+ */
+export function refuses(network: Network, confidence: number): boolean {
+  const learned = network.readout.refuseBelow;
+  if (learned !== null) return confidence < learned;
+  const convolutional = network.layers.some((layer) => layer.kind === "conv");
+  return convolutional && confidence < MIN_DIGIT_CONFIDENCE;
+}
+
+/**
+ * For models without a learned refusal (older files): below this confidence the network sees
+ * no digit at all: the ink passed normalizing's rules (strokes, one piece) but is an outline
+ * of a thing. Measured: the lowest
  * confidence on the 235 real digits is 0.61 with the shipped CNN (0.57 with an earlier one, 0.46
  * with the dense network) and 1 of MNIST's first 3,000 test digits falls under 0.5; the earlier
  * CNN gave drawn scenes that pass the ink rules 0.37-0.51. Only a CNN's four-view average is
@@ -91,7 +118,7 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
  * of the ink.
  */
 const MIN_DIGIT_CONFIDENCE = 0.45;
-const NO_DIGIT_SEEN = "does not look like a handwritten digit (the network sees no digit in it)";
+const NO_DIGIT_SEEN = "does not look like a digit (the network is not sure it is any digit)";
 
 /**
  * Decodes, normalizes and classifies one image: a file by its path, or bytes already read (the
@@ -169,4 +196,107 @@ export function fitImage(image: GrayImage, maxWidth: number, maxHeight: number):
     height,
     luminance: resize(image.luminance, image.width, image.height, width, height),
   };
+}
+
+/** What one image file gave, as the Classify screen shows it: a small copy, what the network saw, the guess. */
+export interface ImageResult {
+  file: string;
+  /** The image shrunk to fit 56x56 for display, when it could be decoded. */
+  preview?: GrayImage;
+  /** The original size. */
+  width?: number;
+  height?: number;
+  /** [28 x 28] what the network saw, when the image decoded. */
+  normalized?: Float32Array;
+  prediction?: Prediction;
+  /** Why it could not be classified (one line). */
+  error?: string;
+  /** Set (as `error`) when the image has ink but not a digit: an answer, not a failure. */
+  notDigit?: string;
+  /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
+  label?: number;
+  /**
+   * In number mode: the digits read left to right, each with its box in the image's pixels;
+   * `text` holds one number per row, top to bottom, joined by " / ".
+   */
+  number?: { text: string; digits: NumberDigitResult[] };
+}
+
+/** One digit of a number, as the Classify screen shows it. */
+export interface NumberDigitResult {
+  prediction: Prediction;
+  /** [x, y, width, height] in the original image's pixels. */
+  box: [number, number, number, number];
+  /** [28 x 28] what the network saw. */
+  normalized: Float32Array;
+}
+
+/**
+ * Reads, normalizes and classifies one file (`classifyImage`) and keeps what the screen shows:
+ * a copy shrunk to 56x56 at most, not the decoded image. A bad file or an image without a
+ * digit comes back with `error` set; so does an unexpected failure, as one line (and an
+ * abort through `signal`, whose result nobody waits for).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { readImageResult } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readImageResult("no/such/seven_label7.png", network);
+ * assert.equal(result.error, "no such file");
+ * assert.equal(result.label, 7);
+ * ```
+ */
+export async function readImageResult(
+  file: string,
+  network: Network,
+  signal?: AbortSignal,
+): Promise<ImageResult> {
+  try {
+    const { image, ...result } = await classifyImage(file, network, { signal });
+    if (!image) return result;
+    return {
+      ...result,
+      preview: fitImage(image, 56, 56),
+      width: image.width,
+      height: image.height,
+    };
+  } catch (error) {
+    return { file, error: errorLine(error) };
+  }
+}
+
+/**
+ * Reads one file as a number (`readNumber`): the digits with their boxes, and a copy of the
+ * image shrunk to 160x56 at most. Problems come back as `error`, like `readImageResult`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { readNumberResult } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * const result = await readNumberResult("src/image/testdata/ring_gray_baseline.jpg", network);
+ * assert.equal(result.number?.digits.length, 1);
+ * ```
+ */
+export async function readNumberResult(file: string, network: Network): Promise<ImageResult> {
+  try {
+    const reading = await readNumber(file, network);
+    const result: ImageResult = { file };
+    if (reading.image) {
+      // A number is wide: keep room for it across.
+      result.preview = fitImage(reading.image, 160, 56);
+      result.width = reading.image.width;
+      result.height = reading.image.height;
+    }
+    if (reading.number === undefined) result.error = reading.error ?? "no digit found";
+    else result.number = { text: reading.numbers.join(" / "), digits: reading.digits };
+    return result;
+  } catch (error) {
+    return { file, error: errorLine(error) };
+  }
 }

@@ -22,7 +22,10 @@ export interface DigitResult {
   confidence: number;
   /** [10] softmax probabilities, one per digit; empty when `digit` is null. */
   probabilities: number[];
-  /** Why there is no digit ("no digit found": a blank page, a speck); only when `digit` is null. */
+  /**
+   * Why there is no digit ("no digit found": a blank page, a speck; "does not look like a
+   * digit ...": ink the model does not take for any digit); only when `digit` is null.
+   */
   reason?: string;
 }
 
@@ -102,7 +105,9 @@ export async function loadModel(path?: string): Promise<DigitModel> {
       if (!guess.prediction) {
         return { digit: null, confidence: 0, probabilities: [], reason: guess.reason };
       }
-      return predict(guess.normalized);
+      // The very answer `classify` gives for the file (a CNN's views averaged, calibrated).
+      const { digit, confidence, probabilities } = guess.prediction;
+      return { digit, confidence, probabilities: [...probabilities] };
     },
     classifyPixels(pixels) {
       if (pixels.length !== 784) {

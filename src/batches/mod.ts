@@ -9,7 +9,12 @@
 export { fillBatch, sequentialOrder } from "./batch.ts";
 export { epochOrder } from "./order.ts";
 export type { BatchSource } from "./source.ts";
-export { AugmentedBatchMaker, type BatchPlan } from "./augmented_batches.ts";
+export {
+  AugmentedBatchMaker,
+  type BatchPlan,
+  type NegativePool,
+  negativesPerBatch,
+} from "./augmented_batches.ts";
 export {
   type AugmentPipeline,
   openAugmentPipeline,

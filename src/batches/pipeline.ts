@@ -6,7 +6,7 @@
 import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
 import type { BatchSource } from "./source.ts";
 import { type AugmentOptions, DEFAULT_AUGMENT } from "../augment/augment.ts";
-import { AugmentedBatchMaker, type BatchPlan } from "./augmented_batches.ts";
+import { AugmentedBatchMaker, type BatchPlan, type NegativePool } from "./augmented_batches.ts";
 import type { WorkerReply, WorkerRequest } from "./worker.ts";
 
 /** What the pipeline needs of a training plan: the batches, and where the plan ends. */
@@ -22,6 +22,8 @@ export interface PipelineOptions {
   augment?: Readonly<AugmentOptions>;
   /** The worker module; tests point it elsewhere to see a worker that cannot start. */
   workerUrl?: string;
+  /** Not-a-digit images the batches draw from when the plan has a `negativeRatio`. */
+  negatives?: NegativePool;
 }
 
 /** A batch source for `trainNetwork` that must be closed when training ends. */
@@ -83,12 +85,12 @@ export function openAugmentPipeline(
   if (options.worker !== false && workersAvailable()) {
     try {
       const workerUrl = options.workerUrl ?? new URL("./worker.ts", import.meta.url).href;
-      return new WorkerPipeline(train, plan, augment, workerUrl);
+      return new WorkerPipeline(train, plan, augment, workerUrl, options.negatives);
     } catch {
       // e.g. a runtime that forbids workers: the main thread makes the same batches.
     }
   }
-  return new MainThreadPipeline(new AugmentedBatchMaker(train, plan, augment));
+  return new MainThreadPipeline(new AugmentedBatchMaker(train, plan, augment, options.negatives));
 }
 
 function workersAvailable(): boolean {
@@ -144,8 +146,9 @@ class WorkerPipeline implements AugmentPipeline {
     plan: PipelinePlan,
     augment: Readonly<AugmentOptions>,
     workerUrl: string,
+    negatives?: NegativePool,
   ) {
-    this.local = new AugmentedBatchMaker(train, plan, augment);
+    this.local = new AugmentedBatchMaker(train, plan, augment, negatives);
     const limit = this.local.limit;
     this.steps = this.local.steps;
     this.lastEpoch = plan.startEpoch + plan.epochs;
@@ -154,7 +157,16 @@ class WorkerPipeline implements AugmentPipeline {
     new Uint8Array(pixels).set(train.pixels.subarray(0, limit * IMAGE_PIXELS));
     const labels = new SharedArrayBuffer(limit);
     new Uint8Array(labels).set(train.labels.subarray(0, limit));
-    const batch = plan.batchSize;
+    // Copied once too: the not-a-digit images batches draw from (none: an empty buffer).
+    const negativeCount = negatives?.count ?? 0;
+    const negativePixels = new SharedArrayBuffer(Math.max(4, negativeCount * IMAGE_PIXELS * 4));
+    if (negatives) {
+      new Float32Array(negativePixels).set(
+        negatives.pixels.subarray(0, negativeCount * IMAGE_PIXELS),
+      );
+    }
+    // A slot holds a whole batch: its digits and its not-a-digit images.
+    const batch = this.local.rowsAt(0);
     const slotInputs = new SharedArrayBuffer(SLOTS * batch * IMAGE_PIXELS * 4);
     const slotLabels = new SharedArrayBuffer(SLOTS * batch);
     for (let s = 0; s < SLOTS; s++) {
@@ -171,14 +183,16 @@ class WorkerPipeline implements AugmentPipeline {
     };
     this.worker.onmessageerror = () =>
       this.fail(new Error("augmentation worker sent an unreadable message"));
-    const { seed, batchSize } = plan;
+    const { seed, batchSize, negativeRatio } = plan;
     try {
       this.post({
         type: "init",
         pixels,
         labels,
         count: limit,
-        plan: { seed, batchSize, limit },
+        negativePixels,
+        negativeCount,
+        plan: { seed, batchSize, limit, negativeRatio },
         options: { ...augment },
         slotInputs,
         slotLabels,
@@ -209,8 +223,9 @@ class WorkerPipeline implements AugmentPipeline {
     }
     await this.requests[slot]!.done;
     if (this.fallback) return void this.local.fill(epoch, step, input, labels);
-    input.set(this.slotInputs[slot].subarray(0, count * IMAGE_PIXELS));
-    labels.set(this.slotLabels[slot].subarray(0, count));
+    const rows = this.local.rowsAt(step);
+    input.set(this.slotInputs[slot].subarray(0, rows * IMAGE_PIXELS));
+    labels.set(this.slotLabels[slot].subarray(0, rows));
     this.requests[slot] = null;
     this.requestNext(slot);
   }

@@ -5,7 +5,10 @@
  * step, so that a resumed run continues exactly.
  */
 export interface BatchSource {
-  /** Fills `input` [count x 784] and `labels` [count] with batch `step` of `epoch`. */
+  /**
+   * Fills `input` and `labels` with batch `step` of `epoch`: its `count` digits, then (with
+   * not-a-digit images in the plan) its negatives, labelled NOT_A_DIGIT.
+   */
   fill(
     epoch: number,
     step: number,

@@ -16,6 +16,9 @@ export type WorkerRequest =
     /** [count] labels, shared. */
     labels: SharedArrayBuffer;
     count: number;
+    /** [negativeCount x 784] not-a-digit images 0..1, shared (see BatchPlan.negativeRatio). */
+    negativePixels: SharedArrayBuffer;
+    negativeCount: number;
     plan: BatchPlan;
     options: AugmentOptions;
     /** [slots x batchSize x 784] float inputs and [slots x batchSize] labels, shared. */
@@ -50,8 +53,12 @@ scope.onmessage = (event) => {
         labels: new Uint8Array(message.labels),
         count: message.count,
       };
-      maker = new AugmentedBatchMaker(train, message.plan, message.options);
-      const batch = message.plan.batchSize;
+      const negatives = {
+        pixels: new Float32Array(message.negativePixels),
+        count: message.negativeCount,
+      };
+      maker = new AugmentedBatchMaker(train, message.plan, message.options, negatives);
+      const batch = maker.rowsAt(0);
       const slots = message.slotLabels.byteLength / batch;
       inputs = [];
       labels = [];

@@ -18,6 +18,7 @@
 export {
   exportOnnx,
   ONNX_INPUT,
+  ONNX_NOT_A_DIGIT,
   ONNX_OPSET,
   ONNX_PROBABILITIES,
   type OnnxExportOptions,

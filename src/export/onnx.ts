@@ -17,14 +17,15 @@
 import type { Activation } from "../network/activations.ts";
 import type { LayerSpec, Shape } from "../network/layer_spec.ts";
 import type { Network } from "../network/network.ts";
-import { encodeModel, type OnnxInitializer, type OnnxNode } from "./onnx_proto.ts";
+import { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx_proto.ts";
 
 /** The opset written: 13 has Softmax over one axis (as we compute it) and is widely read. */
 export const ONNX_OPSET = 13;
 
-/** Names of the graph's input and first output. */
+/** Names of the graph's input and outputs. */
 export const ONNX_INPUT = "image";
 export const ONNX_PROBABILITIES = "probabilities";
+export const ONNX_NOT_A_DIGIT = "not_a_digit";
 
 /** What goes into the file besides the network. */
 export interface OnnxExportOptions {
@@ -32,6 +33,13 @@ export interface OnnxExportOptions {
   version: string;
   /** Key-value strings stored in the file (architecture, accuracy, ...), shown by runtimes. */
   metadata?: Record<string, string>;
+  /** Calibration: the probabilities are softmax(logits / temperature); default 1. */
+  temperature?: number;
+  /**
+   * A model that learned to refuse: under this top probability (after the temperature) the
+   * image is not a digit, and the graph has a second output `not_a_digit` (bool [N]).
+   */
+  refuseBelow?: number | null;
 }
 
 /**
@@ -70,7 +78,33 @@ export function exportOnnx(network: Network, options: OnnxExportOptions): Uint8A
     value = (LAYER_NODES[layer.kind] as LayerNodes<LayerSpec>)(graph, layer, value, index);
   });
   const classes = network.layerSizes[network.layerSizes.length - 1];
-  graph.node("Softmax", [value.name], { axis: 1 }, ONNX_PROBABILITIES);
+  // probabilities = softmax(logits / T), T fitted on held-out digits (temperature scaling).
+  const temperature = options.temperature ?? 1;
+  if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
+  const logits = temperature === 1 ? value.name : graph.node("Div", [
+    value.name,
+    graph.constant("temperature", [], new Float32Array([temperature])),
+  ]);
+  graph.node("Softmax", [logits], { axis: 1 }, ONNX_PROBABILITIES);
+  const outputs: OnnxValue[] = [{
+    name: ONNX_PROBABILITIES,
+    dims: ["N", classes],
+    doc: "softmax probability of each digit 0..9" +
+      (temperature === 1 ? "" : `, calibrated (logits / ${temperature})`),
+  }];
+  // not_a_digit = max(probabilities) < refuseBelow: the model's own refusal.
+  const refuseBelow = options.refuseBelow ?? null;
+  if (refuseBelow !== null) {
+    const top = graph.node("ReduceMax", [ONNX_PROBABILITIES], { axes: [1], keepdims: 0 });
+    const threshold = graph.constant("refuse_below", [], new Float32Array([refuseBelow]));
+    graph.node("Less", [top, threshold], {}, ONNX_NOT_A_DIGIT);
+    outputs.push({
+      name: ONNX_NOT_A_DIGIT,
+      dims: ["N"],
+      type: "bool",
+      doc: `true when the top probability is under ${refuseBelow}: not a digit`,
+    });
+  }
   return encodeModel({
     opset: ONNX_OPSET,
     producer: { name: "digits", version: options.version },
@@ -85,13 +119,13 @@ export function exportOnnx(network: Network, options: OnnxExportOptions): Uint8A
         dims: ["N", 1, 28, 28],
         doc: "float32 pixels 0..1, ink bright (MNIST bytes / 255), row-major",
       }],
-      outputs: [{
-        name: ONNX_PROBABILITIES,
-        dims: ["N", classes],
-        doc: "softmax probability of each digit 0..9",
-      }],
+      outputs,
     },
-    metadata: options.metadata ?? {},
+    metadata: {
+      ...options.metadata,
+      ...(temperature === 1 ? {} : { temperature: String(temperature) }),
+      ...(refuseBelow === null ? {} : { refuse_below: String(refuseBelow) }),
+    },
   });
 }
 

@@ -20,6 +20,8 @@ import {
 const FLOAT = 1;
 /** TensorProto.DataType.INT64. */
 const INT64 = 7;
+/** TensorProto.DataType.BOOL. */
+const BOOL = 9;
 
 /** An attribute value: an int, a float, a list of ints, or a string. */
 export type AttributeValue = number | { float: number } | readonly number[] | string;
@@ -45,6 +47,8 @@ export interface OnnxInitializer {
 export interface OnnxValue {
   name: string;
   dims: readonly (number | string)[];
+  /** The element type: float32 unless said. */
+  type?: "float" | "bool";
   doc?: string;
 }
 
@@ -144,15 +148,16 @@ function attributeFields(name: string, value: AttributeValue): Field[] {
 
 /** TensorProto: 1 dims, 2 data_type, 8 name, 9 raw_data (little-endian), 7 int64_data. */
 function tensorFields(tensor: OnnxInitializer): Field[] {
-  const dims = packedIntsField(1, tensor.dims);
+  // A scalar has no dims at all.
+  const dims = tensor.dims.length > 0 ? [packedIntsField(1, tensor.dims)] : [];
   const name = stringField(8, tensor.name);
   if (tensor.data instanceof Float32Array) {
     const raw = new Uint8Array(tensor.data.length * 4);
     const view = new DataView(raw.buffer);
     for (let i = 0; i < tensor.data.length; i++) view.setFloat32(i * 4, tensor.data[i], true);
-    return [dims, intField(2, FLOAT), name, bytesField(9, raw)];
+    return [...dims, intField(2, FLOAT), name, bytesField(9, raw)];
   }
-  return [dims, intField(2, INT64), name, packedIntsField(7, tensor.data.int64)];
+  return [...dims, intField(2, INT64), name, packedIntsField(7, tensor.data.int64)];
 }
 
 /**
@@ -163,7 +168,8 @@ function valueInfoFields(value: OnnxValue): Field[] {
   const dims = value.dims.map((dim) =>
     messageField(1, [typeof dim === "number" ? intField(1, dim) : stringField(2, dim)])
   );
-  const tensorType = messageField(1, [intField(1, FLOAT), messageField(2, dims)]);
+  const elemType = value.type === "bool" ? BOOL : FLOAT;
+  const tensorType = messageField(1, [intField(1, elemType), messageField(2, dims)]);
   const fields = [stringField(1, value.name), messageField(2, [tensorType])];
   if (value.doc) fields.push(stringField(3, value.doc));
   return fields;

@@ -37,3 +37,44 @@ for (const [spec, activation] of ARCHITECTURES) {
     await session.release();
   });
 }
+
+Deno.test("a calibrated model that refuses: softmax(logits / T) and not_a_digit = top < refuseBelow", async () => {
+  const network = new Network(parseLayerSpec("conv3x4,pool,dense16"), { seed: 5, maxBatch: 8 });
+  const rng = new Random(2);
+  const pixels = new Float32Array(8 * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1) ** 3;
+  network.input.set(pixels);
+  const plain = network.forward(8);
+  const temperature = 1.7;
+  // softmax(z / T) from softmax(z): proportional to p^(1/T), the log-sum-exp cancels.
+  const expected = new Float32Array(plain.length);
+  for (let s = 0; s < 8; s++) {
+    let sum = 0;
+    for (let d = 0; d < 10; d++) {
+      sum += expected[s * 10 + d] = plain[s * 10 + d] ** (1 / temperature);
+    }
+    for (let d = 0; d < 10; d++) expected[s * 10 + d] /= sum;
+  }
+  const tops = Array.from(
+    { length: 8 },
+    (_, s) => Math.max(...expected.subarray(s * 10, s * 10 + 10)),
+  );
+  // A threshold halfway between two samples' top probabilities: both answers occur.
+  const sorted = [...tops].sort((a, b) => a - b);
+  const refuseBelow = (sorted[3] + sorted[4]) / 2;
+  const bytes = exportOnnx(network, { version: "test", temperature, refuseBelow });
+  const session = await ort.InferenceSession.create(bytes);
+  assert.deepEqual(session.outputNames, ["probabilities", "not_a_digit"]);
+  const output = await session.run({ image: new ort.Tensor("float32", pixels, [8, 1, 28, 28]) });
+  const probabilities = output.probabilities.data as Float32Array;
+  for (let i = 0; i < expected.length; i++) {
+    assert.ok(
+      Math.abs(probabilities[i] - expected[i]) < 1e-5,
+      `${probabilities[i]} vs ${expected[i]}`,
+    );
+  }
+  const refused = Array.from(output.not_a_digit.data as Uint8Array, Boolean);
+  assert.deepEqual(refused, tops.map((top) => top < refuseBelow));
+  assert.ok(refused.includes(true) && refused.includes(false));
+  await session.release();
+});

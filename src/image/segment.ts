@@ -1,32 +1,50 @@
 /**
- * Finding the digits of a written number, left to right: the connected pieces of ink, specks
- * left out, the broken strokes of one digit merged (a 5's detached bar, a 4 in two strokes),
- * digits that touch split where the ink is thinnest, each normalized the MNIST way.
+ * Finding where the digits of written numbers may be, for a reader that knows digits to choose
+ * (segmentation by recognition): the rows of ink top to bottom; in each row the marks that are
+ * not digits left out (specks, an underline, a dash, a dot or comma); the rest cut into "atoms"
+ * left to right (connected pieces, and slices of wide pieces cut at the valleys where touching
+ * digits meet), and every run of neighbouring atoms that could be one digit offered as a
+ * candidate, normalized exactly as a digit read alone would be. Which candidates make the
+ * number is the reader's choice (src/app/read_number.ts): it scores them with the network.
  */
-import type { Component } from "./components.ts";
+import { type Component, labelComponents } from "./components.ts";
 import type { GrayImage } from "./gray_image.ts";
-import { findInk, type InkMap, normalizePieces } from "./normalize.ts";
+import { histogram, percentile } from "./histogram.ts";
+import { resize } from "./resample.ts";
+import { findInk, type InkMap, normalizePieces, pieceLevels, workingCopy } from "./normalize.ts";
 
-/** One digit of a number: what the network should see and where it is in the image. */
-export interface DigitSegment {
+/** A run of neighbouring atoms of a row that may be one digit, ready for the network. */
+export interface DigitCandidate {
+  /** The first atom it covers and the one after its last (atoms of its row, left to right). */
+  from: number;
+  to: number;
+  /** How many gaps between separate pieces it bridges (0: one piece, or slices of one). */
+  gaps: number;
   /** [28 x 28] ink-bright 0..1, like `normalizeDigit(...).pixels`. */
   pixels: Float32Array;
   /** [x, y, width, height] in the original image's pixels. */
   box: [number, number, number, number];
 }
 
-/** The digits found in an image, left to right; none (with a reason) on a blank page. */
+/** One row of a picture: its atoms and the candidate digits over them. */
+export interface NumberRow {
+  /** How many atoms the row has: a reading covers each exactly once. */
+  atoms: number;
+  /** Every candidate digit, by `from` then `to`; each atom alone is one. */
+  candidates: DigitCandidate[];
+}
+
+/** The rows of digits found in an image, top to bottom; none (with a reason) on a blank page. */
 export interface NumberSegments {
-  /** The digits as the ink's shapes alone suggest. */
-  digits: DigitSegment[];
-  /**
-   * Each group of connected or overlapping ink, left to right, and the ways to read it: as one
-   * digit, or cut into two or more where digits may touch (`digits` holds one of these per
-   * group). A reader that knows digits can pick the way its guesses are surest of.
-   */
-  groups: DigitSegment[][][];
+  rows: NumberRow[];
   /** Why no digit was found ("no digit found"). */
   reason?: string;
+}
+
+/** Limits on how much work one picture may ask of the network (see `segmentNumber`). */
+export interface SegmentLimits {
+  /** Candidates per row at most (default MAX_CANDIDATES). */
+  maxCandidates?: number;
 }
 
 /**
@@ -44,25 +62,46 @@ const SAME_DIGIT_OVERLAP = 0.5;
 /** Pieces closer than this share of the line's height are one digit's broken stroke. */
 const NEAR_GAP = 0.05;
 /**
- * A group wider than this many times its height holds touching digits (MNIST digits are at
- * most about as wide as tall: of the test set's digits, 0.3% are wider than 1.2x their height).
+ * A piece at most this share of the row's digit height tall is a mark, not a digit (a dot, a
+ * comma; a small 0 among tall digits is about half their height)...
  */
-const TOUCHING_ASPECT = 1.25;
-/** A digit of a written number is about this wide for its height, when splitting touching ones. */
-const DIGIT_ASPECT = 0.7;
-/** Groups at least this wide for their height may be touching digits (two narrow ones)... */
-const MIN_SPLIT_ASPECT = 1.1;
-/** ... as many as fit at this width each (narrow digits), at most MAX_TOUCHING. */
-const NARROW_ASPECT = 0.45;
-const MAX_TOUCHING = 4;
-/** Each part of a split is at least this share of the group's height... */
-const MIN_PART_HEIGHT = 0.5;
-/** ... and holds at least this share of an equal split's ink. */
-const MIN_PART_MASS = 0.3;
+const MARK_HEIGHT = 0.3;
+/** ... and so is a flat one (this many times wider than tall) up to this share: a dash. */
+const FLAT_MARK_HEIGHT = 0.45;
+const FLAT_MARK_ASPECT = 2;
+/** ... unless it sits over (this share of its width) the columns of one digit: a 5's bar. */
+const MARK_OVER_DIGIT = 0.5;
+/** A row whose digits are under this share of the tallest row's height holds marks only. */
+const MIN_ROW_HEIGHT = 0.5;
+/** A digit's pieces and a row's: pieces overlapping by this share of the shorter are one row. */
+const SAME_ROW_OVERLAP = 0.3;
+/**
+ * Pieces wider than this many row heights are searched for cuts (two digits touching are
+ * wider). A cap on the candidates, not a decision: whether a wide piece is one digit or two is
+ * the network's. Cutting narrower pieces too (0.55) offered the network slices of single
+ * digits it read as confident 1s: composed numbers 136 -> 131 of 144, MNIST apart 38 -> 32/40.
+ */
+const CUT_FROM_WIDTH = 0.95;
+/** A cut leaves at least this share of the row height on each side (a 1 is about this wide). */
+const MIN_CUT_PART = 0.15;
+/** A valley is at least this deep (share of the most ink in a column, or of the row height). */
+const VALLEY_DEPTH = 0.1;
+/** Cuts closer than this share of the row height are one. */
+const CUT_SPACING = 0.12;
+/** At most this many cuts through one piece (the lowest valleys first). */
+const MAX_CUTS = 8;
+/** A candidate spans at most this many atoms... */
+const MAX_ATOMS = 4;
+/** ... and at most this many row heights (no digit is wider; a piece never cut is offered). */
+const MAX_CANDIDATE_WIDTH = 1.6;
+/** Atoms further apart than this share of the row height are not one digit. */
+const MAX_JOIN_GAP = 0.25;
+/** Candidates per row at most: each is a forward pass of the network. */
+export const MAX_CANDIDATES = 240;
 
 /**
- * Finds the digits of a number written in a row and normalizes each like MNIST. An image of
- * one digit gives one segment.
+ * Finds the rows of a picture of numbers and every way its ink may be cut into digits. An
+ * image of one digit gives one row with one candidate.
  *
  * @example
  * ```ts
@@ -75,57 +114,251 @@ const MIN_PART_MASS = 0.3;
  * for (let y = 8; y < 32; y++) {
  *   for (const x of [18, 19, 20, 40, 41, 42]) image.luminance[y * 60 + x] = 0;
  * }
- * const { digits } = segmentNumber(image);
- * assert.equal(digits.length, 2);
- * assert.deepEqual(digits[0].box, [18, 8, 3, 24]);
+ * const { rows } = segmentNumber(image);
+ * assert.equal(rows.length, 1);
+ * assert.equal(rows[0].atoms, 2);
+ * assert.deepEqual(rows[0].candidates[0].box, [18, 8, 3, 24]);
  * ```
  */
-export function segmentNumber(image: GrayImage): NumberSegments {
-  const map = findInk(image);
-  if (map === undefined) return { digits: [], groups: [], reason: "no digit found" };
-  const pieces = inkOfTheNumber(map.components);
-  if (pieces.length === 0) return { digits: [], groups: [], reason: "no digit found" };
-  const digits: DigitSegment[] = [];
-  const groups: DigitSegment[][][] = [];
-  for (const group of groupPieces(pieces)) {
-    const box = boundsOf(group);
-    const width = box.x1 - box.x0 + 1, height = box.y1 - box.y0 + 1;
-    const ways: DigitSegment[][] = [[segment(map, group)]];
-    let chosen = ways[0];
-    if (width > MIN_SPLIT_ASPECT * height) {
-      const most = Math.min(
-        MAX_TOUCHING,
-        Math.max(2, Math.round(width / (NARROW_ASPECT * height))),
-      );
-      const expected = width > TOUCHING_ASPECT * height
-        ? Math.max(2, Math.round(width / (DIGIT_ASPECT * height)))
-        : 1;
-      for (let count = 2; count <= most; count++) {
-        const clips = splitTouching(map, group, count);
-        if (clips === undefined) continue;
-        const way = clips.map((clip) => segment(map, group, clip));
-        ways.push(way);
-        if (count === expected) chosen = way;
-      }
-    }
-    groups.push(ways);
-    digits.push(...chosen);
+export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): NumberSegments {
+  const margins = darkMargins(image);
+  const inner = margins === undefined ? image : cropImage(image, margins);
+  const ink = inkAtDigitSize(inner);
+  if (ink === undefined) return { rows: [], reason: "no digit found" };
+  const map = withoutLines(ink);
+  const pieces = inkOfTheNumber(withoutRules(map.components, map));
+  if (pieces.length === 0) return { rows: [], reason: "no digit found" };
+  const offset = margins === undefined ? { x: 0, y: 0 } : { x: margins.x0, y: margins.y0 };
+  const rows: NumberRow[] = [];
+  const found = splitRows(pieces);
+  const tallestRow = Math.max(...found.map(rowHeight));
+  for (const row of found) {
+    const lineHeight = rowHeight(row);
+    // A row of marks only (an underline with nothing above it in its band, a stray line).
+    if (lineHeight < MIN_ROW_HEIGHT * tallestRow) continue;
+    const groups = groupPieces(withoutMarks(row, lineHeight), lineHeight);
+    if (groups.length === 0) continue;
+    const atoms = atomsOf(map, groups, lineHeight);
+    const candidates = candidatesOf(map, atoms, lineHeight, offset, limits);
+    rows.push({ atoms: atoms.length, candidates });
   }
-  return { digits, groups };
+  if (rows.length === 0) return { rows: [], reason: "no digit found" };
+  return { rows };
 }
 
-function segment(map: InkMap, group: Component[], clip?: { x0: number; x1: number }): DigitSegment {
-  const box = boundsOf(group, clip);
+/** Digits taller than this (working pixels) are found again on a smaller copy... */
+const MAX_WORKING_DIGIT = 160;
+/** ... where they are this tall: plenty for a 20-pixel box, and every candidate costs less. */
+const WORKING_DIGIT = 120;
+
+/**
+ * `findInk`, on a copy small enough that the digits (the median height of the pieces of some
+ * size) are at most MAX_WORKING_DIGIT pixels tall: a phone photo's digits are often many
+ * hundreds of pixels even in the 1024-pixel working copy, and each candidate's normalizing
+ * works on its pixels.
+ */
+function inkAtDigitSize(image: GrayImage): InkMap | undefined {
+  const work = workingCopy(image);
+  const first = findInk(work);
+  if (first === undefined || first.components.length === 0) return withScale(first, image, work);
+  const largest = Math.max(...first.components.map((c) => c.area));
+  const heights = first.components.filter((c) => c.area >= 0.05 * largest).map(heightOf)
+    .sort((a, b) => a - b);
+  const digit = heights[heights.length >> 1];
+  if (digit <= MAX_WORKING_DIGIT) return withScale(first, image, work);
+  const width = Math.max(1, Math.round((work.width * WORKING_DIGIT) / digit));
+  const height = Math.max(1, Math.round((work.height * WORKING_DIGIT) / digit));
+  const small = resize(work.luminance, work.width, work.height, width, height);
+  return withScale(findInk({ width, height, luminance: small }), image, { width });
+}
+
+/** An ink map of a copy `width` wide, its scale given in `image`'s pixels. */
+function withScale(
+  map: InkMap | undefined,
+  image: GrayImage,
+  copy: { width: number },
+): InkMap | undefined {
+  return map && { ...map, scale: image.width / copy.width };
+}
+
+/** Columns x0..x1 of some pieces: a whole group of pieces, or a slice of it. */
+interface Atom {
+  pieces: Component[];
+  x0: number;
+  x1: number;
+}
+
+/**
+ * Every run of up to MAX_ATOMS neighbouring atoms that could be one digit (no gap wider than
+ * MAX_JOIN_GAP inside, no wider than MAX_CANDIDATE_WIDTH unless it is one atom), normalized
+ * each with its own ink levels. When there are more than the limit, the longest runs go first.
+ */
+function candidatesOf(
+  map: InkMap,
+  atoms: Atom[],
+  lineHeight: number,
+  offset: { x: number; y: number },
+  limits: SegmentLimits,
+): DigitCandidate[] {
+  const spans: [number, number][] = [];
+  for (let from = 0; from < atoms.length; from++) {
+    for (let to = from + 1; to <= Math.min(atoms.length, from + MAX_ATOMS); to++) {
+      if (to > from + 1) {
+        const gap = atoms[to - 1].x0 - atoms[to - 2].x1 - 1;
+        if (gap > MAX_JOIN_GAP * lineHeight) break;
+        if (atoms[to - 1].x1 - atoms[from].x0 + 1 > MAX_CANDIDATE_WIDTH * lineHeight) break;
+      }
+      spans.push([from, to]);
+    }
+  }
+  const most = limits.maxCandidates ?? MAX_CANDIDATES;
+  // Over the limit: single atoms always stay (a reading needs them), then shorter runs.
+  const kept = spans.length <= most
+    ? spans
+    : [...spans].sort((a, b) => (a[1] - a[0]) - (b[1] - b[0]))
+      .slice(0, Math.max(most, atoms.length))
+      .sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  return kept.map(([from, to]) => {
+    const run = atoms.slice(from, to);
+    const pieces = [...new Set(run.flatMap((a) => a.pieces))];
+    const clip = { x0: run[0].x0, x1: run[run.length - 1].x1 };
+    let gaps = 0;
+    for (let i = from + 1; i < to; i++) if (atoms[i].pieces !== atoms[i - 1].pieces) gaps++;
+    return { from, to, gaps, ...digitOf(map, pieces, clip, offset) };
+  });
+}
+
+function digitOf(
+  map: InkMap,
+  pieces: Component[],
+  clip: { x0: number; x1: number },
+  offset: { x: number; y: number },
+): { pixels: Float32Array; box: [number, number, number, number] } {
+  const bounds = inkBoundsIn(map, pieces, clip);
+  const levels = pieceLevels(map, pieces, clip);
   const s = map.scale;
   return {
-    pixels: normalizePieces(map, group, clip),
+    pixels: normalizePieces(map, pieces, clip, { levels }),
     box: [
-      Math.round(box.x0 * s),
-      Math.round(box.y0 * s),
-      Math.max(1, Math.round((box.x1 - box.x0 + 1) * s)),
-      Math.max(1, Math.round((box.y1 - box.y0 + 1) * s)),
+      offset.x + Math.round(bounds.x0 * s),
+      offset.y + Math.round(bounds.y0 * s),
+      Math.max(1, Math.round((bounds.x1 - bounds.x0 + 1) * s)),
+      Math.max(1, Math.round((bounds.y1 - bounds.y0 + 1) * s)),
     ],
   };
+}
+
+/** The box of the pieces' own pixels within columns clip.x0..clip.x1. */
+function inkBoundsIn(map: InkMap, pieces: Component[], clip: { x0: number; x1: number }) {
+  const labels = new Set(pieces.map((c) => c.label));
+  const y0 = Math.min(...pieces.map((c) => c.y0)), y1 = Math.max(...pieces.map((c) => c.y1));
+  const x0 = Math.max(clip.x0, Math.min(...pieces.map((c) => c.x0)));
+  const x1 = Math.min(clip.x1, Math.max(...pieces.map((c) => c.x1)));
+  let top = y1 + 1, bottom = -1, left = x1 + 1, right = -1;
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      if (!labels.has(map.labels[y * map.width + x])) continue;
+      if (y < top) top = y;
+      if (y > bottom) bottom = y;
+      if (x < left) left = x;
+      if (x > right) right = x;
+    }
+  }
+  if (right < 0) return { x0, x1, y0, y1 };
+  return { x0: left, x1: right, y0: top, y1: bottom };
+}
+
+/**
+ * The atoms of a row: each group whole, or, when it is wide enough to hold two digits, cut at
+ * its valleys: columns where little ink passes (the projection profile's minima), where the
+ * top contour dips or the bottom contour rises (two round digits touching at one point).
+ */
+function atomsOf(map: InkMap, groups: Component[][], lineHeight: number): Atom[] {
+  const atoms: Atom[] = [];
+  for (const group of groups) {
+    const x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
+    const cuts = x1 - x0 + 1 > CUT_FROM_WIDTH * lineHeight
+      ? valleys(map, group, x0, x1, lineHeight)
+      : [];
+    let from = x0;
+    for (const cut of [...cuts, x1 + 1]) {
+      atoms.push({ pieces: group, x0: from, x1: cut - 1 });
+      from = cut;
+    }
+  }
+  return atoms;
+}
+
+/** Columns where a group may be cut (each the first column of the right part), left to right. */
+function valleys(
+  map: InkMap,
+  group: Component[],
+  x0: number,
+  x1: number,
+  lineHeight: number,
+): number[] {
+  const width = x1 - x0 + 1;
+  const labels = new Set(group.map((c) => c.label));
+  const y0 = Math.min(...group.map((c) => c.y0)), y1 = Math.max(...group.map((c) => c.y1));
+  // Ink per column, and each column's top and bottom ink row.
+  const profile = new Float32Array(width);
+  const tops = new Float32Array(width).fill(y1 + 1), bottoms = new Float32Array(width).fill(y0 - 1);
+  for (let y = y0; y <= y1; y++) {
+    for (let x = x0; x <= x1; x++) {
+      const i = y * map.width + x;
+      if (!labels.has(map.labels[i])) continue;
+      profile[x - x0] += map.ink[i];
+      if (y < tops[x - x0]) tops[x - x0] = y;
+      if (y > bottoms[x - x0]) bottoms[x - x0] = y;
+    }
+  }
+  const margin = Math.max(2, Math.round(MIN_CUT_PART * lineHeight));
+  const smooth = smoothed(profile, Math.max(1, Math.round(0.03 * lineHeight)));
+  const found: { x: number; depth: number }[] = [];
+  const reach = Math.max(1, Math.round(0.1 * lineHeight));
+  const maxInk = Math.max(...smooth);
+  // A valley: nothing lower within `reach`, and higher ground by `rise` on both sides within
+  // twice that (a flat stretch, like the inside of a 0 between its bars, is no valley).
+  const isValley = (v: Float32Array, i: number, rise: number) => {
+    let left = -Infinity, right = -Infinity;
+    for (let j = Math.max(0, i - 2 * reach); j <= Math.min(v.length - 1, i + 2 * reach); j++) {
+      if (Math.abs(j - i) <= reach && v[j] < v[i]) return false;
+      if (j < i) left = Math.max(left, v[j]);
+      if (j > i) right = Math.max(right, v[j]);
+    }
+    return Math.min(left, right) - v[i] >= rise;
+  };
+  for (let i = margin; i < width - margin; i++) {
+    if (isValley(smooth, i, VALLEY_DEPTH * maxInk)) found.push({ x: i, depth: smooth[i] / maxInk });
+  }
+  const lowTop = smoothed(tops.map((v) => -v), 1);
+  const highBottom = smoothed(bottoms, 1);
+  const rise = VALLEY_DEPTH * lineHeight;
+  for (let i = margin; i < width - margin; i++) {
+    if (isValley(lowTop, i, rise) || isValley(highBottom, i, rise)) {
+      found.push({ x: i, depth: 0.5 + smooth[i] / maxInk });
+    }
+  }
+  found.sort((a, b) => a.depth - b.depth);
+  const chosen: number[] = [];
+  const spacing = Math.max(2, CUT_SPACING * lineHeight);
+  for (const f of found) {
+    if (chosen.length >= MAX_CUTS) break;
+    if (chosen.every((c) => Math.abs(c - f.x) >= spacing)) chosen.push(f.x);
+  }
+  return chosen.sort((a, b) => a - b).map((x) => x0 + x);
+}
+
+function smoothed(values: Float32Array, radius: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let sum = 0, n = 0;
+    for (let j = Math.max(0, i - radius); j <= Math.min(values.length - 1, i + radius); j++) {
+      sum += values[j], n++;
+    }
+    out[i] = sum / n;
+  }
+  return out;
 }
 
 /** Leaves out specks: pieces far lighter and smaller than the number's strokes. */
@@ -138,15 +371,233 @@ function inkOfTheNumber(components: Component[]): Component[] {
   );
 }
 
+const heightOf = (c: { y0: number; y1: number }) => c.y1 - c.y0 + 1;
+const widthOf = (c: { x0: number; x1: number }) => c.x1 - c.x0 + 1;
+
+/**
+ * A rule is this many times longer than thick and than the other pieces are tall (a 1 is
+ * about as tall as its neighbours); one across runs along most of the picture (this share).
+ */
+const RULE_SPAN = 0.8;
+const RULE_ASPECT = 8;
+/** ... and this many times longer than the other pieces' median extent along it... */
+const RULE_OVER_DIGITS = 2.5;
+/** ... of those at least this share of its area. */
+const RULE_OTHERS_AREA = 0.2;
+
+/** A piece from the picture's edge this many times longer than thick is a rule's piece. */
+const EDGE_RULE_ASPECT = 5;
+
+/**
+ * Leaves out the ruled lines of a form or register (a column's edge, a faint line across):
+ * thin pieces far longer than the rest of the ink, across ones spanning most of the picture
+ * (a lone 1 is kept: there is nothing else to compare with);
+ * and thin pieces that run in from the picture's edge when other ink stands clear of the edges
+ * (a ruled line broken by the scan, the shadow of a book's margin).
+ */
+function withoutRules(pieces: Component[], map: InkMap): Component[] {
+  const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
+  const isRule = (c: Component) => {
+    // Pieces of some substance beside it (specks would make any stroke look long).
+    const others = pieces.filter((o) => o !== c && o.area >= RULE_OTHERS_AREA * c.area);
+    if (others.length === 0) return false;
+    const vertical = heightOf(c) >= RULE_ASPECT * widthOf(c) &&
+      heightOf(c) >= RULE_OVER_DIGITS * median(others.map(heightOf));
+    const horizontal = widthOf(c) >= RULE_SPAN * map.width &&
+      widthOf(c) >= RULE_ASPECT * heightOf(c) &&
+      widthOf(c) >= RULE_OVER_DIGITS * median(others.map(widthOf));
+    // A rule's broken piece, or the shadow beside a margin: thin and from the picture's edge.
+    const inside = (o: Component) =>
+      o.y0 > 0 && o.y1 < map.height - 1 && o.x0 > 0 && o.x1 < map.width - 1;
+    const fromEdge = (c.y0 === 0 || c.y1 === map.height - 1) &&
+      heightOf(c) >= EDGE_RULE_ASPECT * widthOf(c) && others.some(inside);
+    const fromSide = (c.x0 === 0 || c.x1 === map.width - 1) &&
+      widthOf(c) >= EDGE_RULE_ASPECT * heightOf(c) && others.some(inside);
+    return vertical || horizontal || fromEdge || fromSide;
+  };
+  return pieces.filter((c) => !isRule(c));
+}
+
+/** A horizontal run of ink this many digit heights long is a line (an underline), not a digit. */
+const LINE_RUN = 1.3;
+/** A run of ink along half the picture's side is a ruled line... */
+const RULED_RUN = 0.5;
+/** ... when it is at most this thick (share of the shorter side, at least 2 pixels). */
+const RULED_THICKNESS = 0.03;
+
+/**
+ * Erases lines drawn across the picture or under the digits, then labels the pieces again:
+ * ruled lines of a form or register, faint or broken, that join everything they touch (runs
+ * of ink along half the picture that are thin: a 7's bar in a tight crop is as long but
+ * thick), and underlines touching the digits (horizontal runs longer than LINE_RUN times the
+ * height of the digits: digits' own bars are shorter than their height, except in digits
+ * written far wider than tall).
+ */
+function withoutLines(map: InkMap): InkMap {
+  const { width, height } = map;
+  let ink: Float32Array | undefined;
+  let labels = map.labels;
+  const erase = (mask: Uint8Array) => {
+    let any = false;
+    for (let i = 0; i < mask.length; i++) {
+      if (mask[i] === 0) continue;
+      ink ??= map.ink.slice();
+      ink[i] = map.levels.paper;
+      any = true;
+    }
+    if (any) labels = labelComponents(ink!, width, height, map.levels.low).labels;
+  };
+  const isInk = (i: number) => labels[i] !== 0;
+  // Ruled lines across and down the picture.
+  const across = longRuns(isInk, width, height, true, Math.round(RULED_RUN * width));
+  const thin = Math.max(2, Math.round(RULED_THICKNESS * Math.min(width, height)));
+  keepThin(across, width, height, true, thin);
+  const down = longRuns(isInk, width, height, false, Math.round(RULED_RUN * height));
+  keepThin(down, width, height, false, thin);
+  for (let i = 0; i < across.length; i++) across[i] |= down[i];
+  erase(across);
+  // Underlines, against the height of the digits that are left.
+  const components = ink === undefined
+    ? map.components
+    : labelComponents(ink, width, height, map.levels.low).components
+      .filter((c) => c.peak >= map.levels.half);
+  if (components.length > 0) {
+    const tallest = Math.max(...components.map(heightOf));
+    const heights = components.map(heightOf).filter((h) => h >= MIN_HEIGHT_SHARE * tallest)
+      .sort((a, b) => a - b);
+    const longest = Math.max(LINE_RUN * heights[heights.length >> 1], 8);
+    erase(longRuns(isInk, width, height, true, Math.round(longest)));
+  }
+  if (ink === undefined) return map;
+  const relabeled = labelComponents(ink, width, height, map.levels.low);
+  const strokes = relabeled.components.filter((c) => c.peak >= map.levels.half);
+  return { ...map, ink, labels: relabeled.labels, components: strokes };
+}
+
+/** [height x width] 1 on the runs of ink at least `length` long, across (rows) or down. */
+function longRuns(
+  isInk: (i: number) => boolean,
+  width: number,
+  height: number,
+  across: boolean,
+  length: number,
+): Uint8Array {
+  const mask = new Uint8Array(width * height);
+  const lines = across ? height : width, along = across ? width : height;
+  const at = (line: number, k: number) => across ? line * width + k : k * width + line;
+  for (let line = 0; line < lines; line++) {
+    for (let k = 0; k < along;) {
+      if (!isInk(at(line, k))) {
+        k++;
+        continue;
+      }
+      let end = k;
+      while (end < along && isInk(at(line, end))) end++;
+      if (end - k >= length) { for (let j = k; j < end; j++) mask[at(line, j)] = 1; }
+      k = end;
+    }
+  }
+  return mask;
+}
+
+/** Clears the parts of a run mask thicker than `thickness` across the runs' direction. */
+function keepThin(
+  mask: Uint8Array,
+  width: number,
+  height: number,
+  across: boolean,
+  thickness: number,
+): void {
+  // Runs across rows are measured down each column, and the other way round.
+  const lines = across ? width : height, along = across ? height : width;
+  const at = (line: number, k: number) => across ? k * width + line : line * width + k;
+  for (let line = 0; line < lines; line++) {
+    for (let k = 0; k < along;) {
+      if (mask[at(line, k)] === 0) {
+        k++;
+        continue;
+      }
+      let end = k;
+      while (end < along && mask[at(line, end)] !== 0) end++;
+      if (end - k > thickness) { for (let j = k; j < end; j++) mask[at(line, j)] = 0; }
+      k = end;
+    }
+  }
+}
+
+/**
+ * The rows of a picture, top to bottom: tall pieces (at least MIN_HEIGHT_SHARE of the tallest)
+ * whose heights overlap by SAME_ROW_OVERLAP of the shorter are one row; the short ones join the
+ * row their middle falls in (or the nearest).
+ */
+function splitRows(pieces: Component[]): Component[][] {
+  const tallest = Math.max(...pieces.map(heightOf));
+  const tall = pieces.filter((c) => heightOf(c) >= MIN_HEIGHT_SHARE * tallest);
+  const bands = tall.map((c) => ({ y0: c.y0, y1: c.y1, pieces: [c] }));
+  for (let merged = true; merged;) {
+    merged = false;
+    for (let i = 0; i < bands.length && !merged; i++) {
+      for (let j = i + 1; j < bands.length && !merged; j++) {
+        const a = bands[i], b = bands[j];
+        const overlap = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
+        const shorter = Math.min(...[...a.pieces, ...b.pieces].map(heightOf));
+        if (overlap >= SAME_ROW_OVERLAP * shorter) {
+          a.pieces.push(...b.pieces);
+          a.y0 = Math.min(a.y0, b.y0), a.y1 = Math.max(a.y1, b.y1);
+          bands.splice(j, 1);
+          merged = true;
+        }
+      }
+    }
+  }
+  for (const c of pieces) {
+    if (tall.includes(c)) continue;
+    const middle = (c.y0 + c.y1) / 2;
+    const distance = (b: { y0: number; y1: number }) =>
+      middle < b.y0 ? b.y0 - middle : middle > b.y1 ? middle - b.y1 : 0;
+    bands.reduce((best, b) => distance(b) < distance(best) ? b : best).pieces.push(c);
+  }
+  return bands.sort((a, b) => a.y0 - b.y0).map((b) => b.pieces);
+}
+
+/**
+ * The height of a row's digits: the median height of its tall pieces, the lower of the two
+ * middle ones (digits that touch on a wandering baseline make one taller piece).
+ */
+function rowHeight(row: Component[]): number {
+  const tallest = Math.max(...row.map(heightOf));
+  const heights = row.map(heightOf).filter((h) => h >= MIN_HEIGHT_SHARE * tallest);
+  return heights.sort((a, b) => a - b)[(heights.length - 1) >> 1];
+}
+
+/**
+ * Leaves out what is not a digit: short or flat pieces (a dot, a comma, a dash, an underline,
+ * a frame's edge; MARK_HEIGHT, FLAT_MARK_HEIGHT) unless one digit's columns hold most of them
+ * (a 5's detached bar, a 7's cross stroke, the dot a broken stroke left).
+ */
+function withoutMarks(row: Component[], lineHeight: number): Component[] {
+  const isMark = (c: Component) =>
+    heightOf(c) <= MARK_HEIGHT * lineHeight ||
+    (heightOf(c) <= FLAT_MARK_HEIGHT * lineHeight && widthOf(c) >= FLAT_MARK_ASPECT * heightOf(c));
+  const digits = row.filter((c) => !isMark(c));
+  const marks = row.filter(isMark);
+  const kept = [...digits];
+  for (const mark of marks) {
+    const width = mark.x1 - mark.x0 + 1;
+    const over = digits.filter((d) =>
+      Math.min(d.x1, mark.x1) - Math.max(d.x0, mark.x0) + 1 >= MARK_OVER_DIGIT * width
+    );
+    if (over.length === 1) kept.push(mark);
+  }
+  return kept;
+}
+
 /**
  * Groups the pieces of each digit, left to right: pieces whose columns overlap (a 5's bar over
  * its body, the two strokes of a 4) or that nearly touch (a thin pen's stroke broken by the
  * scan) are one digit. A group's box grows as pieces join.
  */
-function groupPieces(pieces: Component[]): Component[][] {
-  const tallest = Math.max(...pieces.map((c) => c.y1 - c.y0 + 1));
-  const heights = pieces.map((c) => c.y1 - c.y0 + 1).filter((h) => h >= MIN_HEIGHT_SHARE * tallest);
-  const lineHeight = heights.sort((a, b) => a - b)[heights.length >> 1];
+function groupPieces(pieces: Component[], lineHeight: number): Component[][] {
   const groups = pieces.map((c) => ({ pieces: [c], x0: c.x0, x1: c.x1, y0: c.y0, y1: c.y1 }));
   for (let merged = true; merged;) {
     merged = false;
@@ -169,68 +620,52 @@ function groupPieces(pieces: Component[]): Component[][] {
   return groups.sort((a, b) => a.x0 + a.x1 - b.x0 - b.x1).map((g) => g.pieces);
 }
 
+/** A column (row) is margin when this share of its pixels is dark... */
+const MARGIN_DARK_SHARE = 0.9;
+/** ... darker than this share of the paper's brightness (the 90th percentile). */
+const MARGIN_DARK = 0.5;
+
 /**
- * Column ranges of `count` digits in a group, cut at the columns with the least ink near where
- * digits of equal width would end; undefined when a part would not be a digit (shorter than
- * MIN_PART_HEIGHT of the group, or nearly without ink: a 2's long tail, a 7's bar).
+ * The part of a photo inside the dark bands along its edges (a book's black margin beside a
+ * scanned page, the table a sheet lies on), or undefined when there are none. Only cut when
+ * what stays is mostly light paper: a white-on-black picture is all dark and keeps its edges.
  */
-function splitTouching(
-  map: InkMap,
-  group: Component[],
-  count: number,
-): { x0: number; x1: number }[] | undefined {
-  const box = boundsOf(group);
-  const width = box.x1 - box.x0 + 1, height = box.y1 - box.y0 + 1;
-  // Ink per column of the group's pieces, and each column's top and bottom ink row.
-  const labels = new Set(group.map((c) => c.label));
-  const columns = new Float32Array(width);
-  const tops = new Int32Array(width).fill(box.y1 + 1), bottoms = new Int32Array(width).fill(-1);
-  for (let y = box.y0; y <= box.y1; y++) {
-    for (let x = box.x0; x <= box.x1; x++) {
-      const i = y * map.width + x;
-      if (!labels.has(map.labels[i])) continue;
-      columns[x - box.x0] += map.ink[i];
-      tops[x - box.x0] = Math.min(tops[x - box.x0], y);
-      bottoms[x - box.x0] = Math.max(bottoms[x - box.x0], y);
+function darkMargins(
+  image: GrayImage,
+): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  const { width, height, luminance } = image;
+  // The paper's brightness from every 7th pixel: plenty for a percentile, quick on a photo.
+  const sample = new Float32Array(Math.ceil(luminance.length / 7));
+  for (let i = 0, j = 0; i < luminance.length; i += 7) sample[j++] = luminance[i];
+  const dark = MARGIN_DARK * percentile(histogram(sample), 0.9);
+  const darkShare = (x0: number, y0: number, x1: number, y1: number) => {
+    let n = 0;
+    for (let y = y0; y <= y1; y++) {
+      for (let x = x0; x <= x1; x++) if (luminance[y * width + x] < dark) n++;
     }
-  }
-  const total = columns.reduce((sum, v) => sum + v, 0);
-  const cuts: number[] = [];
-  for (let k = 1; k < count; k++) {
-    // Search around where digits of equal width would meet.
-    const expected = (k * width) / count;
-    const reach = Math.max(1, Math.round(width / count / 3));
-    let best = Math.round(expected);
-    for (let x = Math.max(1, best - reach); x <= Math.min(width - 2, best + reach); x++) {
-      if (columns[x] < columns[best]) best = x;
-    }
-    cuts.push(best);
-  }
-  const ranges: { x0: number; x1: number }[] = [];
-  let from = 0;
-  for (const cut of [...cuts, width - 1]) {
-    let mass = 0, top = box.y1 + 1, bottom = -1;
-    for (let x = from; x <= cut; x++) {
-      mass += columns[x];
-      top = Math.min(top, tops[x]);
-      bottom = Math.max(bottom, bottoms[x]);
-    }
-    if (bottom - top + 1 < MIN_PART_HEIGHT * height || mass < (MIN_PART_MASS * total) / count) {
-      return undefined;
-    }
-    ranges.push({ x0: box.x0 + from, x1: box.x0 + cut });
-    from = cut + 1;
-  }
-  return ranges;
+    return n / ((x1 - x0 + 1) * (y1 - y0 + 1));
+  };
+  let x0 = 0, x1 = width - 1, y0 = 0, y1 = height - 1;
+  while (x0 < x1 && darkShare(x0, 0, x0, height - 1) >= MARGIN_DARK_SHARE) x0++;
+  while (x1 > x0 && darkShare(x1, 0, x1, height - 1) >= MARGIN_DARK_SHARE) x1--;
+  while (y0 < y1 && darkShare(x0, y0, x1, y0) >= MARGIN_DARK_SHARE) y0++;
+  while (y1 > y0 && darkShare(x0, y1, x1, y1) >= MARGIN_DARK_SHARE) y1--;
+  if (x0 === 0 && y0 === 0 && x1 === width - 1 && y1 === height - 1) return undefined;
+  // What stays must be mostly paper, and most of the picture's width or height.
+  if (x1 - x0 + 1 < 0.3 * width || y1 - y0 + 1 < 0.3 * height) return undefined;
+  if (darkShare(x0, y0, x1, y1) > 0.5) return undefined;
+  return { x0, y0, x1, y1 };
 }
 
-function boundsOf(group: Component[], clip?: { x0: number; x1: number }) {
-  let x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
-  if (clip) x0 = Math.max(x0, clip.x0), x1 = Math.min(x1, clip.x1);
-  return {
-    x0,
-    x1,
-    y0: Math.min(...group.map((c) => c.y0)),
-    y1: Math.max(...group.map((c) => c.y1)),
-  };
+function cropImage(
+  image: GrayImage,
+  box: { x0: number; y0: number; x1: number; y1: number },
+): GrayImage {
+  const width = box.x1 - box.x0 + 1, height = box.y1 - box.y0 + 1;
+  const luminance = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const from = (y + box.y0) * image.width + box.x0;
+    luminance.set(image.luminance.subarray(from, from + width), y * width);
+  }
+  return { width, height, luminance };
 }

@@ -20,8 +20,9 @@ Deno.test("a 5 whose top bar is detached is one digit, not two", () => {
     [52, 35, 4, 26], // the belly's right
     [26, 59, 28, 4], // the bottom
   ]);
-  const { digits } = segmentNumber(five);
-  assert.equal(digits.length, 1);
+  const { rows } = segmentNumber(five);
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].atoms, 1);
 });
 
 Deno.test("digits apart come left to right; specks are left out", () => {
@@ -31,14 +32,15 @@ Deno.test("digits apart come left to right; specks are left out", () => {
     [90, 15, 5, 50],
     [60, 70, 2, 2], // dust
   ]);
-  const { digits } = segmentNumber(image);
-  assert.deepEqual(digits.map((d) => d.box[0]), [30, 90, 150]);
-  for (const d of digits) assert.equal(d.pixels.length, 784);
+  const { rows } = segmentNumber(image);
+  const singles = rows[0].candidates.filter((c) => c.to === c.from + 1);
+  assert.deepEqual(singles.map((d) => d.box[0]), [30, 90, 150]);
+  for (const d of singles) assert.equal(d.pixels.length, 784);
 });
 
 Deno.test("a blank page has no digits and says so", () => {
-  const { digits, reason } = segmentNumber(paper(100, 60, []));
-  assert.equal(digits.length, 0);
+  const { rows, reason } = segmentNumber(paper(100, 60, []));
+  assert.equal(rows.length, 0);
   assert.equal(reason, "no digit found");
 });
 
@@ -55,9 +57,41 @@ Deno.test("two digits that touch can be cut where the ink is thinnest", () => {
     [66, 15, 34, 4],
     [66, 61, 34, 4],
   ]);
-  const { digits, groups } = segmentNumber(image);
-  assert.equal(groups.length, 1); // one connected piece
-  assert.ok(groups[0].some((way) => way.length === 2), "a cut into two is offered");
-  assert.equal(digits.length, 2); // too wide for one digit: cut by its shape
-  assert.ok(digits[0].box[0] + digits[0].box[2] <= digits[1].box[0] + 1);
+  const { rows } = segmentNumber(image);
+  const [row] = rows;
+  assert.ok(row.atoms >= 2, "cuts are offered");
+  const whole = row.candidates.find((c) => c.from === 0 && c.to === row.atoms);
+  assert.ok(whole, "the piece whole is offered too");
+  // Some pair of candidates covers the row in two, meeting near the touch (x 54..66).
+  const halves = row.candidates.filter((c) => c.from === 0 && c.to < row.atoms).filter((left) =>
+    row.candidates.some((right) => right.from === left.to && right.to === row.atoms) &&
+    Math.abs(left.box[0] + left.box[2] - 60) <= 8
+  );
+  assert.ok(halves.length >= 1, "a cut into two at the touch is offered");
+});
+
+Deno.test("rows are found top to bottom; an underline-like dash beside the digits is left out", () => {
+  const image = paper(200, 200, [
+    [30, 20, 5, 50], // row 1: 1 1
+    [90, 20, 5, 50],
+    [30, 120, 5, 50], // row 2: - 1 1 1
+    [5, 143, 14, 4], // the dash
+    [90, 120, 5, 50],
+    [150, 120, 5, 50],
+  ]);
+  const { rows } = segmentNumber(image);
+  assert.equal(rows.length, 2);
+  assert.equal(rows[0].atoms, 2);
+  assert.equal(rows[1].atoms, 3);
+  assert.ok(rows[1].candidates.every((c) => c.box[0] >= 30), "the dash is no candidate");
+});
+
+Deno.test("a black margin along the edge is not read: the digits on the paper beside it are", () => {
+  const image = paper(120, 80, [[0, 0, 30, 80], [60, 15, 5, 50], [90, 15, 5, 50]]);
+  const { rows } = segmentNumber(image);
+  assert.equal(rows.length, 1);
+  assert.deepEqual(
+    rows[0].candidates.filter((c) => c.to === c.from + 1).map((c) => c.box[0]),
+    [60, 90],
+  );
 });

@@ -17,9 +17,6 @@ export const MODEL_FORMAT = "digits-model";
  */
 export const MODEL_FORMAT_VERSION = 2;
 
-/** The format versions this program reads. */
-export const MODEL_FORMAT_VERSIONS: readonly number[] = [1, 2];
-
 /** JSON-serializable metadata; the network and training code add their own keys. */
 export interface ModelMetadata {
   format: typeof MODEL_FORMAT;

@@ -9,8 +9,8 @@ import type { Dataset } from "../data/dataset.ts";
 import type { Random } from "../network/random.ts";
 import { type InkMap, type Polyline, strokePolylines } from "./raster.ts";
 
-/** The mashup canvas: a 28x28 digit fits with 6 pixels to spare on every side. */
-const SIDE = 40;
+/** The mashup canvas: a 28x28 digit fits with 10 pixels to spare on every side. */
+const SIDE = 48;
 const DIGIT = 28;
 const OFFSET = (SIDE - DIGIT) / 2;
 
@@ -21,8 +21,10 @@ const OFFSET = (SIDE - DIGIT) / 2;
  */
 const LEFT_HALF_FROM = [0, 2, 6, 9];
 const RIGHT_HALF_FROM = [0, 6];
-/** A half narrower than this share of its height is a lone stroke, i.e. a 1: not kept. */
-const MIN_HALF_ASPECT = 0.35;
+/** Digits whose top and bottom swapped still read as themselves. */
+const SWAP_KEEPS = [0, 3, 8];
+/** A half narrower than this share of its height is a lone stroke, a "(" that reads as a 1. */
+const MIN_HALF_ASPECT = 0.5;
 
 type MashupMaker = (digits: Dataset, rng: Random, canvas: Float32Array) => boolean;
 
@@ -83,8 +85,11 @@ export const MASHUPS: Readonly<Record<string, MashupMaker>> = {
   overlay(digits, rng, canvas) {
     const a = pick(digits, rng, (label) => label !== 1);
     const b = pick(digits, rng, (label) => label !== 1 && label !== digits.labels[a]);
+    // Apart by 4 pixels or more: on top of each other, a 3 and an 8 make an 8.
+    const dx = Math.round(rng.uniform(-6, 6)), dy = Math.round(rng.uniform(-5, 5));
+    if (Math.abs(dx) + Math.abs(dy) < 4) return false;
     paste(digits, a, canvas, 0, 0);
-    paste(digits, b, canvas, Math.round(rng.uniform(-5, 5)), Math.round(rng.uniform(-4, 4)));
+    paste(digits, b, canvas, dx, dy);
     return true;
   },
   mosaic(digits, rng, canvas) {
@@ -95,20 +100,30 @@ export const MASHUPS: Readonly<Record<string, MashupMaker>> = {
       labels.add(digits.labels[index]);
       const qx = q % 2, qy = q >> 1;
       const split = 14 + Math.round(rng.uniform(-3, 3));
+      // Each piece out of place by up to 4 pixels, so that the strokes do not join up.
       paste(
         digits,
         index,
         canvas,
-        Math.round(rng.uniform(-2, 2)),
-        Math.round(rng.uniform(-2, 2)),
+        Math.round(rng.uniform(-4, 4)),
+        Math.round(rng.uniform(-4, 4)),
         (x, y) => (x < split ? 0 : 1) === qx && (y < split ? 0 : 1) === qy,
       );
     }
     return true;
   },
   torn(digits, rng, canvas) {
+    // Cut across, then the top piece moved aside by a third to a half of the digit, or the
+    // pieces swapped, the bottom on top (not for a 0, 3 or 8: swapped, they are themselves).
     const index = pick(digits, rng, (label) => label !== 1);
-    const cut = 10 + rng.int(9), shift = (rng.next() < 0.5 ? -1 : 1) * (8 + rng.int(6));
+    const cut = 10 + rng.int(9);
+    if (!SWAP_KEEPS.includes(digits.labels[index]) && rng.next() < 0.5) {
+      const dx = Math.round(rng.uniform(-3, 3));
+      paste(digits, index, canvas, dx, -cut, (_x, y) => y >= cut);
+      paste(digits, index, canvas, 0, DIGIT - cut, (_x, y) => y < cut);
+      return true;
+    }
+    const shift = (rng.next() < 0.5 ? -1 : 1) * (9 + rng.int(6));
     paste(digits, index, canvas, 0, 0, (_x, y) => y >= cut);
     paste(digits, index, canvas, shift, -rng.int(4), (_x, y) => y < cut);
     return true;
@@ -126,21 +141,21 @@ export const MASHUPS: Readonly<Record<string, MashupMaker>> = {
     const lines: Polyline[] = [];
     if (rng.next() < 0.5) {
       // Crossed out: a zigzag or an X over the digit.
-      if (rng.next() < 0.5) lines.push([8, 8, 32, 32], [32, 8, 8, 32]);
+      if (rng.next() < 0.5) lines.push([12, 12, 36, 36], [36, 12, 12, 36]);
       else {
         const line: Polyline = [];
         const teeth = 3 + rng.int(4);
-        for (let i = 0; i <= teeth; i++) line.push(8 + (24 * i) / teeth, i % 2 ? 26 : 14);
+        for (let i = 0; i <= teeth; i++) line.push(12 + (24 * i) / teeth, i % 2 ? 30 : 18);
         lines.push(line);
       }
     } else {
       const line: Polyline = [];
-      let x = rng.uniform(10, 30), y = rng.uniform(10, 30), heading = rng.uniform(0, 6.3);
+      let x = rng.uniform(14, 34), y = rng.uniform(14, 34), heading = rng.uniform(0, 6.3);
       // A tangle of pen over it, as big as the digit.
       for (let i = 0; i < 80 + rng.int(60); i++) {
         heading += rng.uniform(-0.7, 0.7);
-        x = Math.min(32, Math.max(8, x + 2 * Math.cos(heading)));
-        y = Math.min(32, Math.max(8, y + 2 * Math.sin(heading)));
+        x = Math.min(36, Math.max(12, x + 2 * Math.cos(heading)));
+        y = Math.min(36, Math.max(12, y + 2 * Math.sin(heading)));
         line.push(x, y);
       }
       lines.push(line);
@@ -165,7 +180,7 @@ function inkAspect(canvas: Float32Array): number {
 }
 
 /**
- * One random mashup of training digits on a 40x40 canvas (ink 0..1), or the named kind.
+ * One random mashup of training digits on a 48x48 canvas (ink 0..1), or the named kind.
  *
  * @example
  * ```ts
@@ -179,12 +194,13 @@ function inkAspect(canvas: Float32Array): number {
  * for (let x = 8; x < 20; x++) pixels[784 + 6 * 28 + x] = 255;
  * const digits = { pixels, labels: new Uint8Array([0, 7]), count: 2 };
  * const mashup = drawMashup(digits, new Random(1), "overlay");
- * assert.equal(mashup.ink.length, 40 * 40);
+ * assert.equal(mashup.ink.length, 48 * 48);
  * ```
  */
 export function drawMashup(digits: Dataset, rng: Random, name?: string): InkMap & { name: string } {
+  // Chosen once: a kind that often draws again (half, overlay) keeps its share.
+  const chosen = name ?? MASHUP_NAMES[rng.int(MASHUP_NAMES.length)];
   for (;;) {
-    const chosen = name ?? MASHUP_NAMES[rng.int(MASHUP_NAMES.length)];
     const canvas = new Float32Array(SIDE * SIDE);
     if (MASHUPS[chosen](digits, rng, canvas)) {
       return { width: SIDE, height: SIDE, ink: canvas, name: chosen };

@@ -1,9 +1,9 @@
 /**
  * Line drawings of things: the outline icons of `@tabler/icons` (MIT, about 5,500 stroke icons
- * on a 24x24 grid) and `lucide-static` (ISC, about 2,200), drawn at varied pen widths, sizes
- * and turns. Icons that are digits or look like one are left out by their names alone
- * ({@linkcode iconExclusion}), never by looking at the drawings, so the rule reads the same
- * for any version of the sets.
+ * on a 24x24 grid, and its 1,000 solid ones, drawn filled like logos) and `lucide-static` (ISC,
+ * about 2,200), drawn at varied pen widths, sizes and turns. Icons that are digits or look like
+ * one are left out by their names alone ({@linkcode iconExclusion}), never by looking at the
+ * drawings, so the rule reads the same for any version of the sets.
  */
 import type { Random } from "../network/random.ts";
 import type { InkMap } from "./raster.ts";
@@ -11,7 +11,8 @@ import { loadSvgRenderer, renderSvgInk } from "./svg.ts";
 
 /** One icon: where it comes from, its name, and its SVG elements (24x24 grid, no <svg>). */
 export interface Icon {
-  set: "tabler" | "lucide";
+  /** `tabler-filled`: Tabler's solid icons, drawn filled in (logos, badges, solid things). */
+  set: "tabler" | "tabler-filled" | "lucide";
   name: string;
   elements: string;
 }
@@ -175,22 +176,35 @@ export function iconExclusion(name: string): string | undefined {
 /** Tabler's outline set: name -> [tag, attributes] elements. */
 type TablerNodes = Record<string, [string, Record<string, string>][]>;
 
+let loaded: Promise<{ kept: Icon[]; excluded: [Icon, string][] }> | undefined;
+
 /**
- * Every icon of both sets, the left-out ones with why ({@linkcode iconExclusion}). Lucide's
- * aliases (one drawing under several names) count once, under the name the set itself uses.
+ * Every icon of both sets (Tabler's outline and filled icons, Lucide's), the left-out ones with
+ * why ({@linkcode iconExclusion}). Lucide's aliases (one drawing under several names) count
+ * once, under the name the set itself uses. Loaded once per process.
  */
-export async function loadIcons(): Promise<{ kept: Icon[]; excluded: [Icon, string][] }> {
-  const tabler = (await import("@tabler/icons/tabler-nodes-outline.json", {
+export function loadIcons(): Promise<{ kept: Icon[]; excluded: [Icon, string][] }> {
+  loaded ??= readIcons();
+  return loaded;
+}
+
+async function readIcons(): Promise<{ kept: Icon[]; excluded: [Icon, string][] }> {
+  const outline = (await import("@tabler/icons/tabler-nodes-outline.json", {
+    with: { type: "json" },
+  })).default as unknown as TablerNodes;
+  const filled = (await import("@tabler/icons/tabler-nodes-filled.json", {
     with: { type: "json" },
   })).default as unknown as TablerNodes;
   const lucide = await import("lucide-static") as Record<string, unknown>;
   const icons: Icon[] = [];
-  for (const name of Object.keys(tabler).sort()) {
-    const elements = tabler[name].map(([tag, attributes]) => {
-      const pairs = Object.entries(attributes).filter(([key]) => key !== "key");
-      return `<${tag} ${pairs.map(([key, value]) => `${key}="${value}"`).join(" ")}/>`;
-    });
-    icons.push({ set: "tabler", name, elements: elements.join("") });
+  for (const [set, nodes] of [["tabler", outline], ["tabler-filled", filled]] as const) {
+    for (const name of Object.keys(nodes).sort()) {
+      const elements = nodes[name].map(([tag, attributes]) => {
+        const pairs = Object.entries(attributes).filter(([key]) => key !== "key");
+        return `<${tag} ${pairs.map(([key, value]) => `${key}="${value}"`).join(" ")}/>`;
+      });
+      icons.push({ set, name, elements: elements.join("") });
+    }
   }
   const seen = new Set<string>();
   for (const key of Object.keys(lucide).sort()) {
@@ -213,8 +227,9 @@ export async function loadIcons(): Promise<{ kept: Icon[]; excluded: [Icon, stri
 
 /**
  * Draws icons: loads both sets and resvg once, then each call renders a random kept icon on a
- * 48..128-pixel canvas, the pen 1-3 grid units wide (the sets draw at 1.5-2), turned up to 30
- * degrees either way, mirrored half the time, not always centred.
+ * 48..128-pixel canvas (one in five on a tiny 28..47-pixel one), the pen 1-3 grid units wide
+ * (the sets draw at 1.5-2), turned up to 30 degrees either way, mirrored half the time, not
+ * always centred.
  *
  * @example
  * ```ts
@@ -231,17 +246,21 @@ export async function iconDrawer(): Promise<(rng: Random) => InkMap & { name: st
   const [{ kept }] = await Promise.all([loadIcons(), loadSvgRenderer()]);
   return (rng) => {
     const icon = kept[rng.int(kept.length)];
-    const size = 48 + rng.int(81);
+    // One in five tiny (28-47 px, a thumbnail, an MNIST-sized doodle), the rest 48-128.
+    const size = rng.next() < 0.2 ? 28 + rng.int(20) : 48 + rng.int(81);
     const pen = rng.uniform(1, 3);
     const turn = rng.uniform(-30, 30);
     const mirror = rng.next() < 0.5 ? -1 : 1;
     // The 24-unit grid plus a margin of 2..8 units, the icon shifted up to 2 units.
     const margin = rng.uniform(2, 8), dx = rng.uniform(-2, 2), dy = rng.uniform(-2, 2);
     const view = `${-margin + dx} ${-margin + dy} ${24 + 2 * margin} ${24 + 2 * margin}`;
+    const paint = icon.set === "tabler-filled"
+      ? `fill="black" stroke="none"`
+      : `fill="none" stroke="black" stroke-width="${pen}" stroke-linecap="round" ` +
+        `stroke-linejoin="round"`;
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${size}" height="${size}" ` +
       `viewBox="${view}"><g transform="rotate(${turn} 12 12) translate(12 12) ` +
-      `scale(${mirror} 1) translate(-12 -12)" fill="none" stroke="black" ` +
-      `stroke-width="${pen}" stroke-linecap="round" stroke-linejoin="round">` +
+      `scale(${mirror} 1) translate(-12 -12)" ${paint}>` +
       `${icon.elements.replaceAll("currentColor", "black")}</g></svg>`;
     return { ...renderSvgInk(svg), name: `${icon.set}:${icon.name}` };
   };

@@ -68,6 +68,8 @@ Deno.test("icons that are digits or read as one are left out by name, things are
 Deno.test("both npm icon sets load, most icons kept, every left-out one with a reason", async () => {
   const { kept, excluded } = await loadIcons();
   const tabler = kept.filter((icon) => icon.set === "tabler").length;
+  const filled = kept.filter((icon) => icon.set === "tabler-filled").length;
+  assert.ok(filled > 700, `tabler filled icons kept: ${filled}`);
   const lucide = kept.filter((icon) => icon.set === "lucide").length;
   assert.ok(tabler > 4000, `tabler icons kept: ${tabler}`);
   assert.ok(lucide > 1500, `lucide icons kept: ${lucide}`);

@@ -15,11 +15,13 @@
  *
  * Two ways in:
  * - `makeNegatives(count, { seed, kinds, digits })`: `count` images [count x 784], the kinds in
- *   turn, with per-kind counts of what the normalizer made of them. The normalizer is most of the
- *   cost (a few hundred images a second on one core).
+ *   turn, with per-kind counts of what the normalizer made of them. The normalizer is most of
+ *   the cost: 20-240 images a second on one core of the busy 2-core machine, by kind (textures
+ *   and letters are the slowest).
  * - `createNegativeSource({ seed, poolSize, kinds, digits })`: a pool made once per training
  *   run; `source.fill(out, count, rng)` hands out pool images distorted by `augmentDigit`
- *   (tens of thousands a second).
+ *   (12,000 a second there). `negativeSourceFromPool(pool)` does the same over a pool made
+ *   before (its arrays may be shared with a worker).
  *
  * @example
  * ```ts
@@ -47,7 +49,10 @@ export {
   NEGATIVE_KINDS,
   type NegativeKind,
   type NegativeOptions,
+  type NegativePool,
   type NegativeSet,
   type NegativeSource,
+  negativeSourceFromPool,
   seenByNetwork,
+  type SeenPicture,
 } from "./negatives.ts";

@@ -7,15 +7,16 @@ import {
   looksLikeOne,
   makeNegatives,
   NEGATIVE_KINDS,
+  negativeSourceFromPool,
 } from "./negatives.ts";
 
 const digits = (await loadSampleData()).train;
 
 Deno.test("the same seed gives the same negatives, byte for byte; another seed others", async () => {
   const options = { seed: 11, kinds: AVAILABLE_KINDS, digits };
-  const a = await makeNegatives(9, options);
-  const b = await makeNegatives(9, options);
-  const c = await makeNegatives(9, { ...options, seed: 12 });
+  const a = await makeNegatives(10, options);
+  const b = await makeNegatives(10, options);
+  const c = await makeNegatives(10, { ...options, seed: 12 });
   assert.deepEqual(new Uint8Array(a.pixels.buffer), new Uint8Array(b.pixels.buffer));
   assert.deepEqual(a.names, b.names);
   assert.notDeepEqual(a.pixels, c.pixels);
@@ -34,10 +35,10 @@ Deno.test("a kind's negatives do not depend on which other kinds are asked for",
 
 for (const kind of AVAILABLE_KINDS) {
   Deno.test(`every "${kind}" negative has ink, fitted like a digit in 28x28`, async () => {
-    const set = await makeNegatives(24, { seed: 3, kinds: [kind], digits });
+    const set = await makeNegatives(12, { seed: 3, kinds: [kind], digits });
     const stats = set.stats[kind]!;
-    assert.equal(stats.kept, 24);
-    assert.equal(stats.drawn, stats.kept + stats.blank + stats.digitLike);
+    assert.equal(stats.kept, 12);
+    assert.equal(stats.drawn, stats.kept + stats.blank + stats.fragment + stats.digitLike);
     for (let i = 0; i < set.count; i++) {
       const image = set.pixels.subarray(i * 784, (i + 1) * 784);
       assert.equal(set.kinds[i], NEGATIVE_KINDS.indexOf(kind));
@@ -78,6 +79,18 @@ Deno.test("a negative source hands out varied pool images, the same for the same
       assert.notDeepEqual(image, source.pool.pixels.subarray(p * 784, (p + 1) * 784));
     }
   }
+});
+
+Deno.test("a source over a pool made before hands out what createNegativeSource does", async () => {
+  const made = await createNegativeSource({ seed: 6, poolSize: 5, kinds: ["icons", "shapes"] });
+  const shared = new Float32Array(new SharedArrayBuffer(made.pool.pixels.byteLength));
+  shared.set(made.pool.pixels);
+  const again = negativeSourceFromPool({ pixels: shared, kinds: made.pool.kinds, count: 5 });
+  const a = new Float32Array(16 * 784), b = new Float32Array(16 * 784);
+  made.fill(a, 16, new Random(1));
+  again.fill(b, 16, new Random(1));
+  assert.deepEqual(a, b);
+  assert.throws(() => negativeSourceFromPool({ ...made.pool, count: 9 }), /pool of 9 needs/);
 });
 
 Deno.test("bad requests are refused with the value named", async () => {

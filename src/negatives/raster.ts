@@ -48,6 +48,40 @@ export function strokePolylines(
   }
 }
 
+/**
+ * Fills the polygon `outline` (even-odd rule, sampled at pixel centres) with full ink; the
+ * edge's softness comes from stroking the outline after.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { fillPolygon } from "./raster.ts";
+ *
+ * const ink = new Float32Array(10 * 10);
+ * fillPolygon(ink, 10, 10, [2, 2, 8, 2, 8, 8, 2, 8]);
+ * assert.deepEqual([ink[5 * 10 + 5], ink[0]], [1, 0]);
+ * ```
+ */
+export function fillPolygon(ink: Float32Array, width: number, height: number, outline: Polyline) {
+  const n = outline.length / 2;
+  const crossings: number[] = [];
+  for (let y = 0; y < height; y++) {
+    const cy = y + 0.5;
+    crossings.length = 0;
+    for (let i = 0; i < n; i++) {
+      const x0 = outline[2 * i], y0 = outline[2 * i + 1];
+      const x1 = outline[(2 * i + 2) % (2 * n)], y1 = outline[(2 * i + 3) % (2 * n)];
+      if ((y0 <= cy) !== (y1 <= cy)) crossings.push(x0 + ((cy - y0) * (x1 - x0)) / (y1 - y0));
+    }
+    crossings.sort((a, b) => a - b);
+    for (let k = 0; k + 1 < crossings.length; k += 2) {
+      const from = Math.max(0, Math.ceil(crossings[k] - 0.5));
+      const to = Math.min(width - 1, Math.floor(crossings[k + 1] - 0.5));
+      for (let x = from; x <= to; x++) ink[y * width + x] = 1;
+    }
+  }
+}
+
 /** Coverage of a capsule (segment a-b widened by `radius`): 1 inside, a 1-px ramp at its edge. */
 function stampSegment(
   ink: Float32Array,
@@ -142,6 +176,50 @@ function boxBlur(ink: Float32Array, width: number, height: number): Float32Array
     }
   }
   return out;
+}
+
+/**
+ * Bends a drawing like a hand would: every point moved by a smooth random field (two slow
+ * waves per axis) of up to `amplitude` of the picture's size, resampled bilinearly. Clean
+ * vector art (an icon, a font's letter) comes out as if traced by a person.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Random } from "../network/random.ts";
+ * import { handWobble } from "./raster.ts";
+ *
+ * const ink = new Float32Array(32 * 32);
+ * for (let x = 4; x < 28; x++) ink[16 * 32 + x] = 1; // a straight line
+ * const bent = handWobble({ width: 32, height: 32, ink }, new Random(1), 0.05);
+ * assert.notDeepEqual(bent.ink, ink);
+ * ```
+ */
+export function handWobble(map: InkMap, rng: Random, amplitude: number): InkMap {
+  const { width, height, ink } = map;
+  const size = Math.max(width, height), reach = amplitude * size;
+  const waves = Array.from({ length: 4 }, () => ({
+    frequency: (2 * Math.PI * rng.uniform(0.5, 2)) / size,
+    phase: rng.uniform(0, 2 * Math.PI),
+    strength: reach * rng.uniform(0.3, 0.7),
+  }));
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      // x moves with y's wave and x's, y likewise: a smooth shear-and-bend field.
+      const sx = x + waves[0].strength * Math.sin(waves[0].frequency * y + waves[0].phase) +
+        waves[1].strength * Math.sin(waves[1].frequency * x + waves[1].phase);
+      const sy = y + waves[2].strength * Math.sin(waves[2].frequency * x + waves[2].phase) +
+        waves[3].strength * Math.sin(waves[3].frequency * y + waves[3].phase);
+      const x0 = Math.floor(sx), y0 = Math.floor(sy), fx = sx - x0, fy = sy - y0;
+      if (x0 < 0 || y0 < 0 || x0 + 1 >= width || y0 + 1 >= height) continue;
+      const i = y0 * width + x0;
+      const top = ink[i] + fx * (ink[i + 1] - ink[i]);
+      const bottom = ink[i + width] + fx * (ink[i + width + 1] - ink[i + width]);
+      out[y * width + x] = top + fy * (bottom - top);
+    }
+  }
+  return { width, height, ink: out };
 }
 
 /**

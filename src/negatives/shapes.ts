@@ -4,14 +4,17 @@
  *
  * Left out because they are digits when drawn plainly: a circle or ellipse (a 0), a single
  * vertical or slanted line (a 1), a lollipop (a 9), a sideways figure eight (an 8 once turned).
- * A horizontal dash stays: no digit is a flat bar, and the Draw screen must refuse one.
+ * A horizontal dash stays: no digit is a flat bar, and the Draw screen must refuse one. Some
+ * doodles are filled in (a flat shape from a paint program: square, triangle, star, heart).
  */
 import type { Random } from "../network/random.ts";
-import { type InkMap, type Polyline, strokePolylines } from "./raster.ts";
+import { fillPolygon, type InkMap, type Polyline, strokePolylines } from "./raster.ts";
 
 /** A doodle in unit coordinates (about -1..1 both ways, y down) and how far it may turn. */
 interface Doodle {
   lines: Polyline[];
+  /** Filled in (the first line is the outline), not drawn with a pen. */
+  filled?: boolean;
   /** Largest rotation either way, in radians (a dash turned too far is a 1). */
   maxTurn: number;
 }
@@ -38,8 +41,8 @@ function arc(
   return line;
 }
 
-/** The doodles by name; each draws a different thing with its own random proportions. */
-export const DOODLES: Readonly<Record<string, DoodleMaker>> = {
+/** The drawn doodles by name; each a different thing with its own random proportions. */
+const OUTLINES: Readonly<Record<string, DoodleMaker>> = {
   star(rng) {
     const points = 5 + rng.int(4), inner = rng.uniform(0.3, 0.55), phase = rng.uniform(0, 6.3);
     const line: Polyline = [];
@@ -85,6 +88,11 @@ export const DOODLES: Readonly<Record<string, DoodleMaker>> = {
     }
     return { lines, maxTurn: (40 * Math.PI) / 180 };
   },
+  square(rng) {
+    // A plain box, sharp-cornered: squares and rectangles are shapes people draw, and no digit.
+    const w = rng.uniform(0.5, 1), h = rng.uniform(0.5, 1);
+    return { lines: [[-w, -h, w, -h, w, h, -w, h, -w, -h]], maxTurn: TURN };
+  },
   box(rng) {
     const w = rng.uniform(0.6, 1), h = rng.uniform(0.5, 0.9);
     const lines: Polyline[] = [[-w, -h, w, -h, w, h, -w, h, -w, -h]];
@@ -116,7 +124,8 @@ export const DOODLES: Readonly<Record<string, DoodleMaker>> = {
     // A smooth random walk: a heading that turns a little at every step.
     const line: Polyline = [];
     let x = 0, y = 0, heading = rng.uniform(0, 6.3);
-    const steps = 60 + rng.int(80), step = rng.uniform(0.08, 0.15);
+    // Long enough to loop over itself: a short one is an S, a 2 or a 3.
+    const steps = 100 + rng.int(80), step = rng.uniform(0.08, 0.15);
     let turn = 0;
     for (let i = 0; i < steps; i++) {
       turn = 0.8 * turn + rng.uniform(-0.35, 0.35);
@@ -224,12 +233,26 @@ export const DOODLES: Readonly<Record<string, DoodleMaker>> = {
   },
 };
 
+/** Shapes also filled in, as a paint program draws them. */
+const FILLABLE = ["square", "triangle", "star", "heart"];
+
+/** Every doodle by name: the drawn ones and the filled ones (`filled-star`). */
+export const DOODLES: Readonly<Record<string, DoodleMaker>> = {
+  ...OUTLINES,
+  ...Object.fromEntries(
+    FILLABLE.map((
+      name,
+    ) => [`filled-${name}`, (rng: Random) => ({ ...OUTLINES[name](rng), filled: true })]),
+  ),
+};
+
 /** The doodle names, in a fixed order (the order the seed picks from). */
 export const DOODLE_NAMES: readonly string[] = Object.keys(DOODLES);
 
 /**
- * Draws one random doodle as pen strokes on a square canvas of 48..128 pixels: turned,
- * stretched, bent a little like a hand's line, with a pen 1.5-5% of the canvas wide.
+ * Draws one random doodle as pen strokes on a square canvas of 48..128 pixels (one in five
+ * 28..47): turned, stretched, bent a little like a hand's line, with a pen 1.5-5% of the
+ * canvas wide.
  *
  * @example
  * ```ts
@@ -244,7 +267,8 @@ export const DOODLE_NAMES: readonly string[] = Object.keys(DOODLES);
 export function drawDoodle(rng: Random, name?: string): InkMap & { name: string } {
   const chosen = name ?? DOODLE_NAMES[rng.int(DOODLE_NAMES.length)];
   const doodle = DOODLES[chosen](rng);
-  const size = 48 + rng.int(81);
+  // One in five tiny (28-47 px: an MNIST-sized doodle), the rest 48-128.
+  const size = rng.next() < 0.2 ? 28 + rng.int(20) : 48 + rng.int(81);
   const turn = rng.uniform(-doodle.maxTurn, doodle.maxTurn);
   const stretchX = rng.uniform(0.75, 1.25), stretchY = rng.uniform(0.75, 1.25);
   const half = (size / 2) * rng.uniform(0.55, 0.8);
@@ -264,6 +288,7 @@ export function drawDoodle(rng: Random, name?: string): InkMap & { name: string 
     return placed;
   });
   const ink = new Float32Array(size * size);
+  if (doodle.filled) fillPolygon(ink, size, size, lines[0]);
   strokePolylines(ink, size, size, lines, Math.max(0.7, rng.uniform(0.015, 0.05) * size));
   return { width: size, height: size, ink, name: chosen };
 }

@@ -1,7 +1,8 @@
 /**
  * Textures and photo-like clutter: what a photo of a thing (a dog, a car, a wall) becomes when
  * our normalizer cuts its darkest pieces out. Procedural: value noise, blobs, stripes,
- * checkerboards, gradients with hard edges, and scenes mixing them, at photo-like sizes.
+ * checkerboards, gradients with hard edges, one solid thing on a ground, and scenes mixing
+ * them, at photo-like sizes.
  */
 import type { GrayImage } from "../image/mod.ts";
 import type { Random } from "../network/random.ts";
@@ -138,6 +139,56 @@ export const TEXTURES: Readonly<Record<string, TextureMaker>> = {
     }
     return out;
   },
+  object(rng, width, height) {
+    // A photo of one thing: a solid body of irregular outline (a star-shaped blob whose radius
+    // wobbles with the angle) with a few limbs, on a softly lit, slightly textured ground. Such
+    // photos become one big filled silhouette in the normalizer: the commonest photo negative.
+    const ground = valueNoise(rng, width, height, rng.uniform(10, width), 2);
+    const base = rng.uniform(0.2, 0.9), spread = rng.uniform(0, 0.3);
+    const out = ground.map((v) => base + spread * (v - 0.5));
+    const tone = base > 0.55 ? rng.uniform(0, base - 0.3) : rng.uniform(base + 0.3, 1);
+    const cx = rng.uniform(0.35, 0.65) * width, cy = rng.uniform(0.35, 0.65) * height;
+    const radius = rng.uniform(0.08, 0.3) * Math.min(width, height);
+    const stretch = rng.uniform(0.6, 1.6);
+    const waves = Array.from({ length: 5 }, (_, k) => ({
+      amplitude: rng.uniform(0, 0.25) / (k + 1),
+      phase: rng.uniform(0, 6.3),
+    }));
+    const grain = valueNoise(rng, width, height, rng.uniform(3, 10), 2);
+    const texture = rng.uniform(0, 0.25);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const u = (x - cx) / stretch, v = y - cy;
+        const angle = Math.atan2(v, u);
+        let edge = radius;
+        for (let k = 0; k < waves.length; k++) {
+          edge += radius * waves[k].amplitude * Math.sin((k + 1) * angle + waves[k].phase);
+        }
+        const inside = edge + 0.5 - Math.sqrt(u * u + v * v);
+        if (inside <= 0) continue;
+        const i = y * width + x;
+        const value = tone + texture * (grain[i] - 0.5);
+        out[i] = out[i] + Math.min(1, inside) * (value - out[i]);
+      }
+    }
+    // Limbs, a head, a handle: ellipses reaching out of the body.
+    for (let k = rng.int(5); k > 0; k--) {
+      const angle = rng.uniform(0, 2 * Math.PI), reach = radius * rng.uniform(0.8, 1.3);
+      const r = radius * rng.uniform(0.15, 0.45);
+      fillEllipse(
+        out,
+        width,
+        height,
+        cx + stretch * reach * Math.cos(angle),
+        cy + reach * Math.sin(angle),
+        r,
+        r * rng.uniform(0.3, 1),
+        rng.uniform(0, Math.PI),
+        tone,
+      );
+    }
+    return out.map((v) => Math.min(1, Math.max(0, v)));
+  },
   scene(rng, width, height) {
     // Photo-like clutter: a lit background, a few things in front, their texture and shade.
     const out = TEXTURES.edge(rng, width, height);
@@ -165,6 +216,17 @@ export const TEXTURES: Readonly<Record<string, TextureMaker>> = {
 /** The texture names, in a fixed order (the order the seed picks from). */
 export const TEXTURE_NAMES: readonly string[] = Object.keys(TEXTURES);
 
+/**
+ * How often each texture is drawn, relative to the others: photos of one thing and cluttered
+ * scenes are what people hand in most; patterns are rarer.
+ */
+const TEXTURE_WEIGHTS: Readonly<Record<string, number>> = { object: 4, scene: 2 };
+
+/** The texture names repeated by weight: a uniform pick from it is a weighted pick. */
+const WEIGHTED_NAMES: readonly string[] = TEXTURE_NAMES.flatMap((name) =>
+  Array<string>(TEXTURE_WEIGHTS[name] ?? 1).fill(name)
+);
+
 /** Noise spread over a random part of the gray range. */
 function stretch(values: Float32Array, rng: Random): Float32Array {
   const low = rng.uniform(0, 0.4), high = rng.uniform(0.6, 1);
@@ -172,7 +234,7 @@ function stretch(values: Float32Array, rng: Random): Float32Array {
 }
 
 /**
- * One random texture at a photo-like size (80..160 pixels a side, not always square), with
+ * One random texture at a photo-like size (64..128 pixels a side, not always square), with
  * sensor noise.
  *
  * @example
@@ -186,8 +248,8 @@ function stretch(values: Float32Array, rng: Random): Float32Array {
  * ```
  */
 export function drawTexture(rng: Random, name?: string): GrayImage & { name: string } {
-  const chosen = name ?? TEXTURE_NAMES[rng.int(TEXTURE_NAMES.length)];
-  const width = 80 + rng.int(81);
+  const chosen = name ?? WEIGHTED_NAMES[rng.int(WEIGHTED_NAMES.length)];
+  const width = 64 + rng.int(65);
   const height = Math.round(width * rng.uniform(0.7, 1.3));
   const luminance = TEXTURES[chosen](rng, width, height);
   const noise = rng.uniform(0, 0.03);

@@ -51,6 +51,8 @@ export interface HalfJob {
   dropoutStep: number;
   /** The network's seed (the dropout masks derive from it). */
   seed: number;
+  /** The weight of a not-a-digit sample's loss (Network.negativeWeight); 1 when absent. */
+  negativeWeight?: number;
   /** The optimizer, for a train job. */
   settings?: OptimizerSettings;
   /** This step's learning rate (the schedule's), for a train job. */

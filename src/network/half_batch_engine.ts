@@ -219,6 +219,7 @@ export class HalfBatchEngine {
       batch,
       dropoutStep,
       seed: network.seed,
+      negativeWeight: network.negativeWeight,
       settings,
       learningRate,
       correction1,
@@ -277,8 +278,9 @@ export class HalfBatchEngine {
     const last = layers[layers.length - 1];
     const probabilities = half === 0 ? this.first.probabilities : this.secondProbabilities;
     softmaxRows(last.output, probabilities, rows, this.classes);
-    const result = crossEntropy(last.output, labels, rows, this.classes);
-    outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch);
+    const weight = this.network.negativeWeight;
+    const result = crossEntropy(last.output, labels, rows, this.classes, weight);
+    outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch, weight);
     for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows);
     return result;
   }

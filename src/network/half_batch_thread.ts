@@ -50,6 +50,7 @@ export const Real = {
   seed: 9,
   dropoutStep: 10,
   baseRate: 11,
+  negativeWeight: 12,
 } as const;
 
 export const FLOAT_OFFSET = 64;
@@ -158,6 +159,7 @@ export class HalfBatchThread implements SecondThread {
     c[Slot.batch] = job.batch;
     r[Real.seed] = job.seed;
     r[Real.dropoutStep] = job.dropoutStep;
+    r[Real.negativeWeight] = job.negativeWeight ?? 1;
     const settings = job.settings;
     c[Slot.optimizer] = settings ? OPTIMIZER_CODES[settings.kind] : 0;
     if (settings) {

@@ -94,6 +94,7 @@ function serve(halves: HalfBatchEngine, control: Int32Array, reals: Float64Array
       signalSlot(control, Slot.half, seq);
       continue;
     }
+    halves.network.negativeWeight = reals[Real.negativeWeight];
     const result = halves.trainHalf(
       1,
       rows,

@@ -4,6 +4,8 @@
  * trains, each layer's gradient norm and how much one update moves its weights. Read-only:
  * nothing here changes a network's weights.
  *
+ * Weights as pictures (tiles) and the Train screen's live panel are in weight_tiles.ts.
+ *
  * A "unit" is what a layer has one of per feature: a neuron of a dense layer, a filter (output
  * channel) of a convolution. A conv unit's response to a digit is its strongest value over
  * the image's positions.

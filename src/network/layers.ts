@@ -186,8 +186,11 @@ class DenseLayer implements Layer {
       this.inSize,
       this.outSize,
     );
-    if (this.spec.activation !== "softmax") {
-      activateInPlace(this.spec.activation, this.output, batch * this.outSize);
+    // ReLU in the kernels (branch-free SIMD: half the values are negative, unpredictably).
+    const n = batch * this.outSize;
+    if (this.spec.activation === "relu") kernels.relu(this.output, n);
+    else if (this.spec.activation !== "softmax") {
+      activateInPlace(this.spec.activation, this.output, n);
     }
   }
 
@@ -195,13 +198,10 @@ class DenseLayer implements Layer {
     const [weight, bias] = this.parameters;
     const { kernels, input, inputGrad } = this.context;
     // delta = dL/da ⊙ f'(z)  [B x out]
-    if (this.spec.activation !== "softmax") {
-      multiplyByDerivative(
-        this.spec.activation,
-        this.outputGrad,
-        this.output,
-        batch * this.outSize,
-      );
+    const n = batch * this.outSize;
+    if (this.spec.activation === "relu") kernels.reluGrad(this.outputGrad, this.output, n);
+    else if (this.spec.activation !== "softmax") {
+      multiplyByDerivative(this.spec.activation, this.outputGrad, this.output, n);
     }
     // dW[in x out] = a_prev^T[in x B] · delta[B x out];  db = column sums of delta
     kernels.gradDense(

@@ -86,6 +86,7 @@ import {
 } from "./half_batch_engine.ts";
 import { Random } from "./random.ts";
 import { crossEntropy, outputDelta, softmaxRows } from "./softmax.ts";
+export { NOT_A_DIGIT } from "./softmax.ts";
 
 export type { Parameter } from "./layers.ts";
 
@@ -109,7 +110,12 @@ export interface BatchResult {
 export interface NetworkOptions {
   /** Largest batch `forward` will be asked for; buffers are sized for it once. Default 256. */
   maxBatch?: number;
-  /** Kernel implementation; default the TypeScript reference kernels. */
+  /**
+   * Kernel implementation; default the TypeScript reference kernels (src/network/kernels.ts;
+   * the trainer picks the WebAssembly ones). Machinery, left out of the library's docs.
+   *
+   * @ignore
+   */
   kernels?: Kernels;
   /** Seed for the initial weights (and the dropout masks). Default 1. */
   seed?: number;
@@ -119,13 +125,25 @@ export interface NetworkOptions {
    * Train every batch as two halves whose gradients are added in a fixed order (first half +
    * second half), so that one thread and two (`HalfBatchThread`) compute the same bits. Costs
    * a second set of gradients and of the conv layers' working space. Default false: one pass.
+   *
+   * @ignore
    */
   halves?: boolean;
   /**
    * The arena is another thread's network's (`attachWasmKernels`): build the same views on it
    * and leave its weights as they are (no initialization). Needs `halves`.
+   *
+   * @ignore
    */
   attached?: boolean;
+}
+
+/** How a model's outputs are read (see `Network.readout`). */
+export interface Readout {
+  /** Temperature T of softmax(z / T) in `predict`: 1 leaves the softmax as trained. */
+  temperature: number;
+  /** A calibrated confidence under this means "not a digit"; null: no learned refusal. */
+  refuseBelow: number | null;
 }
 
 /** One row of `Network.summary()`, like a line of Keras's `model.summary()`. */
@@ -169,7 +187,11 @@ export class Network {
   readonly layerShapes: readonly Shape[];
   /** The largest batch the buffers hold. */
   readonly maxBatch: number;
-  /** The kernels that compute the products (WebAssembly SIMD or TypeScript). */
+  /**
+   * The kernels that compute the products (WebAssembly SIMD or TypeScript).
+   *
+   * @ignore
+   */
   readonly kernels: Kernels;
   /** Weights of each conv and dense layer, in order (dense [in x out], conv [out x k x k x in]). */
   readonly weights: Float32Array[] = [];
@@ -195,9 +217,23 @@ export class Network {
   private readonly stepParts: [StepPart[], StepPart[]] = [[], []];
   /**
    * The two-halves engine when built with `halves` (half_batch_engine.ts): it trains each
-   * batch as two halves, on this thread or with a second one (`startSecondThread`).
+   * batch as two halves, on this thread or with a second one (`startSecondThread`). Thread
+   * machinery of the trainer, not part of the library's API (hence left out of its docs).
+   *
+   * @ignore
    */
   readonly halves: HalfBatchEngine | undefined;
+  /**
+   * Weight of a not-a-digit sample's loss (label NOT_A_DIGIT), relative to a digit's: the
+   * outlier-exposure term lambda * CE(uniform, softmax) (Hendrycks et al. 2019).
+   */
+  negativeWeight = 1;
+  /**
+   * How the model's answers are read, from its file: `predict` gives softmax(z / temperature)
+   * (temperature scaling, fitted on held-out digits), and a calibrated confidence under
+   * `refuseBelow` means "not a digit" (null: the model never learned to refuse).
+   */
+  readout: Readout = { temperature: 1, refuseBelow: null };
 
   /** Builds the network and its buffers, with initial weights from `options.seed`. */
   constructor(architecture: Architecture | LayeredArchitecture, options: NetworkOptions = {}) {
@@ -413,7 +449,13 @@ export class Network {
   evaluateLoss(labels: Uint8Array): BatchResult {
     const batch = this.lastBatch;
     if (batch === 0) throw new Error("evaluateLoss needs a forward pass first");
-    const { lossSum, correct } = crossEntropy(this.logits, labels, batch, this.classes);
+    const { lossSum, correct } = crossEntropy(
+      this.logits,
+      labels,
+      batch,
+      this.classes,
+      this.negativeWeight,
+    );
     return { loss: lossSum / batch, correct };
   }
 
@@ -425,7 +467,7 @@ export class Network {
     const batch = this.lastBatch;
     const classes = this.classes;
     const delta = this.runtime[this.runtime.length - 1].outputGrad;
-    outputDelta(this.probabilities, labels, delta, batch, classes, 1 / batch);
+    outputDelta(this.probabilities, labels, delta, batch, classes, 1 / batch, this.negativeWeight);
     // BP2-BP4, layer by layer from the output (layers.ts).
     for (let k = this.runtime.length - 1; k >= 0; k--) this.runtime[k].backward(batch);
   }
@@ -494,10 +536,16 @@ export class Network {
   /** Probabilities for one image of 784 values in 0..1 (a fresh array). */
   predict(pixels: Float32Array): Float32Array {
     this.input.set(pixels.subarray(0, this.layerSizes[0]));
-    return this.forward(1).slice();
+    const probabilities = this.forward(1).slice();
+    const temperature = this.readout.temperature;
+    if (temperature === 1) return probabilities;
+    // softmax(z / T), from the logits of the pass just made.
+    const scaled = this.logits.subarray(0, this.classes).map((z) => z / temperature);
+    softmaxRows(scaled, probabilities, 1, this.classes);
+    return probabilities;
   }
 
-  /** Copies weights, biases, optimizer state, step and seed from a network of the same shape. */
+  /** Copies weights, biases, optimizer state, step, seed and readout from a network alike. */
   copyFrom(other: Network): void {
     const describe = (n: Network) => JSON.stringify([n.inputShape, n.layers]);
     if (describe(other) !== describe(this)) {
@@ -516,5 +564,6 @@ export class Network {
     }
     this.optimizerStep = other.optimizerStep;
     this.seed = other.seed;
+    this.readout = { ...other.readout };
   }
 }

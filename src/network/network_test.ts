@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
-import { Network } from "./network.ts";
+import { Network, NOT_A_DIGIT } from "./network.ts";
 import { defaultOptimizerSettings } from "./optimizer.ts";
 import { Random } from "./random.ts";
 import { networkTensors, restoreNetworkTensors } from "./tensors.ts";
@@ -81,6 +81,56 @@ Deno.test("loss is the exact cross-entropy, finite even for confident wrong answ
   const { loss, correct } = net.evaluateLoss(new Uint8Array([1]));
   assert.equal(correct, 0);
   assert.ok(Math.abs(loss - 200) < 1e-3, `loss ${loss}`); // -log softmax = 200
+});
+
+Deno.test("a not-a-digit sample's loss and gradient push toward the uniform output", () => {
+  const net = new Network({ layerSizes: [6, 5, 4], activation: "relu" }, { seed: 4, maxBatch: 3 });
+  const rng = new Random(12);
+  for (const p of net.parameters) if (!p.decays) fillRandom(p.value, rng);
+  fillRandom(net.input, rng);
+  net.negativeWeight = 0.5;
+  const labels = new Uint8Array([1, NOT_A_DIGIT, NOT_A_DIGIT]);
+  const probabilities = net.forward(3).slice();
+  const { loss, correct } = net.evaluateLoss(labels);
+  // 0.5 x CE(uniform, p) = 0.5 x -mean(log p) for the two negatives; plain CE for the digit.
+  let expected = -Math.log(probabilities[1]);
+  for (const row of [1, 2]) {
+    let sum = 0;
+    for (let c = 0; c < 4; c++) sum += Math.log(probabilities[row * 4 + c]);
+    expected += 0.5 * -sum / 4;
+  }
+  assert.ok(Math.abs(loss - expected / 3) < 1e-5, `loss ${loss} vs ${expected / 3}`);
+  assert.ok(correct <= 1); // negatives are never "right"
+  net.backward(labels);
+  const lossAt = () => {
+    net.forward(3);
+    return net.evaluateLoss(labels).loss;
+  };
+  for (const p of net.parameters) {
+    const analytic = p.grad.slice();
+    for (let i = 0; i < p.value.length; i++) {
+      const original = p.value[i];
+      p.value[i] = original + 1e-2;
+      const up = lossAt();
+      p.value[i] = original - 1e-2;
+      const down = lossAt();
+      p.value[i] = original;
+      const numeric = (up - down) / 2e-2;
+      assert.ok(Math.abs(numeric - analytic[i]) < 1e-3 + 1e-2 * Math.abs(analytic[i]));
+    }
+  }
+});
+
+Deno.test("predict applies the readout's temperature without changing the answer", () => {
+  const net = new Network({ layerSizes: [4, 3], activation: "relu" }, { seed: 2, maxBatch: 1 });
+  net.weights[0].set([3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);
+  const pixels = new Float32Array([1, 1, 0, 0]);
+  const raw = net.predict(pixels);
+  net.readout = { temperature: 2, refuseBelow: null };
+  const soft = net.predict(pixels);
+  assert.equal(soft.indexOf(Math.max(...soft)), raw.indexOf(Math.max(...raw)));
+  assert.ok(Math.max(...soft) < Math.max(...raw));
+  assert.ok(Math.abs(soft.reduce((a, b) => a + b, 0) - 1) < 1e-6);
 });
 
 Deno.test("a small network learns XOR", () => {

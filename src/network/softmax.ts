@@ -28,14 +28,24 @@ export function softmaxRows(
 }
 
 /**
+ * The label of a training sample that is not a digit: its target is the uniform distribution
+ * over the digits (outlier exposure, Hendrycks et al. 2019), so the network learns to be
+ * unsure of such things.
+ */
+export const NOT_A_DIGIT = 255;
+
+/**
  * Cross-entropy summed over `rows` rows of logits z [rows x classes] against `labels`, from
- * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits.
+ * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits (digits
+ * only). A NOT_A_DIGIT row costs `negativeWeight` x CE(uniform, softmax(z)) =
+ * weight x (logsumexp(z) - mean(z)).
  */
 export function crossEntropy(
   z: Float32Array,
   labels: Uint8Array,
   rows: number,
   classes: number,
+  negativeWeight = 1,
 ): { lossSum: number; correct: number } {
   let loss = 0;
   let correct = 0;
@@ -51,13 +61,22 @@ export function crossEntropy(
     }
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(z[row + c] - max);
+    if (labels[b] === NOT_A_DIGIT) {
+      let mean = 0;
+      for (let c = 0; c < classes; c++) mean += z[row + c];
+      loss += negativeWeight * (Math.log(sum) + max - mean / classes);
+      continue;
+    }
     loss += Math.log(sum) + max - z[row + labels[b]];
     if (argmax === labels[b]) correct++;
   }
   return { lossSum: loss, correct };
 }
 
-/** Softmax with cross-entropy (BP1): delta[B x classes] = (p - onehot(y)) * scale (1/batch). */
+/**
+ * Softmax with cross-entropy (BP1): delta[B x classes] = (p - onehot(y)) * scale (1/batch);
+ * a NOT_A_DIGIT row's target is uniform: delta = (p - 1/classes) * scale * negativeWeight.
+ */
 export function outputDelta(
   probabilities: Float32Array,
   labels: Uint8Array,
@@ -65,9 +84,17 @@ export function outputDelta(
   rows: number,
   classes: number,
   scale: number,
+  negativeWeight = 1,
 ): void {
   for (let b = 0; b < rows; b++) {
     const row = b * classes;
+    if (labels[b] === NOT_A_DIGIT) {
+      const weighted = scale * negativeWeight;
+      for (let c = 0; c < classes; c++) {
+        delta[row + c] = (probabilities[row + c] - 1 / classes) * weighted;
+      }
+      continue;
+    }
     for (let c = 0; c < classes; c++) delta[row + c] = probabilities[row + c] * scale;
     delta[row + labels[b]] -= scale;
   }

@@ -8,12 +8,15 @@
  * - `POST /classify`: a PNG or JPEG as the raw body, or `multipart/form-data` with one file;
  *   answers what `classify --json` prints for one file (200), `{file, error}` with 400 when the
  *   body is not an image and 422 when the image holds no digit. With `?pixels=1` the answer
- *   also holds `pixels`: the 784 values (28x28, 0..1, ink bright) the network saw.
+ *   also holds `pixels`: the 784 values (28x28, 0..1, ink bright) the network saw. With
+ *   `?number=1` the image is read as a number, one per row: what `classify --number --json`
+ *   prints (`numberJson`), each digit with its `pixels` when `?pixels=1` is given too.
  * - `GET /health`: `{status: "ok", model}`.
  * - `GET /model`: what `info --json` prints.
  */
 import { classifyImage } from "../app/classify_image.ts";
 import { classificationJson, modelInfoJson } from "../app/json_reports.ts";
+import { numberJson, readNumber } from "../app/read_number.ts";
 import type { LoadedModel } from "../app/load_model.ts";
 import { loadPage } from "./page.ts";
 import { type BodyLimits, HttpError, readBodyCapped } from "./request_body.ts";
@@ -82,16 +85,25 @@ async function classify(
   model: LoadedModel,
   limits: BodyLimits,
 ): Promise<Response> {
-  if (new URL(request.url).searchParams.has("number")) {
-    throw new HttpError(501, "reading numbers (several digits) is not available yet");
-  }
   const body = await readBodyCapped(request, limits);
   const upload = await imageOf(request, body);
+  const wantsPixels = new URL(request.url).searchParams.get("pixels") === "1";
+  if (new URL(request.url).searchParams.has("number")) {
+    const reading = await readNumber(upload, model.network);
+    const answer = numberJson(reading);
+    const status = reading.number !== undefined ? 200 : reading.image ? 422 : 400;
+    if (!wantsPixels) return json(status, answer);
+    // Each digit with the 28x28 the network read it from.
+    const digits = answer.digits.map((digit, k) => ({
+      ...digit,
+      pixels: pixelsJson(reading.digits[k].normalized),
+    }));
+    return json(status, { ...answer, digits });
+  }
   const result = await classifyImage(upload, model.network);
   const answer = classificationJson(result);
   // Decoded but blank (no digit found) is the client's image, not a broken request.
   const status = "digit" in answer ? 200 : result.image ? 422 : 400;
-  const wantsPixels = new URL(request.url).searchParams.get("pixels") === "1";
   if (wantsPixels && result.normalized) {
     return json(status, { ...answer, pixels: pixelsJson(result.normalized) });
   }

@@ -83,11 +83,52 @@ Deno.test("line chart with two series labels the second on the right, dotted wit
   assert.ok(dots(colored) > dots(plain));
 });
 
-Deno.test("line chart rejects zero or three series", () => {
+Deno.test("line chart rejects zero or five series", () => {
   assert.throws(() => lineChart([], { width: 20, height: 3, color: "none" }), RangeError);
   const one = { label: "x", values: [1] };
   assert.throws(
-    () => lineChart([one, one, one], { width: 20, height: 3, color: "none" }),
+    () => lineChart([one, one, one, one, one], { width: 20, height: 3, color: "none" }),
     RangeError,
   );
+});
+
+Deno.test("on an epoch axis each point sits at its epoch: one epoch's accuracy is visible, two epochs' are not both at the right edge", () => {
+  const range = { min: 0, max: 2, unit: "epoch" };
+  const accuracyColumns = (xs: number[], values: number[]) => {
+    const lines = lineChart([
+      { label: "loss", values: [0.4, 0.2], xs: [1, 2] },
+      { label: "acc", values, xs, marks: true, min: 0.9, max: 1 },
+    ], { width: 43, height: 6, color: "256", xRange: range });
+    // the accuracy series is drawn in yellow (33m): find the columns where it shows
+    const columns = new Set<number>();
+    for (const line of lines.slice(0, 6)) {
+      const plain = stripAnsi(line);
+      // the plot's cells: between the left axis and the right one (its labels are yellow too)
+      const right = Math.max(plain.lastIndexOf("├"), plain.lastIndexOf("│"));
+      let at = 0;
+      // deno-lint-ignore no-control-regex
+      for (const [, code, text] of line.matchAll(/(\x1b\[[0-9;]*m)?([^\x1b]*)/g)) {
+        for (const char of text) {
+          if (code === "\x1b[33m" && char.trim() && at < right) columns.add(at);
+          at++;
+        }
+      }
+    }
+    return [...columns].sort((a, b) => a - b);
+  };
+  const one = accuracyColumns([1], [0.97]);
+  assert.ok(one.length > 0, "one epoch's accuracy point is drawn");
+  // at epoch 1 of 0..2: the middle of the plot, not its right edge
+  assert.ok(one.every((col) => col > 10 && col < 35), `columns ${one}`);
+  const two = accuracyColumns([1, 2], [0.95, 0.97]);
+  assert.ok(two[0] < 30 && two.at(-1)! > 35, `columns ${two}: spread from epoch 1 to 2`);
+  const plain = lineChart([{ label: "loss", values: [1, 0.5], xs: [0.5, 2] }], {
+    width: 40,
+    height: 3,
+    color: "none",
+    xRange: range,
+  });
+  assert.match(plain[3], /└┬─+┬─+┬/);
+  assert.match(plain[4], /0 +1 +2/);
+  assert.match(plain.join("\n"), /epochs/);
 });

@@ -6,11 +6,19 @@
  *
  * @module
  */
-import type { ColorLevel } from "./color.ts";
+import { type ColorLevel, graySgr } from "./color.ts";
+
+/** The gray of a NaN value: a pixel with nothing to show (one no training digit inks). */
+const MARK_GRAY = 0.22;
 
 // Warm for positive, cool for negative (ColorBrewer-like, on black for a dark terminal).
 const POSITIVE = [255, 140, 30];
 const NEGATIVE = [40, 140, 255];
+// In 256 colors the scaled RGB would round to the palette cube's olive, maroon and teal at middle
+// brightness; these ramps of palette colors stay orange (r > g, b = 0) and blue (b > g, r = 0)
+// from dim to bright, after black for zero.
+const PALETTE_POSITIVE = [16, 130, 166, 172, 208, 214];
+const PALETTE_NEGATIVE = [16, 18, 25, 26, 32, 33, 39];
 const PLAIN_POSITIVE = [" ", "░", "▒", "▓", "█"];
 const PLAIN_NEGATIVE = [" ", "·", "-", "=", "≡"];
 
@@ -26,9 +34,18 @@ const PLAIN_NEGATIVE = [" ", "·", "-", "=", "≡"];
  * assert.equal(divergingSgr("truecolor", 1, "fg"), "\x1b[38;2;255;140;30m");
  * assert.equal(divergingSgr("truecolor", 0, "bg"), "\x1b[48;2;0;0;0m");
  * assert.equal(divergingSgr("none", -1, "fg"), "");
+ * assert.equal(divergingSgr("256", 0.5, "fg"), "\x1b[38;5;208m"); // orange, not olive
+ * assert.equal(divergingSgr("256", -0.5, "fg"), "\x1b[38;5;32m"); // blue, not teal
  * ```
  */
 export function divergingSgr(level: ColorLevel, v: number, layer: "fg" | "bg"): string {
+  if (level === "256") {
+    const t = Number.isFinite(v) ? Math.max(-1, Math.min(1, v)) : 0;
+    const ramp = t >= 0 ? PALETTE_POSITIVE : PALETTE_NEGATIVE;
+    // the same square-root brightness as divergingRgb, over the ramp's steps
+    const step = Math.round(Math.sqrt(Math.abs(t)) * (ramp.length - 1));
+    return `\x1b[${layer === "fg" ? 38 : 48};5;${ramp[step]}m`;
+  }
   const [r, g, b] = divergingRgb(v);
   return rgbSgr(level, r, g, b, layer);
 }
@@ -112,7 +129,8 @@ export interface DivergingMapOptions {
 /**
  * Draws signed values [height x width] on the diverging scale, two rows per line (`▀` with the
  * upper value as foreground, the lower as background); without color one shade per cell, of
- * the larger-magnitude of its two values.
+ * the larger-magnitude of its two values. NaN values are drawn in a dim gray (a space without
+ * color): pixels with nothing to show.
  *
  * @example
  * ```ts
@@ -137,7 +155,7 @@ export function renderDivergingMap(
   if (options.scale === undefined) {
     for (let i = 0; i < values.length; i++) {
       const m = Math.abs(values[i]);
-      if (m > scale) scale = m;
+      if (m > scale) scale = m; // false for NaN
     }
   }
   const inv = scale > 0 ? 1 / scale : 0;
@@ -154,9 +172,13 @@ export function renderDivergingMap(
     } else {
       let fg = "";
       let bg = "";
+      const sgr = (v: number, layer: "fg" | "bg") =>
+        Number.isNaN(v)
+          ? graySgr(options.color, MARK_GRAY, layer)
+          : divergingSgr(options.color, v, layer);
       for (let x = 0; x < width; x++) {
-        const upper = divergingSgr(options.color, at(x, y), "fg");
-        const lower = divergingSgr(options.color, at(x, y + 1), "bg");
+        const upper = sgr(at(x, y), "fg");
+        const lower = sgr(at(x, y + 1), "bg");
         if (upper !== fg) line += fg = upper;
         if (lower !== bg) line += bg = lower;
         line += "▀";
@@ -193,13 +215,14 @@ export function halveImage(values: ArrayLike<number>, width: number): Float32Arr
         for (let dx = 0; dx < 2; dx++) {
           const sx = 2 * x + dx;
           const sy = 2 * y + dy;
-          if (sx < width && sy < height) {
+          // NaN pixels (nothing to show) are left out; a block of only NaN stays NaN
+          if (sx < width && sy < height && !Number.isNaN(values[sy * width + sx])) {
             sum += values[sy * width + sx];
             n++;
           }
         }
       }
-      out[y * w + x] = sum / n;
+      out[y * w + x] = n > 0 ? sum / n : NaN;
     }
   }
   return out;

@@ -2,7 +2,8 @@
  * Pure text renderers: state in, lines of text out, for a given color level. Block art of a
  * digit, the confusion heat table, line charts and sparklines, the Keras-style progress line,
  * confidence bars, big digits, colors, layout and number formatting. The command line and the
- * terminal UI both draw with them; nothing here reads input or knows a terminal.
+ * terminal UI both draw with them; none of them reads input or knows a terminal (demo.ts, a
+ * gallery to run by hand, is the one file that reads its arguments).
  *
  * @example
  * ```ts

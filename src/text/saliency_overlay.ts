@@ -98,20 +98,3 @@ export function renderSaliencyOverlay(
   }
   return lines;
 }
-
-/**
- * The `k` pixels of largest saliency magnitude, largest first (indices into the image).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { mostSalientPixels } from "./saliency_overlay.ts";
- *
- * assert.deepEqual(mostSalientPixels([0.1, -0.9, 0.5, 0], 2), [1, 2]);
- * ```
- */
-export function mostSalientPixels(saliency: ArrayLike<number>, k: number): number[] {
-  return Array.from({ length: saliency.length }, (_, i) => i)
-    .sort((a, b) => Math.abs(saliency[b]) - Math.abs(saliency[a]) || a - b)
-    .slice(0, k);
-}

@@ -23,13 +23,9 @@ import {
   SCHEDULES,
 } from "../network/mod.ts";
 import type { TrainingPlan, TrainingPosition } from "./trainer.ts";
+import { type ModelCalibration, parseModelCalibration } from "./calibration.ts";
 import { describeArchitecture } from "./architecture.ts";
-import {
-  loadModelFile,
-  MODEL_FORMAT,
-  MODEL_FORMAT_VERSION,
-  saveModelFile,
-} from "../model/model_file.ts";
+import { loadModelFile, MODEL_FORMAT, MODEL_FORMAT_VERSION, saveModelFile } from "../model/mod.ts";
 
 /** One finished epoch, as kept in the model's history. */
 export interface EpochRecord {
@@ -79,6 +75,8 @@ export interface NetworkModelInfo {
   createdAt: string;
   /** When it was last saved (ISO 8601). */
   updatedAt: string;
+  /** Temperature and refusal threshold fitted on held-out data; absent in older files. */
+  calibration?: ModelCalibration;
 }
 
 /** A network together with its stored description. */
@@ -147,6 +145,12 @@ export async function loadNetworkModel(
   const problem = restoreNetworkTensors(network, tensors, stateKind);
   if (problem) throw new UserError(`${path}: ${listed} do not match its tensors: ${problem}`);
   network.optimizerStep = info.optimizerState ? info.optimizerStep : 0;
+  if (info.calibration) {
+    network.readout = {
+      temperature: info.calibration.temperature,
+      refuseBelow: info.calibration.refuseBelow,
+    };
+  }
   return { network, info };
 }
 
@@ -209,6 +213,7 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
     fail("history is not a list of epoch records");
   }
   const text = (key: string) => typeof metadata[key] === "string" ? metadata[key] as string : "";
+  const calibration = parseModelCalibration(metadata.calibration);
   return {
     layerSizes,
     activation,
@@ -226,6 +231,7 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
     command: text("command"),
     createdAt: text("createdAt"),
     updatedAt: text("updatedAt"),
+    ...(calibration ? { calibration } : {}),
   };
 }
 

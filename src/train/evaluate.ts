@@ -17,8 +17,13 @@ export interface Evaluation {
   confusion: number[][];
   /** The predicted digit for each evaluated sample, in dataset order. */
   predictions: Uint8Array;
-  /** The winning probability for each evaluated sample. */
+  /** The winning probability for each evaluated sample (with the model's temperature). */
   confidences: Float32Array;
+  /**
+   * [total x classes] every sample's softmax probabilities, for calibration (evaluationSteps
+   * always sets them).
+   */
+  probabilities?: Float32Array;
 }
 
 /**
@@ -125,6 +130,8 @@ export function* evaluationSteps(
   const confusion = emptyConfusion(classes);
   const predictions = new Uint8Array(total);
   const confidences = new Float32Array(total);
+  const allProbabilities = new Float32Array(total * classes);
+  const temperature = network.readout.temperature;
   let correct = 0;
   let lossSum = 0;
   for (let start = 0; start < total; start += network.maxBatch) {
@@ -134,13 +141,16 @@ export function* evaluationSteps(
     const probabilities = network.halves?.forward(count) ?? network.forward(count); // [count x classes]
     const result = network.evaluateLoss(labels);
     lossSum += result.loss * count;
+    allProbabilities.set(probabilities.subarray(0, count * classes), start * classes);
     for (let b = 0; b < count; b++) {
       let best = 0;
       for (let c = 1; c < classes; c++) {
         if (probabilities[b * classes + c] > probabilities[b * classes + best]) best = c;
       }
       predictions[start + b] = best;
-      confidences[start + b] = probabilities[b * classes + best];
+      confidences[start + b] = temperature === 1
+        ? probabilities[b * classes + best]
+        : calibratedConfidence(probabilities, b, classes, temperature, best);
       confusion[labels[b]][best]++;
       if (best === labels[b]) correct++;
     }
@@ -154,5 +164,23 @@ export function* evaluationSteps(
     confusion,
     predictions,
     confidences,
+    probabilities: allProbabilities,
   };
+}
+
+/** Row `row`'s probability of `digit` after temperature scaling: softmax(log p / T). */
+function calibratedConfidence(
+  probabilities: Float32Array,
+  row: number,
+  classes: number,
+  temperature: number,
+  digit: number,
+): number {
+  const from = row * classes;
+  const top = Math.log(Math.max(probabilities[from + digit], 1e-45));
+  let sum = 0;
+  for (let c = 0; c < classes; c++) {
+    sum += Math.exp((Math.log(Math.max(probabilities[from + c], 1e-45)) - top) / temperature);
+  }
+  return 1 / sum;
 }

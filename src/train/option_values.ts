@@ -183,3 +183,35 @@ export function layerSpecText(value: string): string {
   }
   return trimmed.split(",").map((item) => item.trim()).join(",");
 }
+
+/**
+ * A comma-separated list of kinds out of `known`; "all" gives `all`, "none" (or nothing) [].
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { kindList } from "./option_values.ts";
+ * const parse = kindList(["icons", "shapes", "textures"], ["shapes", "textures"]);
+ * assert.deepEqual(parse("shapes, icons"), ["shapes", "icons"]);
+ * assert.deepEqual(parse("all"), ["shapes", "textures"]);
+ * assert.deepEqual(parse("none"), []);
+ * assert.throws(() => parse("dogs"), /expected none, all or kinds from icons, shapes, textures/);
+ * ```
+ */
+export function kindList(
+  known: readonly string[],
+  all: readonly string[],
+): (value: string) => string[] {
+  return (value) => {
+    const trimmed = value.trim().toLowerCase();
+    if (trimmed === "" || trimmed === "none") return [];
+    if (trimmed === "all") return [...all];
+    const kinds = trimmed.split(",").map((kind) => kind.trim()).filter((kind) => kind !== "");
+    if (kinds.length === 0 || !kinds.every((kind) => known.includes(kind))) {
+      throw new OptionValueError(
+        `expected none, all or kinds from ${known.join(", ")} (comma-separated), got "${value}".`,
+      );
+    }
+    return [...new Set(kinds)];
+  };
+}

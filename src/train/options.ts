@@ -21,6 +21,7 @@ import {
   ACTIVATIONS,
   DEFAULT_LEARNING_RATES,
   formatLayerSpec,
+  LAYER_PRESETS,
   type LayerSpec,
   type OptimizerKind,
   OPTIMIZERS,
@@ -29,11 +30,13 @@ import {
   SCHEDULES,
 } from "../network/mod.ts";
 import { isDenseLayers } from "./architecture.ts";
+import { AVAILABLE_KINDS, NEGATIVE_KINDS } from "../negatives/mod.ts";
 import {
   allOrIntegerIn,
   autoOrIntegerIn,
   hiddenLayers,
   integerIn,
+  kindList,
   layerSpecText,
   numberIn,
   oneOf,
@@ -77,6 +80,20 @@ export interface TrainValues {
    * the same result); "auto": both cores when that pays for the network and batch.
    */
   threads: number | "auto";
+  /**
+   * Kinds of not-a-digit images (src/negatives) mixed into every batch, trained toward the
+   * uniform output (outlier exposure); [] for none.
+   */
+  negatives: string[];
+  /** Not-a-digit images per digit in a batch. */
+  negativeRatio: number;
+  /** Their loss's weight lambda: loss = CE(digits) + lambda x CE(uniform, negatives). */
+  negativeWeight: number;
+  /**
+   * Training digits held out (the last ones) to fit the temperature and the refusal
+   * threshold; "auto": 5,000 when training with negatives, else none.
+   */
+  holdout: number | "auto";
 }
 
 /** The name of a training value: also its key in a TrainRequest and commander's flag name. */
@@ -172,7 +189,9 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "layers",
     flag: "--layers <spec>",
     label: "Layers",
-    help: "layer list (e.g. conv5x32,pool,dense128) or preset cnn, lenet5; empty: dense",
+    help: `preset ${
+      Object.keys(LAYER_PRESETS).join("|")
+    } or a list like conv5x32,pool,dense128; empty: dense`,
     parse: layerSpecText,
     format: text,
     default: "",
@@ -311,6 +330,46 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     default: "full",
     saved: (saved) => saved.plan?.augmentLevel,
   }),
+  option({
+    name: "negatives",
+    flag: "--negatives <kinds>",
+    label: "Not-digits",
+    help: `not-a-digit images in each batch, trained toward "unsure": kinds or all, or none`,
+    parse: kindList(NEGATIVE_KINDS, AVAILABLE_KINDS),
+    format: (kinds) => kinds.join(",") || "none",
+    default: [],
+    saved: (saved) => saved.plan?.negatives?.kinds,
+  }),
+  option({
+    name: "negativeRatio",
+    flag: "--negative-ratio <r>",
+    label: "Not-digits per digit",
+    help: "not-a-digit images per training digit in a batch (with --negatives)",
+    parse: numberIn(0.01, 4),
+    format: text,
+    default: 0.5,
+    saved: (saved) => saved.plan?.negatives?.ratio,
+  }),
+  option({
+    name: "negativeWeight",
+    flag: "--negative-weight <x>",
+    label: "Not-digit weight",
+    help: "weight of the not-a-digit loss against the digits' (outlier exposure's lambda)",
+    parse: numberIn(0.001, 10),
+    format: text,
+    default: 0.5,
+    saved: (saved) => saved.plan?.negatives?.weight,
+  }),
+  option({
+    name: "holdout",
+    flag: "--holdout <n>",
+    label: "Held-out digits",
+    help: "last N training digits kept out to calibrate; auto: 5000 with --negatives",
+    parse: autoOrIntegerIn(0, 30_000),
+    format: text,
+    default: "auto",
+    saved: (saved) => saved.plan?.holdout,
+  }),
 ];
 
 /**
@@ -441,6 +500,35 @@ export function flagsOf(values: Partial<TrainValues>): string[] {
   return flags;
 }
 
+/**
+ * The command line that does what the form asked, kept in the model file ("made by"), so a
+ * run from the menu can be repeated from a shell. Values are written as their options' flags.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { commandOf } from "./options.ts";
+ *
+ * assert.equal(
+ *   commandOf({ modelPath: "m.safetensors", epochs: 3, augment: false }, undefined, {}),
+ *   "deno task start train --epochs 3 --no-augment",
+ * );
+ * ```
+ */
+export function commandOf(
+  request: Partial<TrainValues> & { modelPath: string; fresh?: boolean },
+  modelFlag: string | undefined,
+  data: { dataDir?: string; sample?: boolean },
+): string {
+  const parts = ["deno task start train"];
+  if (modelFlag !== undefined) parts.push(`--model ${request.modelPath}`);
+  parts.push(...flagsOf(request));
+  if (request.fresh) parts.push("--fresh");
+  if (data.sample) parts.push("--sample");
+  if (data.dataDir !== undefined) parts.push(`--data-dir ${data.dataDir}`);
+  return parts.join(" ");
+}
+
 /** Largest configuration file read: a few hundred bytes is usual; more is not a config. */
 const MAX_CONFIG_BYTES = 64 * 1024;
 
@@ -547,6 +635,9 @@ function configText(spec: AnyTrainOption, value: unknown): string | undefined {
   if (Array.isArray(value) && spec.name === "hidden" && value.every((v) => typeof v === "number")) {
     return value.join(",");
   }
+  if (
+    Array.isArray(value) && spec.name === "negatives" && value.every((v) => typeof v === "string")
+  ) return value.join(",") || "none";
   return undefined;
 }
 
@@ -554,6 +645,7 @@ function configText(spec: AnyTrainOption, value: unknown): string | undefined {
 function expectedJson(spec: AnyTrainOption): string {
   if (spec.name === "augment") return "true or false";
   if (spec.name === "hidden") return 'a list of widths such as [128, 64] (or "128,64")';
+  if (spec.name === "negatives") return 'a list of kinds such as ["shapes", "icons"], or "all"';
   if (spec.choices) return `one of ${spec.choices.map((c) => JSON.stringify(c)).join(", ")}`;
   if (spec.name === "layers") return 'a layer spec such as "conv5x32,pool,dense128" or "cnn"';
   return spec.name === "limit" ? 'a number or "all"' : "a number";

@@ -123,6 +123,10 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
     limit: "all", // a quick try's limit is not kept
     augment: true,
     augmentLevel: "full", // a plan saved before levels existed distorted fully
+    negatives: [], // a plan saved before negatives existed trained on digits only
+    negativeRatio: 0.5,
+    negativeWeight: 0.5,
+    holdout: "auto",
   });
   assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003);
   assert.equal(resolveTrainValues({ optimizer: "sgd" }, saved).lr, 0.1);
@@ -150,7 +154,23 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   const values = resolveTrainValues({}, saved);
   const flags = flagsOf(values);
   assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
-  assert.deepEqual(flags.slice(-5), ["--limit", "all", "--augment", "--augment-level", "full"]);
+  assert.deepEqual(flags.slice(-13, -8), [
+    "--limit",
+    "all",
+    "--augment",
+    "--augment-level",
+    "full",
+  ]);
+  assert.deepEqual(flags.slice(-8), [
+    "--negatives",
+    "none",
+    "--negative-ratio",
+    "0.5",
+    "--negative-weight",
+    "0.5",
+    "--holdout",
+    "auto",
+  ]);
   // Read back by the options' parsers, the flags give the same values.
   const back: Record<string, unknown> = {};
   for (let i = 0; i < flags.length; i++) {

@@ -11,8 +11,7 @@
  * @module
  */
 import { writeFileAtomic } from "../fs/atomic_write.ts";
-import type { TrainEvent } from "./trainer.ts";
-import type { TrainingPosition } from "./trainer.ts";
+import type { TrainEvent, TrainingPosition } from "./trainer.ts";
 
 /** A point of the smoothed training loss. */
 export interface LossPoint {
@@ -54,8 +53,63 @@ export interface RunRecord {
 
 /** A loss point every this many batches (the Train screen's chart uses the same). */
 export const LOSS_POINT_EVERY = 25;
-/** Weight of the newest batch in the moving average. */
+/** Weight of the newest batch in the moving average: about the last 20 batches count. */
 const SMOOTHING = 0.05;
+
+/** The state of the loss smoothing between two batches. */
+export interface LossSmoothing {
+  /** The epoch of the last batch, and how many of its batches this process saw. */
+  epoch: number;
+  batches: number;
+  /** The running sum of their losses (the event's running mean times `batches`). */
+  lossSum: number;
+  /** The moving average so far. */
+  average: number;
+}
+
+/**
+ * One more batch into the smoothed loss: a batch event carries the epoch's running mean, so
+ * the batch's own loss is the change in the running sum; a moving average of those follows
+ * training without the running mean's lag. Returns the new state and, every LOSS_POINT_EVERY
+ * batches and at an epoch's last batch, a point of the curve. Pure: the Train screen's reducer
+ * and the run record use it alike.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { smoothBatchLoss } from "./run_record.ts";
+ *
+ * const batch = (step: number, loss: number) => ({
+ *   type: "batch" as const, epoch: 1, epochs: 1, step, steps: 50, loss, accuracy: 0.5,
+ *   learningRate: 0.1, elapsedMs: step,
+ * });
+ * let { smoothing, point } = smoothBatchLoss(undefined, batch(1, 2));
+ * assert.equal(smoothing.average, 2);
+ * assert.deepEqual(point, { epoch: 0.02, loss: 2 }); // the first batch gives a point
+ * for (let step = 2; step <= 25; step++) ({ smoothing, point } = smoothBatchLoss(smoothing, batch(step, 2)));
+ * assert.deepEqual(point, { epoch: 0.5, loss: 2 });
+ * ```
+ */
+export function smoothBatchLoss(
+  before: LossSmoothing | undefined,
+  event: Extract<TrainEvent, { type: "batch" }>,
+): { smoothing: LossSmoothing; point?: LossPoint } {
+  const sameEpoch = before !== undefined && before.epoch === event.epoch;
+  const batches = sameEpoch ? before.batches + 1 : 1;
+  const lossSum = event.loss * batches;
+  const batchLoss = lossSum - (sameEpoch ? before.lossSum : 0);
+  const average = before === undefined || !Number.isFinite(before.average)
+    ? batchLoss
+    : before.average + SMOOTHING * (batchLoss - before.average);
+  const smoothing = { epoch: event.epoch, batches, lossSum, average };
+  // event.step counts the epoch's batches done (1 after the first); a point at the first
+  // batch too, so a chart has something to show from the first second
+  const due = event.step === 1 || event.step % LOSS_POINT_EVERY === 0 ||
+    event.step === event.steps;
+  if (!due) return { smoothing };
+  const epoch = event.epoch - 1 + event.step / event.steps;
+  return { smoothing, point: { epoch: round(epoch, 4), loss: round(average, 5) } };
+}
 
 /**
  * The run file of a model file: its name with `.run.json` for `.safetensors`.
@@ -110,20 +164,18 @@ function isRunRecord(value: unknown): value is RunRecord {
  *   stepInEpoch: 0,
  * });
  * recorder.onEvent({ type: "epoch-start", epoch: 1, epochs: 1, steps: 50, firstStep: 0 });
- * for (let step = 0; step < 50; step++) {
+ * for (let step = 1; step <= 50; step++) {
  *   recorder.onEvent({
  *     type: "batch", epoch: 1, epochs: 1, step, steps: 50, loss: 1, accuracy: 0.5,
  *     learningRate: 0.1, elapsedMs: step,
  *   });
  * }
- * assert.deepEqual(recorder.record.lossPoints.map((p) => p.epoch), [0.5, 1]);
+ * assert.deepEqual(recorder.record.lossPoints.map((p) => p.epoch), [0.02, 0.5, 1]);
  * ```
  */
 export class RunRecorder {
   readonly record: RunRecord;
-  private smoothed: number | undefined;
-  private batchesInEpoch = 0;
-  private lossSumInEpoch = 0;
+  private smoothing: LossSmoothing | undefined;
 
   /**
    * @param modelPath the model file trained
@@ -140,42 +192,26 @@ export class RunRecorder {
     position: TrainingPosition,
   ) {
     const now = new Date().toISOString();
-    const start = position.epochsDone;
     this.record = {
       model: modelPath,
       values,
-      epochs: (previous?.epochs ?? []).filter((e) => e.epoch <= start),
-      // points of a half-done epoch stay only when training continues inside it
-      lossPoints: (previous?.lossPoints ?? []).filter((p) => p.epoch <= start),
+      ...continuedCurves(previous, position),
       commands: [...(previous?.commands ?? []), ...(command ? [command] : [])],
       status: "running",
       startedAt: previous?.startedAt ?? now,
       updatedAt: now,
     };
-    this.smoothed = this.record.lossPoints.at(-1)?.loss;
+    const last = this.record.lossPoints.at(-1);
+    if (last) this.smoothing = { epoch: NaN, batches: 0, lossSum: 0, average: last.loss };
   }
 
   /** Takes one training event. */
   onEvent(event: TrainEvent): void {
-    if (event.type === "epoch-start") {
-      this.batchesInEpoch = 0;
-      this.lossSumInEpoch = 0;
-      return;
-    }
+    if (event.type === "epoch-start") return;
     if (event.type === "batch") {
-      // The event carries the running mean over this epoch's batches; the batch's own loss is
-      // the change in the running sum.
-      this.batchesInEpoch++;
-      const sum = event.loss * this.batchesInEpoch;
-      const batchLoss = sum - this.lossSumInEpoch;
-      this.lossSumInEpoch = sum;
-      this.smoothed = this.smoothed === undefined
-        ? batchLoss
-        : this.smoothed + SMOOTHING * (batchLoss - this.smoothed);
-      if ((event.step + 1) % LOSS_POINT_EVERY === 0 || event.step + 1 === event.steps) {
-        const epoch = event.epoch - 1 + (event.step + 1) / event.steps;
-        this.record.lossPoints.push({ epoch: round(epoch, 4), loss: round(this.smoothed, 5) });
-      }
+      const { smoothing, point } = smoothBatchLoss(this.smoothing, event);
+      this.smoothing = smoothing;
+      if (point) this.record.lossPoints.push(point);
       return;
     }
     this.record.epochs.push({
@@ -199,6 +235,39 @@ export class RunRecorder {
     const bytes = new TextEncoder().encode(JSON.stringify(this.record) + "\n");
     await writeFileAtomic(runRecordPath(this.record.model), bytes);
   }
+}
+
+/**
+ * What a resumed run keeps of its record: the epochs and loss points up to where training
+ * starts again (points of a half-done epoch stay, as training continues inside it).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { continuedCurves } from "./run_record.ts";
+ *
+ * const run = {
+ *   epochs: [1, 2, 3].map((epoch) => ({
+ *     epoch, loss: 1, trainAccuracy: 0.9, testAccuracy: 0.9, testLoss: 1, seconds: 1,
+ *   })),
+ *   lossPoints: [0.5, 1, 1.5, 2, 2.5, 3].map((epoch) => ({ epoch, loss: 1 })),
+ * };
+ * const kept = continuedCurves(run, { epochsDone: 2, stepInEpoch: 0 });
+ * assert.deepEqual(kept.epochs.map((e) => e.epoch), [1, 2]);
+ * assert.deepEqual(kept.lossPoints.map((p) => p.epoch), [0.5, 1, 1.5, 2]);
+ * ```
+ */
+export function continuedCurves(
+  previous: Pick<RunRecord, "epochs" | "lossPoints"> | undefined,
+  position: TrainingPosition,
+): Pick<RunRecord, "epochs" | "lossPoints"> {
+  const start = position.epochsDone;
+  // a run stopped inside an epoch recorded that epoch's points only up to where it stopped
+  const pointsUpTo = position.stepInEpoch > 0 ? start + 1 : start;
+  return {
+    epochs: (previous?.epochs ?? []).filter((e) => e.epoch <= start),
+    lossPoints: (previous?.lossPoints ?? []).filter((p) => p.epoch <= pointsUpTo),
+  };
 }
 
 /**

@@ -16,12 +16,15 @@ import { defaultOptimizerSettings, Network, type OptimizerSettings } from "../ne
 import { selectKernels } from "../network/select_kernels.ts";
 import { startSecondThread, ThreadFailure } from "../network/half_batch_thread.ts";
 import { threadsFor } from "./threads.ts";
-import { AUGMENT_LEVELS } from "../augment/mod.ts";
-import { openAugmentPipeline } from "../batches/mod.ts";
+import { AUGMENT_LEVELS, IDENTITY_AUGMENT } from "../augment/mod.ts";
+import { negativesPerBatch, openAugmentPipeline } from "../batches/mod.ts";
+import { makeNegatives, type NegativeKind } from "../negatives/mod.ts";
+import { deriveSeed } from "../network/random.ts";
+import { calibrateModel } from "./refusal.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
 import { resolveTrainValues, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
-import { readRunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
+import { readRunRecord, type RunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
 import {
   type TrainEvent,
   type TrainingPlan,
@@ -62,6 +65,8 @@ export interface TrainingSession {
   plan: TrainingPlan;
   /** The effective training values (given, saved or default), as a run record keeps them. */
   values: TrainValues;
+  /** The run's record so far, when resuming a model that has one (see run_record.ts). */
+  run?: RunRecord;
   /** Where in the plan it starts. */
   position: TrainingPosition;
   /** Whether an existing model file was loaded. */
@@ -134,10 +139,11 @@ export async function prepareTrainingSession(
     const unfinished = savedPlan !== null &&
       saved.position.epochsDone < savedPlan.startEpoch + savedPlan.epochs;
     const values = resolveTrainValues(request, saved);
-    if (values.batch > maxBatch || (unfinished && savedPlan.batchSize > maxBatch)) {
+    const rows = Math.max(rowsOf(planOf(values, 0, trainCount)), savedPlan ? rowsOf(savedPlan) : 0);
+    if (rows > maxBatch) {
       // The saved plan's batch (kept when not given) is larger than the buffers: load again
       // with room for it (the kernels' memory is set up once per network, hence new kernels).
-      maxBatch = Math.max(values.batch, savedPlan?.batchSize ?? 0);
+      maxBatch = rows;
       model = await loadNetworkModel(path, {
         maxBatch,
         kernels: selectKernels("auto", strict),
@@ -151,7 +157,8 @@ export async function prepareTrainingSession(
           plan.startEpoch + plan.epochs
         }` + (saved.position.stepInEpoch > 0 ? `, batch ${saved.position.stepInEpoch + 1}` : ""),
       );
-      return { request, model, plan, values, position: saved.position, resumed: true, notes };
+      const run = await readRunRecord(runRecordPath(path));
+      return { request, model, plan, values, run, position: saved.position, resumed: true, notes };
     }
     let optimizer: OptimizerSettings = saved.optimizer;
     if (values.optimizer !== saved.optimizer.kind) {
@@ -180,11 +187,12 @@ export async function prepareTrainingSession(
       } done${accuracy}); training ${plan.epochs} more (start fresh to begin again)`,
     );
     model.info = { ...saved, optimizer, plan };
-    return { request, model, plan, values, position, resumed: true, notes };
+    const run = await readRunRecord(runRecordPath(path));
+    return { request, model, plan, values, run, position, resumed: true, notes };
   }
   refuseTwoArchitectures(request);
   const values = resolveTrainValues(request);
-  const maxBatch = Math.max(MIN_BUFFER_BATCH, values.batch);
+  const maxBatch = Math.max(MIN_BUFFER_BATCH, rowsOf(planOf(values, 0, trainCount)));
   // Batches are trained as two halves, whether one thread or two computes them (same bits).
   const network = new Network(architectureOf(values), {
     seed: values.seed,
@@ -247,6 +255,12 @@ export function describeSession(
         augmentedOn === "main" ? "the main" : "a worker"
       } thread`
       : "") +
+    (plan.negatives
+      ? `, with ${plan.negatives.ratio} not-a-digit images per digit (${
+        plan.negatives.kinds.join(", ")
+      }; weight ${plan.negatives.weight})`
+      : "") +
+    (plan.holdout ? `, ${plan.holdout.toLocaleString("en-US")} digits held out to calibrate` : "") +
     // Known once training started (the second thread starts with it, before onStart).
     (network.threads > 1 ? `, on ${network.threads} threads` : "");
 }
@@ -266,9 +280,24 @@ export async function runTrainingSession(
   model.info.command = commandHistory(session.resumed ? model.info.command : "", request.command);
   model.info.dataSource = data.source;
   model.info.optimizerState = !request.weightsOnly;
-  const batches = plan.augment
-    ? openAugmentPipeline(data.train, plan, {
-      augment: AUGMENT_LEVELS[plan.augmentLevel ?? "full"],
+  // New weights void the old calibration: until this plan's held-out digits fit a new one, the
+  // model reads as an uncalibrated one (temperature 1, today's rules).
+  delete model.info.calibration;
+  model.network.readout = { temperature: 1, refuseBelow: null };
+  // The not-a-digit images batches draw from: made from the plan's seed and the digits it
+  // trains on (digit mashups), so a resumed run draws from the same ones.
+  const trainDigits = { ...data.train, count: plan.limit };
+  const negatives = plan.negatives
+    ? await makeNegatives(plan.negatives.count, {
+      seed: plan.seed,
+      kinds: plan.negatives.kinds as NegativeKind[],
+      digits: trainDigits,
+    })
+    : undefined;
+  const batches = plan.augment || negatives
+    ? openAugmentPipeline(data.train, { ...plan, negativeRatio: plan.negatives?.ratio }, {
+      augment: plan.augment ? AUGMENT_LEVELS[plan.augmentLevel ?? "full"] : IDENTITY_AUGMENT,
+      negatives,
     })
     : undefined;
   let second: { close(): void } | undefined;
@@ -276,7 +305,7 @@ export async function runTrainingSession(
     path,
     { ...session.values },
     request.command,
-    session.resumed ? await readRunRecord(runRecordPath(path)) : undefined,
+    session.run,
     session.position,
   );
   try {
@@ -338,6 +367,10 @@ export async function runTrainingSession(
       await recorder.save();
       return { status: "stopped", position: outcome.position };
     }
+    if ((plan.holdout ?? 0) > 0) {
+      await calibrateHeldOut(model, plan, data);
+      await saveNetworkModel(path, model);
+    }
     recorder.end("completed");
     await recorder.save();
     return {
@@ -349,6 +382,34 @@ export async function runTrainingSession(
     batches?.close(); // ends the worker however training ends, so the process can exit
     second?.close();
   }
+}
+
+/**
+ * Fits the temperature on the plan's held-out digits (the last `holdout` of the training set)
+ * and, when it trained with negatives, chooses the refusal threshold on them and on
+ * not-a-digit images made apart from the training ones (another seed; mashups of held-out
+ * digits). Recorded in the model's info; the network's readout follows.
+ */
+async function calibrateHeldOut(
+  model: NetworkModel,
+  plan: TrainingPlan,
+  data: MnistData,
+): Promise<void> {
+  const holdout = plan.holdout ?? 0;
+  const first = data.train.count - holdout;
+  const heldOut = {
+    pixels: data.train.pixels.subarray(first * 784, data.train.count * 784),
+    labels: data.train.labels.subarray(first, data.train.count),
+    count: holdout,
+  };
+  const negatives = plan.negatives
+    ? await makeNegatives(Math.min(HELD_OUT_NEGATIVES, Math.max(100, holdout)), {
+      seed: deriveSeed(plan.seed, HELD_OUT_NEGATIVES),
+      kinds: plan.negatives.kinds as NegativeKind[],
+      digits: heldOut,
+    })
+    : undefined;
+  model.info.calibration = calibrateModel(model.network, heldOut, negatives);
 }
 
 /**
@@ -395,17 +456,53 @@ function planOf(
   startEpoch: number,
   trainCount: number,
 ): Omit<TrainingPlan, "optimizer"> {
-  return {
+  const holdout = holdoutOf(values, trainCount);
+  const trainable = trainCount - holdout;
+  const plan: Omit<TrainingPlan, "optimizer"> = {
     startEpoch,
     epochs: values.epochs,
     batchSize: values.batch,
     schedule: values.schedule,
     warmupEpochs: values.warmup,
     seed: values.seed,
-    limit: values.limit === "all" ? trainCount : Math.min(values.limit, trainCount),
+    limit: values.limit === "all" ? trainable : Math.min(values.limit, trainable),
     augment: values.augment,
     augmentLevel: values.augmentLevel,
   };
+  if (values.negatives.length > 0) {
+    plan.negatives = {
+      kinds: values.negatives,
+      ratio: values.negativeRatio,
+      weight: values.negativeWeight,
+      // An epoch's worth at most: more would only cost time to make.
+      count: Math.min(NEGATIVE_POOL, Math.max(100, Math.ceil(plan.limit * values.negativeRatio))),
+    };
+  }
+  if (holdout > 0) plan.holdout = holdout;
+  return plan;
+}
+
+/**
+ * Not-a-digit images made once per run for the batches to draw from (each drawn many times,
+ * distorted differently each time). Making them takes a minute or two (the normalizer's time).
+ */
+const NEGATIVE_POOL = 12_000;
+/** Not-a-digit images made apart (another seed) for choosing the refusal threshold (at most). */
+const HELD_OUT_NEGATIVES = 2_000;
+/** Training digits held out by `--holdout auto` when training with negatives. */
+const AUTO_HOLDOUT = 5_000;
+
+/** Training digits held out: at most half of the training set. */
+function holdoutOf(values: TrainValues, trainCount: number): number {
+  const asked = values.holdout === "auto"
+    ? (values.negatives.length > 0 ? AUTO_HOLDOUT : 0)
+    : values.holdout;
+  return Math.min(asked, Math.floor(trainCount / 2));
+}
+
+/** Rows of a plan's batches: its digits and its not-a-digit images. */
+function rowsOf(plan: Pick<TrainingPlan, "batchSize" | "negatives">): number {
+  return plan.batchSize + negativesPerBatch(plan.batchSize, plan.negatives?.ratio);
 }
 
 /**

@@ -345,6 +345,50 @@ Deno.test(
 );
 
 Deno.test(
+  "with negatives: batches mix in not-a-digit images, held-out digits calibrate, the file records both",
+  inTempDir("digits-session-", async (work) => {
+    const modelPath = newPath(work);
+    const session = await prepareTrainingSession(
+      { ...SMALL, modelPath, negatives: ["shapes"], negativeRatio: 0.5, holdout: 40 },
+      data,
+    );
+    assert.equal(session.plan.limit, 160); // the last 40 digits are held out
+    assert.equal(session.plan.holdout, 40);
+    assert.deepEqual(session.plan.negatives, {
+      kinds: ["shapes"],
+      ratio: 0.5,
+      weight: 0.5,
+      count: 100,
+    });
+    let accuracy = 0;
+    const outcome = await runTrainingSession(session, data, {
+      onEvent: (event) => {
+        if (event.type === "epoch-end") accuracy = event.trainAccuracy;
+      },
+      shouldStop: () => false,
+    });
+    assert.equal(outcome.status, "completed");
+    assert.ok(accuracy >= 0 && accuracy <= 1, `train accuracy ${accuracy} counts digits only`);
+    const { info, network } = await loadNetworkModel(modelPath, { maxBatch: 1 });
+    assert.deepEqual(info.plan?.negatives, session.plan.negatives);
+    const calibration = info.calibration!;
+    assert.equal(calibration.heldOutDigits, 40);
+    assert.equal(calibration.heldOutNegatives, 100);
+    assert.ok(calibration.temperature > 0 && calibration.refuseBelow !== null);
+    // The loaded network reads with them.
+    assert.deepEqual(network.readout, {
+      temperature: calibration.temperature,
+      refuseBelow: calibration.refuseBelow,
+    });
+    // Training on without negatives voids the calibration (new weights, nothing held out).
+    await train({ modelPath, negatives: [], holdout: 0, epochs: 1 });
+    const again = await loadNetworkModel(modelPath, { maxBatch: 1 });
+    assert.equal(again.info.calibration, undefined);
+    assert.deepEqual(again.network.readout, { temperature: 1, refuseBelow: null });
+  }),
+);
+
+Deno.test(
   "--strict-math trains on kernels without fused multiply-adds; the default fuses",
   inTempDir("digits-session-", async (work) => {
     const strict = await prepareTrainingSession(

@@ -93,3 +93,82 @@ function pixelsOf(network: Network, name: string): number {
   const shape = network.layerShapes[index];
   return shape.length === 3 ? shape[0] * shape[1] : 1;
 }
+
+/** How the thread probe samples: batches of warm-up, batches per timed block, rounds. */
+export interface ProbeSettings {
+  /** Batches on two threads first, untimed (JIT and caches warm up, spin budgets adapt). */
+  warmup: number;
+  /** Batches per timed block; the blocks alternate two threads, one thread. */
+  block: number;
+  /** Pairs of blocks (one on two threads, one on one). */
+  rounds: number;
+  /** One thread is kept only when its best block is this much faster than two's (0.03: 3%). */
+  margin: number;
+}
+
+const PROBE: ProbeSettings = { warmup: 16, block: 8, rounds: 4, margin: 0.03 };
+
+/**
+ * Whether two threads train faster than one, measured on the batches themselves: after a
+ * warm-up, blocks of batches alternate between two threads and one, so that a busy moment of a
+ * shared machine hits both alike; each side's figure is its fastest block (a block the other
+ * programs slowed is not the machine's speed). One thread is kept only when clearly faster:
+ * on a quiet machine where two pay, two win every time. The clock is injectable for tests.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { ThreadProbe } from "./threads.ts";
+ * let now = 0;
+ * const probe = new ThreadProbe(() => now);
+ * while (probe.decided === undefined) {
+ *   probe.begin();
+ *   now += probe.threads() === 2 ? 1.0 : 1.4; // ms per batch: two threads are faster
+ *   probe.end();
+ * }
+ * assert.equal(probe.decided, 2);
+ * ```
+ */
+export class ThreadProbe {
+  private batches = 0;
+  private startMs = 0;
+  private blockMs = 0;
+  private readonly best = { 1: Infinity, 2: Infinity };
+  /** The thread count chosen, once the probe is over. */
+  decided: 1 | 2 | undefined;
+
+  constructor(
+    private readonly clock: () => number = () => performance.now(),
+    private readonly settings: ProbeSettings = PROBE,
+  ) {}
+
+  /** Threads for the next batch: two in the warm-up, then by block, then the decision. */
+  threads(): 1 | 2 {
+    if (this.decided !== undefined) return this.decided;
+    const timed = this.batches - this.settings.warmup;
+    if (timed < 0) return 2;
+    return Math.floor(timed / this.settings.block) % 2 === 0 ? 2 : 1;
+  }
+
+  /** Call right before a batch (after `threads()` chose how it runs). */
+  begin(): void {
+    this.startMs = this.clock();
+  }
+
+  /** Call right after the batch: its time counts for the block it belongs to. */
+  end(): void {
+    if (this.decided !== undefined) return;
+    const { warmup, block, rounds, margin } = this.settings;
+    const threads = this.threads();
+    const timed = this.batches - warmup;
+    this.batches++;
+    if (timed < 0) return;
+    this.blockMs += this.clock() - this.startMs;
+    if ((timed + 1) % block !== 0) return;
+    this.best[threads] = Math.min(this.best[threads], this.blockMs / block);
+    this.blockMs = 0;
+    if (timed + 1 === 2 * block * rounds) {
+      this.decided = this.best[1] < this.best[2] * (1 - margin) ? 1 : 2;
+    }
+  }
+}

@@ -4,6 +4,7 @@ import { startSecondThread } from "../network/half_batch_thread.ts";
 import { createWasmKernels, wasmSimdSupported } from "../network/wasm/kernels.ts";
 import { syntheticMnist } from "./test_data.ts";
 import { type TrainingPlan, trainNetwork } from "./trainer.ts";
+import { ThreadProbe } from "./threads.ts";
 
 const data = syntheticMnist(1200, 100);
 const plan: TrainingPlan = {
@@ -46,5 +47,83 @@ Deno.test({
     const one = await trainedBits(1, false);
     assert.deepEqual(await trainedBits(2, false), one);
     assert.deepEqual(await trainedBits(2, true), one);
+  },
+});
+
+/** Runs a probe on a fake clock whose batches take `ms(threads, batch)` ms; its decision. */
+function decide(ms: (threads: 1 | 2, batch: number) => number): 1 | 2 {
+  let now = 0;
+  const probe = new ThreadProbe(() => now);
+  for (let batch = 0; probe.decided === undefined; batch++) {
+    assert.ok(batch < 1000, "the probe decides within a thousand batches");
+    probe.begin();
+    now += ms(probe.threads(), batch);
+    probe.end();
+  }
+  return probe.decided;
+}
+
+Deno.test("the thread probe keeps two threads whenever two are faster, even by a little", () => {
+  assert.equal(decide((threads) => (threads === 2 ? 1.0 : 1.37)), 2);
+  assert.equal(decide((threads) => (threads === 2 ? 1.0 : 1.02)), 2);
+  assert.equal(decide(() => 1.0), 2, "a tie keeps two");
+});
+
+Deno.test("the thread probe picks one thread when one is clearly faster", () => {
+  assert.equal(decide((threads) => (threads === 2 ? 1.0 : 0.8)), 1);
+});
+
+Deno.test("a busy moment in the two-thread blocks does not make the probe drop to one", () => {
+  // Two threads at 1.0 ms except batches 20-45 (the other programs took the cores: 5 ms);
+  // one thread at 1.2 ms throughout. The blocks alternate, so two still has clean blocks.
+  const busy = (batch: number) => batch >= 20 && batch < 46;
+  assert.equal(decide((threads, batch) => (threads === 2 ? (busy(batch) ? 5 : 1.0) : 1.2)), 2);
+  // And a busy moment on one thread's blocks does not make one look slower than it is.
+  assert.equal(decide((threads, batch) => (threads === 1 ? (busy(batch) ? 5 : 0.7) : 1.0)), 1);
+});
+
+Deno.test("the warm-up batches are not timed: a slow start on two threads does not count", () => {
+  assert.equal(decide((threads, batch) => (batch < 16 ? 50 : threads === 2 ? 1.0 : 1.1)), 2);
+});
+
+Deno.test({
+  name: "training with the auto probe ends each epoch on the thread count its clock favours",
+  ignore: !wasmSimdSupported(),
+  fn: async () => {
+    for (const [onTwoMs, onOneMs, expected] of [[1, 1.4, 2], [1, 0.7, 1]] as const) {
+      const network = new Network({ layerSizes: [784, 32, 10], activation: "relu" }, {
+        maxBatch: 64,
+        kernels: createWasmKernels(),
+        halves: true,
+        seed: 2,
+      });
+      const thread = await startSecondThread(network);
+      // A fake clock read twice per batch (before, after): each batch takes the time its
+      // thread count is given here, whatever the machine does.
+      let reads = 0;
+      let now = 0;
+      const probeClock = () => {
+        if (reads++ % 2 === 1) now += network.threads === 2 ? onTwoMs : onOneMs;
+        return now;
+      };
+      const atEpochEnd: number[] = [];
+      try {
+        await trainNetwork(network, data.train, data.test, { ...plan, epochs: 1 }, {
+          epochsDone: 0,
+          stepInEpoch: 0,
+        }, {
+          chooseThreads: true,
+          probeClock,
+          onEvent: (event) => {
+            if (event.type === "batch" && event.step === event.steps) {
+              atEpochEnd.push(network.threads);
+            }
+          },
+        });
+      } finally {
+        thread.close();
+      }
+      assert.deepEqual(atEpochEnd, [expected]);
+    }
   },
 });

@@ -7,8 +7,9 @@ import {
   type ScheduleKind,
   type ScheduleSettings,
 } from "../network/mod.ts";
-import { type BatchSource, epochOrder, fillBatch } from "../batches/mod.ts";
+import { type BatchSource, epochOrder, fillBatch, negativesPerBatch } from "../batches/mod.ts";
 import { evaluateNetwork } from "./evaluate.ts";
+import { ThreadProbe } from "./threads.ts";
 
 /**
  * A training plan: what one `train` invocation set out to do. It is saved in the model file so
@@ -35,6 +36,25 @@ export interface TrainingPlan {
   augment?: boolean;
   /** How much (`--augment-level`): absent in older files, which all used "full". */
   augmentLevel?: "full" | "light";
+  /** Not-a-digit images mixed into every batch (`--negatives`); absent: none. */
+  negatives?: NegativesPlan;
+  /**
+   * Training digits held out (the last ones of the training set, `--holdout`): never trained
+   * on, they fit the temperature and the refusal threshold after training. Absent: 0.
+   */
+  holdout?: number;
+}
+
+/** How not-a-digit images join the training batches (outlier exposure). */
+export interface NegativesPlan {
+  /** The kinds made (src/negatives), e.g. ["icons", "letters"]. */
+  kinds: string[];
+  /** Images per digit in a batch. */
+  ratio: number;
+  /** Their loss's weight lambda relative to a digit's. */
+  weight: number;
+  /** Images made from the plan's seed to draw batches from. */
+  count: number;
 }
 
 /** How far training has come: completed epochs plus batches done in the current one. */
@@ -88,14 +108,13 @@ export interface TrainHooks {
   batches?: BatchSource;
   /**
    * With a second thread attached: time the first batches of each epoch on two threads and on
-   * one, and train the rest of the epoch on the faster (the same bits either way). A busy
-   * machine gives a process its share of the cores, however many threads it has.
+   * one (`ThreadProbe`), and train the rest of the epoch on the faster (the same bits either
+   * way). A busy machine gives a process its share of the cores, however many threads it has.
    */
   chooseThreads?: boolean;
+  /** The probe's clock (tests give a fake one); default performance.now. */
+  probeClock?: () => number;
 }
-
-/** Batches per stage of the thread probe: warm-up on two threads, timed on two, timed on one. */
-const PROBE_BATCHES = 24;
 
 /** The schedule settings a plan implies for a given number of batches per epoch. */
 export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): ScheduleSettings {
@@ -128,17 +147,23 @@ export async function trainNetwork(
   position: TrainingPosition,
   hooks: TrainHooks = {},
 ): Promise<TrainOutcome> {
-  if (plan.batchSize > network.maxBatch) {
-    throw new RangeError(`batch ${plan.batchSize} exceeds the network's ${network.maxBatch}`);
+  const negativeRatio = plan.negatives?.ratio ?? 0;
+  const batchRows = plan.batchSize + negativesPerBatch(plan.batchSize, negativeRatio);
+  if (batchRows > network.maxBatch) {
+    throw new RangeError(`batch ${batchRows} exceeds the network's ${network.maxBatch}`);
   }
   const limit = Math.min(plan.limit, train.count);
+  if (negativeRatio > 0 && !hooks.batches) {
+    throw new Error("training with not-a-digit images needs a batch source that makes them");
+  }
   const steps = Math.ceil(limit / plan.batchSize);
   const classes = network.layerSizes[network.layerSizes.length - 1];
   const divergedLoss = 10 * Math.log(classes); // uniform guessing scores ln(classes)
   const schedule = scheduleFor(plan, steps);
   const lastEpoch = plan.startEpoch + plan.epochs;
   const order = new Uint32Array(limit);
-  const labels = new Uint8Array(plan.batchSize);
+  const labels = new Uint8Array(batchRows);
+  network.negativeWeight = plan.negatives?.weight ?? 1;
   let { epochsDone, stepInEpoch } = position;
   let lastYield = performance.now();
   // The network asks for a batch's rows half by half (each half where a thread computes it).
@@ -162,42 +187,42 @@ export async function trainNetwork(
     let lossSum = 0;
     let correct = 0;
     let seen = 0;
+    let rowsSeen = 0;
     const halves = network.halves;
-    const probing = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true;
-    let onTwoMs = 0;
-    let onOneMs = 0;
+    const probe = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true
+      ? new ThreadProbe(hooks.probeClock)
+      : undefined;
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
-      const stage = probing ? Math.floor((step - firstStep) / PROBE_BATCHES) : 3;
-      if (halves && stage < 3) halves.secondThreadPaused = stage === 2;
-      const batchStartMs = performance.now();
+      if (halves && probe) halves.secondThreadPaused = probe.threads() === 1;
+      probe?.begin();
       if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
       batchStart = start;
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
       const learningRate = learningRateAt(plan.optimizer.learningRate, schedule, planStep);
+      // The batch's digits, then its not-a-digit images (none without negatives).
+      const rows = count + negativesPerBatch(count, negativeRatio);
       const fill = hooks.batches ? undefined : fillRows;
       let result;
-      if (halves) result = halves.trainBatch(labels, count, plan.optimizer, learningRate, fill);
+      if (halves) result = halves.trainBatch(labels, rows, plan.optimizer, learningRate, fill);
       else {
-        fill?.(0, count, network.input, labels);
-        result = network.trainBatch(labels, count, plan.optimizer, learningRate);
+        fill?.(0, rows, network.input, labels);
+        result = network.trainBatch(labels, rows, plan.optimizer, learningRate);
       }
-      if (stage === 1) onTwoMs += performance.now() - batchStartMs;
-      if (stage === 2) onOneMs += performance.now() - batchStartMs;
-      if (halves && probing && step - firstStep === 3 * PROBE_BATCHES - 1) {
-        halves.secondThreadPaused = onOneMs < onTwoMs;
-      }
+      probe?.end();
       if (!Number.isFinite(result.loss)) {
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
       }
-      lossSum += result.loss * count;
+      // Loss per row (digits and negatives alike), accuracy over the digits.
+      lossSum += result.loss * rows;
       correct += result.correct;
       seen += count;
+      rowsSeen += rows;
       // A runaway learning rate does not always reach Infinity: ReLU units die and the loss
       // settles in the hundreds. Worse than guessing by a factor of ten over many batches is
       // not learning; stop before saving such a network over a good one.
-      if (step - firstStep >= DIVERGENCE_BATCHES && lossSum / seen > divergedLoss) {
+      if (step - firstStep >= DIVERGENCE_BATCHES && lossSum / rowsSeen > divergedLoss) {
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
       }
       stepInEpoch = step + 1;
@@ -207,7 +232,7 @@ export async function trainNetwork(
         epochs: lastEpoch,
         step: step + 1,
         steps,
-        loss: lossSum / seen,
+        loss: lossSum / rowsSeen,
         accuracy: correct / seen,
         learningRate,
         elapsedMs: performance.now() - startMs,
@@ -228,7 +253,7 @@ export async function trainNetwork(
       type: "epoch-end",
       epoch,
       epochs: lastEpoch,
-      loss: seen > 0 ? lossSum / seen : 0,
+      loss: rowsSeen > 0 ? lossSum / rowsSeen : 0,
       trainAccuracy: seen > 0 ? correct / seen : 0,
       testAccuracy: evaluation.accuracy,
       testLoss: evaluation.loss,

@@ -55,7 +55,6 @@ export { dataLabelFor, dataLabelOf, describeModelShort, renderHeader } from "./h
 export {
   bodyRows,
   errorLine,
-  isBackKey,
   type PageContent,
   renderPage,
   scrollByKey,

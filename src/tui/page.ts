@@ -113,13 +113,4 @@ export function scrollPosition(total: number, offset: number, height: number): s
   return `lines ${offset + 1}-${Math.min(total, offset + height)} of ${total}`;
 }
 
-/** True for the keys that leave a screen: Esc and Ctrl-C. */
-export function isBackKey(event: InputEvent): boolean {
-  return event.type === "key" && (event.key === "escape" || (event.ctrl && event.key === "c"));
-}
-
-/** A thrown value as one line for the status row. */
-export function errorLine(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  return message.split("\n")[0];
-}
+export { errorLine } from "../errors.ts";

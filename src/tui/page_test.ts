@@ -1,14 +1,7 @@
 import assert from "node:assert/strict";
 import { KeyParser } from "./terminal/keys.ts";
 import { visibleWidth } from "../text/layout.ts";
-import {
-  bodyRows,
-  isBackKey,
-  renderPage,
-  scrollByKey,
-  scrollPosition,
-  scrollWindow,
-} from "./page.ts";
+import { bodyRows, renderPage, scrollByKey, scrollPosition, scrollWindow } from "./page.ts";
 
 const key = (text: string) => new KeyParser().feed(text)[0];
 
@@ -54,12 +47,4 @@ Deno.test("scrollWindow and scrollByKey: pages through and stops at both ends", 
   assert.equal(scrollByKey(key("x"), 1, 4), undefined);
   assert.equal(scrollPosition(10, 6, 4), "lines 7-10 of 10");
   assert.equal(scrollPosition(3, 0, 4), "");
-});
-
-Deno.test("isBackKey: Esc and Ctrl-C, not q", () => {
-  const parser = new KeyParser();
-  parser.feed("\x1b");
-  assert.ok(isBackKey(parser.flush()[0]));
-  assert.ok(isBackKey(key("\x03")));
-  assert.ok(!isBackKey(key("q")));
 });

@@ -10,7 +10,7 @@ import { selectKernels } from "../network/select_kernels.ts";
 import { DEFAULT_RECIPE } from "../train/recipe.ts";
 import { type ColorLevel, detectColorLevel } from "../text/color.ts";
 import { Screen } from "./terminal/screen.ts";
-import type { AppContext, ScreenFactory } from "./context.ts";
+import type { AppContext, ScreenFactory, ScreenMemory } from "./context.ts";
 import { type DataLabel, dataLabelFor, dataLabelOf, renderHeader } from "./header.ts";
 import { MENU_ENTRIES, type MenuAction, menuKey, renderMenu } from "./screens/menu.ts";
 import { errorLine } from "./page.ts";
@@ -21,6 +21,7 @@ import { browseScreen } from "./screens/browse.ts";
 import { classifyScreen } from "./screens/classify.ts";
 import { drawScreen } from "./screens/draw.ts";
 import { infoScreen } from "./screens/info.ts";
+import { runsScreen } from "./screens/runs.ts";
 import { inspectScreen } from "./screens/inspect.ts";
 import { testScreen } from "./screens/test.ts";
 import { trainScreen } from "./screens/train.ts";
@@ -62,9 +63,11 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
     },
   });
   const color = options.color ?? detectColorLevel();
+  const memory: ScreenMemory = {};
   const loop = new ScreenLoop(screen, {
     color,
     header: (width) => renderHeader(model, dataLabel, width, color),
+    memory,
   });
   try {
     const context: AppContext = {
@@ -72,7 +75,7 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
       modelFlag: options.model,
       dataDir: options.dataDir,
       sample: options.sample,
-      memory: {},
+      memory,
       model: () => model,
       reloadModel: async () => (model = await loadModelOrFallback(options.model)),
       data: () => {
@@ -197,6 +200,7 @@ const SCREENS: Record<Exclude<MenuAction, "quit">, ScreenFactory> = {
   browse: browseScreen,
   info: infoScreen,
   inspect: inspectScreen,
+  runs: runsScreen,
 };
 
 /**

@@ -8,6 +8,9 @@
  * it from `init` or `update`; it reports with `send(message)` and is aborted through its
  * `AbortSignal` when `update` cancels it or the screen exits. No screen reads keys itself, and
  * no async code changes a screen's state behind its back: all change goes through `update`.
+ * What a screen keeps for its next visit is returned too (`Step.remember`) and written by
+ * the loop, as Bubble Tea's runtime runs the commands `Update` returns: `update` and `view`
+ * write nothing outside the state they return.
  *
  * The same keys mean the same on every screen: Esc and Ctrl-C arrive as a `back` message, and so
  * does `q` unless the screen says text is being typed (`typing`); what backing out means (leave
@@ -16,6 +19,7 @@
 import type { InputEvent } from "./terminal/keys.ts";
 import type { ScreenSize } from "./terminal/screen.ts";
 import type { ColorLevel } from "../text/color.ts";
+import type { ScreenMemory } from "./context.ts";
 import { bodyRows, errorLine, renderPage } from "./page.ts";
 
 /** What a screen's `update` receives; `W` is what its background work sends. */
@@ -52,6 +56,8 @@ export interface Step<S, W, R> {
   cancel?: string[];
   /** Leave the screen with this result, once its running work has ended. */
   exit?: { value: R };
+  /** What to keep for the next visits (the loop writes it into the session's memory). */
+  remember?: Partial<ScreenMemory>;
 }
 
 /** What a view is drawn into. */
@@ -153,6 +159,7 @@ export class ScreenLoop {
   readonly #terminal: Terminal;
   readonly #color: ColorLevel;
   readonly #header: (width: number) => string[];
+  readonly #memory: ScreenMemory | undefined;
   // The screen in front, which receives input and resizes.
   #active: RunningScreen | undefined;
   #inputEnded = false;
@@ -164,11 +171,17 @@ export class ScreenLoop {
 
   constructor(
     terminal: Terminal,
-    options: { color: ColorLevel; header: (width: number) => string[] },
+    options: {
+      color: ColorLevel;
+      header: (width: number) => string[];
+      /** Where `Step.remember` is written (the AppContext's memory); none: forgotten. */
+      memory?: ScreenMemory;
+    },
   ) {
     this.#terminal = terminal;
     this.#color = options.color;
     this.#header = options.header;
+    this.#memory = options.memory;
     this.#unsubscribe = terminal.onResize(() => this.#active?.resized());
     this.#pump = this.#readInput();
   }
@@ -193,6 +206,9 @@ export class ScreenLoop {
       color: this.#color,
       header: this.#header,
       farewell: (line) => this.farewells.push(line),
+      remember: (memory) => {
+        if (this.#memory) Object.assign(this.#memory, memory);
+      },
     });
     this.#active = screen as unknown as RunningScreen;
     this.#terminal.invalidate();
@@ -249,6 +265,7 @@ class RunningScreen<S = unknown, W = unknown, R = unknown> {
       color: ColorLevel;
       header: (width: number) => string[];
       farewell: (line: string) => void;
+      remember: (memory: Partial<ScreenMemory>) => void;
     },
   ) {
     this.finished = new Promise((resolve, reject) => {
@@ -310,6 +327,7 @@ class RunningScreen<S = unknown, W = unknown, R = unknown> {
 
   #apply(step: Step<S, W, R>): void {
     this.#state = step.state;
+    if (step.remember) this.host.remember(step.remember);
     for (const id of step.cancel ?? []) this.#work.get(id)?.abort.abort();
     for (const work of step.work ?? []) this.#startWork(work);
     this.host.terminal.setMouse(this.program.mouse?.(this.#state) ?? false);

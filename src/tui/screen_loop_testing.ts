@@ -6,6 +6,7 @@
 import type { InputEvent, KeyEvent } from "./terminal/keys.ts";
 import type { ScreenSize } from "./terminal/screen.ts";
 import type { ColorLevel } from "../text/color.ts";
+import type { ScreenMemory } from "./context.ts";
 import { bodyRows } from "./page.ts";
 import {
   type Frame,
@@ -113,6 +114,8 @@ export interface Simulation<S, W, R> {
   view: View;
   /** The result of the first step that exited, if any. */
   exit?: { value: R };
+  /** What the steps asked to remember, merged as the loop writes it into the memory. */
+  remembered: Partial<ScreenMemory>;
 }
 
 /**
@@ -151,6 +154,7 @@ export function simulate<S, W, R>(
   const steps: Step<S, W, R>[] = [first];
   let state = first.state;
   let exit = first.exit;
+  const remembered: Partial<ScreenMemory> = { ...first.remember };
   const frame = frameOf(size, color);
   for (const message of [{ type: "resize", frame } as Message<W>, ...messages]) {
     // A key by name goes where the loop would send it: Esc, Ctrl-C and q (unless typing) back.
@@ -163,6 +167,66 @@ export function simulate<S, W, R>(
     steps.push(step);
     state = step.state;
     exit ??= step.exit;
+    Object.assign(remembered, step.remember);
   }
-  return { state, steps, view: program.view(state, frame), exit };
+  return { state, steps, view: program.view(state, frame), exit, remembered };
+}
+
+/**
+ * `simulate`, but the work the steps start whose id is in `run` is run as the loop would:
+ * to its end, its messages fed back to `update`, before the next message. Other work is only
+ * returned in `steps`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { simulateWork } from "./screen_loop_testing.ts";
+ * import type { ScreenProgram } from "./screen_loop.ts";
+ *
+ * // Each key asks the work to double a number; the work's answer is what the view shows.
+ * const doubler: ScreenProgram<number, number, void> = {
+ *   title: "Doubler",
+ *   init: () => ({ state: 1 }),
+ *   update: (n, m) =>
+ *     m.type === "work" ? { state: m.message } : m.type === "input"
+ *     ? { state: n, work: [{ id: "double", run: async (send) => send(n * 2) }] }
+ *     : { state: n },
+ *   view: (n) => ({ body: [String(n)], footer: "" }),
+ * };
+ * const run = await simulateWork(doubler, ["x", "x", "x"], { run: ["double"] });
+ * assert.deepEqual(run.view.body, ["8"]);
+ * ```
+ */
+export async function simulateWork<S, W, R>(
+  program: ScreenProgram<S, W, R>,
+  messages: (Message<W> | string)[],
+  options: { run: string[]; size?: ScreenSize; color?: ColorLevel },
+): Promise<Simulation<S, W, R>> {
+  const frame = frameOf(options.size ?? { columns: 80, rows: 24 }, options.color ?? "none");
+  const steps: Step<S, W, R>[] = [];
+  const remembered: Partial<ScreenMemory> = {};
+  let state!: S;
+  let exit: { value: R } | undefined;
+  const take = async (step: Step<S, W, R>) => {
+    steps.push(step);
+    state = step.state;
+    exit ??= step.exit;
+    Object.assign(remembered, step.remember);
+    for (const work of step.work ?? []) {
+      if (!options.run.includes(work.id)) continue;
+      const sent: W[] = [];
+      await work.run((message) => sent.push(message), new AbortController().signal);
+      for (const message of sent) await take(program.update(state, { type: "work", message }));
+    }
+  };
+  await take(program.init());
+  for (const message of [{ type: "resize", frame } as Message<W>, ...messages]) {
+    const m: Message<W> = typeof message !== "string"
+      ? message
+      : message === "back" || isBack(key(message), program.typing?.(state) ?? false)
+      ? { type: "back" }
+      : { type: "input", event: key(message) };
+    await take(program.update(state, m));
+  }
+  return { state, steps, view: program.view(state, frame), exit, remembered };
 }

@@ -9,8 +9,9 @@ import type { CommandIo } from "../io.ts";
 import { percent, plural } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { classificationJson } from "../../app/json_reports.ts";
-import { numberJson, readNumber } from "../../app/read_number.ts";
+import { NUMBER_BATCH, numberJson, readNumber } from "../../app/read_number.ts";
 import type { Network } from "../../network/network.ts";
+import { UserError } from "../../errors.ts";
 
 /** The flags of `classify`. */
 export interface ClassifyFlags {
@@ -27,18 +28,30 @@ export async function classifyCommand(
   flags: ClassifyFlags,
   io: CommandIo,
 ): Promise<number> {
-  const loaded = await loadModelOrRandom(flags.model, 1);
+  const loaded = await loadModelOrRandom(flags.model, NUMBER_BATCH);
   const c = paint(io.color);
   if (!flags.json) {
     if (loaded.random) io.warn(`${loaded.randomReason}: guesses come from an untrained network`);
     io.write(c.dim(`Model: ${describeModel(loaded)}`) + "\n");
   }
-  const files = await expandPaths(paths);
-  if (flags.number) return await classifyNumbers(files, loaded.network, flags, io);
-  let failed = 0;
+  // A path that cannot be listed is reported in its place; the other paths are still read.
+  const { files, unreadable } = await expandPaths(paths);
+  const reportUnreadable = (path: string) => {
+    const error = unreadable.get(path);
+    if (error === undefined) return false;
+    if (flags.json) io.write(JSON.stringify({ file: path, error }) + "\n");
+    else io.write(`${path}: ${c.red("error")}: ${error}\n`);
+    return true;
+  };
+  if (flags.number) {
+    const status = await classifyNumbers(files, loaded.network, flags, io, reportUnreadable);
+    return unreadable.size > 0 ? 1 : status;
+  }
+  let failed = unreadable.size;
   let labeled = 0;
   let labeledCorrect = 0;
   for (const file of files) {
+    if (reportUnreadable(file)) continue;
     const result = await classifyImage(file, loaded.network);
     const { label, prediction } = result;
     if (!prediction && result.notDigit !== undefined) {
@@ -89,11 +102,26 @@ export async function classifyCommand(
   return failed > 0 ? 1 : 0;
 }
 
-/** Files as given, folders expanded (recursively, in natural order) to the images inside. */
-async function expandPaths(paths: string[]): Promise<string[]> {
+/**
+ * Files as given, folders expanded (recursively, in natural order) to the images inside; a path
+ * that cannot be listed (missing, not allowed, an empty folder) stays in its place in `files`
+ * with its one-line reason in `unreadable`.
+ */
+async function expandPaths(
+  paths: string[],
+): Promise<{ files: string[]; unreadable: Map<string, string> }> {
   const files: string[] = [];
-  for (const path of paths) files.push(...await listImages(path));
-  return files;
+  const unreadable = new Map<string, string>();
+  for (const path of paths) {
+    try {
+      files.push(...await listImages(path));
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      files.push(path);
+      unreadable.set(path, error.message.replace(`${path}: `, ""));
+    }
+  }
+  return { files, unreadable };
 }
 
 /** The input (shrunk to fit 28x28) and what the network saw, side by side. */
@@ -117,10 +145,12 @@ async function classifyNumbers(
   network: Network,
   flags: ClassifyFlags,
   io: CommandIo,
+  reportUnreadable: (path: string) => boolean,
 ): Promise<number> {
   const c = paint(io.color);
   let failed = 0;
   for (const file of files) {
+    if (reportUnreadable(file)) continue;
     const reading = await readNumber(file, network);
     if (flags.json) {
       io.write(JSON.stringify(numberJson(reading)) + "\n");
@@ -132,12 +162,15 @@ async function classifyNumbers(
       io.write(`${file}: ${c.red("error")}: ${reading.error ?? "no digit found"}\n`);
       continue;
     }
-    io.write(`${file}: ${c.bold(reading.number)}\n`);
-    const blocks = reading.digits.map((d) => [
-      `${d.prediction.digit} (${percent(d.prediction.confidence)})`,
-      ...renderBlockArt(d.normalized, { color: io.color }),
-    ]);
-    io.write(joinColumns(blocks, 2).join("\n") + "\n");
+    io.write(`${file}: ${reading.numbers.map((n) => c.bold(n)).join("  ")}\n`);
+    reading.numbers.forEach((number, row) => {
+      if (reading.numbers.length > 1) io.write(`row ${row + 1}: ${number}\n`);
+      const blocks = reading.digits.filter((d) => d.row === row).map((d) => [
+        `${d.prediction.digit} (${percent(d.prediction.confidence)})`,
+        ...renderBlockArt(d.normalized, { color: io.color }),
+      ]);
+      io.write(joinColumns(blocks, 2).join("\n") + "\n");
+    });
   }
   return failed > 0 ? 1 : 0;
 }

@@ -1,7 +1,7 @@
 /** `export --format onnx`: the model as an ONNX file that any ONNX runtime runs (src/export/). */
 import { UserError } from "../../errors.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
-import { exportOnnx, ONNX_INPUT, ONNX_PROBABILITIES } from "../../export/mod.ts";
+import { exportOnnx, ONNX_INPUT, ONNX_NOT_A_DIGIT, ONNX_PROBABILITIES } from "../../export/mod.ts";
 import { writeFileAtomic } from "../../fs/atomic_write.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
 import type { CommandIo } from "../io.ts";
@@ -34,14 +34,25 @@ export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<
   };
   if (info.testAccuracy !== null) metadata.test_accuracy = String(info.testAccuracy);
   if (info.command) metadata.command = info.command;
-  const bytes = exportOnnx(network, { version: denoJson.version, metadata });
+  // The model file's calibration: its temperature, and the refusal it learned (if any).
+  const { temperature, refuseBelow } = network.readout;
+  const bytes = exportOnnx(network, {
+    version: denoJson.version,
+    metadata,
+    temperature,
+    refuseBelow,
+  });
   await writeFileAtomic(out, bytes);
   const classes = network.layerSizes[network.layerSizes.length - 1];
   io.write(
     `wrote ${out} (${bytes.length.toLocaleString("en-US")} bytes, ONNX opset 13) from ` +
       `${describeModel(loaded)}\n` +
       `  input  ${ONNX_INPUT} float32 [N, 1, 28, 28], 0..1, white ink on black (MNIST / 255)\n` +
-      `  output ${ONNX_PROBABILITIES} float32 [N, ${classes}], softmax over the digits 0..9\n`,
+      `  output ${ONNX_PROBABILITIES} float32 [N, ${classes}], softmax over the digits 0..9` +
+      (temperature === 1 ? "\n" : ` (calibrated: logits / ${temperature})\n`) +
+      (refuseBelow === null
+        ? ""
+        : `  output ${ONNX_NOT_A_DIGIT} bool [N], true when the top probability is under ${refuseBelow}\n`),
   );
   return 0;
 }

@@ -43,7 +43,7 @@ export interface InspectFlags {
 /** Runs `inspect`; returns the exit status. */
 export async function inspectCommand(flags: InspectFlags, io: CommandIo): Promise<number> {
   if (flags.digit !== undefined && flags.image !== undefined) {
-    throw new UserError("give --digit N or --image FILE, not both");
+    throw new UserError("give --digit N or --image FILE, not both", 2);
   }
   const loaded = await loadModelOrRandom(flags.model, 250);
   const network = loaded.network;

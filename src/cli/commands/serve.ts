@@ -1,6 +1,7 @@
 /** `serve`: classify images over HTTP until SIGINT or SIGTERM (see src/server/). */
 import { UserError } from "../../errors.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
+import { NUMBER_BATCH } from "../../app/read_number.ts";
 import { serveDigits } from "../../server/mod.ts";
 import type { CommandIo } from "../io.ts";
 
@@ -16,7 +17,7 @@ export interface ServeFlags {
 
 /** Runs `serve` until stopped by a signal; 0 once the requests in flight are answered. */
 export async function serveCommand(flags: ServeFlags, io: CommandIo): Promise<number> {
-  const model = await loadModelOrRandom(flags.model, 1);
+  const model = await loadModelOrRandom(flags.model, NUMBER_BATCH);
   // Guesses of an untrained network would look like answers to a client: refuse instead.
   if (model.random) {
     throw new UserError(`${model.randomReason}; train one with: deno task start train`);

@@ -2,11 +2,18 @@
 import { loadMnist } from "../../data/mod.ts";
 import { evaluateOnThreads, mostConfusedPairs, perDigitMetrics } from "../../train/mod.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
+import { renderReliabilityDiagram } from "../../text/reliability_diagram.ts";
+import { renderPerDigitTable } from "../../text/per_digit_table.ts";
 import { paint } from "../../text/color.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
 import type { CommandIo } from "../io.ts";
 import { count, percent } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
+import {
+  type CalibrationBin,
+  calibrationReport,
+  logProbabilities,
+} from "../../train/calibration.ts";
 
 /** The flags of `test`. */
 export interface TestFlags {
@@ -40,6 +47,20 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   });
   if (live) io.write("\n");
   const perDigit = perDigitMetrics(evaluation.confusion);
+  // How far "90% sure" is from right 9 times in 10, with the model's temperature and without.
+  const calibration = calibrationReport(
+    logProbabilities(evaluation.probabilities!),
+    data.test.labels.subarray(0, evaluation.total),
+    evaluation.confusion.length,
+    loaded.network.readout.temperature,
+  );
+  const bin = ({ from, to, confidence, accuracy, count }: CalibrationBin) => ({
+    from,
+    to,
+    confidence,
+    accuracy,
+    count,
+  });
   if (flags.json) {
     io.write(
       JSON.stringify({
@@ -51,6 +72,13 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
         total: evaluation.total,
         confusion: evaluation.confusion,
         perDigit,
+        calibration: {
+          temperature: calibration.temperature,
+          ece: calibration.ece,
+          ece_before: calibration.eceBefore,
+          bins: calibration.bins.map(bin),
+          bins_before: calibration.binsBefore.map(bin),
+        },
       }) + "\n",
     );
     return 0;
@@ -74,17 +102,24 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
       } test digits)`,
     ),
   );
+  lines.push(
+    `Calibration: expected calibration error ${percent(calibration.ece, 2)}` +
+      (calibration.temperature === 1
+        ? " (no temperature fitted); when it says 90% it should be right 9 times in 10:"
+        : ` with temperature ${calibration.temperature.toFixed(3)} (${
+          percent(calibration.eceBefore, 2)
+        } before); when it says 90% it should be right 9 times in 10:`),
+  );
+  lines.push(
+    ...renderReliabilityDiagram(calibration.bins, {
+      width: Math.min(io.columns, 80),
+      color: io.color,
+    }),
+  );
   lines.push("");
   lines.push(...renderHeatTable(evaluation.confusion, { color: io.color, totals: true }));
   lines.push("");
-  lines.push("digit  precision  recall     f1  support");
-  for (const m of perDigit) {
-    lines.push(
-      `    ${m.digit}     ${m.precision.toFixed(4)}  ${m.recall.toFixed(4)} ${m.f1.toFixed(4)}  ${
-        String(m.support).padStart(7)
-      }`,
-    );
-  }
+  lines.push(...renderPerDigitTable(perDigit, io.color));
   const pairs = mostConfusedPairs(evaluation.confusion, 5);
   if (pairs.length > 0) {
     lines.push("");

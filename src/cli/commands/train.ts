@@ -2,7 +2,7 @@
 import { loadMnist } from "../../data/mod.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { UserError } from "../../errors.ts";
-import { acquireModelLock } from "../../model/lock.ts";
+import { acquireModelLock } from "../../model/mod.ts";
 import {
   describeSession,
   prepareTrainingSession,

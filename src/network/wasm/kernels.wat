@@ -1,5 +1,7 @@
-;; WebAssembly SIMD versions of the dense-layer and optimizer kernels (see ../kernels.ts for
-;; the contract and the TypeScript reference). Assembled by build.ts into kernels_wasm.ts.
+;; WebAssembly SIMD versions of every kernel of ../kernels.ts (the contract and the TypeScript
+;; reference): dense forward/backward/gradients, convolution (direct, and im2col/col2im), max
+;; pooling, ReLU, adding gradients, and the sgd/momentum and Adam steps. Assembled by build.ts
+;; into kernels_wasm.ts.
 ;;
 ;; Every pointer argument is a byte offset into this module's memory; every size is a count of
 ;; floats. Matrices are row-major [rows x cols] float32, rows need not be 16-byte aligned.
@@ -13,7 +15,7 @@
 ;;       addScaledRows(z[b], list)
 ;;
 ;;   addScaledRows(dst, list)   dst[0..width) += sum over (v, row) in list of v * row
-;;     for each tile of dst: 32 floats while they last, then at most one of 16, 8 and 4, then
+;;     for each tile of dst: 32 floats while they last, then at most one of 24, 16, 8 and 4, then
 ;;     the last 1..3 floats:
 ;;       acc = dst[tile]                   ; up to 8 f32x4 registers
 ;;       for (v, row) in list: acc += splat(v) * row[tile]
@@ -140,7 +142,7 @@
 
   ;; dst[0..width) += sum over the list [list, end) of value * row[0..width).
   ;; Needs end > list. The output is cut into tiles of 32 floats, then at most one each of
-  ;; 16, 8 and 4 floats; a tile's accumulators stay in registers while the whole list streams
+  ;; 24, 16, 8 and 4 floats; a tile's accumulators stay in registers while the whole list streams
   ;; past, so dst is read and written once per call. The last 1..3 floats use a partly filled vector whose extra lanes
   ;; hold neighbouring floats: lanes never mix, and only the valid lanes are stored.
   (func $addScaledRows (param $dst i32) (param $list i32) (param $end i32) (param $width i32)
@@ -165,7 +167,7 @@
         (local.set $a7 (v128.load offset=112 (local.get $row)))
         (local.set $e (local.get $list))
         (loop $entry32
-          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
           (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
@@ -197,6 +199,44 @@
         (local.set $o (i32.add (local.get $o) (i32.const 128)))
         (br $tile32)))
 
+    ;; At most one tile of 24 floats (6 vectors): a 24-wide row (the fast recipe's conv5x24
+    ;; through im2col) in one pass over the list instead of two (16 and 8).
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 96)) (local.get $bytes))
+      (then
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
+        (local.set $a3 (v128.load offset=48 (local.get $row)))
+        (local.set $a4 (v128.load offset=64 (local.get $row)))
+        (local.set $a5 (v128.load offset=80 (local.get $row)))
+        (local.set $e (local.get $list))
+        (loop $entry24
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
+            (local.get $a0)))
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+            (local.get $a1)))
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+            (local.get $a2)))
+          (local.set $a3 (f32x4.relaxed_madd (local.get $s) (v128.load offset=48 (local.get $row))
+            (local.get $a3)))
+          (local.set $a4 (f32x4.relaxed_madd (local.get $s) (v128.load offset=64 (local.get $row))
+            (local.get $a4)))
+          (local.set $a5 (f32x4.relaxed_madd (local.get $s) (v128.load offset=80 (local.get $row))
+            (local.get $a5)))
+          (br_if $entry24
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (v128.store offset=16 (local.get $row) (local.get $a1))
+        (v128.store offset=32 (local.get $row) (local.get $a2))
+        (v128.store offset=48 (local.get $row) (local.get $a3))
+        (v128.store offset=64 (local.get $row) (local.get $a4))
+        (v128.store offset=80 (local.get $row) (local.get $a5))
+        (local.set $o (i32.add (local.get $o) (i32.const 96)))))
+
     ;; At most one tile of 16 floats (4 vectors).
     (if (i32.le_u (i32.add (local.get $o) (i32.const 64)) (local.get $bytes))
       (then
@@ -207,7 +247,7 @@
         (local.set $a3 (v128.load offset=48 (local.get $row)))
         (local.set $e (local.get $list))
         (loop $entry16
-          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
           (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
@@ -234,7 +274,7 @@
         (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $e (local.get $list))
         (loop $entry8
-          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
           (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
@@ -252,7 +292,7 @@
         (local.set $a0 (v128.load (local.get $row)))
         (local.set $e (local.get $list))
         (loop $entry4
-          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
           (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load (local.get $row))
             (local.get $a0)))
@@ -268,7 +308,7 @@
         (local.set $a0 (v128.load (i32.add (local.get $dst) (local.get $o))))
         (local.set $e (local.get $list))
         (loop $entryTail
-          (local.set $s (f32x4.splat (f32.load (local.get $e))))
+          (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
           (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load (local.get $row))
             (local.get $a0)))
@@ -799,9 +839,10 @@
               (local.get $zRowBytes))
             (local.set $p (i32.add (local.get $p) (local.get $zRowBytes)))
             (br $biasRow)))
-        ;; tap by tap; the output rows and columns whose tap is inside the image:
-        ;; oy in [max(0, pad - ky), min(outHeight, height + pad - ky)), likewise ox
-        (local.set $base (local.get $wT))
+        ;; row of taps by row of taps: for ky, each output pixel whose row iy = oy + ky - pad
+        ;; is inside the image adds the taps kx whose column ix = ox + kx - pad is inside, all
+        ;; in one pass per tile of z (its accumulators stay in registers across the taps;
+        ;; each (ky, kx) in order, as the TS reference and im2col + forwardDense add them).
         (local.set $ky (i32.const 0))
         (loop $tapRow
           (local.set $oy0 (i32.sub (local.get $pad) (local.get $ky)))
@@ -809,68 +850,44 @@
           (local.set $oy1 (i32.sub (i32.add (local.get $height) (local.get $pad)) (local.get $ky)))
           (if (i32.gt_s (local.get $oy1) (local.get $outHeight))
             (then (local.set $oy1 (local.get $outHeight))))
-          (local.set $kx (i32.const 0))
-          (loop $tapColumn
-            (local.set $ox0 (i32.sub (local.get $pad) (local.get $kx)))
-            (if (i32.lt_s (local.get $ox0) (i32.const 0)) (then (local.set $ox0 (i32.const 0))))
-            (local.set $ox1
-              (i32.sub (i32.add (local.get $width) (local.get $pad)) (local.get $kx)))
-            (if (i32.gt_s (local.get $ox1) (local.get $outWidth))
-              (then (local.set $ox1 (local.get $outWidth))))
-            (local.set $oy (local.get $oy0))
-            (block $rowsDone
-              (loop $row
-                (br_if $rowsDone (i32.ge_s (local.get $oy) (local.get $oy1)))
-                (local.set $ox (local.get $ox0))
-                (block $columnsDone
-                  (loop $column
-                    (br_if $columnsDone (i32.ge_s (local.get $ox) (local.get $ox1)))
-                    ;; the tap's input pixel q and its list [e, end); the output row zp
-                    (local.set $q (i32.add
-                      (i32.mul (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $pad))
-                        (local.get $width))
-                      (i32.sub (i32.add (local.get $ox) (local.get $kx)) (local.get $pad))))
-                    (local.set $e (i32.add (local.get $lists)
-                      (i32.shl (i32.mul (local.get $q) (local.get $channels)) (i32.const 3))))
-                    (local.set $end (i32.add (local.get $e) (i32.shl (i32.load
-                      (i32.add (local.get $counts) (i32.shl (local.get $q) (i32.const 2))))
-                      (i32.const 3))))
-                    (if (i32.gt_u (local.get $end) (local.get $e))
-                      (then
-                        (local.set $zp (i32.add (local.get $z) (i32.mul (local.get $zRowBytes)
-                          (i32.add (i32.mul (local.get $oy) (local.get $outWidth))
-                            (local.get $ox)))))
-                        (local.set $o (i32.const 0))
-                        (block $tiles32Done
-                          (loop $tile32
-                            (br_if $tiles32Done (i32.gt_u (i32.add (local.get $o) (i32.const 128))
-                              (local.get $zRowBytes)))
-                            (call $tapTile32 (i32.add (local.get $zp) (local.get $o))
-                              (local.get $e) (local.get $end)
-                              (i32.add (local.get $base) (local.get $o)))
-                            (local.set $o (i32.add (local.get $o) (i32.const 128)))
-                            (br $tile32)))
-                        (block $tiles4Done
-                          (loop $tile4
-                            (br_if $tiles4Done (i32.gt_u (i32.add (local.get $o) (i32.const 16))
-                              (local.get $zRowBytes)))
-                            (call $tapTile4 (i32.add (local.get $zp) (local.get $o))
-                              (local.get $e) (local.get $end)
-                              (i32.add (local.get $base) (local.get $o)))
-                            (local.set $o (i32.add (local.get $o) (i32.const 16)))
-                            (br $tile4)))
-                        (if (i32.lt_u (local.get $o) (local.get $zRowBytes))
-                          (then (call $tapTileTail (i32.add (local.get $zp) (local.get $o))
-                            (local.get $e) (local.get $end)
-                            (i32.add (local.get $base) (local.get $o))
-                            (i32.sub (local.get $zRowBytes) (local.get $o)))))))
-                    (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
-                    (br $column)))
-                (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
-                (br $row)))
-            (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
-            (br_if $tapColumn (i32.lt_u
-              (local.tee $kx (i32.add (local.get $kx) (i32.const 1))) (local.get $kernel))))
+          (local.set $oy (local.get $oy0))
+          (block $rowsDone
+            (loop $row
+              (br_if $rowsDone (i32.ge_s (local.get $oy) (local.get $oy1)))
+              (local.set $ox (i32.const 0))
+              (block $columnsDone
+                (loop $column
+                  (br_if $columnsDone (i32.ge_s (local.get $ox) (local.get $outWidth)))
+                  ;; taps kx in [max(0, pad - ox), min(k, width + pad - ox))
+                  (local.set $kx (i32.sub (local.get $pad) (local.get $ox)))
+                  (if (i32.lt_s (local.get $kx) (i32.const 0)) (then (local.set $kx (i32.const 0))))
+                  (local.set $ox1
+                    (i32.sub (i32.add (local.get $width) (local.get $pad)) (local.get $ox)))
+                  (if (i32.gt_s (local.get $ox1) (local.get $kernel))
+                    (then (local.set $ox1 (local.get $kernel))))
+                  (if (i32.gt_s (local.get $ox1) (local.get $kx))
+                    (then
+                      ;; q: the input pixel under the first tap; its list and count
+                      (local.set $q (i32.add
+                        (i32.mul (i32.sub (i32.add (local.get $oy) (local.get $ky)) (local.get $pad))
+                          (local.get $width))
+                        (i32.sub (i32.add (local.get $ox) (local.get $kx)) (local.get $pad))))
+                      (call $tapsTiles
+                        (i32.add (local.get $z) (i32.mul (local.get $zRowBytes)
+                          (i32.add (i32.mul (local.get $oy) (local.get $outWidth)) (local.get $ox))))
+                        (i32.add (local.get $lists)
+                          (i32.shl (i32.mul (local.get $q) (local.get $channels)) (i32.const 3)))
+                        (i32.add (local.get $counts) (i32.shl (local.get $q) (i32.const 2)))
+                        (i32.sub (local.get $ox1) (local.get $kx))
+                        (i32.add (local.get $wT) (i32.mul (local.get $tapBytes)
+                          (i32.add (i32.mul (local.get $ky) (local.get $kernel)) (local.get $kx))))
+                        (local.get $tapBytes)
+                        (i32.shl (local.get $channels) (i32.const 3))
+                        (local.get $zRowBytes))))
+                  (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
+                  (br $column)))
+              (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
+              (br $row)))
           (br_if $tapRow (i32.lt_u
             (local.tee $ky (i32.add (local.get $ky) (i32.const 1))) (local.get $kernel))))
         (local.set $z (i32.add (local.get $z) (local.get $outBytes)))
@@ -972,30 +989,8 @@
                               (local.get $pad)) (local.get $width))
                             (i32.sub (i32.add (local.get $ox) (local.get $kx))
                               (local.get $pad))))))
-                        (local.set $t (i32.const 0))
-                        (block $tiles32Done
-                          (loop $tile32
-                            (br_if $tiles32Done (i32.gt_u (i32.add (local.get $t) (i32.const 128))
-                              (local.get $pixelBytes)))
-                            (call $tapTile32 (i32.add (local.get $zp) (local.get $t))
-                              (local.get $e) (local.get $end)
-                              (i32.add (local.get $base) (local.get $t)))
-                            (local.set $t (i32.add (local.get $t) (i32.const 128)))
-                            (br $tile32)))
-                        (block $tiles4Done
-                          (loop $tile4
-                            (br_if $tiles4Done (i32.gt_u (i32.add (local.get $t) (i32.const 16))
-                              (local.get $pixelBytes)))
-                            (call $tapTile4 (i32.add (local.get $zp) (local.get $t))
-                              (local.get $e) (local.get $end)
-                              (i32.add (local.get $base) (local.get $t)))
-                            (local.set $t (i32.add (local.get $t) (i32.const 16)))
-                            (br $tile4)))
-                        (if (i32.lt_u (local.get $t) (local.get $pixelBytes))
-                          (then (call $tapTileTail (i32.add (local.get $zp) (local.get $t))
-                            (local.get $e) (local.get $end)
-                            (i32.add (local.get $base) (local.get $t))
-                            (i32.sub (local.get $pixelBytes) (local.get $t)))))))
+                        (call $tapTiles (local.get $zp) (local.get $e) (local.get $end) (local.get $base)
+                          (local.get $pixelBytes))))
                     (local.set $ox (i32.add (local.get $ox) (i32.const 1)))
                     (br $column)))
                 (local.set $oy (i32.add (local.get $oy) (i32.const 1)))
@@ -1151,27 +1146,8 @@
                       (i32.mul (local.get $o) (local.get $patchBytes))
                       (i32.mul (i32.add (i32.mul (local.get $ky) (local.get $kernel))
                         (local.get $kx)) (local.get $pixelBytes)))))
-                    (local.set $t (i32.const 0))
-                    (block $tiles32Done
-                      (loop $tile32
-                        (br_if $tiles32Done (i32.gt_u (i32.add (local.get $t) (i32.const 128))
-                          (local.get $pixelBytes)))
-                        (call $tapTile32 (i32.add (local.get $dst) (local.get $t))
-                          (local.get $e) (local.get $end) (i32.add (local.get $base) (local.get $t)))
-                        (local.set $t (i32.add (local.get $t) (i32.const 128)))
-                        (br $tile32)))
-                    (block $tiles4Done
-                      (loop $tile4
-                        (br_if $tiles4Done (i32.gt_u (i32.add (local.get $t) (i32.const 16))
-                          (local.get $pixelBytes)))
-                        (call $tapTile4 (i32.add (local.get $dst) (local.get $t))
-                          (local.get $e) (local.get $end) (i32.add (local.get $base) (local.get $t)))
-                        (local.set $t (i32.add (local.get $t) (i32.const 16)))
-                        (br $tile4)))
-                    (if (i32.lt_u (local.get $t) (local.get $pixelBytes))
-                      (then (call $tapTileTail (i32.add (local.get $dst) (local.get $t))
-                        (local.get $e) (local.get $end) (i32.add (local.get $base) (local.get $t))
-                        (i32.sub (local.get $pixelBytes) (local.get $t)))))))
+                    (call $tapTiles (local.get $dst) (local.get $e) (local.get $end) (local.get $base)
+                          (local.get $pixelBytes))))
                 (local.set $o (i32.add (local.get $o) (i32.const 1)))
                 (br $filter)))
             (br_if $tapColumn (i32.lt_u
@@ -1182,8 +1158,274 @@
         (local.set $samples (i32.sub (local.get $samples) (i32.const 1)))
         (br $sample))))
 
+  ;; zp[0..bytes) += for each of n taps t: sum over list t of value * (base + t * tapBytes +
+  ;; row offset)[0..bytes), where list t starts at lists + t * listBytes and holds the count
+  ;; at counts + 4t entries (n >= 1): tapTiles for a row of taps, each tile's accumulators in
+  ;; registers across all n lists.
+  (func $tapsTiles (param $zp i32) (param $lists i32) (param $counts i32) (param $n i32)
+    (param $base i32) (param $tapBytes i32) (param $listBytes i32) (param $bytes i32)
+    (local $o i32) (local $t i32)
+    (block $tiles32Done
+      (loop $tile32
+        (br_if $tiles32Done (i32.gt_u (i32.add (local.get $o) (i32.const 128)) (local.get $bytes)))
+        (call $tapsTile32 (i32.add (local.get $zp) (local.get $o)) (local.get $lists)
+          (local.get $counts) (local.get $n) (i32.add (local.get $base) (local.get $o))
+          (local.get $tapBytes) (local.get $listBytes))
+        (local.set $o (i32.add (local.get $o) (i32.const 128)))
+        (br $tile32)))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 96)) (local.get $bytes))
+      (then
+        (call $tapsTile24 (i32.add (local.get $zp) (local.get $o)) (local.get $lists)
+          (local.get $counts) (local.get $n) (i32.add (local.get $base) (local.get $o))
+          (local.get $tapBytes) (local.get $listBytes))
+        (local.set $o (i32.add (local.get $o) (i32.const 96)))))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 64)) (local.get $bytes))
+      (then
+        (call $tapsTile16 (i32.add (local.get $zp) (local.get $o)) (local.get $lists)
+          (local.get $counts) (local.get $n) (i32.add (local.get $base) (local.get $o))
+          (local.get $tapBytes) (local.get $listBytes))
+        (local.set $o (i32.add (local.get $o) (i32.const 64)))))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 32)) (local.get $bytes))
+      (then
+        (call $tapsTile8 (i32.add (local.get $zp) (local.get $o)) (local.get $lists)
+          (local.get $counts) (local.get $n) (i32.add (local.get $base) (local.get $o))
+          (local.get $tapBytes) (local.get $listBytes))
+        (local.set $o (i32.add (local.get $o) (i32.const 32)))))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 16)) (local.get $bytes))
+      (then
+        (call $tapsTile4 (i32.add (local.get $zp) (local.get $o)) (local.get $lists)
+          (local.get $counts) (local.get $n) (i32.add (local.get $base) (local.get $o))
+          (local.get $tapBytes) (local.get $listBytes))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))))
+    ;; the last 1..3 floats: one tap at a time (a rare shape: filters not a multiple of 4)
+    (if (i32.lt_u (local.get $o) (local.get $bytes))
+      (then
+        (loop $tailTap
+          (call $tapTileTail (i32.add (local.get $zp) (local.get $o)) (local.get $lists)
+            (i32.add (local.get $lists) (i32.shl (i32.load (local.get $counts)) (i32.const 3)))
+            (i32.add (local.get $base) (local.get $o)) (i32.sub (local.get $bytes) (local.get $o)))
+          (local.set $lists (i32.add (local.get $lists) (local.get $listBytes)))
+          (local.set $counts (i32.add (local.get $counts) (i32.const 4)))
+          (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
+          (br_if $tailTap (local.tee $n (i32.sub (local.get $n) (i32.const 1))))))))
+
+  (func $tapsTile32 (param $zp i32) (param $lists i32) (param $counts i32) (param $n i32)
+    (param $base i32) (param $tapBytes i32) (param $listBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $s v128) (local $row i32) (local $e i32) (local $end i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (local.set $a2 (v128.load offset=32 (local.get $zp)))
+    (local.set $a3 (v128.load offset=48 (local.get $zp)))
+    (local.set $a4 (v128.load offset=64 (local.get $zp)))
+    (local.set $a5 (v128.load offset=80 (local.get $zp)))
+    (local.set $a6 (v128.load offset=96 (local.get $zp)))
+    (local.set $a7 (v128.load offset=112 (local.get $zp)))
+    (loop $tap
+      (local.set $e (local.get $lists))
+      (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $counts)) (i32.const 3))))
+      (block $done
+        (loop $entry
+          (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=0 (local.get $row)) (local.get $a0)))
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=16 (local.get $row)) (local.get $a1)))
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=32 (local.get $row)) (local.get $a2)))
+          (local.set $a3 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=48 (local.get $row)) (local.get $a3)))
+          (local.set $a4 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=64 (local.get $row)) (local.get $a4)))
+          (local.set $a5 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=80 (local.get $row)) (local.get $a5)))
+          (local.set $a6 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=96 (local.get $row)) (local.get $a6)))
+          (local.set $a7 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=112 (local.get $row)) (local.get $a7)))
+          (local.set $e (i32.add (local.get $e) (i32.const 8)))
+          (br $entry)))
+      (local.set $lists (i32.add (local.get $lists) (local.get $listBytes)))
+      (local.set $counts (i32.add (local.get $counts) (i32.const 4)))
+      (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
+      (br_if $tap (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1))
+    (v128.store offset=32 (local.get $zp) (local.get $a2))
+    (v128.store offset=48 (local.get $zp) (local.get $a3))
+    (v128.store offset=64 (local.get $zp) (local.get $a4))
+    (v128.store offset=80 (local.get $zp) (local.get $a5))
+    (v128.store offset=96 (local.get $zp) (local.get $a6))
+    (v128.store offset=112 (local.get $zp) (local.get $a7)))
+
+  (func $tapsTile24 (param $zp i32) (param $lists i32) (param $counts i32) (param $n i32)
+    (param $base i32) (param $tapBytes i32) (param $listBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $s v128) (local $row i32) (local $e i32) (local $end i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (local.set $a2 (v128.load offset=32 (local.get $zp)))
+    (local.set $a3 (v128.load offset=48 (local.get $zp)))
+    (local.set $a4 (v128.load offset=64 (local.get $zp)))
+    (local.set $a5 (v128.load offset=80 (local.get $zp)))
+    (loop $tap
+      (local.set $e (local.get $lists))
+      (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $counts)) (i32.const 3))))
+      (block $done
+        (loop $entry
+          (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=0 (local.get $row)) (local.get $a0)))
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=16 (local.get $row)) (local.get $a1)))
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=32 (local.get $row)) (local.get $a2)))
+          (local.set $a3 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=48 (local.get $row)) (local.get $a3)))
+          (local.set $a4 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=64 (local.get $row)) (local.get $a4)))
+          (local.set $a5 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=80 (local.get $row)) (local.get $a5)))
+          (local.set $e (i32.add (local.get $e) (i32.const 8)))
+          (br $entry)))
+      (local.set $lists (i32.add (local.get $lists) (local.get $listBytes)))
+      (local.set $counts (i32.add (local.get $counts) (i32.const 4)))
+      (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
+      (br_if $tap (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1))
+    (v128.store offset=32 (local.get $zp) (local.get $a2))
+    (v128.store offset=48 (local.get $zp) (local.get $a3))
+    (v128.store offset=64 (local.get $zp) (local.get $a4))
+    (v128.store offset=80 (local.get $zp) (local.get $a5)))
+
+  (func $tapsTile16 (param $zp i32) (param $lists i32) (param $counts i32) (param $n i32)
+    (param $base i32) (param $tapBytes i32) (param $listBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s v128) (local $row i32) (local $e i32) (local $end i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (local.set $a2 (v128.load offset=32 (local.get $zp)))
+    (local.set $a3 (v128.load offset=48 (local.get $zp)))
+    (loop $tap
+      (local.set $e (local.get $lists))
+      (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $counts)) (i32.const 3))))
+      (block $done
+        (loop $entry
+          (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=0 (local.get $row)) (local.get $a0)))
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=16 (local.get $row)) (local.get $a1)))
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=32 (local.get $row)) (local.get $a2)))
+          (local.set $a3 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=48 (local.get $row)) (local.get $a3)))
+          (local.set $e (i32.add (local.get $e) (i32.const 8)))
+          (br $entry)))
+      (local.set $lists (i32.add (local.get $lists) (local.get $listBytes)))
+      (local.set $counts (i32.add (local.get $counts) (i32.const 4)))
+      (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
+      (br_if $tap (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1))
+    (v128.store offset=32 (local.get $zp) (local.get $a2))
+    (v128.store offset=48 (local.get $zp) (local.get $a3)))
+
+  (func $tapsTile8 (param $zp i32) (param $lists i32) (param $counts i32) (param $n i32)
+    (param $base i32) (param $tapBytes i32) (param $listBytes i32)
+    (local $a0 v128) (local $a1 v128) (local $s v128) (local $row i32) (local $e i32) (local $end i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (loop $tap
+      (local.set $e (local.get $lists))
+      (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $counts)) (i32.const 3))))
+      (block $done
+        (loop $entry
+          (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=0 (local.get $row)) (local.get $a0)))
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=16 (local.get $row)) (local.get $a1)))
+          (local.set $e (i32.add (local.get $e) (i32.const 8)))
+          (br $entry)))
+      (local.set $lists (i32.add (local.get $lists) (local.get $listBytes)))
+      (local.set $counts (i32.add (local.get $counts) (i32.const 4)))
+      (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
+      (br_if $tap (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1)))
+
+  (func $tapsTile4 (param $zp i32) (param $lists i32) (param $counts i32) (param $n i32)
+    (param $base i32) (param $tapBytes i32) (param $listBytes i32)
+    (local $a0 v128) (local $s v128) (local $row i32) (local $e i32) (local $end i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (loop $tap
+      (local.set $e (local.get $lists))
+      (local.set $end (i32.add (local.get $e) (i32.shl (i32.load (local.get $counts)) (i32.const 3))))
+      (block $done
+        (loop $entry
+          (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s)
+            (v128.load offset=0 (local.get $row)) (local.get $a0)))
+          (local.set $e (i32.add (local.get $e) (i32.const 8)))
+          (br $entry)))
+      (local.set $lists (i32.add (local.get $lists) (local.get $listBytes)))
+      (local.set $counts (i32.add (local.get $counts) (i32.const 4)))
+      (local.set $base (i32.add (local.get $base) (local.get $tapBytes)))
+      (br_if $tap (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (v128.store offset=0 (local.get $zp) (local.get $a0)))
+
+  ;; zp[0..bytes) += sum over the list [e, end) of value * (base + row offset)[0..bytes): the
+  ;; row cut into tiles of 32 floats while they last, then at most one of 24, 16, 8 and 4
+  ;; floats, then the last 1..3; each tile's accumulators stay in registers while the whole list
+  ;; streams past. (One accumulator alone waits on its own multiply-add at every entry: the 24
+  ;; channels of the fast recipe's conv3x32 took six such passes before the 24-float tile.)
+  (func $tapTiles (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
+    (param $bytes i32)
+    (local $o i32)
+    (block $tiles32Done
+      (loop $tile32
+        (br_if $tiles32Done (i32.gt_u (i32.add (local.get $o) (i32.const 128)) (local.get $bytes)))
+        (call $tapTile32 (i32.add (local.get $zp) (local.get $o)) (local.get $e) (local.get $end)
+          (i32.add (local.get $base) (local.get $o)))
+        (local.set $o (i32.add (local.get $o) (i32.const 128)))
+        (br $tile32)))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 96)) (local.get $bytes))
+      (then
+        (call $tapTile24 (i32.add (local.get $zp) (local.get $o)) (local.get $e) (local.get $end)
+          (i32.add (local.get $base) (local.get $o)))
+        (local.set $o (i32.add (local.get $o) (i32.const 96)))))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 64)) (local.get $bytes))
+      (then
+        (call $tapTile16 (i32.add (local.get $zp) (local.get $o)) (local.get $e) (local.get $end)
+          (i32.add (local.get $base) (local.get $o)))
+        (local.set $o (i32.add (local.get $o) (i32.const 64)))))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 32)) (local.get $bytes))
+      (then
+        (call $tapTile8 (i32.add (local.get $zp) (local.get $o)) (local.get $e) (local.get $end)
+          (i32.add (local.get $base) (local.get $o)))
+        (local.set $o (i32.add (local.get $o) (i32.const 32)))))
+    (if (i32.le_u (i32.add (local.get $o) (i32.const 16)) (local.get $bytes))
+      (then
+        (call $tapTile4 (i32.add (local.get $zp) (local.get $o)) (local.get $e) (local.get $end)
+          (i32.add (local.get $base) (local.get $o)))
+        (local.set $o (i32.add (local.get $o) (i32.const 16)))))
+    (if (i32.lt_u (local.get $o) (local.get $bytes))
+      (then (call $tapTileTail (i32.add (local.get $zp) (local.get $o)) (local.get $e)
+        (local.get $end) (i32.add (local.get $base) (local.get $o))
+        (i32.sub (local.get $bytes) (local.get $o))))))
+
   ;; zp[tile] += sum over the list [e, end) of value * (base + row offset)[tile], for a tile
-  ;; of 32 floats, one vector, or the last rest/4 floats of a row (only those stored).
+  ;; of 32, 24, 16, 8 or 4 floats (8 to 1 accumulators), or the last rest/4 floats of a row
+  ;; (only those stored).
   (func $tapTile32 (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $a6 v128) (local $a7 v128) (local $s v128) (local $row i32)
     (local.set $a0 (v128.load offset=0 (local.get $zp)))
@@ -1197,7 +1439,7 @@
     (block $done
       (loop $entry
         (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
-        (local.set $s (f32x4.splat (f32.load (local.get $e))))
+        (local.set $s (v128.load32_splat (local.get $e)))
         (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
         (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
           (local.get $a0)))
@@ -1226,13 +1468,91 @@
     (v128.store offset=96 (local.get $zp) (local.get $a6))
     (v128.store offset=112 (local.get $zp) (local.get $a7)))
 
+  (func $tapTile24 (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $a4 v128) (local $a5 v128) (local $s v128) (local $row i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (local.set $a2 (v128.load offset=32 (local.get $zp)))
+    (local.set $a3 (v128.load offset=48 (local.get $zp)))
+    (local.set $a4 (v128.load offset=64 (local.get $zp)))
+    (local.set $a5 (v128.load offset=80 (local.get $zp)))
+    (block $done
+      (loop $entry
+        (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+        (local.set $s (v128.load32_splat (local.get $e)))
+        (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
+          (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+          (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+          (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $s) (v128.load offset=48 (local.get $row))
+          (local.get $a3)))
+        (local.set $a4 (f32x4.relaxed_madd (local.get $s) (v128.load offset=64 (local.get $row))
+          (local.get $a4)))
+        (local.set $a5 (f32x4.relaxed_madd (local.get $s) (v128.load offset=80 (local.get $row))
+          (local.get $a5)))
+        (local.set $e (i32.add (local.get $e) (i32.const 8)))
+        (br $entry)))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1))
+    (v128.store offset=32 (local.get $zp) (local.get $a2))
+    (v128.store offset=48 (local.get $zp) (local.get $a3))
+    (v128.store offset=64 (local.get $zp) (local.get $a4))
+    (v128.store offset=80 (local.get $zp) (local.get $a5)))
+
+  (func $tapTile16 (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $s v128) (local $row i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (local.set $a2 (v128.load offset=32 (local.get $zp)))
+    (local.set $a3 (v128.load offset=48 (local.get $zp)))
+    (block $done
+      (loop $entry
+        (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+        (local.set $s (v128.load32_splat (local.get $e)))
+        (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
+          (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+          (local.get $a1)))
+        (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+          (local.get $a2)))
+        (local.set $a3 (f32x4.relaxed_madd (local.get $s) (v128.load offset=48 (local.get $row))
+          (local.get $a3)))
+        (local.set $e (i32.add (local.get $e) (i32.const 8)))
+        (br $entry)))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1))
+    (v128.store offset=32 (local.get $zp) (local.get $a2))
+    (v128.store offset=48 (local.get $zp) (local.get $a3)))
+
+  (func $tapTile8 (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
+    (local $a0 v128) (local $a1 v128) (local $s v128) (local $row i32)
+    (local.set $a0 (v128.load offset=0 (local.get $zp)))
+    (local.set $a1 (v128.load offset=16 (local.get $zp)))
+    (block $done
+      (loop $entry
+        (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
+        (local.set $s (v128.load32_splat (local.get $e)))
+        (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
+        (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
+          (local.get $a0)))
+        (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+          (local.get $a1)))
+        (local.set $e (i32.add (local.get $e) (i32.const 8)))
+        (br $entry)))
+    (v128.store offset=0 (local.get $zp) (local.get $a0))
+    (v128.store offset=16 (local.get $zp) (local.get $a1)))
+
   (func $tapTile4 (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
     (local $a0 v128) (local $s v128) (local $row i32)
     (local.set $a0 (v128.load offset=0 (local.get $zp)))
     (block $done
       (loop $entry
         (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
-        (local.set $s (f32x4.splat (f32.load (local.get $e))))
+        (local.set $s (v128.load32_splat (local.get $e)))
         (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
         (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
           (local.get $a0)))
@@ -1240,13 +1560,14 @@
         (br $entry)))
     (v128.store offset=0 (local.get $zp) (local.get $a0)))
 
-  (func $tapTileTail (param $zp i32) (param $e i32) (param $end i32) (param $base i32) (param $rest i32)
+  (func $tapTileTail (param $zp i32) (param $e i32) (param $end i32) (param $base i32)
+    (param $rest i32)
     (local $a0 v128) (local $s v128) (local $row i32)
     (local.set $a0 (v128.load offset=0 (local.get $zp)))
     (block $done
       (loop $entry
         (br_if $done (i32.ge_u (local.get $e) (local.get $end)))
-        (local.set $s (f32x4.splat (f32.load (local.get $e))))
+        (local.set $s (v128.load32_splat (local.get $e)))
         (local.set $row (i32.add (local.get $base) (i32.load offset=4 (local.get $e))))
         (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
           (local.get $a0)))

@@ -369,6 +369,12 @@ const CONV_SHAPES: [number, number, number, number, number, boolean][] = [
   [2, 4, 3, 2, 1, true],
   [1, 6, 5, 3, 3, false],
   [1, 3, 3, 5, 3, true],
+  // The fast recipe's conv3x32 over 24 channels (a 24-float tile); 63 channels (tiles of 32,
+  // 24 and 4 floats and a 3-float tail) and 14 (8, 4 and 2) in convBackInput and
+  // convGradWeights.
+  [2, 12, 12, 24, 3, false],
+  [1, 5, 5, 63, 3, true],
+  [1, 4, 4, 14, 3, true],
 ];
 
 for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
@@ -386,8 +392,11 @@ for (const [samples, height, width, channels, kernel, same] of CONV_SHAPES) {
       };
       const rows = samples * geometry.outHeight * geometry.outWidth;
       const patch = kernel * kernel * channels;
-      // 37 filters run a 32-float tile, a vector and a 1-float tail; 7 a vector and a tail.
-      const filters = shift === 0 ? 37 : 7;
+      // 37 filters run a 32-float tile, a vector and a 1-float tail; 7 a vector and a tail;
+      // 30 (with 24 channels) 24 and 4 floats and a 2-float tail; 61: 32, 24, 4 and 1; 20:
+      // 16 and 4.
+      const special: Record<number, number> = { 24: 30, 63: 61, 14: 20 };
+      const filters = special[channels] ?? (shift === 0 ? 37 : 7);
       const lengths = {
         x: samples * height * width * channels,
         col: rows * patch,

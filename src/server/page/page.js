@@ -243,6 +243,7 @@ function showError(message) {
 
 function showAnswer(status, answer) {
   clearAnswer("The network read:");
+  // A number's first digit stands for "what the network saw"; each digit shows its own below.
   const pixels = answer.pixels ?? answer.digits?.[0]?.pixels;
   if ("number" in answer) showNumber(answer);
   else if (status !== 200 || answer.error) {
@@ -253,7 +254,7 @@ function showAnswer(status, answer) {
   } else {
     guess.textContent = String(answer.digit);
     detail.textContent = `${percent(answer.confidence)} sure` +
-      (answer.notDigit !== undefined ? `; not a digit: ${percent(answer.notDigit)}` : "");
+      (typeof answer.notDigit === "number" ? `; not a digit: ${percent(answer.notDigit)}` : "");
     drawBars(answer.probabilities, answer.digit);
   }
   if (Array.isArray(pixels)) drawSeen(pixels);
@@ -264,11 +265,25 @@ function showNumber(answer) {
     showError(answer.error ?? "No number found.");
     return;
   }
-  statusLine.textContent = "The network read the number:";
-  guess.textContent = answer.number;
+  // One number per row of the picture (`numbers`, when the server reads rows).
+  const rows = Array.isArray(answer.numbers) && answer.numbers.length > 0
+    ? answer.numbers
+    : [answer.number];
+  statusLine.textContent = rows.length === 1
+    ? "The network read the number:"
+    : `The network read ${rows.length} numbers, one per row:`;
+  guess.textContent = rows.join(" ");
   detail.textContent = `${answer.digits.length} digit${answer.digits.length === 1 ? "" : "s"}`;
   for (const digit of answer.digits) {
     const item = document.createElement("li");
+    if (Array.isArray(digit.pixels)) {
+      const small = document.createElement("canvas");
+      small.width = small.height = 28;
+      small.className = "digit-seen";
+      small.setAttribute("aria-hidden", "true");
+      drawPixels(small, digit.pixels);
+      item.append(small);
+    }
     const d = document.createElement("span");
     d.className = "d";
     d.textContent = String(digit.digit);
@@ -276,6 +291,7 @@ function showNumber(answer) {
     c.className = "c";
     c.textContent = percent(digit.confidence);
     item.append(d, c);
+    item.setAttribute("aria-label", `${digit.digit}, ${percent(digit.confidence)} sure`);
     digitList.append(item);
   }
   digitList.hidden = false;
@@ -303,15 +319,19 @@ function drawBars(probabilities, top) {
   bars.replaceChildren(...items);
 }
 
-/** The 28x28 input (0..1, ink bright) as gray pixels. */
+/** The 28x28 input (0..1, ink bright) as gray pixels, on the "what the network saw" canvas. */
 function drawSeen(pixels) {
+  drawPixels(seen, pixels);
+}
+
+function drawPixels(target, pixels) {
   const image = new ImageData(28, 28);
   for (let i = 0; i < 784; i++) {
     const v = Math.round(Math.min(1, Math.max(0, pixels[i] ?? 0)) * 255);
     image.data[i * 4] = image.data[i * 4 + 1] = image.data[i * 4 + 2] = v;
     image.data[i * 4 + 3] = 255;
   }
-  seen.getContext("2d").putImageData(image, 0, 0);
+  target.getContext("2d").putImageData(image, 0, 0);
 }
 
 function percent(p) {

@@ -16,11 +16,15 @@ import { center, joinColumns, truncate, visibleWidth, wrapText } from "../../tex
 import type { AppContext } from "../context.ts";
 import { unlessAborted } from "../abortable.ts";
 import { errorLine } from "../page.ts";
-import type { Frame, ScreenProgram, Step, Work } from "../screen_loop.ts";
+import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
 import { editField, renderField, type TextField, textField } from "../widgets/text_input.ts";
 
 /** Everything the Browse screen remembers. */
 export interface BrowseState {
+  /** The network whose guesses are shown (the model in use when the screen opened). */
+  network?: Network;
+  /** The network's guesses of the digits shown so far, by `set:index` (filled by work). */
+  guesses?: ReadonlyMap<string, Prediction>;
   set: "train" | "test";
   /** Show only this digit (by label); undefined for all. */
   filter?: number;
@@ -205,7 +209,8 @@ export interface BrowseView {
   index?: BrowseIndex;
   /** Shown instead of digits: "Loading MNIST…" or the error that stopped it. */
   problem?: { text: string; error: boolean };
-  predict: (set: "train" | "test", index: number) => Prediction;
+  /** The network's guess for a digit, once the work has made it. */
+  predict: (set: "train" | "test", index: number) => Prediction | undefined;
 }
 
 const GAP = 2;
@@ -219,6 +224,27 @@ export function gridSize(width: number, height: number): { perRow: number; rows:
   const perRow = Math.max(1, Math.floor((width - PANEL_WIDTH) / (THUMB_WIDTH + GAP)));
   const rows = Math.max(1, Math.floor((height - 2 + 1) / (THUMB_HEIGHT + 1)));
   return { perRow, rows };
+}
+
+/**
+ * The digits on the page the body shows (positions `first` to `end` of the shown list, the
+ * current one at `position`) in a body of `width` x `height`: what the view draws and what
+ * the screen's work guesses.
+ */
+export function pageOf(
+  state: BrowseState,
+  shown: number,
+  width: number,
+  height: number,
+): { position: number; first: number; end: number; perRow: number } {
+  // Above the grid: the status line, the note, and a blank line when there is room.
+  let above = 1 + (state.note ? 1 : 0);
+  if (height - above > 19) above++;
+  const position = Math.max(0, Math.min(state.position, shown - 1));
+  const { perRow, rows } = gridSize(width, height - above);
+  const perPage = perRow * rows;
+  const first = Math.floor(position / perPage) * perPage;
+  return { position, first, end: Math.min(shown, first + perPage), perRow };
 }
 
 /**
@@ -257,22 +283,19 @@ export function renderBrowseBody(
     return lines;
   }
   if (height - lines.length > 19) lines.push("");
-  const position = Math.min(state.position, indices.length - 1);
-  const { perRow, rows } = gridSize(width, height - lines.length);
-  const perPage = perRow * rows;
-  const first = Math.floor(position / perPage) * perPage;
+  const { position, first, end, perRow } = pageOf(state, indices.length, width, height);
   const thumbs: string[][] = [];
-  for (let p = first; p < Math.min(indices.length, first + perPage); p++) {
+  for (let p = first; p < end; p++) {
     const i = indices[p];
     const prediction = view.predict(state.set, i);
     const label = dataset.labels[i];
-    const mark = prediction.digit === label ? "✓" : `✗ ${prediction.digit}`;
+    const mark = !prediction ? "…" : prediction.digit === label ? "✓" : `✗ ${prediction.digit}`;
     const text = `#${i} · ${label} ${mark}`;
     const caption = p === position
       ? (color === "none" ? `[${text}]` : c.inverse(` ${text} `))
-      : prediction.digit === label
-      ? c.dim(text)
-      : c.red(text);
+      : prediction?.digit !== label
+      ? c.red(text)
+      : c.dim(text);
     thumbs.push([
       ...renderBlockArt(digitPixels(dataset, i), { color }),
       center(caption, THUMB_WIDTH),
@@ -284,8 +307,9 @@ export function renderBrowseBody(
     grid.push(...joinColumns(thumbs.slice(r * perRow, (r + 1) * perRow), GAP));
   }
   const current = indices[position];
-  const panel = renderPredictionPanel(
-    view.predict(state.set, current),
+  const guess = view.predict(state.set, current);
+  const panel = !guess ? ["Network's guess", "…"] : renderPredictionPanel(
+    guess,
     dataset.labels[current],
     Math.min(PANEL_WIDTH + 8, width - (perRow * (THUMB_WIDTH + GAP))),
     height - lines.length,
@@ -358,8 +382,82 @@ function fitting(footers: string[], width: number): string {
   return footers.find((footer) => visibleWidth(footer) <= width) ?? footers[footers.length - 1];
 }
 
-/** What the Browse screen's work sends: the loaded digits. */
-export type BrowseMessage = { type: "data"; data: MnistData };
+/** What the Browse screen's work sends: the loaded digits, then the guesses of each page. */
+export type BrowseMessage =
+  | { type: "data"; data: MnistData }
+  | { type: "guesses"; guesses: [key: string, guess: Prediction][] };
+
+/** The Browse screen's update: keys (`browseKey`), the frame, and what its work sends. */
+function updateBrowse(
+  state: BrowseState,
+  message: Message<BrowseMessage>,
+): Step<BrowseState, BrowseMessage, void> {
+  switch (message.type) {
+    case "back": {
+      if (state.jump) return { state: { ...state, jump: undefined } };
+      // Leaving is the one moment worth remembering: the next visit comes back here.
+      const exit = { value: undefined };
+      if (!state.index) return { state, exit };
+      const { set, filter, position } = state;
+      return { state, exit, remember: { browse: { set, filter, position } } };
+    }
+    case "resize":
+      return { state: { ...state, frame: message.frame } };
+    case "work": {
+      const sent = message.message;
+      if (sent.type === "guesses") {
+        return { state: { ...state, guesses: new Map([...state.guesses ?? [], ...sent.guesses]) } };
+      }
+      // A remembered position may be past the end of other data (the sample is smaller).
+      const index = new BrowseIndex(sent.data);
+      const last = Math.max(0, index.of(state).length - 1);
+      return { state: { ...state, index, position: Math.min(state.position, last) } };
+    }
+    case "work-failed":
+      return { state: { ...state, problem: errorLine(message.error) } };
+    case "input": {
+      const frame = state.frame;
+      const perRow = frame ? gridSize(frame.columns, frame.rows - 2).perRow : 1;
+      return { state: browseKey(state, message.event, perRow) };
+    }
+  }
+  return { state };
+}
+
+/**
+ * Adds the work that guesses the digits of the page shown, when some have no guess yet (a
+ * page is a few dozen digits at most: one quick pass of the network).
+ */
+function withGuesses(
+  step: Step<BrowseState, BrowseMessage, void>,
+): Step<BrowseState, BrowseMessage, void> {
+  const state = step.state;
+  const { index, frame, network } = state;
+  if (!index || !frame || !network || step.exit) return step;
+  const indices = index.of(state);
+  const { first, end } = pageOf(state, indices.length, frame.columns, frame.rows);
+  const set = state.set;
+  const dataset = index.data[set];
+  const missing: number[] = [];
+  for (let p = first; p < end; p++) {
+    if (!state.guesses?.has(`${set}:${indices[p]}`)) missing.push(indices[p]);
+  }
+  if (missing.length === 0) return step;
+  const work: Work<BrowseMessage> = {
+    // One at a time: paging on replaces the guesses of the page paged past.
+    id: "guess",
+    async run(send, signal) {
+      await new Promise((resolve) => setTimeout(resolve, 0)); // keys first
+      if (signal.aborted) return;
+      const guesses = missing.map((i): [string, Prediction] => [
+        `${set}:${i}`,
+        classifyPixels(network, digitPixels(dataset, i)),
+      ]);
+      send({ type: "guesses", guesses });
+    },
+  };
+  return { ...step, work: [...step.work ?? [], work] };
+}
 
 /** Loads the data (once per session: the context keeps it) for the Browse screen. */
 function loadWork(context: Pick<AppContext, "data">): Work<BrowseMessage> {
@@ -401,54 +499,13 @@ function loadWork(context: Pick<AppContext, "data">): Work<BrowseMessage> {
 export function browseScreen(
   context: Pick<AppContext, "model" | "data" | "memory">,
 ): ScreenProgram<BrowseState, BrowseMessage, void> {
-  // The guesses of the digits seen, for this visit (the model does not change meanwhile).
-  let network: Network | undefined;
-  const guesses = new Map<string, Prediction>();
-  const predict = (index: BrowseIndex, set: "train" | "test", i: number): Prediction => {
-    network ??= context.model().network;
-    const key = `${set}:${i}`;
-    let guess = guesses.get(key);
-    if (!guess) {
-      guess = classifyPixels(network, digitPixels(index.data[set], i));
-      guesses.set(key, guess);
-    }
-    return guess;
-  };
   return {
     title: "Browse digits",
     init: () => ({
-      state: { ...newBrowseState(), ...context.memory?.browse },
+      state: { ...newBrowseState(), ...context.memory?.browse, network: context.model().network },
       work: [loadWork(context)],
     }),
-    update(state, message): Step<BrowseState, BrowseMessage, void> {
-      switch (message.type) {
-        case "back": {
-          if (state.jump) return { state: { ...state, jump: undefined } };
-          // Leaving is the one moment worth remembering: the next visit comes back here.
-          if (context.memory && state.index) {
-            const { set, filter, position } = state;
-            context.memory.browse = { set, filter, position };
-          }
-          return { state, exit: { value: undefined } };
-        }
-        case "resize":
-          return { state: { ...state, frame: message.frame } };
-        case "work": {
-          // A remembered position may be past the end of other data (the sample is smaller).
-          const index = new BrowseIndex(message.message.data);
-          const last = Math.max(0, index.of(state).length - 1);
-          return { state: { ...state, index, position: Math.min(state.position, last) } };
-        }
-        case "work-failed":
-          return { state: { ...state, problem: errorLine(message.error) } };
-        case "input": {
-          const frame = state.frame;
-          const perRow = frame ? gridSize(frame.columns, frame.rows - 2).perRow : 1;
-          return { state: browseKey(state, message.event, perRow) };
-        }
-      }
-      return { state };
-    },
+    update: (state, message) => withGuesses(updateBrowse(state, message)),
     view(state, frame) {
       const index = state.index;
       const view: BrowseView = {
@@ -456,7 +513,7 @@ export function browseScreen(
         problem: state.problem !== undefined
           ? { text: `Cannot load the digits: ${state.problem}`, error: true }
           : undefined,
-        predict: (set, i) => predict(index!, set, i),
+        predict: (set, i) => state.guesses?.get(`${set}:${i}`),
       };
       return {
         body: renderBrowseBody(state, view, frame.columns, frame.rows, frame.color),

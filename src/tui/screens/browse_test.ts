@@ -4,8 +4,15 @@ import { Network } from "../../network/network.ts";
 import { classifyPixels } from "../../app/predict.ts";
 import { visibleWidth } from "../../text/layout.ts";
 import type { Message } from "../screen_loop.ts";
-import { simulate } from "../screen_loop_testing.ts";
-import { type BrowseMessage, browseScreen, digitPixels, shownIndices } from "./browse.ts";
+import type { ScreenMemory } from "../context.ts";
+import { simulate, simulateWork, type Simulation } from "../screen_loop_testing.ts";
+import {
+  type BrowseMessage,
+  browseScreen,
+  type BrowseState,
+  digitPixels,
+  shownIndices,
+} from "./browse.ts";
 
 /** `count` digits labelled 0,1,2,...,9,0,1,... with a different blob for each. */
 function dataset(count: number): Dataset {
@@ -120,9 +127,15 @@ Deno.test("browse: Esc, q and Ctrl-C leave", () => {
   }
 });
 
-Deno.test("browse: fits 80x24 and 160x50; more digits side by side when wide; the guesses", () => {
+Deno.test("browse: fits 80x24 and 160x50; more digits side by side when wide; the guesses", async () => {
   for (const size of [{ columns: 80, rows: 24 }, { columns: 160, rows: 50 }]) {
-    const run = browse(["pagedown", "right", "right"], size);
+    // The page's guesses come from the screen's work, run here as the loop runs it.
+    const keys = [loaded, "pagedown", "right", "right"];
+    const run: Simulation<BrowseState, BrowseMessage, void> = await simulateWork(
+      browseScreen(context),
+      keys,
+      { run: ["guess"], size },
+    );
     const body = run.view.body;
     assert.ok(body.length <= run.state.frame!.rows, `${body.length} rows`);
     for (const line of body) assert.ok(visibleWidth(line) <= size.columns, line);
@@ -168,18 +181,27 @@ Deno.test("browse: without data the screen says why, in place", () => {
 });
 
 Deno.test("browse: the next visit starts where the last one was left", () => {
-  const memory = {};
+  const memory: ScreenMemory = {};
   const remembering = { ...context, memory };
-  const first = simulate(browseScreen(remembering), [loaded, "t", "4", "right", "escape"]);
+  // What the loop does with what a step remembers.
+  const visit = (
+    context: Parameters<typeof browseScreen>[0],
+    keys: Parameters<typeof simulate>[1],
+  ) => {
+    const run = simulate(browseScreen(context), keys);
+    Object.assign(memory, run.remembered);
+    return run;
+  };
+  const first = visit(remembering, [loaded, "t", "4", "right", "escape"]);
   assert.ok(first.exit);
-  const again = simulate(browseScreen(remembering), [loaded]);
+  const again = visit(remembering, [loaded]);
   assert.match(again.view.body[0], /^Training set · 2 of 30 · #14, label 4 · only 4s/);
   // Left while typing an index: the typing is not remembered, the place is.
-  simulate(browseScreen(remembering), [loaded, "right", "g", "5", "escape", "escape"]);
-  assert.match(simulate(browseScreen(remembering), [loaded]).view.body[0], /#24, label 4/);
+  visit(remembering, [loaded, "right", "g", "5", "escape", "escape"]);
+  assert.match(visit(remembering, [loaded]).view.body[0], /#24, label 4/);
   // Data with fewer digits (the sample after MNIST): the position stays inside it.
   const small = { ...data, train: dataset(12) };
-  const fewer = simulate(browseScreen({ ...remembering, data: () => Promise.resolve(small) }), [
+  const fewer = visit({ ...remembering, data: () => Promise.resolve(small) }, [
     { type: "work", message: { type: "data", data: small } },
   ]);
   assert.match(fewer.view.body[0], /^Training set · 1 of 1 · #4, label 4/);

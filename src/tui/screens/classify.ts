@@ -3,13 +3,17 @@
  * as the network sees it, with the guess and ten confidence bars. Folders are stepped through
  * image by image. Every problem (no such file, not an image, no digit) is shown in place.
  *
- * Reading a folder, reading and classifying an image and completing a path are background
- * work that reports back as messages; the screen's state changes only in `update`.
+ * Reading a folder, reading and classifying an image (src/app/classify_image.ts) and
+ * completing a path (widgets/path_completion.ts) are background work that reports back as
+ * messages; the screen's state changes only in `update`.
  */
-import { classifyImage, fitImage } from "../../app/classify_image.ts";
-import { readNumber } from "../../app/read_number.ts";
-import type { Prediction } from "../../app/predict.ts";
-import type { GrayImage } from "../../image/mod.ts";
+import {
+  fitImage,
+  type ImageResult,
+  type NumberDigitResult,
+  readImageResult,
+  readNumberResult,
+} from "../../app/classify_image.ts";
 import { IMAGE_EXTENSIONS, listImages } from "../../image/image_files.ts";
 import type { Network } from "../../network/network.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
@@ -17,44 +21,19 @@ import type { KeyEvent } from "../terminal/keys.ts";
 import { renderBigDigit } from "../../text/big_digit.ts";
 import { renderBlockArt } from "../../text/block_art.ts";
 import { renderConfidenceBars } from "../../text/confidence_bars.ts";
-import { joinColumns, truncate, visibleWidth } from "../../text/layout.ts";
+import { joinColumns, truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import { percent } from "../../text/format.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
 import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
 import { captionLines, guessTint } from "./guess_caption.ts";
+import { choiceLines, completeOnDisk } from "../widgets/path_completion.ts";
 import { editField, renderField, type TextField, textField } from "../widgets/text_input.ts";
-
-/** What one image file gave, as the screen shows it: a small copy, what the network saw, the guess. */
-export interface ImageResult {
-  file: string;
-  /** The image shrunk to fit 56x56 for display, when it could be decoded. */
-  preview?: GrayImage;
-  /** The original size. */
-  width?: number;
-  height?: number;
-  /** [28 x 28] what the network saw, when the image decoded. */
-  normalized?: Float32Array;
-  prediction?: Prediction;
-  /** Why it could not be classified (one line). */
-  error?: string;
-  /** The digit the file name or folder says it is (`label7`, `7/x.png`). */
-  label?: number;
-  /** In number mode: the digits read left to right, each with its box in the image's pixels. */
-  number?: { text: string; digits: NumberDigitResult[] };
-}
-
-/** One digit of a number, as the screen shows it. */
-export interface NumberDigitResult {
-  prediction: Prediction;
-  /** [x, y, width, height] in the original image's pixels. */
-  box: [number, number, number, number];
-  /** [28 x 28] what the network saw. */
-  normalized: Float32Array;
-}
 
 /** Everything the Classify screen remembers. */
 export interface ClassifyState {
+  /** The network that reads the images (the model in use when the screen opened). */
+  network?: Network;
   field: TextField;
   /** Where keys go: the path being typed, or stepping through a folder's images. */
   focus: "path" | "images";
@@ -78,16 +57,21 @@ export interface ClassifyState {
 
 /** What the screen's background work reports. */
 export type ClassifyMessage =
-  | { type: "listed"; opening: number; path: string; files: string[] }
+  /** The path opened (`typed`: as the user typed it, remembered for the next visit). */
+  | { type: "listed"; opening: number; path: string; typed: string; files: string[] }
   | { type: "list-failed"; opening: number; error: string }
   | { type: "classified"; opening: number; result: ImageResult }
   | { type: "completed"; typed: string; text: string; choices: string[] };
 
 type ClassifyStep = Step<ClassifyState, ClassifyMessage, void>;
 
-/** A fresh screen with `path` typed in (the last path opened, so coming back is quick). */
-export function newClassifyState(path = ""): ClassifyState {
+/**
+ * A fresh screen with `path` typed in (the last path opened, so coming back is quick), reading
+ * with `network`.
+ */
+export function newClassifyState(path = "", network?: Network): ClassifyState {
   return {
+    network,
     field: textField(path),
     focus: "path",
     files: [],
@@ -125,39 +109,29 @@ export type ClassifyContext = Pick<AppContext, "model" | "memory">;
 export function classifyScreen(
   context: ClassifyContext,
 ): ScreenProgram<ClassifyState, ClassifyMessage, void> {
-  const network = () => context.model().network;
-  const remember = (path: string) => {
-    if (context.memory) context.memory.classifyPath = path;
-  };
   return {
     title: "Classify an image",
-    init: () => ({ state: newClassifyState(context.memory?.classifyPath ?? "") }),
-    update: (state, message) => updateClassify(state, message, { network, remember }),
+    init: () => ({
+      state: newClassifyState(context.memory?.classifyPath ?? "", context.model().network),
+    }),
+    update: updateClassify,
     view: (state, frame) => ({ body: renderClassifyBody(state, frame), footer: footerFor(state) }),
     typing: (state) => state.focus === "path",
   };
-}
-
-/** What `updateClassify` needs from outside: the network, and where to remember a path. */
-export interface ClassifyServices {
-  network(): Network;
-  /** Called (from the work, after a path opened) with the text the user typed. */
-  remember(path: string): void;
 }
 
 /** The Classify screen's update: keys, and what its work reports. */
 export function updateClassify(
   state: ClassifyState,
   message: Message<ClassifyMessage>,
-  services: ClassifyServices,
 ): ClassifyStep {
   switch (message.type) {
     case "back":
       return { state, exit: { value: undefined } };
     case "input":
-      return message.event.type === "key" ? handleKey(state, message.event, services) : { state };
+      return message.event.type === "key" ? handleKey(state, message.event) : { state };
     case "work":
-      return handleWork(state, message.message, services);
+      return handleWork(state, message.message);
     case "work-failed":
       // The work catches what it expects; this is a bug, shown in place rather than crashing.
       return { state: { ...state, loading: undefined, error: errorLine(message.error) } };
@@ -169,15 +143,14 @@ export function updateClassify(
 function handleKey(
   state: ClassifyState,
   event: KeyEvent,
-  services: ClassifyServices,
 ): ClassifyStep {
   const count = state.files.length;
   if (event.key === "n" && (event.ctrl || state.focus === "images")) {
-    return toggleMode(state, services);
+    return toggleMode(state);
   }
   const step = (delta: number): ClassifyStep => {
     const index = Math.min(count - 1, Math.max(0, state.index + delta));
-    return count < 2 || index === state.index ? { state } : show(state, index, services);
+    return count < 2 || index === state.index ? { state } : show(state, index);
   };
   switch (event.key) {
     case "up":
@@ -214,7 +187,7 @@ function handleKey(
         state: { ...state, error: "type the path of a PNG or JPEG image, or of a folder of them" },
       };
     }
-    return open(state, path, services);
+    return open(state, path);
   }
   if (event.key === "tab") {
     if (count > 1 && state.opened === state.field.text.trim()) {
@@ -227,18 +200,18 @@ function handleKey(
 }
 
 /** Digit mode to number mode and back: the image shown is read again the new way. */
-function toggleMode(state: ClassifyState, services: ClassifyServices): ClassifyStep {
+function toggleMode(state: ClassifyState): ClassifyStep {
   const next: ClassifyState = {
     ...state,
     mode: state.mode === "digit" ? "number" : "digit",
     results: new Map(),
     choices: undefined,
   };
-  return next.files.length > 0 ? show(next, next.index, services) : { state: next };
+  return next.files.length > 0 ? show(next, next.index) : { state: next };
 }
 
 /** Starts reading the folder (or file) at `path`; what was shown stays until it answers. */
-function open(state: ClassifyState, path: string, services: ClassifyServices): ClassifyStep {
+function open(state: ClassifyState, path: string): ClassifyStep {
   const opening = state.opening + 1;
   const typed = state.field.text;
   const work: Work<ClassifyMessage> = {
@@ -251,9 +224,7 @@ function open(state: ClassifyState, path: string, services: ClassifyServices): C
         if (!signal.aborted) send({ type: "list-failed", opening, error: errorLine(error) });
         return;
       }
-      if (signal.aborted) return;
-      services.remember(typed);
-      send({ type: "listed", opening, path, files });
+      if (!signal.aborted) send({ type: "listed", opening, path, typed, files });
     },
   };
   return {
@@ -264,11 +235,12 @@ function open(state: ClassifyState, path: string, services: ClassifyServices): C
 }
 
 /** Shows `files[index]`: at once when it was read before, else after reading it. */
-function show(state: ClassifyState, index: number, services: ClassifyServices): ClassifyStep {
+function show(state: ClassifyState, index: number): ClassifyStep {
   const file = state.files[index];
   if (state.results.has(file)) return { state: { ...state, index, loading: undefined } };
   const opening = state.opening;
-  const network = services.network();
+  const network = state.network;
+  if (!network) return { state: { ...state, error: "no network to read the image with" } };
   const mode = state.mode;
   const work: Work<ClassifyMessage> = {
     // One at a time: stepping on replaces the read of the image stepped past.
@@ -286,7 +258,6 @@ function show(state: ClassifyState, index: number, services: ClassifyServices): 
 function handleWork(
   state: ClassifyState,
   message: ClassifyMessage,
-  services: ClassifyServices,
 ): ClassifyStep {
   switch (message.type) {
     case "listed": {
@@ -300,7 +271,8 @@ function handleWork(
         focus: files.length > 1 ? "images" : "path",
         loading: undefined,
       };
-      return show(next, 0, services);
+      // A path that opened is typed in again on the next visit.
+      return { ...show(next, 0), remember: { classifyPath: message.typed } };
     }
     case "list-failed":
       if (message.opening !== state.opening) return { state };
@@ -333,146 +305,14 @@ function handleWork(
   }
 }
 
-/**
- * Reads, normalizes and classifies one file (`classifyImage`) and keeps what the screen shows:
- * a copy shrunk to 56x56 at most, not the decoded image. A bad file or an image without a
- * digit comes back with `error` set; so does an unexpected failure, as one line (and an
- * abort through `signal`, whose result nobody waits for).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Network } from "../../network/mod.ts";
- * import { readImageResult } from "./classify.ts";
- *
- * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
- * const result = await readImageResult("no/such/seven_label7.png", network);
- * assert.equal(result.error, "no such file");
- * assert.equal(result.label, 7);
- * ```
- */
-export async function readImageResult(
-  file: string,
-  network: Network,
-  signal?: AbortSignal,
-): Promise<ImageResult> {
-  try {
-    const { image, ...result } = await classifyImage(file, network, { signal });
-    if (!image) return result;
-    return {
-      ...result,
-      preview: fitImage(image, 56, 56),
-      width: image.width,
-      height: image.height,
-    };
-  } catch (error) {
-    return { file, error: errorLine(error) };
-  }
-}
-
-/**
- * Reads one file as a number (`readNumber`): the digits with their boxes, and a copy of the
- * image shrunk to 160x56 at most. Problems come back as `error`, like `readImageResult`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Network } from "../../network/mod.ts";
- * import { readNumberResult } from "./classify.ts";
- *
- * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
- * const result = await readNumberResult("src/image/testdata/ring_gray_baseline.jpg", network);
- * assert.equal(result.number?.digits.length, 1);
- * ```
- */
-export async function readNumberResult(file: string, network: Network): Promise<ImageResult> {
-  try {
-    const reading = await readNumber(file, network);
-    const result: ImageResult = { file };
-    if (reading.image) {
-      // A number is wide: keep room for it across.
-      result.preview = fitImage(reading.image, 160, 56);
-      result.width = reading.image.width;
-      result.height = reading.image.height;
-    }
-    if (reading.number === undefined) result.error = reading.error ?? "no digit found";
-    else result.number = { text: reading.number, digits: reading.digits };
-    return result;
-  } catch (error) {
-    return { file, error: errorLine(error) };
-  }
-}
-
 /** Tab completion against the folder the typed path points into. */
 function completeWork(typed: string): Work<ClassifyMessage> {
   return {
     id: "complete",
     async run(send, signal) {
-      const completed = await complete(typed);
+      const completed = await completeOnDisk(typed, (name) => IMAGE_EXTENSIONS.test(name));
       if (!signal.aborted) send({ type: "completed", typed, ...completed });
     },
-  };
-}
-
-async function complete(text: string): Promise<{ text: string; choices: string[] }> {
-  const folder = text.slice(0, text.lastIndexOf("/") + 1) || ".";
-  const entries: { name: string; isDirectory: boolean }[] = [];
-  try {
-    for await (const entry of Deno.readDir(folder)) {
-      let isDirectory = entry.isDirectory;
-      if (entry.isSymlink) {
-        isDirectory = await Deno.stat(`${folder}/${entry.name}`).then(
-          (s) => s.isDirectory,
-          () => false,
-        );
-      }
-      entries.push({ name: entry.name, isDirectory });
-    }
-  } catch {
-    return { text, choices: [] };
-  }
-  return completePath(text, entries);
-}
-
-/**
- * What Tab does to a partly typed path, given the names in its folder: the longest common
- * continuation (plus "/" for a single folder), and the choices when there are several.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { completePath } from "./classify.ts";
- *
- * assert.deepEqual(completePath("ima", [{ name: "images", isDirectory: true }]), {
- *   text: "images/",
- *   choices: [],
- * });
- * ```
- */
-export function completePath(
-  text: string,
-  entries: { name: string; isDirectory: boolean }[],
-): { text: string; choices: string[] } {
-  const slash = text.lastIndexOf("/");
-  const folder = text.slice(0, slash + 1);
-  const partial = text.slice(slash + 1);
-  const matches = entries
-    .filter((entry) => entry.name.startsWith(partial))
-    .filter((entry) => !entry.name.startsWith(".") || partial.startsWith("."))
-    .filter((entry) => entry.isDirectory || IMAGE_EXTENSIONS.test(entry.name))
-    .sort((a, b) => a.name.localeCompare(b.name, "en", { numeric: true }));
-  if (matches.length === 0) return { text, choices: [] };
-  if (matches.length === 1) {
-    const only = matches[0];
-    return { text: folder + only.name + (only.isDirectory ? "/" : ""), choices: [] };
-  }
-  let common = matches[0].name;
-  for (const entry of matches) {
-    while (!entry.name.startsWith(common)) common = common.slice(0, -1);
-  }
-  return {
-    text: folder + common,
-    choices: matches.map((entry) => entry.name + (entry.isDirectory ? "/" : "")),
   };
 }
 
@@ -521,33 +361,6 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
   return lines.map((line) => truncate(line, width));
 }
 
-/**
- * Tab's choices in columns, like `ls`, in at most `rows` lines (the last says how many more).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { choiceLines } from "./classify.ts";
- *
- * const names = ["1.png", "2.png", "3.png", "digits/", "more/"];
- * assert.deepEqual(choiceLines(names, 30, 5), ["1.png    2.png    3.png", "digits/  more/"]);
- * assert.deepEqual(choiceLines(names, 10, 2), ["1.png", "… and 4 more"]);
- * ```
- */
-export function choiceLines(choices: string[], width: number, rows: number): string[] {
-  const columnWidth = Math.max(...choices.map(visibleWidth)) + 2;
-  const perLine = Math.max(1, Math.floor((width + 2) / columnWidth));
-  const lines: string[] = [];
-  for (let i = 0; i < choices.length; i += perLine) {
-    const row = choices.slice(i, i + perLine);
-    lines.push(row.map((name) => name.padEnd(columnWidth)).join("").trimEnd());
-  }
-  if (lines.length <= rows) return lines.map((line) => truncate(line, width, "…"));
-  const shown = lines.slice(0, Math.max(0, rows - 1));
-  const more = choices.length - shown.length * perLine;
-  return [...shown.map((line) => truncate(line, width, "…")), `… and ${more} more`];
-}
-
 /** "image 3 of 12: digits/7/a.png (640x480) · labelled 7 ✓". */
 function fileLine(
   state: ClassifyState,
@@ -565,7 +378,8 @@ function fileLine(
   let text = position + c.bold(name) + (state.mode === "number" ? c.dim(" · as a number") : "");
   if (!result) return text + c.dim(" · reading…");
   if (result.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
-  if (result.error) text += c.red(` · ${result.error}`);
+  if (result.notDigit) text += c.yellow(" · not a digit");
+  else if (result.error) text += c.red(` · ${result.error}`);
   if (result.label !== undefined && result.prediction) {
     text += result.label === result.prediction.digit
       ? c.green(` · labelled ${result.label} ✓`)
@@ -622,6 +436,11 @@ function renderResult(
       ...renderConfidenceBars(p.probabilities, { width: Math.min(panelWidth, 50), color }),
     ];
     left.push("", ...captionLines(p, Math.max(...left.map(visibleWidth)), color));
+  } else if (result.notDigit) {
+    panel = [
+      c.yellow.bold("Doesn't look like a digit"),
+      ...wrapText(result.notDigit, panelWidth).map((line) => c.dim(line)),
+    ];
   } else {
     panel = ["No guess:", c.red(result.error ?? "no digit found")];
     if (result.error === "no digit found") {

@@ -10,13 +10,14 @@ import { renderPage } from "../page.ts";
 import type { Message, ScreenProgram, Work } from "../screen_loop.ts";
 import { frameOf, key } from "../screen_loop_testing.ts";
 import { CANVAS_SIDE, DrawingCanvas } from "../widgets/canvas.ts";
+import { readImageResult } from "../../app/classify_image.ts";
+import { IMAGE_EXTENSIONS } from "../../image/image_files.ts";
+import { completePath } from "../widgets/path_completion.ts";
 import {
   type ClassifyMessage,
   classifyScreen,
   type ClassifyState,
-  completePath,
   newClassifyState,
-  readImageResult,
 } from "./classify.ts";
 
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
@@ -147,7 +148,16 @@ Deno.test("each file gives a guess, or says in one line why not, with a small pr
 Deno.test("a folder: Enter opens it, the arrows step through its images, errors show in place", async () => {
   const dir = await makeFolder();
   const memory: ScreenMemory = {};
-  const screen = classifyScreen({ model: () => ({ network, random: false }), memory });
+  const program = classifyScreen({ model: () => ({ network, random: false }), memory });
+  // What the loop does with what a step remembers.
+  const screen: typeof program = {
+    ...program,
+    update(state, message) {
+      const step = program.update(state, message);
+      Object.assign(memory, step.remember);
+      return step;
+    },
+  };
   try {
     // Nothing typed: Enter asks for a path. A missing path: one line, in place.
     let run = await drive(screen, ["enter"]);
@@ -211,12 +221,13 @@ Deno.test("Tab completes a unique name, or the common part and lists the choices
     { name: "digit_7.png", isDirectory: false },
     { name: "notes.txt", isDirectory: false },
   ];
-  assert.deepEqual(completePath("data/n", entries), { text: "data/n", choices: [] });
-  assert.deepEqual(completePath("data/digits", [entries[0]]), {
+  const image = (name: string) => IMAGE_EXTENSIONS.test(name);
+  assert.deepEqual(completePath("data/n", entries, image), { text: "data/n", choices: [] });
+  assert.deepEqual(completePath("data/digits", [entries[0]], image), {
     text: "data/digits/",
     choices: [],
   });
-  assert.deepEqual(completePath("d", entries), {
+  assert.deepEqual(completePath("d", entries, image), {
     text: "digit",
     choices: ["digit_7.png", "digits/"],
   });

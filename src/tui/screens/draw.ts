@@ -1,15 +1,20 @@
 /**
  * The Draw screen: draw a digit with the mouse or the keyboard and watch the network's guess
  * change with every stroke. The drawing goes through the same normalizing and classifying as
- * an image file (`classifyGrayImage`).
+ * an image file (src/app/canvas_analysis.ts); this file holds the screen's state, its keys and
+ * mouse, the layout and the view.
  */
-import { classifyGrayImage } from "../../app/classify_image.ts";
-import { type NumberDigit, readNumberInImage } from "../../app/read_number.ts";
+import {
+  analyzeCanvas,
+  type CanvasAnalysis,
+  type CanvasInsight,
+  explainAnalysis,
+  saliencyOnCanvas,
+} from "../../app/canvas_analysis.ts";
 import { percent } from "../../text/format.ts";
-import type { Prediction } from "../../app/predict.ts";
 import { resize } from "../../image/mod.ts";
 import type { Network } from "../../network/network.ts";
-import { DigitExplainer, unitValues } from "../../app/inspect_model.ts";
+import { DigitExplainer } from "../../app/inspect_model.ts";
 import { renderHeatStrip, strongestUnits } from "../../text/heat_strip.ts";
 import { renderSaliencyOverlay } from "../../text/saliency_overlay.ts";
 import { type ColorLevel, graySgr, paint } from "../../text/color.ts";
@@ -23,20 +28,6 @@ import type { AppContext } from "../context.ts";
 import type { Frame, Message, ScreenProgram, Step } from "../screen_loop.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "../widgets/canvas.ts";
 import { captionLines, guessTint } from "./guess_caption.ts";
-
-/** What the network made of the canvas at one `version`. */
-export interface CanvasAnalysis {
-  version: number;
-  blank: boolean;
-  /** False when the canvas has ink but normalizeDigit found no digit in it. */
-  found: boolean;
-  reason?: string;
-  /** [28 x 28] what the network saw (all zeros when nothing was found). */
-  pixels: Float32Array;
-  prediction?: Prediction;
-  /** On the wide canvas: the number read, each digit with its box in canvas units. */
-  number?: { text: string; digits: NumberDigit[] };
-}
 
 /** Everything the Draw screen remembers. */
 export interface DrawState {
@@ -61,34 +52,6 @@ export interface DrawState {
   showSaliency: boolean;
 }
 
-/** Why the network guesses what it guesses, for one version of the canvas. */
-export interface CanvasInsight {
-  version: number;
-  /** [28 x 28] d p(guess) / d pixel, in the network's input space. */
-  saliency: Float32Array;
-  /** The watched hidden layer: its name and each unit's activation. */
-  layer: string;
-  units: Float32Array;
-}
-
-/** The saliency and hidden activations of an analysis (undefined when there is no guess). */
-export function explainAnalysis(
-  analysis: CanvasAnalysis,
-  explainer: DigitExplainer | undefined,
-): CanvasInsight | undefined {
-  if (!explainer || !analysis.prediction) return undefined;
-  const report = explainer.digit(analysis.pixels);
-  // The last hidden layer with units: the features the output layer weighs.
-  const hidden = report.activations.slice(0, -1).filter((a) => /^(dense|conv)/.test(a.name));
-  const watched = hidden[hidden.length - 1] ?? report.activations[report.activations.length - 1];
-  return {
-    version: analysis.version,
-    saliency: report.saliency,
-    layer: watched.name,
-    units: unitValues(watched.values, watched.shape),
-  };
-}
-
 /** A fresh, blank Draw screen with the cursor in the middle. */
 export function newDrawState(network: Network, explainer?: DigitExplainer): DrawState {
   const canvas = new DrawingCanvas();
@@ -102,53 +65,6 @@ export function newDrawState(network: Network, explainer?: DigitExplainer): Draw
     showCursor: false,
     explainer,
     showSaliency: false,
-  };
-}
-
-/**
- * Normalizes the canvas like an image file and asks the network (`classifyGrayImage`).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Network } from "../../network/mod.ts";
- * import { DrawingCanvas } from "../widgets/canvas.ts";
- * import { analyzeCanvas } from "./draw.ts";
- *
- * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
- * const canvas = new DrawingCanvas();
- * assert.equal(analyzeCanvas(canvas, network).blank, true);
- * canvas.stroke([{ x: 56, y: 20 }, { x: 56, y: 92 }]);
- * assert.equal(analyzeCanvas(canvas, network).prediction?.probabilities.length, 10);
- * ```
- */
-export function analyzeCanvas(canvas: DrawingCanvas, network: Network): CanvasAnalysis {
-  const version = canvas.version;
-  if (canvas.blank) {
-    return { version, blank: true, found: false, pixels: new Float32Array(28 * 28) };
-  }
-  if (canvas.width > CANVAS_SIDE) {
-    // The wide canvas holds a number: read like `classify --number`.
-    const reading = readNumberInImage(canvas.toImage(), network);
-    return {
-      version,
-      blank: false,
-      found: reading.number !== undefined,
-      reason: reading.error,
-      pixels: reading.digits[0]?.normalized ?? new Float32Array(28 * 28),
-      ...(reading.number !== undefined
-        ? { number: { text: reading.number, digits: reading.digits } }
-        : {}),
-    };
-  }
-  const guess = classifyGrayImage(canvas.toImage(), network);
-  return {
-    version,
-    blank: false,
-    found: guess.found,
-    reason: guess.reason,
-    pixels: guess.normalized,
-    prediction: guess.prediction,
   };
 }
 
@@ -316,66 +232,6 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
   return next;
 }
 
-/**
- * The saliency (in the network's 28x28 input) carried back onto the canvas's `side` x `side`
- * display pixels: the normalized digit is the canvas's ink scaled and shifted, so each
- * canvas pixel maps through the two ink bounding boxes to a pixel of the input (stroke-width
- * normalizing makes that approximate by a pixel or so). Zero off the digit's box.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { saliencyOnCanvas } from "./draw.ts";
- *
- * // ink in canvas pixels 2..3 of a 4-wide canvas row; in input pixels 10..17 of 28
- * const canvas = new Float32Array(16);
- * canvas.set([1, 1], 2);
- * const input = new Float32Array(784);
- * input.fill(1, 10, 18);
- * const saliency = new Float32Array(784);
- * saliency[12] = 5; // under the middle of canvas pixel 2 (input pixels 10..13)
- * const mapped = saliencyOnCanvas(canvas, 4, input, saliency);
- * assert.equal(mapped[2], 5);
- * assert.equal(mapped[0], 0);
- * ```
- */
-export function saliencyOnCanvas(
-  canvas: Float32Array,
-  side: number,
-  input: Float32Array,
-  saliency: Float32Array,
-): Float32Array {
-  const out = new Float32Array(side * side);
-  const from = inkBox(canvas, side);
-  const to = inkBox(input, 28);
-  if (!from || !to) return out;
-  const sx = (to.x1 - to.x0 + 1) / (from.x1 - from.x0 + 1);
-  const sy = (to.y1 - to.y0 + 1) / (from.y1 - from.y0 + 1);
-  for (let y = 0; y < side; y++) {
-    const v = Math.floor(to.y0 + (y - from.y0 + 0.5) * sy);
-    if (v < 0 || v >= 28) continue;
-    for (let x = 0; x < side; x++) {
-      const u = Math.floor(to.x0 + (x - from.x0 + 0.5) * sx);
-      if (u >= 0 && u < 28) out[y * side + x] = saliency[v * 28 + u];
-    }
-  }
-  return out;
-}
-
-/** The bounding box of the pixels brighter than 0.1, or undefined when there are none. */
-function inkBox(pixels: Float32Array, width: number) {
-  let x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
-  for (let i = 0; i < pixels.length; i++) {
-    if (pixels[i] <= 0.1) continue;
-    const x = i % width, y = Math.floor(i / width);
-    x0 = Math.min(x0, x);
-    x1 = Math.max(x1, x);
-    y0 = Math.min(y0, y);
-    y1 = Math.max(y1, y);
-  }
-  return x1 < 0 ? undefined : { x0, x1, y0, y1 };
-}
-
 function clampToCanvas(point: CanvasPoint, width = CANVAS_SIDE): CanvasPoint {
   const clamp = (v: number, end: number) => Math.min(end - 0.5, Math.max(0.5, v));
   return { x: clamp(point.x, width), y: clamp(point.y, CANVAS_SIDE) };
@@ -442,7 +298,7 @@ const HELPS = [
  * ```
  */
 export function drawScreen(
-  context: Pick<AppContext, "model" | "memory">,
+  context: Pick<AppContext, "model">,
 ): ScreenProgram<DrawState, never, void> {
   return {
     title: "Draw a digit",
@@ -450,15 +306,7 @@ export function drawScreen(
       const network = context.model().network;
       return { state: newDrawState(network, new DigitExplainer(network)) };
     },
-    update: (state, message) => {
-      const step = updateDraw(state, message);
-      // Inspect explains the last drawing: what the network saw of it.
-      const analysis = step.state.analysis;
-      if (context.memory && analysis !== state.analysis && analysis.prediction) {
-        context.memory.drawing = analysis.pixels;
-      }
-      return step;
-    },
+    update: updateDraw,
     view: (state, frame) => ({
       body: renderDrawBody(state, frame),
       footer: HELPS.find((help) => visibleWidth(help) <= frame.columns) ?? HELPS[HELPS.length - 1],
@@ -467,7 +315,10 @@ export function drawScreen(
   };
 }
 
-/** The Draw screen's update: back leaves, a resize moves the canvas, input draws. */
+/**
+ * The Draw screen's update: back leaves, a resize moves the canvas, input draws (and a new
+ * guess is remembered for Inspect).
+ */
 export function updateDraw(
   state: DrawState,
   message: Message<never>,
@@ -479,8 +330,13 @@ export function updateDraw(
       return {
         state: { ...state, layout: drawLayout(message.frame, state.canvas.width > CANVAS_SIDE) },
       };
-    case "input":
-      return { state: handleDrawEvent(state, message.event) };
+    case "input": {
+      const next = handleDrawEvent(state, message.event);
+      // Inspect explains the last drawing: what the network saw of it.
+      const analysis = next.analysis;
+      if (analysis === state.analysis || !analysis.prediction) return { state: next };
+      return { state: next, remember: { drawing: analysis.pixels } };
+    }
     default:
       return { state };
   }
@@ -677,6 +533,18 @@ function renderGuessPanel(
       ...wrap("Or move with the arrow keys and press space to put the pen down or lift it."),
       "",
       ...wrap("The network guesses as you draw."),
+    ];
+  }
+  if (analysis.notDigit) {
+    // An answer, not a failure: the ink is there, it is not a digit.
+    return [
+      c.bold("Guess"),
+      "",
+      c.yellow.bold("Doesn't look like a digit"),
+      "",
+      ...wrap(analysis.reason ?? "").map((line) => c.dim(line)),
+      "",
+      ...wrap("Draw one digit, 0 to 9; c clears the canvas."),
     ];
   }
   if (!analysis.found || !analysis.prediction) {

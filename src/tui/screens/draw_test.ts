@@ -9,7 +9,8 @@ import { renderPage } from "../page.ts";
 import type { Message } from "../screen_loop.ts";
 import { frameOf, simulate } from "../screen_loop_testing.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "../widgets/canvas.ts";
-import { analyzeCanvas, cellOnCanvas, drawLayout, drawScreen, type DrawState } from "./draw.ts";
+import { analyzeCanvas } from "../../app/canvas_analysis.ts";
+import { cellOnCanvas, drawLayout, drawScreen, type DrawState } from "./draw.ts";
 
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
 const pretrainedNetwork = (await loadNetworkModel(SHIPPED_MODEL, { maxBatch: 1 })).network;
@@ -218,8 +219,7 @@ Deno.test("the screen reads whole at 80x24, 110x30, 110x44 and 160x50, without e
 });
 
 Deno.test("s draws the saliency of the guess over the canvas; the hidden layer's strip follows the drawing", () => {
-  const memory: { drawing?: Float32Array } = {};
-  const screen = drawScreen({ model: () => ({ network: randomNetwork, random: false }), memory });
+  const screen = drawScreen({ model: () => ({ network: randomNetwork, random: false }) });
   const column = 18;
   const cells: [number, number][] = [];
   for (let y = 5; y <= 18; y++) cells.push([column, y]);
@@ -229,7 +229,7 @@ Deno.test("s draws the saliency of the guess over the canvas; the hidden layer's
   assert.match(plain, /dense16 \(brighter = fires harder\):/);
   assert.match(plain, /strongest: (#\d+ \d+\.\d\d|none fires)/);
   // Inspect gets what the network saw of the drawing
-  assert.deepEqual(memory.drawing, drawn.state.analysis.pixels);
+  assert.deepEqual(drawn.remembered.drawing, drawn.state.analysis.pixels);
 
   const shown = screen.update(drawn.state, { type: "input", event: key("s") }).state;
   assert.equal(shown.showSaliency, true);

@@ -4,7 +4,8 @@ import { parseLayerSpec } from "../../network/layer_spec.ts";
 import { stripAnsi } from "../../text/layout.ts";
 import { syntheticMnist } from "../../train/test_data.ts";
 import type { ScreenMemory } from "../context.ts";
-import { simulate } from "../screen_loop_testing.ts";
+import type { Message } from "../screen_loop.ts";
+import { simulateWork } from "../screen_loop_testing.ts";
 import { type InspectMessage, inspectScreen } from "./inspect.ts";
 
 const data = syntheticMnist(50, 60);
@@ -16,7 +17,7 @@ async function measured(network: Network, memory: ScreenMemory = {}) {
     data: () => Promise.resolve(data),
     memory,
   });
-  const start = simulate(screen, []);
+  const start = await explained(screen, []);
   const work = start.steps[0].work![0];
   const sent: InspectMessage[] = [];
   await work.run((message) => sent.push(message), new AbortController().signal);
@@ -27,48 +28,57 @@ async function measured(network: Network, memory: ScreenMemory = {}) {
 
 const text = (body: string[]) => body.map(stripAnsi).join("\n");
 
+/** The screen after `messages`, each digit shown explained by its work (as the loop runs it). */
+function explained(
+  screen: ReturnType<typeof inspectScreen>,
+  messages: (Message<InspectMessage> | string)[],
+  size?: { columns: number; rows: number },
+) {
+  return simulateWork(screen, messages, { run: ["explain"], size });
+}
+
 Deno.test("Inspect: pages by Tab and 1-3, each with a line saying how to read it", async () => {
   const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
   const { screen, message } = await measured(network);
-  const loading = simulate(screen, []);
+  const loading = await explained(screen, []);
   assert.match(text(loading.view.body), /Measuring the network on the test digits/);
-  const weights = simulate(screen, [message]);
+  const weights = await explained(screen, [message]);
   assert.match(weights.view.body[0], /\[1 Weights\]/);
   assert.match(
     text(weights.view.body),
     /0-9 of 16 units: 784 weights each, as 28x28; orange excites, blue inhibits/,
   );
-  const wide = simulate(screen, [message], { columns: 160, rows: 50 });
+  const wide = await explained(screen, [message], { columns: 160, rows: 50 });
   assert.match(
     text(wide.view.body),
     /Each tile is one of the 16 units of dense16: its 784 input weights/,
   );
   assert.match(text(wide.view.body), /^0-9 of 16 units$/m); // two rows of five full-size tiles
-  const activations = simulate(screen, [message, "tab"]);
+  const activations = await explained(screen, [message, "tab"]);
   assert.match(text(activations.view.body), /which pixels made it say \d/);
   assert.match(text(activations.view.body), /test digit #0: the network says \d/);
-  const health = simulate(screen, [message, "3"]);
+  const health = await explained(screen, [message, "3"]);
   assert.match(text(health.view.body), /Per layer: the weights' histogram/);
-  assert.equal(simulate(screen, [message, "3", "tab"]).state.page, "weights");
+  assert.equal((await explained(screen, [message, "3", "tab"])).state.page, "weights");
 });
 
 Deno.test("Inspect Weights: arrows choose a unit, Enter shows the digits that excite it most", async () => {
   const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
   const { screen, message } = await measured(network);
-  const moved = simulate(screen, [message, "right", "right"]);
+  const moved = await explained(screen, [message, "right", "right"]);
   assert.equal(moved.state.unit, 2);
   assert.match(text(moved.view.body), /\[#2\]/);
-  const unit = simulate(screen, [message, "right", "enter"]);
+  const unit = await explained(screen, [message, "right", "enter"]);
   assert.match(
     text(unit.view.body),
     /The test digits \(of the first 60\) that make unit #1 of dense16 fire hardest/,
   );
   assert.match(text(unit.view.body), /#\d+: \d/);
   // back leaves the unit first, then the screen
-  const back = simulate(screen, [message, "enter", "escape"]);
+  const back = await explained(screen, [message, "enter", "escape"]);
   assert.equal(back.state.weightsView, "tiles");
   assert.equal(back.exit, undefined);
-  assert.ok(simulate(screen, [message, "enter", "escape", "escape"]).exit);
+  assert.ok((await explained(screen, [message, "enter", "escape", "escape"])).exit);
 });
 
 Deno.test("Inspect Health: a layer with known dead units is named in the sentence to worry about", async () => {
@@ -76,11 +86,11 @@ Deno.test("Inspect Health: a layer with known dead units is named in the sentenc
   const bias = network.parameters[1].value;
   for (let u = 0; u < 8; u++) bias[u] = -1e6; // 8 of 20 units can never fire
   const { screen, message } = await measured(network);
-  const health = text(simulate(screen, [message, "3"]).view.body);
+  const health = text((await explained(screen, [message, "3"])).view.body);
   assert.match(health, /8\/20 dead/);
   assert.match(health, /40% of layer 1 \(dense20\) never fires on the first test digits/);
   assert.match(health, /grad \d/);
-  const tiles = text(simulate(screen, [message]).view.body);
+  const tiles = text((await explained(screen, [message])).view.body);
   assert.match(tiles, /#0 dead/);
 });
 
@@ -89,10 +99,16 @@ Deno.test("Inspect Activations: ←/→ step through test digits, d explains the
   const drawing = new Float32Array(784).fill(0.2);
   const { screen, message } = await measured(network, { drawing });
   // with a drawing in memory, the page starts on it
-  assert.match(text(simulate(screen, [message, "2"]).view.body), /your drawing: the network says/);
-  const stepped = simulate(screen, [message, "2", "right", "right"]);
+  assert.match(
+    text((await explained(screen, [message, "2"])).view.body),
+    /your drawing: the network says/,
+  );
+  const stepped = await explained(screen, [message, "2", "right", "right"]);
   assert.match(text(stepped.view.body), /test digit #2: the network says \d/);
-  assert.match(text(simulate(screen, [message, "2", "right", "d"]).view.body), /your drawing/);
+  assert.match(
+    text((await explained(screen, [message, "2", "right", "d"])).view.body),
+    /your drawing/,
+  );
 });
 
 Deno.test("Inspect on a CNN: filters as tiles, m shows each conv and pool layer's feature maps", async () => {
@@ -101,18 +117,21 @@ Deno.test("Inspect on a CNN: filters as tiles, m shows each conv and pool layer'
     maxBatch: 32,
   });
   const { screen, message } = await measured(network);
-  const tiles = text(simulate(screen, [message]).view.body);
+  const tiles = text((await explained(screen, [message])).view.body);
   assert.match(tiles, /0-7 of 8 filters, 5x5 weights: orange excites, blue inhibits \(m: maps\)/);
-  const wide = text(simulate(screen, [message], { columns: 160, rows: 50 }).view.body);
+  const wide = text((await explained(screen, [message], { columns: 160, rows: 50 })).view.body);
   assert.match(wide, /The 8 filters of conv5x8, 5x5 weights each/);
-  const maps = simulate(screen, [message, "m"]);
+  const maps = await explained(screen, [message, "m"]);
   assert.match(text(maps.view.body), /Feature maps of conv5x8 \(layer 1\) for test digit #0/);
   assert.match(
-    text(simulate(screen, [message, "m", "l"]).view.body),
+    text((await explained(screen, [message, "m", "l"])).view.body),
     /Feature maps of pool \(layer 2\)/,
   );
-  assert.match(text(simulate(screen, [message, "m", "l", "l"]).view.body), /conv3x4 \(layer 3\)/);
-  const activations = text(simulate(screen, [message, "2"]).view.body);
+  assert.match(
+    text((await explained(screen, [message, "m", "l", "l"])).view.body),
+    /conv3x4 \(layer 3\)/,
+  );
+  const activations = text((await explained(screen, [message, "2"])).view.body);
   assert.match(activations, /conv5x8 +\S/);
   assert.match(activations, /conv3x4 +\S/);
   assert.doesNotMatch(activations, /^pool/m);
@@ -121,17 +140,17 @@ Deno.test("Inspect on a CNN: filters as tiles, m shows each conv and pool layer'
 Deno.test("Inspect Activations: g types a test digit's index, Enter goes there, Esc cancels", async () => {
   const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
   const { screen, message } = await measured(network);
-  const typing = simulate(screen, [message, "2", "g", "4", "q", "2"]);
+  const typing = await explained(screen, [message, "2", "g", "4", "q", "2"]);
   assert.equal(screen.typing?.(typing.state), true);
   assert.equal(typing.exit, undefined, "q is not back while typing");
   assert.match(text(typing.view.body), /Go to test digit \(0-59\): 42/);
   assert.equal(typing.view.footer, "type an index · Enter go · Esc cancel");
-  const gone = simulate(screen, [message, "2", "g", "4", "2", "enter"]);
+  const gone = await explained(screen, [message, "2", "g", "4", "2", "enter"]);
   assert.match(text(gone.view.body), /test digit #42: the network says \d/);
-  const refused = simulate(screen, [message, "2", "g", "9", "9", "enter"]);
+  const refused = await explained(screen, [message, "2", "g", "9", "9", "enter"]);
   assert.match(text(refused.view.body), /no test digit 99: indices go from 0 to 59/);
   assert.match(text(refused.view.body), /test digit #0:/);
-  const cancelled = simulate(screen, [message, "2", "right", "g", "7", "escape"]);
+  const cancelled = await explained(screen, [message, "2", "right", "g", "7", "escape"]);
   assert.equal(cancelled.exit, undefined);
   assert.match(text(cancelled.view.body), /test digit #1:/);
   assert.equal(cancelled.state.jump, undefined);
@@ -143,7 +162,7 @@ Deno.test("Inspect: leaving while the data loads ends the work without a report"
     model: () => ({ network, random: false }),
     data: () => Promise.resolve(data),
   });
-  const work = simulate(screen, []).steps[0].work![0];
+  const work = (await explained(screen, [])).steps[0].work![0];
   const abort = new AbortController();
   const sent: InspectMessage[] = [];
   const running = work.run((message) => sent.push(message), abort.signal);

@@ -12,6 +12,7 @@ export type MenuAction =
   | "browse"
   | "info"
   | "inspect"
+  | "runs"
   | "quit";
 
 /** One line of the menu. */
@@ -50,12 +51,13 @@ export const MENU_ENTRIES: readonly MenuEntry[] = [
     label: "Inspect",
     description: "look inside: weights, activations, saliency, health",
   },
+  { action: "runs", label: "Runs", description: "compare training runs: settings and curves" },
   { action: "quit", label: "Quit", description: "" },
 ];
 
 /**
  * What a key does on the menu: moves the selection (arrows, j/k, Home/End, wraps around),
- * chooses (Enter, or a digit 1-8 which also selects), or quits (q, Esc, Ctrl-C).
+ * chooses (Enter, or a digit 1-9 which also selects), or quits (q, Esc, Ctrl-C).
  *
  * @example
  * ```ts
@@ -102,7 +104,7 @@ export function menuKey(
  * import assert from "node:assert/strict";
  * import { renderMenu } from "./menu.ts";
  *
- * const lines = renderMenu({ selected: 0, width: 80, height: 10, color: "none" });
+ * const lines = renderMenu({ selected: 0, width: 80, height: 12, color: "none" });
  * assert.deepEqual(lines.slice(0, 4), [
  *   "digits · a neural network written from scratch, trained on MNIST",
  *   "",

@@ -11,7 +11,8 @@ Deno.test("menuKey: arrows and j/k move with wrap-around, Enter and digits choos
   assert.equal(menuKey(MENU_ENTRIES.length - 1, key("j")).selected, 0);
   assert.deepEqual(menuKey(1, key("\r")), { selected: 1, choose: "test" });
   assert.deepEqual(menuKey(0, key("6")), { selected: 5, choose: "info" });
-  assert.deepEqual(menuKey(0, key("9")), { selected: 0 });
+  assert.deepEqual(menuKey(0, key("8")), { selected: 7, choose: "runs" });
+  assert.deepEqual(menuKey(0, key("0")), { selected: 0 });
 });
 
 Deno.test("menuKey: q, Esc and Ctrl-C quit", () => {

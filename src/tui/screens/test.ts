@@ -5,6 +5,7 @@ import { mostConfusedPairs, perDigitMetrics } from "../../train/metrics.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { renderBlockArt, sideBySide } from "../../text/block_art.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
+import { renderPerDigitTable } from "../../text/per_digit_table.ts";
 import { joinColumns, visibleWidth, wrapText } from "../../text/layout.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
 import { count, percent, plural } from "../../text/format.ts";
@@ -92,14 +93,7 @@ export function renderTestReport(
   });
   if (options.selected) heat.push(c.yellow(cellLine(evaluation, options.selected)));
   const metrics = perDigitMetrics(evaluation.confusion);
-  const metricLines = [
-    c.dim("digit  precision  recall      F1  support"),
-    ...metrics.map((m) =>
-      `  ${c.bold(String(m.digit))}    ${percent(m.precision).padStart(8)} ${
-        percent(m.recall).padStart(8)
-      } ${percent(m.f1).padStart(8)}  ${String(m.support).padStart(7)}`
-    ),
-  ];
+  const metricLines = renderPerDigitTable(metrics, options.color);
   const pairs = mostConfusedPairs(evaluation.confusion, 5);
   const pairLines = [
     c.bold("Most confused"),
@@ -286,8 +280,7 @@ export interface TestState {
   phase: "loading" | "evaluating" | "done" | "failed";
   progress: { done: number; total: number; elapsedMs: number };
   report?: TestReport;
-  /** The report rendered for `frame` (kept so that scrolling does not render it again). */
-  lines: string[];
+  /** The first line of the report shown (kept inside the report by `update`). */
   offset: number;
   error?: string;
   frame?: Frame;
@@ -368,7 +361,6 @@ export function testScreen(
       state: {
         phase: "loading",
         progress: { done: 0, total: 0, elapsedMs: 0 },
-        lines: [],
         offset: 0,
         cell: { actual: 0, predicted: 1 },
       },
@@ -382,7 +374,7 @@ export function testScreen(
           if (state.mistakes) return { state: { ...state, mistakes: undefined } };
           return { state, exit: { value: undefined } };
         case "resize":
-          return { state: withReportLines({ ...state, frame: message.frame }) };
+          return { state: clampOffset({ ...state, frame: message.frame }) };
         case "work-failed":
           return { state: { ...state, phase: "failed", error: errorLine(message.error) } };
         case "work": {
@@ -396,9 +388,7 @@ export function testScreen(
           // The cell chosen first: the most confused pair.
           const [worst] = mostConfusedPairs(work.report.evaluation.confusion, 1);
           const cell = worst ? { actual: worst.actual, predicted: worst.predicted } : state.cell;
-          return {
-            state: withReportLines({ ...state, phase: "done", report: work.report, cell }),
-          };
+          return { state: clampOffset({ ...state, phase: "done", report: work.report, cell }) };
         }
         case "input": {
           if (state.phase !== "done" || !state.frame) return { state };
@@ -417,7 +407,7 @@ export function testScreen(
               predicted: (state.cell.predicted + dc + 10) % 10,
             };
             // back to the top, where the table is
-            return { state: withReportLines({ ...state, cell, offset: 0 }) };
+            return { state: { ...state, cell, offset: 0 } };
           }
           if (event.type === "key" && event.key === "enter") {
             const { actual, predicted } = state.cell;
@@ -462,8 +452,9 @@ export function testScreen(
               footer: "←/→ or PgUp/PgDn page · Esc back to the report",
             };
           }
-          const view = scrollWindow(state.lines, state.offset, frame.rows);
-          const where = scrollPosition(state.lines.length, view.offset, frame.rows);
+          const lines = reportLines(state.report!, state.cell, frame);
+          const view = scrollWindow(lines, state.offset, frame.rows);
+          const where = scrollPosition(lines.length, view.offset, frame.rows);
           const long = `Esc back · arrows choose a cell · Enter its mistakes${
             where ? ` · j/k PgUp/PgDn scroll · ${where}` : ""
           }`;
@@ -498,23 +489,20 @@ function mistakesKey(state: TestState, event: InputEvent): TestState {
   return { ...state, mistakes: { page } };
 }
 
-/** Renders the report for the state's frame: as wide as the body, more mistakes when tall. */
-function withReportLines(state: TestState): TestState {
-  if (!state.report || !state.frame) return state;
-  const { columns, color, terminal } = state.frame;
+/** The report drawn for `frame`: as wide as the body, more mistakes when the terminal is tall. */
+function reportLines(report: TestReport, selected: ConfusionCell, frame: Frame): string[] {
+  const { columns, color, terminal } = frame;
   const galleryRows = Math.max(2, Math.floor((terminal.rows - 4) / 16));
-  const lines = renderTestReport(state.report, {
-    width: columns,
-    color,
-    galleryRows,
-    selected: state.cell,
-  });
-  return clampOffset({ ...state, lines });
+  return renderTestReport(report, { width: columns, color, galleryRows, selected });
 }
 
-/** Keeps the window full (so Up after End moves at once). */
+/**
+ * Keeps the window full (so Up after End moves at once). Knowing where the report ends takes
+ * drawing it: the lines are counted here and drawn again by the view, never kept in the state.
+ */
 function clampOffset(state: TestState): TestState {
-  if (!state.frame) return state;
-  const offset = scrollWindow(state.lines, state.offset, state.frame.rows).offset;
+  if (!state.report || !state.frame) return state;
+  const total = reportLines(state.report, state.cell, state.frame).length;
+  const offset = Math.min(Math.max(0, state.offset), Math.max(0, total - state.frame.rows));
   return offset === state.offset ? state : { ...state, offset };
 }

@@ -12,26 +12,19 @@ import { Network } from "../../network/network.ts";
 import { parseLayerSpec } from "../../network/layer_spec.ts";
 import { defaultOptimizerSettings } from "../../network/optimizer.ts";
 import { stripAnsi } from "../../text/layout.ts";
-import {
-  applyTrainEvent,
-  commandOf,
-  LOSS_POINT_EVERY,
-  PANEL_EVERY,
-  PanelProbe,
-  renderTrainProgress,
-  type TrainMessage,
-  type TrainPanel,
-  type TrainProgress,
-  trainScreen,
-  type TrainState,
-} from "./train.ts";
+import { PANEL_EVERY, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
+import { commandOf } from "../../train/options.ts";
+import { type TrainMessage, trainScreen, type TrainState } from "./train.ts";
+import { applyTrainEvent, type TrainProgress } from "./train_progress.ts";
+import { LOSS_POINT_EVERY } from "../../train/run_record.ts";
+import { renderTrainProgress } from "./train_view.ts";
 
 function run(epochs: number, stepsDoneInLast: number): TrainProgress {
   let progress: TrainProgress = {
     notes: ["Training 784-256-10"],
     epochs: [],
-    lossHistory: [],
-    testAccuracyHistory: [],
+    lossPoints: [],
+    accuracyPoints: [],
   };
   for (let epoch = 1; epoch <= epochs; epoch++) {
     progress = applyTrainEvent(progress, {
@@ -91,11 +84,12 @@ Deno.test("renderTrainProgress: fits the height, older epochs shrink to their su
   const roomy = renderTrainProgress(run(9, 100), { width: 160, height: 45, color: "none" }).join(
     "\n",
   );
-  assert.match(roomy, /loss \(left\)/); // the chart
+  assert.match(roomy, /loss \(smoothed\) \(left\)/); // the chart
+  assert.match(roomy, /0 +1 +2 +3 +4 +5 +6 +7 +8 +9 +10( epochs)?$/m); // on an axis of epochs
   // A few epochs on a large terminal: the chart fills the rows they leave.
   const tall = renderTrainProgress(run(3, 100), { width: 160, height: 45, color: "none" });
   assert.equal(tall.length, 45);
-  assert.match(tall.at(-1)!, /loss \(left\)/);
+  assert.match(tall.at(-1)!, /loss \(smoothed\) \(left\)/);
   // Too small for the chart: the left-out epochs are not said to be in it.
   const small = renderTrainProgress(run(9, 100), { width: 40, height: 8, color: "none" });
   assert.match(small.join("\n"), /^… 5 earlier epochs$/m);
@@ -203,8 +197,8 @@ Deno.test("train screen: form, live progress, Esc stops the work, the outcome, t
     work({
       type: "session",
       notes: ["Training 784-256-10"],
-      lossHistory: [],
-      testAccuracyHistory: [],
+      lossPoints: [],
+      accuracyPoints: [],
     }),
     ...events([
       { type: "epoch-start", epoch: 1, epochs: 2, steps: 5, firstStep: 0 },
@@ -414,8 +408,8 @@ function firstEpoch(batches: number): TrainProgress {
   let progress: TrainProgress = {
     notes: ["Training 784-256-10"],
     epochs: [],
-    lossHistory: [],
-    testAccuracyHistory: [],
+    lossPoints: [],
+    accuracyPoints: [],
   };
   progress = applyTrainEvent(progress, {
     type: "epoch-start",
@@ -444,15 +438,17 @@ function firstEpoch(batches: number): TrainProgress {
 
 Deno.test("applyTrainEvent: a smoothed loss point every few dozen batches, from the first epoch", () => {
   const progress = firstEpoch(200);
-  const curve = progress.lossCurve!;
-  // a point at the first batch, then every 25: batches 1, 26, ..., 176
-  assert.equal(curve.length, Math.floor((200 - 1) / LOSS_POINT_EVERY) + 1);
+  const curve = progress.lossPoints.map((p) => p.loss);
+  // a point at the first batch, then every 25: batches 1, 25, 50, ..., 200
+  assert.equal(curve.length, Math.floor(200 / LOSS_POINT_EVERY) + 1);
+  // each at its place in epochs
+  assert.deepEqual(progress.lossPoints[1].epoch, Number((25 / 938).toFixed(4)));
   // it follows the batches' own loss (2.3 e^(-step/100)), not the lagging running mean
   const last = curve[curve.length - 1];
   assert.ok(last < 0.5 && last > 2.3 * Math.exp(-2), `smoothed loss ${last}`);
   assert.ok(progress.epochs[0].loss > 0.9, "the running mean lags far behind");
   for (let i = 1; i < curve.length; i++) assert.ok(curve[i] < curve[i - 1]);
-  assert.ok(progress.accuracyCurve!.every(Number.isNaN), "no test accuracy before the epoch ends");
+  assert.equal(progress.accuracyPoints.length, 0, "no test accuracy before the epoch ends");
   const ended = applyTrainEvent(progress, {
     type: "epoch-end",
     epoch: 1,
@@ -464,7 +460,7 @@ Deno.test("applyTrainEvent: a smoothed loss point every few dozen batches, from 
     seconds: 1,
     samplesPerSecond: 1,
   });
-  assert.equal(ended.accuracyCurve!.at(-1), 0.95);
+  assert.deepEqual(ended.accuracyPoints, [{ epoch: 1, accuracy: 0.95 }]);
 });
 
 Deno.test("renderTrainProgress: the chart is there during the first epoch, the panel beside it", () => {
@@ -524,7 +520,6 @@ Deno.test("PanelProbe: a panel after the first batch and every PANEL_EVERY, meas
 });
 
 Deno.test("train screen: a panel message shows beside the chart and is remembered for Inspect", () => {
-  const memory = {};
   const screen = trainScreen({
     modelFlag: "m.safetensors",
     model: () => {
@@ -532,7 +527,6 @@ Deno.test("train screen: a panel message shows beside the chart and is remembere
     },
     reloadModel: () => Promise.reject(new Error("unused")),
     data: () => Promise.resolve(DATA),
-    memory,
   });
   const panel: TrainPanel = {
     batch: 600,
@@ -575,17 +569,19 @@ Deno.test("train screen: a panel message shows beside the chart and is remembere
     work({
       type: "session",
       notes: ["Training 784-256-10"],
-      lossHistory: [],
-      testAccuracyHistory: [],
+      lossPoints: [],
+      accuracyPoints: [],
     }),
     ...events,
     work({ type: "panel", panel }),
   ]);
   assert.equal(run.state.phase.name, "training");
   assert.deepEqual(
-    run.state.phase.name === "training" ? run.state.phase.progress.lossCurve : [],
-    batches.lossCurve,
+    run.state.phase.name === "training" ? run.state.phase.progress.lossPoints : [],
+    batches.lossPoints,
   );
   assert.match(run.view.body.map(stripAnsi).join("\n"), /layer 1 weights, batch 600/);
-  assert.deepEqual(memory, { training: { model: "m.safetensors", layers: panel.layers } });
+  assert.deepEqual(run.remembered, {
+    training: { model: "m.safetensors", layers: panel.layers },
+  });
 });

@@ -1,0 +1,187 @@
+/**
+ * Letters and short words in handwriting fonts (the @fontsource packages of ten Google Fonts
+ * under the SIL Open Font License 1.1), read with opentype.js and drawn through resvg at varied
+ * sizes, slants, turns and pen weights. Letters that read as digits are never drawn
+ * ({@linkcode letterExclusion}).
+ */
+import opentype from "opentype.js";
+import type { Random } from "../network/random.ts";
+import type { InkMap } from "./raster.ts";
+import { loadSvgRenderer, renderSvgInk } from "./svg.ts";
+
+/**
+ * Characters that read as digits, with why: the digits themselves, and the letters that are a
+ * digit's very shape (O, o: a 0; I, i, l: a 1; Z, z: a 2; S, s: a 5; b: a 6; B: an 8; g, q:
+ * a 9). Letters that only resemble one (C, D, G, J, Q, r, y...) stay: a person calls them
+ * letters, and the network can learn the difference (an open C from a closed 0) from MNIST's
+ * thousands of digits; leaving them out would leave it guessing on them.
+ */
+const DIGIT_LIKE: Readonly<Record<string, string>> = {
+  "0123456789": "is a digit",
+  "Oo": "reads as a 0",
+  "Iil": "reads as a 1",
+  "Zz": "reads as a 2",
+  "Ss": "reads as a 5",
+  "b": "reads as a 6",
+  "B": "reads as an 8",
+  "gq": "reads as a 9",
+};
+
+/**
+ * Why a character is never drawn as a negative, or undefined when it may be.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { letterExclusion } from "./letters.ts";
+ *
+ * assert.equal(letterExclusion("k"), undefined);
+ * assert.equal(letterExclusion("O"), "reads as a 0");
+ * assert.equal(letterExclusion("7"), "is a digit");
+ * ```
+ */
+export function letterExclusion(character: string): string | undefined {
+  for (const [characters, why] of Object.entries(DIGIT_LIKE)) {
+    if (characters.includes(character)) return why;
+  }
+  return undefined;
+}
+
+/** The letters drawn: A-Z and a-z less those that read as digits. */
+export const DRAWN_LETTERS: string = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"]
+  .filter((c) => letterExclusion(c) === undefined).join("");
+
+/**
+ * The fonts: @fontsource packages (OFL-1.1), each a literal import so that Deno fetches the
+ * package; the .woff of its Latin subset, regular weight, is read from the package folder.
+ */
+const FONTS: readonly { name: string; load: () => Promise<unknown>; url: () => string }[] = [
+  {
+    name: "caveat",
+    load: () => import("@fontsource/caveat/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/caveat/package.json"),
+  },
+  {
+    name: "kalam",
+    load: () => import("@fontsource/kalam/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/kalam/package.json"),
+  },
+  {
+    name: "indie-flower",
+    load: () => import("@fontsource/indie-flower/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/indie-flower/package.json"),
+  },
+  {
+    name: "patrick-hand",
+    load: () => import("@fontsource/patrick-hand/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/patrick-hand/package.json"),
+  },
+  {
+    name: "shadows-into-light",
+    load: () => import("@fontsource/shadows-into-light/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/shadows-into-light/package.json"),
+  },
+  {
+    name: "gloria-hallelujah",
+    load: () => import("@fontsource/gloria-hallelujah/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/gloria-hallelujah/package.json"),
+  },
+  {
+    name: "reenie-beanie",
+    load: () => import("@fontsource/reenie-beanie/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/reenie-beanie/package.json"),
+  },
+  {
+    name: "architects-daughter",
+    load: () => import("@fontsource/architects-daughter/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/architects-daughter/package.json"),
+  },
+  {
+    name: "covered-by-your-grace",
+    load: () =>
+      import("@fontsource/covered-by-your-grace/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/covered-by-your-grace/package.json"),
+  },
+  {
+    name: "gochi-hand",
+    load: () => import("@fontsource/gochi-hand/package.json", { with: { type: "json" } }),
+    url: () => import.meta.resolve("@fontsource/gochi-hand/package.json"),
+  },
+];
+
+/** The names of the handwriting fonts, in the order the seed picks from. */
+export const LETTER_FONTS: readonly string[] = FONTS.map((font) => font.name);
+
+let fonts: Promise<{ name: string; font: opentype.Font }[]> | undefined;
+
+/** Parses every font (about 50-90 KB of .woff each), once per process. */
+function loadFonts(): Promise<{ name: string; font: opentype.Font }[]> {
+  fonts ??= Promise.all(FONTS.map(async ({ name, load, url }) => {
+    await load();
+    const file = new URL(`files/${name}-latin-400-normal.woff`, url());
+    const bytes = await Deno.readFile(file);
+    return { name, font: opentype.parse(bytes.buffer) };
+  }));
+  return fonts;
+}
+
+/**
+ * Random text: one letter (40%), two or three (30%) or four to six (30%: squeezed into the
+ * digit's box, a word becomes a smudge of a line), lower case, capitalized or upper case.
+ */
+function randomText(rng: Random): string {
+  const draw = rng.next();
+  const length = draw < 0.4 ? 1 : draw < 0.7 ? 2 + rng.int(2) : 4 + rng.int(3);
+  const lower = DRAWN_LETTERS.replace(/[A-Z]/g, ""), upper = DRAWN_LETTERS.replace(/[a-z]/g, "");
+  const style = rng.next();
+  let text = "";
+  for (let i = 0; i < length; i++) {
+    const capital = style < 0.2 || (style < 0.4 && i === 0);
+    const letters = capital ? upper : lower;
+    text += letters[rng.int(letters.length)];
+  }
+  return text;
+}
+
+/**
+ * Draws text: loads the fonts and resvg once, then each call writes random letters in a random
+ * font, 40..96 pixels high, slanted up to 12 degrees, turned up to 10, the pen thickened now
+ * and then.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Random } from "../network/random.ts";
+ * import { letterDrawer } from "./letters.ts";
+ *
+ * const draw = await letterDrawer();
+ * const text = draw(new Random(1));
+ * assert.ok(text.ink.some((v) => v > 0.9));
+ * ```
+ */
+export async function letterDrawer(): Promise<(rng: Random) => InkMap & { name: string }> {
+  const [parsed] = await Promise.all([loadFonts(), loadSvgRenderer()]);
+  return (rng) => {
+    const { name, font } = parsed[rng.int(parsed.length)];
+    const text = randomText(rng);
+    const path = font.getPath(text, 0, 0, 100);
+    const box = path.getBoundingBox();
+    const textWidth = Math.max(1, box.x2 - box.x1), textHeight = Math.max(1, box.y2 - box.y1);
+    const height = 40 + rng.int(57);
+    // Letters' heights vary (an x against an h); words longer than 280 pixels are shrunk.
+    const scale = Math.min(
+      (height * rng.uniform(0.5, 0.75)) / Math.max(textHeight, 40),
+      280 / textWidth,
+    );
+    const width = Math.min(320, Math.ceil(textWidth * scale + height * 0.5));
+    const slant = rng.uniform(-12, 12), turn = rng.uniform(-10, 10);
+    const pen = rng.next() < 0.5 ? 0 : rng.uniform(0.5, 3) / scale;
+    const cx = (box.x1 + box.x2) / 2, cy = (box.y1 + box.y2) / 2;
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+      `<g transform="translate(${width / 2} ${height / 2}) rotate(${turn}) skewX(${slant}) ` +
+      `scale(${scale}) translate(${-cx} ${-cy})"><path d="${path.toPathData(2)}" ` +
+      `fill="black" stroke="${pen > 0 ? "black" : "none"}" stroke-width="${pen}" ` +
+      `stroke-linejoin="round"/></g></svg>`;
+    return { ...renderSvgInk(svg), name: `${name}:${text}` };
+  };
+}
