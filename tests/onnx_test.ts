@@ -6,19 +6,20 @@
  * (full_check: with shape inference) passes the files too.
  */
 import assert from "node:assert/strict";
-import { encode } from "fast-png";
 import * as ort from "onnxruntime-node";
 import { readIdxDataset } from "../src/data/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { loadNetworkModel, saveNetworkModel } from "../src/train/checkpoint.ts";
+import { defaultOptimizerSettings, Network, parseLayerSpec, Random } from "../src/network/mod.ts";
+import { exportOnnx } from "../src/export/onnx.ts";
 import { MNIST_DIR, PROJECT_ROOT, skipUnless } from "./env.ts";
 import { assertOneLineError, runApp } from "./run_app.ts";
+import { ringPng } from "./fixtures/ring_png.ts";
 
 const MODELS = ["pretrained.safetensors", "pretrained_mlp.safetensors"];
 const TEST_IMAGES = `${MNIST_DIR}/t10k-images-idx3-ubyte`;
 const TEST_LABELS = `${MNIST_DIR}/t10k-labels-idx1-ubyte`;
 const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
-
 const BATCH = 500;
 
 /**
@@ -206,20 +207,6 @@ Deno.test("export refuses what it cannot do in one line", async () => {
   }
 });
 
-/** A PNG of a 0 as a person might scan one: a dark ring on light gray paper, 160x200. */
-function ringPng(): Uint8Array {
-  const width = 160;
-  const height = 200;
-  const data = new Uint8Array(width * height).fill(225);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const r = Math.hypot((x - 80) / 50, (y - 100) / 70);
-      if (r > 0.8 && r < 1.05) data[y * width + x] = 40;
-    }
-  }
-  return encode({ width, height, data, channels: 1, depth: 8 });
-}
-
 /** The export of the shipped model and a PNG of a 0, in a temp folder, for `use`. */
 async function withExportAndPng(use: (onnx: string, png: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -293,3 +280,32 @@ function argmax(values: Float32Array, offset: number): number {
   for (let d = 1; d < 10; d++) if (values[offset + d] > values[offset + best]) best = d;
   return best;
 }
+
+Deno.test("ONNX Runtime agrees with a network with standardize and batch norm (folded on export)", async () => {
+  const network = new Network(
+    parseLayerSpec("standardize,conv3x8v,bn,pool,conv3x8,bn,pool,dense16,bn"),
+    {
+      seed: 2,
+      maxBatch: 32,
+    },
+  );
+  const rng = new Random(3);
+  const labels = new Uint8Array(32);
+  // A few training steps, so that the running statistics and scales are not their start values.
+  for (let step = 0; step < 20; step++) {
+    for (let i = 0; i < 32 * 784; i++) network.input[i] = rng.next() < 0.2 ? rng.next() : 0;
+    for (let b = 0; b < 32; b++) labels[b] = rng.int(10);
+    network.trainBatch(labels, 32, defaultOptimizerSettings("adam"), 0.01);
+  }
+  for (let i = 0; i < 32 * 784; i++) network.input[i] = rng.next() < 0.2 ? rng.next() : 0;
+  const pixels = network.input.slice(0, 32 * 784);
+  const ours = network.forward(32).slice();
+  const session = await ort.InferenceSession.create(exportOnnx(network, { version: "0.0.0" }));
+  const input = new ort.Tensor("float32", pixels, [32, 1, 28, 28]);
+  const theirs = (await session.run({ image: input })).probabilities.data as Float32Array;
+  let largest = 0;
+  for (let i = 0; i < ours.length; i++) largest = Math.max(largest, Math.abs(ours[i] - theirs[i]));
+  assert.ok(largest <= 1e-5, `largest difference ${largest}`);
+  assert.notDeepEqual(ours.subarray(0, 10), ours.subarray(10, 20));
+  await session.release();
+});

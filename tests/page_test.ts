@@ -7,9 +7,9 @@
  * (390x844) and a laptop's (1280x800) size there.
  */
 import assert from "node:assert/strict";
-import { encode } from "fast-png";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { CHROMIUM, SHIPPED_MODEL, skipUnless, spawnApp } from "./env.ts";
+import { ringPng } from "./fixtures/ring_png.ts";
 
 const SCREENSHOTS = Deno.env.get("DIGITS_SCREENSHOTS");
 const ignore = skipUnless(import.meta, "chromium");
@@ -152,22 +152,8 @@ Deno.test({
   },
 });
 
-/** A PNG of a 0: a dark ring on light paper, 160x200 pixels. */
-function ringPng(): Uint8Array {
-  const width = 160;
-  const height = 200;
-  const data = new Uint8Array(width * height).fill(235);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const r = Math.hypot((x - 80) / 50, (y - 100) / 70);
-      if (r > 0.8 && r < 1.05) data[y * width + x] = 30;
-    }
-  }
-  return encode({ width, height, data, channels: 1, depth: 8 });
-}
-
 Deno.test({
-  name: `the page reads an uploaded PNG, and the keyboard draws`,
+  name: `the page reads an uploaded PNG, a 1 drawn with the keyboard and a number`,
   ignore,
   fn: async () => {
     const server = await startServe();
@@ -177,6 +163,16 @@ Deno.test({
     await Deno.writeFile(png, ringPng());
     try {
       const { page, errors } = await openPage(browser, server.url, 390, 844);
+      // Tab reaches every control, in reading order.
+      const focused: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press("Tab");
+        focused.push(await page.evaluate("document.activeElement.id") as string);
+      }
+      assert.deepEqual(focused, ["canvas", "clear", "file", "number"]);
+      if (SCREENSHOTS) {
+        await page.screenshot({ path: `${SCREENSHOTS}/page_focus_390x844.png` });
+      }
       const input = await page.$("#file");
       assert.ok(input);
       await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(png);
@@ -194,6 +190,21 @@ Deno.test({
       await page.keyboard.press("Enter");
       const typed = await answerOf(page);
       assert.equal(typed.guess, "1", JSON.stringify(typed));
+
+      // "Read a number": the pad widens; a 4 and a 7 side by side read as 47, digit by digit.
+      await page.click("#number");
+      await drawStrokes(page, [
+        [[0.2, 0.2], [0.12, 0.6], [0.3, 0.6]],
+        [[0.26, 0.35], [0.26, 0.85]],
+        [[0.55, 0.2], [0.75, 0.2], [0.62, 0.85]],
+      ]);
+      const number = await answerOf(page);
+      assert.equal(number.guess, "47", JSON.stringify(number));
+      const chips = await page.$$eval("#digits li", (items) => items.length);
+      assert.equal(chips, 2);
+      if (SCREENSHOTS) {
+        await page.screenshot({ path: `${SCREENSHOTS}/page_number_390x844.png`, fullPage: true });
+      }
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

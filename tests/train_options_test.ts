@@ -16,14 +16,9 @@ import { type OptimizerKind, OPTIMIZERS } from "../src/network/mod.ts";
 import type { MnistData } from "../src/data/dataset.ts";
 import { defaultOptimizerSettings, denseLayers } from "../src/network/mod.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../src/train/checkpoint.ts";
-import {
-  loose,
-  readTrainConfig,
-  resolveTrainValues,
-  TRAIN_OPTIONS,
-  trainOption,
-  type TrainValueName,
-} from "../src/train/options.ts";
+import { loose, TRAIN_OPTIONS, trainOption, type TrainValueName } from "../src/train/options.ts";
+import { resolveTrainValues } from "../src/train/train_values.ts";
+import { readTrainConfig } from "../src/train/train_config.ts";
 import {
   prepareTrainingSession,
   runTrainingSession,
@@ -197,6 +192,12 @@ const TYPED: Partial<Record<TrainValueName, string[]>> = {
   weightDecay: ["0", "1", "1.0001", "-0", "1e-4", "-1e-4", "", "x"],
   warmup: ["0", "1000", "1000.5", "0.1", "-1", "", "1/2"],
   seed: ["0", "4294967295", "4294967296", "-1", "42", "", "1.5"],
+  beta1: ["0", "0.7", "0.9999", "1", "-0.1", "", "x"],
+  beta2: ["0", "0.9", "0.99999", "1", "", "x"],
+  cycleStart: ["0", "0.04", "1", "1.5", "-1", ""],
+  cycleEnd: ["0", "4e-6", "1", "2", ""],
+  evalEvery: ["0", "50", "1000000", "1000001", "-1", "1.5", ""],
+  stopAt: ["off", "0.99", "0", "1", "1.01", "99", "", "OFF"],
   threads: ["auto", " auto ", "1", "2", "3", "0", "AUTO", "", "1.5"],
   limit: ["all", " all ", "1", "10000000", "10000001", "0", "ALL", "", "3000", "al"],
   layers: ["cnn", " lenet5 ", "mlp", "", "conv5x8,pool,dense32", "conv5x8, pool , dense32"]

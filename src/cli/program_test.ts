@@ -115,7 +115,10 @@ Deno.test("bad flags and values exit 2 with one line naming the flag and what wa
       ["train", "--optimizer", "adamw"],
       /'--optimizer <name>' .* expected one of sgd, momentum, adam/,
     ],
-    [["train", "--schedule", "Cosine"], /expected one of constant, cosine, step, got "Cosine"/],
+    [
+      ["train", "--schedule", "Cosine"],
+      /expected one of constant, cosine, step, onecycle, got "Cosine"/,
+    ],
     [
       ["train", "--hidden", "0"],
       /'--hidden <sizes>' .* expected up to 8 comma-separated layer widths/,
@@ -156,7 +159,7 @@ Deno.test("train --help lists every training flag with the default the session u
   assert.match(help, /--hidden <sizes> .*\(default 256\)/);
   assert.match(
     help,
-    /--schedule <name> .*\(default cosine\) \(choices: "constant", "cosine", "step"\)/,
+    /--schedule <name> [^]*?\(default cosine\)\s+\(choices: "constant", "cosine", "step", "onecycle"\)/,
   );
 });
 

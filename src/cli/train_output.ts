@@ -14,7 +14,8 @@ import { count, percent } from "../text/format.ts";
 export type TrainRenderer = (event: TrainEvent) => void;
 
 /**
- * One JSON object per finished epoch, as specified for `train --json`.
+ * One JSON object per finished epoch, as specified for `train --json`, and one per evaluation
+ * inside an epoch (`--eval-every`).
  *
  * @example
  * ```ts
@@ -28,6 +29,20 @@ export type TrainRenderer = (event: TrainEvent) => void;
  */
 export function jsonTrainRenderer(io: CommandIo): TrainRenderer {
   return (event) => {
+    if (event.type === "batch" && event.testAccuracy !== undefined) {
+      // An evaluation inside the epoch (--eval-every).
+      io.write(
+        JSON.stringify({
+          event: "evaluation",
+          epoch: event.epoch,
+          step: event.step,
+          steps: event.steps,
+          testAccuracy: round(event.testAccuracy),
+          testLoss: round(event.testLoss ?? NaN),
+          seconds: round(event.seconds ?? NaN, 3),
+        }) + "\n",
+      );
+    }
     if (event.type !== "epoch-end") return;
     io.write(
       JSON.stringify({
@@ -39,6 +54,7 @@ export function jsonTrainRenderer(io: CommandIo): TrainRenderer {
         testAccuracy: round(event.testAccuracy),
         seconds: round(event.seconds, 3),
         samplesPerSecond: Math.round(event.samplesPerSecond),
+        ...(event.stoppedAtStep !== undefined && { stoppedAtStep: event.stoppedAtStep }),
       }) + "\n",
     );
   };

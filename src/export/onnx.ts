@@ -17,6 +17,7 @@
 import type { Activation } from "../network/activations.ts";
 import type { LayerSpec, Shape } from "../network/layer_spec.ts";
 import type { Network } from "../network/network.ts";
+import { foldBatchNorm } from "../network/fold_batch_norm.ts";
 import { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx_proto.ts";
 
 /** The opset written: 13 has Softmax over one axis (as we compute it) and is widely read. */
@@ -61,7 +62,9 @@ export interface OnnxExportOptions {
  * );
  * ```
  */
-export function exportOnnx(network: Network, options: OnnxExportOptions): Uint8Array {
+export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8Array {
+  // Batch norm at inference is an affine map: folded into the conv or dense layer before it.
+  const network = foldBatchNorm(trained);
   const inputSize = network.inputShape.reduce((a, b) => a * b, 1);
   const image = network.inputShape.length === 3
     ? network.inputShape[0] === 28 && network.inputShape[1] === 28 && network.inputShape[2] === 1
@@ -211,6 +214,17 @@ const LAYER_NODES: { [K in LayerSpec["kind"]]: LayerNodes<Extract<LayerSpec, { k
   // Inverted dropout passes values through at inference.
   dropout(_graph, _layer, input) {
     return input;
+  },
+  // exportOnnx folds every bn into the layer before it first.
+  bn() {
+    throw new Error("batch norm reached the ONNX graph unfolded");
+  },
+  // (x - mean) / std, the constants broadcast over every pixel.
+  standardize(graph, layer, input, index) {
+    const mean = graph.constant(`layers.${index}.mean`, [1], new Float32Array([layer.mean]));
+    const std = graph.constant(`layers.${index}.std`, [1], new Float32Array([layer.std]));
+    const shifted = graph.node("Sub", [input.name, mean]);
+    return { name: graph.node("Div", [shifted, std]), shape: input.shape };
   },
 };
 

@@ -20,7 +20,7 @@ import {
   stepParameters,
   type StepPart,
 } from "./half_batch.ts";
-import { createLayer, type Layer } from "./layers.ts";
+import { activationContext, createLayer, type Layer, updateRunningStatistics } from "./layers.ts";
 import type { BatchResult, Network } from "./network.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { crossEntropy, outputDelta, softmaxRows } from "./softmax.ts";
@@ -109,6 +109,7 @@ export function buildSecondHalf(
   for (let index = 0; index < network.layers.length; index++) {
     const twin = first.layers[index];
     let parameter = 0;
+    let state = 0;
     const layer = createLayer(network.layers[index], network.layerShapes[index], {
       kernels: network.kernels,
       take,
@@ -117,12 +118,14 @@ export function buildSecondHalf(
         ...twin.parameters[parameter++],
         grad: take(shape.reduce((a, b) => a * b, 1)),
       }),
+      state: () => twin.state[state++],
       index,
       maxBatch: rows,
       inputShape,
       input: previous,
       inputGrad: previousGrad,
       seed: () => network.seed,
+      ...activationContext(network.layers, index),
     });
     layers.push(layer);
     inputShape = layer.outputShape;
@@ -240,6 +243,9 @@ export class HalfBatchEngine {
     stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2);
     if (helper) helper.waitDone();
     else stepParameters(kernels, part1, added, settings, learningRate, correction1, correction2);
+    if (settings) {
+      updateRunningStatistics(this.first.layers, this.second.layers, firstRows, secondRows);
+    }
     this.first.setLastBatch(0); // the logits are not one batch's rows any more: no evaluateLoss
     return {
       loss: (first.lossSum + second.lossSum) / batch,

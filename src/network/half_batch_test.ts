@@ -10,6 +10,8 @@ import { JobKind } from "./half_batch.ts";
 const ignore = !wasmSimdSupported();
 const DENSE = { layerSizes: [784, 48, 10], activation: "relu" as const };
 const CNN = parseLayerSpec("conv3x4,pool,conv3x8,pool,dense16,dropout0.5");
+// Batch norm normalizes each half by its own statistics and blends both into the running ones.
+const BATCH_NORM = parseLayerSpec("conv3x4,bn,pool,conv3x8,bn,pool,dense16,bn");
 
 /** Digit-like inputs: mostly zeros (the kernels skip them), some ink, seeded. */
 function fillInputs(network: Network, batch: number, labels: Uint8Array, seed: number): void {
@@ -23,7 +25,7 @@ function fillInputs(network: Network, batch: number, labels: Uint8Array, seed: n
 
 /** Trains `steps` batches (the last one odd-sized) on `threads` threads; returns every weight's bits. */
 async function train(
-  architecture: typeof DENSE | typeof CNN,
+  architecture: typeof DENSE | typeof CNN | typeof BATCH_NORM,
   threads: number,
   steps = 12,
   askForRows = false,
@@ -53,12 +55,21 @@ async function train(
   } finally {
     thread?.close();
   }
-  return network.parameters.flatMap((p) => [bits(p.value), bits(p.moment1), bits(p.moment2)]);
+  return [
+    ...network.parameters.flatMap((p) => [bits(p.value), bits(p.moment1), bits(p.moment2)]),
+    ...network.stateTensors.map((t) => bits(t.value)),
+  ];
 }
 
 const bits = (values: Float32Array) => new Uint32Array(values.slice().buffer);
 
-for (const [name, architecture] of [["dense", DENSE], ["conv with dropout", CNN]] as const) {
+for (
+  const [name, architecture] of [
+    ["dense", DENSE],
+    ["conv with dropout", CNN],
+    ["conv with batch norm", BATCH_NORM],
+  ] as const
+) {
   Deno.test({
     name: `two-thread training (${name}) is bit-identical across runs and to one thread`,
     ignore,

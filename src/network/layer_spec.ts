@@ -12,6 +12,9 @@
  * | `flatten`     | image to a flat vector (optional: `dense` flattens its input)      |
  * | `dense128`    | fully connected, 128 units                                         |
  * | `dropout0.5`  | zeroes each value with probability 0.5 while training              |
+ * | `bn`          | batch normalization of the conv or dense layer before it (then its |
+ * |               | activation): per channel, over the batch while training            |
+ * | `standardize` | the input as (x - 0.1307) / 0.3081 (MNIST's mean and spread); first |
  *
  * Presets: `mlp` (dense256: today's 784-256-10), `cnn`
  * (conv5x32,pool,conv5x64,pool,dense128,dropout0.5) and `lenet5`
@@ -31,7 +34,18 @@ export type LayerSpec =
   | { kind: "pool" }
   | { kind: "flatten" }
   | DenseSpec
-  | { kind: "dropout"; rate: number };
+  | { kind: "dropout"; rate: number }
+  | { kind: "bn" }
+  // The input shifted and scaled, (x - mean) / std: what `--standardize` puts first.
+  | { kind: "standardize"; mean: number; std: number };
+
+/** The input shifted and scaled, (x - mean) / std: what `--standardize` puts first. */
+export type StandardizeSpec = Extract<LayerSpec, { kind: "standardize" }>;
+
+/** MNIST's pixel mean and standard deviation (0..1 pixels), as `standardize` uses them. */
+export const MNIST_MEAN = 0.1307;
+/** See MNIST_MEAN. */
+export const MNIST_STD = 0.3081;
 
 /** A k x k convolution, stride 1, from the input's channels to `channels`, with bias. */
 export interface ConvSpec {
@@ -43,8 +57,10 @@ export interface ConvSpec {
   channels: number;
   /** `same` keeps height and width (zero border of kernel/2); `valid` uses no border. */
   padding: "same" | "valid";
-  /** The function after the convolution. */
+  /** The function after the convolution (after its batch normalization, when `bn` follows). */
   activation: Activation;
+  /** Set when a `bn` that followed was folded into the weights (a weights-only file). */
+  foldedBn?: true;
 }
 
 /** A fully connected layer; `softmax` only on the output layer. */
@@ -53,8 +69,10 @@ export interface DenseSpec {
   kind: "dense";
   /** Output width. */
   units: number;
-  /** The function after it: softmax on the output layer. */
+  /** The function after it (after its batch normalization, when `bn` follows); softmax last. */
   activation: Activation | "softmax";
+  /** Set when a `bn` that followed was folded into the weights (a weights-only file). */
+  foldedBn?: true;
 }
 
 /** A layer's output shape: `[height, width, channels]` for images, `[n]` for vectors. */
@@ -83,7 +101,8 @@ const MAX_UNITS = 100_000;
 const MAX_CHANNELS = 1024;
 const MAX_KERNEL = 15;
 
-const EXPECTED = "conv<k>x<channels>[v], pool, flatten, dense<units> or dropout<rate>";
+const EXPECTED =
+  "conv<k>x<channels>[v], pool, flatten, dense<units>, dropout<rate>, bn or standardize";
 
 /**
  * Parses a spec (or a preset name) into the full layer list, output layer included, checking
@@ -124,6 +143,8 @@ export function parseLayerSpec(
     column += raw.length + 1;
     const layer = parseItem(item, activation);
     if (typeof layer === "string") fail(at, `expected ${layer}, got ${JSON.stringify(item)}`);
+    const placement = placementProblem(layer as LayerSpec, layers[layers.length - 1]);
+    if (placement) fail(at, placement);
     const next = outputShape(shape, layer as LayerSpec);
     if (typeof next === "string") fail(at, `${item}: ${next}`);
     layers.push(layer as LayerSpec);
@@ -137,6 +158,8 @@ export function parseLayerSpec(
 function parseItem(item: string, activation: Activation): LayerSpec | string {
   if (item === "pool") return { kind: "pool" };
   if (item === "flatten") return { kind: "flatten" };
+  if (item === "bn") return { kind: "bn" };
+  if (item === "standardize") return { kind: "standardize", mean: MNIST_MEAN, std: MNIST_STD };
   let match = /^conv(\d+)x(\d+)([vs]?)$/.exec(item);
   if (match) {
     const kernel = Number(match[1]);
@@ -164,6 +187,43 @@ function parseItem(item: string, activation: Activation): LayerSpec | string {
   return item === "" ? `a layer (${EXPECTED})` : EXPECTED;
 }
 
+/** Why `layer` cannot come after `previous` (bn after conv or dense; standardize first). */
+function placementProblem(layer: LayerSpec, previous: LayerSpec | undefined): string | undefined {
+  if (layer.kind === "bn" && previous?.kind !== "conv" && previous?.kind !== "dense") {
+    return "bn normalizes the conv or dense layer right before it";
+  }
+  if (layer.kind === "standardize" && previous !== undefined) {
+    return "standardize is the input's: it comes first";
+  }
+  return undefined;
+}
+
+/**
+ * The activation each layer applies when it runs: a conv or dense layer followed by `bn` applies
+ * none (its batch normalization applies its activation), other layers none either.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { appliedActivations, parseLayerSpec } from "./layer_spec.ts";
+ * const { layers } = parseLayerSpec("conv5x8,bn,pool,dense16");
+ * assert.deepEqual(appliedActivations(layers), [undefined, "relu", undefined, "relu", undefined]);
+ * ```
+ */
+export function appliedActivations(layers: readonly LayerSpec[]): (Activation | undefined)[] {
+  return layers.map((layer, k) => {
+    if (layer.kind === "bn") {
+      const before = layers[k - 1];
+      return before?.kind === "conv" || before?.kind === "dense"
+        ? before.activation as Activation
+        : undefined;
+    }
+    if (layer.kind !== "conv" && layer.kind !== "dense") return undefined;
+    if (layers[k + 1]?.kind === "bn" || layer.activation === "softmax") return undefined;
+    return layer.activation;
+  });
+}
+
 /**
  * The shape `layer` makes of `input`, or why it cannot take that input.
  *
@@ -178,7 +238,7 @@ export function outputShape(input: Shape, layer: LayerSpec): Shape | string {
   const size = input.reduce((a, b) => a * b, 1);
   if (layer.kind === "dense") return [layer.units];
   if (layer.kind === "flatten") return [size];
-  if (layer.kind === "dropout") return input;
+  if (layer.kind === "dropout" || layer.kind === "bn" || layer.kind === "standardize") return input;
   if (input.length !== 3) return `needs an image input, got a flat vector of ${size}`;
   const [height, width, channels] = input;
   if (layer.kind === "pool") {
@@ -229,7 +289,15 @@ export function checkLayers(architecture: LayeredArchitecture): string | undefin
       if (!ACTIVATIONS.includes(layer.activation)) return `${name} has an unknown activation`;
     } else if (layer.kind === "dropout") {
       if (!(layer.rate >= 0 && layer.rate < 1)) return `${name} has a bad rate`;
-    } else if (layer.kind !== "pool" && layer.kind !== "flatten") return `${name}: unknown kind`;
+    } else if (layer.kind === "standardize") {
+      if (!Number.isFinite(layer.mean) || !(layer.std > 0 && Number.isFinite(layer.std))) {
+        return `${name} has a bad mean or std`;
+      }
+    } else if (layer.kind !== "pool" && layer.kind !== "flatten" && layer.kind !== "bn") {
+      return `${name}: unknown kind`;
+    }
+    const placement = placementProblem(layer, layers[k - 1]);
+    if (placement) return `${name}: ${placement}`;
     const next = outputShape(shape, layer);
     if (typeof next === "string") return `${name} ${next}`;
     shape = next;
@@ -257,6 +325,8 @@ export function countParameters(architecture: LayeredArchitecture): number {
     if (layer.kind === "conv") {
       count += (layer.kernel * layer.kernel * shape[shape.length - 1] + 1) * layer.channels;
     }
+    // Scale and shift per channel (the running mean and variance are not counted: buffers).
+    if (layer.kind === "bn") count += 2 * shape[shape.length - 1];
     const next = outputShape(shape, layer);
     if (typeof next === "string") throw new RangeError(`bad layer list: ${next}`);
     shape = next;
@@ -282,6 +352,11 @@ export function formatLayerSpec(layers: readonly LayerSpec[]): string {
       }
       if (layer.kind === "dense") return `dense${layer.units}`;
       if (layer.kind === "dropout") return `dropout${layer.rate}`;
+      if (layer.kind === "standardize") {
+        return layer.mean === MNIST_MEAN && layer.std === MNIST_STD
+          ? "standardize"
+          : `standardize(${layer.mean}/${layer.std})`;
+      }
       return layer.kind;
     }).join(",");
 }

@@ -50,7 +50,7 @@ Deno.test("a bad spec is refused in one line with the position and what was expe
   const cases: Array<[string, RegExp]> = [
     [
       "conv5x32,pol",
-      /^layer spec "conv5x32,pol": at 10: expected conv<k>x<channels>\[v\], pool, flatten, dense<units> or dropout<rate>, got "pol"$/,
+      /^layer spec "conv5x32,pol": at 10: expected conv<k>x<channels>\[v\], pool, flatten, dense<units>, dropout<rate>, bn or standardize, got "pol"$/,
     ],
     ["dense128,,dense64", /at 10: expected a layer \(conv<k>x/],
     [

@@ -13,7 +13,14 @@
  */
 import { activateInPlace, type Activation, multiplyByDerivative } from "./activations.ts";
 import { type ConvGeometry, convScratchSize, type Kernels } from "./kernels.ts";
-import type { ConvSpec, DenseSpec, LayerSpec, Shape } from "./layer_spec.ts";
+import {
+  appliedActivations,
+  type ConvSpec,
+  type DenseSpec,
+  type LayerSpec,
+  type Shape,
+  type StandardizeSpec,
+} from "./layer_spec.ts";
 import { deriveSeed, type Random } from "./random.ts";
 
 /** One trainable tensor with its gradient and optimizer state, all views into the arena. */
@@ -34,12 +41,24 @@ export interface Parameter {
   decays: boolean;
 }
 
+/** A tensor a layer keeps that is not trained by gradients (batch norm's running statistics). */
+export interface StateTensor {
+  /** `layers.<k>.running_mean` or `layers.<k>.running_var`. */
+  name: string;
+  /** [channels]. */
+  shape: number[];
+  /** The values, a view into the arena shared by both halves of a batch. */
+  value: Float32Array;
+}
+
 /** A layer at run time. */
 export interface Layer {
   readonly spec: LayerSpec;
   readonly outputShape: Shape;
   /** Weight then bias, for the layers that have them. */
   readonly parameters: Parameter[];
+  /** Tensors saved with the weights that no optimizer updates (batch norm's running stats). */
+  readonly state: StateTensor[];
   /** The layer's activations [maxBatch x outSize]. */
   readonly output: Float32Array;
   /** dL/d(output) [maxBatch x outSize], made dL/dz in place by `backward`. */
@@ -80,6 +99,19 @@ export interface LayerContext {
   inputGrad: Float32Array | undefined;
   /** Seed of the dropout masks. */
   seed: () => number;
+  /**
+   * The activation this layer applies (appliedActivations): none for a conv or dense layer
+   * followed by bn, whose batch normalization applies it.
+   */
+  activation: Activation | undefined;
+  /**
+   * ReLU and max pooling commute (relu(max(x)) = max(relu(x))), so while training a layer whose
+   * ReLU a pool follows leaves it to the pool, on a quarter of the values: true for that layer
+   * (it skips its ReLU and ReLU') and for the pool (it applies them). Inference is unchanged.
+   */
+  reluAtPool: boolean;
+  /** A tensor both halves of a batch share that is no parameter (running statistics). */
+  state: (role: "running_mean" | "running_var", shape: number[]) => StateTensor;
 }
 
 /** Builds the run-time layer for `spec`. */
@@ -95,10 +127,48 @@ export function createLayer(spec: LayerSpec, outputShape: Shape, context: LayerC
       return new FlattenLayer(spec, outputShape, context);
     case "dropout":
       return new DropoutLayer(spec, outputShape, context);
+    case "bn":
+      return new BatchNormLayer(spec, outputShape, context);
+    case "standardize":
+      return new StandardizeLayer(spec, outputShape, context);
   }
 }
 
 const sizeOf = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+
+/**
+ * The activation layer `index` of `layers` applies (appliedActivations), and whether a ReLU moves
+ * to the pool after it while training (relu(max(x)) = max(relu(x)): the same function on a
+ * quarter of the values): what a LayerContext says about activations.
+ */
+export function activationContext(
+  layers: readonly LayerSpec[],
+  index: number,
+): { activation: Activation | undefined; reluAtPool: boolean } {
+  const applied = appliedActivations(layers);
+  const activation = applied[index];
+  const reluAtPool = layers[index].kind === "pool"
+    ? applied[index - 1] === "relu"
+    : activation === "relu" && layers[index + 1]?.kind === "pool";
+  return { activation, reluAtPool };
+}
+
+/**
+ * After a training step, each batch norm's running statistics take in the step's: those of the
+ * first half's layers and of the second's (absent without halves), weighted by their rows,
+ * always on the main thread (the same bits with one thread or two).
+ */
+export function updateRunningStatistics(
+  first: readonly Layer[],
+  second: readonly Layer[] | undefined,
+  firstRows: number,
+  secondRows: number,
+): void {
+  first.forEach((layer, k) => {
+    if (!(layer instanceof BatchNormLayer)) return;
+    layer.updateRunning(second?.[k] as BatchNormLayer | undefined, firstRows, secondRows);
+  });
+}
 
 /** A new tensor with its gradient and optimizer state, taken from the arena. */
 export function newParameter(
@@ -106,6 +176,7 @@ export function newParameter(
   index: number,
   role: "weight" | "bias",
   shape: number[],
+  decays = role === "weight",
 ): Parameter {
   const n = sizeOf(shape);
   return {
@@ -115,7 +186,7 @@ export function newParameter(
     grad: take(n),
     moment1: take(n),
     moment2: take(n),
-    decays: role === "weight",
+    decays,
   };
 }
 
@@ -142,6 +213,7 @@ function initializeWeights(
  */
 class DenseLayer implements Layer {
   readonly parameters: Parameter[];
+  readonly state: StateTensor[] = [];
   readonly output: Float32Array;
   readonly outputGrad: Float32Array;
   private readonly inSize: number;
@@ -188,10 +260,9 @@ class DenseLayer implements Layer {
     );
     // ReLU in the kernels (branch-free SIMD: half the values are negative, unpredictably).
     const n = batch * this.outSize;
-    if (this.spec.activation === "relu") kernels.relu(this.output, n);
-    else if (this.spec.activation !== "softmax") {
-      activateInPlace(this.spec.activation, this.output, n);
-    }
+    const activation = this.context.activation;
+    if (activation === "relu") kernels.relu(this.output, n);
+    else if (activation) activateInPlace(activation, this.output, n);
   }
 
   backward(batch: number): void {
@@ -199,9 +270,10 @@ class DenseLayer implements Layer {
     const { kernels, input, inputGrad } = this.context;
     // delta = dL/da ⊙ f'(z)  [B x out]
     const n = batch * this.outSize;
-    if (this.spec.activation === "relu") kernels.reluGrad(this.outputGrad, this.output, n);
-    else if (this.spec.activation !== "softmax") {
-      multiplyByDerivative(this.spec.activation, this.outputGrad, this.output, n);
+    const activation = this.context.activation;
+    if (activation === "relu") kernels.reluGrad(this.outputGrad, this.output, n);
+    else if (activation) {
+      multiplyByDerivative(activation, this.outputGrad, this.output, n);
     }
     // dW[in x out] = a_prev^T[in x B] · delta[B x out];  db = column sums of delta
     kernels.gradDense(
@@ -236,6 +308,7 @@ const COLUMN_CHUNK_FLOATS = 1 << 18;
  */
 class ConvLayer implements Layer {
   readonly parameters: Parameter[];
+  readonly state: StateTensor[] = [];
   readonly output: Float32Array;
   readonly outputGrad: Float32Array;
   private readonly geometry: ConvGeometry;
@@ -246,6 +319,8 @@ class ConvLayer implements Layer {
   private readonly chunkSamples: number;
   /** Whether the kernels work without patch rows (8 or more input channels). */
   private readonly fused: boolean;
+  /** Whether the last forward pass left this layer's ReLU to the pool after it. */
+  private reluAtPool = false;
   /** W^T [kkC x out], refreshed from the weights by each forward pass. */
   private readonly weightT: Float32Array;
   /** Zeros [kkC]: the "bias" of the input-gradient product. */
@@ -321,7 +396,7 @@ class ConvLayer implements Layer {
     this.parameters[1].value.fill(0);
   }
 
-  forward(batch: number): void {
+  forward(batch: number, training: boolean): void {
     const [weight, bias] = this.parameters;
     const { kernels } = this.context;
     transpose(weight.value, this.weightT, this.filters, this.patch);
@@ -354,8 +429,11 @@ class ConvLayer implements Layer {
       );
     }
     const n = batch * this.pixels * this.filters;
-    if (this.spec.activation === "relu") kernels.relu(this.output, n);
-    else activateInPlace(this.spec.activation, this.output, n);
+    const activation = this.context.activation;
+    this.reluAtPool = training && this.context.reluAtPool;
+    if (!activation || this.reluAtPool) return;
+    if (activation === "relu") kernels.relu(this.output, n);
+    else activateInPlace(activation, this.output, n);
   }
 
   backward(batch: number): void {
@@ -364,8 +442,13 @@ class ConvLayer implements Layer {
     const rows = batch * this.pixels;
     // delta = dL/da ⊙ f'(z)  [P x out]; db[out] = column sums of delta
     const n = rows * this.filters;
-    if (this.spec.activation === "relu") kernels.reluGrad(this.outputGrad, this.output, n);
-    else multiplyByDerivative(this.spec.activation, this.outputGrad, this.output, n);
+    const activation = this.context.activation;
+    // (When the last forward pass left the ReLU to the pool, the pool applied ReLU' already.)
+    if (activation === "relu" && !this.reluAtPool) {
+      kernels.reluGrad(this.outputGrad, this.output, n);
+    } else if (activation && activation !== "relu") {
+      multiplyByDerivative(activation, this.outputGrad, this.output, n);
+    }
     kernels.sumRows(this.outputGrad, bias.grad, rows, this.filters);
     weight.grad.fill(0);
     for (let c = 0, s = 0; s < batch; c++, s += this.chunkSamples) {
@@ -437,8 +520,11 @@ function transpose(from: Float32Array, to: Float32Array, rows: number, cols: num
  */
 class MaxPoolLayer implements Layer {
   readonly parameters: Parameter[] = [];
+  readonly state: StateTensor[] = [];
   readonly output: Float32Array;
   readonly outputGrad: Float32Array;
+  /** Whether the last forward pass applied the ReLU of the layer before (reluAtPool). */
+  private applied = false;
 
   constructor(
     readonly spec: LayerSpec,
@@ -451,15 +537,23 @@ class MaxPoolLayer implements Layer {
 
   initialize(): void {}
 
-  forward(batch: number): void {
+  forward(batch: number, training: boolean): void {
     const [height, width, channels] = this.context.inputShape;
     this.context.kernels.maxPool(this.context.input, this.output, batch, height, width, channels);
+    // relu(max(x)) = max(relu(x)): the ReLU of the layer before, on a quarter of the values.
+    this.applied = training && this.context.reluAtPool;
+    if (this.applied) this.context.kernels.relu(this.output, batch * sizeOf(this.outputShape));
   }
 
   backward(batch: number): void {
     const { kernels, input, inputGrad } = this.context;
     if (!inputGrad) return;
     const [height, width, channels] = this.context.inputShape;
+    // ReLU' before routing each gradient to its window's max (where a max <= 0 was made 0, no
+    // input equals it and the gradient, now 0, goes to the last of the four: still 0).
+    if (this.applied) {
+      kernels.reluGrad(this.outputGrad, this.output, batch * sizeOf(this.outputShape));
+    }
     kernels.maxPoolGrad(
       input,
       this.output,
@@ -476,6 +570,7 @@ class MaxPoolLayer implements Layer {
 /** Reads an image as a flat vector: the memory is already (y, x, c) row-major, so a no-op. */
 class FlattenLayer implements Layer {
   readonly parameters: Parameter[] = [];
+  readonly state: StateTensor[] = [];
   readonly output: Float32Array;
   readonly outputGrad: Float32Array;
 
@@ -497,6 +592,7 @@ class FlattenLayer implements Layer {
  */
 class DropoutLayer implements Layer {
   readonly parameters: Parameter[] = [];
+  readonly state: StateTensor[] = [];
   readonly output: Float32Array;
   readonly outputGrad: Float32Array;
   /** 0 or 1/(1 - rate) per value of the last training batch. */
@@ -559,4 +655,248 @@ function hash32(base: number, i: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
   return (h ^ (h >>> 16)) >>> 0;
+}
+
+/** Batch norm's guard against dividing by zero, and how fast running statistics follow. */
+export const BATCH_NORM_EPSILON = 1e-5;
+export const BATCH_NORM_MOMENTUM = 0.1;
+
+/**
+ * Batch normalization (Ioffe & Szegedy 2015) of the conv or dense layer before it, then that
+ * layer's activation. Per channel c (the last axis), over the N = rows x pixels values of c:
+ *
+ *     mean_c, var_c = over the N values (training: this batch's; inference: running)
+ *     xhat = (x - mean_c) / sqrt(var_c + eps);   y = gamma_c * xhat + beta_c;   a = f(y)
+ *
+ * Backward, with dy = dL/da ⊙ f'(y) and sums over the same N values:
+ *
+ *     dbeta_c = sum dy;   dgamma_c = sum dy * xhat
+ *     dx = gamma_c / sqrt(var_c + eps) * (dy - dbeta_c / N - xhat * dgamma_c / N)
+ *
+ * Each half of a batch (half_batch.ts) is normalized by its own statistics ("ghost batch
+ * norm" over ceil(B/2) and floor(B/2) samples), so one thread and two compute the same bits.
+ * After each training step the network blends both halves' statistics into the running ones
+ * (`updateRunning`): running = (1 - m) running + m * batch, m = 0.1, the variance unbiased.
+ */
+export class BatchNormLayer implements Layer {
+  readonly parameters: Parameter[];
+  readonly state: StateTensor[];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+  private readonly channels: number;
+  /** This half's mean and 1 / sqrt(var + eps) per channel, from the last training pass. */
+  private readonly mean: Float32Array;
+  private readonly invStd: Float32Array;
+  /** This half's (biased) variance per channel, for the running statistics. */
+  private readonly variance: Float32Array;
+  /** Per channel: the scale and shift that make y from x; the backward pass's sums. */
+  private readonly scale: Float32Array;
+  private readonly shift: Float32Array;
+  private readonly sumDy: Float64Array;
+  private readonly sumDyXhat: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly sumSquares: Float64Array;
+  private readonly xCoefficient: Float64Array;
+  private readonly constant: Float64Array;
+  /** Values of one channel in the last forward pass (rows x pixels). */
+  private count = 0;
+  private trained = false;
+  /** Whether the last forward pass left the ReLU to the pool after this layer. */
+  private reluAtPool = false;
+
+  constructor(
+    readonly spec: LayerSpec,
+    readonly outputShape: Shape,
+    private readonly context: LayerContext,
+  ) {
+    const channels = this.channels = outputShape[outputShape.length - 1];
+    this.parameters = [
+      context.parameter("weight", [channels]),
+      context.parameter("bias", [channels]),
+    ];
+    this.state = [
+      context.state("running_mean", [channels]),
+      context.state("running_var", [channels]),
+    ];
+    this.output = context.rows(sizeOf(outputShape));
+    this.outputGrad = context.rows(sizeOf(outputShape));
+    this.mean = context.take(channels);
+    this.invStd = context.take(channels);
+    this.variance = context.take(channels);
+    this.scale = context.take(channels);
+    this.shift = context.take(channels);
+    this.sumDy = new Float64Array(channels);
+    this.sumDyXhat = new Float64Array(channels);
+    this.sum = new Float64Array(channels);
+    this.sumSquares = new Float64Array(channels);
+    this.xCoefficient = new Float64Array(channels);
+    this.constant = new Float64Array(channels);
+  }
+
+  initialize(): void {
+    this.parameters[0].value.fill(1);
+    this.parameters[1].value.fill(0);
+    this.state[0].value.fill(0);
+    this.state[1].value.fill(1);
+  }
+
+  forward(batch: number, training: boolean): void {
+    const { input } = this.context;
+    const channels = this.channels;
+    const n = batch * sizeOf(this.outputShape);
+    const perChannel = n / channels;
+    const [gamma, beta] = this.parameters;
+    const { mean, invStd, variance, scale, shift } = this;
+    if (training) {
+      // mean_c and var_c over this half's values of channel c (sums in float64).
+      const sum = this.sum.fill(0);
+      const squares = this.sumSquares.fill(0);
+      for (let i = 0; i < n; i += channels) {
+        for (let c = 0; c < channels; c++) {
+          const x = input[i + c];
+          sum[c] += x;
+          squares[c] += x * x;
+        }
+      }
+      for (let c = 0; c < channels; c++) {
+        const m = sum[c] / perChannel;
+        const v = Math.max(0, squares[c] / perChannel - m * m);
+        mean[c] = m;
+        variance[c] = v;
+        invStd[c] = 1 / Math.sqrt(v + BATCH_NORM_EPSILON);
+      }
+    } else {
+      const [runningMean, runningVar] = this.state;
+      for (let c = 0; c < channels; c++) {
+        mean[c] = runningMean.value[c];
+        invStd[c] = 1 / Math.sqrt(runningVar.value[c] + BATCH_NORM_EPSILON);
+      }
+    }
+    // y = gamma * (x - mean) * invStd + beta = x * scale + shift
+    for (let c = 0; c < channels; c++) {
+      scale[c] = gamma.value[c] * invStd[c];
+      shift[c] = beta.value[c] - mean[c] * scale[c];
+    }
+    const y = this.output;
+    this.reluAtPool = training && this.context.reluAtPool;
+    const relu = this.context.activation === "relu" && !this.reluAtPool;
+    for (let i = 0; i < n; i += channels) {
+      for (let c = 0; c < channels; c++) {
+        const v = input[i + c] * scale[c] + shift[c];
+        y[i + c] = relu && v < 0 ? 0 : v;
+      }
+    }
+    const activation = this.context.activation;
+    if (activation && activation !== "relu") activateInPlace(activation, y, n);
+    this.count = perChannel;
+    this.trained = training;
+  }
+
+  backward(batch: number): void {
+    if (!this.trained) throw new Error("batch norm's backward needs a training forward pass");
+    const { input, inputGrad } = this.context;
+    const channels = this.channels;
+    const n = batch * sizeOf(this.outputShape);
+    const dy = this.outputGrad;
+    const activation = this.context.activation;
+    // dy = dL/da ⊙ f'(y) (when the pool after this layer applied the ReLU, it did this too).
+    if (activation === "relu" && !this.reluAtPool) {
+      this.context.kernels.reluGrad(dy, this.output, n);
+    } else if (activation && activation !== "relu") {
+      multiplyByDerivative(activation, dy, this.output, n);
+    }
+    const { mean, invStd } = this;
+    const sumDy = this.sumDy.fill(0);
+    const sumDyXhat = this.sumDyXhat.fill(0);
+    for (let i = 0; i < n; i += channels) {
+      for (let c = 0; c < channels; c++) {
+        const g = dy[i + c];
+        sumDy[c] += g;
+        sumDyXhat[c] += g * (input[i + c] - mean[c]) * invStd[c];
+      }
+    }
+    const [gamma, beta] = this.parameters;
+    for (let c = 0; c < channels; c++) {
+      gamma.grad[c] = sumDyXhat[c];
+      beta.grad[c] = sumDy[c];
+    }
+    if (!inputGrad) return;
+    // dx = gamma invStd (dy - sumDy / N - xhat sumDyXhat / N) = a dy + b x + d per channel, with
+    // a = gamma invStd (forward's scale), k = a invStd sumDyXhat / N, b = -k,
+    // d = k mean - a sumDy / N.
+    const a = this.scale;
+    const { xCoefficient, constant } = this;
+    const perChannel = this.count;
+    for (let c = 0; c < channels; c++) {
+      const k = a[c] * invStd[c] * sumDyXhat[c] / perChannel;
+      xCoefficient[c] = -k;
+      constant[c] = k * mean[c] - a[c] * sumDy[c] / perChannel;
+    }
+    for (let i = 0; i < n; i += channels) {
+      for (let c = 0; c < channels; c++) {
+        inputGrad[i + c] = a[c] * dy[i + c] + xCoefficient[c] * input[i + c] + constant[c];
+      }
+    }
+  }
+
+  /**
+   * running = (1 - m) running + m * this step's statistics, those of this layer's half and of
+   * `second`'s (the same layer of the batch's second half) weighted by their rows; the batch
+   * variance made unbiased (N / (N - 1)) like PyTorch's running_var.
+   */
+  updateRunning(second: BatchNormLayer | undefined, rows: number, secondRows: number): void {
+    const [runningMean, runningVar] = this.state;
+    const m = BATCH_NORM_MOMENTUM;
+    const values = this.count / Math.max(1, rows) * (rows + secondRows);
+    const unbias = values > 1 ? values / (values - 1) : 1;
+    const w1 = rows / (rows + secondRows);
+    const w2 = 1 - w1;
+    for (let c = 0; c < this.channels; c++) {
+      let batchMean = this.mean[c] * w1;
+      let batchVar = this.variance[c] * w1;
+      if (second && secondRows > 0) {
+        batchMean += second.mean[c] * w2;
+        batchVar += second.variance[c] * w2;
+      }
+      runningMean.value[c] = (1 - m) * runningMean.value[c] + m * batchMean;
+      runningVar.value[c] = (1 - m) * runningVar.value[c] + m * batchVar * unbias;
+    }
+  }
+}
+
+/** (x - mean) / std on the input: dL/dx = dL/dy / std. */
+class StandardizeLayer implements Layer {
+  readonly parameters: Parameter[] = [];
+  readonly state: StateTensor[] = [];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+  private readonly size: number;
+
+  constructor(
+    readonly spec: StandardizeSpec,
+    readonly outputShape: Shape,
+    private readonly context: LayerContext,
+  ) {
+    this.size = sizeOf(outputShape);
+    this.output = context.rows(this.size);
+    this.outputGrad = context.rows(this.size);
+  }
+
+  initialize(): void {}
+
+  forward(batch: number): void {
+    const x = this.context.input;
+    const y = this.output;
+    const mean = this.spec.mean;
+    const inverse = 1 / this.spec.std;
+    for (let i = 0, n = batch * this.size; i < n; i++) y[i] = (x[i] - mean) * inverse;
+  }
+
+  backward(batch: number): void {
+    const dx = this.context.inputGrad;
+    if (!dx) return;
+    const dy = this.outputGrad;
+    const inverse = 1 / this.spec.std;
+    for (let i = 0, n = batch * this.size; i < n; i++) dx[i] = dy[i] * inverse;
+  }
 }

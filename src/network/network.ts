@@ -75,7 +75,14 @@ import {
   outputShape,
   type Shape,
 } from "./layer_spec.ts";
-import { createLayer, type Layer, newParameter, type Parameter } from "./layers.ts";
+import {
+  activationContext,
+  createLayer,
+  type Layer,
+  newParameter,
+  type Parameter,
+  updateRunningStatistics,
+} from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { adamCorrections, stepParameters, type StepPart } from "./half_batch.ts";
 import {
@@ -199,6 +206,8 @@ export class Network {
   readonly biases: Float32Array[] = [];
   /** Every trainable tensor, weight then bias, layer by layer. */
   readonly parameters: Parameter[] = [];
+  /** Tensors saved with the weights that no optimizer trains (batch norm's running stats). */
+  readonly stateTensors: Array<{ name: string; shape: number[]; value: Float32Array }> = [];
   /** Optimizer updates applied so far (Adam's bias correction and the schedule use it). */
   optimizerStep = 0;
   /** Seed of the last `initialize`; the dropout masks derive from it and the step. */
@@ -291,6 +300,7 @@ export class Network {
     this.logits = this.runtime[this.runtime.length - 1].output;
     const second: SecondHalf | undefined = halves ? buildSecondHalf(this, take, built) : undefined;
     for (const layer of this.runtime) {
+      this.stateTensors.push(...layer.state);
       for (const p of layer.parameters) {
         this.parameters.push(p);
         (p.decays ? this.weights : this.biases).push(p.value);
@@ -322,6 +332,11 @@ export class Network {
     } else this.initialize(options.seed ?? 1);
   }
 
+  /** Whether layer `index` is a batch normalization. */
+  private isBatchNorm(index: number): boolean {
+    return this.layers[index].kind === "bn";
+  }
+
   /** Takes every buffer from the arena and makes the layers on them, in order. */
   private build(take: (n: number) => Float32Array, withInputGrad: boolean): BuiltLayers {
     const input = take(this.maxBatch * this.layerSizes[0]);
@@ -340,13 +355,21 @@ export class Network {
           rowBuffers.push(buffer);
           return buffer;
         },
-        parameter: (role, shape) => newParameter(take, index, role, shape),
+        // Batch norm's scale and shift take no weight decay.
+        parameter: (role, shape) =>
+          newParameter(take, index, role, shape, role === "weight" && !this.isBatchNorm(index)),
+        state: (role, shape) => ({
+          name: `layers.${index}.${role}`,
+          shape,
+          value: take(shape.reduce((a, b) => a * b, 1)),
+        }),
         index,
         maxBatch: this.maxBatch,
         inputShape,
         input: previous,
         inputGrad: previousGrad,
         seed: () => this.seed,
+        ...activationContext(this.layers, index),
       });
       layers.push(layer);
       inputShape = layer.outputShape;
@@ -402,7 +425,8 @@ export class Network {
     return this.runtime.map((layer) => ({
       layer: layer.spec.kind === "dense" && layer.spec.activation === "softmax"
         ? `dense${layer.spec.units} softmax`
-        : formatLayerSpec([layer.spec]),
+        : formatLayerSpec([layer.spec]) +
+          ("foldedBn" in layer.spec && layer.spec.foldedBn ? " (bn folded in)" : ""),
       outputShape: [...layer.outputShape],
       parameters: layer.parameters.reduce((sum, p) => sum + p.value.length, 0),
     }));
@@ -498,6 +522,7 @@ export class Network {
     const result = this.evaluateLoss(labels);
     this.backward(labels);
     this.applyGradients(settings, learningRate);
+    updateRunningStatistics(this.runtime, undefined, batch, 0);
     return result;
   }
 
@@ -562,6 +587,7 @@ export class Network {
       to.moment1.set(from.moment1);
       to.moment2.set(from.moment2);
     }
+    this.stateTensors.forEach((t, i) => t.value.set(other.stateTensors[i].value));
     this.optimizerStep = other.optimizerStep;
     this.seed = other.seed;
     this.readout = { ...other.readout };

@@ -12,12 +12,16 @@ export interface TensorRecord {
  * The network's weights and biases, plus the optimizer state that `kind` uses (Adam: `.m` and
  * `.v`; momentum: `.velocity`; sgd: none), named `layers.<k>.weight|bias` (k: the layer's
  * index in `network.layers`; conv and dense layers only) and
- * `optimizer.layers.<k>.weight|bias.<m|v|velocity>`. The data are copies.
+ * `optimizer.layers.<k>.weight|bias.<m|v|velocity>`; batch norm's running statistics as
+ * `layers.<k>.running_mean|running_var`. The data are copies.
  */
 export function networkTensors(network: Network, kind: OptimizerKind | undefined): TensorRecord[] {
   const tensors: TensorRecord[] = [];
   for (const p of network.parameters) {
     tensors.push({ name: p.name, shape: [...p.shape], data: p.value.slice() });
+  }
+  for (const t of network.stateTensors) {
+    tensors.push({ name: t.name, shape: [...t.shape], data: t.value.slice() });
   }
   for (const p of network.parameters) {
     for (const [suffix, buffer] of optimizerBuffers(kind, p.moment1, p.moment2)) {
@@ -49,7 +53,7 @@ export function restoreNetworkTensors(
     }
     return tensor.data;
   };
-  const names = new Set(network.parameters.map((p) => p.name));
+  const names = new Set([...network.parameters, ...network.stateTensors].map((p) => p.name));
   for (const name of tensors.keys()) {
     if (name.startsWith("layers.") && !names.has(name)) {
       return `tensor ${name} belongs to no layer of this network`;
@@ -65,6 +69,11 @@ export function restoreNetworkTensors(
       if (typeof state === "string") return state;
       found.push([buffer, state]);
     }
+  }
+  for (const t of network.stateTensors) {
+    const data = check(t.name, t.shape);
+    if (typeof data === "string") return data;
+    found.push([t.value, data]);
   }
   for (const p of network.parameters) {
     p.moment1.fill(0);

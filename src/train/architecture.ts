@@ -9,6 +9,8 @@ import {
   LAYER_PRESETS,
   type LayeredArchitecture,
   type LayerSpec,
+  MNIST_MEAN,
+  MNIST_STD,
   parseLayerSpec,
 } from "../network/mod.ts";
 
@@ -19,6 +21,8 @@ export interface ArchitectureValues {
   activation: Activation;
   /** A layer spec or preset name; "" for a dense network of `hidden`. */
   layers: string;
+  /** Put a `standardize` layer first (`--standardize`). */
+  standardize?: boolean;
 }
 
 /**
@@ -37,8 +41,13 @@ export interface ArchitectureValues {
  * ```
  */
 export function architectureOf(values: ArchitectureValues): LayeredArchitecture {
-  if (values.layers !== "") return parseLayerSpec(values.layers, { activation: values.activation });
-  return { inputShape: [784], layers: denseLayers([784, ...values.hidden, 10], values.activation) };
+  const architecture: LayeredArchitecture = values.layers !== ""
+    ? parseLayerSpec(values.layers, { activation: values.activation })
+    : { inputShape: [784], layers: denseLayers([784, ...values.hidden, 10], values.activation) };
+  if (values.standardize && architecture.layers[0].kind !== "standardize") {
+    architecture.layers.unshift({ kind: "standardize", mean: MNIST_MEAN, std: MNIST_STD });
+  }
+  return architecture;
 }
 
 /** True when every hidden layer is dense with one activation: a network `--hidden` describes. */

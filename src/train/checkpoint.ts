@@ -11,6 +11,7 @@ import {
   checkLayers,
   countParameters,
   denseLayers,
+  foldBatchNorm,
   type Kernels,
   type LayerSpec,
   Network,
@@ -87,9 +88,13 @@ export interface NetworkModel {
   info: NetworkModelInfo;
 }
 
-/** Saves network, optimizer state and info to `path` atomically. */
+/**
+ * Saves network, optimizer state and info to `path` atomically. Without optimizer state (weights
+ * only), batch normalization is folded into the weights before it (foldBatchNorm).
+ */
 export async function saveNetworkModel(path: string, model: NetworkModel): Promise<void> {
-  const network = model.network;
+  // Weights only: for inference, so each batch norm is folded into the layer before it.
+  const network = model.info.optimizerState ? model.network : foldBatchNorm(model.network);
   // The layer list is the network's own: what the file says it is, it is.
   const info = {
     ...model.info,
@@ -100,7 +105,7 @@ export async function saveNetworkModel(path: string, model: NetworkModel): Promi
   };
   await saveModelFile(path, {
     metadata: { format: MODEL_FORMAT, formatVersion: MODEL_FORMAT_VERSION, ...info },
-    tensors: networkTensors(model.network, info.optimizerState ? info.optimizer.kind : undefined),
+    tensors: networkTensors(network, info.optimizerState ? info.optimizer.kind : undefined),
   });
 }
 
@@ -247,6 +252,9 @@ function isTrainingPlan(value: unknown): boolean {
     Number.isFinite(plan.warmupEpochs) && (plan.warmupEpochs as number) >= 0 &&
     SCHEDULES.includes(plan.schedule as ScheduleKind) &&
     (plan.augment === undefined || typeof plan.augment === "boolean") &&
+    ["cycleStart", "cycleEnd"].every((key) =>
+      plan[key] === undefined || (Number.isFinite(plan[key]) && (plan[key] as number) >= 0)
+    ) &&
     (plan.augmentLevel === undefined || plan.augmentLevel === "full" ||
       plan.augmentLevel === "light") &&
     typeof optimizer === "object" && optimizer !== null &&

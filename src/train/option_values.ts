@@ -136,6 +136,29 @@ export function allOrIntegerIn(min: number, max: number): (value: string) => num
 }
 
 /**
+ * "off" or a number from `min` to `max`.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { offOrNumberIn } from "./option_values.ts";
+ * assert.equal(offOrNumberIn(0, 1)("off"), "off");
+ * assert.equal(offOrNumberIn(0, 1)("0.99"), 0.99);
+ * assert.throws(() => offOrNumberIn(0, 1)("99"), /expected off or a number from 0 to 1/);
+ * ```
+ */
+export function offOrNumberIn(min: number, max: number): (value: string) => number | "off" {
+  return (value) => {
+    if (value.trim() === "off") return "off";
+    try {
+      return numberIn(min, max)(value);
+    } catch {
+      throw new OptionValueError(`expected off or a number from ${min} to ${max}, got "${value}".`);
+    }
+  };
+}
+
+/**
  * "auto" or a whole number from `min` to `max`.
  *
  * @example

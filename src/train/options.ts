@@ -9,7 +9,8 @@
  * @example
  * ```ts
  * import assert from "node:assert/strict";
- * import { resolveTrainValues, trainOption } from "./options.ts";
+ * import { trainOption } from "./options.ts";
+ * import { resolveTrainValues } from "./train_values.ts";
  * assert.equal(trainOption("lr").parse("3e-3"), 0.003);
  * // Not given: the recipe's values, the learning rate of the optimizer chosen.
  * assert.equal(resolveTrainValues({}).lr, 0.003);
@@ -23,6 +24,8 @@ import {
   formatLayerSpec,
   LAYER_PRESETS,
   type LayerSpec,
+  ONECYCLE_END_FACTOR,
+  ONECYCLE_START_FACTOR,
   type OptimizerKind,
   OPTIMIZERS,
   type OptimizerSettings,
@@ -39,10 +42,9 @@ import {
   kindList,
   layerSpecText,
   numberIn,
+  offOrNumberIn,
   oneOf,
-  OptionValueError,
 } from "./option_values.ts";
-import { UserError } from "../errors.ts";
 import type { TrainingPlan } from "./trainer.ts";
 
 /** Every training value, once chosen. */
@@ -63,10 +65,18 @@ export interface TrainValues {
   optimizer: OptimizerKind;
   /** L2 weight decay on the weights (decoupled for adam). */
   weightDecay: number;
-  /** Learning-rate schedule: constant, cosine or step. */
+  /** Learning-rate schedule: constant, cosine, step or onecycle. */
   schedule: ScheduleKind;
-  /** Linear warm-up length, in epochs. */
+  /** Linear warm-up length, in epochs (onecycle: the rise to its peak). */
   warmup: number;
+  /** Onecycle's first rate, as a fraction of the peak (`lr`). */
+  cycleStart: number;
+  /** Onecycle's last rate, as a fraction of the peak (`lr`). */
+  cycleEnd: number;
+  /** Adam's decay of the mean gradient. */
+  beta1: number;
+  /** Adam's decay of the mean squared gradient. */
+  beta2: number;
   /** Seed of the initial weights, shuffles and augmentation. */
   seed: number;
   /** The first `limit` training digits, or all of them. */
@@ -75,6 +85,14 @@ export interface TrainValues {
   augment: boolean;
   /** How much: "full" (shift, rotate, scale, shear, elastic) or "light" (for conv nets). */
   augmentLevel: "full" | "light";
+  /** Feed the network (x - mean) / std instead of the 0..1 pixels (a `standardize` layer). */
+  standardize: boolean;
+  /** Evaluate on the test digits every this many batches too (0: after each epoch only). */
+  evalEvery: number;
+  /** End training after the first evaluation at or above this test accuracy. */
+  stopAt: number | "off";
+  /** Keep the best evaluation's weights in the model file. */
+  keepBest: boolean;
   /**
    * Threads that train (each batch is two halves: 2 threads compute one each, 1 both, with
    * the same result); "auto": both cores when that pays for the network and batch.
@@ -201,6 +219,19 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     architecture: true,
   }),
   option({
+    name: "standardize",
+    flag: "--standardize",
+    negation: { flag: "--no-standardize", help: "feed the network the 0..1 pixels as they are" },
+    label: "Standardize",
+    help: "feed the network (x - 0.1307) / 0.3081: MNIST's mean and spread (saved)",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+    saved: (saved) => saved.layers?.[0]?.kind === "standardize",
+    architecture: true,
+  }),
+  option({
     name: "epochs",
     flag: "--epochs <n>",
     label: "Epochs",
@@ -244,6 +275,26 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     saved: (saved) => saved.optimizer.kind,
   }),
   option({
+    name: "beta1",
+    flag: "--beta1 <x>",
+    label: "Adam beta1",
+    help: "adam: decay of the mean gradient (lower: follows recent batches more)",
+    parse: numberIn(0, 0.9999),
+    format: text,
+    default: 0.9,
+    saved: (saved) => saved.optimizer.beta1,
+  }),
+  option({
+    name: "beta2",
+    flag: "--beta2 <x>",
+    label: "Adam beta2",
+    help: "adam: decay of the mean squared gradient",
+    parse: numberIn(0, 0.99999),
+    format: text,
+    default: 0.999,
+    saved: (saved) => saved.optimizer.beta2,
+  }),
+  option({
     name: "weightDecay",
     flag: "--weight-decay <x>",
     label: "Weight decay",
@@ -259,7 +310,7 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "schedule",
     flag: "--schedule <name>",
     label: "Schedule",
-    help: "learning-rate schedule: constant, cosine decay, or halved every epoch (step)",
+    help: "learning-rate schedule: constant, cosine, halved each epoch (step), onecycle",
     choices: SCHEDULES,
     parse: oneOf(SCHEDULES),
     format: text,
@@ -270,11 +321,31 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "warmup",
     flag: "--warmup <epochs>",
     label: "Warm-up epochs",
-    help: "linear learning-rate warm-up, in epochs (fractions allowed)",
+    help: "linear learning-rate warm-up, in epochs (fractions allowed); onecycle: rise",
     parse: numberIn(0, 1000),
     format: text,
     default: 0.1,
     saved: (saved) => saved.plan?.warmupEpochs,
+  }),
+  option({
+    name: "cycleStart",
+    flag: "--cycle-start <x>",
+    label: "Cycle start",
+    help: "onecycle: the first rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_START_FACTOR,
+    saved: (saved) => saved.plan?.cycleStart,
+  }),
+  option({
+    name: "cycleEnd",
+    flag: "--cycle-end <x>",
+    label: "Cycle end",
+    help: "onecycle: the last rate as a fraction of lr (the peak)",
+    parse: numberIn(0, 1),
+    format: text,
+    default: ONECYCLE_END_FACTOR,
+    saved: (saved) => saved.plan?.cycleEnd,
   }),
   option({
     name: "seed",
@@ -370,6 +441,46 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     default: "auto",
     saved: (saved) => saved.plan?.holdout,
   }),
+  option({
+    name: "evalEvery",
+    flag: "--eval-every <batches>",
+    label: "Evaluate every",
+    help: "also test every N batches (--stop-at can end mid-epoch); 0: after epochs",
+    parse: integerIn(0, 1_000_000),
+    format: text,
+    default: 0,
+  }),
+  option({
+    name: "stopAt",
+    flag: "--stop-at <accuracy>",
+    label: "Stop at",
+    help: "end after the first evaluation at or above this test accuracy, e.g. 0.99",
+    parse: offOrNumberIn(0, 1),
+    format: text,
+    default: "off",
+  }),
+  option({
+    name: "keepBest",
+    flag: "--keep-best",
+    negation: { flag: "--no-keep-best", help: "save the last weights, however they test" },
+    label: "Keep best",
+    help: "keep the weights of the best evaluation in the model file, not the last",
+    choices: ON_OFF,
+    parse: (value) => oneOf(ON_OFF)(value) === "on",
+    format: (on) => (on ? "on" : "off"),
+    default: false,
+  }),
+];
+
+/**
+ * Options that say how a run goes, not what it trains: giving one when resuming continues an
+ * unfinished plan instead of starting a new one (one and two threads train the same bits).
+ */
+export const RUN_OPTIONS: readonly TrainValueName[] = [
+  "threads",
+  "evalEvery",
+  "stopAt",
+  "keepBest",
 ];
 
 /**
@@ -386,274 +497,4 @@ export function trainOption<K extends TrainValueName>(name: K): TrainOption<K> {
   const spec = TRAIN_OPTIONS.find((candidate) => candidate.name === name);
   if (!spec) throw new Error(`no training option ${name}`);
   return spec as unknown as TrainOption<K>;
-}
-
-/**
- * The value an option takes when not given: the saved model's when resuming (if it has one),
- * else the default for the optimizer chosen, else the default.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { defaultValue, trainOption } from "./options.ts";
- * assert.equal(defaultValue(trainOption("lr"), "momentum"), 0.05);
- * assert.equal(defaultValue(trainOption("epochs"), "adam"), 5);
- * ```
- */
-export function defaultValue<K extends TrainValueName>(
-  spec: TrainOption<K>,
-  optimizer: OptimizerKind,
-  saved?: SavedTraining,
-): TrainValues[K] {
-  const fromSaved = saved && spec.saved ? spec.saved(saved, optimizer) : undefined;
-  return fromSaved ?? spec.perOptimizer?.[optimizer] ?? spec.default;
-}
-
-/**
- * Every training value: those `given`, the rest filled in by defaultValue (with `saved` when
- * resuming). The one place the session and the form get the values they do not ask for.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { defaultOptimizerSettings } from "../network/mod.ts";
- * import { resolveTrainValues } from "./options.ts";
- * const saved = {
- *   layerSizes: [784, 32, 10],
- *   activation: "tanh" as const,
- *   optimizer: { ...defaultOptimizerSettings("sgd"), learningRate: 0.02 },
- *   plan: null,
- * };
- * assert.equal(resolveTrainValues({}, saved).lr, 0.02); // the saved rate, same optimizer
- * assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003); // a switch
- * assert.deepEqual(resolveTrainValues({}, saved).hidden, [32]);
- * ```
- */
-export function resolveTrainValues(
-  given: Partial<TrainValues>,
-  saved?: SavedTraining,
-): TrainValues {
-  const optimizer = given.optimizer ?? defaultValue(trainOption("optimizer"), "adam", saved);
-  const values: Record<string, unknown> = {};
-  for (const spec of TRAIN_OPTIONS) {
-    values[spec.name] = given[spec.name] ?? defaultValue(loose(spec), optimizer, saved);
-  }
-  return values as unknown as TrainValues;
-}
-
-/**
- * The training values among `record`'s keys (e.g. commander's parsed flags), the rest left out.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { pickTrainValues } from "./options.ts";
- * assert.deepEqual(pickTrainValues({ lr: 0.01, json: true, model: "m" }), { lr: 0.01 });
- * ```
- */
-export function pickTrainValues(record: Record<string, unknown>): Partial<TrainValues> {
-  const values: Record<string, unknown> = {};
-  for (const spec of TRAIN_OPTIONS) {
-    if (record[spec.name] !== undefined) values[spec.name] = record[spec.name];
-  }
-  return values as Partial<TrainValues>;
-}
-
-/**
- * Whether two values of an option are the same (layer lists compare by their widths).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { sameValue } from "./options.ts";
- * assert.ok(sameValue([128, 64], [128, 64]));
- * assert.ok(!sameValue(0.1, 0.01));
- * ```
- */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (Array.isArray(a) && Array.isArray(b)) return a.join() === b.join();
-  return a === b;
-}
-
-/**
- * The flags that ask for `values`, in `--help` order: the command line of a request (kept in a
- * model's metadata so a run from the menu can be repeated from a shell).
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { flagsOf } from "./options.ts";
- * assert.deepEqual(flagsOf({ augment: true, lr: 0.01, hidden: [] }), [
- *   "--hidden", "none", "--lr", "0.01", "--augment",
- * ]);
- * ```
- */
-export function flagsOf(values: Partial<TrainValues>): string[] {
-  const flags: string[] = [];
-  for (const spec of TRAIN_OPTIONS) {
-    const value = values[spec.name];
-    if (value === undefined) continue;
-    const flag = spec.flag.split(" ")[0];
-    if (spec.negation) flags.push(value ? flag : spec.negation.flag.split(" ")[0]);
-    else flags.push(flag, loose(spec).format(value));
-  }
-  return flags;
-}
-
-/**
- * The command line that does what the form asked, kept in the model file ("made by"), so a
- * run from the menu can be repeated from a shell. Values are written as their options' flags.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { commandOf } from "./options.ts";
- *
- * assert.equal(
- *   commandOf({ modelPath: "m.safetensors", epochs: 3, augment: false }, undefined, {}),
- *   "deno task start train --epochs 3 --no-augment",
- * );
- * ```
- */
-export function commandOf(
-  request: Partial<TrainValues> & { modelPath: string; fresh?: boolean },
-  modelFlag: string | undefined,
-  data: { dataDir?: string; sample?: boolean },
-): string {
-  const parts = ["deno task start train"];
-  if (modelFlag !== undefined) parts.push(`--model ${request.modelPath}`);
-  parts.push(...flagsOf(request));
-  if (request.fresh) parts.push("--fresh");
-  if (data.sample) parts.push("--sample");
-  if (data.dataDir !== undefined) parts.push(`--data-dir ${data.dataDir}`);
-  return parts.join(" ");
-}
-
-/** Largest configuration file read: a few hundred bytes is usual; more is not a config. */
-const MAX_CONFIG_BYTES = 64 * 1024;
-
-/**
- * The training values of a configuration file's JSON: an object whose keys are the option
- * names of TRAIN_OPTIONS (`hidden`, `layers`, `lr`, `weightDecay`, ...) and whose values are
- * what the flag takes, as JSON (`0.003` or `"3e-3"`, `[128, 64]` or `"128,64"`, `true` for a
- * switch). Each value goes through its option's own parser and range, so a file accepts and
- * refuses exactly what the flags do; keys starting with `//` are comments. A bad key or value
- * is a UserError naming `source`, the key and what was expected.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { parseTrainConfig } from "./options.ts";
- * const values = parseTrainConfig('{"layers": "cnn", "lr": 0.001, "augment": true}', "run.json");
- * assert.deepEqual(values, { layers: "cnn", lr: 0.001, augment: true });
- * assert.throws(() => parseTrainConfig('{"lr": 500}', "run.json"), {
- *   message: 'run.json: "lr": expected a number from 1e-9 to 100, got "500".',
- * });
- * assert.throws(() => parseTrainConfig('{"rate": 0.1}', "run.json"), /unknown key "rate"/);
- * ```
- */
-export function parseTrainConfig(text: string, source: string): Partial<TrainValues> {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`${source}: not valid JSON (${(error as Error).message})`);
-  }
-  if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new UserError(
-      `${source}: expected a JSON object of training options, e.g. {"epochs": 3}`,
-    );
-  }
-  const values: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(json)) {
-    if (key.startsWith("//")) continue;
-    const spec = TRAIN_OPTIONS.find((candidate) => candidate.name === key);
-    if (!spec) {
-      throw new UserError(`${source}: unknown key ${JSON.stringify(key)}; ${knownKeys(key)}`);
-    }
-    const typed = configText(spec, value);
-    const where = `${source}: ${JSON.stringify(key)}`;
-    if (typed === undefined) {
-      throw new UserError(`${where}: expected ${expectedJson(spec)}, got ${JSON.stringify(value)}`);
-    }
-    try {
-      values[key] = loose(spec).parse(typed);
-    } catch (error) {
-      if (!(error instanceof OptionValueError)) throw error;
-      throw new UserError(`${where}: ${error.message}`);
-    }
-  }
-  return values as Partial<TrainValues>;
-}
-
-/**
- * Reads a training configuration file (`train --config run.json`): see parseTrainConfig. The
- * command line's flags override what it sets.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { readTrainConfig } from "./options.ts";
- * const quick = await readTrainConfig("examples/quick.json");
- * assert.equal(quick.limit, 5000);
- * ```
- */
-export async function readTrainConfig(path: string): Promise<Partial<TrainValues>> {
-  let bytes: Uint8Array;
-  try {
-    const file = await Deno.open(path);
-    try {
-      const info = await file.stat();
-      if (!info.isFile) throw new UserError(`${path}: not a file`);
-      if (info.size > MAX_CONFIG_BYTES) {
-        throw new UserError(`${path}: ${info.size} bytes, too large for a training configuration`);
-      }
-      bytes = new Uint8Array(info.size);
-      let read = 0;
-      while (read < bytes.length) {
-        const n = await file.read(bytes.subarray(read));
-        if (n === null) break;
-        read += n;
-      }
-      bytes = bytes.subarray(0, read);
-    } finally {
-      file.close();
-    }
-  } catch (error) {
-    if (error instanceof UserError) throw error;
-    if (error instanceof Deno.errors.NotFound) throw new UserError(`${path}: no such file`);
-    throw new UserError(`${path}: cannot read (${(error as Error).message.split("\n")[0]})`);
-  }
-  return parseTrainConfig(new TextDecoder().decode(bytes), path);
-}
-
-/** A JSON value as the text its flag would be typed as; undefined for a type that cannot be. */
-function configText(spec: AnyTrainOption, value: unknown): string | undefined {
-  if (typeof value === "string") return value;
-  if (typeof value === "number" && spec.name !== "augment") return String(value);
-  if (typeof value === "boolean" && spec.name === "augment") return value ? "on" : "off";
-  if (Array.isArray(value) && spec.name === "hidden" && value.every((v) => typeof v === "number")) {
-    return value.join(",");
-  }
-  if (
-    Array.isArray(value) && spec.name === "negatives" && value.every((v) => typeof v === "string")
-  ) return value.join(",") || "none";
-  return undefined;
-}
-
-/** What JSON a key takes, for a value of the wrong type. */
-function expectedJson(spec: AnyTrainOption): string {
-  if (spec.name === "augment") return "true or false";
-  if (spec.name === "hidden") return 'a list of widths such as [128, 64] (or "128,64")';
-  if (spec.name === "negatives") return 'a list of kinds such as ["shapes", "icons"], or "all"';
-  if (spec.choices) return `one of ${spec.choices.map((c) => JSON.stringify(c)).join(", ")}`;
-  if (spec.name === "layers") return 'a layer spec such as "conv5x32,pool,dense128" or "cnn"';
-  return spec.name === "limit" ? 'a number or "all"' : "a number";
-}
-
-/** The keys a file may use, with the one meant when `key` is a flag's spelling of it. */
-function knownKeys(key: string): string {
-  const asFlag = TRAIN_OPTIONS.find((spec) => spec.flag.split(" ")[0] === `--${key}`);
-  const meant = asFlag ? `did you mean "${asFlag.name}"? ` : "";
-  return `${meant}expected one of ${TRAIN_OPTIONS.map((spec) => spec.name).join(", ")}`;
 }

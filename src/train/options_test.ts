@@ -6,17 +6,10 @@ import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
 import { ACTIVATIONS, defaultOptimizerSettings, OPTIMIZERS, SCHEDULES } from "../network/mod.ts";
 import { OptionValueError } from "./option_values.ts";
-import {
-  flagsOf,
-  loose,
-  parseTrainConfig,
-  readTrainConfig,
-  resolveTrainValues,
-  type SavedTraining,
-  TRAIN_OPTIONS,
-  trainOption,
-} from "./options.ts";
-import { AUGMENTED_RECIPE, DEFAULT_RECIPE } from "./recipe.ts";
+import { loose, type SavedTraining, TRAIN_OPTIONS, trainOption } from "./options.ts";
+import { parseTrainConfig, readTrainConfig } from "./train_config.ts";
+import { flagsOf, resolveTrainValues } from "./train_values.ts";
+import { AUGMENTED_RECIPE, DEFAULT_RECIPE, FAST_CNN_RECIPE } from "./recipe.ts";
 
 const saved: SavedTraining = {
   layerSizes: [784, 32, 16, 10],
@@ -40,7 +33,7 @@ Deno.test("the defaults are the README's train table", async () => {
   const rows = new Map<string, string>();
   for (const line of readme.split("\n")) {
     const cells = line.split(/(?<!\\)\|/).map((cell) => cell.trim());
-    const flag = cells[1]?.match(/^`(--[a-z-]+)/)?.[1];
+    const flag = cells[1]?.match(/^`(--[a-z0-9-]+)/)?.[1];
     if (flag && !rows.has(flag)) rows.set(flag, cells[2].replaceAll("`", ""));
   }
   const expected = (name: string) => {
@@ -118,11 +111,19 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
     weightDecay: 5e-4,
     schedule: "step",
     warmup: 0.5,
+    cycleStart: 0.04, // a plan saved before onecycle: its defaults
+    cycleEnd: 4e-6,
+    beta1: 0.9, // the saved optimizer's
+    beta2: 0.999,
     seed: 9,
     threads: "auto", // not kept: one and two threads train the same
     limit: "all", // a quick try's limit is not kept
     augment: true,
     augmentLevel: "full", // a plan saved before levels existed distorted fully
+    standardize: false,
+    evalEvery: 0,
+    stopAt: "off",
+    keepBest: false,
     negatives: [], // a plan saved before negatives existed trained on digits only
     negativeRatio: 0.5,
     negativeWeight: 0.5,
@@ -154,14 +155,14 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   const values = resolveTrainValues({}, saved);
   const flags = flagsOf(values);
   assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
-  assert.deepEqual(flags.slice(-13, -8), [
+  assert.deepEqual(flags.slice(-18, -13), [
     "--limit",
     "all",
     "--augment",
     "--augment-level",
     "full",
   ]);
-  assert.deepEqual(flags.slice(-8), [
+  assert.deepEqual(flags.slice(-13), [
     "--negatives",
     "none",
     "--negative-ratio",
@@ -170,12 +171,20 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
     "0.5",
     "--holdout",
     "auto",
+    "--eval-every",
+    "0",
+    "--stop-at",
+    "off",
+    "--no-keep-best",
   ]);
   // Read back by the options' parsers, the flags give the same values.
   const back: Record<string, unknown> = {};
   for (let i = 0; i < flags.length; i++) {
-    if (flags[i] === "--augment" || flags[i] === "--no-augment") {
-      back.augment = flags[i] === "--augment";
+    const switched = TRAIN_OPTIONS.find((s) =>
+      s.negation && [s.flag, s.negation.flag].includes(flags[i])
+    );
+    if (switched) {
+      back[switched.name] = flags[i] === switched.flag;
       continue;
     }
     const spec = TRAIN_OPTIONS.find((s) => s.flag.split(" ")[0] === flags[i])!;
@@ -183,6 +192,13 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   }
   assert.deepEqual(back, values);
   assert.deepEqual(flagsOf({ augment: false }), ["--no-augment"]);
+});
+
+Deno.test("examples/speedrun.json is the fast CNN recipe the Train form offers", async () => {
+  const file = await readTrainConfig(
+    new URL("../../examples/speedrun.json", import.meta.url).pathname,
+  );
+  assert.deepEqual(file, FAST_CNN_RECIPE);
 });
 
 // Configuration files
@@ -285,7 +301,7 @@ Deno.test("a config file's unknown keys, wrong types and broken JSON are refused
   };
   assert.match(
     refusal('{"learningRate": 0.1}'),
-    /^run\.json: unknown key "learningRate"; expected one of hidden, activation, layers, epochs/,
+    /^run\.json: unknown key "learningRate"; expected one of hidden, activation, layers, standardize, epochs/,
   );
   assert.match(refusal('{"weight-decay": 0.1}'), /did you mean "weightDecay"\?/);
   assert.equal(

@@ -23,7 +23,8 @@ import { deriveSeed } from "../network/random.ts";
 import { calibrateModel } from "./refusal.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
-import { resolveTrainValues, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
+import { RUN_OPTIONS, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
+import { resolveTrainValues } from "./train_values.ts";
 import { readRunRecord, type RunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
 import {
   type TrainEvent,
@@ -77,7 +78,13 @@ export interface TrainingSession {
 
 /** How a session ended. */
 export type SessionOutcome =
-  | { status: "completed"; position: TrainingPosition; testAccuracy: number | null }
+  | {
+    status: "completed";
+    position: TrainingPosition;
+    testAccuracy: number | null;
+    /** With keepBest: the earlier evaluation whose weights were saved instead of the last. */
+    restoredBest?: { epoch: number; step: number; testAccuracy: number };
+  }
   | { status: "stopped"; position: TrainingPosition }
   | { status: "diverged"; position: TrainingPosition; message: string };
 
@@ -92,9 +99,9 @@ export interface SessionHooks {
 }
 
 // Values that change the plan: giving any of them starts a new plan instead of finishing the old.
-// The thread count is not one: one and two threads train the same bits.
-const PLAN_KEYS = TRAIN_OPTIONS.filter((spec) => !spec.architecture && spec.name !== "threads")
-  .map((spec) => spec.name);
+const PLAN_KEYS = TRAIN_OPTIONS.filter((spec) =>
+  !spec.architecture && !RUN_OPTIONS.includes(spec.name)
+).map((spec) => spec.name);
 
 // The network's buffers hold at least this many samples (evaluation runs in such chunks).
 const MIN_BUFFER_BATCH = 256;
@@ -168,7 +175,13 @@ export async function prepareTrainingSession(
         `Switching optimizer ${saved.optimizer.kind} -> ${values.optimizer}: its state starts from zero`,
       );
     }
-    optimizer = { ...optimizer, learningRate: values.lr, weightDecay: values.weightDecay };
+    optimizer = {
+      ...optimizer,
+      learningRate: values.lr,
+      weightDecay: values.weightDecay,
+      beta1: values.beta1,
+      beta2: values.beta2,
+    };
     const plan: TrainingPlan = {
       ...planOf(values, saved.position.epochsDone, trainCount),
       optimizer,
@@ -204,6 +217,8 @@ export async function prepareTrainingSession(
     ...defaultOptimizerSettings(values.optimizer),
     learningRate: values.lr,
     weightDecay: values.weightDecay,
+    beta1: values.beta1,
+    beta2: values.beta2,
   };
   const plan = { ...planOf(values, 0, trainCount), optimizer };
   const now = new Date().toISOString();
@@ -341,7 +356,15 @@ export async function runTrainingSession(
       data.test,
       plan,
       session.position,
-      { onEvent, shouldStop: hooks.shouldStop, batches, chooseThreads },
+      {
+        onEvent,
+        shouldStop: hooks.shouldStop,
+        batches,
+        chooseThreads,
+        evalEvery: request.evalEvery,
+        stopAt: request.stopAt === "off" ? undefined : request.stopAt,
+        keepBest: request.keepBest,
+      },
     ).catch(threadFailed(path));
     if (outcome.status === "diverged") {
       const kept = session.resumed || outcome.position.epochsDone > plan.startEpoch;
@@ -367,16 +390,20 @@ export async function runTrainingSession(
       await recorder.save();
       return { status: "stopped", position: outcome.position };
     }
-    if ((plan.holdout ?? 0) > 0) {
-      await calibrateHeldOut(model, plan, data);
-      await saveNetworkModel(path, model);
+    if (outcome.restoredBest) {
+      // keepBest: the best evaluation's weights, back in the network, go to the file.
+      model.info.testAccuracy = outcome.restoredBest.testAccuracy;
+      model.info.updatedAt = new Date().toISOString();
     }
+    if ((plan.holdout ?? 0) > 0) await calibrateHeldOut(model, plan, data);
+    if (outcome.restoredBest || (plan.holdout ?? 0) > 0) await saveNetworkModel(path, model);
     recorder.end("completed");
     await recorder.save();
     return {
       status: "completed",
       position: outcome.position,
       testAccuracy: model.info.testAccuracy,
+      ...(outcome.restoredBest && { restoredBest: outcome.restoredBest }),
     };
   } finally {
     batches?.close(); // ends the worker however training ends, so the process can exit
@@ -468,6 +495,8 @@ function planOf(
     limit: values.limit === "all" ? trainable : Math.min(values.limit, trainable),
     augment: values.augment,
     augmentLevel: values.augmentLevel,
+    cycleStart: values.cycleStart,
+    cycleEnd: values.cycleEnd,
   };
   if (values.negatives.length > 0) {
     plan.negatives = {

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
 import { loadModelFile } from "../model/model_file.ts";
 import { loadNetworkModel } from "./checkpoint.ts";
+import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import {
   prepareTrainingSession,
   runTrainingSession,
@@ -64,6 +65,8 @@ Deno.test(
       limit: 200,
       augment: false,
       augmentLevel: "full",
+      cycleStart: 0.04,
+      cycleEnd: 4e-6,
     });
     await assert.rejects(Deno.stat(modelPath)); // nothing is written before training
     const outcome = await run(session);
@@ -173,6 +176,51 @@ Deno.test(
     assert.equal(infoB.optimizerStep, infoA.optimizerStep);
     assert.deepEqual(infoB.layers, infoA.layers);
     assert.equal(infoB.layers[0].kind, "conv");
+  }),
+);
+
+Deno.test(
+  "resume: an interrupted CNN with batch norm (adam, onecycle) ends bit-identical, running statistics too",
+  inTempDir("digits-session-", async (work) => {
+    const whole = newPath(work);
+    const stopped = newPath(work);
+    const plan = {
+      layers: "conv3x4,bn,pool,conv3x8v,bn,pool,dense16,bn",
+      batch: 20,
+      epochs: 2,
+      schedule: "onecycle" as const,
+      beta1: 0.7,
+      beta2: 0.9,
+    };
+    assert.equal((await train({ modelPath: whole, ...plan })).status, "completed");
+    assert.equal((await train({ modelPath: stopped, ...plan }, 13)).status, "stopped");
+    const session = await prepareTrainingSession({ modelPath: stopped }, data);
+    assert.deepEqual(session.position, { epochsDone: 1, stepInEpoch: 3 });
+    assert.equal((await run(session)).status, "completed");
+    const [a, b] = [await tensorsOf(whole), await tensorsOf(stopped)];
+    assert.deepEqual([...b.keys()], [...a.keys()]);
+    assert.ok(a.has("layers.1.running_mean") && a.has("optimizer.layers.1.weight.m"));
+    for (const [name, bytes] of a) assert.deepEqual(b.get(name), bytes, name);
+  }),
+);
+
+Deno.test(
+  "weights only: batch norm is folded into the layers before it; the file classifies the same",
+  inTempDir("digits-session-", async (work) => {
+    const full = newPath(work);
+    const folded = newPath(work);
+    const plan = { layers: "conv3x4,bn,pool,dense16,bn", batch: 20, epochs: 1 };
+    await train({ modelPath: full, ...plan });
+    await train({ modelPath: folded, ...plan, weightsOnly: true });
+    const a = await loadNetworkModel(full, { maxBatch: 50 });
+    const b = await loadNetworkModel(folded, { maxBatch: 50 });
+    assert.deepEqual(b.info.layers.map((l) => l.kind), ["conv", "pool", "dense", "dense"]);
+    assert.ok(b.network.summary()[0].layer.endsWith("(bn folded in)"));
+    for (const network of [a.network, b.network]) {
+      fillBatch(data.test, sequentialOrder(50), 0, 50, network.input, new Uint8Array(50));
+    }
+    const [p, q] = [a.network.forward(50), b.network.forward(50)];
+    for (let i = 0; i < p.length; i++) assert.ok(Math.abs(p[i] - q[i]) < 1e-5, `output ${i}`);
   }),
 );
 

@@ -2,6 +2,8 @@ import type { Dataset } from "../data/dataset.ts";
 import {
   learningRateAt,
   type Network,
+  ONECYCLE_END_FACTOR,
+  ONECYCLE_START_FACTOR,
   type OptimizerSettings,
   type RowFiller,
   type ScheduleKind,
@@ -36,6 +38,10 @@ export interface TrainingPlan {
   augment?: boolean;
   /** How much (`--augment-level`): absent in older files, which all used "full". */
   augmentLevel?: "full" | "light";
+  /** For the onecycle schedule: its first rate as a fraction of the peak (`lr`). */
+  cycleStart?: number;
+  /** For the onecycle schedule: its last rate as a fraction of the peak (`lr`). */
+  cycleEnd?: number;
   /** Not-a-digit images mixed into every batch (`--negatives`); absent: none. */
   negatives?: NegativesPlan;
   /**
@@ -79,6 +85,11 @@ export type TrainEvent =
     accuracy: number;
     learningRate: number;
     elapsedMs: number;
+    /** Set when the test set was evaluated after this batch (`evalEvery`). */
+    testAccuracy?: number;
+    testLoss?: number;
+    /** Seconds of training in this epoch so far, evaluations left out (with testAccuracy). */
+    seconds?: number;
   }
   | {
     type: "epoch-end";
@@ -88,13 +99,23 @@ export type TrainEvent =
     trainAccuracy: number;
     testAccuracy: number;
     testLoss: number;
+    /** Seconds of training: batches only, evaluations left out. */
     seconds: number;
     samplesPerSecond: number;
+    /** Set when `stopAt` ended the epoch early: the batches it trained. */
+    stoppedAtStep?: number;
   };
 
 /** How a call to `trainNetwork` ended. */
 export type TrainOutcome =
-  | { status: "completed"; position: TrainingPosition }
+  | {
+    status: "completed";
+    position: TrainingPosition;
+    /** With `keepBest`, when a later evaluation was worse: the evaluation restored. */
+    restoredBest?: BestEvaluation;
+    /** Whether `stopAt` ended training. */
+    reachedStopAt?: boolean;
+  }
   | { status: "stopped"; position: TrainingPosition }
   | { status: "diverged"; position: TrainingPosition; epoch: number; step: number };
 
@@ -114,6 +135,25 @@ export interface TrainHooks {
   chooseThreads?: boolean;
   /** The probe's clock (tests give a fake one); default performance.now. */
   probeClock?: () => number;
+  /** Also evaluate on the test set every this many batches (0 or absent: after epochs only). */
+  evalEvery?: number;
+  /** End training after the first evaluation whose test accuracy is at least this (0..1). */
+  stopAt?: number;
+  /**
+   * Remember the weights of the best evaluation; if training ends worse, put them back (the
+   * caller then saves them).
+   */
+  keepBest?: boolean;
+}
+
+/** Where the best evaluation of a run was, for `keepBest`. */
+export interface BestEvaluation {
+  /** The epoch it was made in, from 1. */
+  epoch: number;
+  /** Batches into the epoch (the epoch's batch count for an evaluation at its end). */
+  step: number;
+  /** Its accuracy on the test digits, 0..1. */
+  testAccuracy: number;
 }
 
 /** The schedule settings a plan implies for a given number of batches per epoch. */
@@ -124,7 +164,8 @@ export function scheduleFor(plan: TrainingPlan, stepsPerEpoch: number): Schedule
     totalSteps: plan.epochs * stepsPerEpoch,
     stepEvery: stepsPerEpoch,
     stepFactor: 0.5,
-    finalFactor: 0.02,
+    finalFactor: plan.schedule === "onecycle" ? plan.cycleEnd ?? ONECYCLE_END_FACTOR : 0.02,
+    startFactor: plan.cycleStart ?? ONECYCLE_START_FACTOR,
   };
 }
 
@@ -170,6 +211,22 @@ export async function trainNetwork(
   let batchStart = 0;
   const fillRows: RowFiller = (first, count, input, rowLabels) =>
     fillBatch(train, order, batchStart + first, count, input, rowLabels);
+  const evalEvery = hooks.evalEvery ?? 0;
+  const stopAt = hooks.stopAt ?? Infinity;
+  let best: { evaluation: BestEvaluation; weights: WeightsCopy } | undefined;
+  let lastAccuracy = -1;
+  /** Notes an evaluation for keepBest; true when it reaches stopAt. */
+  const judge = (epoch: number, step: number, accuracy: number): boolean => {
+    lastAccuracy = accuracy;
+    if (hooks.keepBest && (!best || accuracy > best.evaluation.testAccuracy)) {
+      best = {
+        evaluation: { epoch, step, testAccuracy: accuracy },
+        weights: copyWeights(network, best?.weights),
+      };
+    }
+    return accuracy >= stopAt;
+  };
+  let reachedStopAt = false;
 
   while (epochsDone < lastEpoch) {
     const epoch = epochsDone + 1;
@@ -192,6 +249,10 @@ export async function trainNetwork(
     const probe = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true
       ? new ThreadProbe(hooks.probeClock)
       : undefined;
+    // Evaluations inside the epoch: their time is not training time.
+    let evaluatingMs = 0;
+    let stoppedAtStep: number | undefined;
+    let evaluation: ReturnType<typeof evaluateNetwork> | undefined;
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
@@ -226,6 +287,14 @@ export async function trainNetwork(
         return { status: "diverged", position: { epochsDone, stepInEpoch: step }, epoch, step };
       }
       stepInEpoch = step + 1;
+      // Every evalEvery batches (the epoch's last is evaluated below): the test set, untimed.
+      evaluation = undefined;
+      if (evalEvery > 0 && stepInEpoch % evalEvery === 0 && stepInEpoch < steps) {
+        const evaluationStartMs = performance.now();
+        evaluation = evaluateNetwork(network, test);
+        evaluatingMs += performance.now() - evaluationStartMs;
+        if (judge(epoch, stepInEpoch, evaluation.accuracy)) stoppedAtStep = stepInEpoch;
+      }
       await hooks.onEvent?.({
         type: "batch",
         epoch,
@@ -236,7 +305,13 @@ export async function trainNetwork(
         accuracy: correct / seen,
         learningRate,
         elapsedMs: performance.now() - startMs,
+        ...(evaluation && {
+          testAccuracy: evaluation.accuracy,
+          testLoss: evaluation.loss,
+          seconds: (performance.now() - startMs - evaluatingMs) / 1000,
+        }),
       });
+      if (stoppedAtStep !== undefined) break;
       if (hooks.shouldStop?.() && stepInEpoch < steps) {
         return { status: "stopped", position: { epochsDone, stepInEpoch } };
       }
@@ -245,8 +320,12 @@ export async function trainNetwork(
         lastYield = performance.now();
       }
     }
-    const seconds = (performance.now() - startMs) / 1000;
-    const evaluation = evaluateNetwork(network, test);
+    const seconds = (performance.now() - startMs - evaluatingMs) / 1000;
+    if (stoppedAtStep === undefined) {
+      evaluation = evaluateNetwork(network, test);
+      reachedStopAt = judge(epoch, steps, evaluation.accuracy);
+    } else reachedStopAt = true;
+    evaluation = evaluation!;
     epochsDone = epoch;
     stepInEpoch = 0;
     await hooks.onEvent?.({
@@ -259,10 +338,43 @@ export async function trainNetwork(
       testLoss: evaluation.loss,
       seconds,
       samplesPerSecond: seconds > 0 ? seen / seconds : 0,
+      ...(stoppedAtStep !== undefined && { stoppedAtStep }),
     });
+    if (reachedStopAt) break;
     if (hooks.shouldStop?.() && epochsDone < lastEpoch) {
       return { status: "stopped", position: { epochsDone, stepInEpoch } };
     }
   }
-  return { status: "completed", position: { epochsDone, stepInEpoch } };
+  const end = { epochsDone, stepInEpoch };
+  if (best && best.evaluation.testAccuracy > lastAccuracy) {
+    restoreWeights(network, best.weights);
+    return { status: "completed", position: end, restoredBest: best.evaluation, reachedStopAt };
+  }
+  return { status: "completed", position: end, reachedStopAt };
+}
+
+/** A network's weights, optimizer state and running statistics, copied (for keepBest). */
+interface WeightsCopy {
+  tensors: Float32Array[];
+  optimizerStep: number;
+}
+
+/** Every tensor that makes the network what it is, copied into `into` when given. */
+function copyWeights(network: Network, into?: WeightsCopy): WeightsCopy {
+  const sources = weightTensors(network);
+  const tensors = into?.tensors ?? sources.map((t) => new Float32Array(t.length));
+  sources.forEach((t, i) => tensors[i].set(t));
+  return { tensors, optimizerStep: network.optimizerStep };
+}
+
+function restoreWeights(network: Network, copy: WeightsCopy): void {
+  weightTensors(network).forEach((t, i) => t.set(copy.tensors[i]));
+  network.optimizerStep = copy.optimizerStep;
+}
+
+function weightTensors(network: Network): Float32Array[] {
+  return [
+    ...network.parameters.flatMap((p) => [p.value, p.moment1, p.moment2]),
+    ...network.stateTensors.map((t) => t.value),
+  ];
 }

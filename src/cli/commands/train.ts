@@ -11,7 +11,8 @@ import {
   type TrainRequest,
 } from "../../train/session.ts";
 import type { CommandIo } from "../io.ts";
-import { flagsOf, type TrainValues } from "../../train/options.ts";
+import type { TrainValues } from "../../train/options.ts";
+import { flagsOf } from "../../train/train_values.ts";
 import { percent, plural } from "../../text/format.ts";
 import {
   jsonTrainRenderer,
@@ -101,10 +102,22 @@ async function runSession(
   }
   if (flags.json) {
     io.write(
-      JSON.stringify({ event: "done", model: flags.model, testAccuracy: outcome.testAccuracy }) +
-        "\n",
+      JSON.stringify({
+        event: "done",
+        model: flags.model,
+        testAccuracy: outcome.testAccuracy,
+        ...(outcome.restoredBest && { keptBest: outcome.restoredBest }),
+      }) + "\n",
     );
   } else {
+    if (outcome.restoredBest) {
+      const { epoch, step, testAccuracy } = outcome.restoredBest;
+      io.write(
+        `Kept the best weights: epoch ${epoch}, batch ${step}, test accuracy ${
+          percent(testAccuracy)
+        }\n`,
+      );
+    }
     io.write(
       `Saved ${flags.model}: ${plural(outcome.position.epochsDone, "epoch")}, test accuracy ${
         percent(outcome.testAccuracy ?? 0)
