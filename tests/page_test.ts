@@ -115,9 +115,14 @@ async function answerOf(page: Page) {
 
 /** A 7 as a person draws it: across the top, then down to the bottom left. */
 const SEVEN: [number, number][][] = [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]];
+/** A house: roof, walls and floor in one stroke, then a door. */
+const HOUSE: [number, number][][] = [
+  [[0.2, 0.5], [0.5, 0.15], [0.8, 0.5], [0.2, 0.5], [0.2, 0.9], [0.8, 0.9], [0.8, 0.5]],
+  [[0.45, 0.9], [0.45, 0.7], [0.55, 0.7], [0.55, 0.9]],
+];
 
 Deno.test({
-  name: `the page reads a 7 drawn with the mouse`,
+  name: `the page reads a 7 drawn with the mouse, and a drawn house as not a digit`,
   ignore,
   fn: async () => {
     const server = await startServe();
@@ -140,6 +145,11 @@ Deno.test({
       // Clear empties the pad and the answer.
       await page.click("#clear");
       assert.equal(await page.$eval("#guess", (e) => e.textContent), "");
+      // A drawn house is no digit: the shipped model says so (its learned refusal).
+      await drawStrokes(page, HOUSE);
+      const house = await answerOf(page);
+      assert.equal(house.guess, "not a digit", JSON.stringify(house));
+      assert.equal(house.bars, 0);
       const origin = new URL(server.url).origin;
       const elsewhere = requested.filter((url) => !url.startsWith(origin + "/"));
       assert.deepEqual(elsewhere, [], "everything comes from serve itself");

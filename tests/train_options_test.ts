@@ -33,7 +33,6 @@ import {
   createTrainForm,
   fieldError,
   type FieldName,
-  renderTrainForm,
   type TrainForm,
   trainFormKey,
   trainRequestOf,
@@ -41,6 +40,7 @@ import {
 import type { Message, Step, Work } from "../src/tui/screen_loop.ts";
 import { simulate } from "../src/tui/screen_loop_testing.ts";
 import { type TrainMessage, trainScreen, type TrainState } from "../src/tui/screens/train.ts";
+import { renderTrainForm } from "../src/tui/screens/train_form_view.ts";
 
 const data = syntheticMnist(200, 50);
 
