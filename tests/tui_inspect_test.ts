@@ -1,12 +1,14 @@
 /**
  * End-to-end tests of looking inside the network in a real terminal (tmux): the Inspect pages,
  * the Train screen's live panel and chart, the Draw screen's saliency and hidden-layer strip,
- * and the Test screen's mistakes of one confusion cell. Skipped only when tmux is not installed.
+ * and the Test screen's mistakes of one confusion cell. They need tmux, and all but the last the
+ * full MNIST.
  */
 import assert from "node:assert/strict";
-import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { skipUnless } from "./env.ts";
+import { TmuxSession } from "./tmux.ts";
 
-const ignore = !HAVE_TMUX;
+const ignore = skipUnless(import.meta, "tmux", "mnist");
 
 Deno.test({
   name:
@@ -187,7 +189,7 @@ Deno.test({
 
 Deno.test({
   name: "tui Inspect without MNIST: offers the data first; the offline sample works",
-  ignore,
+  ignore: skipUnless(import.meta, "tmux"),
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "digits-inspect-nodata-" });
     try {
