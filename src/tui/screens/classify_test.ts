@@ -272,7 +272,7 @@ Deno.test("at 80x24 a long file name is shortened, not the verdict; all ten bars
     const long =
       `${dir}/more/Someone__a-handwritten-digits-project-with-a-long-name__samples_label7.png`;
     await Deno.rename(`${dir}/more/seven_label7.png`, long);
-    const screen = classifyScreen({ model: () => ({ network, random: !hasPretrained }) });
+    const screen = classifyScreen({ model: () => ({ network, random: false }) });
     const run = await drive(screen, [paste(dir), "enter", "right"]);
     assert.match(run.text, /image 2 of 3: …/);
     assert.match(run.text, /samples_label7\.png\s+\(112x112\) · labelled 7 [✓✗]/, run.text);
