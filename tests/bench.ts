@@ -755,23 +755,28 @@ async function compareWithReferences() {
     const mlp = await benchTrainEpoch("train-784-128-10", 128, "wasm", "auto");
     keep("ours-mlp", mlp.samplesPerSecond);
     threadsUsed.set("mlp", mlp.threads ?? 1);
-    const line: string[] = [`ours mlp ${mlp.samplesPerSecond.toLocaleString("en-US")}`];
+    // Each figure as it comes: on a busy machine a reference may take minutes.
+    const say = (what: string, rate: number) => {
+      if (!json) {
+        console.log(`  round ${r}/${rounds}: ${what} ${rate.toLocaleString("en-US")} samples/s`);
+      }
+    };
+    say(`ours 784-128-10 (${mlp.threads} thr)`, mlp.samplesPerSecond);
     for (const key of ["numpyMlp", "torchMlp"] as const) {
       if (!can(refs[key].needs)) continue;
       const rate = await runReference(modules.python, benchDir, refs[key]);
       keep(key, rate);
-      line.push(`${refs[key].name} mlp ${rate.toLocaleString("en-US")}`);
+      say(`${refs[key].name} 784-128-10`, rate);
     }
     const cnn = await benchTrainCnn("train-cnn", "auto");
     keep("ours-cnn", cnn.samplesPerSecond);
     threadsUsed.set("cnn", cnn.threads ?? 1);
-    line.push(`ours cnn ${cnn.samplesPerSecond.toLocaleString("en-US")}`);
+    say(`ours cnn (${cnn.threads} thr)`, cnn.samplesPerSecond);
     if (can(refs.torchCnn.needs)) {
       const rate = await runReference(modules.python, benchDir, refs.torchCnn);
       keep("torchCnn", rate);
-      line.push(`${refs.torchCnn.name} cnn ${rate.toLocaleString("en-US")}`);
+      say(`${refs.torchCnn.name} cnn`, rate);
     }
-    if (!json) console.log(`  compare round ${r}/${rounds}: ${line.join(", ")} samples/s`);
   }
   const pairs = [
     ["784-128-10 vs numpy+OpenBLAS", "ours-mlp", "numpyMlp"],

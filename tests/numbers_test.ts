@@ -1,18 +1,23 @@
 /**
- * Issue 11's numbers: numbers composed at test time from real writers' digits in
- * `../shared/real_digits/` (one writer's digits side by side, uneven gaps, a wandering
- * baseline) and from MNIST test digits drawn apart, read exactly by the shipped model through
- * the path of `classify --number`. With a CNN shipped the floor is the issue's target (95% of
- * the real writers' numbers); the dense network's floors are what it reaches (86.8%). Digits
- * that touch are measured by tests/real_numbers_accuracy.ts but not held to a floor here.
+ * Issue 18's numbers, read by the shipped model through the path of `classify --number`
+ * (segmentation by recognition): whole numbers real people wrote (`../shared/real_numbers/`),
+ * numbers composed at test time from real writers' digits in `../shared/real_digits/` (one
+ * writer's digits side by side, uneven gaps, a wandering baseline), MNIST test digits drawn
+ * apart and touching, and every real digit read right alone placed between two neighbours.
+ * The floors are what the shipped CNN reaches today (the dense network: the composed and
+ * MNIST-apart floors of issue 11); issue 18's targets are above several of them (README,
+ * "Numbers").
  */
 import assert from "node:assert/strict";
 import { loadModelOrRandom } from "../src/app/load_model.ts";
-import { evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
+import { NUMBER_BATCH } from "../src/app/read_number.ts";
+import { evaluateDigitsInRows, evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
 import { PROJECT_ROOT } from "./run_app.ts";
 
+const SHIPPED = `${PROJECT_ROOT}/models/pretrained.safetensors`;
+
 Deno.test("numbers by real writers and of MNIST digits are read exactly", async () => {
-  const { network } = await loadModelOrRandom(`${PROJECT_ROOT}/models/pretrained.safetensors`, 1);
+  const { network } = await loadModelOrRandom(SHIPPED, NUMBER_BATCH);
   const report = evaluateNumbers(await numberSets(), network);
   const rate = (set: string) => report.bySet[set].exact / report.bySet[set].total;
   const summary = Object.entries(report.bySet).map(([set, t]) => `${set} ${t.exact}/${t.total}`)
@@ -20,6 +25,29 @@ Deno.test("numbers by real writers and of MNIST digits are read exactly", async 
   console.log(summary);
   const cnn = network.layers.some((layer) => layer.kind === "conv");
   assert.ok(report.bySet.real.total >= 100, summary);
+  assert.ok(report.bySet.written.total >= 40, summary);
   assert.ok(rate("real") >= (cnn ? 0.95 : 0.85), summary);
   assert.ok(rate("mnist_apart") >= 0.95, summary);
+  if (cnn) {
+    assert.ok(rate("written") >= WRITTEN_FLOOR, summary);
+    assert.ok(rate("mnist_touching") >= TOUCHING_FLOOR, summary);
+  }
 });
+
+Deno.test("a real digit read right alone is still read right between two neighbours", async () => {
+  const { network } = await loadModelOrRandom(SHIPPED, NUMBER_BATCH);
+  const report = await evaluateDigitsInRows(network);
+  const summary = `${report.right}/${report.total}: ${JSON.stringify(report.misses)}`;
+  console.log(summary);
+  assert.ok(report.total >= 200, summary);
+  assert.ok(report.total - report.right <= IN_ROW_MISSES, summary);
+});
+
+/**
+ * Floors at what the shipped CNN reads today (28/41 written, 25/40 touching, 1 of 234 digits
+ * misread between neighbours: a hikaruikebe 1 read as 4), a number or two below so that a
+ * change elsewhere that costs one number does not fail CI; issue 18's targets are higher.
+ */
+const WRITTEN_FLOOR = 0.65;
+const TOUCHING_FLOOR = 0.6;
+const IN_ROW_MISSES = 1;

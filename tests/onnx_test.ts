@@ -6,7 +6,6 @@
  * (full_check: with shape inference) passes the files too.
  */
 import assert from "node:assert/strict";
-import { encode } from "fast-png";
 import * as ort from "onnxruntime-node";
 import { readIdxDataset } from "../src/data/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
@@ -14,6 +13,7 @@ import { loadNetworkModel, saveNetworkModel } from "../src/train/checkpoint.ts";
 import { defaultOptimizerSettings, Network, parseLayerSpec, Random } from "../src/network/mod.ts";
 import { exportOnnx } from "../src/export/onnx.ts";
 import { assertOneLineError, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
+import { ringPng } from "./fixtures/ring_png.ts";
 
 const MODELS = ["pretrained.safetensors", "pretrained_mlp.safetensors"];
 const TEST_IMAGES = `${MNIST_DIR}/t10k-images-idx3-ubyte`;
@@ -219,20 +219,6 @@ Deno.test("export refuses what it cannot do in one line", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-/** A PNG of a 0 as a person might scan one: a dark ring on light gray paper, 160x200. */
-function ringPng(): Uint8Array {
-  const width = 160;
-  const height = 200;
-  const data = new Uint8Array(width * height).fill(225);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const r = Math.hypot((x - 80) / 50, (y - 100) / 70);
-      if (r > 0.8 && r < 1.05) data[y * width + x] = 40;
-    }
-  }
-  return encode({ width, height, data, channels: 1, depth: 8 });
-}
 
 /** The export of the shipped model and a PNG of a 0, in a temp folder, for `use`. */
 async function withExportAndPng(use: (onnx: string, png: string) => Promise<void>) {

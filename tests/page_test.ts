@@ -7,9 +7,9 @@
  * (390x844) and a laptop's (1280x800) size there.
  */
 import assert from "node:assert/strict";
-import { encode } from "fast-png";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
 import { APP_PERMISSIONS, PROJECT_ROOT } from "./run_app.ts";
+import { ringPng } from "./fixtures/ring_png.ts";
 
 const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
 const hasChromium = await Deno.stat(CHROMIUM).then((info) => info.isFile, () => false);
@@ -134,9 +134,14 @@ async function answerOf(page: Page) {
 
 /** A 7 as a person draws it: across the top, then down to the bottom left. */
 const SEVEN: [number, number][][] = [[[0.25, 0.2], [0.75, 0.2], [0.45, 0.85]]];
+/** A house: roof, walls and floor in one stroke, then a door. */
+const HOUSE: [number, number][][] = [
+  [[0.2, 0.5], [0.5, 0.15], [0.8, 0.5], [0.2, 0.5], [0.2, 0.9], [0.8, 0.9], [0.8, 0.5]],
+  [[0.45, 0.9], [0.45, 0.7], [0.55, 0.7], [0.55, 0.9]],
+];
 
 Deno.test({
-  name: `the page reads a 7 drawn with the mouse${skipped}`,
+  name: `the page reads a 7 drawn with the mouse, and a drawn house as not a digit${skipped}`,
   ignore,
   fn: async () => {
     const server = await startServe();
@@ -159,6 +164,11 @@ Deno.test({
       // Clear empties the pad and the answer.
       await page.click("#clear");
       assert.equal(await page.$eval("#guess", (e) => e.textContent), "");
+      // A drawn house is no digit: the shipped model says so (its learned refusal).
+      await drawStrokes(page, HOUSE);
+      const house = await answerOf(page);
+      assert.equal(house.guess, "not a digit", JSON.stringify(house));
+      assert.equal(house.bars, 0);
       const origin = new URL(server.url).origin;
       const elsewhere = requested.filter((url) => !url.startsWith(origin + "/"));
       assert.deepEqual(elsewhere, [], "everything comes from serve itself");
@@ -171,22 +181,8 @@ Deno.test({
   },
 });
 
-/** A PNG of a 0: a dark ring on light paper, 160x200 pixels. */
-function ringPng(): Uint8Array {
-  const width = 160;
-  const height = 200;
-  const data = new Uint8Array(width * height).fill(235);
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const r = Math.hypot((x - 80) / 50, (y - 100) / 70);
-      if (r > 0.8 && r < 1.05) data[y * width + x] = 30;
-    }
-  }
-  return encode({ width, height, data, channels: 1, depth: 8 });
-}
-
 Deno.test({
-  name: `the page reads an uploaded PNG, and the keyboard draws${skipped}`,
+  name: `the page reads an uploaded PNG, a 1 drawn with the keyboard and a number${skipped}`,
   ignore,
   fn: async () => {
     const server = await startServe();
@@ -196,6 +192,16 @@ Deno.test({
     await Deno.writeFile(png, ringPng());
     try {
       const { page, errors } = await openPage(browser, server.url, 390, 844);
+      // Tab reaches every control, in reading order.
+      const focused: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        await page.keyboard.press("Tab");
+        focused.push(await page.evaluate("document.activeElement.id") as string);
+      }
+      assert.deepEqual(focused, ["canvas", "clear", "file", "number"]);
+      if (SCREENSHOTS) {
+        await page.screenshot({ path: `${SCREENSHOTS}/page_focus_390x844.png` });
+      }
       const input = await page.$("#file");
       assert.ok(input);
       await (input as unknown as { uploadFile(path: string): Promise<void> }).uploadFile(png);
@@ -213,6 +219,21 @@ Deno.test({
       await page.keyboard.press("Enter");
       const typed = await answerOf(page);
       assert.equal(typed.guess, "1", JSON.stringify(typed));
+
+      // "Read a number": the pad widens; a 4 and a 7 side by side read as 47, digit by digit.
+      await page.click("#number");
+      await drawStrokes(page, [
+        [[0.2, 0.2], [0.12, 0.6], [0.3, 0.6]],
+        [[0.26, 0.35], [0.26, 0.85]],
+        [[0.55, 0.2], [0.75, 0.2], [0.62, 0.85]],
+      ]);
+      const number = await answerOf(page);
+      assert.equal(number.guess, "47", JSON.stringify(number));
+      const chips = await page.$$eval("#digits li", (items) => items.length);
+      assert.equal(chips, 2);
+      if (SCREENSHOTS) {
+        await page.screenshot({ path: `${SCREENSHOTS}/page_number_390x844.png`, fullPage: true });
+      }
       assert.deepEqual(errors, []);
     } finally {
       await browser.close();

@@ -239,8 +239,8 @@ Deno.test("serve answers classify, health and model as the commands do, and refu
         const number = await post(`${server.url}/classify?number=1&pixels=1`, ring);
         assert.equal(number.status, 200);
         const digits = number.json.digits as { digit: number; pixels: number[] }[];
-        assert.equal(number.json.number, "0");
-        assert.equal(digits[0].pixels.length, 784);
+        assert.ok(digits.length >= 1);
+        for (const digit of digits) assert.equal(digit.pixels.length, 784);
         const plainNumber = await post(`${server.url}/classify?number=1`, ring);
         assert.equal("pixels" in (plainNumber.json.digits as object[])[0], false);
       },

@@ -10,13 +10,8 @@ import { trainRequest } from "../src/cli/commands/train.ts";
 import type { CommandIo } from "../src/cli/io.ts";
 import { type OptimizerKind, OPTIMIZERS } from "../src/network/mod.ts";
 import { loadNetworkModel } from "../src/train/checkpoint.ts";
-import {
-  loose,
-  resolveTrainValues,
-  TRAIN_OPTIONS,
-  trainOption,
-  type TrainValueName,
-} from "../src/train/options.ts";
+import { loose, TRAIN_OPTIONS, trainOption, type TrainValueName } from "../src/train/options.ts";
+import { resolveTrainValues } from "../src/train/train_values.ts";
 import {
   prepareTrainingSession,
   runTrainingSession,

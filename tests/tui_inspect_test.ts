@@ -35,7 +35,7 @@ Deno.test({
     await tmux.keys("Tab");
     screen = await tmux.waitFor(/test digit #0: the network says 7/);
     assert.match(screen, /── Inspect · Activations and saliency/);
-    assert.match(screen, /which pixels made it say 7 \(\+ where more ink raises it/);
+    assert.match(screen, /the attribution \(\+ ink that speaks for 7, - ink against it/);
     assert.match(screen, /strongest: #\d+ \d+\.\d\d/);
     assert.match(screen, /by probability: 7 1\.00/);
     assert.match(screen, /[+-]/);
@@ -119,7 +119,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "tui Draw: s shows the saliency of the guess over the canvas; a hidden-layer strip",
+  name:
+    "tui Draw: s shows the attribution of the guess over the canvas, then the raw gradient; a hidden-layer strip",
   ignore,
   fn: async () => {
     await using tmux = await TmuxSession.start({ env: { NO_COLOR: "1" } });
@@ -133,11 +134,15 @@ Deno.test({
     await tmux.keys("Down", "Space");
     let screen = await tmux.waitFor(/It's an? \d|Probably an? \d|Not sure: \d/);
     assert.match(screen, /dense\d+ /, "the hidden layer's strip");
-    assert.doesNotMatch(screen, /saliency of the guess/);
+    // drawn with the keyboard, the cursor stays in view: s shows the attribution over it
+    assert.doesNotMatch(screen, /what made the guess/);
     await tmux.keys("s");
-    screen = await tmux.waitFor(/Canvas · saliency of the guess/);
+    screen = await tmux.waitFor(/Canvas · what made the guess/);
+    assert.match(screen, /\+ ink for the guess, - against it/);
     const canvas = screen.split("\n").filter((line) => line.startsWith("│")).join("\n");
     assert.match(canvas, /\+/, "pixels that speak for the guess");
+    await tmux.keys("s");
+    await tmux.waitFor(/Canvas · where ink would change it/);
     await tmux.keys("s");
     await tmux.waitFor(/─ Canvas ─/);
     await tmux.keys("Escape");
@@ -157,7 +162,11 @@ Deno.test({
     await using tmux = await TmuxSession.start({ env: { NO_COLOR: "1" } });
     await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("2");
-    let screen = await tmux.waitFor(/Chosen: (\d) taken for (\d), \d+ times · Enter shows them/);
+    // the whole test set through the CNN first: up to a minute on a busy machine
+    let screen = await tmux.waitFor(
+      /Chosen: (\d) taken for (\d), \d+ times · Enter shows them/,
+      60_000,
+    );
     const [, actual, predicted] = /Chosen: (\d) taken for (\d)/.exec(screen)!;
     assert.match(screen, />\s*\d+</, "the chosen cell is marked in the table");
     await tmux.keys("Enter");

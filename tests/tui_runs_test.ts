@@ -57,8 +57,10 @@ Deno.test({
         } else {
           const colors = await tmux.screenWithColors();
           // the two runs' lines in two colors (cyan and yellow braille)
-          assert.match(colors, /\x1b\[36m[⠀-⣿]/);
-          assert.match(colors, /\x1b\[33m[⠀-⣿]/);
+          const brailleIn = (sgr: string) =>
+            colors.split(sgr).slice(1).some((part) => /^[⠀-⣿]/.test(part));
+          assert.ok(brailleIn("\x1b[36m"), "a cyan line");
+          assert.ok(brailleIn("\x1b[33m"), "a yellow line");
         }
         await tmux.keys("Escape");
         await tmux.waitFor(/▸ 8 {2}Runs/);
@@ -68,5 +70,29 @@ Deno.test({
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
+  },
+});
+
+Deno.test({
+  name:
+    "tui Model: m on the menu lists the model files; choosing the dense one makes it the model in use",
+  ignore: !HAVE_TMUX,
+  fn: async () => {
+    await using tmux = await TmuxSession.start({ env: { NO_COLOR: "1" }, columns: 100, rows: 30 });
+    await tmux.waitFor(/m model · q quit/);
+    await tmux.keys("m");
+    const screen = await tmux.waitFor(/Other file… \(type its path\)/);
+    assert.match(screen, /models\/pretrained\.safetensors +\d+\.\d\d% +shipped +cnn/);
+    assert.match(screen, /models\/pretrained_mlp\.safetensors +99\.06% +shipped +784-256-10/);
+    // the shipped CNN is in use; choose the dense network
+    const lines = screen.split("\n");
+    const cnn = lines.findIndex((l) => /models\/pretrained\.safetensors/.test(l));
+    const mlp = lines.findIndex((l) => /models\/pretrained_mlp\.safetensors/.test(l));
+    await tmux.keys(...Array(Math.abs(mlp - cnn)).fill(mlp > cnn ? "Down" : "Up"), "Enter");
+    // back on the menu, whose header names the model in use: the dense network now
+    const menu = await tmux.waitFor(/^model: [^\n]*784-256-10[^]*m model · q quit/m);
+    assert.doesNotMatch(menu, /^model: [^\n]*cnn/m);
+    await tmux.keys("q");
+    await tmux.waitFor(/\[exited 0\]/);
   },
 });

@@ -16,7 +16,7 @@ import {
   tensorStats,
   TrainingMonitor,
 } from "../network/inspect.ts";
-import { integratedGradients } from "../network/attribution.ts";
+import { type AttributionOptions, integratedGradients } from "../network/attribution.ts";
 import { saliency, withInputGradient } from "../network/saliency.ts";
 import { selectKernels } from "../network/select_kernels.ts";
 
@@ -142,18 +142,23 @@ export class DigitExplainer {
     this.copy = withInputGradient(network, { kernels: selectKernels(), maxBatch: 64 });
   }
 
-  /** Activations, saliency and guess for one digit of 784 values in 0..1. */
-  digit(pixels: Float32Array): DigitReport {
+  /**
+   * Activations, saliency, attribution and guess for one digit of 784 values in 0..1;
+   * `attribution` sets how finely integrated gradients integrate (see attribution.ts: by
+   * default until the sum is within 0.5% of the score's change; Draw asks for a fixed 16 steps
+   * to stay live).
+   */
+  digit(pixels: Float32Array, attribution?: AttributionOptions): DigitReport {
     const input = pixels.slice(0, IMAGE_PIXELS);
     const result = saliency(this.copy, input);
     // backward leaves every layer's output of that forward pass in place
     const activations = layerActivations(this.copy);
-    const attribution = integratedGradients(this.copy, input, result.digit).attribution;
+    const integrated = integratedGradients(this.copy, input, result.digit, attribution);
     return {
       input,
       activations,
       saliency: result.gradient,
-      attribution,
+      attribution: integrated.attribution,
       prediction: { digit: result.digit, confidence: result.confidence },
       probabilities: result.probabilities,
     };
@@ -235,32 +240,42 @@ export function unitValues(values: Float32Array, shape: readonly number[]): Floa
  *   deadFraction: 0.34, deadUnits: [],
  * } satisfies LayerReport;
  * assert.match(healthSentence([layer]), /^34% of layer 1 \(dense256\) never fires/);
+ * // numbered as the Health table lists them: a pool layer (no weights) before it is not counted
+ * const pool = {
+ *   ...layer, index: 0, name: "pool", kind: "pool", parameters: 0, units: null, deadFraction: null,
+ * };
+ * const later = { ...layer, index: 1 };
+ * assert.match(healthSentence([pool, later]), /^34% of layer 1 \(dense256\)/);
  * ```
  */
 export function healthSentence(layers: LayerReport[]): string {
+  // Layers are numbered as the Health table lists them: those with weights, from 1 (pooling,
+  // dropout and flatten have none and are not listed).
+  const weighted = layers.filter((l) => l.parameters > 0);
+  const number = (l: LayerReport) => (weighted.includes(l) ? weighted.indexOf(l) : l.index) + 1;
   const worst = layers
     .filter((l) => l.deadFraction !== null)
     .sort((a, b) => b.deadFraction! - a.deadFraction!)[0];
   if (worst && worst.deadFraction! >= 0.1) {
     return `${Math.round(worst.deadFraction! * 100)}% of layer ${
-      worst.index + 1
+      number(worst)
     } (${worst.name}) never fires on the first test digits: those units learn nothing; the learning rate may be too high.`;
   }
   const huge = layers.find((l) => l.std !== null && l.std > 1);
   if (huge) {
-    return `Layer ${huge.index + 1} (${huge.name}) has large weights (std ${
+    return `Layer ${number(huge)} (${huge.name}) has large weights (std ${
       huge.std!.toFixed(2)
     }): training may have been unstable; try a lower learning rate or weight decay.`;
   }
   const flat = layers.find((l) => l.std !== null && l.std < 1e-4);
   if (flat) {
     return `Layer ${
-      flat.index + 1
+      number(flat)
     } (${flat.name})'s weights are all near zero: it has not learned (is the model trained?).`;
   }
   const some = worst && worst.deadFraction! > 0
     ? ` (${Math.round(worst.deadFraction! * 100)}% of layer ${
-      worst.index + 1
+      number(worst)
     } (${worst.name}) is silent: harmless)`
     : "";
   return `Nothing to worry about: weights are moderate and units fire${some}.`;

@@ -1,13 +1,8 @@
 /** The command-line interface: every menu action as a plain command, built with commander. */
 import { Command, CommanderError, InvalidArgumentError, Option } from "@commander-js/extra-typings";
 import { OPTIMIZERS } from "../network/mod.ts";
-import {
-  type AnyTrainOption,
-  loose,
-  pickTrainValues,
-  TRAIN_OPTIONS,
-  trainOption,
-} from "../train/options.ts";
+import { type AnyTrainOption, loose, TRAIN_OPTIONS, trainOption } from "../train/options.ts";
+import { pickTrainValues } from "../train/train_values.ts";
 import { classifyCommand } from "./commands/classify.ts";
 import { fetchDataCommand } from "./commands/fetch_data.ts";
 import { infoCommand } from "./commands/info.ts";
@@ -20,7 +15,7 @@ import type { CommandIo } from "./io.ts";
 import { DEFAULT_MODEL_PATH } from "../app/model_paths.ts";
 import * as values from "../train/option_values.ts";
 import denoJson from "../../deno.json" with { type: "json" };
-import { readTrainConfig } from "../train/options.ts";
+import { readTrainConfig } from "../train/train_config.ts";
 import { serveCommand } from "./commands/serve.ts";
 import { EXPORT_FORMATS, exportCommand } from "./commands/export.ts";
 

@@ -3,8 +3,10 @@
  * from Python, C#, Java, JavaScript, mobile). The graph computes what `Network.forward` does:
  *
  *     image [N x 1 x 28 x 28] float32, 0..1, ink bright (MNIST / 255, what normalizeDigit gives)
- *       -> each layer as ONNX nodes (LAYER_NODES: one entry per layer kind)
- *       -> probabilities [N x 10] = softmax(logits)
+ *       -> each layer as ONNX nodes (LAYER_NODES: one entry per layer kind; batch norm is
+ *          folded into the conv or dense layer before it first)
+ *       -> probabilities [N x 10] = softmax(logits / T), T the file's calibration (else 1)
+ *       -> not_a_digit [N] = max(probabilities) < refuseBelow, for a model that learned to refuse
  *
  * Our images are channels-last ([H, W, C]); ONNX's Conv and MaxPool are channels-first
  * ([N, C, H, W]). The graph stays channels-first and the conversion happens on the weights at

@@ -10,6 +10,9 @@ const ARCHITECTURES: [string, "relu" | "sigmoid" | "tanh"][] = [
   ["conv5x3v,pool,dense12", "tanh"],
   ["conv3x2,dropout0.5,pool,pool,flatten,dense8,dense8", "sigmoid"],
   ["dense32,dropout0.2,dense16", "tanh"],
+  // Batch norm (folded into the layer before it) and the standardized input.
+  ["standardize,conv3x4,bn,pool,conv3x6v,bn,pool,dense16,bn", "relu"],
+  ["standardize,dense32,bn,dense16", "tanh"],
 ];
 
 for (const [spec, activation] of ARCHITECTURES) {
@@ -19,6 +22,12 @@ for (const [spec, activation] of ARCHITECTURES) {
     const rng = new Random(11);
     for (const bias of network.biases) {
       for (let i = 0; i < bias.length; i++) bias[i] = rng.gaussian();
+    }
+    // Batch norm's running statistics as training leaves them, not the identity they start as.
+    for (const { name, value } of network.stateTensors) {
+      for (let i = 0; i < value.length; i++) {
+        value[i] = name.endsWith("running_var") ? rng.uniform(0.2, 3) : rng.gaussian();
+      }
     }
     const pixels = new Float32Array(4 * 784);
     for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1);

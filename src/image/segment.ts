@@ -96,8 +96,12 @@ const MAX_ATOMS = 4;
 const MAX_CANDIDATE_WIDTH = 1.6;
 /** Atoms further apart than this share of the row height are not one digit. */
 const MAX_JOIN_GAP = 0.25;
-/** Candidates per row at most: each is a forward pass of the network. */
-export const MAX_CANDIDATES = 240;
+/** Candidates per row at most: each is normalized and read by the network (four views). */
+export const MAX_CANDIDATES = 120;
+/** Pieces of ink considered at most, the heaviest first. */
+const MAX_PIECES = 200;
+/** Rows read at most, top to bottom (a form's few lines; not a page of print). */
+const MAX_ROWS = 8;
 
 /**
  * Finds the rows of a picture of numbers and every way its ink may be cut into digits. An
@@ -126,11 +130,16 @@ export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): Num
   const ink = inkAtDigitSize(inner);
   if (ink === undefined) return { rows: [], reason: "no digit found" };
   const map = withoutLines(ink);
-  const pieces = inkOfTheNumber(withoutRules(map.components, map));
+  // The heaviest MAX_PIECES: a number has tens, a page of print thousands (rows and groups are
+  // found by merging pairs, which thousands would make slow).
+  const pieces = inkOfTheNumber(
+    withoutRules([...map.components].sort((a, b) => b.mass - a.mass).slice(0, MAX_PIECES), map),
+  );
   if (pieces.length === 0) return { rows: [], reason: "no digit found" };
   const offset = margins === undefined ? { x: 0, y: 0 } : { x: margins.x0, y: margins.y0 };
   const rows: NumberRow[] = [];
-  const found = splitRows(pieces);
+  // A page of print would make hundreds of rows: the first MAX_ROWS are read.
+  const found = splitRows(pieces).slice(0, MAX_ROWS);
   const tallestRow = Math.max(...found.map(rowHeight));
   for (const row of found) {
     const lineHeight = rowHeight(row);

@@ -16,12 +16,13 @@
  * Two ways in:
  * - `makeNegatives(count, { seed, kinds, digits })`: `count` images [count x 784], the kinds in
  *   turn, with per-kind counts of what the normalizer made of them. The normalizer is most of
- *   the cost: 20-240 images a second on one core of the busy 2-core machine, by kind (textures
- *   and letters are the slowest).
+ *   the cost: 113-323 images per CPU-second by kind (textures and icons slowest, mashups
+ *   fastest; measured with node:process cpuUsage over 100 of each), about 4 CPU-minutes for
+ *   60,000. `workers: 2` makes the kinds in worker threads, the same bytes.
  * - `createNegativeSource({ seed, poolSize, kinds, digits })`: a pool made once per training
  *   run; `source.fill(out, count, rng)` hands out pool images distorted by `augmentDigit`
- *   (12,000 a second there). `negativeSourceFromPool(pool)` does the same over a pool made
- *   before (its arrays may be shared with a worker).
+ *   (12,000 a second on one busy core). `negativeSourceFromPool(pool)` does the same over a
+ *   pool made before (its arrays may be shared with a worker).
  *
  * @example
  * ```ts
@@ -43,16 +44,19 @@
  */
 export {
   AVAILABLE_KINDS,
-  createNegativeSource,
   type KindStats,
   makeNegatives,
   NEGATIVE_KINDS,
   type NegativeKind,
   type NegativeOptions,
-  type NegativePool,
   type NegativeSet,
-  type NegativeSource,
-  negativeSourceFromPool,
   seenByNetwork,
   type SeenPicture,
 } from "./negatives.ts";
+export {
+  createNegativeSource,
+  type NegativePool,
+  type NegativeSource,
+  negativeSourceFromPool,
+} from "./source.ts";
+export { looksLikeOne, looksLikeZero } from "./digit_like.ts";

@@ -3,17 +3,18 @@
  * user's picture, then put through the normalizer every user image takes (`normalizeDigit`),
  * so the network learns what a non-digit looks like after our normalization.
  */
-import { augmentDigit, type AugmentOptions, DEFAULT_AUGMENT } from "../augment/mod.ts";
-import { type Dataset, IMAGE_PIXELS, IMAGE_SIDE } from "../data/dataset.ts";
+import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
 import type { GrayImage } from "../image/mod.ts";
 import { normalizeDigit } from "../image/mod.ts";
 import { findInk, normalizePieces } from "../image/normalize.ts";
 import { selectDigitComponents } from "../image/components.ts";
 import { deriveSeed, Random } from "../network/random.ts";
+import { looksLikeOne, looksLikeZero } from "./digit_like.ts";
 import { drawMashup } from "./digit_mashups.ts";
 import { iconDrawer } from "./icons.ts";
 import { letterDrawer } from "./letters.ts";
-import { enlarge, handWobble, photograph } from "./raster.ts";
+import type { KindReply, KindRequest } from "./worker.ts";
+import { enlarge, handWobble, type InkMap, photograph } from "./raster.ts";
 import { drawDoodle } from "./shapes.ts";
 import { drawTexture } from "./textures.ts";
 
@@ -41,6 +42,11 @@ export interface NegativeOptions {
    * never kept: there is nothing for the network to see.
    */
   keepRefused?: boolean;
+  /**
+   * Make the kinds in up to this many worker threads at once (default 1: all in this thread).
+   * The images are the same either way, byte for byte: each kind has its own generator.
+   */
+  workers?: number;
 }
 
 /** How the images of one kind fared in the normalizer. */
@@ -96,8 +102,8 @@ type Draw = (rng: Random) => Drawing;
  */
 const MIN_DRAWN_INK_SHARE = 0.9;
 
-/** Draws of one kind before giving up when the normalizer finds nothing in any of them. */
-const MAX_BLANK_RUN = 100;
+/** How many drawings of one kind in a row may be dropped before makeNegatives gives up. */
+const MAX_DROPPED_RUN = 100;
 
 /** What the network sees of a picture (see {@linkcode seenByNetwork}). */
 export interface SeenPicture {
@@ -139,145 +145,19 @@ export function seenByNetwork(image: GrayImage): SeenPicture {
 }
 
 /**
- * A normalized image whose ink is one thin upright or slanted band: a 1, or close enough that
- * teaching it as "not a digit" would cost real 1s (one stripe of a texture, a thin half of a
- * digit, an icon that is one bar). Measured by the ink's second moments: the spread across
- * its main axis under MAX_ONE_THICKNESS of the spread along it, the axis within 45 degrees of
- * upright. A flat dash is no 1 and stays.
+ * Vector art (an icon, a font's letters) as a person would draw it: bent by a hand's wobble
+ * (`share` of the time, by up to `wobble` of the picture's size), then handed in.
  */
-export function looksLikeOne(pixels: Float32Array): boolean {
-  let mass = 0, mx = 0, my = 0;
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    const v = pixels[i];
-    mass += v, mx += v * (i % IMAGE_SIDE), my += v * Math.floor(i / IMAGE_SIDE);
-  }
-  if (mass === 0) return false;
-  mx /= mass, my /= mass;
-  let xx = 0, yy = 0, xy = 0;
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    const v = pixels[i], dx = (i % IMAGE_SIDE) - mx, dy = Math.floor(i / IMAGE_SIDE) - my;
-    xx += v * dx * dx, yy += v * dy * dy, xy += v * dx * dy;
-  }
-  // Eigenvalues of the covariance [xx xy; xy yy]: the spread along and across the main axis.
-  const mean = (xx + yy) / 2, root = Math.sqrt(((xx - yy) / 2) ** 2 + xy * xy);
-  const along = mean + root, across = Math.max(0, mean - root);
-  return Math.sqrt(across / along) < MAX_ONE_THICKNESS && yy >= xx;
-}
-
-/** Spread across over spread along (standard deviations) below which ink is one stroke. */
-const MAX_ONE_THICKNESS = 0.3;
-
-/**
- * A normalized image whose ink is one plain round ring: a 0 (a circle icon whose small details
- * the normalizer dropped as specks, a face without its eyes). The ink (over 0.5) encloses
- * exactly one hole of at least MIN_ZERO_HOLE of its box, round (MIN_ZERO_ROUNDNESS), and
- * nearly every ink pixel lies within RING_REACH pixels of both the hole and the outside:
- * nothing inside, nothing sticking out (a 6's or 9's tail, a check mark inside a circle).
- * Triangles, hearts and stars are rings too, but not round, and stay negatives. Checked on the
- * 8,000 training digits of the offline sample: it takes 401 of 801 zeros (the others are open,
- * lopsided or have a tail), 2 of 782 nines and none of the other digits.
- */
-export function looksLikeZero(pixels: Float32Array): boolean {
-  const side = IMAGE_SIDE;
-  // Paper reached from the border is outside (1); the rest of the paper is holes (2).
-  const region = new Uint8Array(IMAGE_PIXELS);
-  const stack: number[] = [];
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    const x = i % side, y = Math.floor(i / side);
-    if ((x === 0 || y === 0 || x === side - 1 || y === side - 1) && pixels[i] <= 0.5) {
-      region[i] = 1, stack.push(i);
-    }
-  }
-  spread(pixels, region, stack, 1);
-  let holes = 0, holeArea = 0;
-  let x0 = side, x1 = -1, y0 = side, y1 = -1;
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    if (pixels[i] > 0.5) {
-      const x = i % side, y = Math.floor(i / side);
-      x0 = Math.min(x0, x), x1 = Math.max(x1, x), y0 = Math.min(y0, y), y1 = Math.max(y1, y);
-    } else if (region[i] === 0) {
-      holes++;
-      region[i] = 2, stack.push(i);
-      holeArea += 1 + spread(pixels, region, stack, 2);
-    }
-  }
-  if (holes !== 1 || holeArea < MIN_ZERO_HOLE * (x1 - x0 + 1) * (y1 - y0 + 1)) return false;
-  let ink = 0, offRing = 0;
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    if (pixels[i] <= 0.5) continue;
-    ink++;
-    if (!near(region, i, 1) || !near(region, i, 2)) offRing++;
-  }
-  return offRing <= MAX_OFF_RING * ink && ellipseOverlap(region) >= MIN_ZERO_ROUNDNESS;
-}
-
-/** Overlap of the hole with its ellipse from which a ring is round enough for a 0. */
-const MIN_ZERO_ROUNDNESS = 0.85;
-/** Smallest hole, as a share of the ink's box, for a ring to be a 0. */
-const MIN_ZERO_HOLE = 0.2;
-/** Share of the ink that may lie off the ring (a pen's overshoot where the loop closes). */
-const MAX_OFF_RING = 0.05;
-/** How far (pixels, either axis) a ring's ink may lie from the hole and from the outside. */
-const RING_REACH = 4;
-
-/**
- * How round the hole (pixels marked 2) is: the overlap (intersection over union) of the hole
- * with the ellipse of the same second moments. About 0.9 for an oval; corners (a triangle, a
- * heart's dip, a star's points) pull it down.
- */
-export function ellipseOverlap(region: Uint8Array): number {
-  let n = 0, mx = 0, my = 0;
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    if (region[i] === 2) n++, mx += i % IMAGE_SIDE, my += Math.floor(i / IMAGE_SIDE);
-  }
-  if (n === 0) return 0;
-  mx /= n, my /= n;
-  let xx = 0, yy = 0, xy = 0;
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    if (region[i] !== 2) continue;
-    const dx = (i % IMAGE_SIDE) - mx, dy = Math.floor(i / IMAGE_SIDE) - my;
-    xx += dx * dx, yy += dy * dy, xy += dx * dy;
-  }
-  // Pixels are unit squares: each adds 1/12 to the variance along both axes.
-  xx = xx / n + 1 / 12, yy = yy / n + 1 / 12, xy /= n;
-  const det = xx * yy - xy * xy;
-  let both = 0, either = 0;
-  for (let i = 0; i < IMAGE_PIXELS; i++) {
-    const dx = (i % IMAGE_SIDE) - mx, dy = Math.floor(i / IMAGE_SIDE) - my;
-    // Inside a uniform ellipse's edge: Mahalanobis distance squared up to 4.
-    const inEllipse = (yy * dx * dx - 2 * xy * dx * dy + xx * dy * dy) / det <= 4;
-    const inHole = region[i] === 2;
-    if (inEllipse && inHole) both++;
-    if (inEllipse || inHole) either++;
-  }
-  return both / either;
-}
-
-/** Flood-fills paper (<= 0.5) 4-connected from `stack` with `mark`; returns pixels marked. */
-function spread(pixels: Float32Array, region: Uint8Array, stack: number[], mark: number): number {
-  let count = 0;
-  while (stack.length > 0) {
-    const i = stack.pop()!, x = i % IMAGE_SIDE;
-    for (const j of [i - IMAGE_SIDE, i + IMAGE_SIDE, x > 0 ? i - 1 : -1, x < 27 ? i + 1 : -1]) {
-      if (j < 0 || j >= IMAGE_PIXELS || region[j] !== 0 || pixels[j] > 0.5) continue;
-      region[j] = mark, count++, stack.push(j);
-    }
-  }
-  return count;
-}
-
-/** Whether a pixel marked `mark` lies within RING_REACH of pixel `i` (a square window). */
-function near(region: Uint8Array, i: number, mark: number): boolean {
-  const x = i % IMAGE_SIDE, y = Math.floor(i / IMAGE_SIDE);
-  for (let dy = -RING_REACH; dy <= RING_REACH; dy++) {
-    const yy = y + dy;
-    if (yy < 0 || yy >= IMAGE_SIDE) continue;
-    for (let dx = -RING_REACH; dx <= RING_REACH; dx++) {
-      const xx = x + dx;
-      if (xx >= 0 && xx < IMAGE_SIDE && region[yy * IMAGE_SIDE + xx] === mark) return true;
-    }
-  }
-  return false;
+function handDrawn(
+  drawArt: (rng: Random) => InkMap & { name: string },
+  share: number,
+  wobble: number,
+): Draw {
+  return (rng) => {
+    const art = drawArt(rng);
+    const traced = rng.next() < share ? handWobble(art, rng, rng.uniform(0.01, wobble)) : art;
+    return { image: photograph(traced, rng), name: art.name };
+  };
 }
 
 /** The drawing function of each kind, made once (fonts and icons are loaded here). */
@@ -288,20 +168,10 @@ async function drawers(
   const draw = new Map<NegativeKind, Draw>();
   for (const kind of kinds) {
     if (kind === "letters") {
-      const drawText = await letterDrawer();
-      draw.set(kind, (rng) => {
-        const text = drawText(rng);
-        const traced = rng.next() < 0.5 ? handWobble(text, rng, rng.uniform(0.01, 0.04)) : text;
-        return { image: photograph(traced, rng), name: text.name };
-      });
+      draw.set(kind, handDrawn(await letterDrawer(), 0.5, 0.04));
     } else if (kind === "icons") {
-      const drawIcon = await iconDrawer();
-      draw.set(kind, (rng) => {
-        const icon = drawIcon(rng);
-        // Most icons as a person would doodle them: the lines bent by a hand.
-        const traced = rng.next() < 0.7 ? handWobble(icon, rng, rng.uniform(0.01, 0.05)) : icon;
-        return { image: photograph(traced, rng), name: icon.name };
-      });
+      // Most icons as a person would doodle them.
+      draw.set(kind, handDrawn(await iconDrawer(), 0.7, 0.05));
     } else if (kind === "shapes") {
       draw.set(kind, (rng) => {
         const doodle = drawDoodle(rng);
@@ -359,6 +229,9 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
       throw new RangeError(`unknown kind of negative "${kind}" (${NEGATIVE_KINDS.join(", ")})`);
     }
   }
+  if ((options.workers ?? 1) > 1 && kinds.length > 1) {
+    return await makeInWorkers(count, kinds, options);
+  }
   const draw = await drawers(kinds, options);
   const keepRefused = options.keepRefused ?? true;
   const streams = new Map(
@@ -380,8 +253,11 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
     const kind = kinds[i % kinds.length];
     const rng = streams.get(kind)!, kindStats = stats[kind]!, drawOne = draw.get(kind)!;
     for (let run = 0;; run++) {
-      if (run === MAX_BLANK_RUN) {
-        throw new Error(`negatives of kind "${kind}": ${run} drawings in a row came out blank`);
+      if (run === MAX_DROPPED_RUN) {
+        throw new Error(
+          `negatives of kind "${kind}": ${run} drawings in a row were dropped (blank, fragments ` +
+            `or digit-like)`,
+        );
       }
       const drawing = drawOne(rng);
       const seen = seenByNetwork(drawing.image);
@@ -413,125 +289,83 @@ export async function makeNegatives(count: number, options: NegativeOptions): Pr
   return set;
 }
 
-/** Negatives for training: a pool made once, handed out varied. */
-/** The images a source hands out: a `NegativeSet`, or its arrays shared with a worker. */
-export type NegativePool = Pick<NegativeSet, "pixels" | "kinds" | "count">;
+/** Kinds from slowest to fastest to make: the slowest go to the workers first. */
+const SLOWEST_FIRST: readonly NegativeKind[] = [
+  "textures",
+  "letters",
+  "icons",
+  "digit-mashups",
+  "shapes",
+];
 
-/** Negatives for training: a pool made once, handed out varied. */
-export interface NegativeSource {
-  /** The images drawn and normalized once. */
-  readonly pool: NegativePool;
-  /**
-   * Writes `count` negatives into `out` ([count x 784] from offset 0): pool images picked by
-   * `rng`, each distorted by `augmentDigit` (and icons and textures turned by a multiple of
-   * 90 degrees or mirrored, shapes mirrored: still no digits). A fixed number of draws per
-   * image from `rng`, so the same generator state gives the same negatives.
-   */
-  fill(out: Float32Array, count: number, rng: Random): void;
-}
-
-/** Kinds that stay non-digits however they are turned or mirrored. */
-const TURNABLE = new Set<number>([
-  NEGATIVE_KINDS.indexOf("icons"),
-  NEGATIVE_KINDS.indexOf("textures"),
-]);
-/** Kinds that stay non-digits mirrored left to right (a dash turned upright is a 1). */
-const MIRRORABLE = new Set<number>([...TURNABLE, NEGATIVE_KINDS.indexOf("shapes")]);
-
-/**
- * Makes a pool of `poolSize` negatives once ({@linkcode makeNegatives}) and returns a source
- * that hands them out varied: the pool costs the normalizer's time once per training run; each
- * epoch's negatives then cost about as much as augmenting digits.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Random } from "../network/random.ts";
- * import { createNegativeSource } from "./negatives.ts";
- *
- * const source = await createNegativeSource({ seed: 1, poolSize: 6, kinds: ["shapes"] });
- * const batch = new Float32Array(10 * 784);
- * source.fill(batch, 10, new Random(2));
- * assert.ok(batch.some((v) => v > 0.5));
- * ```
- */
-export async function createNegativeSource(
-  options: NegativeOptions & { poolSize: number; augment?: Readonly<AugmentOptions> },
-): Promise<NegativeSource & { pool: NegativeSet }> {
-  const pool = await makeNegatives(options.poolSize, options);
-  return { ...negativeSourceFromPool(pool, options.augment), pool };
-}
-
-/**
- * A source over a pool made before (in another thread, say: the pool's `pixels` and `kinds`
- * may live in a SharedArrayBuffer). `augment` defaults to `DEFAULT_AUGMENT`.
- *
- * @example
- * ```ts
- * import assert from "node:assert/strict";
- * import { Random } from "../network/random.ts";
- * import { makeNegatives, negativeSourceFromPool } from "./negatives.ts";
- *
- * const { pixels, kinds, count } = await makeNegatives(4, { seed: 1, kinds: ["textures"] });
- * const source = negativeSourceFromPool({ pixels, kinds, count });
- * const batch = new Float32Array(3 * 784);
- * source.fill(batch, 3, new Random(5));
- * assert.ok(batch.some((v) => v > 0.5));
- * ```
- */
-export function negativeSourceFromPool(
-  pool: NegativePool,
-  augment: Readonly<AugmentOptions> = DEFAULT_AUGMENT,
-): NegativeSource {
-  if (pool.count < 1) throw new RangeError("a negative source needs a pool of at least 1");
-  if (pool.pixels.length < pool.count * IMAGE_PIXELS || pool.kinds.length < pool.count) {
-    throw new RangeError(`a pool of ${pool.count} needs ${pool.count} x 784 pixels and kinds`);
+/** `makeNegatives` with each kind made in a worker thread, up to `options.workers` at once. */
+async function makeInWorkers(
+  count: number,
+  kinds: readonly NegativeKind[],
+  options: NegativeOptions,
+): Promise<NegativeSet> {
+  const perKind = new Map<NegativeKind, number>(kinds.map((kind) => [kind, 0]));
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i % kinds.length];
+    perKind.set(kind, perKind.get(kind)! + 1);
   }
-  const turned = new Float32Array(IMAGE_PIXELS);
-  // A flat bar turned a quarter is a 1: such images are only mirrored or turned half way.
-  const quarterTurns = new Uint8Array(pool.count);
-  for (let i = 0; i < pool.count; i++) {
-    dihedral(pool.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS), turned, 1);
-    quarterTurns[i] = looksLikeOne(turned) ? 0 : 1;
-  }
-  return {
-    pool,
-    fill(out, count, rng) {
-      if (out.length < count * IMAGE_PIXELS) {
-        throw new RangeError(`fill needs ${count} x 784 values, got ${out.length}`);
-      }
-      for (let k = 0; k < count; k++) {
-        const index = rng.int(pool.count);
-        const symmetry = rng.int(8);
-        const kind = pool.kinds[index];
-        const allowed = TURNABLE.has(kind)
-          ? (quarterTurns[index] === 1 ? symmetry : symmetry & 6)
-          : MIRRORABLE.has(kind)
-          ? symmetry & 4
-          : 0;
-        const source = pool.pixels.subarray(index * IMAGE_PIXELS, (index + 1) * IMAGE_PIXELS);
-        dihedral(source, turned, allowed);
-        augmentDigit(turned, out.subarray(k * IMAGE_PIXELS, (k + 1) * IMAGE_PIXELS), rng, augment);
-      }
-    },
-  };
-}
-
-/**
- * One of the 8 symmetries of the square: bits 0-1 turn by that many quarter turns, bit 2
- * mirrors left to right first.
- */
-function dihedral(source: Float32Array, target: Float32Array, symmetry: number): void {
-  const side = IMAGE_SIDE, last = side - 1;
-  const turns = symmetry & 3, mirror = (symmetry & 4) !== 0;
-  for (let y = 0; y < side; y++) {
-    for (let x = 0; x < side; x++) {
-      const mx = mirror ? last - x : x;
-      let sx = mx, sy = y;
-      if (turns === 1) sx = y, sy = last - mx;
-      else if (turns === 2) sx = last - mx, sy = last - y;
-      else if (turns === 3) sx = last - y, sy = mx;
-      target[y * side + x] = source[sy * side + sx];
+  const queue = SLOWEST_FIRST.filter((kind) => kinds.includes(kind));
+  const made = new Map<NegativeKind, Exclude<KindReply, { error: string }>>();
+  const work = async () => {
+    for (let kind = queue.shift(); kind !== undefined; kind = queue.shift()) {
+      made.set(
+        kind,
+        await makeKindInWorker({
+          kind,
+          count: perKind.get(kind)!,
+          seed: options.seed,
+          keepRefused: options.keepRefused ?? true,
+          digits: kind === "digit-mashups" ? options.digits : undefined,
+        }),
+      );
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.workers!, kinds.length) }, work));
+  const set: NegativeSet = {
+    pixels: new Float32Array(count * IMAGE_PIXELS),
+    kinds: new Uint8Array(count),
+    refusedByRules: new Uint8Array(count),
+    names: [],
+    count,
+    stats: Object.fromEntries(kinds.map((kind) => [kind, made.get(kind)!.stats])),
+  };
+  const next = new Map<NegativeKind, number>(kinds.map((kind) => [kind, 0]));
+  for (let i = 0; i < count; i++) {
+    const kind = kinds[i % kinds.length], j = next.get(kind)!, reply = made.get(kind)!;
+    next.set(kind, j + 1);
+    set.pixels.set(
+      reply.pixels.subarray(j * IMAGE_PIXELS, (j + 1) * IMAGE_PIXELS),
+      i * IMAGE_PIXELS,
+    );
+    set.kinds[i] = NEGATIVE_KINDS.indexOf(kind);
+    set.refusedByRules[i] = reply.refusedByRules[j];
+    set.names.push(reply.names[j]);
   }
+  return set;
+}
+
+/** Runs one kind in a new worker thread (see worker.ts), which ends when it has answered. */
+function makeKindInWorker(
+  request: KindRequest,
+): Promise<Exclude<KindReply, { error: string }>> {
+  const worker = new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" });
+  return new Promise((resolve, reject) => {
+    worker.onmessage = (event: MessageEvent<KindReply>) => {
+      worker.terminate();
+      const reply = event.data;
+      if ("error" in reply) reject(new Error(reply.error));
+      else resolve(reply);
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      reject(new Error(`negatives worker for "${request.kind}": ${event.message}`));
+    };
+    worker.postMessage(request);
+  });
 }

@@ -1,14 +1,9 @@
 import assert from "node:assert/strict";
 import { loadSampleData } from "../data/sample.ts";
 import { Random } from "../network/random.ts";
-import {
-  AVAILABLE_KINDS,
-  createNegativeSource,
-  looksLikeOne,
-  makeNegatives,
-  NEGATIVE_KINDS,
-  negativeSourceFromPool,
-} from "./negatives.ts";
+import { looksLikeOne } from "./digit_like.ts";
+import { AVAILABLE_KINDS, makeNegatives, NEGATIVE_KINDS } from "./negatives.ts";
+import { createNegativeSource, negativeSourceFromPool } from "./source.ts";
 
 const digits = (await loadSampleData()).train;
 
@@ -20,6 +15,17 @@ Deno.test("the same seed gives the same negatives, byte for byte; another seed o
   assert.deepEqual(new Uint8Array(a.pixels.buffer), new Uint8Array(b.pixels.buffer));
   assert.deepEqual(a.names, b.names);
   assert.notDeepEqual(a.pixels, c.pixels);
+});
+
+Deno.test("made in worker threads, the negatives are the same, byte for byte", async () => {
+  const options = { seed: 13, kinds: ["icons", "digit-mashups", "shapes"] as const, digits };
+  const here = await makeNegatives(6, options);
+  const threads = await makeNegatives(6, { ...options, workers: 2 });
+  assert.deepEqual(new Uint8Array(threads.pixels.buffer), new Uint8Array(here.pixels.buffer));
+  assert.deepEqual(threads.names, here.names);
+  assert.deepEqual(threads.kinds, here.kinds);
+  assert.deepEqual(threads.refusedByRules, here.refusedByRules);
+  assert.deepEqual(threads.stats, here.stats);
 });
 
 Deno.test("a kind's negatives do not depend on which other kinds are asked for", async () => {

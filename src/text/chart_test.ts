@@ -102,13 +102,15 @@ Deno.test("on an epoch axis each point sits at its epoch: one epoch's accuracy i
     // the accuracy series is drawn in yellow (33m): find the columns where it shows
     const columns = new Set<number>();
     for (const line of lines.slice(0, 6)) {
-      const plain = line.replace(/\x1b\[[0-9;]*m/g, "");
+      const plain = stripAnsi(line);
       // the plot's cells: between the left axis and the right one (its labels are yellow too)
       const right = Math.max(plain.lastIndexOf("├"), plain.lastIndexOf("│"));
       let at = 0;
-      for (const [, code, text] of line.matchAll(/(\x1b\[[0-9;]*m)?([^\x1b]*)/g)) {
-        for (const char of text) {
-          if (code === "\x1b[33m" && char.trim() && at < right) columns.add(at);
+      // the text after each color code, in that color
+      for (const [i, part] of line.split("\x1b[").entries()) {
+        const code = i === 0 ? "" : part.slice(0, part.indexOf("m") + 1);
+        for (const char of stripAnsi(i === 0 ? part : part.slice(code.length))) {
+          if (code === "33m" && char.trim() && at < right) columns.add(at);
           at++;
         }
       }

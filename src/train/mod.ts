@@ -8,5 +8,7 @@ export * from "./checkpoint.ts";
 export * from "./evaluate.ts";
 export * from "./metrics.ts";
 export * from "./options.ts";
+export * from "./train_config.ts";
+export * from "./train_values.ts";
 export * from "./trainer.ts";
 export * from "./session.ts";

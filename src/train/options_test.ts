@@ -1,15 +1,9 @@
 import assert from "node:assert/strict";
 import { ACTIVATIONS, defaultOptimizerSettings, OPTIMIZERS, SCHEDULES } from "../network/mod.ts";
 import { OptionValueError } from "./option_values.ts";
-import {
-  flagsOf,
-  loose,
-  readTrainConfig,
-  resolveTrainValues,
-  type SavedTraining,
-  TRAIN_OPTIONS,
-  trainOption,
-} from "./options.ts";
+import { loose, type SavedTraining, TRAIN_OPTIONS, trainOption } from "./options.ts";
+import { readTrainConfig } from "./train_config.ts";
+import { flagsOf, resolveTrainValues } from "./train_values.ts";
 import { AUGMENTED_RECIPE, DEFAULT_RECIPE, FAST_CNN_RECIPE } from "./recipe.ts";
 
 const saved: SavedTraining = {

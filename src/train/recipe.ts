@@ -1,4 +1,5 @@
-import { resolveTrainValues, type TrainValues } from "./options.ts";
+import type { TrainValues } from "./options.ts";
+import { resolveTrainValues } from "./train_values.ts";
 
 const defaults = resolveTrainValues({});
 

@@ -23,7 +23,8 @@ import { deriveSeed } from "../network/random.ts";
 import { calibrateModel } from "./refusal.ts";
 import { plural } from "../text/format.ts";
 import { architectureOf, describeArchitecture, sameLayers } from "./architecture.ts";
-import { resolveTrainValues, RUN_OPTIONS, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
+import { RUN_OPTIONS, TRAIN_OPTIONS, type TrainValues } from "./options.ts";
+import { resolveTrainValues } from "./train_values.ts";
 import { readRunRecord, type RunRecord, RunRecorder, runRecordPath } from "./run_record.ts";
 import {
   type TrainEvent,

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
 import { OptionValueError } from "./option_values.ts";
-import { flagsOf, loose, parseTrainConfig, readTrainConfig, TRAIN_OPTIONS } from "./options.ts";
+import { loose, TRAIN_OPTIONS } from "./options.ts";
+import { flagsOf } from "./train_values.ts";
+import { parseTrainConfig, readTrainConfig } from "./train_config.ts";
 
 const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
 

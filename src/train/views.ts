@@ -58,9 +58,10 @@ export function readUserDigit(network: Network, pixels: Float32Array): Float32Ar
  *
  * const cnn = new Network(parseLayerSpec("conv5x4,pool,dense16"), { maxBatch: 8, seed: 1 });
  * const digits = [new Float32Array(784).fill(0.5), new Float32Array(784).fill(0.1)];
+ * cnn.readout = { temperature: 0.5, refuseBelow: 0.4 }; // a calibrated model's
  * const [, second] = readUserDigits(cnn, digits);
  * const alone = readUserDigit(cnn, digits[1]);
- * assert.ok(second.every((p, d) => Math.abs(p - alone[d]) < 1e-6));
+ * assert.ok(second.every((p, d) => Math.abs(p - alone[d]) < 1e-5));
  * ```
  */
 export function readUserDigits(network: Network, digits: Float32Array[]): Float32Array[] {
@@ -79,9 +80,18 @@ export function readUserDigits(network: Network, digits: Float32Array[]): Float3
       network.input.set(input.subarray(0, size), b * size);
     }
     const probabilities = network.forward(count);
+    const power = 1 / network.readout.temperature;
     for (let b = 0; b < count; b++) {
       const sum = sums[Math.floor((first + b) / views)];
-      for (let d = 0; d < classes; d++) sum[d] += probabilities[b * classes + d];
+      const row = probabilities.subarray(b * classes, (b + 1) * classes);
+      if (power === 1) {
+        for (let d = 0; d < classes; d++) sum[d] += row[d];
+        continue;
+      }
+      // softmax(z / T) as `predict` gives it, from softmax(z): p^(1/T), renormalized.
+      let total = 0;
+      for (let d = 0; d < classes; d++) total += row[d] ** power;
+      for (let d = 0; d < classes; d++) sum[d] += row[d] ** power / total;
     }
   }
   return sums.map((sum) => sum.map((v) => v / views));

@@ -22,6 +22,11 @@ export interface AppContext {
   /** Reloads the model from disk (after training saved it) and returns it. */
   reloadModel(): Promise<LoadedModel>;
   /**
+   * Makes the model file at `path` the one this session uses (the Model screen); rejects with a
+   * UserError when it cannot be read. Training still saves where `--model` (or the default) says.
+   */
+  useModel(path: string): Promise<LoadedModel>;
+  /**
    * The MNIST data, loaded once on first use. Rejects with a UserError (no data found) that a
    * screen shows in place instead of crashing.
    */

@@ -2,7 +2,7 @@
 import type { InputEvent } from "./terminal/keys.ts";
 import type { ScreenSize } from "./terminal/screen.ts";
 import { type ColorLevel, paint } from "../text/color.ts";
-import { truncate, visibleWidth } from "../text/layout.ts";
+import { truncate, visibleWidth, wrapText } from "../text/layout.ts";
 
 /** What one screen frame shows. */
 export interface PageContent {
@@ -42,11 +42,19 @@ export function renderPage(content: PageContent, size: ScreenSize, color: ColorL
   lines.push(
     c.dim("──") + c.bold(title) + c.dim("─".repeat(Math.max(0, width - 2 - visibleWidth(title)))),
   );
-  const rows = bodyRows(size, content.header.length, content.status !== undefined);
+  // A long status (where a stopped training saved, an error naming a long path) wraps onto up
+  // to three lines, taken from the body's last rows, instead of being cut.
+  const status = content.status
+    ? wrapText(content.status.text, width).slice(0, 3).map((line, i, all) =>
+      i === all.length - 1 && all.length === 3 ? truncate(line, width, "…") : line
+    )
+    : [];
+  const rows = bodyRows(size, content.header.length, status.length > 0) -
+    Math.max(0, status.length - 1);
   for (let i = 0; i < rows; i++) lines.push(truncate(content.body[i] ?? "", width, "…"));
-  if (content.status) {
-    const text = truncate(content.status.text, width, "…");
-    lines.push(content.status.error ? c.red(text) : c.yellow(text));
+  for (const line of status) {
+    const text = truncate(line, width, "…");
+    lines.push(content.status!.error ? c.red(text) : c.yellow(text));
   }
   lines.push(c.dim(truncate(content.footer, width, "…")));
   return lines.slice(0, size.rows);

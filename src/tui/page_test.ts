@@ -48,3 +48,32 @@ Deno.test("scrollWindow and scrollByKey: pages through and stops at both ends", 
   assert.equal(scrollPosition(10, 6, 4), "lines 7-10 of 10");
   assert.equal(scrollPosition(3, 0, 4), "");
 });
+
+Deno.test("renderPage: a status longer than the width wraps (up to three lines) instead of being cut", () => {
+  const text =
+    "Stopped after 1 epoch + 312 batches; saved to models/default.safetensors (Train resumes it)";
+  const lines = renderPage(
+    { header: ["h1", "h2"], title: "Train", body: ["a", "b", "c", "d"], footer: "Esc back" },
+    { columns: 80, rows: 10 },
+    "none",
+  );
+  assert.equal(lines.length, 10);
+  const withStatus = renderPage(
+    {
+      header: ["h1", "h2"],
+      title: "Train",
+      body: ["a", "b", "c", "d"],
+      footer: "Esc back",
+      status: { text },
+    },
+    { columns: 80, rows: 10 },
+    "none",
+  );
+  assert.equal(withStatus.length, 10);
+  assert.equal(
+    withStatus.at(-3),
+    "Stopped after 1 epoch + 312 batches; saved to models/default.safetensors (Train",
+  );
+  assert.equal(withStatus.at(-2), "resumes it)");
+  assert.equal(withStatus.at(-1), "Esc back");
+});

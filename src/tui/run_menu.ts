@@ -22,6 +22,8 @@ import { classifyScreen } from "./screens/classify.ts";
 import { drawScreen } from "./screens/draw.ts";
 import { infoScreen } from "./screens/info.ts";
 import { runsScreen } from "./screens/runs.ts";
+import { modelChoiceScreen } from "./screens/model_choice.ts";
+import { UserError } from "../errors.ts";
 import { inspectScreen } from "./screens/inspect.ts";
 import { testScreen } from "./screens/test.ts";
 import { trainScreen } from "./screens/train.ts";
@@ -78,6 +80,11 @@ export async function runMenu(options: MenuOptions = {}): Promise<number> {
       memory,
       model: () => model,
       reloadModel: async () => (model = await loadModelOrFallback(options.model)),
+      useModel: async (path) => {
+        const loaded = await loadModelOrRandom(path);
+        if (loaded.random) throw new UserError(`${path}: ${loaded.randomReason ?? "no model"}`);
+        return (model = loaded);
+      },
       data: () => {
         data ??= loadMnist({ dataDir: options.dataDir, sample: options.sample }).then(
           (loaded) => {
@@ -160,7 +167,7 @@ export function menuScreen(
         height: frame.rows - (status ? 1 : 0),
         color: frame.color,
       }),
-      footer: `↑/↓ j/k move · Enter or 1-${MENU_ENTRIES.length} choose · q quit`,
+      footer: `↑/↓ j/k move · Enter or 1-${MENU_ENTRIES.length} choose · m model · q quit`,
       status,
     }),
   };
@@ -201,6 +208,7 @@ const SCREENS: Record<Exclude<MenuAction, "quit">, ScreenFactory> = {
   info: infoScreen,
   inspect: inspectScreen,
   runs: runsScreen,
+  model: modelChoiceScreen,
 };
 
 /**

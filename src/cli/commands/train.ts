@@ -11,7 +11,8 @@ import {
   type TrainRequest,
 } from "../../train/session.ts";
 import type { CommandIo } from "../io.ts";
-import { flagsOf, type TrainValues } from "../../train/options.ts";
+import type { TrainValues } from "../../train/options.ts";
+import { flagsOf } from "../../train/train_values.ts";
 import { percent, plural } from "../../text/format.ts";
 import {
   jsonTrainRenderer,

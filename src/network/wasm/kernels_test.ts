@@ -4,14 +4,7 @@ import { parseLayerSpec } from "../layer_spec.ts";
 import { Network } from "../network.ts";
 import { defaultOptimizerSettings } from "../optimizer.ts";
 import { Random } from "../random.ts";
-import { assembleKernels } from "./build.ts";
-import {
-  attachWasmKernels,
-  createWasmKernels,
-  wasmRelaxedSimdSupported,
-  wasmSimdSupported,
-} from "./kernels.ts";
-import { kernelsFusedWasmBase64, kernelsWasmBase64 } from "./kernels_wasm.ts";
+import { attachWasmKernels, createWasmKernels } from "./kernels.ts";
 
 const ts = createTsKernels();
 
@@ -74,30 +67,6 @@ function assertGapsUntouched(arena: Float32Array, views: Record<string, Float32A
 }
 
 const abs = (view: Float32Array) => view.map(Math.abs);
-
-Deno.test("kernels_wasm.ts holds exactly the bytes assembled from kernels.wat", async () => {
-  for (
-    const [flavour, base64] of [["fused", kernelsFusedWasmBase64], [
-      "strict",
-      kernelsWasmBase64,
-    ]] as const
-  ) {
-    const binary = atob(base64);
-    const committed = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-    const assembled = await assembleKernels(flavour);
-    assert.deepEqual(
-      committed,
-      assembled,
-      "kernels.wat changed: run deno run --allow-read --allow-write src/network/wasm/build.ts",
-    );
-  }
-});
-
-Deno.test("wasmSimdSupported and wasmRelaxedSimdSupported are true on this Deno", () => {
-  assert.equal(wasmSimdSupported(), true);
-  assert.equal(wasmRelaxedSimdSupported(), true);
-  assert.equal(createWasmKernels().fused, true);
-});
 
 Deno.test("the strict module rounds each multiply and add; the fused one rounds once", () => {
   // -1 + 3 * fround(1/3): the product 1.00000003 rounds to 1 in float32, so two roundings

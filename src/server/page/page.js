@@ -52,6 +52,7 @@ function clearAnswer(message) {
   statusLine.textContent = message;
   statusLine.classList.remove("error");
   guess.textContent = "";
+  guess.classList.remove("words");
   detail.textContent = "";
   bars.replaceChildren();
   digitList.replaceChildren();
@@ -249,7 +250,8 @@ function showAnswer(status, answer) {
   else if (status !== 200 || answer.error) {
     showError(answer.error ?? `The server answered ${status}.`);
   } else if (answer.digit === null) {
-    guess.textContent = "no digit";
+    guess.textContent = "not a digit";
+    guess.classList.add("words");
     detail.textContent = answer.reason ?? "";
   } else {
     guess.textContent = String(answer.digit);

@@ -346,8 +346,10 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
     lines.push(...choiceLines(state.choices, width, height - lines.length).map((l) => c.dim(l)));
     return lines;
   }
-  if (state.files.length > 0) lines.push(truncate(fileLine(state, result, color), width, "…"));
-  else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
+  // the file's line wraps (two lines at most): its verdict (labelled 1 ✗) must not be cut off
+  if (state.files.length > 0) {
+    lines.push(...wrapText(fileLine(state, result, color), width).slice(0, 2));
+  } else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
   else {
     lines.push(
       c.dim("Type the path of a PNG or JPEG image, or of a folder of them, and press Enter."),
@@ -406,6 +408,9 @@ function renderResult(
   const previewWidth = Math.max(8, Math.min(28 * zoom, width - networkWidth - PANEL_MIN - 2 * GAP));
   const previewRows = 14 * zoom;
   if (result.number) return renderNumber(result, result.number, width, zoom, color);
+  // A file that could not be read (a text file named .png): its line above says why; an empty
+  // "Network input" box and the same error again beside it would say nothing more.
+  if (!result.preview && !result.normalized && result.error) return [];
   const blocks: string[][] = [];
   if (result.preview) {
     const fitted = fitImage(result.preview, previewWidth, 2 * previewRows);

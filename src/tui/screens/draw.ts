@@ -48,9 +48,21 @@ export interface DrawState {
   explainer?: DigitExplainer;
   /** What made the network guess what it guesses, for `analysis.version`. */
   insight?: CanvasInsight;
-  /** Draw the saliency of the guess over the canvas (`s` toggles). */
-  showSaliency: boolean;
+  /**
+   * What is drawn over the canvas (`s` steps through them): the attribution of the guess (which
+   * ink made it, the default), the raw gradient (where more ink would change it), or nothing.
+   * Not while the keyboard's cursor is in use (the overlay would hide it): `s` shows it then.
+   */
+  overlay: DrawOverlay;
 }
+
+/** What Draw shows over the canvas. */
+export type DrawOverlay = "attribution" | "gradient" | "none";
+const NEXT_OVERLAY: Record<DrawOverlay, DrawOverlay> = {
+  attribution: "gradient",
+  gradient: "none",
+  none: "attribution",
+};
 
 /** A fresh, blank Draw screen with the cursor in the middle. */
 export function newDrawState(network: Network, explainer?: DigitExplainer): DrawState {
@@ -64,7 +76,7 @@ export function newDrawState(network: Network, explainer?: DigitExplainer): Draw
     penDown: false,
     showCursor: false,
     explainer,
-    showSaliency: false,
+    overlay: "attribution",
   };
 }
 
@@ -219,7 +231,10 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
       edit().undo();
       next.penDown = false;
     } else if (event.key === "s") {
-      next.showSaliency = !state.showSaliency;
+      // With the keyboard's cursor on the canvas the overlay is hidden (it would cover the
+      // cursor): s first shows it, then steps through the overlays.
+      if (state.showCursor && state.overlay !== "none" && !state.penDown) next.showCursor = false;
+      else next.overlay = NEXT_OVERLAY[state.overlay];
     } else if (event.key === "w") {
       return toggleWide(state);
     } else return state;
@@ -252,7 +267,6 @@ function toggleWide(state: DrawState): DrawState {
     canvas,
     analysis,
     insight: undefined,
-    showSaliency: false,
     penDown: false,
     cursor: { x: canvas.width / 2, y: CANVAS_SIDE / 2 },
     // The same terminal, laid out for the other shape (drawLayout reads only these fields).
@@ -271,9 +285,9 @@ function toggleWide(state: DrawState): DrawState {
 
 // The key hints, longest first: the first that fits the width is shown.
 const HELPS = [
-  "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · s saliency · w number · Esc back",
-  "mouse draw/erase · arrows+space pen · u undo · c clear · s saliency · w number · Esc back",
-  "mouse · arrows+space · u undo · c clear · s saliency · w number · Esc",
+  "mouse: draw (right: erase) · arrows+space: pen · u undo · c clear · s overlay · w number · Esc back",
+  "mouse draw/erase · arrows+space pen · u undo · c clear · s overlay · w number · Esc back",
+  "mouse · arrows+space · u undo · c clear · s overlay · w number · Esc",
   "mouse · arrows+space · u · c · s · w number · Esc",
 ];
 
@@ -368,11 +382,9 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
       truncate(`${insight.layer} (brighter = fires harder):`, layout.panelWidth, "…"),
       renderHeatStrip(insight.units, { width: Math.min(64, layout.panelWidth), color }),
       c.dim(truncate(`strongest: ${strongestUnits(insight.units, 3)}`, layout.panelWidth, "…")),
-      ...(state.showSaliency
+      ...(overlaid(state)
         ? [c.dim(truncate(
-          color === "none"
-            ? "canvas: + more ink here raises the guess, - lowers it"
-            : "canvas: orange more ink here raises the guess, blue lowers it",
+          overlayLegend(state.overlay, color),
           layout.panelWidth,
           "…",
         ))]
@@ -380,11 +392,14 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
     ];
     if (panel.length + strip.length <= layout.bodyHeight) panel.push(...strip);
     else {
-      // No room below the bars: one line in place of the blank line above them.
+      // No room below the bars: one line in place of the blank line above them, the overlay's
+      // legend while there is one (what the colors mean comes before the hidden layer).
       const blank = panel.lastIndexOf("");
       const label = `${insight.layer} `;
       const cells = Math.max(8, Math.min(64, layout.panelWidth - label.length));
-      const line = label + renderHeatStrip(insight.units, { width: cells, color });
+      const line = overlaid(state)
+        ? c.dim(truncate(overlayLegend(state.overlay, color), layout.panelWidth, "…"))
+        : label + renderHeatStrip(insight.units, { width: cells, color });
       if (blank > 0) panel[blank] = line;
     }
   }
@@ -397,14 +412,30 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
   return lines;
 }
 
+/** Whether the overlay is drawn now: chosen, a guess to explain, no keyboard cursor in use. */
+function overlaid(state: DrawState): boolean {
+  return state.overlay !== "none" && !state.showCursor && state.canvas.width === CANVAS_SIDE &&
+    state.analysis.prediction !== undefined;
+}
+
+/** The overlay's legend: which color (or mark) speaks for the guess, which against. */
+function overlayLegend(overlay: DrawOverlay, color: ColorLevel): string {
+  const [up, down] = color === "none" ? ["+", "-"] : ["orange", "blue"];
+  return overlay === "attribution"
+    ? `${up} ink for the guess, ${down} against it`
+    : `${up} more ink raises it, ${down} lowers it`;
+}
+
 /** The canvas in a border, the cursor drawn when the keyboard is in use. */
 function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel): string[] {
   const c = paint(color);
   const side = layout.side, across = layout.across;
   const title = state.canvas.width > CANVAS_SIDE
     ? " Canvas · write a number "
-    : state.showSaliency
-    ? ` Canvas · saliency of the guess `
+    : overlaid(state) && state.overlay === "attribution"
+    ? " Canvas · what made the guess "
+    : overlaid(state)
+    ? " Canvas · where ink would change it "
     : state.penDown
     ? " Canvas · pen down "
     : " Canvas ";
@@ -419,10 +450,15 @@ function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel
     }
     : undefined;
   const insight = state.insight;
-  const body = state.showSaliency && insight?.version === state.analysis.version
+  const body = overlaid(state) && insight?.version === state.analysis.version
     ? renderSaliencyOverlay(
       pixels,
-      saliencyOnCanvas(pixels, side, state.analysis.pixels, insight.saliency),
+      saliencyOnCanvas(
+        pixels,
+        side,
+        state.analysis.pixels,
+        state.overlay === "attribution" ? insight.attribution : insight.saliency,
+      ),
       { width: side, color },
     )
     : renderCanvasPixels(pixels, side, cursor, color, across);

@@ -222,35 +222,40 @@ Deno.test("the screen reads whole at 80x24, 110x30, 110x44 and 160x50, without e
   assert.ok(colored.body.join("\n").includes("\x1b["), "colors");
 });
 
-Deno.test("s draws the saliency of the guess over the canvas; the hidden layer's strip follows the drawing", () => {
+Deno.test("the attribution of the guess is drawn over the canvas by default; s steps to the raw gradient, then off; the hidden layer's strip follows the drawing", () => {
   const screen = drawScreen({ model: () => ({ network: randomNetwork, random: false }) });
   const column = 18;
   const cells: [number, number][] = [];
   for (let y = 5; y <= 18; y++) cells.push([column, y]);
   const frame = frameOf({ columns: 160, rows: 50 });
   const drawn = simulate(screen, [...stroke(cells)]);
-  const plain = screen.view(drawn.state, frame).body.join("\n");
-  assert.match(plain, /dense16 \(brighter = fires harder\):/);
-  assert.match(plain, /strongest: (#\d+ \d+\.\d\d|none fires)/);
+  assert.equal(drawn.state.overlay, "attribution");
+  const attributed = screen.view(drawn.state, frame).body.join("\n");
+  assert.match(attributed, /dense16 \(brighter = fires harder\):/);
+  assert.match(attributed, /strongest: (#\d+ \d+\.\d\d|none fires)/);
+  assert.match(attributed, /Canvas · what made the guess/);
+  assert.match(attributed, /\+ ink for the guess, - against it/);
   // Inspect gets what the network saw of the drawing
   assert.deepEqual(drawn.remembered.drawing, drawn.state.analysis.pixels);
+  // the attribution and the gradient come from the same pixels as the guess
+  assert.equal(drawn.state.insight?.version, drawn.state.analysis.version);
+  assert.equal(drawn.state.insight?.attribution.length, 784);
+  assert.ok(drawn.state.insight!.attribution.some((v) => v !== 0));
+  assert.ok(drawn.state.insight!.saliency.some((v) => v !== 0));
 
-  const shown = screen.update(drawn.state, { type: "input", event: key("s") }).state;
-  assert.equal(shown.showSaliency, true);
-  const withSaliency = screen.view(shown, frame).body.join("\n");
-  assert.match(withSaliency, /Canvas · saliency of the guess/);
-  assert.match(withSaliency, /canvas: \+ more ink here raises the guess, - lowers it/);
-  assert.notEqual(withSaliency, plain);
-  // the saliency is the gradient of the guess's probability, from the same pixels
-  assert.equal(shown.insight?.version, shown.analysis.version);
-  assert.equal(shown.insight?.saliency.length, 784);
-  assert.ok(shown.insight!.saliency.some((v) => v !== 0));
+  const gradient = screen.update(drawn.state, { type: "input", event: key("s") }).state;
+  assert.equal(gradient.overlay, "gradient");
+  const withGradient = screen.view(gradient, frame).body.join("\n");
+  assert.match(withGradient, /Canvas · where ink would change it/);
+  assert.match(withGradient, /\+ more ink raises it, - lowers it/);
+  assert.notEqual(withGradient, attributed);
   // a longer stroke changes the strip's activations
   const longer = simulate(screen, [...stroke([...cells, [column + 6, 18], [column + 12, 18]])]);
   assert.notDeepEqual(longer.state.insight?.units, drawn.state.insight?.units);
   // s again hides it
-  const hidden = screen.update(shown, { type: "input", event: key("s") }).state;
-  assert.doesNotMatch(screen.view(hidden, frame).body.join("\n"), /saliency of the guess/);
+  const hidden = screen.update(gradient, { type: "input", event: key("s") }).state;
+  const plain = screen.view(hidden, frame).body.join("\n");
+  assert.doesNotMatch(plain, /what made the guess|where ink would change it|ink for the guess/);
 });
 
 Deno.test("without color the saliency on the canvas is + and - marks", () => {

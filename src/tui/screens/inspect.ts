@@ -97,8 +97,9 @@ const FOOTERS: Record<InspectPage, string[]> = {
     "Tab page · arrows unit · PgUp/PgDn · Enter its digits · m maps · Esc back",
   ],
   activations: [
-    "Tab page · ←/→ digit · PgUp/PgDn by 10 · g go to index · d your drawing · t test digits · Esc back",
-    "Tab page · ←/→ digit · g go to · d drawing · t test · Esc back",
+    "Tab page · ←/→ digit · PgUp/PgDn by 10 · g go to index · d your drawing · t test digits · r gradient/attribution · Esc back",
+    "Tab page · ←/→ digit · g go to · d drawing · t test · r gradient · Esc back",
+    "←/→ digit · d drawing · r gradient · Esc back",
   ],
   health: ["Tab page · 1-3 page · Esc back", "Tab page · Esc back"],
 };

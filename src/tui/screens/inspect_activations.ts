@@ -1,6 +1,7 @@
 /**
  * Inspect's Activations page: a digit, which of its pixels made the network say what it said
- * (saliency), and each layer's activations as a heat strip with its strongest units.
+ * (the attribution, integrated gradients; or the raw gradient, `r`), and each layer's
+ * activations as a heat strip with its strongest units.
  *
  * @module
  */
@@ -38,23 +39,26 @@ export function renderActivationsPage(
     : digit.label === guess
     ? " ✓"
     : ` ✗ (it is a ${digit.label})`;
-  const saliencyWord = color === "none"
-    ? "+ where more ink raises it, - where it lowers it"
-    : "orange where more ink raises it, blue where it lowers it";
+  // By default the attribution (integrated gradients: which ink made the guess, adding up to
+  // its score); `r` shows the raw gradient (where more ink would change the answer).
+  const gradient = state.showGradient === true;
+  const map = gradient ? report.saliency : report.attribution;
+  const [forWord, againstWord] = color === "none" ? ["+", "-"] : ["orange", "blue"];
+  const legend = gradient
+    ? `${forWord} where more ink would make it ${guess}, ${againstWord} where less likely`
+    : `${forWord} ink that speaks for ${guess}, ${againstWord} ink against it`;
+  const mapName = gradient ? "where ink would change it" : `what made it say ${guess}`;
   const left = [
     ...(width >= 110
       ? joinColumns([
         renderBlockArt(digit.pixels, { color }),
-        renderSaliencyOverlay(digit.pixels, report.saliency, { color }),
+        renderSaliencyOverlay(digit.pixels, map, { color }),
       ], 2)
-      : renderSaliencyOverlay(digit.pixels, report.saliency, { color })),
+      : renderSaliencyOverlay(digit.pixels, map, { color })),
   ];
   const leftWidth = width >= 110 ? 58 : 28;
   left.push(
-    fitWidth(
-      width >= 110 ? fitWidth("the digit", 30) + `saliency of ${guess}` : `saliency of ${guess}`,
-      leftWidth,
-    ),
+    fitWidth(width >= 110 ? fitWidth("the digit", 30) + mapName : mapName, leftWidth),
   );
   const stripWidth = Math.max(10, width - leftWidth - 3 - 1);
   const strips: string[] = [
@@ -83,7 +87,9 @@ export function renderActivationsPage(
   }
   return [
     ...explainLines(
-      `Left: which pixels made it say ${guess} (${saliencyWord}). Right: each layer, one cell per unit, brighter = fires harder.`,
+      `Left: ${gradient ? "the raw gradient" : "the attribution"} (${legend}; r: ${
+        gradient ? "the attribution" : "the raw gradient"
+      }). Right: each layer, one cell per unit, brighter = fires harder.`,
       width,
       color,
     ),

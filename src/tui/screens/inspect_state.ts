@@ -12,7 +12,7 @@ import {
   type LayerReport,
 } from "../../app/inspect_model.ts";
 import type { MnistData } from "../../data/dataset.ts";
-import { type LayerTrainingStats } from "../../network/inspect.ts";
+import type { LayerTrainingStats } from "../../network/inspect.ts";
 import { tileGeometry } from "../../network/weight_tiles.ts";
 import type { Network } from "../../network/network.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
@@ -82,6 +82,11 @@ export interface InspectState {
   mapLayer: number;
   /** The digit explained: a test digit, or the last drawing. */
   digit: { source: "test"; index: number } | { source: "drawing" };
+  /**
+   * Activations page: the raw gradient ("where more ink would change the answer") instead of
+   * the attribution (integrated gradients: which ink made the guess), shown by default.
+   */
+  showGradient?: boolean;
   /** The test digit's index being typed after `g` or `/`, if any. */
   jump?: TextField;
   /** A one-line note (why a jump went nowhere). */
@@ -199,7 +204,14 @@ export function inspectKey(state: InspectState, key: string): InspectState {
       case "pageup":
         return stepDigit(-10);
       case "d":
-        return drawing ? { ...state, digit: { source: "drawing" } } : state;
+        return drawing ? { ...state, digit: { source: "drawing" }, note: undefined } : {
+          ...state,
+          note: "Nothing drawn yet in this session: draw a digit in Draw (menu 4) first.",
+        };
+      case "r":
+        return state.page === "activations"
+          ? { ...state, showGradient: !state.showGradient }
+          : state;
       case "t":
         return stepDigit(0);
     }

@@ -55,7 +55,12 @@ Deno.test("Inspect: pages by Tab and 1-3, each with a line saying how to read it
   );
   assert.match(text(wide.view.body), /^0-9 of 16 units$/m); // two rows of five full-size tiles
   const activations = await explained(screen, [message, "tab"]);
-  assert.match(text(activations.view.body), /which pixels made it say \d/);
+  assert.match(text(activations.view.body), /what made it say \d/);
+  assert.match(text(activations.view.body), /the attribution \(\+ ink that speaks for \d/);
+  // r: the raw gradient instead, and back
+  const gradient = await explained(screen, [message, "tab", "r"]);
+  assert.match(text(gradient.view.body), /the raw gradient \(\+ where more ink would make it/);
+  assert.match(text(gradient.view.body), /where ink would change it/);
   assert.match(text(activations.view.body), /test digit #0: the network says \d/);
   const health = await explained(screen, [message, "3"]);
   assert.match(text(health.view.body), /Per layer: the weights' histogram/);

@@ -13,6 +13,8 @@ export type MenuAction =
   | "info"
   | "inspect"
   | "runs"
+  /** `m`: the Model screen (which model file the session uses); not an entry of the list. */
+  | "model"
   | "quit";
 
 /** One line of the menu. */
@@ -87,6 +89,7 @@ export function menuKey(
   if (key === "home") return { selected: 0 };
   if (key === "end") return { selected: count - 1 };
   if (key === "enter") return { selected, choose: MENU_ENTRIES[selected].action };
+  if (key === "m") return { selected, choose: "model" };
   if (/^[1-9]$/.test(key) && Number(key) <= count) {
     const chosen = Number(key) - 1;
     return { selected: chosen, choose: MENU_ENTRIES[chosen].action };

@@ -19,6 +19,8 @@ import { classifyScreen } from "./classify.ts";
 import { dataPromptScreen } from "./data_prompt.ts";
 import { drawScreen } from "./draw.ts";
 import { infoScreen } from "./info.ts";
+import { modelChoiceScreen } from "./model_choice.ts";
+import { runsScreen } from "./runs.ts";
 import { inspectScreen } from "./inspect.ts";
 import { testScreen } from "./test.ts";
 import { type TrainMessage, trainScreen } from "./train.ts";
@@ -38,6 +40,7 @@ function watchedContext(memory: ScreenMemory = {}) {
     modelFlag: `${Deno.makeTempDirSync()}/purity.safetensors`,
     model: () => ({ network, random: true }),
     reloadModel: () => Promise.resolve({ network, random: true }),
+    useModel: () => Promise.resolve({ network, random: true }),
     data: () => Promise.resolve(data),
     useSample: () => {},
     memory,
@@ -131,6 +134,19 @@ Deno.test("the menu and the data prompt: pure update and view", async () => {
     work({ type: "failed", reason: "offline", cancelled: false }),
     "escape",
   ]);
+});
+
+Deno.test("Runs and Model: pure update and view", async () => {
+  const watched = watchedContext();
+  await assertPure("runs", runsScreen(watched.context), [" ", "down", "up", " ", "escape"], {
+    watched,
+    run: ["list"],
+  });
+  const chooser = watchedContext();
+  await assertPure("model", modelChoiceScreen(chooser.context), ["down", "up", "escape"], {
+    watched: chooser,
+    run: ["list"],
+  });
 });
 
 Deno.test("Model info: pure update and view", async () => {

@@ -6,6 +6,12 @@ import { type ColorLevel, paint } from "../../text/color.ts";
 import { renderBlockArt, sideBySide } from "../../text/block_art.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
 import { renderPerDigitTable } from "../../text/per_digit_table.ts";
+import { renderReliabilityDiagram } from "../../text/reliability_diagram.ts";
+import {
+  type CalibrationReport,
+  calibrationReport,
+  logProbabilities,
+} from "../../train/calibration.ts";
 import { joinColumns, visibleWidth, wrapText } from "../../text/layout.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
 import { count, percent, plural } from "../../text/format.ts";
@@ -25,6 +31,8 @@ export interface TestReport {
   random: boolean;
   /** The data is the offline sample, not the full MNIST. */
   sample: boolean;
+  /** How well its confidences match how often it is right (with the model's temperature). */
+  calibration?: CalibrationReport;
 }
 
 /**
@@ -113,6 +121,8 @@ export function renderTestReport(
     lines.push(...heat, "", ...metricLines, "", ...pairLines);
   }
 
+  lines.push(...renderCalibration(report, options.width, options.color));
+
   const wrong: number[] = [];
   for (let i = 0; i < evaluation.total; i++) {
     if (evaluation.predictions[i] !== test.labels[i]) wrong.push(i);
@@ -141,6 +151,28 @@ export function renderTestReport(
   );
   lines.push(...sideBySide(blocks, 2, options.width, captions));
   return lines;
+}
+
+/**
+ * "When it says 90% sure, is it right 9 times in 10?": the expected calibration error and the
+ * reliability diagram of the test set's guesses, with the model's temperature. Nothing when
+ * the report has no calibration.
+ */
+function renderCalibration(report: TestReport, width: number, color: ColorLevel): string[] {
+  const calibration = report.calibration;
+  if (!calibration) return [];
+  const c = paint(color);
+  const temperature = calibration.temperature;
+  const scaled = temperature === 1
+    ? "no temperature fitted"
+    : `temperature ${temperature.toFixed(2)}; ${percent(calibration.eceBefore)} without it`;
+  return [
+    "",
+    c.bold("Is it as sure as it says?") +
+    c.dim(` When it says 90%, it should be right 9 times in 10.`),
+    c.dim(`Calibration error ${percent(calibration.ece)} (${scaled})`),
+    ...renderReliabilityDiagram(calibration.bins, { width: Math.min(width, 80), color }),
+  ];
 }
 
 /** A cell of the confusion matrix: digits that are `actual` and were read as `predicted`. */
@@ -322,6 +354,12 @@ export function testWork(context: Pick<AppContext, "model" | "data">): Work<Test
           test: data.test,
           random: model.random,
           sample: data.source === "sample",
+          calibration: calibrationReport(
+            logProbabilities(evaluation.probabilities!),
+            data.test.labels.subarray(0, evaluation.total),
+            evaluation.confusion.length,
+            model.network.readout.temperature,
+          ),
         },
       });
     },

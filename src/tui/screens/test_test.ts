@@ -294,3 +294,28 @@ Deno.test("test screen: the mistakes of a large cell come in pages", () => {
   const last = simulate(screen, [done, "enter", "end", "right"]).view.body.join("\n");
   assert.match(last, /page 15 of 15[^]*#29 · 29% sure/);
 });
+
+Deno.test("renderTestReport: the reliability diagram says how often each confidence was right", () => {
+  const base = report();
+  const bins = Array.from({ length: 10 }, (_, k) => ({
+    from: k / 10,
+    to: (k + 1) / 10,
+    confidence: k === 9 ? 0.97 : k === 6 ? 0.65 : (k + 0.5) / 10,
+    accuracy: k === 9 ? 0.99 : k === 6 ? 0.5 : 0,
+    count: k === 9 ? 15 : k === 6 ? 5 : 0,
+  }));
+  const calibration = {
+    temperature: 0.8,
+    ece: 0.0512,
+    eceBefore: 0.0734,
+    bins,
+    binsBefore: bins,
+  };
+  const text = renderTestReport({ ...base, calibration }, { width: 80, color: "none" }).join("\n");
+  assert.match(text, /When it says 90%, it should be right 9 times in 10/);
+  assert.match(text, /Calibration error 5\.12% \(temperature 0\.80; 7\.34% without it\)/);
+  assert.match(text, / 90-100% █+┃[▏▎▍▌▋▊▉]? +99\.0% +15/);
+  assert.match(text, / 60-70% .*50\.0% +5/);
+  // Without a calibration (an evaluation made by hand) there is no such section.
+  assert.doesNotMatch(renderTestReport(base, { width: 80, color: "none" }).join("\n"), /sure as/);
+});

@@ -13,7 +13,9 @@ import type { MnistData } from "../../data/dataset.ts";
 import { acquireModelLock } from "../../model/mod.ts";
 import { inkedPixels, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
 import { loadNetworkModel, type NetworkModelInfo } from "../../train/checkpoint.ts";
-import { commandOf, readTrainConfig, type TrainValues } from "../../train/options.ts";
+import type { TrainValues } from "../../train/options.ts";
+import { commandOf } from "../../train/train_values.ts";
+import { readTrainConfig } from "../../train/train_config.ts";
 import {
   describeSession,
   prepareTrainingSession,
@@ -37,11 +39,19 @@ import {
 } from "./train_form.ts";
 import { applyTrainEvent, NO_PROGRESS, type TrainProgress } from "./train_progress.ts";
 import { outcomeLine, renderTrainProgress, type TrainingResult } from "./train_view.ts";
+import type { ModelInUse } from "./train_form.ts";
 
 /** What the Train screen's work sends. */
 export type TrainMessage =
   /** The data and the model file's description, for the form. */
-  | { type: "loaded"; data: MnistData; existing?: NetworkModelInfo; notice?: string }
+  | {
+    type: "loaded";
+    data: MnistData;
+    existing?: NetworkModelInfo;
+    notice?: string;
+    /** The model the other screens use now, when it is another file than the one trained. */
+    inUse?: ModelInUse;
+  }
   | { type: "load-failed"; message: string }
   /** The session is prepared: what it trains, and the history of earlier runs for the chart. */
   | {
@@ -116,11 +126,15 @@ export function trainScreen(
         const data = await unlessAborted(context.data(), signal);
         if (!data) return;
         const existing = await readExisting(modelPath, context.model());
+        const current = context.model();
         send({
           type: "loaded",
           data,
           existing: existing.info,
           notice: existing.error && `${existing.error}; Start training replaces the file`,
+          inUse: current.path !== undefined && current.path !== modelPath && !current.random
+            ? { path: current.path, accuracy: current.info?.testAccuracy ?? null }
+            : undefined,
         });
       } catch (error) {
         send({ type: "load-failed", message: errorLine(error) });
@@ -223,8 +237,13 @@ export function trainScreen(
         if (message.type === "back") return leave;
         if (message.type !== "work") return { state };
         if (message.message.type === "loaded") {
-          const { data, existing, notice } = message.message;
-          const form = createTrainForm({ modelPath, existing, trainCount: data.train.count });
+          const { data, existing, notice, inUse } = message.message;
+          const form = createTrainForm({
+            modelPath,
+            existing,
+            trainCount: data.train.count,
+            inUse,
+          });
           return to({ name: "form", form, data, notice });
         }
         if (message.message.type === "load-failed") {

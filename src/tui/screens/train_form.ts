@@ -18,18 +18,17 @@ import {
 import type { NetworkModelInfo } from "../../train/checkpoint.ts";
 import type { OptimizerKind } from "../../network/mod.ts";
 import {
-  defaultValue,
-  sameValue,
   type SavedTraining,
   type TrainOption,
   trainOption,
   type TrainValueName,
   type TrainValues,
 } from "../../train/options.ts";
+import { defaultValue, sameValue } from "../../train/train_values.ts";
 import type { TrainRequest } from "../../train/session.ts";
 import { FAST_CNN_RECIPE } from "../../train/recipe.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
-import { plural } from "../../text/format.ts";
+import { percent, plural } from "../../text/format.ts";
 import type { InputEvent } from "../terminal/keys.ts";
 import { fitWidth, truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import { editField, renderField, type TextField, textField } from "../widgets/text_input.ts";
@@ -55,6 +54,12 @@ export interface Field {
 }
 
 /** The whole form: fields, focus (fields.length = the Start button), and what it knows. */
+/** The model the other screens use, when it is another file than the one the form trains. */
+export interface ModelInUse {
+  path: string;
+  accuracy: number | null;
+}
+
 export interface TrainForm {
   fields: Field[];
   focus: number;
@@ -65,6 +70,8 @@ export interface TrainForm {
   existing?: NetworkModelInfo;
   /** Training digits available (for "all"). */
   trainCount: number;
+  /** The model in use now, when training makes another file the one the screens use. */
+  inUse?: ModelInUse;
   /** The path being typed after `l` (or Ctrl-O): a training configuration file to load. */
   configPrompt?: TextField;
   /** What the last configuration file did to the form, or why it was refused. */
@@ -119,7 +126,12 @@ const NOT_DENSE = "—";
  * ```
  */
 export function createTrainForm(
-  options: { modelPath: string; existing?: NetworkModelInfo; trainCount: number },
+  options: {
+    modelPath: string;
+    existing?: NetworkModelInfo;
+    trainCount: number;
+    inUse?: ModelInUse;
+  },
 ): TrainForm {
   const saved = options.existing;
   const fields: Field[] = [];
@@ -155,6 +167,7 @@ export function createTrainForm(
     modelPath: options.modelPath,
     existing: saved,
     trainCount: options.trainCount,
+    inUse: options.inUse,
   });
 }
 
@@ -268,6 +281,12 @@ function hiddenUnused(form: TrainForm, f: Field): boolean {
     layers.value.trim() !== "";
 }
 
+/** Whether `f` is the Distortion field while Augment is off (it changes nothing then). */
+function distortionUnused(form: TrainForm, f: Field): boolean {
+  const augment = form.fields.find((other) => other.name === "augment");
+  return f.name === "augmentLevel" && augment?.value === "off";
+}
+
 /** What a key did to the form. */
 export interface FormResult {
   form: TrainForm;
@@ -322,6 +341,18 @@ export function trainFormKey(form: TrainForm, event: InputEvent): FormResult {
   };
   if (key === "up" || (key === "tab" && event.shift)) return move(-1);
   if (key === "down" || key === "tab") return move(1);
+  // Home and End go to the first field and to Start, except inside a text being edited,
+  // where they move the cursor.
+  if ((key === "home" || key === "end") && !typingText) {
+    const first = form.fields.findIndex((f) => !f.locked);
+    return {
+      form: {
+        ...form,
+        focus: key === "home" ? Math.max(0, first) : form.fields.length,
+        replaceOnType: true,
+      },
+    };
+  }
   if (key === "enter") {
     const invalid = form.fields.findIndex((f) => fieldError(f) !== undefined);
     if (invalid >= 0) return { form: { ...form, focus: invalid } };
@@ -437,8 +468,20 @@ function modelFileLines(form: TrainForm, options: { width: number; color: ColorL
   const c = paint(options.color);
   const saved = form.existing;
   const fit = (line: string) => truncate(line, options.width, "…");
+  // Training makes its file the one Test, Classify and Draw use: say so before it replaces a
+  // model in use (the shipped 99.64% one, say), and how to go back.
+  const takesOver = form.inUse
+    ? [c.yellow(fit(
+      `Once saved, it replaces ${form.inUse.path}${
+        form.inUse.accuracy !== null ? ` (${percent(form.inUse.accuracy)})` : ""
+      } as the model Test, Classify and Draw use; m on the menu switches back.`,
+    ))]
+    : [];
   if (!saved) {
-    return [fit(`A new network, saved to ${c.bold(form.modelPath)} after every epoch.`)];
+    return [
+      fit(`A new network, saved to ${c.bold(form.modelPath)} after every epoch.`),
+      ...takesOver,
+    ];
   }
   const accuracy = saved.testAccuracy !== null
     ? `, test accuracy ${(saved.testAccuracy * 100).toFixed(2)}%`
@@ -457,14 +500,33 @@ function modelFileLines(form: TrainForm, options: { width: number; color: ColorL
   const request = trainRequestOf(form);
   const continues = request !== undefined &&
     form.fields.every((f) => f.name === "mode" || !(f.name in request));
+  if (resume && !(unfinished && continues)) {
+    // A new plan on the saved network: say what it will do, since its learning rate starts
+    // over (a finished cosine run restarted at its full rate can lose accuracy first).
+    const epochs = Number(valueOf(form, "epochs"));
+    const done = saved.position.epochsDone;
+    const plan = Number.isFinite(epochs) && epochs >= 1
+      ? `epochs ${done + 1}-${done + epochs} at learning rate ${valueOf(form, "lr")} (${
+        valueOf(form, "schedule")
+      } schedule from its start)`
+      : "more epochs";
+    const earlier = saved.plan
+      ? `; the last plan ran ${
+        plural(saved.plan.epochs, "epoch")
+      } at ${saved.plan.optimizer.learningRate}`
+      : "";
+    const lines = wrapText(
+      `Resume trains ${plan} and saves it back${earlier}. A small rate keeps what was learned.`,
+      options.width,
+    ).slice(0, 2).map((line) => c.dim(fit(line)));
+    return [fit(first), ...lines, ...takesOver];
+  }
   const second = resume
     ? c.dim(
-      unfinished && continues
-        ? "Resume continues the interrupted plan where it stopped (change a value for a new plan)."
-        : "Resume trains the saved network further and saves it back.",
+      "Resume continues the interrupted plan where it stopped (change a value for a new plan).",
     )
     : c.yellow(`Start fresh: a new network will REPLACE ${form.modelPath}.`);
-  return [fit(first), fit(second)];
+  return [fit(first), fit(second), ...takesOver];
 }
 
 /**
@@ -488,6 +550,8 @@ function fieldRow(
     ? "  " + c.red(`✗ ${error}`)
     : hiddenUnused(form, f)
     ? c.dim("  (not used: Layers gives the network)")
+    : distortionUnused(form, f)
+    ? c.dim("  (not used: Augment is off)")
     : "";
   let value: string;
   if (f.kind === "choice") {

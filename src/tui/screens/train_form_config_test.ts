@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { NetworkModelInfo } from "../../train/checkpoint.ts";
 import { defaultOptimizerSettings, denseLayers } from "../../network/mod.ts";
-import { readTrainConfig } from "../../train/options.ts";
+import { readTrainConfig } from "../../train/train_config.ts";
 import { KeyParser } from "../terminal/keys.ts";
 import {
   applyTrainConfig,

@@ -126,19 +126,20 @@ Deno.test("train form: when the fields do not fit they scroll, and the button ro
   const form = createTrainForm({ modelPath: "m", existing: existing(), trainCount: 60000 });
   // Room for everything: every field, with blank separators.
   const all = renderTrainForm(form, { width: 80, color: "none" });
-  assert.equal(all.length, 2 + 1 + form.fields.length + 1 + 2);
+  // the model file's line and two lines on what Resume will do
+  assert.equal(all.length, 3 + 1 + form.fields.length + 1 + 2);
   assert.match(all.join("\n"), /Seed +1\n\n.*Start training \]$/m);
   // 40x12: the first fields, then the Start button saying what is below.
   const top = renderTrainForm(form, { width: 40, color: "none", height: 8 });
   assert.equal(top.length, 8);
   assert.match(top[0], /^m exists: 784-32-10 tanh, 1 epoch, test…$/);
-  assert.match(top[2], /^▸ Model file/);
-  assert.match(top.at(-2)!, /^ +\[ Start training \] +↓ 20 more$/);
+  assert.ok(top.some((line) => /^▸ Model file/.test(line)), top.join("\n"));
+  assert.match(top.at(-2)!, /^ +\[ Start training \] +↓ \d+ more$/);
   // Down to Seed, the last field: the fields scroll, those above are counted.
   const moved = focusOn(form, "seed");
   const bottom = renderTrainForm(moved, { width: 40, color: "none", height: 8 });
   assert.match(bottom.at(-3)!, /^▸ Seed +1/);
-  assert.match(bottom.at(-2)!, /\[ Start training \] +↑ 20 more$/);
+  assert.match(bottom.at(-2)!, /\[ Start training \] +↑ \d+ more$/);
   // In the middle, fields on both sides are out of view.
   const middle = renderTrainForm(focusOn(form, "lr"), { width: 40, color: "none", height: 8 });
   assert.match(middle.join("\n"), /▸ Learning rate/);
@@ -242,7 +243,12 @@ Deno.test("train form: an existing model shows its values and is resumed with th
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: false });
   form = keys(form, `${DOWN}7`).form; // skips the locked architecture to Epochs
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: false, epochs: 7 });
-  assert.match(text(form), /Resume trains the saved network further/);
+  // a new plan: what it will do, its rate starting over, beside the last plan's
+  assert.match(
+    text(form),
+    /Resume trains epochs 2-8 at learning rate 0\.02 \(step schedule from its/,
+  );
+  assert.match(text(form), /the\s+last plan ran 3 epochs at 0\.02/);
   // Switching the optimizer shows (and trains with) its own default rate; switching back, the saved.
   form = keys(focusOn(form, "optimizer"), RIGHT).form;
   assert.match(text(form), /Learning rate +0\.05\n/);
@@ -321,6 +327,27 @@ Deno.test("train form: a layer list typed in Layers is the network; Hidden layer
   // Emptied: the dense network of Hidden layers again.
   form = keys(form, "\x15").form; // Ctrl-U: delete to the start
   assert.deepEqual(trainRequestOf(form), { modelPath: "m", fresh: true, hidden: [64] });
+});
+
+Deno.test("train form: Home and End go to the first field and to Start from a choice; Distortion says it is not used while Augment is off", () => {
+  let form = createTrainForm({ modelPath: "m", trainCount: 60000 });
+  const at = (name: string) => form.fields.findIndex((f) => f.name === name);
+  form = { ...form, focus: at("optimizer") };
+  const [home, end] = new KeyParser().feed("\x1b[H\x1b[F");
+  assert.equal(home.type === "key" && home.key, "home");
+  form = trainFormKey(form, home).form;
+  assert.equal(form.focus, 0);
+  form = { ...form, focus: at("optimizer") };
+  form = trainFormKey(form, end).form;
+  assert.equal(form.focus, form.fields.length, "the Start button");
+  const distortion = (f: typeof form) =>
+    renderTrainForm(f, { width: 100, color: "none" }).find((line) => line.includes("Distortion"))!;
+  assert.match(distortion(form), /not used: Augment is off/);
+  const augmented = {
+    ...form,
+    fields: form.fields.map((f) => (f.name === "augment" ? { ...f, value: "on" } : f)),
+  };
+  assert.doesNotMatch(distortion(augmented), /not used/);
 });
 
 Deno.test("train form: f fills in the fast CNN recipe (examples/speedrun.json), which trains as asked", () => {

@@ -13,7 +13,7 @@ import { parseLayerSpec } from "../../network/layer_spec.ts";
 import { defaultOptimizerSettings } from "../../network/optimizer.ts";
 import { stripAnsi } from "../../text/layout.ts";
 import { PANEL_EVERY, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
-import { commandOf } from "../../train/options.ts";
+import { commandOf } from "../../train/train_values.ts";
 import { type TrainMessage, trainScreen, type TrainState } from "./train.ts";
 import { applyTrainEvent, type TrainProgress } from "./train_progress.ts";
 import { LOSS_POINT_EVERY } from "../../train/run_record.ts";
