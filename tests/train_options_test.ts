@@ -23,11 +23,11 @@ import {
   createTrainForm,
   fieldError,
   type FieldName,
-  renderTrainForm,
   type TrainForm,
   trainFormKey,
   trainRequestOf,
 } from "../src/tui/screens/train_form.ts";
+import { renderTrainForm } from "../src/tui/screens/train_form_view.ts";
 
 const data = syntheticMnist(200, 50);
 const work = await Deno.makeTempDir({ prefix: "digits-options-" });

@@ -12,7 +12,7 @@
  */
 import { createTsKernels } from "./kernels.ts";
 import type { LayerSpec } from "./layer_spec.ts";
-import { BATCH_NORM_EPSILON } from "./batch_norm.ts";
+import { BATCH_NORM_EPSILON } from "./layers.ts";
 import { Network } from "./network.ts";
 
 /**

@@ -20,8 +20,7 @@ import {
   stepParameters,
   type StepPart,
 } from "./half_batch.ts";
-import { activationContext, createLayer, type Layer } from "./layers.ts";
-import { updateRunningStatistics } from "./batch_norm.ts";
+import { activationContext, createLayer, type Layer, updateRunningStatistics } from "./layers.ts";
 import type { BatchResult, Network } from "./network.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { crossEntropy, outputDelta, softmaxRows } from "./softmax.ts";

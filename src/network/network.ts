@@ -81,8 +81,8 @@ import {
   type Layer,
   newParameter,
   type Parameter,
+  updateRunningStatistics,
 } from "./layers.ts";
-import { updateRunningStatistics } from "./batch_norm.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 import { adamCorrections, stepParameters, type StepPart } from "./half_batch.ts";
 import {

@@ -303,3 +303,50 @@ export function parseModelCalibration(value: unknown): ModelCalibration | undefi
   }
   return record as unknown as ModelCalibration;
 }
+
+/**
+ * What a model file says about its calibration and refusal, in a line or two for `info`:
+ * the temperature and what it did to the held-out digits' ECE, and the refusal threshold with
+ * what it refused of the held-out digits and not-a-digit images.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { describeCalibration } from "./calibration.ts";
+ *
+ * const calibration = {
+ *   temperature: 0.42,
+ *   heldOutDigits: 2000,
+ *   eceBefore: 0.018,
+ *   ece: 0.0025,
+ *   refuseBelow: 0.31,
+ *   heldOutNegatives: 2000,
+ *   digitsRefused: 0.001,
+ *   negativesRefused: 0.74,
+ * };
+ * assert.deepEqual(describeCalibration(calibration), [
+ *   "temperature 0.42 (ECE 1.80% -> 0.25% on 2,000 held-out digits)",
+ *   "not a digit under 31% sure (held out: 0.10% of digits, 74.0% of 2,000 not-a-digit images)",
+ * ]);
+ * assert.deepEqual(describeCalibration(undefined), ["none (older model: temperature 1)"]);
+ * ```
+ */
+export function describeCalibration(calibration: ModelCalibration | undefined): string[] {
+  if (!calibration) return ["none (older model: temperature 1)"];
+  const pct = (x: number, digits: number) => `${(x * 100).toFixed(digits)}%`;
+  const lines = [
+    `temperature ${calibration.temperature.toFixed(2)} (ECE ${pct(calibration.eceBefore, 2)} -> ${
+      pct(calibration.ece, 2)
+    } on ${calibration.heldOutDigits.toLocaleString("en-US")} held-out digits)`,
+  ];
+  if (calibration.refuseBelow !== null) {
+    lines.push(
+      `not a digit under ${Math.round(calibration.refuseBelow * 100)}% sure (held out: ${
+        pct(calibration.digitsRefused, 2)
+      } of digits, ${pct(calibration.negativesRefused, 1)} of ${
+        calibration.heldOutNegatives.toLocaleString("en-US")
+      } not-a-digit images)`,
+    );
+  }
+  return lines;
+}

@@ -5,6 +5,7 @@ import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { modelInfoJson } from "../../app/json_reports.ts";
 import { renderLayerTable } from "../../text/layer_table.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
+import { describeCalibration } from "../../train/calibration.ts";
 
 /** The flags of `info`. */
 export interface InfoFlags {
@@ -42,8 +43,16 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
       } from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, warm-up ${plan.warmupEpochs}, ${
         plan.limit.toLocaleString("en-US")
       } training digits, seed ${plan.seed}` +
-        (plan.augment ? ", augmented digits" : "")
+        (plan.augment ? ", augmented digits" : "") +
+        (plan.negatives
+          ? `, ${plan.negatives.ratio} not-a-digit images per digit (${
+            plan.negatives.kinds.join(", ")
+          }, weight ${plan.negatives.weight})`
+          : "")
       : "",
+    ...describeCalibration(info.calibration).map((line, i) =>
+      `  ${i === 0 ? "calibration:" : "            "}  ${line}`
+    ),
     `  data:         ${info.dataSource ?? "unknown"}`,
     `  test accuracy ${info.testAccuracy !== null ? percent(info.testAccuracy) : "not measured"}`,
     `  made by:      ${info.command || "unknown"}`,

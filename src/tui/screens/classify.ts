@@ -15,6 +15,7 @@ import {
   readNumberResult,
 } from "../../app/classify_image.ts";
 import { IMAGE_EXTENSIONS, listImages } from "../../image/image_files.ts";
+import type { GrayImage } from "../../image/mod.ts";
 import type { Network } from "../../network/network.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import type { KeyEvent } from "../terminal/keys.ts";
@@ -199,7 +200,10 @@ function handleKey(
   return edited ? { state: { ...state, field: edited, choices: undefined } } : { state };
 }
 
-/** Digit mode to number mode and back: the image shown is read again the new way. */
+/**
+ * Digit mode to number mode and back: the image shown is read again the new way, at once; a
+ * path typed but not opened yet is opened the new way (a footer that changes alone says nothing).
+ */
 function toggleMode(state: ClassifyState): ClassifyStep {
   const next: ClassifyState = {
     ...state,
@@ -207,6 +211,8 @@ function toggleMode(state: ClassifyState): ClassifyStep {
     results: new Map(),
     choices: undefined,
   };
+  const typed = state.field.text.trim();
+  if (state.focus === "path" && typed !== "" && typed !== state.opened) return open(next, typed);
   return next.files.length > 0 ? show(next, next.index) : { state: next };
 }
 
@@ -353,6 +359,9 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
   else {
     lines.push(
       c.dim("Type the path of a PNG or JPEG image, or of a folder of them, and press Enter."),
+      ...(state.mode === "number"
+        ? [c.dim("Each image is read as a number of several digits (Ctrl-N: as one digit).")]
+        : []),
     );
     return lines.map((line) => truncate(line, width, "…"));
   }
@@ -407,7 +416,7 @@ function renderResult(
   const networkWidth = 28 * zoom;
   const previewWidth = Math.max(8, Math.min(28 * zoom, width - networkWidth - PANEL_MIN - 2 * GAP));
   const previewRows = 14 * zoom;
-  if (result.number) return renderNumber(result, result.number, width, zoom, color);
+  if (result.number) return renderNumber(result, result.number, width, height, zoom, color);
   // A file that could not be read (a text file named .png): its line above says why; an empty
   // "Network input" box and the same error again beside it would say nothing more.
   if (!result.preview && !result.normalized && result.error) return [];
@@ -455,61 +464,99 @@ function renderResult(
   return joinColumns([left, panel], GAP);
 }
 
+/** Rows a digit's crop takes: its label, then 28x28 pixels as 14 rows of half blocks. */
+const CROP_ROWS = 15;
+/** The boxed image beside the crops is at least this wide (else fewer crops are shown). */
+const SIDE_IMAGE_MIN = 20;
+
 /**
- * Number mode: the image with each digit's box drawn on it, the number, and each digit's
- * 28x28 as the network saw it with its guess and confidence (as many as fit the width).
+ * Number mode: the number, each digit's 28x28 as the network saw it with its guess and
+ * confidence (as many as fit the width, always whole), and the image with each digit's box
+ * drawn on it: above the crops when the height allows, else beside them (80x24).
  */
 function renderNumber(
   result: ImageResult,
   number: { text: string; digits: NumberDigitResult[] },
   width: number,
+  height: number,
   zoom: number,
   color: ColorLevel,
 ): string[] {
   const c = paint(color);
-  const lines: string[] = [];
-  if (result.preview && result.width !== undefined) {
-    const previewWidth = Math.min(width, 80 * zoom);
-    const fitted = fitImage(result.preview, previewWidth, 28 * zoom);
-    const factor = Math.max(
-      1,
-      Math.floor(Math.min(previewWidth / fitted.width, (28 * zoom) / fitted.height)),
-    );
-    const shownWidth = fitted.width * factor, shownHeight = fitted.height * factor;
-    const pixels = scaleUp(fitted.luminance, fitted.width, fitted.height, factor);
-    const shown = color === "none" ? pixels.map((v) => 1 - v) : pixels;
-    // The boxes in the ink's opposite tone: mid-gray would vanish on a gray photo.
-    const scale = shownWidth / result.width;
-    for (const { box } of number.digits) {
-      // One pixel outside the ink, so a thin 1 is not hidden under its own box.
-      const x0 = Math.max(0, Math.floor(box[0] * scale) - 1);
-      const y0 = Math.max(0, Math.floor(box[1] * scale) - 1);
-      const x1 = Math.min(shownWidth - 1, Math.ceil((box[0] + box[2]) * scale));
-      const y1 = Math.min(shownHeight - 1, Math.ceil((box[1] + box[3]) * scale));
-      for (let x = x0; x <= x1; x++) {
-        for (const y of [y0, y1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
-      }
-      for (let y = y0; y <= y1; y++) {
-        for (const x of [x0, x1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
-      }
-    }
-    lines.push("The image, each digit boxed");
-    lines.push(...renderBlockArt(shown, { width: shownWidth, color }));
-  }
-  lines.push("", `Number: ${c.bold(number.text)}`);
-  lines.push(
-    number.digits.map((d) => `${d.prediction.digit} (${percent(d.prediction.confidence, 1)})`)
-      .join(" · "),
+  const guesses = number.digits.map((d) =>
+    `${d.prediction.digit} (${percent(d.prediction.confidence, 1)})`
   );
-  const perDigit = 28 + GAP;
-  const fit = Math.max(1, Math.floor((width + GAP) / perDigit));
-  const blocks = number.digits.slice(0, fit).map((d) => [
-    `${d.prediction.digit} (${percent(d.prediction.confidence, 1)})`,
+  // "Number: 2019 · 2 (99.1%) · 0 (98.0%) · …", the guesses on lines of their own when too long.
+  const numberLine = `Number: ${c.bold(number.text)}`;
+  const guessText = guesses.join(" · ");
+  const summary = visibleWidth(numberLine) + 3 + guessText.length <= width
+    ? [numberLine + c.dim(" · " + guessText)]
+    : [numberLine, ...wrapText(guessText, width).map((line) => c.dim(line))];
+  const perCrop = 28 + GAP;
+  let fit = Math.max(1, Math.floor((width + GAP) / perCrop));
+  const image = result.preview && result.width !== undefined
+    ? { preview: result.preview, width: result.width }
+    : undefined;
+  // Above the crops: the rows left once the summary, the crops and the image's title are placed.
+  const rowsAbove = Math.min(14 * zoom, height - summary.length - CROP_ROWS - 2);
+  const above = image !== undefined && rowsAbove >= 6;
+  if (image && !above) {
+    while (fit > 1 && width - fit * perCrop < SIDE_IMAGE_MIN) fit--;
+  }
+  const crops = number.digits.slice(0, fit).map((d, i) => [
+    guesses[i],
     ...renderBlockArt(d.normalized, { width: 28, color }),
   ]);
-  lines.push(...joinColumns(blocks, GAP));
-  if (number.digits.length > fit) lines.push(c.dim(`… and ${number.digits.length - fit} more`));
-  return lines;
+  const more = number.digits.length > fit
+    ? [c.dim(`… and ${number.digits.length - fit} more`)]
+    : [];
+  if (!image) return [...summary, ...joinColumns(crops, GAP), ...more];
+  if (above) {
+    const boxed = boxedImage(image, number, Math.min(width, 80 * zoom), rowsAbove, color);
+    return [...boxed, "", ...summary, ...joinColumns(crops, GAP), ...more];
+  }
+  const sideWidth = Math.max(8, width - fit * perCrop);
+  const sideRows = Math.max(2, height - summary.length - 1);
+  const boxed = boxedImage(image, number, sideWidth, sideRows, color);
+  return [...summary, ...joinColumns([boxed, ...crops], GAP), ...more];
+}
+
+/**
+ * The image (`width`: its original width, the boxes' unit) fitted into `maxWidth` x `maxRows`
+ * cells under a title, each digit's box drawn on it.
+ */
+function boxedImage(
+  image: { preview: GrayImage; width: number },
+  number: { digits: NumberDigitResult[] },
+  maxWidth: number,
+  maxRows: number,
+  color: ColorLevel,
+): string[] {
+  const fitted = fitImage(image.preview, maxWidth, 2 * maxRows);
+  const factor = Math.max(
+    1,
+    Math.floor(Math.min(maxWidth / fitted.width, (2 * maxRows) / fitted.height)),
+  );
+  const shownWidth = fitted.width * factor, shownHeight = fitted.height * factor;
+  const pixels = scaleUp(fitted.luminance, fitted.width, fitted.height, factor);
+  const shown = color === "none" ? pixels.map((v) => 1 - v) : pixels;
+  // The boxes in the ink's opposite tone: mid-gray would vanish on a gray photo.
+  const scale = shownWidth / image.width;
+  for (const { box } of number.digits) {
+    // One pixel outside the ink, so a thin 1 is not hidden under its own box.
+    const x0 = Math.max(0, Math.floor(box[0] * scale) - 1);
+    const y0 = Math.max(0, Math.floor(box[1] * scale) - 1);
+    const x1 = Math.min(shownWidth - 1, Math.ceil((box[0] + box[2]) * scale));
+    const y1 = Math.min(shownHeight - 1, Math.ceil((box[1] + box[3]) * scale));
+    for (let x = x0; x <= x1; x++) {
+      for (const y of [y0, y1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
+    }
+    for (let y = y0; y <= y1; y++) {
+      for (const x of [x0, x1]) shown[y * shownWidth + x] = boxTone(shown[y * shownWidth + x]);
+    }
+  }
+  const title = maxWidth >= 27 ? "The image, each digit boxed" : "Each digit boxed";
+  return [title, ...renderBlockArt(shown, { width: shownWidth, color })];
 }
 
 function boxTone(value: number): number {

@@ -296,16 +296,33 @@ Deno.test("Ctrl-N reads the image as a number: each digit boxed, the number, eac
       // The boxes are left to right, apart, inside the image.
       const [a, b] = result!.number!.digits.map((d) => d.box);
       assert.ok(a[0] + a[2] <= b[0] && b[0] + b[2] <= width, `${a} ${b}`);
-      assert.match(run.text, /each digit boxed/);
+      assert.match(run.text, /[Ee]ach digit boxed/);
       assert.match(run.text, /Number: \d\d/);
       if (hasPretrained) assert.match(run.text, /Number: 17/);
       assert.equal(run.page.length, rows);
       for (const line of run.page) assert.ok(visibleWidth(line) <= columns, line);
+      // Each digit's crop is whole: its label, then its 14 rows, none cut by the page's bottom.
+      const bodyRows = frameOf({ columns, rows }).rows;
+      assert.ok(run.view.body.length <= bodyRows, `${run.view.body.length} > ${bodyRows}`);
+      const guess = result!.number!.digits[0].prediction;
+      const label = new RegExp(`(^|  )${guess.digit} \\(\\d+\\.\\d%\\)`);
+      const labelRow = run.view.body.findIndex((line) => label.test(line));
+      assert.ok(labelRow >= 0, run.text);
+      assert.ok(run.view.body.length - labelRow >= 15, `a crop is cut:\n${run.text}`);
       // And back: one digit's guess again.
       const back = await drive(screen, [paste(file), "enter", ctrlN, ctrlN], { columns, rows });
       assert.equal(back.state.mode, "digit");
       assert.match(back.text, GUESS);
     }
+    // Ctrl-N on a path typed but not opened yet: opened and read as a number at once.
+    const typed = await drive(screen, [paste(file), ctrlN]);
+    assert.equal(typed.state.mode, "number");
+    assert.equal(typed.state.results.get(file)?.number?.digits.length, 2, typed.text);
+    assert.match(typed.text, /Number: \d\d/);
+    // On the image shown, Ctrl-N reads it again as one digit straight away: no Enter needed.
+    const again = await drive(screen, [paste(file), ctrlN, ctrlN]);
+    assert.deepEqual(again.started, ["open", "classify", "classify"]);
+    assert.ok(again.state.results.get(file)?.prediction, again.text);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -10,7 +10,8 @@ import type { Message } from "../screen_loop.ts";
 import { frameOf, simulate } from "../screen_loop_testing.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "../widgets/canvas.ts";
 import { analyzeCanvas } from "../../app/canvas_analysis.ts";
-import { cellOnCanvas, drawLayout, drawScreen, type DrawState } from "./draw.ts";
+import { drawScreen, type DrawState } from "./draw.ts";
+import { cellOnCanvas, drawLayout } from "./draw_layout.ts";
 
 const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });

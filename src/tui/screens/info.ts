@@ -1,6 +1,7 @@
 /** The Model info screen: everything the model file says about itself. */
 import { plural } from "../../text/format.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
+import { describeCalibration } from "../../train/calibration.ts";
 import { renderLayerTable } from "../../text/layer_table.ts";
 import type { LoadedModel } from "../../app/load_model.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
@@ -84,11 +85,12 @@ export function renderModelInfo(
         `${
           plural(plan.epochs, "epoch")
         } from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, ` +
-          `${plan.limit.toLocaleString("en-US")} digits${
-            plan.augment ? ", augmented" : ""
+          `${plan.limit.toLocaleString("en-US")} digits${plan.augment ? ", augmented" : ""}${
+            plan.negatives ? `, not-a-digit images (${plan.negatives.kinds.join(", ")})` : ""
           }, seed ${plan.seed}`,
       )
       : "",
+    field("calibration", describeCalibration(info.calibration).join("; ")),
     field(
       "data",
       info.dataSource === "sample"

@@ -32,11 +32,11 @@ import {
   applyTrainConfig,
   configStatus,
   createTrainForm,
-  renderTrainForm,
   type TrainForm,
   trainFormKey,
   trainRequestOf,
 } from "./train_form.ts";
+import { renderTrainForm } from "./train_form_view.ts";
 import { applyTrainEvent, NO_PROGRESS, type TrainProgress } from "./train_progress.ts";
 import { outcomeLine, renderTrainProgress, type TrainingResult } from "./train_view.ts";
 import type { ModelInUse } from "./train_form.ts";

@@ -6,11 +6,11 @@ import { KeyParser } from "../terminal/keys.ts";
 import {
   createTrainForm,
   type FieldName,
-  renderTrainForm,
   type TrainForm,
   trainFormKey,
   trainRequestOf,
 } from "./train_form.ts";
+import { renderTrainForm } from "./train_form_view.ts";
 
 /** Feeds `text` to the form as the terminal would send it. */
 const keys = (form: TrainForm, text: string) => {

@@ -1,15 +1,19 @@
 /**
- * Batch normalization (`bn` in a layer spec): the layer, with its forward and backward pass side
- * by side, and how its running statistics take in each training step's (both halves of the
- * batch, on the main thread). Folding it into the weights before it: fold_batch_norm.ts.
+ * The layers that normalize: batch normalization of the layer before (with its running
+ * statistics for inference) and the fixed standardization of the input. Layer kinds of
+ * layers.ts.
  *
  * @module
  */
 import { activateInPlace, multiplyByDerivative } from "./activations.ts";
-import type { LayerSpec, Shape } from "./layer_spec.ts";
-import type { Layer, LayerContext, Parameter, StateTensor } from "./layers.ts";
-
-const sizeOf = (shape: Shape) => shape.reduce((a, b) => a * b, 1);
+import type { LayerSpec, Shape, StandardizeSpec } from "./layer_spec.ts";
+import {
+  type Layer,
+  type LayerContext,
+  type Parameter,
+  sizeOf,
+  type StateTensor,
+} from "./layer_base.ts";
 
 /** Batch norm's guard against dividing by zero, and how fast running statistics follow. */
 export const BATCH_NORM_EPSILON = 1e-5;
@@ -215,6 +219,43 @@ export class BatchNormLayer implements Layer {
       runningMean.value[c] = (1 - m) * runningMean.value[c] + m * batchMean;
       runningVar.value[c] = (1 - m) * runningVar.value[c] + m * batchVar * unbias;
     }
+  }
+}
+
+/** (x - mean) / std on the input: dL/dx = dL/dy / std. */
+export class StandardizeLayer implements Layer {
+  readonly parameters: Parameter[] = [];
+  readonly state: StateTensor[] = [];
+  readonly output: Float32Array;
+  readonly outputGrad: Float32Array;
+  private readonly size: number;
+
+  constructor(
+    readonly spec: StandardizeSpec,
+    readonly outputShape: Shape,
+    private readonly context: LayerContext,
+  ) {
+    this.size = sizeOf(outputShape);
+    this.output = context.rows(this.size);
+    this.outputGrad = context.rows(this.size);
+  }
+
+  initialize(): void {}
+
+  forward(batch: number): void {
+    const x = this.context.input;
+    const y = this.output;
+    const mean = this.spec.mean;
+    const inverse = 1 / this.spec.std;
+    for (let i = 0, n = batch * this.size; i < n; i++) y[i] = (x[i] - mean) * inverse;
+  }
+
+  backward(batch: number): void {
+    const dx = this.context.inputGrad;
+    if (!dx) return;
+    const dy = this.outputGrad;
+    const inverse = 1 / this.spec.std;
+    for (let i = 0, n = batch * this.size; i < n; i++) dx[i] = dy[i] * inverse;
   }
 }
 
