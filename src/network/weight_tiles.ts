@@ -213,6 +213,8 @@ export class PanelProbe {
   private readonly monitor: TrainingMonitor;
   private batches = 0;
   private readonly layer: number;
+  /** The last periodic panel's update ratios, by layer: the only ones measured over one update. */
+  private lastRatios = new Map<number, number>();
 
   /**
    * @param network the network being trained
@@ -235,17 +237,27 @@ export class PanelProbe {
     // one batch before a panel: remember the weights, to measure that one update
     if ((this.batches + 1) % PANEL_EVERY === 0) this.monitor.snapshot();
     if (!due) return undefined;
-    return this.panel();
+    const panel = this.panel();
+    this.lastRatios = new Map(panel.layers.map((l) => [l.layer, l.updateRatio]));
+    return panel;
   }
 
-  /** A panel of the weights as they are now (at the end of a run: its last look). */
+  /**
+   * A panel of the weights as they are now (at the end of a run: its last look). Between
+   * periodic panels the weights snapshot is older than one update, so the update ratios shown
+   * are those of the last periodic panel.
+   */
   panel(): TrainPanel {
+    const periodic = this.batches === 1 || this.batches % PANEL_EVERY === 0;
+    const layers = this.monitor.measure();
     return {
       batch: this.batches,
       tiles: firstTiles(this.network, this.layer, this.tileCount, this.inked),
       tileSide: tileGeometry(this.network, this.layer).side,
       conv: this.network.layers[this.layer].kind === "conv",
-      layers: this.monitor.measure(),
+      layers: periodic
+        ? layers
+        : layers.map((l) => ({ ...l, updateRatio: this.lastRatios.get(l.layer) ?? NaN })),
     };
   }
 }
