@@ -4,11 +4,11 @@
  * training configurations through the real `train --config` and `info`.
  */
 import assert from "node:assert/strict";
-import { assertOneLineError, jsonLines, MNIST_DIR, PROJECT_ROOT, runApp } from "./run_app.ts";
+import { MNIST_DIR, PROJECT_ROOT, SHARED_DIR, skipUnless } from "./env.ts";
+import { assertOneLineError, jsonLines, runApp } from "./run_app.ts";
 
 const EXAMPLES = `${PROJECT_ROOT}/examples`;
-const REAL_DIGITS = `${PROJECT_ROOT}/../shared/real_digits/seed000`;
-const hasRealDigits = await Deno.stat(REAL_DIGITS).then(() => true, () => false);
+const REAL_DIGITS = `${SHARED_DIR}/real_digits/seed000`;
 
 /** Runs an example program from an empty temp folder; returns its stdout lines. */
 async function runExample(file: string, args: string[], permissions: string[]) {
@@ -41,15 +41,20 @@ Deno.test("examples/classify_file.ts, run from another folder, reads the digit i
   assert.match(ring[0], /ring_baseline\.jpg: 0 \(\d+\.\d% sure\)$/);
   // From a folder without models/default.safetensors: the model shipped with the project.
   assert.ok(ring[1].startsWith(`model: ${PROJECT_ROOT}/models/pretrained.safetensors, `), ring[1]);
-  if (!hasRealDigits) return;
-  // Real people's digits, each named with its label: every one read right.
-  for (const entry of Deno.readDirSync(REAL_DIGITS)) {
-    const label = entry.name.match(/label(\d)/)![1];
-    const [line] = await runExample("classify_file.ts", [`${REAL_DIGITS}/${entry.name}`], [
-      "--allow-read",
-    ]);
-    assert.match(line, new RegExp(`${entry.name}: ${label} \\(`), line);
-  }
+});
+
+Deno.test({
+  name: "examples/classify_file.ts reads real people's digits, each named with its label, right",
+  ignore: skipUnless(import.meta, "shared/real_digits"),
+  fn: async () => {
+    for (const entry of Deno.readDirSync(REAL_DIGITS)) {
+      const label = entry.name.match(/label(\d)/)![1];
+      const [line] = await runExample("classify_file.ts", [`${REAL_DIGITS}/${entry.name}`], [
+        "--allow-read",
+      ]);
+      assert.match(line, new RegExp(`${entry.name}: ${label} \\(`), line);
+    }
+  },
 });
 
 Deno.test("examples/train_small.ts trains a small network and prints each epoch", async () => {
@@ -149,39 +154,42 @@ Deno.test("--version prints the version in deno.json", async () => {
   assert.equal(result.stdout.trim(), version);
 });
 
-Deno.test("docs/how-it-works.md: each pasted output is what its command prints today", async () => {
-  const guide = await Deno.readTextFile(`${PROJECT_ROOT}/docs/how-it-works.md`);
-  // A ```sh block of one command followed by a ```text block: that command's output.
-  const pairs = [...guide.matchAll(/```sh\n([^\n]+)\n```\n\n```text\n([\s\S]*?)\n```/g)];
-  assert.ok(pairs.length >= 8, `only ${pairs.length} command outputs found`);
-  // The data folder is $MNIST_DIR, whatever it is on this machine.
-  const tidy = (text: string) =>
-    text.split("\n").map((line) => line.trimEnd().replace(/^MNIST from \S+,/, "MNIST from DIR,"))
-      .join("\n").trim();
-  for (const [, command, pasted] of pairs) {
-    const words = command.replace(/^NO_COLOR=1 /, "").split(" ");
-    if (words.some((word) => word.includes("real_digits")) && !hasRealDigits) continue;
-    let stdout: string;
-    if (words.slice(0, 3).join(" ") === "deno task start") {
-      const result = await runApp(words.slice(3));
-      assert.equal(result.code, 0, `${command}: ${result.stderr}`);
-      stdout = result.stdout;
-    } else {
-      assert.deepEqual(words.slice(0, 3), ["deno", "run", "-A"], command);
-      const output = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "--quiet", "-A", ...words.slice(3)],
-        cwd: PROJECT_ROOT,
-        env: { NO_COLOR: "1", MNIST_DIR },
-      }).output();
-      assert.equal(output.code, 0, `${command}: ${new TextDecoder().decode(output.stderr)}`);
-      stdout = new TextDecoder().decode(output.stdout);
+Deno.test({
+  name: "docs/how-it-works.md: each pasted output is what its command prints today",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    const guide = await Deno.readTextFile(`${PROJECT_ROOT}/docs/how-it-works.md`);
+    // A ```sh block of one command followed by a ```text block: that command's output.
+    const pairs = [...guide.matchAll(/```sh\n([^\n]+)\n```\n\n```text\n([\s\S]*?)\n```/g)];
+    assert.ok(pairs.length >= 8, `only ${pairs.length} command outputs found`);
+    // The data folder is $MNIST_DIR, whatever it is on this machine.
+    const tidy = (text: string) =>
+      text.split("\n").map((line) => line.trimEnd().replace(/^MNIST from \S+,/, "MNIST from DIR,"))
+        .join("\n").trim();
+    for (const [, command, pasted] of pairs) {
+      const words = command.replace(/^NO_COLOR=1 /, "").split(" ");
+      let stdout: string;
+      if (words.slice(0, 3).join(" ") === "deno task start") {
+        const result = await runApp(words.slice(3));
+        assert.equal(result.code, 0, `${command}: ${result.stderr}`);
+        stdout = result.stdout;
+      } else {
+        assert.deepEqual(words.slice(0, 3), ["deno", "run", "-A"], command);
+        const output = await new Deno.Command(Deno.execPath(), {
+          args: ["run", "--quiet", "-A", ...words.slice(3)],
+          cwd: PROJECT_ROOT,
+          env: { NO_COLOR: "1", MNIST_DIR },
+        }).output();
+        assert.equal(output.code, 0, `${command}: ${new TextDecoder().decode(output.stderr)}`);
+        stdout = new TextDecoder().decode(output.stdout);
+      }
+      assert.equal(
+        tidy(stdout),
+        tidy(pasted),
+        `the output of \`${command}\` changed: paste it (NO_COLOR=1, trailing spaces trimmed) into docs/how-it-works.md, and check the text around it still says what the output shows`,
+      );
     }
-    assert.equal(
-      tidy(stdout),
-      tidy(pasted),
-      `the output of \`${command}\` changed: paste it (NO_COLOR=1, trailing spaces trimmed) into docs/how-it-works.md, and check the text around it still says what the output shows`,
-    );
-  }
+  },
 });
 
 Deno.test("deno doc --lint mod.ts: the library's whole public API is documented", async () => {

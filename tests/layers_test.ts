@@ -1,8 +1,10 @@
 /**
- * The folders of `src/` import one way: front ends (cli, tui) on application services (app) on
- * the engine folders (train, batches, augment, network, image, data, model, text, fs). This
- * test reads every import in `src/` (tests included) and fails when two top-level folders
- * import each other, directly or around a circle, naming the files that close the circle.
+ * The folders of `src/` import one way, in the order declared once below (LAYERS): the command
+ * line on the other front ends (tui, server), those on the application services (app), on the
+ * engine (train, batches, augment, network, model, image, data), on the shared bottom (text, fs,
+ * errors.ts). This test reads every import in `src/` (tests included) and fails, naming the
+ * files, when a folder imports one of its own layer or above (a `server` that imports `tui`),
+ * when a folder is not declared, and when two folders import each other around a circle.
  */
 import assert from "node:assert/strict";
 import { dirname, join, relative, resolve } from "node:path";
@@ -128,6 +130,80 @@ function shortestCircle(start: string, members: Set<string>, next: Map<string, E
   }
   throw new Error(`no circle through ${start}`);
 }
+
+/**
+ * The layers of `src/`, top first. A folder may import only from the layers below its own, never
+ * from its own (siblings stay apart) or above. A new folder is declared here, where it belongs.
+ */
+export const LAYERS: readonly (readonly string[])[] = [
+  ["cli"], // the commands; `serve` starts the server
+  ["tui", "server"], // the other front ends
+  ["app", "export"], // what the front ends do: classify, inspect, read numbers; ONNX export
+  ["train"], // training sessions, checkpoints, evaluation, options
+  ["batches", "negatives"], // which digits a batch holds; not-a-digit images
+  ["augment"], // on-the-fly distortion
+  ["network", "model", "image"], // the network, model files, image decoding and normalizing
+  ["data"], // MNIST: IDX files, download, the offline sample
+  ["text", "fs"], // text renderers, atomic writes
+  ["errors.ts"],
+];
+
+/** Where each unit sits in `layers` (0 is the top). */
+function rankOf(layers: readonly (readonly string[])[]): Map<string, number> {
+  return new Map(layers.flatMap((units, rank) => units.map((unit) => [unit, rank] as const)));
+}
+
+/** The imports that go sideways or up in `layers`, and the units `layers` does not declare. */
+export function layerViolations(
+  edges: Edge[],
+  layers: readonly (readonly string[])[] = LAYERS,
+): string[] {
+  const rank = rankOf(layers);
+  const problems = new Set<string>();
+  for (const { from, to, where } of edges) {
+    for (const unit of [from, to]) {
+      if (!rank.has(unit)) problems.add(`src/${unit} is not in LAYERS (tests/layers_test.ts)`);
+    }
+    if (!rank.has(from) || !rank.has(to)) continue;
+    if (rank.get(to)! <= rank.get(from)!) {
+      const how = rank.get(to) === rank.get(from) ? "its own layer" : "a layer above";
+      problems.add(`${where}: ${from} imports ${to}, of ${how}`);
+    }
+  }
+  return [...problems];
+}
+
+Deno.test("every import in src/ goes down the declared layers", () => {
+  const edges = crossingImports();
+  assert.ok(
+    edges.length > 20,
+    `only ${edges.length} crossing imports found: is the parser broken?`,
+  );
+  const problems = layerViolations(edges);
+  assert.deepEqual(problems, [], `imports against the layers:\n  ${problems.join("\n  ")}`);
+  // Every folder of src/ is declared (even one nobody imports yet).
+  const rank = rankOf(LAYERS);
+  for (const entry of Deno.readDirSync(SRC)) {
+    if (entry.isDirectory || entry.name.endsWith(".ts") && !entry.name.endsWith("_test.ts")) {
+      assert.ok(rank.has(entry.name), `src/${entry.name} is not in LAYERS`);
+    }
+  }
+});
+
+Deno.test("the layer check refuses sideways and upward imports and undeclared folders", () => {
+  const edge = (from: string, to: string): Edge => ({ from, to, where: `${from}.ts -> ${to}.ts` });
+  const down = [edge("cli", "server"), edge("server", "app"), edge("tui", "app")];
+  assert.deepEqual(layerViolations([...down, edge("app", "train"), edge("cli", "text")]), []);
+  assert.deepEqual(layerViolations([...down, edge("server", "tui")]), [
+    "server.ts -> tui.ts: server imports tui, of its own layer",
+  ]);
+  assert.deepEqual(layerViolations([edge("train", "app")]), [
+    "train.ts -> app.ts: train imports app, of a layer above",
+  ]);
+  assert.deepEqual(layerViolations([edge("app", "robots")]), [
+    "src/robots is not in LAYERS (tests/layers_test.ts)",
+  ]);
+});
 
 Deno.test("no two top-level folders of src/ import each other, directly or around a circle", () => {
   const edges = crossingImports();

@@ -7,12 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { classifyGrayImage } from "../src/app/classify_image.ts";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { notDigitImages } from "./fixtures/not_digits.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
 Deno.test("images that are not digits are refused, not guessed", async () => {
-  const { network } = await loadModelOrRandom(`${PROJECT_ROOT}/models/pretrained.safetensors`, 1);
+  const network = await loadShippedNetwork();
   const images = notDigitImages(60);
   const byKind: Record<string, [number, number]> = {};
   let refused = 0;

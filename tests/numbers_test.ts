@@ -9,38 +9,44 @@
  * "Numbers").
  */
 import assert from "node:assert/strict";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { NUMBER_BATCH } from "../src/app/read_number.ts";
 import { evaluateDigitsInRows, evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
+import { skipUnless } from "./env.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
-const SHIPPED = `${PROJECT_ROOT}/models/pretrained.safetensors`;
-
-Deno.test("numbers by real writers and of MNIST digits are read exactly", async () => {
-  const { network } = await loadModelOrRandom(SHIPPED, NUMBER_BATCH);
-  const report = evaluateNumbers(await numberSets(), network);
-  const rate = (set: string) => report.bySet[set].exact / report.bySet[set].total;
-  const summary = Object.entries(report.bySet).map(([set, t]) => `${set} ${t.exact}/${t.total}`)
-    .join(", ");
-  console.log(summary);
-  const cnn = network.layers.some((layer) => layer.kind === "conv");
-  assert.ok(report.bySet.real.total >= 100, summary);
-  assert.ok(report.bySet.written.total >= 40, summary);
-  assert.ok(rate("real") >= (cnn ? COMPOSED_FLOOR : 0.85), summary);
-  assert.ok(rate("mnist_apart") >= 0.95, summary);
-  if (cnn) {
-    assert.ok(rate("written") >= WRITTEN_FLOOR, summary);
-    assert.ok(rate("mnist_touching") >= TOUCHING_FLOOR, summary);
-  }
+Deno.test({
+  name: "numbers by real writers and of MNIST digits are read exactly",
+  ignore: skipUnless(import.meta, "shared/real_digits", "shared/real_numbers", "mnist"),
+  fn: async () => {
+    const network = await loadShippedNetwork(NUMBER_BATCH);
+    const report = evaluateNumbers(await numberSets(), network);
+    const rate = (set: string) => report.bySet[set].exact / report.bySet[set].total;
+    const summary = Object.entries(report.bySet).map(([set, t]) => `${set} ${t.exact}/${t.total}`)
+      .join(", ");
+    console.log(summary);
+    const cnn = network.layers.some((layer) => layer.kind === "conv");
+    assert.ok(report.bySet.real.total >= 100, summary);
+    assert.ok(report.bySet.written.total >= 40, summary);
+    assert.ok(rate("real") >= (cnn ? COMPOSED_FLOOR : 0.85), summary);
+    assert.ok(rate("mnist_apart") >= 0.95, summary);
+    if (cnn) {
+      assert.ok(rate("written") >= WRITTEN_FLOOR, summary);
+      assert.ok(rate("mnist_touching") >= TOUCHING_FLOOR, summary);
+    }
+  },
 });
 
-Deno.test("a real digit read right alone is still read right between two neighbours", async () => {
-  const { network } = await loadModelOrRandom(SHIPPED, NUMBER_BATCH);
-  const report = await evaluateDigitsInRows(network);
-  const summary = `${report.right}/${report.total}: ${JSON.stringify(report.misses)}`;
-  console.log(summary);
-  assert.ok(report.total >= 200, summary);
-  assert.ok(report.total - report.right <= IN_ROW_MISSES, summary);
+Deno.test({
+  name: "a real digit read right alone is still read right between two neighbours",
+  ignore: skipUnless(import.meta, "shared/real_digits"),
+  fn: async () => {
+    const network = await loadShippedNetwork(NUMBER_BATCH);
+    const report = await evaluateDigitsInRows(network);
+    const summary = `${report.right}/${report.total}: ${JSON.stringify(report.misses)}`;
+    console.log(summary);
+    assert.ok(report.total >= 200, summary);
+    assert.ok(report.total - report.right <= IN_ROW_MISSES, summary);
+  },
 });
 
 /**

@@ -8,34 +8,15 @@
  */
 import assert from "node:assert/strict";
 import puppeteer, { type Browser, type Page } from "puppeteer-core";
-import { APP_PERMISSIONS, PROJECT_ROOT } from "./run_app.ts";
+import { CHROMIUM, SHIPPED_MODEL, skipUnless, spawnApp } from "./env.ts";
 import { ringPng } from "./fixtures/ring_png.ts";
 
-const CHROMIUM = Deno.env.get("CHROMIUM") ?? "/usr/bin/chromium";
-const hasChromium = await Deno.stat(CHROMIUM).then((info) => info.isFile, () => false);
 const SCREENSHOTS = Deno.env.get("DIGITS_SCREENSHOTS");
-const ignore = !hasChromium;
-const skipped = hasChromium ? "" : ` (skipped: no Chromium at ${CHROMIUM})`;
+const ignore = skipUnless(import.meta, "chromium");
 
 /** `serve` on a free port with the shipped model; resolves once it listens. */
 async function startServe(): Promise<{ url: string; stop(): Promise<void> }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--quiet",
-      ...APP_PERMISSIONS,
-      `${PROJECT_ROOT}/main.ts`,
-      "serve",
-      "--port",
-      "0",
-      "--model",
-      `${PROJECT_ROOT}/models/pretrained.safetensors`,
-    ],
-    env: { NO_COLOR: "1" },
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnApp(["serve", "--port", "0", "--model", SHIPPED_MODEL], { stdout: "null" });
   const lines = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
   let head = "";
   while (!head.includes("\n")) {
@@ -141,7 +122,7 @@ const HOUSE: [number, number][][] = [
 ];
 
 Deno.test({
-  name: `the page reads a 7 drawn with the mouse, and a drawn house as not a digit${skipped}`,
+  name: `the page reads a 7 drawn with the mouse, and a drawn house as not a digit`,
   ignore,
   fn: async () => {
     const server = await startServe();
@@ -182,7 +163,7 @@ Deno.test({
 });
 
 Deno.test({
-  name: `the page reads an uploaded PNG, a 1 drawn with the keyboard and a number${skipped}`,
+  name: `the page reads an uploaded PNG, a 1 drawn with the keyboard and a number`,
   ignore,
   fn: async () => {
     const server = await startServe();

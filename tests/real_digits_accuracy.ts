@@ -9,10 +9,11 @@
  * model gets wrong or refuses.
  */
 import { classifyImage } from "../src/app/classify_image.ts";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { percent } from "../src/text/format.ts";
+import { SHARED_DIR } from "./env.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
-const REAL_DIGITS = new URL("../../shared/real_digits/", import.meta.url).pathname;
+const REAL_DIGITS = `${SHARED_DIR}/real_digits/`;
 
 /** One image of the set and what kind of image it is. */
 export interface RealDigit {
@@ -51,7 +52,7 @@ export async function evaluateRealDigits(
   modelPath: string,
   digits: RealDigit[],
 ): Promise<RealDigitsReport> {
-  const { network } = await loadModelOrRandom(modelPath);
+  const network = await loadShippedNetwork(500, modelPath);
   const byKind: RealDigitsReport["byKind"] = {};
   const misses: RealDigitsReport["misses"] = [];
   for (const digit of digits) {

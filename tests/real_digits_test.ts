@@ -5,24 +5,27 @@
  * (99%, every kind at 97%); the dense network is held to what it reaches (96.6%, kinds 95%+).
  */
 import assert from "node:assert/strict";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { evaluateRealDigits, realDigits } from "./real_digits_accuracy.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
+import { SHIPPED_MODEL, skipUnless } from "./env.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
-Deno.test("real people's digits are read, none refused", async () => {
-  const shipped = `${PROJECT_ROOT}/models/pretrained.safetensors`;
-  const { network } = await loadModelOrRandom(shipped, 1);
-  const cnn = network.layers.some((layer) => layer.kind === "conv");
-  const report = await evaluateRealDigits(shipped, await realDigits());
-  const summary = Object.entries(report.byKind)
-    .map(([kind, t]) => `${kind} ${t.right}/${t.total} (${t.refused} refused)`).join(", ");
-  console.log(summary);
-  const all = report.byKind.all;
-  assert.ok(all.total >= 225, summary);
-  assert.equal(all.refused, 0, summary);
-  assert.ok(all.right >= (cnn ? 0.99 : 0.965) * all.total, summary);
-  for (const kind of ["photo", "drawing", "unknown"]) {
-    const t = report.byKind[kind];
-    assert.ok(t.right >= (cnn ? 0.97 : 0.95) * t.total, `${kind}: ${summary}`);
-  }
+Deno.test({
+  name: "real people's digits are read, none refused",
+  ignore: skipUnless(import.meta, "shared/real_digits"),
+  fn: async () => {
+    const network = await loadShippedNetwork();
+    const cnn = network.layers.some((layer) => layer.kind === "conv");
+    const report = await evaluateRealDigits(SHIPPED_MODEL, await realDigits());
+    const summary = Object.entries(report.byKind)
+      .map(([kind, t]) => `${kind} ${t.right}/${t.total} (${t.refused} refused)`).join(", ");
+    console.log(summary);
+    const all = report.byKind.all;
+    assert.ok(all.total >= 225, summary);
+    assert.equal(all.refused, 0, summary);
+    assert.ok(all.right >= (cnn ? 0.99 : 0.965) * all.total, summary);
+    for (const kind of ["photo", "drawing", "unknown"]) {
+      const t = report.byKind[kind];
+      assert.ok(t.right >= (cnn ? 0.97 : 0.95) * t.total, `${kind}: ${summary}`);
+    }
+  },
 });

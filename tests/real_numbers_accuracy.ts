@@ -7,7 +7,6 @@
  */
 import { readNumberInImage } from "../src/app/read_number.ts";
 import { decodeImageFile } from "../src/image/decode.ts";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import type { Network } from "../src/network/network.ts";
 import { percent } from "../src/text/format.ts";
 import { classifyImage } from "../src/app/classify_image.ts";
@@ -18,6 +17,8 @@ import {
   composeRealNumbers,
 } from "./fixtures/real_numbers.ts";
 import { loadMnistTest } from "./fixtures/user_like.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
+import { SHARED_DIR } from "./env.ts";
 
 /** Numbers read exactly, per set, and the misses. */
 export interface NumbersReport {
@@ -25,7 +26,7 @@ export interface NumbersReport {
   misses: { set: string; writer: string; text: string; read: string }[];
 }
 
-const REAL_NUMBERS = new URL("../../shared/real_numbers/", import.meta.url).pathname;
+const REAL_NUMBERS = `${SHARED_DIR}/real_numbers/`;
 
 /**
  * Every image of `../shared/real_numbers/` (whole numbers real people wrote), its label from
@@ -108,7 +109,7 @@ export async function evaluateDigitsInRows(network: Network): Promise<{
 
 if (import.meta.main) {
   const model = Deno.args.find((a) => !a.startsWith("--")) ?? "models/pretrained.safetensors";
-  const { network } = await loadModelOrRandom(model, 256);
+  const network = await loadShippedNetwork(256, model);
   const report = evaluateNumbers(await numberSets(), network);
   for (const [set, t] of Object.entries(report.bySet)) {
     console.log(`${set.padEnd(16)} ${t.exact}/${t.total} ${percent(t.exact / t.total, 1)}`);

@@ -15,12 +15,13 @@
  */
 import { encode as encodePng } from "fast-png";
 import { classifyImage } from "../src/app/classify_image.ts";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { percent } from "../src/text/format.ts";
 import { realDigits } from "./real_digits_accuracy.ts";
 import { loadMnistTest } from "./fixtures/user_like.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
+import { SHARED_DIR } from "./env.ts";
 
-const SHARED = new URL("../../shared/", import.meta.url).pathname;
+const SHARED = `${SHARED_DIR}/`;
 /** The kinds of ../shared/not_digits, in its README's order. */
 export const NOT_DIGIT_KINDS = ["doodle", "letter", "photo", "icon", "shape"] as const;
 
@@ -61,7 +62,7 @@ export async function evaluateRefusal(
   modelPath: string,
   mnistCount: number,
 ): Promise<RefusalReport> {
-  const { network } = await loadModelOrRandom(modelPath, 1);
+  const network = await loadShippedNetwork(1, modelPath);
   const report: RefusalReport = {
     model: modelPath,
     notDigits: {},

@@ -6,19 +6,15 @@
  * - the 10,000 MNIST test digits written as PNG files: few refused, accuracy close to `test`'s;
  * - its confidence calibrated: ECE on the test set after temperature scaling.
  *
- * Each test skips with one line when its data is absent (../shared, the MNIST files).
+ * Each test skips with one line when its data is absent (../shared, the MNIST files: tests/env.ts).
  */
 import assert from "node:assert/strict";
-import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { loadMnist } from "../src/data/mod.ts";
 import { calibrationReport, logProbabilities } from "../src/train/calibration.ts";
 import { evaluateOnThreads } from "../src/train/evaluate.ts";
 import { evaluateRefusal, formatRefusalReport, NOT_DIGIT_KINDS } from "./refusal_accuracy.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
-
-const SHIPPED = `${PROJECT_ROOT}/models/pretrained.safetensors`;
-const SHARED = `${PROJECT_ROOT}/../shared`;
-const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? `${SHARED}/mnist`;
+import { loadNetworkModel } from "../src/train/checkpoint.ts";
+import { MNIST_DIR, SHIPPED_MODEL as SHIPPED, skipUnless } from "./env.ts";
 
 /**
  * Floors for the shipped model (the README's "Not a digit" has the figures). The issue asks
@@ -32,21 +28,9 @@ const MNIST_REFUSED = 0.003;
 const MNIST_ACCURACY_GAP = 0.003;
 const ECE_AFTER_SCALING = 0.01;
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const haveNotDigits = await exists(`${SHARED}/not_digits/SOURCES.tsv`);
-const haveMnist = await exists(`${MNIST_DIR}/t10k-images-idx3-ubyte.gz`);
-
 Deno.test({
   name: "real things that are not digits are refused, every kind",
-  ignore: !haveNotDigits,
+  ignore: skipUnless(import.meta, "shared/not_digits", "shared/real_digits"),
   fn: async () => {
     const report = await evaluateRefusal(SHIPPED, 0);
     const summary = formatRefusalReport(report).join("; ");
@@ -62,15 +46,14 @@ Deno.test({
     assert.equal(report.realDigits.refused, 0, summary);
   },
 });
-if (!haveNotDigits) console.log("refusal_test: ../shared/not_digits is absent; skipped");
 
 Deno.test({
   name: "MNIST test digits as PNG files: hardly any refused, accuracy close to test's",
-  ignore: !haveMnist,
+  ignore: skipUnless(import.meta, "mnist", "shared/not_digits", "shared/real_digits"),
   fn: async () => {
     const report = await evaluateRefusal(SHIPPED, 10_000);
     const mnist = report.mnist!;
-    const { network } = await loadModelOrRandom(SHIPPED);
+    const { network } = await loadNetworkModel(SHIPPED);
     const data = await loadMnist({ dataDir: MNIST_DIR });
     const direct = await evaluateOnThreads(network, data.test);
     const summary = `${formatRefusalReport(report).at(-1)}; test ${direct.accuracy}`;
@@ -83,9 +66,9 @@ Deno.test({
 
 Deno.test({
   name: "the shipped model's confidence is calibrated: ECE under 1% after temperature scaling",
-  ignore: !haveMnist,
+  ignore: skipUnless(import.meta, "mnist"),
   fn: async () => {
-    const { network, info } = await loadModelOrRandom(SHIPPED);
+    const { network, info } = await loadNetworkModel(SHIPPED);
     assert.ok(info?.calibration, "the shipped model records its calibration");
     assert.equal(network.readout.temperature, info.calibration.temperature);
     const data = await loadMnist({ dataDir: MNIST_DIR });
@@ -101,4 +84,3 @@ Deno.test({
     assert.ok(report.ece < report.eceBefore, "scaling helps");
   },
 });
-if (!haveMnist) console.log("refusal_test: no MNIST files; skipped");

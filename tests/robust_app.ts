@@ -1,5 +1,5 @@
 /** Helpers for the robustness tests: the real app as a child process that can be signalled. */
-import { APP_PERMISSIONS, MNIST_DIR, PROJECT_ROOT } from "./run_app.ts";
+import { spawnApp } from "./env.ts";
 import { loadModelFile } from "../src/model/model_file.ts";
 
 /** A running `main.ts` whose stdout is collected as it arrives. */
@@ -17,14 +17,7 @@ export interface RunningApp {
 
 /** Starts `main.ts args` as `deno task start` would, color off, MNIST from MNIST_DIR. */
 export function startApp(args: string[], env: Record<string, string> = {}): RunningApp {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...APP_PERMISSIONS, `${PROJECT_ROOT}/main.ts`, ...args],
-    cwd: PROJECT_ROOT,
-    env: { NO_COLOR: "1", MNIST_DIR, ...env },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnApp(args, { env });
   let text = "";
   const waiters: { marker: string; resolve: () => void; reject: (e: Error) => void }[] = [];
   const decoder = new TextDecoder();
@@ -73,30 +66,4 @@ export async function tempFiles(dir: string): Promise<string[]> {
     if (entry.name.startsWith(".") && entry.name.endsWith(".tmp")) names.push(entry.name);
   }
   return names.sort();
-}
-
-/** Seeded generator for kill times (mulberry32): the same seed, the same moments. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** Whether this process may mount a tmpfs in a private mount namespace (root in most CI). */
-export async function canMountTmpfs(): Promise<boolean> {
-  try {
-    const probe = await new Deno.Command("unshare", {
-      args: ["-m", "sh", "-c", "d=$(mktemp -d) && mount -t tmpfs -o size=64k tmpfs $d"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return probe.success;
-  } catch {
-    return false;
-  }
 }

@@ -1,19 +1,6 @@
 /** Runs the real app (main.ts) in a subprocess, as `deno task start` would, for end-to-end tests. */
 import assert from "node:assert/strict";
-
-/** The project root (this file lives in tests/). */
-export const PROJECT_ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
-
-/** Where the full MNIST is for tests (CI sets MNIST_DIR=../shared/mnist). */
-export const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? `${PROJECT_ROOT}/../shared/mnist`;
-
-/** The permissions `deno task start` grants (see deno.json). */
-export const APP_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-net=ossci-datasets.s3.amazonaws.com,storage.googleapis.com,yann.lecun.com,127.0.0.1",
-];
+import { spawnApp } from "./env.ts";
 
 /** What a finished app process left behind. */
 export interface AppResult {
@@ -24,21 +11,13 @@ export interface AppResult {
 
 /**
  * Runs `main.ts` with `args` from `cwd` (default: the project root), stdin closed, color off.
- * Extra environment variables are merged in; MNIST_DIR defaults to the full MNIST.
+ * Extra environment variables are merged in; MNIST_DIR defaults to the full MNIST (tests/env.ts).
  */
 export async function runApp(
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; stdin?: Uint8Array } = {},
 ): Promise<AppResult> {
-  const command = new Deno.Command(Deno.execPath(), {
-    args: ["run", "--quiet", ...APP_PERMISSIONS, `${PROJECT_ROOT}/main.ts`, ...args],
-    cwd: options.cwd ?? PROJECT_ROOT,
-    env: { NO_COLOR: "1", MNIST_DIR, ...options.env },
-    stdin: options.stdin ? "piped" : "null",
-    stdout: "piped",
-    stderr: "piped",
-  });
-  const child = command.spawn();
+  const child = spawnApp(args, { ...options, stdin: options.stdin !== undefined });
   if (options.stdin) {
     const writer = child.stdin.getWriter();
     await writer.write(options.stdin);

@@ -1,11 +1,12 @@
 /**
  * Small and changing terminals: the live `train` line in a 40x12 terminal stays on its line, and
- * the menu's training screen follows a resize mid-run. Skipped only when tmux is missing.
+ * the menu's training screen follows a resize mid-run. They need tmux and the full MNIST.
  */
 import assert from "node:assert/strict";
-import { appCommand, HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { skipUnless } from "./env.ts";
+import { appCommand, TmuxSession } from "./tmux.ts";
 
-const ignore = !HAVE_TMUX;
+const ignore = skipUnless(import.meta, "tmux", "mnist");
 
 Deno.test({
   name: "terminal: train's live progress in a 40x12 terminal never wraps and ends clean",

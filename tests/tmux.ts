@@ -8,7 +8,7 @@
  * import { TmuxSession } from "./tmux.ts";
  *
  * // Opens Model info from the menu on the shipped model; returns the screen a person sees.
- * // A test calls it only where tmux is installed (`ignore: !HAVE_TMUX`).
+ * // A test calls it only where tmux is installed (`ignore: skipUnless(import.meta, "tmux")`).
  * async function modelInfoScreen(): Promise<string> {
  *   await using tmux = await TmuxSession.start({
  *     args: ["--model", "models/pretrained.safetensors"],
@@ -21,21 +21,14 @@
  * }
  * ```
  */
-import { APP_PERMISSIONS, MNIST_DIR, PROJECT_ROOT } from "./run_app.ts";
-
-/** Whether tmux is installed (tests that need it are skipped without it). */
-export const HAVE_TMUX: boolean = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-})();
+import { appArgs, MNIST_DIR, PROJECT_ROOT, SHIPPED_MODEL } from "./env.ts";
 
 /** How to start a session. */
 export interface TmuxOptions {
-  /** Arguments for main.ts (e.g. `["--model", path]`); ignored when `shell` is given. */
+  /**
+   * Arguments for main.ts (e.g. `["--model", path]`); ignored when `shell` is given. Default: the
+   * menu on the shipped model (never on whatever `models/default.safetensors` this clone holds).
+   */
   args?: string[];
   /** A whole shell command line to run instead of the app. */
   shell?: string;
@@ -55,8 +48,7 @@ export function shellQuote(word: string): string {
 
 /** The shell command that runs the app (main.ts) with `args`, as `deno task start` would. */
 export function appCommand(args: string[] = []): string {
-  return [Deno.execPath(), "run", "--quiet", ...APP_PERMISSIONS, `${PROJECT_ROOT}/main.ts`, ...args]
-    .map(shellQuote).join(" ");
+  return [Deno.execPath(), ...appArgs(args)].map(shellQuote).join(" ");
 }
 
 /** One app (or shell command) running in its own tmux server. */
@@ -77,7 +69,7 @@ export class TmuxSession {
     const session = new TmuxSession(socket);
     const env = { MNIST_DIR, TERM: "xterm-256color", ...options.env };
     const exports = Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)};`).join(" ");
-    const command = options.shell ?? appCommand(options.args);
+    const command = options.shell ?? appCommand(options.args ?? ["--model", SHIPPED_MODEL]);
     // The tmux server inherits this process's environment (CI sets NO_COLOR=1): start clean.
     const script =
       `unset NO_COLOR FORCE_COLOR; ${exports} cd ${

@@ -1,13 +1,14 @@
 /**
  * The menu without MNIST on the machine: a screen that needs data offers, in place, to download
- * it (from a local mirror here) or to use the offline sample. Skipped only without tmux.
+ * it (from a local mirror here, serving the full MNIST) or to use the offline sample. They need
+ * tmux; the two that download need the full MNIST to serve.
  */
 import assert from "node:assert/strict";
 import { MNIST_FILES } from "../src/data/locate.ts";
-import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
-import { MNIST_DIR } from "./run_app.ts";
+import { MNIST_DIR, SHIPPED_MODEL, skipUnless } from "./env.ts";
+import { TmuxSession } from "./tmux.ts";
 
-const ignore = !HAVE_TMUX;
+const ignore = skipUnless(import.meta, "tmux", "mnist");
 
 Deno.test({
   name: "tui data: no MNIST, Test offers a download; f fetches it from a mirror, then tests",
@@ -26,7 +27,7 @@ Deno.test({
     });
     try {
       await using tmux = await TmuxSession.start({
-        args: ["--data-dir", `${dir}/data`],
+        args: ["--data-dir", `${dir}/data`, "--model", SHIPPED_MODEL],
         env: { DIGITS_MNIST_MIRRORS: `http://127.0.0.1:${server.addr.port}/`, NO_COLOR: "1" },
         cwd: dir,
       });
@@ -52,7 +53,7 @@ Deno.test({
 
 Deno.test({
   name: "tui data: no MNIST, s switches the session to the offline sample; Esc goes back",
-  ignore,
+  ignore: skipUnless(import.meta, "tmux"),
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "digits-nodata-" });
     try {

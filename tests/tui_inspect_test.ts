@@ -1,12 +1,14 @@
 /**
  * End-to-end tests of looking inside the network in a real terminal (tmux): the Inspect pages,
  * the Train screen's live panel and chart, the Draw screen's saliency and hidden-layer strip,
- * and the Test screen's mistakes of one confusion cell. Skipped only when tmux is not installed.
+ * and the Test screen's mistakes of one confusion cell. They need tmux, and all but the last the
+ * full MNIST.
  */
 import assert from "node:assert/strict";
-import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { skipUnless } from "./env.ts";
+import { TmuxSession } from "./tmux.ts";
 
-const ignore = !HAVE_TMUX;
+const ignore = skipUnless(import.meta, "tmux", "mnist");
 
 Deno.test({
   name:
@@ -33,14 +35,14 @@ Deno.test({
     await tmux.waitFor(/\[#1\]/);
 
     await tmux.keys("Tab");
-    screen = await tmux.waitFor(/test digit #0: the network says 7/);
+    screen = await tmux.waitFor(/test digit #0, a 7: the network says 7/);
     assert.match(screen, /── Inspect · Activations and saliency/);
     assert.match(screen, /the attribution \(\+ ink that speaks for 7, - ink against it/);
     assert.match(screen, /strongest: #\d+ \d+\.\d\d/);
     assert.match(screen, /by probability: 7 1\.00/);
     assert.match(screen, /[+-]/);
     await tmux.keys("Right", "Right");
-    await tmux.waitFor(/test digit #2: the network says 1/);
+    await tmux.waitFor(/test digit #2, a 1: the network says 1/);
 
     await tmux.keys("3");
     screen = await tmux.waitFor(/── Inspect · Health/);
@@ -69,7 +71,7 @@ Deno.test({
     assert.ok(rgb.some(([r, , b]) => r > 150 && b < 80), "positive weights in orange");
     assert.ok(rgb.some(([r, , b]) => b > 150 && r < 80), "negative weights in blue");
     await tmux.keys("2");
-    await tmux.waitFor(/test digit #0: the network says 7/);
+    await tmux.waitFor(/test digit #0, a 7: the network says 7/);
     colors = await tmux.screenWithColors();
     assert.match(colors, /38;2;\d+;\d+;\d+m▀/);
     await tmux.keys("q", "q");
@@ -187,7 +189,7 @@ Deno.test({
 
 Deno.test({
   name: "tui Inspect without MNIST: offers the data first; the offline sample works",
-  ignore,
+  ignore: skipUnless(import.meta, "tmux"),
   fn: async () => {
     const dir = await Deno.makeTempDir({ prefix: "digits-inspect-nodata-" });
     try {

@@ -7,10 +7,9 @@
  * pressed twice and is judged once the title shows that key handled.
  */
 import assert from "node:assert/strict";
-import { PRETRAINED_MODEL_PATH } from "../src/app/model_paths.ts";
 import { KEYBOARD_DIGITS, KEYBOARD_NOT_DIGITS, keyNames } from "./fixtures/draw_shapes.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
-import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { SHIPPED_MODEL, skipUnless } from "./env.ts";
+import { TmuxSession } from "./tmux.ts";
 
 const GUESS = /It's an? (\d)|Probably an? (\d)|Not sure: (\d)/;
 const REFUSED = /Doesn't look like a digit/;
@@ -30,10 +29,10 @@ async function drawWithKeys(tmux: TmuxSession, path: string): Promise<string> {
 
 Deno.test({
   name: "tui draw: a smiley, an X, a house and a dash are refused; keyboard digits 0-9 are read",
-  ignore: !HAVE_TMUX,
+  ignore: skipUnless(import.meta, "tmux"),
   fn: async () => {
     await using tmux = await TmuxSession.start({
-      args: ["--model", `${PROJECT_ROOT}/${PRETRAINED_MODEL_PATH}`],
+      args: ["--model", SHIPPED_MODEL],
       env: { NO_COLOR: "1" },
     });
     await tmux.waitFor(/8 {2}Quit/);

@@ -5,11 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { runApp } from "./run_app.ts";
-import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { skipUnless } from "./env.ts";
+import { TmuxSession } from "./tmux.ts";
 
 Deno.test({
   name: "tui Runs: two runs at different rates, listed and overlaid in color and without",
-  ignore: !HAVE_TMUX,
+  ignore: skipUnless(import.meta, "tmux", "mnist"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
     try {
@@ -76,7 +77,7 @@ Deno.test({
 Deno.test({
   name:
     "tui Model: m on the menu lists the model files; choosing the dense one makes it the model in use",
-  ignore: !HAVE_TMUX,
+  ignore: skipUnless(import.meta, "tmux"),
   fn: async () => {
     await using tmux = await TmuxSession.start({ env: { NO_COLOR: "1" }, columns: 100, rows: 30 });
     await tmux.waitFor(/m model · q quit/);

@@ -4,14 +4,12 @@
  */
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
-import { PRETRAINED_MODEL_PATH } from "../src/app/model_paths.ts";
 import { CANVAS_SIDE, DrawingCanvas } from "../src/tui/widgets/canvas.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
-import { HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { SHIPPED_MODEL, skipUnless } from "./env.ts";
+import { TmuxSession } from "./tmux.ts";
 
-const pretrained = `${PROJECT_ROOT}/${PRETRAINED_MODEL_PATH}`;
-const hasPretrained = await Deno.stat(pretrained).then(() => true, () => false);
-const ignore = !HAVE_TMUX;
+const ignore = skipUnless(import.meta, "tmux");
+const ignoreWithoutMnist = skipUnless(import.meta, "tmux", "mnist");
 const GUESS = /It's an? (\d)|Probably an? (\d)|Not sure: (\d)/;
 
 /** Drags the left mouse button through 1-based cells, as a terminal reports it (SGR 1006). */
@@ -48,7 +46,7 @@ Deno.test({
   ignore,
   fn: async () => {
     await using tmux = await TmuxSession.start({
-      args: hasPretrained ? ["--model", pretrained] : [],
+      args: ["--model", SHIPPED_MODEL],
       env: { NO_COLOR: "1" },
     });
     await tmux.waitFor(/9 {2}Quit/);
@@ -67,7 +65,7 @@ Deno.test({
     assert.match(screen, /▶ \d/, "confidence bars");
     const canvasRows = screen.split("\n").slice(4, 22).join("\n");
     assert.match(canvasRows, /│[^│]*[#%@][^│]*│/, "the stroke shows on the canvas");
-    if (hasPretrained) assert.equal(first, 1);
+    assert.equal(first, 1);
 
     // Clear, then a loop: an upright ellipse 16 pixels wide and 24 tall.
     await tmux.keys("c");
@@ -79,10 +77,8 @@ Deno.test({
     }
     await mouseStroke(tmux, loop);
     screen = await settled(tmux, GUESS);
-    if (hasPretrained) {
-      screen = await tmux.waitFor(/It's a 0|Probably a 0|Not sure: 0/);
-      assert.notEqual(guessOf(screen), first, "the guess changed");
-    }
+    screen = await tmux.waitFor(/It's a 0|Probably a 0|Not sure: 0/);
+    assert.notEqual(guessOf(screen), first, "the guess changed");
 
     // Keyboard: undo the loop, then a stroke with the arrows and the space bar.
     await tmux.keys("u");
@@ -94,7 +90,7 @@ Deno.test({
     screen = await settled(tmux, GUESS);
     assert.doesNotMatch(screen, /pen down/);
     assert.match(screen, /◇/, "the keyboard cursor shows");
-    if (hasPretrained) assert.equal(guessOf(screen), 1);
+    assert.equal(guessOf(screen), 1);
 
     // NO_COLOR: no escape codes at all.
     assert.ok(!(await tmux.screenWithColors()).includes("\x1b["));
@@ -141,7 +137,7 @@ Deno.test({
       await Deno.writeFile(`${dir}/a_label7.png`, png);
       await Deno.writeTextFile(`${dir}/b.png`, "not an image");
       await using tmux = await TmuxSession.start({
-        args: hasPretrained ? ["--model", pretrained] : [],
+        args: ["--model", SHIPPED_MODEL],
         env: { NO_COLOR: "1" },
       });
       await tmux.waitFor(/9 {2}Quit/);
@@ -156,7 +152,7 @@ Deno.test({
       const screen = await tmux.waitFor(/image 1 of 2: a_label7\.png[^\n]*\n[^]*The image/);
       assert.match(screen, /Network input/);
       assert.match(screen, GUESS);
-      if (hasPretrained) assert.match(screen, /labelled 7 ✓/);
+      assert.match(screen, /labelled 7 ✓/);
       await tmux.keys("Right");
       // The image is read in the background: "reading…" first, then what it gave.
       await tmux.waitFor(/image 2 of 2: b\.png/);
@@ -180,10 +176,10 @@ Deno.test({
 
 Deno.test({
   name: "tui browse: steps, switches sets, filters by digit, jumps to an index",
-  ignore,
+  ignore: ignoreWithoutMnist,
   fn: async () => {
     await using tmux = await TmuxSession.start({
-      args: hasPretrained ? ["--model", pretrained] : [],
+      args: ["--model", SHIPPED_MODEL],
       env: { NO_COLOR: "1" },
     });
     await tmux.waitFor(/9 {2}Quit/);
@@ -210,10 +206,10 @@ Deno.test({
 
 Deno.test({
   name: "tui test and browse: q leaves the report; typing an index, q is a letter and Esc cancels",
-  ignore,
+  ignore: ignoreWithoutMnist,
   fn: async () => {
     await using tmux = await TmuxSession.start({
-      args: hasPretrained ? ["--model", pretrained] : [],
+      args: ["--model", SHIPPED_MODEL],
       env: { NO_COLOR: "1" },
       columns: 80,
       rows: 24,

@@ -1,13 +1,14 @@
 /**
  * End-to-end tests of the interactive app: the real main.ts in a real terminal (tmux), driven by
- * keys like a person would. Skipped only when tmux is not installed.
+ * keys like a person would. They need tmux, and all but the Ctrl-C one the full MNIST.
  */
 import assert from "node:assert/strict";
 import { MNIST_FILES } from "../src/data/locate.ts";
-import { MNIST_DIR } from "./run_app.ts";
-import { appCommand, HAVE_TMUX, TmuxSession } from "./tmux.ts";
+import { MNIST_DIR, skipUnless } from "./env.ts";
+import { runApp } from "./run_app.ts";
+import { appCommand, TmuxSession } from "./tmux.ts";
 
-const ignore = !HAVE_TMUX;
+const ignore = skipUnless(import.meta, "tmux", "mnist");
 
 Deno.test({
   name: "tui: menu moves with arrows, j/k and digits, opens screens, backs out with Esc, q quits",
@@ -170,7 +171,7 @@ Deno.test({
 
 Deno.test({
   name: "tui: Ctrl-C on the menu quits and leaves the terminal as it was",
-  ignore,
+  ignore: skipUnless(import.meta, "tmux"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
     const app = appCommand(["--model", `${dir}/none.safetensors`]);
@@ -226,12 +227,8 @@ Deno.test({
     assert.equal(await tmux.paneFormat("#{alternate_on}"), "0", "alternate screen left");
     assert.equal(await tmux.paneFormat("#{cursor_flag}"), "1", "cursor shown");
     // The saved model resumes where it stopped: 1 epoch and some batches into the second.
-    const info = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-read", "--allow-env", "main.ts", "info", "--model", model, "--json"],
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const saved = JSON.parse(new TextDecoder().decode(info.stdout));
+    const info = await runApp(["info", "--model", model, "--json"]);
+    const saved = JSON.parse(info.stdout);
     assert.equal(saved.position.epochsDone, 1);
     assert.ok(saved.position.stepInEpoch > 0);
     await Deno.remove(dir, { recursive: true });

@@ -5,12 +5,9 @@
  * digit as every kind) is `deno run -A tests/user_like_accuracy.ts`.
  */
 import assert from "node:assert/strict";
-import { loadNetworkModel } from "../src/train/checkpoint.ts";
-import { selectKernels } from "../src/network/select_kernels.ts";
 import { evaluateUserLikeMixed, USER_LIKE_KINDS } from "./fixtures/user_like.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
-
-const PRETRAINED = `${PROJECT_ROOT}/models/pretrained.safetensors`;
+import { skipUnless } from "./env.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
 function argmax(values: Float32Array): number {
   let best = 0;
@@ -18,23 +15,27 @@ function argmax(values: Float32Array): number {
   return best;
 }
 
-Deno.test("user-like images of 1,100 digits classify within 1.5 points of the originals", async () => {
-  const { network } = await loadNetworkModel(PRETRAINED, { maxBatch: 1, kernels: selectKernels() });
-  const result = await evaluateUserLikeMixed(1100, (pixels) => argmax(network.predict(pixels)));
-  const perKind = USER_LIKE_KINDS.map((kind) => {
-    const [correct, total] = result.kinds[kind];
-    return `${kind} ${correct}/${total}`;
-  }).join(", ");
-  const summary = `published ${(result.original * 100).toFixed(2)}%, user-like ${
-    (result.rendered * 100).toFixed(2)
-  }% (${perKind})`;
-  console.log(summary);
-  assert.equal(result.count, 1100);
-  assert.ok(result.original >= 0.98, `the shipped model is weak: ${summary}`);
-  assert.ok(result.rendered >= result.original - 0.015, summary);
-  // No kind is a write-off hidden by the others' average (100 digits each: allow 5 misses).
-  for (const kind of USER_LIKE_KINDS) {
-    const [correct, total] = result.kinds[kind];
-    assert.ok(correct >= total - 5, `${kind}: ${correct}/${total}; ${summary}`);
-  }
+Deno.test({
+  name: "user-like images of 1,100 digits classify within 1.5 points of the originals",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    const network = await loadShippedNetwork();
+    const result = await evaluateUserLikeMixed(1100, (pixels) => argmax(network.predict(pixels)));
+    const perKind = USER_LIKE_KINDS.map((kind) => {
+      const [correct, total] = result.kinds[kind];
+      return `${kind} ${correct}/${total}`;
+    }).join(", ");
+    const summary = `published ${(result.original * 100).toFixed(2)}%, user-like ${
+      (result.rendered * 100).toFixed(2)
+    }% (${perKind})`;
+    console.log(summary);
+    assert.equal(result.count, 1100);
+    assert.ok(result.original >= 0.98, `the shipped model is weak: ${summary}`);
+    assert.ok(result.rendered >= result.original - 0.015, summary);
+    // No kind is a write-off hidden by the others' average (100 digits each: allow 5 misses).
+    for (const kind of USER_LIKE_KINDS) {
+      const [correct, total] = result.kinds[kind];
+      assert.ok(correct >= total - 5, `${kind}: ${correct}/${total}; ${summary}`);
+    }
+  },
 });

@@ -8,7 +8,7 @@
 import { loadNetworkModel } from "../src/train/checkpoint.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { evaluateUserLike, USER_LIKE_KINDS } from "./fixtures/user_like.ts";
-import { PROJECT_ROOT } from "./run_app.ts";
+import { PROJECT_ROOT } from "./env.ts";
 
 const countIndex = Deno.args.indexOf("--count");
 const modelIndex = Deno.args.indexOf("--model");

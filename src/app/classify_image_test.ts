@@ -3,21 +3,20 @@ import { encode } from "fast-png";
 import { listImages } from "../image/image_files.ts";
 import { Network } from "../network/network.ts";
 import { classifyImage } from "./classify_image.ts";
-import { loadModelOrRandom } from "./load_model.ts";
-import { PRETRAINED_MODEL_PATH } from "./model_paths.ts";
+import { loadNetworkModel } from "../train/checkpoint.ts";
+import { SHARED_DIR, SHIPPED_MODEL, skipUnless } from "../../tests/env.ts";
 
 // Real people's digits (photos and drawings from public repositories), kept outside the
-// project; see its README. CI has it beside the MNIST files.
-const REAL_DIGITS = new URL("../../../shared/real_digits", import.meta.url).pathname;
-const hasRealDigits = await Deno.stat(REAL_DIGITS).then(() => true, () => false);
-const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
+// project in ../shared; see its README. CI has it beside the MNIST files.
+const REAL_DIGITS = `${SHARED_DIR}/real_digits`;
+const ignore = skipUnless(import.meta, "shared/real_digits");
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
 
 Deno.test({
   name: "real handwritten digits: the shipped model reads them as their labels say",
-  ignore: !hasRealDigits || !hasPretrained,
+  ignore,
   fn: async () => {
-    const { network } = await loadModelOrRandom(PRETRAINED_MODEL_PATH, 1);
+    const { network } = await loadNetworkModel(SHIPPED_MODEL, { maxBatch: 1 });
     // One project's ten 28x28 JPEGs, which its author's own network read 10 of 10.
     for (const file of await listImages(`${REAL_DIGITS}/seed000`)) {
       const result = await classifyImage(file, network);
@@ -38,7 +37,7 @@ Deno.test({
 
 Deno.test({
   name: "a file and its bytes give the same guess and the 28x28 the network saw",
-  ignore: !hasRealDigits,
+  ignore,
   fn: async () => {
     const [file] = await listImages(`${REAL_DIGITS}/seed000`);
     const fromFile = await classifyImage(file, randomNetwork);
@@ -77,7 +76,7 @@ Deno.test("a blank page, a text file and a missing file come back as one-line re
 
 Deno.test({
   name: "an abort while the file is read skips normalizing and classifying",
-  ignore: !hasRealDigits,
+  ignore,
   fn: async () => {
     const [file] = await listImages(`${REAL_DIGITS}/seed000`);
     const abort = new AbortController();

@@ -47,7 +47,7 @@ const NEGATIVE_STREAM = 0x6e6567;
  * import { loadMnist } from "../data/mod.ts";
  * import { AugmentedBatchMaker } from "./augmented_batches.ts";
  *
- * const data = await loadMnist();
+ * const data = await loadMnist({ sample: true }); // the full MNIST works the same
  * const maker = new AugmentedBatchMaker(data.train, { seed: 1, batchSize: 64, limit: 200 });
  * assert.equal(maker.steps, 4); // 64 + 64 + 64 + 8 digits
  * const input = new Float32Array(64 * 784); // [64 x 784], 0..1

@@ -53,7 +53,7 @@ const SLOTS = 4;
  * import { trainNetwork, type TrainingPlan } from "../train/trainer.ts";
  * import { openAugmentPipeline } from "./pipeline.ts";
  *
- * const data = await loadMnist();
+ * const data = await loadMnist({ sample: true }); // the full MNIST works the same
  * const network = new Network({ layerSizes: [784, 32, 10], activation: "relu" }, { maxBatch: 50 });
  * const plan: TrainingPlan = {
  *   startEpoch: 0,

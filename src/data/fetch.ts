@@ -66,24 +66,16 @@ export interface FetchOptions {
  * import assert from "node:assert/strict";
  * import { fetchMnist } from "./fetch.ts";
  *
- * // A mirror on localhost serving the files of $MNIST_DIR stands in for the public ones.
- * const source = Deno.env.get("MNIST_DIR") ?? "data";
- * const serveFile = async (request: Request) =>
- *   new Response(await Deno.readFile(source + new URL(request.url).pathname));
- * await using mirror = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, serveFile);
+ * // fetchMnist({ dataDir: "data" }) downloads from the public mirrors. Here a mirror on localhost
+ * // serves the wrong bytes: no file passes its SHA-256, nothing is kept, the error names the file.
+ * const wrongBytes = () => new Response("not MNIST");
+ * await using mirror = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, wrongBytes);
  * const dataDir = await Deno.makeTempDir();
- * const saved: string[] = [];
- * await fetchMnist({
- *   dataDir,
- *   mirrors: [`http://127.0.0.1:${mirror.addr.port}/`],
- *   onEvent: (event) => event.kind === "verified" && saved.push(event.file),
- * });
- * assert.deepEqual(saved.sort(), [
- *   "t10k-images-idx3-ubyte.gz",
- *   "t10k-labels-idx1-ubyte.gz",
- *   "train-images-idx3-ubyte.gz",
- *   "train-labels-idx1-ubyte.gz",
- * ]);
+ * await assert.rejects(
+ *   fetchMnist({ dataDir, mirrors: [`http://127.0.0.1:${mirror.addr.port}/`] }),
+ *   /train-images-idx3-ubyte\.gz: download failed from all 1 mirror/,
+ * );
+ * assert.deepEqual([...Deno.readDirSync(dataDir)], []);
  * await Deno.remove(dataDir, { recursive: true });
  * ```
  */

@@ -254,10 +254,13 @@ function describeReadError(path: string, error: unknown): UserError {
  * import assert from "node:assert/strict";
  * import { readIdxImages } from "./idx.ts";
  *
- * const dir = Deno.env.get("MNIST_DIR") ?? "data";
- * const { count, pixels } = await readIdxImages(`${dir}/t10k-images-idx3-ubyte.gz`);
- * assert.equal(count, 10_000);
- * assert.equal(pixels.length, 10_000 * 784);
+ * // An IDX image file as MNIST publishes them (here 2 images: magic 2051, count, 28, 28, pixels).
+ * const path = await Deno.makeTempFile({ suffix: "-images-idx3-ubyte" });
+ * const header = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28];
+ * await Deno.writeFile(path, new Uint8Array([...header, ...new Array(2 * 784).fill(0)]));
+ * const { count, pixels } = await readIdxImages(path);
+ * assert.equal(count, 2);
+ * assert.equal(pixels.length, 2 * 784);
  * ```
  */
 export async function readIdxImages(path: string): Promise<IdxImages> {
@@ -272,9 +275,11 @@ export async function readIdxImages(path: string): Promise<IdxImages> {
  * import assert from "node:assert/strict";
  * import { readIdxLabels } from "./idx.ts";
  *
- * const dir = Deno.env.get("MNIST_DIR") ?? "data";
- * const { labels } = await readIdxLabels(`${dir}/t10k-labels-idx1-ubyte.gz`);
- * assert.deepEqual(Array.from(labels.subarray(0, 5)), [7, 2, 1, 0, 4]);
+ * // An IDX label file as MNIST publishes them (here 3 labels: magic 2049, count, the labels).
+ * const path = await Deno.makeTempFile({ suffix: "-labels-idx1-ubyte" });
+ * await Deno.writeFile(path, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1]));
+ * const { labels } = await readIdxLabels(path);
+ * assert.deepEqual(Array.from(labels), [7, 2, 1]);
  * ```
  */
 export async function readIdxLabels(path: string): Promise<IdxLabels> {
@@ -297,12 +302,14 @@ export async function readIdxLabels(path: string): Promise<IdxLabels> {
  * import assert from "node:assert/strict";
  * import { readIdxDataset } from "./idx.ts";
  *
- * const dir = Deno.env.get("MNIST_DIR") ?? "data";
- * const test = await readIdxDataset(
- *   `${dir}/t10k-images-idx3-ubyte.gz`,
- *   `${dir}/t10k-labels-idx1-ubyte.gz`,
- * );
- * assert.equal(test.count, 10_000);
+ * // Two images and their two labels, as IDX files (MNIST's are the same, with 10,000 or 60,000).
+ * const images = await Deno.makeTempFile({ suffix: "-images-idx3-ubyte" });
+ * const header = [0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 28, 0, 0, 0, 28];
+ * await Deno.writeFile(images, new Uint8Array([...header, ...new Array(2 * 784).fill(0)]));
+ * const labels = await Deno.makeTempFile({ suffix: "-labels-idx1-ubyte" });
+ * await Deno.writeFile(labels, new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 2]));
+ * const test = await readIdxDataset(images, labels);
+ * assert.equal(test.count, 2);
  * ```
  */
 export async function readIdxDataset(imagesPath: string, labelsPath: string): Promise<Dataset> {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
+import { MNIST_DIR, skipUnless } from "../../tests/env.ts";
 import { IMAGE_PIXELS } from "./dataset.ts";
 import {
   gunzipCapped,
@@ -12,7 +13,7 @@ import {
   readIdxLabels,
 } from "./idx.ts";
 
-const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? "../shared/mnist";
+const ignore = skipUnless(import.meta, "mnist");
 
 /** Builds an IDX file: big-endian magic, sizes, then `payloadBytes` bytes of value 1. */
 function idx(magic: number, sizes: number[], payloadBytes: number): Uint8Array {
@@ -47,48 +48,60 @@ async function assertRejectsUserError(promise: Promise<unknown>, pattern: RegExp
   });
 }
 
-Deno.test("real MNIST training set: 60,000 28x28 images, labels 0..9, first label 5", async () => {
-  const train = await readIdxDataset(
-    `${MNIST_DIR}/train-images-idx3-ubyte.gz`,
-    `${MNIST_DIR}/train-labels-idx1-ubyte.gz`,
-  );
-  assert.equal(train.count, 60_000);
-  assert.equal(train.pixels.length, 60_000 * IMAGE_PIXELS);
-  assert.equal(train.labels.length, 60_000);
-  assert.equal(train.labels[0], 5);
-  const perDigit = new Array(10).fill(0);
-  for (const label of train.labels) perDigit[label]++;
-  assert.deepEqual(perDigit, [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
-  // Ink is bright: the first image (a 5) has some full-ink pixels and mostly background.
-  const first = train.pixels.subarray(0, IMAGE_PIXELS);
-  assert.equal(Math.max(...first), 255);
-  assert.ok(first.filter((p) => p === 0).length > 600);
+Deno.test({
+  name: "real MNIST training set: 60,000 28x28 images, labels 0..9, first label 5",
+  ignore,
+  fn: async () => {
+    const train = await readIdxDataset(
+      `${MNIST_DIR}/train-images-idx3-ubyte.gz`,
+      `${MNIST_DIR}/train-labels-idx1-ubyte.gz`,
+    );
+    assert.equal(train.count, 60_000);
+    assert.equal(train.pixels.length, 60_000 * IMAGE_PIXELS);
+    assert.equal(train.labels.length, 60_000);
+    assert.equal(train.labels[0], 5);
+    const perDigit = new Array(10).fill(0);
+    for (const label of train.labels) perDigit[label]++;
+    assert.deepEqual(perDigit, [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]);
+    // Ink is bright: the first image (a 5) has some full-ink pixels and mostly background.
+    const first = train.pixels.subarray(0, IMAGE_PIXELS);
+    assert.equal(Math.max(...first), 255);
+    assert.ok(first.filter((p) => p === 0).length > 600);
+  },
 });
 
-Deno.test("real MNIST test set: 10,000 images, first label 7", async () => {
-  const images = await readIdxImages(`${MNIST_DIR}/t10k-images-idx3-ubyte.gz`);
-  const labels = await readIdxLabels(`${MNIST_DIR}/t10k-labels-idx1-ubyte.gz`);
-  assert.equal(images.count, 10_000);
-  assert.equal(labels.count, 10_000);
-  assert.equal(labels.labels[0], 7);
-  assert.equal(images.pixels.length, 10_000 * IMAGE_PIXELS);
+Deno.test({
+  name: "real MNIST test set: 10,000 images, first label 7",
+  ignore,
+  fn: async () => {
+    const images = await readIdxImages(`${MNIST_DIR}/t10k-images-idx3-ubyte.gz`);
+    const labels = await readIdxLabels(`${MNIST_DIR}/t10k-labels-idx1-ubyte.gz`);
+    assert.equal(images.count, 10_000);
+    assert.equal(labels.count, 10_000);
+    assert.equal(labels.labels[0], 7);
+    assert.equal(images.pixels.length, 10_000 * IMAGE_PIXELS);
+  },
 });
 
-Deno.test("uncompressed files and gzip files without a .gz name read the same", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    const gz = await Deno.readFile(`${MNIST_DIR}/t10k-labels-idx1-ubyte.gz`);
-    const raw = await readIdxBytes(`${MNIST_DIR}/t10k-labels-idx1-ubyte.gz`);
-    assert.equal(raw.length, 10_008);
-    await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte`, raw);
-    await Deno.writeFile(`${dir}/labels-gzip-without-suffix`, gz);
-    const fromRaw = await readIdxLabels(`${dir}/t10k-labels-idx1-ubyte`);
-    const fromGzNoSuffix = await readIdxLabels(`${dir}/labels-gzip-without-suffix`);
-    assert.deepEqual(fromRaw.labels, fromGzNoSuffix.labels);
-    assert.equal(fromRaw.labels[0], 7);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+Deno.test({
+  name: "uncompressed files and gzip files without a .gz name read the same",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      const gz = await Deno.readFile(`${MNIST_DIR}/t10k-labels-idx1-ubyte.gz`);
+      const raw = await readIdxBytes(`${MNIST_DIR}/t10k-labels-idx1-ubyte.gz`);
+      assert.equal(raw.length, 10_008);
+      await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte`, raw);
+      await Deno.writeFile(`${dir}/labels-gzip-without-suffix`, gz);
+      const fromRaw = await readIdxLabels(`${dir}/t10k-labels-idx1-ubyte`);
+      const fromGzNoSuffix = await readIdxLabels(`${dir}/labels-gzip-without-suffix`);
+      assert.deepEqual(fromRaw.labels, fromGzNoSuffix.labels);
+      assert.equal(fromRaw.labels[0], 7);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
 Deno.test("parseIdx reads crafted images and labels", () => {
@@ -221,12 +234,16 @@ Deno.test("a gzip bomb stops at the cap instead of inflating everything", async 
   );
 });
 
-Deno.test("the full training images parse quickly once inflated", async () => {
-  const raw = await readIdxBytes(`${MNIST_DIR}/train-images-idx3-ubyte.gz`);
-  const start = performance.now();
-  const parsed = parseIdx(raw, "train-images-idx3-ubyte", "images");
-  const elapsedMs = performance.now() - start;
-  assert.equal(parsed.count, 60_000);
-  // Parsing is header checks plus a view: no per-pixel work at all.
-  assert.ok(elapsedMs < 50, `parse took ${elapsedMs.toFixed(1)} ms`);
+Deno.test({
+  name: "the full training images parse quickly once inflated",
+  ignore,
+  fn: async () => {
+    const raw = await readIdxBytes(`${MNIST_DIR}/train-images-idx3-ubyte.gz`);
+    const start = performance.now();
+    const parsed = parseIdx(raw, "train-images-idx3-ubyte", "images");
+    const elapsedMs = performance.now() - start;
+    assert.equal(parsed.count, 60_000);
+    // Parsing is header checks plus a view: no per-pixel work at all.
+    assert.ok(elapsedMs < 50, `parse took ${elapsedMs.toFixed(1)} ms`);
+  },
 });

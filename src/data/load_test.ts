@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { UserError } from "../errors.ts";
 import { IMAGE_PIXELS } from "./dataset.ts";
 import { loadMnist } from "./load.ts";
+import { MNIST_DIR, skipUnless } from "../../tests/env.ts";
 
-const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? "../shared/mnist";
+const ignore = skipUnless(import.meta, "mnist");
 
 async function rejectsWith(promise: Promise<unknown>, pattern: RegExp): Promise<string> {
   let message = "";
@@ -17,19 +18,23 @@ async function rejectsWith(promise: Promise<unknown>, pattern: RegExp): Promise<
   return message;
 }
 
-Deno.test("loads the full MNIST: 60,000 + 10,000 digits, first labels 5 and 7", async () => {
-  const start = performance.now();
-  const data = await loadMnist({ dataDir: MNIST_DIR });
-  const elapsedMs = performance.now() - start;
-  assert.equal(data.source, "mnist");
-  assert.equal(data.description, `MNIST from ${MNIST_DIR}`);
-  assert.equal(data.train.count, 60_000);
-  assert.equal(data.test.count, 10_000);
-  assert.equal(data.train.pixels.length, 60_000 * IMAGE_PIXELS);
-  assert.equal(data.train.labels[0], 5);
-  assert.equal(data.test.labels[0], 7);
-  assert.ok(data.test.labels.every((label) => label <= 9));
-  console.log(`full MNIST loaded (gunzip + parse) in ${elapsedMs.toFixed(0)} ms`);
+Deno.test({
+  name: "loads the full MNIST: 60,000 + 10,000 digits, first labels 5 and 7",
+  ignore,
+  fn: async () => {
+    const start = performance.now();
+    const data = await loadMnist({ dataDir: MNIST_DIR });
+    const elapsedMs = performance.now() - start;
+    assert.equal(data.source, "mnist");
+    assert.equal(data.description, `MNIST from ${MNIST_DIR}`);
+    assert.equal(data.train.count, 60_000);
+    assert.equal(data.test.count, 10_000);
+    assert.equal(data.train.pixels.length, 60_000 * IMAGE_PIXELS);
+    assert.equal(data.train.labels[0], 5);
+    assert.equal(data.test.labels[0], 7);
+    assert.ok(data.test.labels.every((label) => label <= 9));
+    console.log(`full MNIST loaded (gunzip + parse) in ${elapsedMs.toFixed(0)} ms`);
+  },
 });
 
 Deno.test("sample: true loads the offline sample, whatever the data folder", async () => {
@@ -68,24 +73,32 @@ Deno.test("a folder without the four files says which are missing and how to get
   }
 });
 
-Deno.test("a damaged file in the folder is a UserError naming that file", async () => {
-  const dir = await Deno.makeTempDir();
-  try {
-    for (
-      const name of ["train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"]
-    ) {
-      await Deno.copyFile(`${MNIST_DIR}/${name}.gz`, `${dir}/${name}.gz`);
+Deno.test({
+  name: "a damaged file in the folder is a UserError naming that file",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      for (
+        const name of [
+          "train-images-idx3-ubyte",
+          "train-labels-idx1-ubyte",
+          "t10k-images-idx3-ubyte",
+        ]
+      ) {
+        await Deno.copyFile(`${MNIST_DIR}/${name}.gz`, `${dir}/${name}.gz`);
+      }
+      // Uncompressed labels cut to half: header says 10,000 labels, only 4,992 are there.
+      const labels = new Uint8Array(5000);
+      new DataView(labels.buffer).setUint32(0, 2049);
+      new DataView(labels.buffer).setUint32(4, 10_000);
+      await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte`, labels);
+      await rejectsWith(
+        loadMnist({ dataDir: dir }),
+        new RegExp(`^${dir}/t10k-labels-idx1-ubyte: truncated: expected 10008 bytes, got 5000$`),
+      );
+    } finally {
+      await Deno.remove(dir, { recursive: true });
     }
-    // Uncompressed labels cut to half: header says 10,000 labels, only 4,992 are there.
-    const labels = new Uint8Array(5000);
-    new DataView(labels.buffer).setUint32(0, 2049);
-    new DataView(labels.buffer).setUint32(4, 10_000);
-    await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte`, labels);
-    await rejectsWith(
-      loadMnist({ dataDir: dir }),
-      new RegExp(`^${dir}/t10k-labels-idx1-ubyte: truncated: expected 10008 bytes, got 5000$`),
-    );
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  },
 });

@@ -94,7 +94,8 @@ function inspectDir(dir: string): Omit<DataDirStatus, "origin" | "checked"> {
  * import assert from "node:assert/strict";
  * import { findMnistFile } from "./locate.ts";
  *
- * const dir = Deno.env.get("MNIST_DIR") ?? "data"; // holds the .gz files as downloaded
+ * const dir = await Deno.makeTempDir(); // a data folder holding a file as downloaded
+ * await Deno.writeFile(`${dir}/t10k-labels-idx1-ubyte.gz`, new Uint8Array());
  * assert.equal(findMnistFile(dir, "t10k-labels-idx1-ubyte"), `${dir}/t10k-labels-idx1-ubyte.gz`);
  * assert.equal(findMnistFile("no_such_folder", "t10k-labels-idx1-ubyte"), undefined);
  * ```

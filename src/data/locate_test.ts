@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { findMnistFile, MNIST_FILES, resolveDataDir } from "./locate.ts";
+import { MNIST_DIR, skipUnless } from "../../tests/env.ts";
 
-const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? "../shared/mnist";
+const ignore = skipUnless(import.meta, "mnist");
 
 /** Makes a temp folder holding empty stand-ins for the given file names. */
 async function folderWith(names: string[]): Promise<string> {
@@ -10,28 +11,38 @@ async function folderWith(names: string[]): Promise<string> {
   return dir;
 }
 
-Deno.test("the real MNIST folder holds all four files, as .gz", () => {
-  const status = resolveDataDir(MNIST_DIR);
-  assert.equal(status.complete, true);
-  assert.deepEqual(status.missing, []);
-  assert.equal(status.origin, "flag");
-  assert.deepEqual(status.checked, [MNIST_DIR]);
-  assert.equal(status.paths["train-images-idx3-ubyte"], `${MNIST_DIR}/train-images-idx3-ubyte.gz`);
+Deno.test({
+  name: "the real MNIST folder holds all four files, as .gz",
+  ignore,
+  fn: () => {
+    const status = resolveDataDir(MNIST_DIR);
+    assert.equal(status.complete, true);
+    assert.deepEqual(status.missing, []);
+    assert.equal(status.origin, "flag");
+    assert.deepEqual(status.checked, [MNIST_DIR]);
+    assert.equal(
+      status.paths["train-images-idx3-ubyte"],
+      `${MNIST_DIR}/train-images-idx3-ubyte.gz`,
+    );
+  },
 });
 
-Deno.test("--data-dir wins over $MNIST_DIR and reports what is missing", async () => {
-  const partial = await folderWith(["train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte"]);
-  try {
-    const status = resolveDataDir(partial, { mnistDir: MNIST_DIR });
-    assert.equal(status.dir, partial);
-    assert.equal(status.exists, true);
-    assert.equal(status.complete, false);
-    assert.deepEqual(status.missing, ["train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"]);
-    assert.deepEqual(status.checked, [partial]);
-    assert.equal(status.paths["t10k-labels-idx1-ubyte"], `${partial}/t10k-labels-idx1-ubyte`);
-  } finally {
-    await Deno.remove(partial, { recursive: true });
-  }
+Deno.test({
+  name: "--data-dir wins over $MNIST_DIR and reports what is missing",
+  fn: async () => {
+    const partial = await folderWith(["train-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte"]);
+    try {
+      const status = resolveDataDir(partial, { mnistDir: MNIST_DIR });
+      assert.equal(status.dir, partial);
+      assert.equal(status.exists, true);
+      assert.equal(status.complete, false);
+      assert.deepEqual(status.missing, ["train-labels-idx1-ubyte", "t10k-images-idx3-ubyte"]);
+      assert.deepEqual(status.checked, [partial]);
+      assert.equal(status.paths["t10k-labels-idx1-ubyte"], `${partial}/t10k-labels-idx1-ubyte`);
+    } finally {
+      await Deno.remove(partial, { recursive: true });
+    }
+  },
 });
 
 Deno.test("a --data-dir that does not exist is reported as such", () => {
@@ -72,28 +83,36 @@ Deno.test("a folder named like a file does not count", async () => {
   }
 });
 
-Deno.test("$MNIST_DIR is used when complete, before the default folder", async () => {
-  const fallback = await folderWith(MNIST_FILES.map((name) => `${name}.gz`));
-  try {
-    const status = resolveDataDir(undefined, { mnistDir: MNIST_DIR, defaultDir: fallback });
-    assert.equal(status.dir, MNIST_DIR);
-    assert.equal(status.origin, "env");
-    assert.deepEqual(status.checked, [MNIST_DIR, fallback]);
-  } finally {
-    await Deno.remove(fallback, { recursive: true });
-  }
+Deno.test({
+  name: "$MNIST_DIR is used when complete, before the default folder",
+  ignore,
+  fn: async () => {
+    const fallback = await folderWith(MNIST_FILES.map((name) => `${name}.gz`));
+    try {
+      const status = resolveDataDir(undefined, { mnistDir: MNIST_DIR, defaultDir: fallback });
+      assert.equal(status.dir, MNIST_DIR);
+      assert.equal(status.origin, "env");
+      assert.deepEqual(status.checked, [MNIST_DIR, fallback]);
+    } finally {
+      await Deno.remove(fallback, { recursive: true });
+    }
+  },
 });
 
-Deno.test("an incomplete $MNIST_DIR falls back to a complete default folder", async () => {
-  const empty = await Deno.makeTempDir();
-  try {
-    const status = resolveDataDir(undefined, { mnistDir: empty, defaultDir: MNIST_DIR });
-    assert.equal(status.dir, MNIST_DIR);
-    assert.equal(status.origin, "default");
-    assert.equal(status.complete, true);
-  } finally {
-    await Deno.remove(empty, { recursive: true });
-  }
+Deno.test({
+  name: "an incomplete $MNIST_DIR falls back to a complete default folder",
+  ignore,
+  fn: async () => {
+    const empty = await Deno.makeTempDir();
+    try {
+      const status = resolveDataDir(undefined, { mnistDir: empty, defaultDir: MNIST_DIR });
+      assert.equal(status.dir, MNIST_DIR);
+      assert.equal(status.origin, "default");
+      assert.equal(status.complete, true);
+    } finally {
+      await Deno.remove(empty, { recursive: true });
+    }
+  },
 });
 
 Deno.test("when nothing holds MNIST, the first candidate is the target and all are listed", async () => {

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { IMAGE_PIXELS } from "./dataset.ts";
 import { readIdxDataset } from "./idx.ts";
 import { loadSampleData } from "./sample.ts";
-
-const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? "../shared/mnist";
+import { MNIST_DIR, skipUnless } from "../../tests/env.ts";
 
 const sample = await loadSampleData();
 
@@ -63,21 +62,25 @@ Deno.test("loading twice gives the same split and order", async () => {
   assert.ok(again.test.pixels.every((value, i) => value === sample.test.pixels[i]));
 });
 
-Deno.test("sample digits are real MNIST training digits, byte-exact, with their labels", async () => {
-  const mnist = await readIdxDataset(
-    `${MNIST_DIR}/train-images-idx3-ubyte.gz`,
-    `${MNIST_DIR}/train-labels-idx1-ubyte.gz`,
-  );
-  const labelOf = new Map<string, number>();
-  for (let i = 0; i < mnist.count; i++) labelOf.set(imageKey(mnist.pixels, i), mnist.labels[i]);
-  const seen = new Set<string>();
-  for (const set of [sample.train, sample.test]) {
-    for (let i = 0; i < set.count; i++) {
-      const key = imageKey(set.pixels, i);
-      assert.equal(labelOf.get(key), set.labels[i], `sample image ${i} not found in MNIST`);
-      seen.add(key);
+Deno.test({
+  name: "sample digits are real MNIST training digits, byte-exact, with their labels",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    const mnist = await readIdxDataset(
+      `${MNIST_DIR}/train-images-idx3-ubyte.gz`,
+      `${MNIST_DIR}/train-labels-idx1-ubyte.gz`,
+    );
+    const labelOf = new Map<string, number>();
+    for (let i = 0; i < mnist.count; i++) labelOf.set(imageKey(mnist.pixels, i), mnist.labels[i]);
+    const seen = new Set<string>();
+    for (const set of [sample.train, sample.test]) {
+      for (let i = 0; i < set.count; i++) {
+        const key = imageKey(set.pixels, i);
+        assert.equal(labelOf.get(key), set.labels[i], `sample image ${i} not found in MNIST`);
+        seen.add(key);
+      }
     }
-  }
-  // No digit appears twice, so the sample's test set never overlaps its training set.
-  assert.equal(seen.size, 10_000);
+    // No digit appears twice, so the sample's test set never overlaps its training set.
+    assert.equal(seen.size, 10_000);
+  },
 });

@@ -5,6 +5,7 @@ import {
   renderUserLike,
   USER_LIKE_KINDS,
 } from "../../tests/fixtures/user_like.ts";
+import { skipUnless } from "../../tests/env.ts";
 import { centerOfMass, inkBounds } from "./center_of_mass.ts";
 import { decodeImageBytes } from "./decode.ts";
 import type { GrayImage } from "./gray_image.ts";
@@ -12,7 +13,9 @@ import { normalizeDigit } from "./normalize.ts";
 import { resize } from "./resample.ts";
 import { strokeWidth } from "./stroke_width.ts";
 
-const mnist = await loadMnistTest(300);
+// Most tests here measure normalizing on real MNIST test digits.
+const ignore = skipUnless(import.meta, "mnist");
+const mnist = ignore ? { images: [], labels: new Uint8Array() } : await loadMnistTest(300);
 
 /** An MNIST digit as published: ink 1 on 0, 28x28. */
 function original(i: number): Float32Array {
@@ -49,97 +52,117 @@ function mass(pixels: Float32Array): number {
 
 const grid28 = (pixels: Float32Array) => ({ width: 28, height: 28, pixels });
 
-Deno.test("an MNIST digit comes out of normalizeDigit nearly unchanged", () => {
-  let total = 0, thinned = 0;
-  for (let i = 0; i < mnist.images.length; i++) {
-    const raw = original(i);
-    const image = { width: 28, height: 28, luminance: raw };
-    const result = normalizeDigit(image);
-    assert.ok(result.found, `digit ${i} not found`);
-    const box = inkBounds(grid28(result.pixels))!;
-    assert.equal(Math.max(box.width, box.height), 20, `digit ${i} box`);
-    // Cropping, scaling and centring alone: the worst cases are 1-pixel shifts where the
-    // centre of mass sits exactly half-way.
-    const kept = normalizeDigit(image, { normalizeStrokeWidth: false }).pixels;
-    const diff = meanAbsDiff(kept, raw);
-    total += diff;
-    assert.ok(diff < 0.1, `digit ${i} changed by ${diff}`);
-    // Strokes are left alone unless marker-fat (the fattest ~12% of MNIST), then made finer.
-    const width = strokeWidth(raw, 28, 28);
-    if (width < 3) assert.deepEqual(result.pixels, kept, `digit ${i}, width ${width}`);
-    if (width > 4) {
-      const finer = strokeWidth(result.pixels, 28, 28);
-      assert.ok(finer < width - 0.4 && finer > 2.5, `digit ${i}: width ${width} -> ${finer}`);
-      thinned++;
+Deno.test({
+  name: "an MNIST digit comes out of normalizeDigit nearly unchanged",
+  ignore,
+  fn: () => {
+    let total = 0, thinned = 0;
+    for (let i = 0; i < mnist.images.length; i++) {
+      const raw = original(i);
+      const image = { width: 28, height: 28, luminance: raw };
+      const result = normalizeDigit(image);
+      assert.ok(result.found, `digit ${i} not found`);
+      const box = inkBounds(grid28(result.pixels))!;
+      assert.equal(Math.max(box.width, box.height), 20, `digit ${i} box`);
+      // Cropping, scaling and centring alone: the worst cases are 1-pixel shifts where the
+      // centre of mass sits exactly half-way.
+      const kept = normalizeDigit(image, { normalizeStrokeWidth: false }).pixels;
+      const diff = meanAbsDiff(kept, raw);
+      total += diff;
+      assert.ok(diff < 0.1, `digit ${i} changed by ${diff}`);
+      // Strokes are left alone unless marker-fat (the fattest ~12% of MNIST), then made finer.
+      const width = strokeWidth(raw, 28, 28);
+      if (width < 3) assert.deepEqual(result.pixels, kept, `digit ${i}, width ${width}`);
+      if (width > 4) {
+        const finer = strokeWidth(result.pixels, 28, 28);
+        assert.ok(finer < width - 0.4 && finer > 2.5, `digit ${i}: width ${width} -> ${finer}`);
+        thinned++;
+      }
     }
-  }
-  assert.ok(total / mnist.images.length < 0.004, `mean change ${total / mnist.images.length}`);
-  assert.ok(thinned >= 5, `only ${thinned} fat digits`);
+    assert.ok(total / mnist.images.length < 0.004, `mean change ${total / mnist.images.length}`);
+    assert.ok(thinned >= 5, `only ${thinned} fat digits`);
+  },
 });
 
-Deno.test("output is 784 values in 0..1, ink bright, centre of mass at (14, 14), box 20", () => {
-  const result = normalizeDigit(page(0, 500, 400, 300, 20, 60));
-  assert.ok(result.found);
-  assert.equal(result.pixels.length, 784);
-  assert.ok(result.pixels.every((v) => v >= 0 && v <= 1));
-  const com = centerOfMass(grid28(result.pixels));
-  assert.ok(Math.abs(com.x - 14) <= 0.5 && Math.abs(com.y - 14) <= 0.5, `COM ${com.x}, ${com.y}`);
-  const box = inkBounds(grid28(result.pixels))!;
-  assert.equal(Math.max(box.width, box.height), 20);
-  assert.equal(result.pixels[0], 0, "background is dark");
+Deno.test({
+  name: "output is 784 values in 0..1, ink bright, centre of mass at (14, 14), box 20",
+  ignore,
+  fn: () => {
+    const result = normalizeDigit(page(0, 500, 400, 300, 20, 60));
+    assert.ok(result.found);
+    assert.equal(result.pixels.length, 784);
+    assert.ok(result.pixels.every((v) => v >= 0 && v <= 1));
+    const com = centerOfMass(grid28(result.pixels));
+    assert.ok(Math.abs(com.x - 14) <= 0.5 && Math.abs(com.y - 14) <= 0.5, `COM ${com.x}, ${com.y}`);
+    const box = inkBounds(grid28(result.pixels))!;
+    assert.equal(Math.max(box.width, box.height), 20);
+    assert.equal(result.pixels[0], 0, "background is dark");
+  },
 });
 
-Deno.test("a drawing canvas (ink = 1 on 0, small float grid) works, off-centre and small", () => {
-  const reference = normalizeDigit({ width: 28, height: 28, luminance: original(1) }).pixels;
-  // The digit at 1.5x in the bottom-left of a 56x56 canvas.
-  const big = resize(original(1), 28, 28, 42, 42);
-  const canvas = gray(56, 56, (x, y) => {
-    const u = x - 1, v = y - 13;
-    return u >= 0 && v >= 0 && u < 42 && v < 42 ? big[v * 42 + u] : 0;
-  });
-  const result = normalizeDigit(canvas);
-  assert.ok(result.found);
-  assert.ok(meanAbsDiff(result.pixels, reference) < 0.05);
-  // A digit squeezed into a corner of a 28x28 canvas is re-centred and scaled up.
-  const small = resize(original(2), 28, 28, 14, 14);
-  const corner = gray(28, 28, (x, y) => (x < 14 && y < 14 ? small[y * 14 + x] : 0));
-  const fixed = normalizeDigit(corner);
-  assert.ok(fixed.found);
-  const com = centerOfMass(grid28(fixed.pixels));
-  assert.ok(Math.abs(com.x - 14) <= 0.5 && Math.abs(com.y - 14) <= 0.5);
-  const reference2 = normalizeDigit({ width: 28, height: 28, luminance: original(2) }).pixels;
-  assert.ok(meanAbsDiff(fixed.pixels, reference2) < 0.08);
+Deno.test({
+  name: "a drawing canvas (ink = 1 on 0, small float grid) works, off-centre and small",
+  ignore,
+  fn: () => {
+    const reference = normalizeDigit({ width: 28, height: 28, luminance: original(1) }).pixels;
+    // The digit at 1.5x in the bottom-left of a 56x56 canvas.
+    const big = resize(original(1), 28, 28, 42, 42);
+    const canvas = gray(56, 56, (x, y) => {
+      const u = x - 1, v = y - 13;
+      return u >= 0 && v >= 0 && u < 42 && v < 42 ? big[v * 42 + u] : 0;
+    });
+    const result = normalizeDigit(canvas);
+    assert.ok(result.found);
+    assert.ok(meanAbsDiff(result.pixels, reference) < 0.05);
+    // A digit squeezed into a corner of a 28x28 canvas is re-centred and scaled up.
+    const small = resize(original(2), 28, 28, 14, 14);
+    const corner = gray(28, 28, (x, y) => (x < 14 && y < 14 ? small[y * 14 + x] : 0));
+    const fixed = normalizeDigit(corner);
+    assert.ok(fixed.found);
+    const com = centerOfMass(grid28(fixed.pixels));
+    assert.ok(Math.abs(com.x - 14) <= 0.5 && Math.abs(com.y - 14) <= 0.5);
+    const reference2 = normalizeDigit({ width: 28, height: 28, luminance: original(2) }).pixels;
+    assert.ok(meanAbsDiff(fixed.pixels, reference2) < 0.08);
+  },
 });
 
-Deno.test("dark ink on light and light ink on dark give the same digit", () => {
-  const light = page(3, 400, 300, 220, 100, 40);
-  const dark = { ...light, luminance: light.luminance.map((v) => 1 - v) };
-  const a = normalizeDigit(light), b = normalizeDigit(dark);
-  assert.ok(a.found && b.found);
-  assert.ok(meanAbsDiff(a.pixels, b.pixels) < 1e-3);
-  const reference = normalizeDigit({ width: 28, height: 28, luminance: original(3) }).pixels;
-  assert.ok(meanAbsDiff(a.pixels, reference) < 0.05);
+Deno.test({
+  name: "dark ink on light and light ink on dark give the same digit",
+  ignore,
+  fn: () => {
+    const light = page(3, 400, 300, 220, 100, 40);
+    const dark = { ...light, luminance: light.luminance.map((v) => 1 - v) };
+    const a = normalizeDigit(light), b = normalizeDigit(dark);
+    assert.ok(a.found && b.found);
+    assert.ok(meanAbsDiff(a.pixels, b.pixels) < 1e-3);
+    const reference = normalizeDigit({ width: 28, height: 28, luminance: original(3) }).pixels;
+    assert.ok(meanAbsDiff(a.pixels, reference) < 0.05);
+  },
 });
 
-Deno.test("uneven light is divided out: a digit under a strong gradient and vignette", () => {
-  const clean = page(4, 480, 360, 260, 150, 60);
-  const lit = {
-    ...clean,
-    luminance: clean.luminance.map((v, i) => {
-      const x = (i % 480) / 480, y = Math.floor(i / 480) / 360;
-      const light = (0.35 + 0.65 * x) * (1 - 0.4 * ((x - 0.5) ** 2 + (y - 0.5) ** 2));
-      return v * light;
-    }),
-  };
-  const a = normalizeDigit(clean), b = normalizeDigit(lit);
-  assert.ok(a.found && b.found);
-  assert.ok(meanAbsDiff(a.pixels, b.pixels) < 0.03, `${meanAbsDiff(a.pixels, b.pixels)}`);
-  // The same light on blank paper is not a digit.
-  const blankLit = {
-    ...lit,
-    luminance: lit.luminance.map((_, i) => lit.luminance[i] / clean.luminance[i]),
-  };
-  assert.equal(normalizeDigit(blankLit).found, false);
+Deno.test({
+  name: "uneven light is divided out: a digit under a strong gradient and vignette",
+  ignore,
+  fn: () => {
+    const clean = page(4, 480, 360, 260, 150, 60);
+    const lit = {
+      ...clean,
+      luminance: clean.luminance.map((v, i) => {
+        const x = (i % 480) / 480, y = Math.floor(i / 480) / 360;
+        const light = (0.35 + 0.65 * x) * (1 - 0.4 * ((x - 0.5) ** 2 + (y - 0.5) ** 2));
+        return v * light;
+      }),
+    };
+    const a = normalizeDigit(clean), b = normalizeDigit(lit);
+    assert.ok(a.found && b.found);
+    assert.ok(meanAbsDiff(a.pixels, b.pixels) < 0.03, `${meanAbsDiff(a.pixels, b.pixels)}`);
+    // The same light on blank paper is not a digit.
+    const blankLit = {
+      ...lit,
+      luminance: lit.luminance.map((_, i) => lit.luminance[i] / clean.luminance[i]),
+    };
+    assert.equal(normalizeDigit(blankLit).found, false);
+  },
 });
 
 Deno.test("blank images and noise give found: false with the reason", () => {
@@ -164,24 +187,28 @@ Deno.test("blank images and noise give found: false with the reason", () => {
   }
 });
 
-Deno.test("specks of dirt away from the digit are ignored", () => {
-  const clean = page(5, 600, 450, 250, 200, 120);
-  let seed = 3;
-  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
-  const dirty = { ...clean, luminance: clean.luminance.slice() };
-  for (let k = 0; k < 40; k++) {
-    // Dots 2-4 px wide in the margins left and right of the digit.
-    const cx = random() < 0.5 ? 20 + random() * 150 : 470 + random() * 110;
-    const cy = 10 + random() * 430, r = 1 + random();
-    for (let y = Math.floor(cy - r); y <= cy + r; y++) {
-      for (let x = Math.floor(cx - r); x <= cx + r; x++) {
-        if (Math.hypot(x - cx, y - cy) <= r) dirty.luminance[y * 600 + x] = 0.1;
+Deno.test({
+  name: "specks of dirt away from the digit are ignored",
+  ignore,
+  fn: () => {
+    const clean = page(5, 600, 450, 250, 200, 120);
+    let seed = 3;
+    const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
+    const dirty = { ...clean, luminance: clean.luminance.slice() };
+    for (let k = 0; k < 40; k++) {
+      // Dots 2-4 px wide in the margins left and right of the digit.
+      const cx = random() < 0.5 ? 20 + random() * 150 : 470 + random() * 110;
+      const cy = 10 + random() * 430, r = 1 + random();
+      for (let y = Math.floor(cy - r); y <= cy + r; y++) {
+        for (let x = Math.floor(cx - r); x <= cx + r; x++) {
+          if (Math.hypot(x - cx, y - cy) <= r) dirty.luminance[y * 600 + x] = 0.1;
+        }
       }
     }
-  }
-  const a = normalizeDigit(clean), b = normalizeDigit(dirty);
-  assert.ok(b.found);
-  assert.ok(meanAbsDiff(a.pixels, b.pixels) < 0.005, `${meanAbsDiff(a.pixels, b.pixels)}`);
+    const a = normalizeDigit(clean), b = normalizeDigit(dirty);
+    assert.ok(b.found);
+    assert.ok(meanAbsDiff(a.pixels, b.pixels) < 0.005, `${meanAbsDiff(a.pixels, b.pixels)}`);
+  },
 });
 
 Deno.test("a digit drawn in separate strokes keeps all its pieces", () => {
@@ -202,51 +229,63 @@ Deno.test("a digit drawn in separate strokes keeps all its pieces", () => {
   assert.deepEqual([box.width, box.height], [13, 20]);
 });
 
-Deno.test("stroke width: thin brushes are thickened, huge ones thinned, MNIST range untouched", () => {
-  // A 3-px brush on an 800-px canvas: 0.1-px hair lines in 28x28 unless redrawn.
-  let restoredDiff = 0, hairlineDiff = 0;
-  for (let i = 10; i < 16; i++) {
-    const image = decodeImageBytes(renderUserLike(mnist.images[i], "thin_pen", i).bytes, "t.png");
-    const reference = normalizeDigit({ width: 28, height: 28, luminance: original(i) }).pixels;
-    const restored = normalizeDigit(image).pixels;
-    const hairline = normalizeDigit(image, { normalizeStrokeWidth: false }).pixels;
-    assert.ok(mass(hairline) < 0.3 * mass(reference), `digit ${i} without: a faint hair line`);
-    // Redrawn at a typical MNIST width (the original may have been thinner or bolder).
-    const width = strokeWidth(restored, 28, 28);
-    assert.ok(width > 1.8 && width < 3, `digit ${i} with: width ${width}`);
-    const ratio = mass(restored) / mass(reference);
-    assert.ok(ratio > 0.6 && ratio < 1.5, `digit ${i} with: mass ratio ${ratio}`);
-    restoredDiff += meanAbsDiff(restored, reference);
-    hairlineDiff += meanAbsDiff(hairline, reference);
-  }
-  assert.ok(restoredDiff < 0.75 * hairlineDiff, `${restoredDiff} vs ${hairlineDiff}`);
+Deno.test({
+  name: "stroke width: thin brushes are thickened, huge ones thinned, MNIST range untouched",
+  ignore,
+  fn: () => {
+    // A 3-px brush on an 800-px canvas: 0.1-px hair lines in 28x28 unless redrawn.
+    let restoredDiff = 0, hairlineDiff = 0;
+    for (let i = 10; i < 16; i++) {
+      const image = decodeImageBytes(renderUserLike(mnist.images[i], "thin_pen", i).bytes, "t.png");
+      const reference = normalizeDigit({ width: 28, height: 28, luminance: original(i) }).pixels;
+      const restored = normalizeDigit(image).pixels;
+      const hairline = normalizeDigit(image, { normalizeStrokeWidth: false }).pixels;
+      assert.ok(mass(hairline) < 0.3 * mass(reference), `digit ${i} without: a faint hair line`);
+      // Redrawn at a typical MNIST width (the original may have been thinner or bolder).
+      const width = strokeWidth(restored, 28, 28);
+      assert.ok(width > 1.8 && width < 3, `digit ${i} with: width ${width}`);
+      const ratio = mass(restored) / mass(reference);
+      assert.ok(ratio > 0.6 && ratio < 1.5, `digit ${i} with: mass ratio ${ratio}`);
+      restoredDiff += meanAbsDiff(restored, reference);
+      hairlineDiff += meanAbsDiff(hairline, reference);
+    }
+    assert.ok(restoredDiff < 0.75 * hairlineDiff, `${restoredDiff} vs ${hairlineDiff}`);
 
-  // A ring drawn with a brush a third of its size: far fatter than any MNIST zero.
-  const ring = gray(200, 200, (x, y) => (Math.abs(Math.hypot(x - 100, y - 100) - 60) < 25 ? 0 : 1));
-  const fat = normalizeDigit(ring, { normalizeStrokeWidth: false }).pixels;
-  const finer = normalizeDigit(ring).pixels;
-  assert.ok(strokeWidth(fat, 28, 28) > 5, `fat ${strokeWidth(fat, 28, 28)}`);
-  const width = strokeWidth(finer, 28, 28);
-  assert.ok(width > 2.8 && width < 4.5, `thinned ${width}`);
-  // A digit within MNIST's range is not redrawn.
-  const normal = page(7, 300, 300, 200, 50, 50);
-  const a = normalizeDigit(normal).pixels;
-  const b = normalizeDigit(normal, { normalizeStrokeWidth: false }).pixels;
-  assert.deepEqual(a, b);
+    // A ring drawn with a brush a third of its size: far fatter than any MNIST zero.
+    const ring = gray(
+      200,
+      200,
+      (x, y) => (Math.abs(Math.hypot(x - 100, y - 100) - 60) < 25 ? 0 : 1),
+    );
+    const fat = normalizeDigit(ring, { normalizeStrokeWidth: false }).pixels;
+    const finer = normalizeDigit(ring).pixels;
+    assert.ok(strokeWidth(fat, 28, 28) > 5, `fat ${strokeWidth(fat, 28, 28)}`);
+    const width = strokeWidth(finer, 28, 28);
+    assert.ok(width > 2.8 && width < 4.5, `thinned ${width}`);
+    // A digit within MNIST's range is not redrawn.
+    const normal = page(7, 300, 300, 200, 50, 50);
+    const a = normalizeDigit(normal).pixels;
+    const b = normalizeDigit(normal, { normalizeStrokeWidth: false }).pixels;
+    assert.deepEqual(a, b);
+  },
 });
 
-Deno.test("every user-like kind decodes and normalizes close to the original digit", async () => {
-  const quality = await measureUserLikeQuality(6, { seed: 500 });
-  assert.ok(quality.identity < 0.01);
-  for (const kind of USER_LIKE_KINDS) {
-    const q = quality.kinds[kind];
-    const label = `${kind}: ${JSON.stringify(q)}`;
-    assert.equal(q.found, 1, label);
-    // A different digit differs by ~0.15; a wrong polarity by ~0.5.
-    assert.ok(q.meanAbsDiff < (kind === "thick_marker" ? 0.09 : 0.07), label);
-    assert.ok(q.centerDistance < 1, label);
-    // The marker is fatter on purpose: thinned towards MNIST's usual width, it keeps more ink.
-    const [lo, hi] = kind === "thick_marker" ? [1.2, 1.8] : [0.85, 1.2];
-    assert.ok(q.massRatio > lo && q.massRatio < hi, label);
-  }
+Deno.test({
+  name: "every user-like kind decodes and normalizes close to the original digit",
+  ignore,
+  fn: async () => {
+    const quality = await measureUserLikeQuality(6, { seed: 500 });
+    assert.ok(quality.identity < 0.01);
+    for (const kind of USER_LIKE_KINDS) {
+      const q = quality.kinds[kind];
+      const label = `${kind}: ${JSON.stringify(q)}`;
+      assert.equal(q.found, 1, label);
+      // A different digit differs by ~0.15; a wrong polarity by ~0.5.
+      assert.ok(q.meanAbsDiff < (kind === "thick_marker" ? 0.09 : 0.07), label);
+      assert.ok(q.centerDistance < 1, label);
+      // The marker is fatter on purpose: thinned towards MNIST's usual width, it keeps more ink.
+      const [lo, hi] = kind === "thick_marker" ? [1.2, 1.8] : [0.85, 1.2];
+      assert.ok(q.massRatio > lo && q.massRatio < hi, label);
+    }
+  },
 });

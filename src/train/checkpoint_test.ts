@@ -3,8 +3,7 @@ import { UserError } from "../errors.ts";
 import { defaultOptimizerSettings, Network, parseLayerSpec } from "../network/mod.ts";
 import { decodeSafetensors, encodeSafetensors } from "../model/safetensors.ts";
 import { loadNetworkModel, type NetworkModelInfo, saveNetworkModel } from "./checkpoint.ts";
-
-const work = await Deno.makeTempDir({ prefix: "digits-checkpoint-" });
+import { inTempDir } from "../../tests/env.ts";
 
 /** A new model's description, as a training session writes it. */
 function infoOf(network: Network): NetworkModelInfo {
@@ -72,106 +71,110 @@ async function assertRefused(path: string, reason: RegExp): Promise<void> {
   });
 }
 
-Deno.test("a CNN saved and loaded back: format version 2 with its layer list, every tensor bit for bit", async () => {
-  const path = `${work}/cnn.safetensors`;
-  const saved = await saveSmallCnn(path);
-  const { metadata } = decodeSafetensors(await Deno.readFile(path), path);
-  assert.equal(metadata.format_version, "2");
-  const digits = JSON.parse(metadata.digits);
-  assert.equal(digits.formatVersion, 2);
-  assert.deepEqual(digits.inputShape, [28, 28, 1]);
-  assert.deepEqual(digits.layers.map((l: { kind: string }) => l.kind), [
-    "conv",
-    "pool",
-    "dense",
-    "dropout",
-    "dense",
-  ]);
+Deno.test(
+  "a CNN saved and loaded back: format version 2 with its layer list, every tensor bit for bit",
+  inTempDir("digits-checkpoint-", async (work) => {
+    const path = `${work}/cnn.safetensors`;
+    const saved = await saveSmallCnn(path);
+    const { metadata } = decodeSafetensors(await Deno.readFile(path), path);
+    assert.equal(metadata.format_version, "2");
+    const digits = JSON.parse(metadata.digits);
+    assert.equal(digits.formatVersion, 2);
+    assert.deepEqual(digits.inputShape, [28, 28, 1]);
+    assert.deepEqual(digits.layers.map((l: { kind: string }) => l.kind), [
+      "conv",
+      "pool",
+      "dense",
+      "dropout",
+      "dense",
+    ]);
 
-  const loaded = await loadNetworkModel(path);
-  assert.deepEqual(loaded.info.layers, saved.layers);
-  assert.deepEqual(loaded.info.inputShape, [28, 28, 1]);
-  assert.deepEqual(loaded.info.layerSizes, [784, 3136, 784, 16, 16, 10]);
-  assert.equal(loaded.network.optimizerStep, 3);
-  const bits = (a: Float32Array) => new Uint32Array(a.slice().buffer);
-  for (const [k, p] of saved.parameters.entries()) {
-    const q = loaded.network.parameters[k];
-    assert.equal(q.name, p.name);
-    assert.deepEqual(bits(q.value), bits(p.value), p.name);
-    assert.deepEqual(bits(q.moment1), bits(p.moment1), `${p.name} m`);
-    assert.deepEqual(bits(q.moment2), bits(p.moment2), `${p.name} v`);
-  }
-  // The same weights give the same answers.
-  const digit = new Float32Array(784).map((_, i) => (i * 37 % 101) / 100);
-  assert.deepEqual(bits(loaded.network.predict(digit)), bits(saved.predict(digit)));
-});
+    const loaded = await loadNetworkModel(path);
+    assert.deepEqual(loaded.info.layers, saved.layers);
+    assert.deepEqual(loaded.info.inputShape, [28, 28, 1]);
+    assert.deepEqual(loaded.info.layerSizes, [784, 3136, 784, 16, 16, 10]);
+    assert.equal(loaded.network.optimizerStep, 3);
+    const bits = (a: Float32Array) => new Uint32Array(a.slice().buffer);
+    for (const [k, p] of saved.parameters.entries()) {
+      const q = loaded.network.parameters[k];
+      assert.equal(q.name, p.name);
+      assert.deepEqual(bits(q.value), bits(p.value), p.name);
+      assert.deepEqual(bits(q.moment1), bits(p.moment1), `${p.name} m`);
+      assert.deepEqual(bits(q.moment2), bits(p.moment2), `${p.name} v`);
+    }
+    // The same weights give the same answers.
+    const digit = new Float32Array(784).map((_, i) => (i * 37 % 101) / 100);
+    assert.deepEqual(bits(loaded.network.predict(digit)), bits(saved.predict(digit)));
+  }),
+);
 
-Deno.test("a version-1 file (a dense network by its layerSizes) loads as that network and saves as version 2", async () => {
-  const path = `${work}/v1.safetensors`;
-  const network = new Network({ layerSizes: [784, 12, 10], activation: "tanh" }, { seed: 2 });
-  await saveNetworkModel(path, { network, info: infoOf(network) });
-  // What version 1 wrote: no layer list, no input shape.
-  await editMetadata(path, (digits) => {
-    digits.formatVersion = 1;
-    delete digits.layers;
-    delete digits.inputShape;
-  }, { format_version: "1" });
-  const loaded = await loadNetworkModel(path);
-  assert.deepEqual(loaded.info.inputShape, [784]);
-  assert.deepEqual(loaded.info.layers, [
-    { kind: "dense", units: 12, activation: "tanh" },
-    { kind: "dense", units: 10, activation: "softmax" },
-  ]);
-  assert.deepEqual(loaded.network.parameters[0].value, network.parameters[0].value);
-  await saveNetworkModel(path, loaded);
-  const digits = JSON.parse(decodeSafetensors(await Deno.readFile(path), path).metadata.digits);
-  assert.equal(digits.formatVersion, 2);
-  assert.deepEqual(digits.layers, loaded.info.layers);
-  assert.deepEqual((await loadNetworkModel(path)).info.layers, loaded.info.layers);
-});
+Deno.test(
+  "a version-1 file (a dense network by its layerSizes) loads as that network and saves as version 2",
+  inTempDir("digits-checkpoint-", async (work) => {
+    const path = `${work}/v1.safetensors`;
+    const network = new Network({ layerSizes: [784, 12, 10], activation: "tanh" }, { seed: 2 });
+    await saveNetworkModel(path, { network, info: infoOf(network) });
+    // What version 1 wrote: no layer list, no input shape.
+    await editMetadata(path, (digits) => {
+      digits.formatVersion = 1;
+      delete digits.layers;
+      delete digits.inputShape;
+    }, { format_version: "1" });
+    const loaded = await loadNetworkModel(path);
+    assert.deepEqual(loaded.info.inputShape, [784]);
+    assert.deepEqual(loaded.info.layers, [
+      { kind: "dense", units: 12, activation: "tanh" },
+      { kind: "dense", units: 10, activation: "softmax" },
+    ]);
+    assert.deepEqual(loaded.network.parameters[0].value, network.parameters[0].value);
+    await saveNetworkModel(path, loaded);
+    const digits = JSON.parse(decodeSafetensors(await Deno.readFile(path), path).metadata.digits);
+    assert.equal(digits.formatVersion, 2);
+    assert.deepEqual(digits.layers, loaded.info.layers);
+    assert.deepEqual((await loadNetworkModel(path)).info.layers, loaded.info.layers);
+  }),
+);
 
-Deno.test("a layer list that does not match the tensors is refused with the reason, naming the file", async () => {
-  const cases: [string, (digits: { layers: Record<string, unknown>[] }) => void, RegExp][] = [
-    [
-      "channels",
-      (digits) => digits.layers[0].channels = 8,
-      /its layers \(conv3x8,pool,dense16,dropout0\.5 relu\) do not match its tensors: tensor layers\.0\.weight has shape \[4,3,3,1\], expected \[8,3,3,1\]$/,
-    ],
-    [
-      "kernel",
-      (digits) => digits.layers[0].kernel = 5,
-      /do not match its tensors: tensor layers\.0\.weight has shape \[4,3,3,1\], expected \[4,5,5,1\]$/,
-    ],
-    [
-      "no-pool",
-      (digits) => digits.layers.splice(1, 1),
-      /its layers \(conv3x4,dense16,dropout0\.5 relu\) need 50402 parameters but its tensors hold \d+ numbers$/,
-    ],
-    [
-      "no-dense",
-      (digits) => digits.layers.splice(2, 2),
-      /do not match its tensors: tensor layers\.\d\.weight belongs to no layer of this network$/,
-    ],
-    [
-      "no-layers",
-      (digits) => delete (digits as { layers?: unknown }).layers,
-      /invalid model metadata: the layer list \(layers\) is missing$/,
-    ],
-    [
-      "unknown-kind",
-      (digits) => digits.layers[1] = { kind: "lstm" },
-      /invalid model metadata: layers: layer 1 .*unknown kind/,
-    ],
-  ];
-  for (const [name, edit, reason] of cases) {
-    const path = `${work}/${name}.safetensors`;
-    await saveSmallCnn(path);
-    await editMetadata(path, (digits) => edit(digits as { layers: Record<string, unknown>[] }));
-    await assertRefused(path, reason);
-  }
-});
-
-Deno.test({
-  name: "cleanup",
-  fn: async () => await Deno.remove(work, { recursive: true }),
-});
+Deno.test(
+  "a layer list that does not match the tensors is refused with the reason, naming the file",
+  inTempDir("digits-checkpoint-", async (work) => {
+    const cases: [string, (digits: { layers: Record<string, unknown>[] }) => void, RegExp][] = [
+      [
+        "channels",
+        (digits) => digits.layers[0].channels = 8,
+        /its layers \(conv3x8,pool,dense16,dropout0\.5 relu\) do not match its tensors: tensor layers\.0\.weight has shape \[4,3,3,1\], expected \[8,3,3,1\]$/,
+      ],
+      [
+        "kernel",
+        (digits) => digits.layers[0].kernel = 5,
+        /do not match its tensors: tensor layers\.0\.weight has shape \[4,3,3,1\], expected \[4,5,5,1\]$/,
+      ],
+      [
+        "no-pool",
+        (digits) => digits.layers.splice(1, 1),
+        /its layers \(conv3x4,dense16,dropout0\.5 relu\) need 50402 parameters but its tensors hold \d+ numbers$/,
+      ],
+      [
+        "no-dense",
+        (digits) => digits.layers.splice(2, 2),
+        /do not match its tensors: tensor layers\.\d\.weight belongs to no layer of this network$/,
+      ],
+      [
+        "no-layers",
+        (digits) => delete (digits as { layers?: unknown }).layers,
+        /invalid model metadata: the layer list \(layers\) is missing$/,
+      ],
+      [
+        "unknown-kind",
+        (digits) => digits.layers[1] = { kind: "lstm" },
+        /invalid model metadata: layers: layer 1 .*unknown kind/,
+      ],
+    ];
+    for (const [name, edit, reason] of cases) {
+      const path = `${work}/${name}.safetensors`;
+      await saveSmallCnn(path);
+      await editMetadata(path, (digits) => edit(digits as { layers: Record<string, unknown>[] }));
+      await assertRefused(path, reason);
+    }
+  }),
+);

@@ -106,7 +106,7 @@ export async function evaluateOnThreads(
  * import { evaluationSteps } from "./evaluate.ts";
  *
  * const { network } = await loadNetworkModel("models/pretrained.safetensors", { maxBatch: 250 });
- * const data = await loadMnist();
+ * const data = await loadMnist({ sample: true }); // the full MNIST works the same
  * const steps = evaluationSteps(network, data.test, 1000); // the first 1,000 test digits
  * const progress: number[] = [];
  * let step = steps.next();

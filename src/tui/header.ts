@@ -65,10 +65,10 @@ export function dataLabelFor(
  * import { loadMnist } from "../data/load.ts";
  * import { dataLabelOf } from "./header.ts";
  *
- * const data = await loadMnist(); // from $MNIST_DIR, else ./data
+ * const data = await loadMnist({ sample: true }); // loadMnist(): the full MNIST, from its folder
  * const label = dataLabelOf(data);
- * assert.equal(label.sample, false);
- * assert.match(label.text, /^full MNIST \(60,000 train \/ 10,000 test\) from \S+$/);
+ * assert.equal(label.sample, true);
+ * assert.equal(label.text, "SAMPLE: 10,000-digit offline sample (8,000 train / 2,000 test)");
  * ```
  */
 export function dataLabelOf(data: MnistData): DataLabel {

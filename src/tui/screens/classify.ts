@@ -327,7 +327,7 @@ function footerFor(state: ClassifyState): string {
   const stepping = state.files.length > 1;
   const other = state.mode === "digit" ? "number" : "digit";
   if (state.focus === "images") {
-    return `←/→ ↑/↓ image · PgUp/PgDn ±10 · Home/End · n: read as ${other} · Tab: type a path · Esc back`;
+    return `←/→ ↑/↓ image · PgUp/PgDn ±10 · Home/End · n: as ${other} · Tab: path · Esc back`;
   }
   return "Enter open · Tab complete" + (stepping ? " / step images · ↑/↓ image" : "") +
     ` · Ctrl-N: read as ${other} · Ctrl-U clear · Esc back`;
@@ -352,9 +352,16 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
     lines.push(...choiceLines(state.choices, width, height - lines.length).map((l) => c.dim(l)));
     return lines;
   }
-  // the file's line wraps (two lines at most): its verdict (labelled 1 ✗) must not be cut off
+  // the file's line wraps (two lines at most): its verdict (labelled 1 ✗) must not be cut off,
+  // so a long file name is shortened from its start instead
   if (state.files.length > 0) {
-    lines.push(...wrapText(fileLine(state, result, color), width).slice(0, 2));
+    let keep = Infinity;
+    let wrapped = wrapText(fileLine(state, result, color, keep), width);
+    while (wrapped.length > 2 && keep > 8) {
+      keep = Math.min(keep === Infinity ? 2 * width : keep, 2 * width) - 8;
+      wrapped = wrapText(fileLine(state, result, color, keep), width);
+    }
+    lines.push(...wrapped.slice(0, 2));
   } else if (state.loading) lines.push(c.dim(truncate(`reading ${state.loading}…`, width, "…")));
   else {
     lines.push(
@@ -372,11 +379,15 @@ export function renderClassifyBody(state: ClassifyState, frame: Frame): string[]
   return lines.map((line) => truncate(line, width));
 }
 
-/** "image 3 of 12: digits/7/a.png (640x480) · labelled 7 ✓". */
+/**
+ * "image 3 of 12: digits/7/a.png (640x480) · labelled 7 ✓", the name cut to its last `keep`
+ * characters ("…" before them) when the line would not fit.
+ */
 function fileLine(
   state: ClassifyState,
   result: ImageResult | undefined,
   color: ColorLevel,
+  keep = Infinity,
 ): string {
   const c = paint(color);
   const position = state.files.length > 1
@@ -385,7 +396,8 @@ function fileLine(
   // In a folder, the path field already says where: name the file from there.
   const folder = (state.opened ?? "").replace(/\/*$/, "/");
   const file = state.files[state.index];
-  const name = state.files.length > 1 && file.startsWith(folder) ? file.slice(folder.length) : file;
+  const full = state.files.length > 1 && file.startsWith(folder) ? file.slice(folder.length) : file;
+  const name = full.length > keep ? "…" + full.slice(full.length - keep) : full;
   let text = position + c.bold(name) + (state.mode === "number" ? c.dim(" · as a number") : "");
   if (!result) return text + c.dim(" · reading…");
   if (result.width !== undefined) text += c.dim(` (${result.width}x${result.height})`);
@@ -443,10 +455,12 @@ function renderResult(
   let panel: string[];
   if (result.prediction) {
     const p = result.prediction;
+    // 18 rows with its title and a blank line; at 80x24 beside a two-line file line, 17: all
+    // ten bars stay on screen.
     panel = [
       ...(height > 18 ? ["Guess"] : []),
       ...renderBigDigit(p.digit, { color, tint: guessTint(p) }),
-      "",
+      ...(height > 17 ? [""] : []),
       ...renderConfidenceBars(p.probabilities, { width: Math.min(panelWidth, 50), color }),
     ];
     left.push("", ...captionLines(p, Math.max(...left.map(visibleWidth)), color));

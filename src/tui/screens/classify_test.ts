@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { encode } from "fast-png";
-import { loadModelOrRandom } from "../../app/load_model.ts";
-import { PRETRAINED_MODEL_PATH } from "../../app/model_paths.ts";
+import { loadNetworkModel } from "../../train/checkpoint.ts";
+import { SHIPPED_MODEL } from "../../../tests/env.ts";
 import { listImages } from "../../image/image_files.ts";
 import { Network } from "../../network/network.ts";
 import { visibleWidth } from "../../text/layout.ts";
@@ -20,11 +20,8 @@ import {
   newClassifyState,
 } from "./classify.ts";
 
-const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
-const network = hasPretrained
-  ? (await loadModelOrRandom(PRETRAINED_MODEL_PATH, 1)).network
-  : randomNetwork;
+const network = (await loadNetworkModel(SHIPPED_MODEL, { maxBatch: 1 })).network;
 const GUESS = /It's an? \d|Probably an? \d|Not sure: \d/;
 
 /** A folder with a drawn 7 (dark ink on white, like a scan), a blank page and a fake PNG. */
@@ -134,7 +131,7 @@ Deno.test("each file gives a guess, or says in one line why not, with a small pr
     assert.equal(seven.label, 7);
     assert.equal(seven.normalized?.length, 784);
     assert.ok(seven.prediction);
-    if (hasPretrained) assert.equal(seven.prediction.digit, 7);
+    assert.equal(seven.prediction.digit, 7);
     assert.deepEqual([seven.width, seven.height], [CANVAS_SIDE, CANVAS_SIDE]);
     assert.deepEqual([seven.preview?.width, seven.preview?.height], [56, 56], "shrunk for display");
     const blank = await readImageResult(`${dir}/blank.png`, network);
@@ -182,7 +179,7 @@ Deno.test("a folder: Enter opens it, the arrows step through its images, errors 
     assert.match(run.text, GUESS);
     assert.match(run.text, /The image/);
     assert.match(run.text, /Network input/);
-    if (hasPretrained) assert.match(run.text, /labelled 7 ✓/);
+    assert.match(run.text, /labelled 7 ✓/);
     run = await drive(screen, [...open, "right", "right", "right", "left", "home", "end"]);
     assert.match(run.text, /image 3 of 3: notes\.png · not a PNG or JPEG image/);
     assert.deepEqual(run.started, ["open", "classify", "classify", "classify"]);
@@ -269,6 +266,23 @@ Deno.test("the screen fits 80x24, 110x30 and 160x50 with the guess, and has no e
   }
 });
 
+Deno.test("at 80x24 a long file name is shortened, not the verdict; all ten bars stay", async () => {
+  const dir = await makeFolder();
+  try {
+    const long =
+      `${dir}/more/Someone__a-handwritten-digits-project-with-a-long-name__samples_label7.png`;
+    await Deno.rename(`${dir}/more/seven_label7.png`, long);
+    const screen = classifyScreen({ model: () => ({ network, random: false }) });
+    const run = await drive(screen, [paste(dir), "enter", "right"]);
+    assert.match(run.text, /image 2 of 3: …/);
+    assert.match(run.text, /samples_label7\.png\s+\(112x112\) · labelled 7 [✓✗]/, run.text);
+    assert.equal(run.page.filter((line) => /\d+\.\d%\s*$/.test(line)).length, 10, run.text);
+    for (const line of run.page) assert.ok(visibleWidth(line) <= 80, line);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("Ctrl-N reads the image as a number: each digit boxed, the number, each digit's guess", async () => {
   const dir = await Deno.makeTempDir({ prefix: "classify-number-" });
   try {
@@ -286,7 +300,7 @@ Deno.test("Ctrl-N reads the image as a number: each digit boxed, the number, eac
     }
     const file = `${dir}/year.png`;
     await Deno.writeFile(file, encode({ width, height: CANVAS_SIDE, data, channels: 1, depth: 8 }));
-    const screen = classifyScreen({ model: () => ({ network, random: !hasPretrained }) });
+    const screen = classifyScreen({ model: () => ({ network, random: false }) });
     const ctrlN: Message<ClassifyMessage> = { type: "input", event: { ...key("n"), ctrl: true } };
     for (const [columns, rows] of [[80, 24], [160, 50]]) {
       const run = await drive(screen, [paste(file), "enter", ctrlN], { columns, rows });
@@ -298,7 +312,7 @@ Deno.test("Ctrl-N reads the image as a number: each digit boxed, the number, eac
       assert.ok(a[0] + a[2] <= b[0] && b[0] + b[2] <= width, `${a} ${b}`);
       assert.match(run.text, /[Ee]ach digit boxed/);
       assert.match(run.text, /Number: \d\d/);
-      if (hasPretrained) assert.match(run.text, /Number: 17/);
+      assert.match(run.text, /Number: 17/);
       assert.equal(run.page.length, rows);
       for (const line of run.page) assert.ok(visibleWidth(line) <= columns, line);
       // Each digit's crop is whole: its label, then its 14 rows, none cut by the page's bottom.

@@ -12,9 +12,10 @@ import {
 import { visibleWidth } from "../../text/layout.ts";
 import type { Message, Work } from "../screen_loop.ts";
 import { key, simulate } from "../screen_loop_testing.ts";
+import { MNIST_DIR, skipUnless } from "../../../tests/env.ts";
 
-const MNIST_DIR = Deno.env.get("MNIST_DIR") ?? new URL("../../../../shared/mnist", import.meta.url)
-  .pathname;
+// The local mirror serves the full MNIST.
+const ignore = skipUnless(import.meta, "mnist");
 
 Deno.test("data prompt: the reason wrapped to the width, both ways out, no color codes", () => {
   const state: DataPromptState = {
@@ -161,121 +162,135 @@ function startedWork(steps: { work?: Work<DownloadMessage>[] }[]): Work<Download
 const asMessages = (sent: DownloadMessage[]): Message<DownloadMessage>[] =>
   sent.map((message) => ({ type: "work", message }));
 
-Deno.test("data prompt: f downloads from the mirror with progress; a key then continues", async () => {
-  const dir = await Deno.makeTempDir();
-  const mirror = startMirror();
-  try {
-    const prompt = dataPromptScreen("MNIST data not found", `${dir}/data`);
-    const started = simulate(prompt, ["f"]);
-    assert.equal(started.state.phase, "downloading");
-    assert.equal(started.view.footer, "downloading… Esc cancels");
-    const sent: DownloadMessage[] = [];
-    await withMirrors(
-      `${mirror.url("missing")},${mirror.url("good")}`,
-      () => startedWork(started.steps).run((m) => sent.push(m), new AbortController().signal),
-    );
-    assert.equal(sent[sent.length - 1].type, "finished");
-    for (const name of MNIST_FILES) {
-      assert.equal((await Deno.stat(`${dir}/data/${name}.gz`)).size, MNIST_GZ_BYTES[name]);
-      assert.ok(mirror.requests.includes(`missing/${name}.gz`), "the first mirror was tried");
+Deno.test({
+  name: "data prompt: f downloads from the mirror with progress; a key then continues",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const mirror = startMirror();
+    try {
+      const prompt = dataPromptScreen("MNIST data not found", `${dir}/data`);
+      const started = simulate(prompt, ["f"]);
+      assert.equal(started.state.phase, "downloading");
+      assert.equal(started.view.footer, "downloading… Esc cancels");
+      const sent: DownloadMessage[] = [];
+      await withMirrors(
+        `${mirror.url("missing")},${mirror.url("good")}`,
+        () => startedWork(started.steps).run((m) => sent.push(m), new AbortController().signal),
+      );
+      assert.equal(sent[sent.length - 1].type, "finished");
+      for (const name of MNIST_FILES) {
+        assert.equal((await Deno.stat(`${dir}/data/${name}.gz`)).size, MNIST_GZ_BYTES[name]);
+        assert.ok(mirror.requests.includes(`missing/${name}.gz`), "the first mirror was tried");
+      }
+
+      // Part way: the file in progress, with its bar.
+      const firstProgress = sent.findIndex((m) =>
+        m.type === "fetch" && m.event.kind === "progress"
+      );
+      const partway = simulate(prompt, ["f", ...asMessages(sent.slice(0, firstProgress + 1))]);
+      assert.match(
+        partway.view.body.join("\n"),
+        /train-images-idx3-ubyte\.gz\n +━*─+ \d\.\d of 9\.9 MB/,
+      );
+      assert.match(partway.view.body.join("\n"), /127\.0\.0\.1:\d+\/missing\/ failed \(HTTP 404/);
+
+      // Done: every step logged, and any key goes on to the screen.
+      const done = simulate(prompt, ["f", ...asMessages(sent)]);
+      const text = done.view.body.join("\n");
+      assert.match(text, /t10k-labels-idx1-ubyte\.gz: checksum ok/);
+      assert.match(text, /MNIST ready in .*: 4 downloaded, 0 already present/);
+      assert.doesNotMatch(text, /Download MNIST now/);
+      assert.equal(done.view.footer, "MNIST is ready · press any key to continue");
+      assert.equal(done.exit, undefined);
+      assert.equal(simulate(prompt, ["f", ...asMessages(sent), "enter"]).exit?.value, "download");
+      assert.equal(simulate(prompt, ["f", ...asMessages(sent), "escape"]).exit?.value, "download");
+    } finally {
+      await mirror.close();
+      await Deno.remove(dir, { recursive: true });
     }
-
-    // Part way: the file in progress, with its bar.
-    const firstProgress = sent.findIndex((m) => m.type === "fetch" && m.event.kind === "progress");
-    const partway = simulate(prompt, ["f", ...asMessages(sent.slice(0, firstProgress + 1))]);
-    assert.match(
-      partway.view.body.join("\n"),
-      /train-images-idx3-ubyte\.gz\n +━*─+ \d\.\d of 9\.9 MB/,
-    );
-    assert.match(partway.view.body.join("\n"), /127\.0\.0\.1:\d+\/missing\/ failed \(HTTP 404/);
-
-    // Done: every step logged, and any key goes on to the screen.
-    const done = simulate(prompt, ["f", ...asMessages(sent)]);
-    const text = done.view.body.join("\n");
-    assert.match(text, /t10k-labels-idx1-ubyte\.gz: checksum ok/);
-    assert.match(text, /MNIST ready in .*: 4 downloaded, 0 already present/);
-    assert.doesNotMatch(text, /Download MNIST now/);
-    assert.equal(done.view.footer, "MNIST is ready · press any key to continue");
-    assert.equal(done.exit, undefined);
-    assert.equal(simulate(prompt, ["f", ...asMessages(sent), "enter"]).exit?.value, "download");
-    assert.equal(simulate(prompt, ["f", ...asMessages(sent), "escape"]).exit?.value, "download");
-  } finally {
-    await mirror.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+  },
 });
 
-Deno.test("data prompt: a failed download stays on the prompt with its reason; s still works", async () => {
-  const dir = await Deno.makeTempDir();
-  const mirror = startMirror();
-  try {
-    const prompt = dataPromptScreen("MNIST data not found", `${dir}/data`);
-    const started = simulate(prompt, ["f"]);
-    const sent: DownloadMessage[] = [];
-    await withMirrors(
-      mirror.url("missing"),
-      () => startedWork(started.steps).run((m) => sent.push(m), new AbortController().signal),
-    );
-    const last = sent[sent.length - 1];
-    assert.equal(last.type, "failed");
-    const failed = simulate(prompt, ["f", ...asMessages(sent)]);
-    assert.equal(failed.exit, undefined);
-    const text = failed.view.body.join("\n");
-    assert.match(text, /Cannot download MNIST: train-images-idx3-ubyte\.gz: [^]*HTTP 404/);
-    assert.match(text, /f +Download MNIST now/);
-    assert.equal(failed.view.footer, "f download · s offline sample · Esc back");
-    // f tries again (a new download), s takes the sample.
-    const again = simulate(prompt, ["f", ...asMessages(sent), "f"]);
-    assert.equal(again.state.phase, "downloading");
-    assert.equal(again.state.error, undefined);
-    assert.equal(again.steps.flatMap((step) => step.work ?? []).length, 2);
-    assert.equal(simulate(prompt, ["f", ...asMessages(sent), "s"]).exit?.value, "sample");
-  } finally {
-    await mirror.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+Deno.test({
+  name: "data prompt: a failed download stays on the prompt with its reason; s still works",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const mirror = startMirror();
+    try {
+      const prompt = dataPromptScreen("MNIST data not found", `${dir}/data`);
+      const started = simulate(prompt, ["f"]);
+      const sent: DownloadMessage[] = [];
+      await withMirrors(
+        mirror.url("missing"),
+        () => startedWork(started.steps).run((m) => sent.push(m), new AbortController().signal),
+      );
+      const last = sent[sent.length - 1];
+      assert.equal(last.type, "failed");
+      const failed = simulate(prompt, ["f", ...asMessages(sent)]);
+      assert.equal(failed.exit, undefined);
+      const text = failed.view.body.join("\n");
+      assert.match(text, /Cannot download MNIST: train-images-idx3-ubyte\.gz: [^]*HTTP 404/);
+      assert.match(text, /f +Download MNIST now/);
+      assert.equal(failed.view.footer, "f download · s offline sample · Esc back");
+      // f tries again (a new download), s takes the sample.
+      const again = simulate(prompt, ["f", ...asMessages(sent), "f"]);
+      assert.equal(again.state.phase, "downloading");
+      assert.equal(again.state.error, undefined);
+      assert.equal(again.steps.flatMap((step) => step.work ?? []).length, 2);
+      assert.equal(simulate(prompt, ["f", ...asMessages(sent), "s"]).exit?.value, "sample");
+    } finally {
+      await mirror.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });
 
-Deno.test("data prompt: Esc cancels a download in progress; the prompt says so and stays", async () => {
-  const dir = await Deno.makeTempDir();
-  const mirror = startMirror();
-  try {
-    const prompt = dataPromptScreen("MNIST data not found", `${dir}/data`);
-    const started = simulate(prompt, ["f"]);
-    const sent: DownloadMessage[] = [];
-    const abort = new AbortController();
-    await withMirrors(mirror.url("stall"), () =>
-      startedWork(started.steps).run((m) => {
-        sent.push(m);
-        // Half the first file arrived, then the mirror stalls: the user presses Esc.
-        if (m.type === "fetch" && m.event.kind === "progress") abort.abort();
-      }, abort.signal));
-    const last = sent[sent.length - 1];
-    assert.deepEqual(last, { type: "failed", reason: "cancelled", cancelled: true });
-    assert.equal((await Array.fromAsync(Deno.readDir(`${dir}/data`))).length, 0, "nothing kept");
+Deno.test({
+  name: "data prompt: Esc cancels a download in progress; the prompt says so and stays",
+  ignore,
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    const mirror = startMirror();
+    try {
+      const prompt = dataPromptScreen("MNIST data not found", `${dir}/data`);
+      const started = simulate(prompt, ["f"]);
+      const sent: DownloadMessage[] = [];
+      const abort = new AbortController();
+      await withMirrors(mirror.url("stall"), () =>
+        startedWork(started.steps).run((m) => {
+          sent.push(m);
+          // Half the first file arrived, then the mirror stalls: the user presses Esc.
+          if (m.type === "fetch" && m.event.kind === "progress") abort.abort();
+        }, abort.signal));
+      const last = sent[sent.length - 1];
+      assert.deepEqual(last, { type: "failed", reason: "cancelled", cancelled: true });
+      assert.equal((await Array.fromAsync(Deno.readDir(`${dir}/data`))).length, 0, "nothing kept");
 
-    // Esc asks the loop to cancel the download and waits for it to end.
-    const before = sent.slice(0, -1);
-    const escape = simulate(prompt, ["f", ...asMessages(before), "escape"]);
-    assert.deepEqual(escape.steps[escape.steps.length - 1].cancel, ["download"]);
-    assert.equal(escape.exit, undefined);
-    assert.equal(escape.view.footer, "cancelling… Esc again leaves");
-    assert.equal(
-      simulate(prompt, ["f", ...asMessages(before), "escape", "escape"]).exit?.value,
-      "back",
-    );
-    // Then the cancelled download reports: back to the choices.
-    const cancelled = simulate(prompt, [
-      "f",
-      ...asMessages(before),
-      "escape",
-      ...asMessages([last]),
-    ]);
-    assert.equal(cancelled.exit, undefined);
-    assert.match(cancelled.view.body.join("\n"), /f +Download MNIST now[^]*download cancelled/);
-    assert.equal(cancelled.view.footer, "f download · s offline sample · Esc back");
-  } finally {
-    await mirror.close();
-    await Deno.remove(dir, { recursive: true });
-  }
+      // Esc asks the loop to cancel the download and waits for it to end.
+      const before = sent.slice(0, -1);
+      const escape = simulate(prompt, ["f", ...asMessages(before), "escape"]);
+      assert.deepEqual(escape.steps[escape.steps.length - 1].cancel, ["download"]);
+      assert.equal(escape.exit, undefined);
+      assert.equal(escape.view.footer, "cancelling… Esc again leaves");
+      assert.equal(
+        simulate(prompt, ["f", ...asMessages(before), "escape", "escape"]).exit?.value,
+        "back",
+      );
+      // Then the cancelled download reports: back to the choices.
+      const cancelled = simulate(prompt, [
+        "f",
+        ...asMessages(before),
+        "escape",
+        ...asMessages([last]),
+      ]);
+      assert.equal(cancelled.exit, undefined);
+      assert.match(cancelled.view.body.join("\n"), /f +Download MNIST now[^]*download cancelled/);
+      assert.equal(cancelled.view.footer, "f download · s offline sample · Esc back");
+    } finally {
+      await mirror.close();
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { loadModelOrRandom } from "../../app/load_model.ts";
-import { PRETRAINED_MODEL_PATH } from "../../app/model_paths.ts";
+import { loadNetworkModel } from "../../train/checkpoint.ts";
+import { SHIPPED_MODEL } from "../../../tests/env.ts";
 import { centerOfMass } from "../../image/mod.ts";
 import { Network } from "../../network/network.ts";
 import type { MouseEvent } from "../terminal/keys.ts";
@@ -13,11 +13,8 @@ import { analyzeCanvas } from "../../app/canvas_analysis.ts";
 import { drawScreen, type DrawState } from "./draw.ts";
 import { cellOnCanvas, drawLayout } from "./draw_layout.ts";
 
-const hasPretrained = await Deno.stat(PRETRAINED_MODEL_PATH).then(() => true, () => false);
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
-const pretrainedNetwork = hasPretrained
-  ? (await loadModelOrRandom(PRETRAINED_MODEL_PATH, 1)).network
-  : randomNetwork;
+const pretrainedNetwork = (await loadNetworkModel(SHIPPED_MODEL, { maxBatch: 1 })).network;
 const screenWith = (network: Network) => drawScreen({ model: () => ({ network, random: false }) });
 const GUESS = /It's an? \d|Probably an? \d|Not sure: \d/;
 
@@ -81,9 +78,8 @@ Deno.test("the drawing reaches the network as a centred, non-empty 28x28 digit",
 
 Deno.test({
   name: "the trained network reads a drawn 1 and a drawn 0",
-  ignore: !hasPretrained,
-  fn: async () => {
-    const { network } = await loadModelOrRandom(PRETRAINED_MODEL_PATH, 1);
+  fn: () => {
+    const network = pretrainedNetwork;
     const one = new DrawingCanvas();
     drawOne(one);
     const zero = new DrawingCanvas();
@@ -286,7 +282,7 @@ Deno.test("w switches to a wide canvas that reads a number, drawn with the mouse
     run = simulate(screen, ["w", ...stroke(cells(column(0))), ...stroke(cells(column(2)))], size);
     const number = run.state.analysis.number;
     assert.equal(number?.digits.length, 2, run.view.body.join("\n"));
-    if (hasPretrained) assert.equal(number?.text, "11");
+    assert.equal(number?.text, "11");
     const page = renderPage(
       { header: ["model: x", "data: y"], title: "Draw a digit", ...run.view },
       size,

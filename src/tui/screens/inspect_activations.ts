@@ -10,7 +10,7 @@ import { renderBlockArt } from "../../text/block_art.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { percent } from "../../text/format.ts";
 import { renderHeatStrip, strongestUnits } from "../../text/heat_strip.ts";
-import { fitWidth, joinColumns, truncate } from "../../text/layout.ts";
+import { fitWidth, joinColumns, truncate, wrapText } from "../../text/layout.ts";
 import { renderSaliencyOverlay } from "../../text/saliency_overlay.ts";
 import {
   digitOf,
@@ -34,11 +34,9 @@ export function renderActivationsPage(
   const report = view.explain(digit.key);
   if (!report) return explainingLines(digit.caption);
   const { digit: guess, confidence } = report.prediction;
-  const right = digit.label === undefined
-    ? ""
-    : digit.label === guess
-    ? " ✓"
-    : ` ✗ (it is a ${digit.label})`;
+  // The caption says what a test digit is ("test digit #3, a 0"): the mark says if the guess is.
+  // A no-break space: wrapping never leaves the mark alone on a line.
+  const right = digit.label === undefined ? "" : digit.label === guess ? "\u00a0✓" : "\u00a0✗";
   // By default the attribution (integrated gradients: which ink made the guess, adding up to
   // its score); `r` shows the raw gradient (where more ink would change the answer).
   const gradient = state.showGradient === true;
@@ -61,14 +59,12 @@ export function renderActivationsPage(
     fitWidth(width >= 110 ? fitWidth("the digit", 30) + mapName : mapName, leftWidth),
   );
   const stripWidth = Math.max(10, width - leftWidth - 3 - 1);
+  // Wrapped, not cut: at 80 columns the verdict's ✓/✗ is the end of the second line.
   const strips: string[] = [
-    c.bold(
-      truncate(
-        `${digit.caption}: the network says ${guess} (${percent(confidence, 1)})${right}`,
-        stripWidth,
-        "…",
-      ),
-    ),
+    ...wrapText(
+      `${digit.caption}: the network says ${guess} (${percent(confidence, 1)})${right}`,
+      stripWidth,
+    ).map((line) => c.bold(line)),
     "",
   ];
   const layers = report.activations.filter((a) => !/^(pool|dropout|flatten)/.test(a.name));
@@ -79,9 +75,14 @@ export function renderActivationsPage(
     const last = layer === layers[layers.length - 1];
     const strip = renderHeatStrip(units, { width: Math.max(8, stripWidth - nameWidth - 1), color });
     strips.push(`${fitWidth(layer.name, nameWidth)} ${strip}`);
-    const strongest = last
-      ? `by probability: ${strongestUnits(units, 3).replaceAll("#", "")}`
-      : `strongest: ${strongestUnits(units, 3)}`;
+    // The three strongest units, or as many as fit whole (a unit cut in half says nothing).
+    let strongest = "";
+    for (let k = 3; k >= 1; k--) {
+      strongest = last
+        ? `by probability: ${strongestUnits(units, k).replaceAll("#", "")}`
+        : `strongest: ${strongestUnits(units, k)}`;
+      if (nameWidth + 1 + strongest.length <= stripWidth) break;
+    }
     strips.push(c.dim(truncate(`${" ".repeat(nameWidth)} ${strongest}`, stripWidth, "…")));
     if (perLayer === 3) strips.push("");
   }

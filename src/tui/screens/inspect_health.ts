@@ -24,6 +24,7 @@ export function renderHealthPage(
       "Per layer: the weights' histogram (a bell around 0 is normal), units that never fire on 1,000 test digits (dead: they cannot learn), and how strongly the loss still pulls on it (gradient norm).",
       width,
       color,
+      4, // the page has room: the gradient norm's meaning is the end of it
     ),
     "",
   ];

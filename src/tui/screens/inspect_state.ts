@@ -11,6 +11,7 @@ import {
   type DigitReport,
   type LayerReport,
 } from "../../app/inspect_model.ts";
+import { article } from "../../app/predict.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import type { LayerTrainingStats } from "../../network/inspect.ts";
 import { tileGeometry } from "../../network/weight_tiles.ts";
@@ -281,11 +282,18 @@ export function typeDigitIndex(state: InspectState, event: KeyEvent): InspectSta
   return { ...state, jump: undefined, note: undefined, digit: { source: "test", index } };
 }
 
-/** The explanation of a page, dim, in at most two lines (cut with "…" beyond). */
-export function explainLines(text: string, width: number, color: ColorLevel): string[] {
+/** The explanation of a page, dim, in at most `maxLines` lines (cut with "…" beyond). */
+export function explainLines(
+  text: string,
+  width: number,
+  color: ColorLevel,
+  maxLines = 2,
+): string[] {
   const c = paint(color);
   const lines = wrapText(text, width);
-  if (lines.length > 2) lines.splice(1, Infinity, truncate(lines.slice(1).join(" "), width, "…"));
+  if (lines.length > maxLines) {
+    lines.splice(maxLines - 1, Infinity, truncate(lines.slice(maxLines - 1).join(" "), width, "…"));
+  }
   return lines.map((line) => c.dim(line));
 }
 
@@ -299,11 +307,13 @@ export function digitOf(
     return { pixels: view.drawing, key: "drawing", caption: "your drawing", label: undefined };
   }
   const index = state.digit.source === "test" ? state.digit.index : 0;
+  const label = m.data.test.labels[index];
   return {
     pixels: digitPixels(m.data.test, index),
     key: `test:${index}`,
-    caption: `test digit #${count(index)}`,
-    label: m.data.test.labels[index],
+    // What the digit is, beside its number: "test digit #3, a 0".
+    caption: `test digit #${count(index)}, ${article(label)} ${label}`,
+    label,
   };
 }
 

@@ -61,10 +61,23 @@ Deno.test("Inspect: pages by Tab and 1-3, each with a line saying how to read it
   const gradient = await explained(screen, [message, "tab", "r"]);
   assert.match(text(gradient.view.body), /the raw gradient \(\+ where more ink would make it/);
   assert.match(text(gradient.view.body), /where ink would change it/);
-  assert.match(text(activations.view.body), /test digit #0: the network says \d/);
+  assert.match(text(activations.view.body), /test digit #0, an? \d: the network says \d/);
   const health = await explained(screen, [message, "3"]);
   assert.match(text(health.view.body), /Per layer: the weights' histogram/);
   assert.equal((await explained(screen, [message, "3", "tab"])).state.page, "weights");
+});
+
+Deno.test("Inspect at 80x24: captions wrap instead of being cut; a test digit says what it is", async () => {
+  const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+  const { screen, message } = await measured(network);
+  const size = { columns: 80, rows: 20 }; // the body of an 80x24 page
+  const label = data.test.labels[0];
+  const activations = text((await explained(screen, [message, "2"], size)).view.body);
+  assert.match(activations, new RegExp(`test digit #0, an? ${label}: the network says \\d`));
+  assert.match(activations, /\(\d+\.\d%\)\s[✓✗]/, "the verdict's mark is on screen");
+  const health = text((await explained(screen, [message, "3"], size)).view.body);
+  assert.match(health, /how strongly the loss\s+still pulls on it \(gradient norm\)\./);
+  for (const page of [activations, health]) assert.ok(!page.includes("…"), page);
 });
 
 Deno.test("Inspect Weights: arrows choose a unit, Enter shows the digits that excite it most", async () => {
@@ -109,7 +122,7 @@ Deno.test("Inspect Activations: ←/→ step through test digits, d explains the
     /your drawing: the network says/,
   );
   const stepped = await explained(screen, [message, "2", "right", "right"]);
-  assert.match(text(stepped.view.body), /test digit #2: the network says \d/);
+  assert.match(text(stepped.view.body), /test digit #2, an? \d: the network says \d/);
   assert.match(
     text((await explained(screen, [message, "2", "right", "d"])).view.body),
     /your drawing/,
@@ -127,7 +140,10 @@ Deno.test("Inspect on a CNN: filters as tiles, m shows each conv and pool layer'
   const wide = text((await explained(screen, [message], { columns: 160, rows: 50 })).view.body);
   assert.match(wide, /The 8 filters of conv5x8, 5x5 weights each/);
   const maps = await explained(screen, [message, "m"]);
-  assert.match(text(maps.view.body), /Feature maps of conv5x8 \(layer 1\) for test digit #0/);
+  assert.match(
+    text(maps.view.body),
+    /Feature maps of conv5x8 \(layer 1\) for test digit #0, an? \d/,
+  );
   assert.match(
     text((await explained(screen, [message, "m", "l"])).view.body),
     /Feature maps of pool \(layer 2\)/,
@@ -151,13 +167,13 @@ Deno.test("Inspect Activations: g types a test digit's index, Enter goes there, 
   assert.match(text(typing.view.body), /Go to test digit \(0-59\): 42/);
   assert.equal(typing.view.footer, "type an index · Enter go · Esc cancel");
   const gone = await explained(screen, [message, "2", "g", "4", "2", "enter"]);
-  assert.match(text(gone.view.body), /test digit #42: the network says \d/);
+  assert.match(text(gone.view.body), /test digit #42, an? \d: the network says \d/);
   const refused = await explained(screen, [message, "2", "g", "9", "9", "enter"]);
   assert.match(text(refused.view.body), /no test digit 99: indices go from 0 to 59/);
-  assert.match(text(refused.view.body), /test digit #0:/);
+  assert.match(text(refused.view.body), /test digit #0, an? \d:/);
   const cancelled = await explained(screen, [message, "2", "right", "g", "7", "escape"]);
   assert.equal(cancelled.exit, undefined);
-  assert.match(text(cancelled.view.body), /test digit #1:/);
+  assert.match(text(cancelled.view.body), /test digit #1, an? \d:/);
   assert.equal(cancelled.state.jump, undefined);
 });
 

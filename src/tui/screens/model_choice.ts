@@ -9,7 +9,7 @@ import { loadModelOrRandom } from "../../app/load_model.ts";
 import { isShippedModel } from "../../app/model_paths.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { percent } from "../../text/format.ts";
-import { truncate } from "../../text/layout.ts";
+import { truncate, wrapText } from "../../text/layout.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
@@ -91,10 +91,10 @@ export function renderModelChoices(
   const { width } = options;
   if (!state.choices) return ["Reading the model files in models/ …"];
   const lines = [
-    truncate(
+    // Wrapped: at 80 columns "Enter chooses" was cut off.
+    ...wrapText(
       "The model Test, Classify, Draw, Browse and Inspect use in this session. Enter chooses.",
       width,
-      "…",
     ),
     "",
   ];

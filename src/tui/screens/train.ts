@@ -26,6 +26,7 @@ import type { TrainEvent } from "../../train/trainer.ts";
 import { continuedCurves, type LossPoint } from "../../train/run_record.ts";
 import { unlessAborted } from "../abortable.ts";
 import type { AppContext } from "../context.ts";
+import { wrapText } from "../../text/layout.ts";
 import { errorLine } from "../page.ts";
 import type { Message, ScreenProgram, Step, View, Work } from "../screen_loop.ts";
 import {
@@ -328,10 +329,14 @@ export function trainScreen(
     update,
     view: (state, frame): View => {
       const phase = state.phase;
-      const progressLines = (progress: TrainProgress) =>
+      // The page wraps a long status (where a stopped run saved, and that Train resumes it)
+      // onto up to three of the body's last rows: the body leaves them free, not cut.
+      const statusRows = (status?: { text: string }) =>
+        status ? Math.min(3, wrapText(status.text, frame.columns).length) : 0;
+      const progressLines = (progress: TrainProgress, status: { text: string }) =>
         progress === NO_PROGRESS ? ["Preparing the training…"] : renderTrainProgress(progress, {
           width: frame.columns,
-          height: frame.rows - 1, // the status line takes the body's last row
+          height: frame.rows - statusRows(status),
           color: frame.color,
         });
       switch (phase.name) {
@@ -343,30 +348,36 @@ export function trainScreen(
           return {
             body: renderTrainForm(phase.form, {
               width: frame.columns,
-              height: frame.rows - (status ? 1 : 0),
+              height: frame.rows - statusRows(status),
               color: frame.color,
             }),
-            footer:
-              "↑/↓ field · type to edit · ←/→ choose · l load config · f fast CNN · Enter start · Esc back",
+            // At 80 columns the long hints would lose "Enter start", the one a newcomer needs.
+            footer: frame.columns >= 90
+              ? "↑/↓ field · type to edit · ←/→ choose · l load config · f fast CNN · Enter start · Esc back"
+              : "↑/↓ field · ←/→ choose · l config · f fast CNN · Enter start · Esc back",
             status,
           };
         }
-        case "training":
+        case "training": {
+          const status = {
+            text: phase.stopping
+              ? "Stopping after this batch, then saving…"
+              : `Saving to ${state.modelPath} after every epoch`,
+          };
           return {
-            body: progressLines(phase.progress),
+            body: progressLines(phase.progress, status),
             footer: "Esc or Ctrl-C: stop after this batch and save",
-            status: {
-              text: phase.stopping
-                ? "Stopping after this batch, then saving…"
-                : `Saving to ${state.modelPath} after every epoch`,
-            },
+            status,
           };
-        case "finished":
+        }
+        case "finished": {
+          const status = { text: phase.message, error: phase.error };
           return {
-            body: phase.progress ? progressLines(phase.progress) : [],
+            body: phase.progress ? progressLines(phase.progress, status) : [],
             footer: "Esc, q or Enter: back to the menu",
-            status: { text: phase.message, error: phase.error },
+            status,
           };
+        }
       }
     },
     // A signal stopped the training: say on the restored terminal where the model is.

@@ -8,6 +8,7 @@ import type { TrainEvent } from "../../train/trainer.ts";
 import { visibleWidth } from "../../text/layout.ts";
 import type { Message, Step, Work } from "../screen_loop.ts";
 import { simulate } from "../screen_loop_testing.ts";
+import { bodyRows, renderPage } from "../page.ts";
 import { Network } from "../../network/network.ts";
 import { parseLayerSpec } from "../../network/layer_spec.ts";
 import { defaultOptimizerSettings } from "../../network/optimizer.ts";
@@ -274,6 +275,59 @@ Deno.test("train screen: form, live progress, Esc stops the work, the outcome, t
   assert.ok(simulate(screen, [...stopped, "x"]).exit === undefined);
   assert.ok(simulate(screen, [...stopped, "enter"]).exit);
   assert.ok(simulate(screen, [...stopped, "back"]).exit);
+});
+
+Deno.test("train screen at 80x24: a stopped run's status wraps whole; the chart makes room for it", () => {
+  const modelPath = "models/second-try-at-a-lower-rate.safetensors";
+  const screen = trainScreen({
+    modelFlag: modelPath,
+    model: () => {
+      throw new Error("unused");
+    },
+    reloadModel: () => Promise.reject(new Error("unused")),
+    data: () => Promise.resolve(DATA),
+  });
+  // A resumed run's history: enough loss points for the chart, which grows into free rows.
+  const lossPoints = Array.from({ length: 40 }, (_, i) => ({ epoch: i / 20, loss: 2 / (i + 1) }));
+  const messages = [
+    work({ type: "loaded", data: DATA }),
+    ...EPOCHS_2,
+    "enter",
+    work({ type: "session", notes: ["Training 784-256-10"], lossPoints, accuracyPoints: [] }),
+    // Six epochs done: their lines fill the rows the chart leaves.
+    ...events([1, 2, 3, 4, 5, 6, 7].flatMap((epoch): TrainEvent[] => [
+      { type: "epoch-start", epoch, epochs: 8, steps: 5, firstStep: 0 },
+      ...(epoch < 7
+        ? [{
+          type: "epoch-end" as const,
+          epoch,
+          epochs: 8,
+          loss: 0.5 / epoch,
+          trainAccuracy: 0.9,
+          testAccuracy: 0.95 + epoch / 1000,
+          testLoss: 0.1,
+          seconds: 1.9,
+          samplesPerSecond: 30000,
+        }]
+        : []),
+    ])),
+    "back",
+    work({
+      type: "outcome",
+      result: { status: "stopped", position: { epochsDone: 1, stepInEpoch: 1 } },
+    }),
+  ];
+  const size = { columns: 80, rows: 24 };
+  const run = simulate(screen, messages, size);
+  const page = renderPage({ header: ["model", "data"], title: "Train", ...run.view }, size, "none")
+    .join("\n");
+  const status = `Stopped after 1 epoch + 1 batch; saved to ${modelPath} (Train resumes it)`;
+  assert.ok(status.length > 80);
+  assert.ok(page.replaceAll("\n", " ").includes(status), page);
+  assert.match(page, /x: epochs/, "the chart's legend, its last line, is not cut");
+  const statusRows = 2;
+  assert.ok(run.view.body.length <= bodyRows(size) - statusRows, page);
+  for (const line of page.split("\n")) assert.ok(visibleWidth(line) <= 80, line);
 });
 
 Deno.test("train screen: a failed load or training shows the reason in red", () => {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { frameUpdate } from "./screen.ts";
+import { skipUnless } from "../../../tests/env.ts";
 
 const size = { columns: 10, rows: 4 };
 const SYNC = (body: string) => `\x1b[?2026h${body}\x1b[?2026l`;
@@ -47,15 +48,6 @@ Deno.test("Screen.enter refuses a stdin that is not a terminal with a clear mess
       "redirected; run it in a terminal or use the non-interactive commands",
   );
 });
-
-const hasTmux = (() => {
-  try {
-    return new Deno.Command("tmux", { args: ["-V"], stdout: "null", stderr: "null" }).outputSync()
-      .success;
-  } catch {
-    return false;
-  }
-})();
 
 /** A tmux server with one pane running the fixture, then printing its status and tty mode. */
 class TmuxPane {
@@ -135,7 +127,7 @@ class TmuxPane {
 
 Deno.test({
   name: "Screen in a real terminal: modes on, events parsed, resize redraws, leave restores",
-  ignore: !hasTmux,
+  ignore: skipUnless(import.meta, "tmux"),
   async fn() {
     using pane = new TmuxPane("events");
     await pane.waitFor(/READY events .* size 70x12/);
@@ -178,7 +170,7 @@ Deno.test({
 
 Deno.test({
   name: "Screen restores the terminal when an uncaught error ends the program",
-  ignore: !hasTmux,
+  ignore: skipUnless(import.meta, "tmux"),
   async fn() {
     using pane = new TmuxPane("throw");
     await pane.waitFor(/READY throw/);
@@ -198,7 +190,7 @@ Deno.test({
 
 Deno.test({
   name: "Screen restores the terminal on SIGTERM and SIGINT and exits 143 / 130",
-  ignore: !hasTmux,
+  ignore: skipUnless(import.meta, "tmux"),
   async fn() {
     for (const [signal, status] of [["SIGTERM", 143], ["SIGINT", 130]] as const) {
       using pane = new TmuxPane("wait");
