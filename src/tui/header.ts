@@ -97,11 +97,11 @@ export function dataLabelOf(data: MnistData): DataLabel {
  * assert.equal(
  *   describeModelShort(model),
  *   "shipped pretrained model (models/pretrained.safetensors) · " +
- *     "cnn: conv5x32,pool,conv5x64,pool,dense128,dropout0.5 relu · 31 epochs · test 99.64%",
+ *     "cnn: conv5x32,pool,conv5x64,pool,dense128,dropout0.5 relu · 36 epochs · test 99.65%",
  * );
  * assert.equal(
  *   describeModelShort(model, 60),
- *   "shipped pretrained model · cnn · 31 epochs · 99.64%",
+ *   "shipped pretrained model · cnn · 36 epochs · 99.65%",
  * );
  * ```
  */
@@ -144,7 +144,7 @@ export function describeModelShort(model: LoadedModel, width = Infinity): string
  *
  * const model = await loadModelOrRandom("models/pretrained.safetensors");
  * assert.deepEqual(renderHeader(model, dataLabelFor({ sample: true }), 72, "none"), [
- *   "model: shipped pretrained model · cnn · 31 epochs · 99.64%",
+ *   "model: shipped pretrained model · cnn · 36 epochs · 99.65%",
  *   "data:  SAMPLE: 10,000-digit offline sample (8,000 train / 2,000 test)",
  * ]);
  * ```

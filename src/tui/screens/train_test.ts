@@ -1,4 +1,3 @@
-import assert from "node:assert/strict";
 import { type LoadedModel, loadModelOrRandom } from "../../app/load_model.ts";
 import type { Dataset, MnistData } from "../../data/dataset.ts";
 import { Random } from "../../network/mod.ts";
@@ -9,103 +8,14 @@ import { visibleWidth } from "../../text/layout.ts";
 import type { Message, Step, Work } from "../screen_loop.ts";
 import { simulate } from "../screen_loop_testing.ts";
 import { bodyRows, renderPage } from "../page.ts";
-import { Network } from "../../network/network.ts";
-import { parseLayerSpec } from "../../network/layer_spec.ts";
-import { defaultOptimizerSettings } from "../../network/optimizer.ts";
 import { stripAnsi } from "../../text/layout.ts";
-import { PANEL_EVERY, PanelProbe, type TrainPanel } from "../../network/weight_tiles.ts";
+import type { TrainPanel } from "../../network/weight_tiles.ts";
 import { commandOf } from "../../train/train_values.ts";
 import { type TrainMessage, trainScreen, type TrainState } from "./train.ts";
 import { applyTrainEvent, type TrainProgress } from "./train_progress.ts";
 import { LOSS_POINT_EVERY } from "../../train/run_record.ts";
 import { renderTrainProgress } from "./train_view.ts";
-
-function run(epochs: number, stepsDoneInLast: number): TrainProgress {
-  let progress: TrainProgress = {
-    notes: ["Training 784-256-10"],
-    epochs: [],
-    lossPoints: [],
-    accuracyPoints: [],
-  };
-  for (let epoch = 1; epoch <= epochs; epoch++) {
-    progress = applyTrainEvent(progress, {
-      type: "epoch-start",
-      epoch,
-      epochs: 10,
-      steps: 938,
-      firstStep: 0,
-    });
-    const steps = epoch < epochs ? 938 : stepsDoneInLast;
-    progress = applyTrainEvent(progress, {
-      type: "batch",
-      epoch,
-      epochs: 10,
-      step: steps,
-      steps: 938,
-      loss: 0.5 / epoch,
-      accuracy: 0.9,
-      learningRate: 0.003,
-      elapsedMs: steps * 2,
-    });
-    if (epoch < epochs) {
-      progress = applyTrainEvent(progress, {
-        type: "epoch-end",
-        epoch,
-        epochs: 10,
-        loss: 0.5 / epoch,
-        trainAccuracy: 0.9,
-        testAccuracy: 0.95 + epoch / 1000,
-        testLoss: 0.1,
-        seconds: 1.9,
-        samplesPerSecond: 30000,
-      });
-    }
-  }
-  return progress;
-}
-
-Deno.test("renderTrainProgress: Keras lines, ETA while running, summary with test accuracy", () => {
-  const lines = renderTrainProgress(run(2, 612), { width: 100, height: 30, color: "none" });
-  const text = lines.join("\n");
-  assert.match(text, /^Epoch 1\/10 {2}test accuracy 95\.10% · test loss 0\.1000 · 1\.9s$/m);
-  assert.match(text, /^ {2}938\/938 ━+ 2s 2ms\/step - loss: 0\.5000 - accuracy: 0\.9000$/m);
-  assert.match(text, /^Epoch 2\/10$/m);
-  assert.match(text, /^ {2}612\/938 ━+─+ ETA 1s 2ms\/step - loss: 0\.2500 - accuracy: 0\.9000$/m);
-});
-
-Deno.test("renderTrainProgress: fits the height, older epochs shrink to their summary", () => {
-  for (const [width, height] of [[80, 19], [160, 45], [40, 8]]) {
-    const lines = renderTrainProgress(run(9, 100), { width, height, color: "256" });
-    assert.ok(lines.length <= height, `${lines.length} > ${height}`);
-    for (const line of lines) assert.ok(visibleWidth(line) <= width);
-    const text = lines.join("\n");
-    assert.match(text, /Epoch 9\/10/);
-    assert.match(text, /100\/938/); // the running epoch always keeps its bar
-  }
-  const roomy = renderTrainProgress(run(9, 100), { width: 160, height: 45, color: "none" }).join(
-    "\n",
-  );
-  assert.match(roomy, /loss \(smoothed\) \(left\)/); // the chart
-  assert.match(roomy, /0 +1 +2 +3 +4 +5 +6 +7 +8 +9 +10( epochs)?$/m); // on an axis of epochs
-  // A few epochs on a large terminal: the chart fills the rows they leave.
-  const tall = renderTrainProgress(run(3, 100), { width: 160, height: 45, color: "none" });
-  assert.equal(tall.length, 45);
-  assert.match(tall.at(-1)!, /loss \(smoothed\) \(left\)/);
-  // Too small for the chart: the left-out epochs are not said to be in it.
-  const small = renderTrainProgress(run(9, 100), { width: 40, height: 8, color: "none" });
-  assert.match(small.join("\n"), /^… 5 earlier epochs$/m);
-  assert.match(roomy, /Epoch 1\/10 {2}test accuracy/);
-});
-
-Deno.test("renderTrainProgress: notes longer than a third of the height end in …", () => {
-  const progress = { ...run(1, 10), notes: ["word ".repeat(100).trim()] };
-  const roomy = renderTrainProgress(progress, { width: 40, height: 40, color: "none" });
-  assert.equal(roomy.indexOf(""), 13, "all 13 lines of the note at 40 columns");
-  const lines = renderTrainProgress(progress, { width: 40, height: 12, color: "none" });
-  assert.equal(lines.indexOf(""), 4, "4 lines of note, then the blank line");
-  assert.match(lines[3], /…$/);
-  assert.match(lines.join("\n"), /10\/938/, "the running epoch still shows");
-});
+import assert from "node:assert/strict";
 
 Deno.test("commandOf: the equivalent command line", () => {
   assert.equal(
@@ -544,33 +454,6 @@ Deno.test("renderTrainProgress: the chart is there during the first epoch, the p
     assert.ok(lines.length <= height);
     for (const line of lines) assert.ok(visibleWidth(line) <= width, line);
   }
-});
-
-Deno.test("PanelProbe: a panel after the first batch and every PANEL_EVERY, measuring one update", () => {
-  // tanh: on random inputs with two labels, ReLU units would soon all die (gradient 0)
-  const layers = parseLayerSpec("conv5x4,pool,dense8", { activation: "tanh" });
-  const network = new Network(layers, { seed: 1, maxBatch: 2 });
-  const probe = new PanelProbe(network, 3);
-  const labels = new Uint8Array([1, 7]);
-  const rng = new Random(3);
-  const panels: TrainPanel[] = [];
-  for (let batch = 1; batch <= 2 * PANEL_EVERY; batch++) {
-    for (let i = 0; i < 2 * 784; i++) network.input[i] = rng.next();
-    network.trainBatch(labels, 2, defaultOptimizerSettings("adam"), 0.001);
-    const panel = probe.afterBatch();
-    if (panel) panels.push(panel);
-  }
-  assert.deepEqual(panels.map((p) => p.batch), [1, PANEL_EVERY, 2 * PANEL_EVERY]);
-  const [first, second] = panels;
-  assert.ok(first.layers.every((l) => Number.isNaN(l.updateRatio)), "no snapshot before batch 1");
-  assert.ok(second.layers.every((l) => l.updateRatio > 0 && l.updateRatio < 0.5));
-  assert.equal(second.conv, true);
-  assert.equal(second.tiles.length, 3);
-  assert.equal(second.tiles[0].length, 25);
-  // copies: training on does not change a panel already sent
-  const kept = second.tiles[0].slice();
-  network.trainBatch(labels, 2, defaultOptimizerSettings("adam"), 0.1);
-  assert.deepEqual(second.tiles[0], kept);
 });
 
 Deno.test("train screen: a panel message shows beside the chart and is remembered for Inspect", () => {
