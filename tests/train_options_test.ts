@@ -199,6 +199,11 @@ const TYPED: Partial<Record<TrainValueName, string[]>> = {
   evalEvery: ["0", "50", "1000000", "1000001", "-1", "1.5", ""],
   stopAt: ["off", "0.99", "0", "1", "1.01", "99", "", "OFF"],
   threads: ["auto", " auto ", "1", "2", "3", "0", "AUTO", "", "1.5"],
+  negatives: ["all", "none", "icons,letters", "shapes", " all ", "", "ALL", "icons,cats"]
+    .concat(["icons,,letters", "none,icons"]),
+  negativeRatio: ["0.01", "4", "4.1", "0", "0.5", "", "x", "-1"],
+  negativeWeight: ["0.001", "10", "10.5", "0", "0.5", "", "x"],
+  holdout: ["auto", "0", "30000", "30001", "-1", "AUTO", "", "1.5", " auto "],
   limit: ["all", " all ", "1", "10000000", "10000001", "0", "ALL", "", "3000", "al"],
   layers: ["cnn", " lenet5 ", "mlp", "", "conv5x8,pool,dense32", "conv5x8, pool , dense32"]
     .concat(["conv4x8", "conv4x8v", "conv5x8,pol", "pool,pool,pool,pool,pool", "dense0", "CNN"])

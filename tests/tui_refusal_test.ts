@@ -35,7 +35,7 @@ Deno.test({
       args: ["--model", SHIPPED_MODEL],
       env: { NO_COLOR: "1" },
     });
-    await tmux.waitFor(/8 {2}Quit/);
+    await tmux.waitFor(/9 {2}Quit/);
     await tmux.keys("4");
     await tmux.waitFor(/Drag with the left mouse button/);
     for (const [name, path] of Object.entries(KEYBOARD_NOT_DIGITS)) {

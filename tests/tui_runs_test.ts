@@ -83,13 +83,13 @@ Deno.test({
     await tmux.waitFor(/m model · q quit/);
     await tmux.keys("m");
     const screen = await tmux.waitFor(/Other file… \(type its path\)/);
-    assert.match(screen, /models\/pretrained\.safetensors +\d+\.\d\d% +shipped +cnn/);
     assert.match(screen, /models\/pretrained_mlp\.safetensors +99\.06% +shipped +784-256-10/);
-    // the shipped CNN is in use; choose the dense network
+    // the shipped CNN is in use (marked); move the marker to the dense network and choose it
+    assert.match(screen, /▸ models\/pretrained\.safetensors +\d+\.\d\d% +shipped +in use +cnn/);
     const lines = screen.split("\n");
-    const cnn = lines.findIndex((l) => /models\/pretrained\.safetensors/.test(l));
+    const at = lines.findIndex((l) => l.startsWith("▸"));
     const mlp = lines.findIndex((l) => /models\/pretrained_mlp\.safetensors/.test(l));
-    await tmux.keys(...Array(Math.abs(mlp - cnn)).fill(mlp > cnn ? "Down" : "Up"), "Enter");
+    await tmux.keys(...Array(Math.abs(mlp - at)).fill(mlp > at ? "Down" : "Up"), "Enter");
     // back on the menu, whose header names the model in use: the dense network now
     const menu = await tmux.waitFor(/^model: [^\n]*784-256-10[^]*m model · q quit/m);
     assert.doesNotMatch(menu, /^model: [^\n]*cnn/m);

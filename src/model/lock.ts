@@ -177,17 +177,19 @@ async function isFolder(path: string): Promise<boolean> {
 
 /**
  * Removes the temp files of saves that never finished (`.<model>.<pid>.<id>.tmp`, see
- * writeFileAtomic): a process killed mid-save leaves one. Only called while holding the lock,
- * so no save of this model can be in progress. Best effort.
+ * writeFileAtomic), the model's and its run record's (`<model>.run.json`, see
+ * src/train/run_record.ts): a process killed mid-save leaves one. Only called while holding the
+ * lock, so no save of this model can be in progress. Best effort.
  */
 async function removeStaleTempFiles(modelPath: string): Promise<void> {
   const slash = modelPath.lastIndexOf("/");
   const dir = slash >= 0 ? modelPath.slice(0, slash) || "/" : ".";
   const base = slash >= 0 ? modelPath.slice(slash + 1) : modelPath;
-  const prefix = `.${base}.`;
+  const prefixes = [`.${base}.`, `.${base.replace(/\.safetensors$/, "")}.run.json.`];
   try {
     for await (const entry of Deno.readDir(dir)) {
-      const rest = entry.name.startsWith(prefix) ? entry.name.slice(prefix.length) : "";
+      const prefix = prefixes.find((p) => entry.name.startsWith(p));
+      const rest = prefix ? entry.name.slice(prefix.length) : "";
       if (entry.isFile && /^\d+\.[0-9a-f]{8}\.tmp$/.test(rest)) {
         await Deno.remove(`${dir}/${entry.name}`).catch(() => {});
       }

@@ -414,7 +414,7 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
   option({
     name: "negativeRatio",
     flag: "--negative-ratio <r>",
-    label: "Not-digits per digit",
+    label: "Not-digit ratio",
     help: "not-a-digit images per training digit in a batch (with --negatives)",
     parse: numberIn(0.01, 4),
     format: text,

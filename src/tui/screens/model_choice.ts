@@ -24,6 +24,8 @@ export interface ModelChoice {
   accuracy: number | null;
   shipped: boolean;
   broken?: boolean;
+  /** The file the session uses now (the same file, however its path was written). */
+  inUse?: boolean;
 }
 
 /** What the Model screen knows. */
@@ -47,7 +49,15 @@ export type ModelChoiceMessage =
   | { type: "failed"; message: string };
 
 /** The model files in `dir`, shipped ones first, each read for its network and accuracy. */
-export async function modelChoices(dir = "models"): Promise<ModelChoice[]> {
+export async function modelChoices(dir = "models", current?: string): Promise<ModelChoice[]> {
+  const real = (path: string | undefined) => {
+    try {
+      return path === undefined ? undefined : Deno.realPathSync(path);
+    } catch {
+      return path;
+    }
+  };
+  const currentFile = real(current);
   const paths: string[] = [];
   try {
     for await (const entry of Deno.readDir(dir)) {
@@ -66,6 +76,7 @@ export async function modelChoices(dir = "models"): Promise<ModelChoice[]> {
         network: info ? describeArchitecture(info) : describeArchitecture(loaded.network),
         accuracy: info?.testAccuracy ?? null,
         shipped: isShippedModel(path),
+        inUse: currentFile !== undefined && real(path) === currentFile,
       });
     } catch (error) {
       choices.push({
@@ -101,21 +112,16 @@ export function renderModelChoices(
   const pathWidth = Math.min(40, Math.max(...state.choices.map((m) => m.path.length), 10));
   state.choices.forEach((m, i) => {
     const marker = i === state.selected ? "▸" : " ";
-    const inUse = m.path === state.current ? " (in use)" : "";
+    // "in use" before the network, whose long layer list may be cut at the width
+    const inUse = m.inUse ? "in use" : "      ";
     const kind = m.shipped ? "shipped" : "yours";
     const accuracy = m.accuracy === null ? "   -   " : percent(m.accuracy).padStart(7);
     const row = `${marker} ${m.path.padEnd(pathWidth)}  ${accuracy}  ${
       kind.padEnd(7)
-    }  ${m.network}${inUse}`;
+    }  ${inUse}  ${m.network}`;
     const text = truncate(row, width, "…");
     lines.push(
-      m.broken
-        ? c.red(text)
-        : i === state.selected
-        ? c.bold(text)
-        : m.path === state.current
-        ? c.green(text)
-        : text,
+      m.broken ? c.red(text) : i === state.selected ? c.bold(text) : m.inUse ? c.green(text) : text,
     );
   });
   const other = state.choices.length;
@@ -155,7 +161,7 @@ export function modelChoiceScreen(
     id: "list",
     run: async (send) => {
       try {
-        send({ type: "listed", choices: await modelChoices() });
+        send({ type: "listed", choices: await modelChoices("models", context.model().path) });
       } catch (error) {
         send({ type: "failed", message: errorLine(error) });
       }
@@ -187,7 +193,7 @@ export function modelChoiceScreen(
       if (message.type === "work") {
         const sent = message.message;
         if (sent.type === "listed") {
-          const at = sent.choices.findIndex((m) => m.path === state.current);
+          const at = sent.choices.findIndex((m) => m.inUse);
           return { state: { ...state, choices: sent.choices, selected: Math.max(0, at) } };
         }
         if (sent.type === "switched") return { state, exit: { value: undefined } };
