@@ -1,58 +1,11 @@
 import assert from "node:assert/strict";
+import { checkGradients, fillRandom } from "./gradient_check_testing.ts";
 import { foldBatchNorm } from "./fold_batch_norm.ts";
 import { type LayeredArchitecture, type LayerSpec, parseLayerSpec } from "./layer_spec.ts";
 import { Network } from "./network.ts";
 import { defaultOptimizerSettings } from "./optimizer.ts";
 import { Random } from "./random.ts";
 import { networkTensors, restoreNetworkTensors } from "./tensors.ts";
-
-function fillRandom(values: Float32Array, rng: Random): void {
-  for (let i = 0; i < values.length; i++) values[i] = rng.uniform(-1, 1);
-}
-
-/**
- * Backprop's gradients against central differences of the training loss (batch statistics, so
- * each value moves the mean and variance of its channel too), for every parameter and input.
- */
-function checkGradients(architecture: LayeredArchitecture, batch: number, seed: number): number {
-  const net = new Network(architecture, { seed, maxBatch: batch, inputGradient: true });
-  const rng = new Random(seed + 100);
-  for (const p of net.parameters) if (!p.decays) fillRandom(p.value, rng); // bn's gamma, beta too
-  const inputs = net.input.subarray(0, batch * net.layerSizes[0]);
-  fillRandom(inputs, rng);
-  const labels = new Uint8Array(batch).map((_, b) => b % 3);
-  const lossAt = () => {
-    net.forward(batch, true);
-    return net.evaluateLoss(labels).loss;
-  };
-  lossAt();
-  net.backward(labels);
-  const tensors: Array<[string, Float32Array, Float32Array]> = net.parameters.map((p) => [
-    p.name,
-    p.value,
-    p.grad.slice(),
-  ]);
-  tensors.push(["input", inputs, net.inputGrad!.slice(0, inputs.length)]);
-  let checked = 0;
-  for (const [name, values, analytic] of tensors) {
-    for (let i = 0; i < values.length; i++) {
-      const original = values[i];
-      const h = 1e-3;
-      values[i] = original + h;
-      const up = lossAt();
-      values[i] = original - h;
-      const down = lossAt();
-      values[i] = original;
-      const numeric = (up - down) / (2 * h);
-      const tolerance = 2e-3 + 2e-2 * Math.abs(analytic[i]);
-      if (!(Math.abs(numeric - analytic[i]) < tolerance)) {
-        assert.fail(`${name}[${i}]: numeric ${numeric} vs backprop ${analytic[i]}`);
-      }
-      checked++;
-    }
-  }
-  return checked;
-}
 
 const small = (layers: LayerSpec[], inputShape = [6, 6, 2]): LayeredArchitecture => ({
   inputShape,

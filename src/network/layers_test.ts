@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
+import { checkGradients, fillRandom } from "./gradient_check_testing.ts";
 import type { Activation } from "./activations.ts";
-import type { Kernels } from "./kernels.ts";
 import type { LayeredArchitecture, LayerSpec } from "./layer_spec.ts";
 import { parseLayerSpec } from "./layer_spec.ts";
 import { Network } from "./network.ts";
@@ -8,62 +8,6 @@ import { defaultOptimizerSettings, type OptimizerKind } from "./optimizer.ts";
 import { Random } from "./random.ts";
 import { networkTensors, restoreNetworkTensors } from "./tensors.ts";
 import { createWasmKernels } from "./wasm/kernels.ts";
-
-function fillRandom(values: Float32Array, rng: Random, zeroFraction = 0): void {
-  for (let i = 0; i < values.length; i++) {
-    values[i] = rng.next() < zeroFraction ? 0 : rng.uniform(-1, 1);
-  }
-}
-
-/**
- * Compares backprop's gradients with central differences of the loss, for every parameter
- * value and every input value, with dropout (if any) on and its mask fixed by the step.
- */
-function checkGradients(
-  architecture: LayeredArchitecture,
-  batch: number,
-  seed: number,
-  zeroFraction: number,
-  kernels?: Kernels,
-): number {
-  const net = new Network(architecture, { seed, maxBatch: batch, inputGradient: true, kernels });
-  const rng = new Random(seed + 100);
-  for (const p of net.parameters) if (!p.decays) fillRandom(p.value, rng); // nonzero biases
-  const inputs = net.input.subarray(0, batch * net.layerSizes[0]);
-  fillRandom(inputs, rng, zeroFraction);
-  const labels = new Uint8Array(batch).map((_, b) => b % 10);
-  const lossAt = () => {
-    net.forward(batch, true);
-    return net.evaluateLoss(labels).loss;
-  };
-  lossAt();
-  net.backward(labels);
-  const tensors: Array<[string, Float32Array, Float32Array]> = net.parameters.map((p) => [
-    p.name,
-    p.value,
-    p.grad.slice(),
-  ]);
-  tensors.push(["input", inputs, net.inputGrad!.slice(0, inputs.length)]);
-  let checked = 0;
-  for (const [name, values, analytic] of tensors) {
-    for (let i = 0; i < values.length; i++) {
-      const original = values[i];
-      const h = 1e-3;
-      values[i] = original + h;
-      const up = lossAt();
-      values[i] = original - h;
-      const down = lossAt();
-      values[i] = original;
-      const numeric = (up - down) / (2 * h);
-      const tolerance = 2e-3 + 2e-2 * Math.abs(analytic[i]);
-      if (!(Math.abs(numeric - analytic[i]) < tolerance)) {
-        assert.fail(`${name}[${i}]: numeric ${numeric} vs backprop ${analytic[i]}`);
-      }
-      checked++;
-    }
-  }
-  return checked;
-}
 
 const small = (layers: LayerSpec[], inputShape = [6, 6, 2]): LayeredArchitecture => ({
   inputShape,
@@ -132,7 +76,7 @@ const FUSED_CASE = small([
 
 for (const [kernels, make] of [["ts", undefined], ["wasm", createWasmKernels]] as const) {
   Deno.test(`conv from 8 channels (${kernels} kernels without patch rows): backprop matches finite differences`, () => {
-    assert.ok(checkGradients(FUSED_CASE, 3, 9, 0.2, make?.()) > 0);
+    assert.ok(checkGradients(FUSED_CASE, 3, 9, { zeroFraction: 0.2, kernels: make?.() }) > 0);
   });
 }
 
@@ -141,7 +85,7 @@ for (const [name, architecture] of GRADIENT_CASES) {
     // Exact zeros in the input exercise the kernels' zero skipping; max pooling has a kink
     // where two inputs tie, so it gets none.
     const zeroFraction = architecture.layers[0].kind === "pool" ? 0 : 0.2;
-    const checked = checkGradients(architecture, 3, 7, zeroFraction);
+    const checked = checkGradients(architecture, 3, 7, { zeroFraction });
     assert.ok(checked > 0);
   });
 }
