@@ -320,8 +320,12 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
 
 /** Whether the overlay is drawn now: chosen, a guess to explain, no keyboard cursor in use. */
 function overlaid(state: DrawState): boolean {
-  return state.overlay !== "none" && !state.showCursor && state.canvas.width === CANVAS_SIDE &&
-    state.analysis.prediction !== undefined;
+  return overlayChosen(state) && state.analysis.prediction !== undefined;
+}
+
+/** Whether an overlay is chosen and would be drawn now, given a guess to explain. */
+function overlayChosen(state: DrawState): boolean {
+  return state.overlay !== "none" && !state.showCursor && state.canvas.width === CANVAS_SIDE;
 }
 
 /** The overlay's legend: which color (or mark) speaks for the guess, which against. */
@@ -342,6 +346,8 @@ function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel
     ? " Canvas · what made the guess "
     : overlaid(state)
     ? " Canvas · where ink would change it "
+    : overlayChosen(state) && !state.analysis.blank
+    ? " Canvas · no guess to explain "
     : state.penDown
     ? " Canvas · pen down "
     : " Canvas ";
