@@ -230,10 +230,15 @@ export class PanelProbe {
     this.layer = network.layers.findIndex((l) => l.kind === "conv" || l.kind === "dense");
   }
 
+  /** Whether this batch is one a periodic panel is taken at: the first, then every PANEL_EVERY. */
+  private periodic(): boolean {
+    return this.batches === 1 || this.batches % PANEL_EVERY === 0;
+  }
+
   /** Call after every batch's update; returns a panel when one is due. */
   afterBatch(): TrainPanel | undefined {
     this.batches++;
-    const due = this.batches === 1 || this.batches % PANEL_EVERY === 0;
+    const due = this.periodic();
     // one batch before a panel: remember the weights, to measure that one update
     if ((this.batches + 1) % PANEL_EVERY === 0) this.monitor.snapshot();
     if (!due) return undefined;
@@ -248,7 +253,7 @@ export class PanelProbe {
    * are those of the last periodic panel.
    */
   panel(): TrainPanel {
-    const periodic = this.batches === 1 || this.batches % PANEL_EVERY === 0;
+    const periodic = this.periodic();
     const layers = this.monitor.measure();
     return {
       batch: this.batches,
