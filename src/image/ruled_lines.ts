@@ -8,6 +8,14 @@ const LINE_SHARE = 0.9;
 const BORDER_REACH = 0.15;
 /** An inner line is at most this thick (share of the side, at least 2 pixels). */
 const MAX_LINE = 0.03;
+/**
+ * A dark band from the edge is a frame, a page's edge or the table beside the paper when the
+ * paper steps up by this share of the median within STEP_REACH of the side somewhere in it:
+ * the shading of a vignette darkens the corners gradually, and painting it over erased a
+ * digit written near the edge (a 5 at the right of a webcam photo of "7895").
+ */
+const EDGE_STEP = 0.5 * DARK;
+const STEP_REACH = 0.02;
 
 /**
  * Paints out what a photo or screenshot has besides the digit along whole rows or columns: a
@@ -46,13 +54,44 @@ export function removeRuledLines(paper: Float32Array, width: number, height: num
     for (let y = 0; y < height; y++) if (out[y * width + x] < dark) count++;
     return count >= LINE_SHARE * height;
   };
-  const rows = lineRuns(height, isLineRow);
+  const rows = lineRuns(height, isLineRow).filter(([from, to]) =>
+    isStep(from, to, height, memo(height, (y) => lineMedian(out, y * width, 1, width)))
+  );
   for (const [from, to] of rows) {
     paintRun(from, to, height, median, (y) => y * width, 1, width, out);
   }
-  const columns = lineRuns(width, isLineColumn);
+  const columns = lineRuns(width, isLineColumn).filter(([from, to]) =>
+    isStep(from, to, width, memo(width, (x) => lineMedian(out, x, width, height)))
+  );
   for (const [from, to] of columns) paintRun(from, to, width, median, (x) => x, width, height, out);
   return out;
+
+  /** An inner run, or one from the edge that steps up to brighter paper somewhere along it. */
+  function isStep(from: number, to: number, length: number, level: (i: number) => number) {
+    if (from > 0 && to < length - 1) return true;
+    if (from === 0 && to === length - 1) return true;
+    const reach = Math.max(3, Math.round(STEP_REACH * length));
+    const inward = from === 0 ? 1 : -1;
+    for (let i = from; i <= to; i++) {
+      const inside = i + inward * reach;
+      if (inside < 0 || inside >= length) return true;
+      if (level(inside) - level(i) >= EDGE_STEP * median) return true;
+    }
+    return false;
+  }
+}
+
+/** `f`, each of its `length` values computed once. */
+function memo(length: number, f: (i: number) => number): (i: number) => number {
+  const known = new Float32Array(length).fill(NaN);
+  return (i) => Number.isNaN(known[i]) ? (known[i] = f(i)) : known[i];
+}
+
+/** The median brightness of one row or column (`count` pixels from `start`, `step` apart). */
+function lineMedian(pixels: Float32Array, start: number, step: number, count: number): number {
+  const values = new Float32Array(count);
+  for (let k = 0; k < count; k++) values[k] = pixels[start + k * step];
+  return values.sort()[count >> 1];
 }
 
 /** Runs [from, to] of line rows: those touching an edge (within BORDER_REACH), or thin ones. */
