@@ -192,9 +192,37 @@ export function findInk(image: GrayImage): InkMap | undefined {
 }
 
 /**
+ * Which pixels of some pieces are one digit's: the columns x0..x1, and where two digits touch,
+ * only those right of a cut along the stroke between them (`left`) and left of the next
+ * (`right`). A cut holds, for each row y0.. of the pieces, the first column of its right side.
+ */
+export interface PieceClip {
+  x0: number;
+  x1: number;
+  left?: { y0: number; xs: Int32Array };
+  right?: { y0: number; xs: Int32Array };
+}
+
+/** Whether pixel (x, y) is inside `clip` (always, without one). */
+export function inClip(clip: PieceClip | undefined, x: number, y: number): boolean {
+  if (clip === undefined) return true;
+  if (x < clip.x0 || x > clip.x1) return false;
+  const { left, right } = clip;
+  if (left !== undefined) {
+    const row = y - left.y0;
+    if (row >= 0 && row < left.xs.length && x < left.xs[row]) return false;
+  }
+  if (right !== undefined) {
+    const row = y - right.y0;
+    if (row >= 0 && row < right.xs.length && x >= right.xs[row]) return false;
+  }
+  return true;
+}
+
+/**
  * The MNIST-style 28x28 of some pieces of an ink map (one digit): cut out, pressure evened,
  * stretched, stroke width normalized, fitted in 20x20 and centred by mass. `clip` keeps only
- * the columns x0..x1 (working pixels) of the pieces: one of two digits that touch.
+ * the pixels of the pieces inside it (working pixels): one of two digits that touch.
  *
  * @example
  * ```ts
@@ -210,7 +238,7 @@ export function findInk(image: GrayImage): InkMap | undefined {
 export function normalizePieces(
   map: InkMap,
   pieces: Component[],
-  clip?: { x0: number; x1: number },
+  clip?: PieceClip,
   options: NormalizeOptions & { levels?: InkLevels } = {},
 ): Float32Array {
   const { ink, labels, width, height } = map;
@@ -227,7 +255,7 @@ export function normalizePieces(
  * The ink levels some pieces of a map would have in a picture of their own: the paper and its
  * noise margin are the picture's, the core is taken from the pieces' box alone (Otsu's
  * threshold there, then its 90th percentile), so a faint digit beside dark ones is stretched
- * to full strength as it would be alone. `clip` keeps the columns x0..x1 (working pixels).
+ * to full strength as it would be alone. `clip` keeps the pixels inside it (working pixels).
  *
  * @example
  * ```ts
@@ -244,7 +272,7 @@ export function normalizePieces(
 export function pieceLevels(
   map: InkMap,
   pieces: Component[],
-  clip?: { x0: number; x1: number },
+  clip?: PieceClip,
 ): InkLevels {
   let x0 = Math.min(...pieces.map((c) => c.x0)), x1 = Math.max(...pieces.map((c) => c.x1));
   if (clip) x0 = Math.max(x0, clip.x0), x1 = Math.min(x1, clip.x1);
@@ -252,7 +280,7 @@ export function pieceLevels(
   const values = new Float32Array(Math.max(1, (x1 - x0 + 1) * (y1 - y0 + 1)));
   let n = 0;
   for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) values[n++] = map.ink[y * map.width + x];
+    for (let x = x0; x <= x1; x++) if (inClip(clip, x, y)) values[n++] = map.ink[y * map.width + x];
   }
   const all = histogram(values.subarray(0, n), -1, 1);
   const threshold = Math.max(map.levels.low, otsuThreshold(all));
@@ -375,7 +403,7 @@ function evenPressure(crop: InkGrid, levels: InkLevels, box: number): InkGrid {
   return { width: crop.width, height: crop.height, pixels };
 }
 
-function boxSize(digit: Component[], clip?: { x0: number; x1: number }): number {
+function boxSize(digit: Component[], clip?: PieceClip): number {
   let x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
   if (clip) x0 = Math.max(x0, clip.x0), x1 = Math.min(x1, clip.x1);
   const y0 = Math.min(...digit.map((c) => c.y0)), y1 = Math.max(...digit.map((c) => c.y1));
@@ -399,7 +427,7 @@ function cropDigit(
   digit: Component[],
   width: number,
   height: number,
-  clip?: { x0: number; x1: number },
+  clip?: PieceClip,
 ): InkGrid {
   let x0 = Math.min(...digit.map((c) => c.x0)), x1 = Math.max(...digit.map((c) => c.x1));
   if (clip) x0 = Math.max(x0, clip.x0), x1 = Math.min(x1, clip.x1);
@@ -415,7 +443,7 @@ function cropDigit(
   const core = new Float32Array(cropWidth * cropHeight);
   for (let y = Math.max(0, top); y < Math.min(height, top + cropHeight); y++) {
     for (let x = Math.max(0, left); x < Math.min(width, left + cropWidth); x++) {
-      if (clip && (x < clip.x0 || x > clip.x1)) continue;
+      if (!inClip(clip, x, y)) continue;
       if (kept[labels[y * width + x]] === 1) core[(y - top) * cropWidth + x - left] = 1;
     }
   }
@@ -424,7 +452,7 @@ function cropDigit(
   for (let i = 0; i < pixels.length; i++) {
     if (near[i] === 0) continue;
     const x = left + (i % cropWidth), y = top + Math.floor(i / cropWidth);
-    if (clip && (x < clip.x0 || x > clip.x1)) continue; // the touching neighbour's ink
+    if (!inClip(clip, x, y)) continue; // the touching neighbour's ink
     if (x >= 0 && y >= 0 && x < width && y < height) pixels[i] = ink[y * width + x];
   }
   return { width: cropWidth, height: cropHeight, pixels };

@@ -10,7 +10,15 @@
 import type { Component } from "./components.ts";
 import type { GrayImage } from "./gray_image.ts";
 import { resize } from "./resample.ts";
-import { findInk, type InkMap, normalizePieces, pieceLevels, workingCopy } from "./normalize.ts";
+import {
+  findInk,
+  inClip,
+  type InkMap,
+  normalizePieces,
+  type PieceClip,
+  pieceLevels,
+  workingCopy,
+} from "./normalize.ts";
 import {
   cropImage,
   darkMargins,
@@ -206,11 +214,22 @@ function withScale(
   return map && { ...map, scale: image.width / copy.width };
 }
 
-/** Columns x0..x1 of some pieces: a whole group of pieces, or a slice of it. */
+/** A cut through touching digits: for each row y0.. of their pieces, the right side's first column. */
+interface Cut {
+  y0: number;
+  xs: Int32Array;
+}
+
+/**
+ * Some pieces between columns x0..x1: a whole group of pieces, or the part of it between two
+ * cuts (`left`, `right`; absent at the group's ends).
+ */
 interface Atom {
   pieces: Component[];
   x0: number;
   x1: number;
+  left?: Cut;
+  right?: Cut;
 }
 
 /**
@@ -248,7 +267,8 @@ function candidatesOf(
   return kept.map(([from, to]) => {
     const run = atoms.slice(from, to);
     const pieces = [...new Set(run.flatMap((a) => a.pieces))];
-    const clip = { x0: run[0].x0, x1: run[run.length - 1].x1 };
+    const last = run[run.length - 1];
+    const clip: PieceClip = { x0: run[0].x0, x1: last.x1, left: run[0].left, right: last.right };
     let gaps = 0;
     for (let i = from + 1; i < to; i++) if (atoms[i].pieces !== atoms[i - 1].pieces) gaps++;
     return { from, to, gaps, ...digitOf(map, pieces, clip, offset) };
@@ -258,7 +278,7 @@ function candidatesOf(
 function digitOf(
   map: InkMap,
   pieces: Component[],
-  clip: { x0: number; x1: number },
+  clip: PieceClip,
   offset: { x: number; y: number },
 ): { pixels: Float32Array; box: [number, number, number, number] } {
   const bounds = inkBoundsIn(map, pieces, clip);
@@ -275,8 +295,8 @@ function digitOf(
   };
 }
 
-/** The box of the pieces' own pixels within columns clip.x0..clip.x1. */
-function inkBoundsIn(map: InkMap, pieces: Component[], clip: { x0: number; x1: number }) {
+/** The box of the pieces' own pixels inside `clip`. */
+function inkBoundsIn(map: InkMap, pieces: Component[], clip: PieceClip) {
   const labels = new Set(pieces.map((c) => c.label));
   const y0 = Math.min(...pieces.map((c) => c.y0)), y1 = Math.max(...pieces.map((c) => c.y1));
   const x0 = Math.max(clip.x0, Math.min(...pieces.map((c) => c.x0)));
@@ -284,7 +304,7 @@ function inkBoundsIn(map: InkMap, pieces: Component[], clip: { x0: number; x1: n
   let top = y1 + 1, bottom = -1, left = x1 + 1, right = -1;
   for (let y = y0; y <= y1; y++) {
     for (let x = x0; x <= x1; x++) {
-      if (!labels.has(map.labels[y * map.width + x])) continue;
+      if (!labels.has(map.labels[y * map.width + x]) || !inClip(clip, x, y)) continue;
       if (y < top) top = y;
       if (y > bottom) bottom = y;
       if (x < left) left = x;
@@ -305,15 +325,93 @@ function atomsOf(map: InkMap, groups: Component[][], lineHeight: number): Atom[]
   for (const group of groups) {
     const x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
     const cuts = x1 - x0 + 1 > CUT_FROM_WIDTH * lineHeight
-      ? valleys(map, group, x0, x1, lineHeight)
+      ? cutsThrough(map, group, valleys(map, group, x0, x1, lineHeight), lineHeight)
       : [];
-    let from = x0;
-    for (const cut of [...cuts, x1 + 1]) {
-      atoms.push({ pieces: group, x0: from, x1: cut - 1 });
-      from = cut;
+    let left: Cut | undefined;
+    for (const right of [...cuts, undefined]) {
+      atoms.push({
+        pieces: group,
+        x0: left === undefined ? x0 : Math.min(...left.xs),
+        x1: right === undefined ? x1 : Math.max(...right.xs) - 1,
+        left,
+        right,
+      });
+      left = right;
     }
   }
   return atoms;
+}
+
+/**
+ * How far (share of the row height) a cut may stray from the valley it starts at, following
+ * the gap between two slanted or overlapping digits...
+ */
+const CUT_REACH = 0.2;
+/** ... at a cost per row, at the full reach, of this much ink (1 = a pixel of black stroke). */
+const CUT_STRAY_COST = 0.05;
+
+/**
+ * A cut down from each valley column (`starts`), along the least ink: the path from the
+ * group's top row to its bottom, one column left, right or straight on per row, that crosses
+ * the least ink of the group within CUT_REACH row heights of its start (dynamic programming over
+ * rows: cost[y][x] = ink[y][x] + stray + min of cost[y-1][x-1..x+1]). Where digits overlap or
+ * lean, a straight cut takes a bite of one into the other; this one goes round. Left to right,
+ * never crossing.
+ */
+function cutsThrough(map: InkMap, group: Component[], starts: number[], lineHeight: number): Cut[] {
+  const labels = new Set(group.map((c) => c.label));
+  const x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
+  const y0 = Math.min(...group.map((c) => c.y0)), y1 = Math.max(...group.map((c) => c.y1));
+  const rows = y1 - y0 + 1;
+  const reach = Math.max(1, Math.round(CUT_REACH * lineHeight));
+  const cuts: Cut[] = [];
+  for (const start of starts) {
+    const lo = Math.max(x0 + 1, start - reach), hi = Math.min(x1, start + reach);
+    const w = hi - lo + 1;
+    // [rows x w] the least cost of a path from the top row to each pixel, and where it came from.
+    const cost = new Float32Array(rows * w);
+    const from = new Int8Array(rows * w);
+    for (let y = 0; y < rows; y++) {
+      for (let i = 0; i < w; i++) {
+        const at = (y + y0) * map.width + lo + i;
+        const ink = labels.has(map.labels[at]) ? Math.max(0, map.ink[at]) : 0;
+        let step = 0;
+        if (y > 0) {
+          let best = cost[(y - 1) * w + i];
+          if (i > 0 && cost[(y - 1) * w + i - 1] < best) {
+            best = cost[(y - 1) * w + i - 1], step = -1;
+          }
+          if (i < w - 1 && cost[(y - 1) * w + i + 1] < best) {
+            best = cost[(y - 1) * w + i + 1], step = 1;
+          }
+          cost[y * w + i] = best;
+        }
+        from[y * w + i] = step;
+        cost[y * w + i] += ink + (CUT_STRAY_COST * Math.abs(lo + i - start)) / reach;
+      }
+    }
+    let end = 0;
+    for (let i = 1; i < w; i++) if (cost[(rows - 1) * w + i] < cost[(rows - 1) * w + end]) end = i;
+    const xs = new Int32Array(rows);
+    for (let y = rows - 1, i = end; y >= 0; y--) {
+      xs[y] = lo + i;
+      i += from[y * w + i];
+    }
+    cuts.push({ y0, xs });
+  }
+  const mean = (c: Cut) => c.xs.reduce((sum, x) => sum + x, 0) / c.xs.length;
+  cuts.sort((a, b) => mean(a) - mean(b));
+  // Two cuts that found the same gap are one; a cut never crosses the one left of it.
+  const kept: Cut[] = [];
+  for (const cut of cuts) {
+    const before = kept[kept.length - 1];
+    if (before !== undefined) {
+      for (let y = 0; y < rows; y++) cut.xs[y] = Math.max(cut.xs[y], before.xs[y]);
+      if (mean(cut) - mean(before) < 2) continue;
+    }
+    kept.push(cut);
+  }
+  return kept;
 }
 
 /** Columns where a group may be cut (each the first column of the right part), left to right. */
