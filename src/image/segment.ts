@@ -37,6 +37,12 @@ export interface DigitCandidate {
   to: number;
   /** How many gaps between separate pieces it bridges (0: one piece, or slices of one). */
   gaps: number;
+  /**
+   * How many strokes the cut it starts at crosses (0 at a gap between pieces): two touching
+   * digits meet in one, a digit sliced in two is crossed at two or more (a 0 at its top and
+   * bottom).
+   */
+  cutStrokes: number;
   /** [28 x 28] ink-bright 0..1, like `normalizeDigit(...).pixels`. */
   pixels: Float32Array;
   /** [x, y, width, height] in the original image's pixels. */
@@ -88,12 +94,12 @@ const SAME_ROW_OVERLAP = 0.3;
 /**
  * Pieces wider than this many row heights are searched for cuts (two digits touching are
  * wider). A cap on the candidates, not a decision: whether a wide piece is one digit or two is
- * the network's. Cutting narrower pieces offered the network slices of single digits that it
- * reads as confident 1s: at 0.55, composed numbers 136 -> 131 of 144 and MNIST apart 38 -> 32
- * of 40 (against 0.95); at 0.95 a round 0 as wide as tall was read "151". With the shipped
- * CNN, 1.1 reads 28 touching MNIST numbers of 40 where 0.95 read 29, the other sets alike.
+ * the network's. Narrower pieces cut offer the network slices of single digits that it reads
+ * as confident 1s; since a cut costs the reader per stroke it crosses (read_number.ts), 0.8
+ * reads touching pairs with a 1 (narrow) that 1.1 left whole: on 200 touching MNIST numbers of
+ * another seed 148 -> 159 (0.7: 159, 0.9: 155), MNIST apart 96 -> 95 of 100.
  */
-const CUT_FROM_WIDTH = 1.1;
+const CUT_FROM_WIDTH = 0.8;
 /** A cut leaves at least this share of the row height on each side (a 1 is about this wide). */
 const MIN_CUT_PART = 0.15;
 /** A valley is at least this deep (share of the most ink in a column, or of the row height). */
@@ -218,6 +224,8 @@ function withScale(
 interface Cut {
   y0: number;
   xs: Int32Array;
+  /** How many strokes it crosses: the ink it crosses over that of one stroke across. */
+  strokes: number;
 }
 
 /**
@@ -271,7 +279,8 @@ function candidatesOf(
     const clip: PieceClip = { x0: run[0].x0, x1: last.x1, left: run[0].left, right: last.right };
     let gaps = 0;
     for (let i = from + 1; i < to; i++) if (atoms[i].pieces !== atoms[i - 1].pieces) gaps++;
-    return { from, to, gaps, ...digitOf(map, pieces, clip, offset) };
+    const cutStrokes = atoms[from].left?.strokes ?? 0;
+    return { from, to, gaps, cutStrokes, ...digitOf(map, pieces, clip, offset) };
   });
 }
 
@@ -365,6 +374,7 @@ function cutsThrough(map: InkMap, group: Component[], starts: number[], lineHeig
   const rows = y1 - y0 + 1;
   const reach = Math.max(1, Math.round(CUT_REACH * lineHeight));
   const cuts: Cut[] = [];
+  const stroke = strokeInk(map, labels, x0, x1, y0, y1);
   for (const start of starts) {
     const lo = Math.max(x0 + 1, start - reach), hi = Math.min(x1, start + reach);
     const w = hi - lo + 1;
@@ -393,11 +403,14 @@ function cutsThrough(map: InkMap, group: Component[], starts: number[], lineHeig
     let end = 0;
     for (let i = 1; i < w; i++) if (cost[(rows - 1) * w + i] < cost[(rows - 1) * w + end]) end = i;
     const xs = new Int32Array(rows);
+    let crossed = 0;
     for (let y = rows - 1, i = end; y >= 0; y--) {
       xs[y] = lo + i;
+      const at = (y + y0) * map.width + lo + i;
+      if (labels.has(map.labels[at])) crossed += Math.max(0, map.ink[at]);
       i += from[y * w + i];
     }
-    cuts.push({ y0, xs });
+    cuts.push({ y0, xs, strokes: crossed / stroke });
   }
   const mean = (c: Cut) => c.xs.reduce((sum, x) => sum + x, 0) / c.xs.length;
   cuts.sort((a, b) => mean(a) - mean(b));
@@ -464,6 +477,15 @@ function valleys(
       found.push({ x: i, depth: 0.5 + smooth[i] / maxInk });
     }
   }
+  // Digits that lean or overlap leave no empty column, but a way round: the least ink a path
+  // down through each column's middle crosses.
+  const through = inkCrossedThrough(map, labels, x0, x1, y0, y1);
+  const mostThrough = Math.max(...through);
+  for (let i = margin; i < width - margin; i++) {
+    if (isValley(through, i, VALLEY_DEPTH * mostThrough)) {
+      found.push({ x: i, depth: THROUGH_RANK + through[i] / mostThrough });
+    }
+  }
   found.sort((a, b) => a.depth - b.depth);
   const chosen: number[] = [];
   const spacing = Math.max(2, CUT_SPACING * lineHeight);
@@ -472,6 +494,99 @@ function valleys(
     if (chosen.every((c) => Math.abs(c - f.x) >= spacing)) chosen.push(f.x);
   }
   return chosen.sort((a, b) => a - b).map((x) => x0 + x);
+}
+
+const THROUGH_RANK = 0;
+
+/**
+ * The ink a cut crosses going through one stroke: the median over the group's pixels of the
+ * shorter of its runs across and down (a stroke's width), times their mean ink.
+ */
+function strokeInk(
+  map: InkMap,
+  labels: Set<number>,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+): number {
+  const w = x1 - x0 + 1, h = y1 - y0 + 1;
+  const inside = new Uint8Array(w * h);
+  let inkSum = 0, count = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const at = (y + y0) * map.width + x0 + x;
+      if (!labels.has(map.labels[at])) continue;
+      inside[y * w + x] = 1, inkSum += Math.max(0, map.ink[at]), count++;
+    }
+  }
+  if (count === 0) return 1;
+  const across = new Uint16Array(w * h), down = new Uint16Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w;) {
+      if (!inside[y * w + x]) {
+        x++;
+        continue;
+      }
+      let end = x;
+      while (end < w && inside[y * w + end]) end++;
+      for (let k = x; k < end; k++) across[y * w + k] = end - x;
+      x = end;
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    for (let y = 0; y < h;) {
+      if (!inside[y * w + x]) {
+        y++;
+        continue;
+      }
+      let end = y;
+      while (end < h && inside[end * w + x]) end++;
+      for (let k = y; k < end; k++) down[k * w + x] = end - y;
+      y = end;
+    }
+  }
+  const widths: number[] = [];
+  for (let i = 0; i < w * h; i++) if (inside[i]) widths.push(Math.min(across[i], down[i]));
+  widths.sort((a, b) => a - b);
+  return Math.max(1, widths[widths.length >> 1]) * (inkSum / count);
+}
+
+/**
+ * For each column x0..x1, the least ink of the group's `labels` that a path from the top row
+ * y0 to the bottom row y1 crosses when it passes the middle row at that column (one column
+ * either way per row; the sum of a path from the top and one from the bottom).
+ */
+function inkCrossedThrough(
+  map: InkMap,
+  labels: Set<number>,
+  x0: number,
+  x1: number,
+  y0: number,
+  y1: number,
+): Float32Array {
+  const w = x1 - x0 + 1, middle = (y0 + y1) >> 1;
+  const inkAt = (x: number, y: number) => {
+    const at = y * map.width + x0 + x;
+    return labels.has(map.labels[at]) ? Math.max(0, map.ink[at]) : 0;
+  };
+  // Least ink from the row `from` to each column of the middle row, a row at a time.
+  const toMiddle = (from: number, step: number) => {
+    let cost = new Float32Array(w), next = new Float32Array(w);
+    for (let x = 0; x < w; x++) cost[x] = inkAt(x, from);
+    for (let y = from + step; y !== middle + step; y += step) {
+      for (let x = 0; x < w; x++) {
+        let best = cost[x];
+        if (x > 0 && cost[x - 1] < best) best = cost[x - 1];
+        if (x < w - 1 && cost[x + 1] < best) best = cost[x + 1];
+        next[x] = best + inkAt(x, y);
+      }
+      [cost, next] = [next, cost];
+    }
+    return cost;
+  };
+  const down = toMiddle(y0, 1), up = toMiddle(y1, -1);
+  return down.map((v, x) => v + up[x] - inkAt(x, middle));
 }
 
 function smoothed(values: Float32Array, radius: number): Float32Array {
