@@ -50,13 +50,12 @@ Deno.test({
 });
 
 /**
- * Floors at what the shipped CNN (trained with not-a-digit images, calibrated, temperature
- * 0.47) reads today: 30/41 written, 23/40 touching, 127/144 composed (an earlier calibrated
- * model read 31, 28 and 135; the CNN before the refusal read 138: its 1s with a long flag now
- * go to 7 more often), 3 of 233 digits misread between neighbours. Issue 18's targets are
- * higher (README, "Numbers").
+ * Floors just under what the shipped CNN (trained with not-a-digit images, calibrated,
+ * temperature 0.47) reads with cuts along the least ink, costed per stroke crossed: 33/41
+ * written, 35/40 touching, 127/144 composed, 2 of 233 digits misread between neighbours (before
+ * those cuts: 30, 23, 127 and 3). Issue 18's targets are higher (README, "Numbers").
  */
-const WRITTEN_FLOOR = 0.73;
-const TOUCHING_FLOOR = 0.57;
+const WRITTEN_FLOOR = 0.8;
+const TOUCHING_FLOOR = 0.85;
 const COMPOSED_FLOOR = 0.88;
-const IN_ROW_MISSES = 3;
+const IN_ROW_MISSES = 2;

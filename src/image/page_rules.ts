@@ -30,8 +30,13 @@ const RULE_SPAN = 0.8;
 const RULE_ASPECT = 8;
 /** ... and this many times longer than the other pieces' median extent along it... */
 const RULE_OVER_DIGITS = 2.5;
-/** ... of those at least this share of its area. */
+/**
+ * ... of those at least this share of its area, or this share of the picture's height tall
+ * (small digits written beside a register's heavy rule: a "90" 15 pixels tall beside a rule of
+ * 194 read as "1"; specks are a few pixels).
+ */
 const RULE_OTHERS_AREA = 0.2;
+const RULE_OTHERS_HEIGHT = 0.05;
 
 /** A piece from the picture's edge this many times longer than thick is a rule's piece. */
 const EDGE_RULE_ASPECT = 5;
@@ -47,7 +52,10 @@ export function withoutRules(pieces: Component[], map: InkMap): Component[] {
   const median = (values: number[]) => values.sort((a, b) => a - b)[values.length >> 1];
   const isRule = (c: Component) => {
     // Pieces of some substance beside it (specks would make any stroke look long).
-    const others = pieces.filter((o) => o !== c && o.area >= RULE_OTHERS_AREA * c.area);
+    const others = pieces.filter((o) =>
+      o !== c &&
+      (o.area >= RULE_OTHERS_AREA * c.area || heightOf(o) >= RULE_OTHERS_HEIGHT * map.height)
+    );
     if (others.length === 0) return false;
     const vertical = heightOf(c) >= RULE_ASPECT * widthOf(c) &&
       heightOf(c) >= RULE_OVER_DIGITS * median(others.map(heightOf));

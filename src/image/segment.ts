@@ -87,6 +87,12 @@ const FLAT_MARK_HEIGHT = 0.45;
 const FLAT_MARK_ASPECT = 2;
 /** ... unless it sits over (this share of its width) the columns of one digit: a 5's bar. */
 const MARK_OVER_DIGIT = 0.5;
+/**
+ * ... and never when it lies wholly below that digit by more than this share of the row
+ * height: an underline broken into dashes (a register's "90" read "1" with a dash under its 9),
+ * where a digit's own detached strokes (a 5's bar, a 7's cross) are above or beside its body.
+ */
+const UNDERLINE_GAP = 0.1;
 /** A row whose digits are under this share of the tallest row's height holds marks only. */
 const MIN_ROW_HEIGHT = 0.5;
 /** A digit's pieces and a row's: pieces overlapping by this share of the shorter are one row. */
@@ -659,7 +665,8 @@ function rowHeight(row: Component[]): number {
 /**
  * Leaves out what is not a digit: short or flat pieces (a dot, a comma, a dash, an underline,
  * a frame's edge; MARK_HEIGHT, FLAT_MARK_HEIGHT) unless one digit's columns hold most of them
- * (a 5's detached bar, a 7's cross stroke, the dot a broken stroke left).
+ * and they are not well below it (a 5's detached bar, a 7's cross stroke, the dot a broken
+ * stroke left).
  */
 function withoutMarks(row: Component[], lineHeight: number): Component[] {
   const isMark = (c: Component) =>
@@ -673,7 +680,7 @@ function withoutMarks(row: Component[], lineHeight: number): Component[] {
     const over = digits.filter((d) =>
       Math.min(d.x1, mark.x1) - Math.max(d.x0, mark.x0) + 1 >= MARK_OVER_DIGIT * width
     );
-    if (over.length === 1) kept.push(mark);
+    if (over.length === 1 && mark.y0 - over[0].y1 <= UNDERLINE_GAP * lineHeight) kept.push(mark);
   }
   return kept;
 }
