@@ -2,14 +2,17 @@
  * The two-halves engine: a network built with `halves` computes each training batch of B
  * samples as its first ceil(B/2) and the rest. The second half's layers are views into the
  * same batch buffers from row ceil(maxBatch/2) on, sharing the parameter values, with
- * gradients of their own. Then dW = dW_first + dW_second element by element
- * (`Kernels.addInto`) and the optimizer step, each tensor cut in two parts. One thread does all
- * of it in turn; with a second thread attached (half_batch_thread.ts: a Worker with its own
- * kernel instance on the same shared memory) each does one half and one part. The same
- * operations on the same numbers: the same bits.
+ * gradients of their own. Each half runs forward and backward; a dense layer's backward only
+ * passes the gradient down. Then each tensor, cut in two parts, gets its gradient and its
+ * optimizer step: a dense layer's rows of dW summed over both halves' samples in order
+ * (`Kernels.gradDenseRows`, the first half's then the second's: the bits of one pass over the
+ * batch), any other layer's dW = dW_first + dW_second element by element (`Kernels.addInto`).
+ * One thread does all of it in turn; with a second thread attached (half_batch_thread.ts: a
+ * Worker with its own kernel instance on the same shared memory) each does one half and one
+ * part. The same operations on the same numbers: the same bits.
  *
  * The math of each half is the network's (network.ts, layers.ts, softmax.ts); this file only
- * cuts the batch, hands half of it to the other thread and adds the halves' gradients.
+ * cuts the batch, hands half of it to the other thread and has the parts' gradients summed.
  *
  * @module
  */
@@ -240,9 +243,12 @@ export class HalfBatchEngine {
     const [part0, part1] = this.first.stepParts;
     const kernels = network.kernels;
     const added = secondRows > 0;
-    stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2);
+    const rows = [firstRows, secondRows] as const;
+    stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2, rows);
     if (helper) helper.waitDone();
-    else stepParameters(kernels, part1, added, settings, learningRate, correction1, correction2);
+    else {
+      stepParameters(kernels, part1, added, settings, learningRate, correction1, correction2, rows);
+    }
     if (settings) {
       updateRunningStatistics(this.first.layers, this.second.layers, firstRows, secondRows);
     }
@@ -287,7 +293,9 @@ export class HalfBatchEngine {
     const weight = this.network.negativeWeight;
     const result = crossEntropy(last.output, labels, rows, this.classes, weight);
     outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch, weight);
-    for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows);
+    // Dense layers leave their weight gradients to the update (stepParameters), which sums
+    // both halves' samples for the rows each thread updates.
+    for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows, false);
     return result;
   }
 
@@ -299,7 +307,10 @@ export class HalfBatchEngine {
     softmaxRows(last.output, this.secondProbabilities, rows, this.classes);
   }
 
-  /** The second half's update part, on the helper: add its gradients, then update when asked. */
+  /**
+   * The second update part, on the helper: its gradients (the whole batch's rows of dense
+   * layers, the halves' sum for the others), then its update when asked.
+   */
   stepSecondPart(job: HalfJob): void {
     stepParameters(
       this.network.kernels,
@@ -309,6 +320,7 @@ export class HalfBatchEngine {
       job.learningRate ?? 0,
       job.correction1 ?? 1,
       job.correction2 ?? 1,
+      [job.batch - job.rows, job.rows],
     );
   }
 

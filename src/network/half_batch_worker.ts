@@ -121,7 +121,7 @@ function serve(halves: HalfBatchEngine, control: Int32Array, reals: Float64Array
       kind: train ? JobKind.train : JobKind.gradients,
       rows,
       firstRow: 0,
-      batch: 0,
+      batch: control[Slot.batch],
       dropoutStep: 0,
       seed: 0,
       settings: train ? settings : undefined,

@@ -69,6 +69,25 @@ export interface Kernels {
     inSize: number,
     outSize: number,
   ): void;
+  /**
+   * Rows [from, to) of the weight gradient over `batch` samples: dw[from..to) = x[B x in][:,
+   * from..to)^T · dz[B x out] and, with `db`, db[out] = the column sums of dz; with
+   * `accumulate`, += instead. Every sum runs over the samples in order, so a batch given in
+   * two calls (the second accumulating) has the bits of one call: how the two-halves engine
+   * sums both halves' samples into one gradient, each thread its own rows of it.
+   */
+  gradDenseRows(
+    x: Float32Array,
+    dz: Float32Array,
+    dw: Float32Array,
+    db: Float32Array | undefined,
+    batch: number,
+    inSize: number,
+    outSize: number,
+    from: number,
+    to: number,
+    accumulate: boolean,
+  ): void;
   /** sums[cols] = sum over the `rows` rows of x[rows x cols] (overwrites). */
   sumRows(x: Float32Array, sums: Float32Array, rows: number, cols: number): void;
   /**
@@ -282,6 +301,23 @@ export function createTsKernels(): Kernels {
         const dzRow = b * outSize;
         const xRow = b * inSize;
         for (let i = 0; i < inSize; i++) {
+          const xv = x[xRow + i];
+          if (xv === 0) continue;
+          const wRow = i * outSize;
+          for (let o = 0; o < outSize; o++) dw[wRow + o] += xv * dz[dzRow + o];
+        }
+      }
+    },
+    gradDenseRows(x, dz, dw, db, batch, inSize, outSize, from, to, accumulate) {
+      if (!accumulate) {
+        dw.fill(0, from * outSize, to * outSize);
+        db?.fill(0, 0, outSize);
+      }
+      for (let b = 0; b < batch; b++) {
+        const dzRow = b * outSize;
+        const xRow = b * inSize;
+        if (db) { for (let o = 0; o < outSize; o++) db[o] += dz[dzRow + o]; }
+        for (let i = from; i < to; i++) {
           const xv = x[xRow + i];
           if (xv === 0) continue;
           const wRow = i * outSize;

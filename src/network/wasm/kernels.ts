@@ -39,6 +39,18 @@ interface KernelExports {
     inSize: number,
     outSize: number,
   ): void;
+  gradDenseRows(
+    x: number,
+    dz: number,
+    dw: number,
+    db: number,
+    batch: number,
+    inSize: number,
+    outSize: number,
+    from: number,
+    to: number,
+    accumulate: number,
+  ): void;
   sumRows(x: number, sums: number, rows: number, cols: number): void;
   im2col(
     x: number,
@@ -343,6 +355,25 @@ function wasmKernels(
         batch,
         inSize,
         outSize,
+      );
+    },
+    gradDenseRows(x, dz, dw, db, batch, inSize, outSize, from, to, accumulate) {
+      if (
+        !(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= inSize)
+      ) {
+        throw new RangeError(`wasm-simd kernels: rows ${from}..${to} of a ${inSize}-row gradient`);
+      }
+      wasm.gradDenseRows(
+        offsetOf(x, batch * inSize, "x"),
+        offsetOf(dz, batch * outSize, "dz"),
+        offsetOf(dw, inSize * outSize, "dw"),
+        db ? offsetOf(db, outSize, "db") : 0,
+        batch,
+        inSize,
+        outSize,
+        from,
+        to,
+        accumulate ? 1 : 0,
       );
     },
     sumRows(x, sums, rows, cols) {

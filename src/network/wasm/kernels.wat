@@ -364,28 +364,53 @@
   (func (export "gradDense")
     (param $x i32) (param $dz i32) (param $dw i32) (param $db i32)
     (param $batch i32) (param $in i32) (param $out i32)
-    (call $sumRows (local.get $dz) (local.get $db) (local.get $batch) (local.get $out))
+    (call $sumRows (local.get $dz) (local.get $db) (local.get $batch) (local.get $out)
+      (i32.const 0))
     (call $gradWeights (local.get $x) (local.get $dz) (local.get $dw)
-      (local.get $batch) (local.get $in) (local.get $out) (i32.const 0)))
+      (local.get $batch) (local.get $in) (local.get $out) (i32.const 0)
+      (i32.shl (local.get $in) (i32.const 2))))
 
   ;; dw[in x out] += x[B x in]^T · dz[B x out] (a convolution's weight gradient, chunk by chunk).
   (func (export "addGradWeights")
     (param $x i32) (param $dz i32) (param $dw i32)
     (param $batch i32) (param $in i32) (param $out i32)
     (call $gradWeights (local.get $x) (local.get $dz) (local.get $dw)
-      (local.get $batch) (local.get $in) (local.get $out) (i32.const 1)))
+      (local.get $batch) (local.get $in) (local.get $out) (i32.const 1)
+      (i32.shl (local.get $in) (i32.const 2))))
+
+  ;; Rows [from, to) of dw[in x out] = (or += when accumulate is 1) x[B x in][:, from..to)^T ·
+  ;; dz[B x out], and, when db is not 0, db[out] = (or +=) the sum over rows of dz. Every sum
+  ;; runs over the rows in order and each call ends with the partial sums stored as floats, so
+  ;; a batch given in two calls (the second accumulating) has the bits of one call.
+  (func (export "gradDenseRows")
+    (param $x i32) (param $dz i32) (param $dw i32) (param $db i32)
+    (param $batch i32) (param $in i32) (param $out i32)
+    (param $from i32) (param $to i32) (param $accumulate i32)
+    (if (local.get $db)
+      (then (call $sumRows (local.get $dz) (local.get $db) (local.get $batch) (local.get $out)
+        (local.get $accumulate))))
+    (call $gradWeights
+      (i32.add (local.get $x) (i32.shl (local.get $from) (i32.const 2)))
+      (local.get $dz)
+      (i32.add (local.get $dw)
+        (i32.shl (i32.mul (local.get $from) (local.get $out)) (i32.const 2)))
+      (local.get $batch) (i32.sub (local.get $to) (local.get $from)) (local.get $out)
+      (local.get $accumulate) (i32.shl (local.get $in) (i32.const 2))))
 
   ;; sums[cols] = sum over rows of x[rows x cols].
   (func (export "sumRows") (param $x i32) (param $sums i32) (param $rows i32) (param $cols i32)
-    (call $sumRows (local.get $x) (local.get $sums) (local.get $rows) (local.get $cols)))
+    (call $sumRows (local.get $x) (local.get $sums) (local.get $rows) (local.get $cols)
+      (i32.const 0)))
 
-  ;; db[out] = sum over the batch rows of dz[B x out] (overwrites).
-  (func $sumRows (param $dz i32) (param $db i32) (param $batch i32) (param $out i32)
+  ;; db[out] = sum over the batch rows of dz[B x out] (overwrites), or += when accumulate is 1.
+  (func $sumRows
+    (param $dz i32) (param $db i32) (param $batch i32) (param $out i32) (param $accumulate i32)
     (local $rowBytes i32) (local $vecBytes i32) (local $b i32) (local $o i32) (local $src i32)
     (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
     (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
     ;; db = sum_b dz[b]: row after row added into db (it stays in L1).
-    (memory.fill (local.get $db) (i32.const 0) (local.get $rowBytes))
+    (if (i32.eqz (local.get $accumulate))
+      (then (memory.fill (local.get $db) (i32.const 0) (local.get $rowBytes))))
     (local.set $src (local.get $dz))
     (block $dbDone
       (loop $dbRow
@@ -413,14 +438,16 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $dbRow))))
 
-  ;; dw[in x out] = x[B x in]^T · dz[B x out], or += when accumulate is 1.
+  ;; dw[in x out] = x[B x in]^T · dz[B x out], or += when accumulate is 1; x's rows are
+  ;; xRowBytes apart (4 * in, or more for a range of x's columns).
   ;; Row i of dw is sum over nonzero x[b,i] of x[b,i] * dz[b]: a column of x drives it, so a
   ;; pixel that is background in the whole batch costs only compares and a zero fill.
   (func $gradWeights
     (param $x i32) (param $dz i32) (param $dw i32)
     (param $batch i32) (param $in i32) (param $out i32) (param $accumulate i32)
+    (param $xRowBytes i32)
     (local $rowBytes i32) (local $src i32)
-    (local $i i32) (local $xRowBytes i32) (local $vals i32) (local $left i32) (local $chunk i32)
+    (local $i i32) (local $vals i32) (local $left i32) (local $chunk i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $value f32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
@@ -433,7 +460,6 @@
     ;; dw, four rows at a time: row b of x supplies x[b, i..i+3] with one load, and when
     ;; all four are zero (72% of the time on MNIST) one compare skips them. Each of the four
     ;; columns gets its own list, a quarter of scratch (2048 entries), in chunks of rows.
-    (local.set $xRowBytes (i32.shl (local.get $in) (i32.const 2)))
     (block $quadsDone
       (loop $quad
         (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $in)))

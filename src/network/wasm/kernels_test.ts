@@ -150,6 +150,41 @@ for (const [batch, inSize, outSize, zeroFraction] of DENSE_SHAPES) {
       assertClose(v.dw, views.dw, dwScale, 1e-6, "dw");
       assertClose(v.db, views.db, dbScale, 1e-6, "db");
 
+      // The same gradient as two halves of the batch (the second accumulating) cut into two
+      // ranges of rows: the bits of one call, in both modules and in the TS reference.
+      const whole = { dw: v.dw.slice(), db: v.db.slice() };
+      const tsWhole = { dw: views.dw.slice(), db: views.db.slice() };
+      const half = batch >> 1;
+      const cut = inSize >> 1;
+      for (const kernels of [wasm, ts]) {
+        const k = kernels === wasm ? v : views;
+        k.dw.fill(7);
+        k.db.fill(7);
+        const second = {
+          x: k.x.subarray(half * inSize, batch * inSize),
+          dz: k.dz.subarray(half * outSize, batch * outSize),
+        };
+        for (const [from, to, db] of [[0, cut, k.db], [cut, inSize, undefined]] as const) {
+          kernels.gradDenseRows(k.x, k.dz, k.dw, db, half, inSize, outSize, from, to, false);
+          kernels.gradDenseRows(
+            second.x,
+            second.dz,
+            k.dw,
+            db,
+            batch - half,
+            inSize,
+            outSize,
+            from,
+            to,
+            true,
+          );
+        }
+      }
+      assert.deepEqual(v.dw, whole.dw);
+      assert.deepEqual(v.db, whole.db);
+      assert.deepEqual(views.dw, tsWhole.dw);
+      assert.deepEqual(views.db, tsWhole.db);
+
       // dx = dz · w^T
       ts.backDense(dz, w, views.dx, batch, inSize, outSize);
       wasm.backDense(v.dz, v.w, v.dx, batch, inSize, outSize);
