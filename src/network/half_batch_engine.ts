@@ -45,14 +45,15 @@ export interface SecondThread {
 }
 
 /**
- * Fills `count` samples of a batch, from its sample `first` on, into `input` [count x inputSize]
- * and `labels` (row 0 of both is sample `first`): how `HalfBatchEngine.trainBatch` asks for a
- * batch's rows where each half of it is computed.
+ * Fills `count` samples of a batch, from its sample `first` on: their pixels as bytes (0..255)
+ * into `pixels` [count x inputSize] and their labels into `labels` (row 0 of both is sample
+ * `first`). How `HalfBatchEngine.trainBatch` asks for a batch's rows where each half of it is
+ * computed; it scales the bytes to 0..1 there (`Kernels.bytesToUnit`, Math.fround(byte / 255)).
  */
 export type RowFiller = (
   first: number,
   count: number,
-  input: Float32Array,
+  pixels: Uint8Array,
   labels: Uint8Array,
 ) => void;
 
@@ -74,6 +75,11 @@ export interface SecondHalf {
   layers: Layer[];
   /** The second half's labels, in the arena so that another thread reads them. */
   labels: Uint8Array;
+  /**
+   * Pixel bytes [maxBatch x inputSize] for a `RowFiller`: each half's rows where its input
+   * rows are (the first half's from row 0, the second's from row ceil(maxBatch/2)).
+   */
+  pixels: Uint8Array;
 }
 
 /** What the network hands its engine besides its public fields. */
@@ -135,10 +141,13 @@ export function buildSecondHalf(
     previous = layer.output;
     previousGrad = layer.outputGrad;
   }
-  const labelFloats = take(Math.ceil(maxBatch / 4)); // maxBatch bytes (none while counting)
-  const bytes = Math.min(maxBatch, labelFloats.byteLength);
-  const labels = new Uint8Array(labelFloats.buffer, labelFloats.byteOffset, bytes);
-  return { layers, labels };
+  const bytesOf = (n: number) => {
+    const floats = take(Math.ceil(n / 4)); // n bytes (none while counting)
+    return new Uint8Array(floats.buffer, floats.byteOffset, Math.min(n, floats.byteLength));
+  };
+  const labels = bytesOf(maxBatch);
+  const pixels = bytesOf(maxBatch * network.layerSizes[0]);
+  return { layers, labels, pixels };
 }
 
 /**
@@ -215,8 +224,13 @@ export class HalfBatchEngine {
       : [1, 1];
     // The second half's rows first, straight where its layers read them, so that the other
     // thread starts while this one fills its own rows.
-    if (fill) fill(firstRows, secondRows, this.secondInput, this.second.labels);
-    else this.stageSecondHalf(batch, firstRows, labels);
+    const inSize = network.layerSizes[0];
+    const kernels = network.kernels;
+    if (fill) {
+      const pixels = this.second.pixels.subarray(this.secondStart * inSize);
+      fill(firstRows, secondRows, pixels, this.second.labels);
+      kernels.bytesToUnit(pixels, this.secondInput, secondRows * inSize);
+    } else this.stageSecondHalf(batch, firstRows, labels);
     const helper = secondRows > 0 && !this.secondThreadPaused ? this.helper : undefined;
     helper?.start({
       kind: settings ? JobKind.train : JobKind.gradients,
@@ -231,7 +245,10 @@ export class HalfBatchEngine {
       correction1,
       correction2,
     });
-    fill?.(0, firstRows, network.input, labels);
+    if (fill) {
+      fill(0, firstRows, this.second.pixels, labels);
+      kernels.bytesToUnit(this.second.pixels, network.input, firstRows * inSize);
+    }
     const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep);
     let second = { lossSum: 0, correct: 0 };
     if (helper) {
@@ -241,7 +258,6 @@ export class HalfBatchEngine {
       second = this.trainHalf(1, secondRows, firstRows, batch, undefined, dropoutStep);
     }
     const [part0, part1] = this.first.stepParts;
-    const kernels = network.kernels;
     const added = secondRows > 0;
     const rows = [firstRows, secondRows] as const;
     stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2, rows);

@@ -13,14 +13,20 @@ const CNN = parseLayerSpec("conv3x4,pool,conv3x8,pool,dense16,dropout0.5");
 // Batch norm normalizes each half by its own statistics and blends both into the running ones.
 const BATCH_NORM = parseLayerSpec("conv3x4,bn,pool,conv3x8,bn,pool,dense16,bn");
 
-/** Digit-like inputs: mostly zeros (the kernels skip them), some ink, seeded. */
-function fillInputs(network: Network, batch: number, labels: Uint8Array, seed: number): void {
+/**
+ * Digit-like inputs: mostly zeros (the kernels skip them), some ink, seeded; pixel bytes, and
+ * the network's input scaled from them as the trainer's are. Returns the bytes.
+ */
+function fillInputs(network: Network, batch: number, labels: Uint8Array, seed: number): Uint8Array {
   const rng = new Random(seed);
   const size = network.layerSizes[0];
+  const pixels = new Uint8Array(batch * size);
   for (let i = 0; i < batch * size; i++) {
-    network.input[i] = rng.uniform(0, 1) < 0.2 ? rng.uniform(0, 1) : 0;
+    pixels[i] = rng.uniform(0, 1) < 0.2 ? Math.floor(rng.uniform(1, 256)) : 0;
+    network.input[i] = pixels[i] / 255;
   }
   for (let b = 0; b < batch; b++) labels[b] = Math.floor(rng.uniform(0, 10));
+  return pixels;
 }
 
 /** Trains `steps` batches (the last one odd-sized) on `threads` threads; returns every weight's bits. */
@@ -41,12 +47,12 @@ async function train(
     const labels = new Uint8Array(40);
     for (let step = 0; step < steps; step++) {
       const batch = step === steps - 1 ? 27 : 32;
-      fillInputs(network, batch, labels, step);
-      const filled = network.input.slice(0, batch * 784);
+      const filled = fillInputs(network, batch, labels, step);
       const filledLabels = labels.slice();
-      // The same rows, handed over where the network asks for them (as the trainer does).
-      const fill = (first: number, count: number, input: Float32Array, rowLabels: Uint8Array) => {
-        input.set(filled.subarray(first * 784, (first + count) * 784));
+      // The same rows as bytes, handed over where the network asks for them (as the trainer
+      // does): the network scales them to the inputs given directly otherwise.
+      const fill = (first: number, count: number, pixels: Uint8Array, rowLabels: Uint8Array) => {
+        pixels.set(filled.subarray(first * 784, (first + count) * 784));
         rowLabels.set(filledLabels.subarray(first, first + count));
       };
       const settings = defaultOptimizerSettings("adam");

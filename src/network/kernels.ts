@@ -143,6 +143,11 @@ export interface Kernels {
   ): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
+  /**
+   * values[k] = bytes[k] / 255 over n values, rounded to float as `Math.fround(byte / 255)`:
+   * pixels to network inputs (`bytes` is a byte view into the arena's memory too).
+   */
+  bytesToUnit(bytes: Uint8Array, values: Float32Array, n: number): void;
   /** dst[k] += src[k] over n values (the second half-batch's gradient into the first's). */
   addInto(dst: Float32Array, src: Float32Array, n: number): void;
   /** ReLU in place over n values: x < 0 becomes 0 (exactly `activateInPlace("relu", ...)`). */
@@ -466,6 +471,9 @@ export function createTsKernels(): Kernels {
           }
         }
       }
+    },
+    bytesToUnit(bytes, values, n) {
+      for (let k = 0; k < n; k++) values[k] = bytes[k] / 255;
     },
     addInto(dst, src, n) {
       for (let k = 0; k < n; k++) dst[k] += src[k];

@@ -122,6 +122,7 @@ interface KernelExports {
     outHeight: number,
     outWidth: number,
   ): void;
+  bytesToUnit(bytes: number, values: number, n: number): void;
   addInto(dst: number, src: number, n: number): void;
   relu(values: number, n: number): void;
   reluGrad(delta: number, activated: number, n: number): void;
@@ -272,7 +273,7 @@ function wasmKernels(
   let memory: WebAssembly.Memory | undefined;
 
   /** Byte offset of `view` in wasm memory, after checking it is in the arena and long enough. */
-  function offsetOf(view: Float32Array, length: number, role: string): number {
+  function offsetOf(view: Float32Array | Uint8Array, length: number, role: string): number {
     if (view.buffer !== arenaBuffer) {
       throw new Error(`wasm-simd kernels: ${role} is not a view into this kernel set's arena`);
     }
@@ -464,6 +465,9 @@ function wasmKernels(
         g.outHeight,
         g.outWidth,
       );
+    },
+    bytesToUnit(bytes, values, n) {
+      wasm.bytesToUnit(offsetOf(bytes, n, "bytes"), offsetOf(values, n, "values"), n);
     },
     addInto(dst, src, n) {
       wasm.addInto(offsetOf(dst, n, "dst"), offsetOf(src, n, "src"), n);

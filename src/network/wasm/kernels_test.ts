@@ -604,3 +604,18 @@ for (const [batch, height, width, channels] of POOL_SHAPES) {
     assertGapsUntouched(wasmViews.arena, v);
   });
 }
+
+Deno.test("bytesToUnit gives Math.fround(byte / 255) for every byte, in both modules and TS", () => {
+  // Every byte, then 39 zeros: two all-zero rounds of 16 and 7 alone at the end.
+  const n = 256 + 39;
+  const expected = Float32Array.from({ length: n }, (_, k) => k < 256 ? k / 255 : 0);
+  for (const kernels of [ts, createWasmKernels({ fused: false }), createWasmKernels()]) {
+    // Bytes at an odd address, values off a 16-byte boundary.
+    const arena = kernels.arena(1 + n + 80);
+    const bytes = new Uint8Array(arena.buffer, arena.byteOffset + 4 * 1 + 1, n);
+    for (let k = 0; k < 256; k++) bytes[k] = k;
+    const values = arena.subarray(80, 80 + n).fill(NaN);
+    kernels.bytesToUnit(bytes, values, n);
+    assert.deepEqual(values, expected, kernels.name);
+  }
+});
