@@ -11,7 +11,7 @@
  *     its part of the update
  *     wait DONE = n                   <---   DONE = n, notify
  *
- * Waiting spins a little (how long adapts to how often spinning pays), then sleeps in
+ * Waiting spins up to half a millisecond (how long adapts to how often spinning pays), then sleeps in
  * `Atomics.wait`. A worker that throws writes its error into the block; one that stops
  * answering for `STALL_MS` is given up on. Either way the waiting call throws one clear error.
  *
@@ -65,15 +65,20 @@ export const OPTIMIZER_CODES = { sgd: 1, momentum: 2, adam: 3 } as const;
 
 /** How long a thread may stay silent in the middle of a batch before it counts as dead. */
 const STALL_MS = 60_000;
-/** Loads of a slot before sleeping on it. */
-const MAX_SPINS = 20_000;
+/** The longest and shortest spin on a slot before sleeping on it, in ms. */
+const MAX_SPIN_MS = 0.5;
+const MIN_SPIN_MS = 0.02;
 /**
- * Loads of a slot before sleeping on it, per slot, adapted as it goes: doubled when the value
- * came while spinning, halved when it did not. On an idle machine the other thread answers
- * within microseconds and waking from a sleep would cost more; on a busy one it is often off
- * its core, and spinning would only take time from it.
+ * How long to spin on each slot before sleeping on it (ms), adapted as it goes: doubled when
+ * the value came while spinning, halved when it did not, within [MIN_SPIN_MS, MAX_SPIN_MS].
+ * On an idle machine the other thread answers within tens of microseconds and waking from
+ * `Atomics.wait` costs as much or more (on a virtual machine a sleeping core is woken by the
+ * host), so inside a batch the waits come to be spun through; on a busy one the other thread is
+ * often off its core, and spinning would only take time from it. Never below MIN_SPIN_MS, so
+ * a machine that gets quiet again is noticed (the count of loads it replaced could fall to 0
+ * and stay there: every hand-over then slept).
  */
-const spinBudget = new Int32Array(16).fill(1000);
+const spinMs = new Float64Array(16).fill(0.1);
 
 /**
  * Waits until `control[slot]` is `seq`: spins, then sleeps. Throws when the other side wrote
@@ -86,15 +91,20 @@ export function waitForSlot(
   who: string,
   stallMs = STALL_MS,
 ): void {
-  const budget = spinBudget[slot];
-  for (let i = 0; i < budget; i++) {
-    if (Atomics.load(control, slot) === seq) {
-      spinBudget[slot] = Math.min(MAX_SPINS, 2 * budget + 64);
-      return;
-    }
-  }
-  spinBudget[slot] = budget >> 1;
   const start = performance.now();
+  const limit = spinMs[slot];
+  let now = start;
+  // A load is a few ns, a clock reading some tens: the clock every 32 loads.
+  while (now - start < limit) {
+    for (let i = 0; i < 32; i++) {
+      if (Atomics.load(control, slot) === seq) {
+        spinMs[slot] = Math.min(MAX_SPIN_MS, 2 * limit);
+        return;
+      }
+    }
+    now = performance.now();
+  }
+  spinMs[slot] = Math.max(MIN_SPIN_MS, limit / 2);
   while (true) {
     const value = Atomics.load(control, slot);
     if (value === seq) return;
