@@ -266,56 +266,100 @@
         (v128.store offset=48 (local.get $row) (local.get $a3))
         (local.set $o (i32.add (local.get $o) (i32.const 64)))))
 
-    ;; Up to three tiles of 4 floats (1 vector), two at a time when possible.
-    (if (i32.le_u (i32.add (local.get $o) (i32.const 32)) (local.get $bytes))
+    ;; The last 1..15 floats in one pass over the list: 1 to 4 vectors, the last one partly
+    ;; filled (its extra lanes hold neighbouring floats: lanes never mix, and only the valid
+    ;; lanes are stored). A 10-wide output layer is one pass of 3 vectors, not 2 and then 1.
+    (local.set $rest (i32.sub (local.get $bytes) (local.get $o)))
+    (if (i32.gt_u (local.get $rest) (i32.const 48))
       (then
         (local.set $row (i32.add (local.get $dst) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
+        (local.set $a3 (v128.load offset=48 (local.get $row)))
         (local.set $e (local.get $list))
-        (loop $entry8
+        (loop $entryLast4
           (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
           (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
           (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
             (local.get $a1)))
-          (br_if $entry8
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+            (local.get $a2)))
+          (local.set $a3 (f32x4.relaxed_madd (local.get $s) (v128.load offset=48 (local.get $row))
+            (local.get $a3)))
+          (br_if $entryLast4
             (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
         (local.set $row (i32.add (local.get $dst) (local.get $o)))
         (v128.store offset=0 (local.get $row) (local.get $a0))
         (v128.store offset=16 (local.get $row) (local.get $a1))
-        (local.set $o (i32.add (local.get $o) (i32.const 32)))))
-    (if (i32.le_u (i32.add (local.get $o) (i32.const 16)) (local.get $bytes))
+        (v128.store offset=32 (local.get $row) (local.get $a2))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 48)) (local.get $a3)
+          (i32.sub (local.get $rest) (i32.const 48))))
+      (else (if (i32.gt_u (local.get $rest) (i32.const 32))
       (then
         (local.set $row (i32.add (local.get $dst) (local.get $o)))
-        (local.set $a0 (v128.load (local.get $row)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
         (local.set $e (local.get $list))
-        (loop $entry4
+        (loop $entryLast3
           (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
-          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load (local.get $row))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
-          (br_if $entry4
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+            (local.get $a1)))
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+            (local.get $a2)))
+          (br_if $entryLast3
             (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
-        (v128.store (i32.add (local.get $dst) (local.get $o)) (local.get $a0))
-        (local.set $o (i32.add (local.get $o) (i32.const 16)))))
-
-    ;; The last 1..3 floats.
-    (local.set $rest (i32.sub (local.get $bytes) (local.get $o)))
-    (if (local.get $rest)
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (v128.store offset=16 (local.get $row) (local.get $a1))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 32)) (local.get $a2)
+          (i32.sub (local.get $rest) (i32.const 32))))
+      (else (if (i32.gt_u (local.get $rest) (i32.const 16))
       (then
-        (local.set $a0 (v128.load (i32.add (local.get $dst) (local.get $o))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $e (local.get $list))
-        (loop $entryTail
+        (loop $entryLast2
           (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
-          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load (local.get $row))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
-          (br_if $entryTail
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+            (local.get $a1)))
+          (br_if $entryLast2
             (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
-        (call $storeFirstLanes
-          (i32.add (local.get $dst) (local.get $o)) (local.get $a0) (local.get $rest)))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 16)) (local.get $a1)
+          (i32.sub (local.get $rest) (i32.const 16))))
+      (else (if (local.get $rest)
+      (then
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $e (local.get $list))
+        (loop $entryLast1
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
+            (local.get $a0)))
+          (br_if $entryLast1
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 0)) (local.get $a0)
+          (i32.sub (local.get $rest) (i32.const 0))))))))))))
+
+  ;; Stores the first rest/4 (1..4) floats of v at p.
+  (func $storeLastLanes (param $p i32) (param $v v128) (param $rest i32)
+    (if (i32.eq (local.get $rest) (i32.const 16))
+      (then (v128.store (local.get $p) (local.get $v)))
+      (else (call $storeFirstLanes (local.get $p) (local.get $v) (local.get $rest)))))
 
   ;; Stores the first rest/4 (1..3) floats of v at p.
   (func $storeFirstLanes (param $p i32) (param $v v128) (param $rest i32)
