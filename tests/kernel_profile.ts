@@ -51,6 +51,7 @@ const DESCRIBE: Record<string, (args: Args) => [string, number]> = {
   convBackInput: (a) => convolution("convBackInput", a[3], a[4], a[5]),
   convGradWeights: (a) => convolution("convGradWeights", a[3], a[4], a[5]),
   addInto: (a) => [`addInto n=${n(a[2])}`, n(a[2])],
+  bytesToUnit: (a) => [`bytesToUnit n=${n(a[2])}`, 0],
   relu: (a) => [`relu n=${n(a[1])}`, n(a[1])],
   reluGrad: (a) => [`reluGrad n=${n(a[2])}`, n(a[2])],
   maxPool: (a) => [`maxPool ${n(a[3])}x${n(a[4])}x${n(a[5])}`, 0],

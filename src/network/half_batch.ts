@@ -69,6 +69,8 @@ export interface HalfJob {
   correction1?: number;
   /** Adam's bias correction 1 - beta2^t for this step. */
   correction2?: number;
+  /** Whether the half's input rows are pixel bytes to scale first (a `RowFiller` wrote them). */
+  pixels?: boolean;
 }
 
 /**

@@ -223,13 +223,10 @@ export class HalfBatchEngine {
       ? adamCorrections(settings, network.optimizerStep)
       : [1, 1];
     // The second half's rows first, straight where its layers read them, so that the other
-    // thread starts while this one fills its own rows.
-    const inSize = network.layerSizes[0];
-    const kernels = network.kernels;
+    // thread starts while this one fills its own rows (as bytes: each half scales its own).
+    const pixels = fill !== undefined;
     if (fill) {
-      const pixels = this.second.pixels.subarray(this.secondStart * inSize);
-      fill(firstRows, secondRows, pixels, this.second.labels);
-      kernels.bytesToUnit(pixels, this.secondInput, secondRows * inSize);
+      fill(firstRows, secondRows, this.pixelRows(1), this.second.labels);
     } else this.stageSecondHalf(batch, firstRows, labels);
     const helper = secondRows > 0 && !this.secondThreadPaused ? this.helper : undefined;
     helper?.start({
@@ -244,20 +241,19 @@ export class HalfBatchEngine {
       learningRate,
       correction1,
       correction2,
+      pixels,
     });
-    if (fill) {
-      fill(0, firstRows, this.second.pixels, labels);
-      kernels.bytesToUnit(this.second.pixels, network.input, firstRows * inSize);
-    }
-    const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep);
+    fill?.(0, firstRows, this.pixelRows(0), labels);
+    const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep, pixels);
     let second = { lossSum: 0, correct: 0 };
     if (helper) {
       helper.firstHalfDone();
       second = helper.waitHalf();
     } else if (secondRows > 0) {
-      second = this.trainHalf(1, secondRows, firstRows, batch, undefined, dropoutStep);
+      second = this.trainHalf(1, secondRows, firstRows, batch, undefined, dropoutStep, pixels);
     }
     const [part0, part1] = this.first.stepParts;
+    const kernels = network.kernels;
     const added = secondRows > 0;
     const rows = [firstRows, secondRows] as const;
     stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2, rows);
@@ -275,6 +271,13 @@ export class HalfBatchEngine {
     };
   }
 
+  /** The pixel bytes of half 0 or 1 (where its input rows are: row 0 or `secondStart`). */
+  private pixelRows(half: 0 | 1): Uint8Array {
+    return half === 0
+      ? this.second.pixels
+      : this.second.pixels.subarray(this.secondStart * this.network.layerSizes[0]);
+  }
+
   /** Moves input rows [firstRows, batch) to where the second half's layers read them. */
   private stageSecondHalf(batch: number, firstRows: number, labels?: Uint8Array): void {
     if (batch === firstRows) return;
@@ -289,7 +292,8 @@ export class HalfBatchEngine {
    * Forward, loss and backward of one half (0: rows from 0, 1: the second half's layers) of a
    * batch of `batch` samples: its gradients are its samples' part of the batch mean's.
    * Returns the half's loss sum and hits. The second thread runs half 1 through this; half 1
-   * reads the labels `trainBatch` staged (`labels` is then unused).
+   * reads the labels `trainBatch` staged (`labels` is then unused). With `pixels`, the half's
+   * input rows are first scaled from the bytes a `RowFiller` wrote.
    */
   trainHalf(
     half: 0 | 1,
@@ -298,7 +302,16 @@ export class HalfBatchEngine {
     batch: number,
     labels: Uint8Array | undefined,
     dropoutStep: number,
+    pixels = false,
   ): { lossSum: number; correct: number } {
+    if (pixels) {
+      const input = half === 0 ? this.network.input : this.secondInput;
+      this.network.kernels.bytesToUnit(
+        this.pixelRows(half),
+        input,
+        rows * this.network.layerSizes[0],
+      );
+    }
     const layers = half === 0 ? this.first.layers : this.second.layers;
     // The second half's labels are always in the arena (stageSecondHalf put them there).
     if (half === 1 || !labels) labels = this.second.labels;

@@ -34,6 +34,7 @@ export const Slot = {
   batch: 8,
   optimizer: 9,
   correct: 10,
+  pixels: 11,
 } as const;
 
 /** Float64 slots, after the int32 ones (byte offset `FLOAT_OFFSET`). */
@@ -167,6 +168,7 @@ export class HalfBatchThread implements SecondThread {
     c[Slot.rows] = job.rows;
     c[Slot.firstRow] = job.firstRow;
     c[Slot.batch] = job.batch;
+    c[Slot.pixels] = job.pixels ? 1 : 0;
     r[Real.seed] = job.seed;
     r[Real.dropoutStep] = job.dropoutStep;
     r[Real.negativeWeight] = job.negativeWeight ?? 1;

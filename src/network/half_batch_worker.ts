@@ -102,6 +102,7 @@ function serve(halves: HalfBatchEngine, control: Int32Array, reals: Float64Array
       control[Slot.batch],
       undefined,
       reals[Real.dropoutStep],
+      control[Slot.pixels] === 1,
     );
     reals[Real.lossSum] = result.lossSum;
     control[Slot.correct] = result.correct;
