@@ -70,14 +70,15 @@ const STALL_MS = 60_000;
 const MAX_SPIN_MS = 0.5;
 const MIN_SPIN_MS = 0.02;
 /**
- * How long to spin on each slot before sleeping on it (ms), adapted as it goes: doubled when
- * the value came while spinning, halved when it did not, within [MIN_SPIN_MS, MAX_SPIN_MS].
- * On an idle machine the other thread answers within tens of microseconds and waking from
- * `Atomics.wait` costs as much or more (on a virtual machine a sleeping core is woken by the
- * host), so inside a batch the waits come to be spun through; on a busy one the other thread is
- * often off its core, and spinning would only take time from it. Never below MIN_SPIN_MS, so
- * a machine that gets quiet again is noticed (the count of loads it replaced could fall to 0
- * and stay there: every hand-over then slept).
+ * How long to spin on each slot before sleeping on it (ms), adapted as it goes within
+ * [MIN_SPIN_MS, MAX_SPIN_MS]: doubled when the value came while spinning, or soon after
+ * (within as long again: a little more spinning would have caught it), halved when it came
+ * later. On an idle machine the other thread answers within tens of microseconds and waking
+ * from `Atomics.wait` costs as much again (on a virtual machine the host wakes the sleeping
+ * core), so inside a batch the waits come to be spun through; on a busy one the other thread is
+ * often off its core for longer, and spinning would only take time from it. (A count of loads
+ * halved on every sleep could fall below the shortest wait and never rise again: every
+ * hand-over then slept.)
  */
 const spinMs = new Float64Array(16).fill(0.1);
 
@@ -105,10 +106,9 @@ export function waitForSlot(
     }
     now = performance.now();
   }
-  spinMs[slot] = Math.max(MIN_SPIN_MS, limit / 2);
   while (true) {
     const value = Atomics.load(control, slot);
-    if (value === seq) return;
+    if (value === seq) break;
     if (Atomics.load(control, Slot.failed) !== 0) {
       throw new ThreadFailure(failureText(control, who));
     }
@@ -117,6 +117,9 @@ export function waitForSlot(
     }
     Atomics.wait(control, slot, value, 200);
   }
+  spinMs[slot] = performance.now() - start < 2 * limit
+    ? Math.min(MAX_SPIN_MS, 2 * limit)
+    : Math.max(MIN_SPIN_MS, limit / 2);
 }
 
 /** A training thread that failed or stopped answering: the batch in progress is lost. */
