@@ -4,7 +4,7 @@ import { parseLayerSpec } from "./layer_spec.ts";
 import { defaultOptimizerSettings } from "./optimizer.ts";
 import { Random } from "./random.ts";
 import { createWasmKernels, wasmSimdSupported } from "./wasm/kernels.ts";
-import { startSecondThread, ThreadFailure } from "./half_batch_thread.ts";
+import { nextSpinMs, startSecondThread, ThreadFailure } from "./half_batch_thread.ts";
 import { JobKind } from "./half_batch.ts";
 
 const ignore = !wasmSimdSupported();
@@ -177,4 +177,15 @@ Deno.test({
       thread.close();
     }
   },
+});
+
+Deno.test("a hand-over's spin grows back from its floor when the waits are short, shrinks when long", () => {
+  // Waits of 30 µs (the other thread's usual answer on an idle machine), the first ones slept
+  // through after the shortest spin: the spin grows until it covers them, and stays there.
+  let spin = 0.02;
+  for (let i = 0; i < 10; i++) spin = nextSpinMs(spin, 0.03);
+  assert.equal(spin, 0.5);
+  // Waits of 5 ms (the other thread off its core on a busy machine): down to the floor.
+  for (let i = 0; i < 10; i++) spin = nextSpinMs(spin, 5);
+  assert.equal(spin, 0.02);
 });

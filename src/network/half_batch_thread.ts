@@ -100,7 +100,7 @@ export function waitForSlot(
   while (now - start < limit) {
     for (let i = 0; i < 32; i++) {
       if (Atomics.load(control, slot) === seq) {
-        spinMs[slot] = Math.min(MAX_SPIN_MS, 2 * limit);
+        spinMs[slot] = nextSpinMs(limit, performance.now() - start);
         return;
       }
     }
@@ -117,9 +117,26 @@ export function waitForSlot(
     }
     Atomics.wait(control, slot, value, 200);
   }
-  spinMs[slot] = performance.now() - start < 2 * limit
-    ? Math.min(MAX_SPIN_MS, 2 * limit)
-    : Math.max(MIN_SPIN_MS, limit / 2);
+  spinMs[slot] = nextSpinMs(limit, performance.now() - start);
+}
+
+/**
+ * The next spin on a slot after a wait of `waitedMs` that spun up to `limitMs` first (see
+ * `spinMs`): twice as long when the answer came within twice the spin, half when later.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nextSpinMs } from "./half_batch_thread.ts";
+ * assert.equal(nextSpinMs(0.1, 0.004), 0.2); // came while spinning
+ * assert.equal(nextSpinMs(0.02, 0.03), 0.04); // slept, but a longer spin would have caught it
+ * assert.equal(nextSpinMs(0.1, 3), 0.05); // the other thread was away: sleeping was right
+ * ```
+ */
+export function nextSpinMs(limitMs: number, waitedMs: number): number {
+  return waitedMs < 2 * limitMs
+    ? Math.min(MAX_SPIN_MS, 2 * limitMs)
+    : Math.max(MIN_SPIN_MS, limitMs / 2);
 }
 
 /** A training thread that failed or stopped answering: the batch in progress is lost. */
