@@ -24,6 +24,8 @@ export interface Saliency {
   digit: number;
   /** Its probability. */
   confidence: number;
+  /** z_digit, its score (logit): integrated gradients start from it (`integrateFromScore`). */
+  score: number;
   /** [10] softmax probabilities. */
   probabilities: Float32Array;
   /** [inputSize] dz_digit/dx: the gradient of the digit's score (logit) per input pixel. */
@@ -98,11 +100,12 @@ export function saliency(network: Network, pixels: Float32Array, digit?: number)
       if (probabilities[d] > probabilities[target]) target = d;
     }
   }
+  const score = network.layerOutputs().at(-1)![target]; // the logits, before softmax
   // backward's output delta is (probabilities - onehot): zeroed probabilities make it -e_target,
   // and the input gradient it computes is then -dz_target/dx.
   output.fill(0);
   network.backward(new Uint8Array([target]));
   const gradient = new Float32Array(size);
   for (let i = 0; i < size; i++) gradient[i] = -inputGrad[i];
-  return { digit: target, confidence: probabilities[target], probabilities, gradient };
+  return { digit: target, confidence: probabilities[target], score, probabilities, gradient };
 }
