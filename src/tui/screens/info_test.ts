@@ -95,3 +95,53 @@ Deno.test("renderModelInfo: a CNN's layers with their output shapes and paramete
   const table = lines.slice(lines.indexOf("Layers"));
   assert.ok(table.every((line) => visibleWidth(line) <= 80));
 });
+
+Deno.test("renderModelInfo: a long layer list wraps whole at 80 columns; at 160 the history sits beside the layers", () => {
+  const spec = "conv3x16,bn,conv3x16,bn,pool,conv3x32,bn,conv3x32,bn,pool,dense128,bn,dropout0.3";
+  const deep = new Network(parseLayerSpec(spec), { seed: 1, maxBatch: 1 });
+  const info = {
+    layerSizes: [...deep.layerSizes],
+    activation: "relu",
+    inputShape: [...deep.inputShape],
+    layers: [...deep.layers],
+    optimizer: defaultOptimizerSettings("adam"),
+    optimizerStep: 8,
+    optimizerState: true,
+    plan: null,
+    position: { epochsDone: 3, stepInEpoch: 0 },
+    seed: 1,
+    dataSource: "mnist",
+    testAccuracy: 0.7,
+    history: [1, 2, 3].map((epoch) => ({
+      epoch,
+      loss: 1 / epoch,
+      trainAccuracy: 0.6,
+      testAccuracy: 0.7,
+      seconds: 0.8,
+    })),
+    command: `deno task start train --layers ${spec} --limit 500 --epochs 3`,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:01:00.000Z",
+  } satisfies NetworkModelInfo;
+  const model = { network: deep, info, path: "deep.safetensors", random: false };
+  const narrow = renderModelInfo(model, { width: 80, color: "none" });
+  assert.ok(narrow.every((line) => visibleWidth(line) <= 80));
+  const fields = narrow.slice(0, narrow.indexOf("Layers")).join("\n");
+  assert.ok(!fields.includes("…"), fields);
+  // each field's lines, put back together, hold the whole list
+  const field = (name: string) => {
+    const start = narrow.findIndex((line) => line.startsWith(name));
+    let end = start + 1;
+    while (narrow[end]?.startsWith(" ".repeat(15))) end++;
+    return narrow.slice(start, end).map((line) => line.slice(15)).join("");
+  };
+  assert.ok(field("network").includes(`${spec} relu`), field("network"));
+  assert.ok(field("command").replaceAll(" ", "").includes(spec), field("command"));
+  // 80 columns: the history under the layers; 160: beside them, 20 lines shorter
+  assert.ok(narrow.indexOf("History") > narrow.indexOf("Layers"));
+  const wide = renderModelInfo(model, { width: 160, color: "none" });
+  assert.ok(wide.every((line) => visibleWidth(line) <= 160));
+  assert.match(wide.join("\n"), /^Layers +History$/m);
+  assert.match(wide.join("\n"), /^ +layer +output shape +parameters +epoch +loss/m);
+  assert.ok(wide.length <= narrow.length - 15, `${wide.length} vs ${narrow.length}`);
+});
