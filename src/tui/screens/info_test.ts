@@ -6,18 +6,34 @@ import { renderModelInfo } from "./info.ts";
 
 const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
 
-Deno.test("renderModelInfo: metadata, history table and chart", () => {
-  const info: NetworkModelInfo = {
-    layerSizes: [784, 16, 10],
+/** What a model file says of `network`, with `fields` in place of the defaults. */
+function infoOf(network: Network, fields: Partial<NetworkModelInfo> = {}): NetworkModelInfo {
+  return {
+    layerSizes: [...network.layerSizes],
     activation: "relu",
     inputShape: [...network.inputShape],
     layers: [...network.layers],
     optimizer: defaultOptimizerSettings("adam"),
+    optimizerStep: 10,
+    optimizerState: false,
+    plan: null,
+    position: { epochsDone: 1, stepInEpoch: 0 },
+    seed: 1,
+    dataSource: "mnist",
+    testAccuracy: 0.99,
+    history: [],
+    command: "",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:01:00.000Z",
+    ...fields,
+  };
+}
+
+Deno.test("renderModelInfo: metadata, history table and chart", () => {
+  const info = infoOf(network, {
     optimizerStep: 1876,
     optimizerState: true,
-    plan: null,
     position: { epochsDone: 2, stepInEpoch: 0 },
-    seed: 1,
     dataSource: "sample",
     testAccuracy: 0.93,
     history: [
@@ -25,9 +41,7 @@ Deno.test("renderModelInfo: metadata, history table and chart", () => {
       { epoch: 2, loss: 0.3, trainAccuracy: 0.91, testAccuracy: 0.93, seconds: 1.4 },
     ],
     command: "deno task start train --epochs 2 --sample",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:01:00.000Z",
-  };
+  });
   const lines = renderModelInfo({ network, info, path: "m.safetensors", random: false }, {
     width: 80,
     color: "none",
@@ -58,24 +72,7 @@ Deno.test("renderModelInfo: a random network says so", () => {
 
 Deno.test("renderModelInfo: a CNN's layers with their output shapes and parameters", () => {
   const cnn = new Network(parseLayerSpec("cnn"), { seed: 1, maxBatch: 1 });
-  const info = {
-    layerSizes: [...cnn.layerSizes],
-    activation: "relu",
-    inputShape: [...cnn.inputShape],
-    layers: [...cnn.layers],
-    optimizer: defaultOptimizerSettings("adam"),
-    optimizerStep: 10,
-    optimizerState: false,
-    plan: null,
-    position: { epochsDone: 1, stepInEpoch: 0 },
-    seed: 1,
-    dataSource: "mnist",
-    testAccuracy: 0.99,
-    history: [],
-    command: "",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:01:00.000Z",
-  } satisfies NetworkModelInfo;
+  const info = infoOf(cnn);
   const lines = renderModelInfo({ network: cnn, info, path: "cnn.safetensors", random: false }, {
     width: 80,
     color: "none",
@@ -99,18 +96,10 @@ Deno.test("renderModelInfo: a CNN's layers with their output shapes and paramete
 Deno.test("renderModelInfo: a long layer list wraps whole at 80 columns; at 160 the history sits beside the layers", () => {
   const spec = "conv3x16,bn,conv3x16,bn,pool,conv3x32,bn,conv3x32,bn,pool,dense128,bn,dropout0.3";
   const deep = new Network(parseLayerSpec(spec), { seed: 1, maxBatch: 1 });
-  const info = {
-    layerSizes: [...deep.layerSizes],
-    activation: "relu",
-    inputShape: [...deep.inputShape],
-    layers: [...deep.layers],
-    optimizer: defaultOptimizerSettings("adam"),
+  const info = infoOf(deep, {
     optimizerStep: 8,
     optimizerState: true,
-    plan: null,
     position: { epochsDone: 3, stepInEpoch: 0 },
-    seed: 1,
-    dataSource: "mnist",
     testAccuracy: 0.7,
     history: [1, 2, 3].map((epoch) => ({
       epoch,
@@ -120,9 +109,7 @@ Deno.test("renderModelInfo: a long layer list wraps whole at 80 columns; at 160 
       seconds: 0.8,
     })),
     command: `deno task start train --layers ${spec} --limit 500 --epochs 3`,
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:01:00.000Z",
-  } satisfies NetworkModelInfo;
+  });
   const model = { network: deep, info, path: "deep.safetensors", random: false };
   const narrow = renderModelInfo(model, { width: 80, color: "none" });
   assert.ok(narrow.every((line) => visibleWidth(line) <= 80));
