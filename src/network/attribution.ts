@@ -22,6 +22,7 @@
  * @module
  */
 import type { Network } from "./network.ts";
+import { DIGIT_CLASSES } from "./softmax.ts";
 
 /** Integrated gradients of one digit's score, with the check that they add up. */
 export interface Attribution {
@@ -51,7 +52,7 @@ export interface AttributionOptions {
 
 /**
  * The integrated gradients of `pixels` (one digit, [inputSize] values 0..1) for the score of
- * `digit` (default: the predicted one), from a blank baseline. `network` must be built with
+ * `digit` (default: the likeliest digit), from a blank baseline. `network` must be built with
  * `inputGradient` (see `withInputGradient` in saliency.ts); its maxBatch sets how many path
  * points go through it at once. Its parameter gradients are overwritten.
  *
@@ -82,7 +83,8 @@ export function integratedGradients(
 ): Attribution {
   requireInputGradient(network);
   const x = pixels.subarray(0, network.layerSizes[0]);
-  const classes = network.layerSizes[network.layerSizes.length - 1];
+  // the likeliest digit: a network's "not a digit" output (the 11th) is not one to explain
+  const classes = Math.min(network.layerSizes[network.layerSizes.length - 1], DIGIT_CLASSES);
   network.input.set(x);
   const probabilities = network.forward(1);
   let target = digit ?? 0;
