@@ -283,6 +283,9 @@ export function updateDraw(
       const next = { ...state, insight };
       return explainWork(explained(next) ? { ...next, explaining: undefined } : next);
     }
+    case "work-failed":
+      // no explanation for this version (the verdict stands); the next change tries again
+      return { state: { ...state, explaining: undefined } };
     default:
       return { state };
   }

@@ -390,3 +390,15 @@ Deno.test("the attribution is computed only while the overlay shows it", async (
   assert.equal(explainer.attributions, explainer.looks);
   assert.ok(drawn.state.insight?.attribution);
 });
+
+Deno.test("an explanation that fails leaves the verdict, and the next change tries again", () => {
+  const { screen } = countingScreen();
+  const drawn = simulate(screen, verticalStroke());
+  assert.ok(drawn.state.explaining);
+  const failed = screen.update(drawn.state, { type: "work-failed", id: "explain", error: "x" });
+  assert.equal(failed.state.explaining, undefined);
+  assert.equal(failed.state.analysis, drawn.state.analysis);
+  // the next key that wants an explanation (s: the raw gradient) starts the work again
+  const again = screen.update(failed.state, { type: "input", event: key("s") });
+  assert.deepEqual(again.work?.map((work) => work.id), ["explain"]);
+});
