@@ -99,14 +99,6 @@ export { DIGIT_CLASSES, hasNotADigitOutput, NOT_A_DIGIT, NOT_A_DIGIT_OUTPUT } fr
 
 export type { Parameter } from "./layers.ts";
 
-/**
- * The share of a dense layer's weight rows in the first update part, which the main thread
- * computes when two threads train: less than half, because the main thread also copies both
- * halves' pixels and runs the training loop between batches while the second thread waits (on
- * 784-128-10 about 30-40 µs a batch; its gradient and update rows take about 0.2 µs each).
- */
-const FIRST_PART_ROWS = 0.4;
-
 /** The shape of a dense network: layer sizes `[784, ...hidden, 10]` and the hidden activation. */
 export interface Architecture {
   /** Widths: 784 inputs, the hidden layers, 10 outputs. */
@@ -321,7 +313,6 @@ export class Network {
     // With halves, a dense layer's weights are cut between two rows (a multiple of 4), each
     // part's rows of the gradient summed over the whole batch by whoever updates them; its bias
     // goes with the first part. Other layers add the second half's gradient to the first's.
-    // Where the cut falls changes no bit (every row and element is computed alike either way).
     this.runtime.forEach((layer, index) => {
       const twin = second?.layers[index];
       const wholeBatch = twin !== undefined && layer.weightGradientRows !== undefined;
@@ -331,7 +322,7 @@ export class Network {
         const cut = !wholeBatch
           ? Math.ceil(p.value.length / 8) * 4
           : i === 0
-          ? Math.min(rows, Math.ceil((rows * FIRST_PART_ROWS) / 4) * 4) * width
+          ? Math.min(rows, Math.ceil(rows / 8) * 4) * width
           : p.value.length;
         for (const [part, from, to] of [[0, 0, cut], [1, cut, p.value.length]] as const) {
           const gradient = wholeBatch && i === 0
