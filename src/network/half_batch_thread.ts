@@ -11,7 +11,7 @@
  *     its part of the update
  *     wait DONE = n                   <---   DONE = n, notify
  *
- * Waiting spins up to half a millisecond (how long adapts to how often spinning pays), then sleeps in
+ * Waiting spins up to 0.2 ms (how long adapts to how soon the answers come), then sleeps in
  * `Atomics.wait`. A worker that throws writes its error into the block; one that stops
  * answering for `STALL_MS` is given up on. Either way the waiting call throws one clear error.
  *
@@ -67,7 +67,7 @@ export const OPTIMIZER_CODES = { sgd: 1, momentum: 2, adam: 3 } as const;
 /** How long a thread may stay silent in the middle of a batch before it counts as dead. */
 const STALL_MS = 60_000;
 /** The longest and shortest spin on a slot before sleeping on it, in ms. */
-const MAX_SPIN_MS = 0.5;
+const MAX_SPIN_MS = 0.2;
 const MIN_SPIN_MS = 0.02;
 /**
  * How long to spin on each slot before sleeping on it (ms), adapted as it goes within
