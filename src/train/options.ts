@@ -111,7 +111,7 @@ export interface TrainValues {
    * What a not-a-digit image is taught: "uniform", an unsure guess over the ten digits
    * (outlier exposure); "class", an eleventh output "not a digit" (a new network gets one).
    */
-  negativeTarget: NegativeTarget;
+  negativeTarget: "class" | "uniform";
   /**
    * Training digits held out (the last ones) to fit the temperature and the refusal
    * threshold; "auto": 5,000 when training with negatives, else none.
