@@ -39,6 +39,11 @@ const DESCRIBE: Record<string, (args: Args) => [string, number]> = {
   gradDense: (a) => dense("gradDense", a[4], a[5], a[6], "->"),
   backDense: (a) => dense("backDense", a[3], a[4], a[5], "<-"),
   addGradWeights: (a) => dense("addGradWeights", a[3], a[4], a[5], "->"),
+  // Rows [from, to) of a dense weight gradient: named by the whole layer, work of its rows.
+  gradDenseRows: (a) => [
+    `gradDenseRows ${n(a[5])}->${n(a[6])}`,
+    2 * n(a[4]) * (n(a[8]) - n(a[7])) * n(a[6]),
+  ],
   sumRows: (a) => [`sumRows x${n(a[3])}`, n(a[2]) * n(a[3])],
   im2col: (a) => [`im2col ${conv(geometryOf(a[3]))}`, 0],
   col2im: (a) => [`col2im ${conv(geometryOf(a[3]))}`, 0],
@@ -46,6 +51,7 @@ const DESCRIBE: Record<string, (args: Args) => [string, number]> = {
   convBackInput: (a) => convolution("convBackInput", a[3], a[4], a[5]),
   convGradWeights: (a) => convolution("convGradWeights", a[3], a[4], a[5]),
   addInto: (a) => [`addInto n=${n(a[2])}`, n(a[2])],
+  bytesToUnit: (a) => [`bytesToUnit n=${n(a[2])}`, 0],
   relu: (a) => [`relu n=${n(a[1])}`, n(a[1])],
   reluGrad: (a) => [`reluGrad n=${n(a[2])}`, n(a[2])],
   maxPool: (a) => [`maxPool ${n(a[3])}x${n(a[4])}x${n(a[5])}`, 0],

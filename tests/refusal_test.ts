@@ -76,7 +76,7 @@ Deno.test({
     const report = calibrationReport(
       logProbabilities(evaluation.probabilities!),
       data.test.labels,
-      10,
+      network.layerSizes.at(-1)!,
       network.readout.temperature,
     );
     console.log(`ECE ${report.eceBefore} -> ${report.ece} (T ${report.temperature})`);

@@ -16,7 +16,7 @@ import {
   tensorStats,
   TrainingMonitor,
 } from "../network/inspect.ts";
-import { type AttributionOptions, integratedGradients } from "../network/attribution.ts";
+import { type AttributionOptions, integrateFromScore } from "../network/attribution.ts";
 import { saliency, withInputGradient } from "../network/saliency.ts";
 import { selectKernels } from "../network/select_kernels.ts";
 
@@ -100,21 +100,27 @@ export function layerReports(
   });
 }
 
-/** What the network does with one digit. */
-export interface DigitReport {
+/** What one forward and one backward pass tell of a digit: the guess, why, each layer. */
+export interface DigitLook {
   /** [784] the input, 0..1. */
   input: Float32Array;
   /** Each layer's output for it (the output layer's as probabilities). */
   activations: LayerActivation[];
   /** [784] dz_digit / d pixel, the raw gradient: where more ink would change the answer. */
   saliency: Float32Array;
+  prediction: { digit: number; confidence: number };
+  /** z_digit, the guess's score (logit), which the attribution starts from. */
+  score: number;
+  probabilities: Float32Array;
+}
+
+/** What the network does with one digit: a look and the attribution of its guess. */
+export interface DigitReport extends DigitLook {
   /**
    * [784] integrated gradients from a blank picture: each pixel's share of the guess's score
    * (they add up to z_digit(picture) - z_digit(blank)); positive speaks for the guess.
    */
   attribution: Float32Array;
-  prediction: { digit: number; confidence: number };
-  probabilities: Float32Array;
 }
 
 /**
@@ -145,23 +151,39 @@ export class DigitExplainer {
   /**
    * Activations, saliency, attribution and guess for one digit of 784 values in 0..1;
    * `attribution` sets how finely integrated gradients integrate (see attribution.ts: by
-   * default until the sum is within 0.5% of the score's change; Draw asks for a fixed 16 steps
-   * to stay live).
+   * default until the sum is within 0.5% of the score's change).
    */
   digit(pixels: Float32Array, attribution?: AttributionOptions): DigitReport {
+    const look = this.look(pixels);
+    return { ...look, attribution: this.attribution(look, attribution) };
+  }
+
+  /**
+   * Activations, saliency and guess for one digit, without the attribution: one forward and
+   * one backward pass (the attribution is 16 to 512 of each).
+   */
+  look(pixels: Float32Array): DigitLook {
     const input = pixels.slice(0, IMAGE_PIXELS);
     const result = saliency(this.copy, input);
     // backward leaves every layer's output of that forward pass in place
     const activations = layerActivations(this.copy);
-    const integrated = integratedGradients(this.copy, input, result.digit, attribution);
     return {
       input,
       activations,
       saliency: result.gradient,
-      attribution: integrated.attribution,
       prediction: { digit: result.digit, confidence: result.confidence },
+      score: result.score,
       probabilities: result.probabilities,
     };
+  }
+
+  /**
+   * [784] integrated gradients of a look's guess from a blank picture; the look's forward pass
+   * gave the score, so the digit's is not run again.
+   */
+  attribution(look: DigitLook, options?: AttributionOptions): Float32Array {
+    const known = { digit: look.prediction.digit, score: look.score };
+    return integrateFromScore(this.copy, look.input, known, options).attribution;
   }
 }
 

@@ -8,7 +8,15 @@ import type { LoadedModel } from "./load_model.ts";
 
 /** One image's result: the guess with rounded probabilities, or why there is none. */
 export type ClassificationJson =
-  | { file: string; digit: number; confidence: number; probabilities: number[]; label?: number }
+  | {
+    file: string;
+    digit: number;
+    confidence: number;
+    probabilities: number[];
+    /** The "not a digit" output's probability, for a model that has one. */
+    notADigit?: number;
+    label?: number;
+  }
   | { file: string; digit: null; reason: string; label?: number }
   | { file: string; error: string };
 
@@ -54,6 +62,7 @@ export function classificationJson(result: ImageClassification): ClassificationJ
     digit: prediction.digit,
     confidence: round(prediction.confidence),
     probabilities: [...prediction.probabilities].map((p) => round(p)),
+    ...(prediction.notADigit !== undefined ? { notADigit: round(prediction.notADigit) } : {}),
     ...(label !== undefined ? { label } : {}),
   };
 }

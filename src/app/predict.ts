@@ -2,14 +2,24 @@
  * The network's guess for one 28x28 digit, and how to word its confidence: the one place the
  * `classify` command and the Classify, Draw and Browse screens take a guess from.
  */
-import type { Network } from "../network/network.ts";
+import {
+  DIGIT_CLASSES,
+  hasNotADigitOutput,
+  type Network,
+  NOT_A_DIGIT_OUTPUT,
+} from "../network/network.ts";
 import { percent } from "../text/format.ts";
 import { readUserDigit, readUserDigits } from "../train/views.ts";
 
 /** What the network makes of one digit. */
 export interface Prediction {
-  /** [10] softmax probabilities, one per digit. */
+  /**
+   * [10] softmax probabilities, one per digit. A model with the "not a digit" output shares
+   * the softmax with it: then they sum to 1 - `notADigit`.
+   */
   probabilities: Float32Array;
+  /** The probability of the "not a digit" output, for a model that has one. */
+  notADigit?: number;
   /** The most likely digit. */
   digit: number;
   /** Its probability. */
@@ -38,7 +48,9 @@ export function classifyPixels(network: Network, pixels: Float32Array): Predicti
   return fromProbabilities(network.predict(pixels));
 }
 
-function fromProbabilities(probabilities: Float32Array): Prediction {
+function fromProbabilities(outputs: Float32Array): Prediction {
+  // A model with an eleventh output: the digits' guess is read from the first ten alone.
+  const probabilities = outputs.length > DIGIT_CLASSES ? outputs.slice(0, DIGIT_CLASSES) : outputs;
   let digit = 0;
   for (let d = 1; d < probabilities.length; d++) {
     if (probabilities[d] > probabilities[digit]) digit = d;
@@ -47,7 +59,14 @@ function fromProbabilities(probabilities: Float32Array): Prediction {
   for (let d = 0; d < probabilities.length; d++) {
     if (d !== digit && probabilities[d] > probabilities[runnerUp]) runnerUp = d;
   }
-  return { probabilities, digit, confidence: probabilities[digit], runnerUp };
+  const prediction: Prediction = {
+    probabilities,
+    digit,
+    confidence: probabilities[digit],
+    runnerUp,
+  };
+  if (hasNotADigitOutput(outputs.length)) prediction.notADigit = outputs[NOT_A_DIGIT_OUTPUT];
+  return prediction;
 }
 
 /**

@@ -25,6 +25,27 @@ export function fillBatch(
   }
 }
 
+/**
+ * Copies samples `order[start .. start+count)` of `dataset` into `pixels` ([count x 784]
+ * bytes, as stored) and their labels into `labels`: `fillBatch` without the scaling to 0..1,
+ * which the network's kernels then do (`Kernels.bytesToUnit`: the same floats, faster).
+ */
+export function copyBatchPixels(
+  dataset: Dataset,
+  order: Uint32Array,
+  start: number,
+  count: number,
+  pixels: Uint8Array,
+  labels: Uint8Array,
+): void {
+  for (let b = 0; b < count; b++) {
+    const sample = order[start + b];
+    const from = sample * IMAGE_PIXELS;
+    pixels.set(dataset.pixels.subarray(from, from + IMAGE_PIXELS), b * IMAGE_PIXELS);
+    labels[b] = dataset.labels[sample];
+  }
+}
+
 /** The identity order 0..n-1, to walk a dataset in sequence. */
 export function sequentialOrder(n: number): Uint32Array {
   const order = new Uint32Array(n);

@@ -6,7 +6,7 @@
  *
  * @module
  */
-export { fillBatch, sequentialOrder } from "./batch.ts";
+export { copyBatchPixels, fillBatch, sequentialOrder } from "./batch.ts";
 export { epochOrder } from "./order.ts";
 export type { BatchSource } from "./source.ts";
 export {

@@ -18,7 +18,7 @@
  */
 import type { Activation } from "../network/activations.ts";
 import type { LayerSpec, Shape } from "../network/layer_spec.ts";
-import type { Network } from "../network/network.ts";
+import { DIGIT_CLASSES, type Network } from "../network/network.ts";
 import { foldBatchNorm } from "../network/fold_batch_norm.ts";
 import { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx_proto.ts";
 
@@ -90,10 +90,23 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
     value.name,
     graph.constant("temperature", [], new Float32Array([temperature])),
   ]);
-  graph.node("Softmax", [logits], { axis: 1 }, ONNX_PROBABILITIES);
+  // A model with the "not a digit" output shares the softmax with it; the file's
+  // probabilities are the ten digits' (they then sum to 1 - p(not a digit)).
+  const digits = Math.min(classes, DIGIT_CLASSES);
+  if (classes === digits) graph.node("Softmax", [logits], { axis: 1 }, ONNX_PROBABILITIES);
+  else {
+    const all = graph.node("Softmax", [logits], { axis: 1 });
+    const range = (name: string, value: number) => graph.integers(name, [1], [value]);
+    graph.node(
+      "Slice",
+      [all, range("digits_start", 0), range("digits_end", digits), range("class_axis", 1)],
+      {},
+      ONNX_PROBABILITIES,
+    );
+  }
   const outputs: OnnxValue[] = [{
     name: ONNX_PROBABILITIES,
-    dims: ["N", classes],
+    dims: ["N", digits],
     doc: "softmax probability of each digit 0..9" +
       (temperature === 1 ? "" : `, calibrated (logits / ${temperature})`),
   }];
@@ -266,6 +279,12 @@ class GraphBuilder {
     const found = this.network.parameters.find((p) => p.name === name);
     if (!found) throw new Error(`the network has no parameter ${name}`);
     return found.value;
+  }
+
+  /** An int64 constant (indices, axes); returns its name. */
+  integers(name: string, dims: number[], values: readonly number[]): string {
+    this.initializers.push({ name, dims, data: { int64: values } });
+    return name;
   }
 
   /** A float32 constant; returns its name. */

@@ -87,3 +87,36 @@ Deno.test("a calibrated model that refuses: softmax(logits / T) and not_a_digit 
   assert.ok(refused.includes(true) && refused.includes(false));
   await session.release();
 });
+
+Deno.test("a model with the not-a-digit output: the ten digits' probabilities, refused on their top", async () => {
+  const network = new Network(parseLayerSpec("conv3x4,pool,dense16", { classes: 11 }), {
+    seed: 6,
+    maxBatch: 8,
+  });
+  const rng = new Random(3);
+  for (const bias of network.biases) {
+    for (let i = 0; i < bias.length; i++) bias[i] = rng.gaussian();
+  }
+  const pixels = new Float32Array(8 * 784);
+  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1) ** 3;
+  network.input.set(pixels);
+  const all = network.forward(8).slice(); // [8 x 11]
+  const digits = (s: number) => all.subarray(s * 11, s * 11 + 10);
+  const tops = Array.from({ length: 8 }, (_, s) => Math.max(...digits(s)));
+  const sorted = [...tops].sort((a, b) => a - b);
+  const refuseBelow = (sorted[3] + sorted[4]) / 2;
+  const session = await ort.InferenceSession.create(
+    exportOnnx(network, { version: "test", refuseBelow }),
+  );
+  const output = await session.run({ image: new ort.Tensor("float32", pixels, [8, 1, 28, 28]) });
+  const probabilities = output.probabilities.data as Float32Array;
+  assert.deepEqual(output.probabilities.dims, [8, 10]);
+  for (let s = 0; s < 8; s++) {
+    for (let d = 0; d < 10; d++) {
+      assert.ok(Math.abs(probabilities[s * 10 + d] - digits(s)[d]) < 1e-5);
+    }
+  }
+  const refused = Array.from(output.not_a_digit.data as Uint8Array, Boolean);
+  assert.deepEqual(refused, tops.map((top) => top < refuseBelow));
+  await session.release();
+});

@@ -37,5 +37,5 @@ export { estimateBackground, inkStrength } from "./background.ts";
 export { inkIsDark } from "./polarity.ts";
 export { type Component, labelComponents, selectDigitComponents } from "./components.ts";
 export { strokeWidth, thickenStrokes, thinStrokes } from "./stroke_width.ts";
-export { type Region, resampleRegion, resize } from "./resample.ts";
+export { enlarge, type Region, resampleRegion, resize } from "./resample.ts";
 export { applyExifOrientation } from "./orientation.ts";

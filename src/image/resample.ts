@@ -137,3 +137,28 @@ function axisTaps(start: number, length: number, outLength: number, sourceLength
     weight: Float32Array.from(weight),
   };
 }
+
+/**
+ * A [height x width] grid `factor` times larger each way, every pixel a `factor` x `factor`
+ * block (nearest neighbour): a digit drawn bigger keeps its pixels crisp and countable.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { enlarge } from "./resample.ts";
+ *
+ * // [1 x 2] -> [2 x 4]
+ * assert.deepEqual(Array.from(enlarge(Float32Array.from([1, 2]), 2, 2)), [1, 1, 2, 2, 1, 1, 2, 2]);
+ * ```
+ */
+export function enlarge(pixels: Float32Array, width: number, factor: number): Float32Array {
+  const height = pixels.length / width;
+  const outWidth = width * factor;
+  const out = new Float32Array(pixels.length * factor * factor);
+  for (let y = 0; y < height * factor; y++) {
+    const from = Math.floor(y / factor) * width;
+    const row = y * outWidth;
+    for (let x = 0; x < outWidth; x++) out[row + x] = pixels[from + Math.floor(x / factor)];
+  }
+  return out;
+}

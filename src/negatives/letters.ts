@@ -126,14 +126,17 @@ function loadFonts(): Promise<{ name: string; font: opentype.Font }[]> {
 }
 
 /**
- * Random text: one letter (40%), two or three (30%) or four to six (30%: squeezed into the
- * digit's box, a word becomes a smudge of a line), lower case, capitalized or upper case.
+ * Random text: one letter (60%: what people hand a digit reader most, a letter where a digit
+ * would be), two or three (20%) or four to six (20%: squeezed into the digit's box, a word
+ * becomes a smudge of a line); lower case, capitalized or upper case (a lone letter is a
+ * capital half the time, as people write a letter alone).
  */
 function randomText(rng: Random): string {
   const draw = rng.next();
-  const length = draw < 0.4 ? 1 : draw < 0.7 ? 2 + rng.int(2) : 4 + rng.int(3);
+  const length = draw < 0.6 ? 1 : draw < 0.8 ? 2 + rng.int(2) : 4 + rng.int(3);
   const lower = DRAWN_LETTERS.replace(/[A-Z]/g, ""), upper = DRAWN_LETTERS.replace(/[a-z]/g, "");
-  const style = rng.next();
+  // style < 0.2: all capitals; < 0.4: the first one; else lower case.
+  const style = length === 1 ? (rng.next() < 0.5 ? 0 : 1) : rng.next();
   let text = "";
   for (let i = 0; i < length; i++) {
     const capital = style < 0.2 || (style < 0.4 && i === 0);

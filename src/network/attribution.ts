@@ -22,6 +22,7 @@
  * @module
  */
 import type { Network } from "./network.ts";
+import { DIGIT_CLASSES } from "./softmax.ts";
 
 /** Integrated gradients of one digit's score, with the check that they add up. */
 export interface Attribution {
@@ -51,7 +52,7 @@ export interface AttributionOptions {
 
 /**
  * The integrated gradients of `pixels` (one digit, [inputSize] values 0..1) for the score of
- * `digit` (default: the predicted one), from a blank baseline. `network` must be built with
+ * `digit` (default: the likeliest digit), from a blank baseline. `network` must be built with
  * `inputGradient` (see `withInputGradient` in saliency.ts); its maxBatch sets how many path
  * points go through it at once. Its parameter gradients are overwritten.
  *
@@ -80,27 +81,61 @@ export function integratedGradients(
   digit?: number,
   options: AttributionOptions = {},
 ): Attribution {
-  if (!network.inputGrad) {
-    throw new RangeError(
-      "integratedGradients needs a network built with inputGradient: withInputGradient()",
-    );
+  requireInputGradient(network);
+  const x = pixels.subarray(0, network.layerSizes[0]);
+  // the likeliest digit: a network's "not a digit" output (the 11th) is not one to explain
+  const classes = Math.min(network.layerSizes[network.layerSizes.length - 1], DIGIT_CLASSES);
+  network.input.set(x);
+  const probabilities = network.forward(1);
+  let target = digit ?? 0;
+  if (digit === undefined) {
+    for (let d = 1; d < classes; d++) if (probabilities[d] > probabilities[target]) target = d;
   }
+  const score = network.layerOutputs().at(-1)![target];
+  return integrateFromScore(network, x, { digit: target, score }, options);
+}
+
+/** A digit and its score z_digit(pixels) (logit), from a forward pass already run. */
+export interface DigitScore {
+  digit: number;
+  score: number;
+}
+
+/**
+ * `integratedGradients` for a digit whose score is known (saliency's forward pass measured it):
+ * the picture's own forward pass is not run again, only the blank baseline's and the path's.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "./network.ts";
+ * import { integratedGradients, integrateFromScore } from "./attribution.ts";
+ * import { saliency } from "./saliency.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, {
+ *   inputGradient: true,
+ *   maxBatch: 32,
+ *   seed: 3,
+ * });
+ * const pixels = new Float32Array(784).fill(0.4);
+ * const seen = saliency(network, pixels);
+ * const shared = integrateFromScore(network, pixels, seen);
+ * assert.deepEqual(shared, integratedGradients(network, pixels, seen.digit));
+ * ```
+ */
+export function integrateFromScore(
+  network: Network,
+  pixels: Float32Array,
+  known: DigitScore,
+  options: AttributionOptions = {},
+): Attribution {
+  requireInputGradient(network);
   const size = network.layerSizes[0];
-  const classes = network.layerSizes[network.layerSizes.length - 1];
   const x = pixels.subarray(0, size);
-  const scoreOf = (picture: Float32Array, of?: number): { digit: number; score: number } => {
-    network.input.set(picture);
-    const probabilities = network.forward(1);
-    let best = 0;
-    for (let d = 1; d < classes; d++) {
-      if (probabilities[d] > probabilities[best]) best = d;
-    }
-    const target = of ?? best;
-    const logits = network.layerOutputs().at(-1)!;
-    return { digit: target, score: logits[target] };
-  };
-  const { digit: target, score } = scoreOf(x, digit);
-  const baselineScore = scoreOf(new Float32Array(size), target).score;
+  const { digit: target, score } = known;
+  network.input.fill(0, 0, size);
+  network.forward(1);
+  const baselineScore = network.layerOutputs().at(-1)![target];
   const change = score - baselineScore;
 
   const maxSteps = options.maxSteps ?? 512;
@@ -121,6 +156,14 @@ export function integratedGradients(
     steps *= 2;
   }
   return { digit: target, attribution, score, baselineScore, steps, completenessError: error };
+}
+
+function requireInputGradient(network: Network): void {
+  if (!network.inputGrad) {
+    throw new RangeError(
+      "integratedGradients needs a network built with inputGradient: withInputGradient()",
+    );
+  }
 }
 
 /**

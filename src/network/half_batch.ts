@@ -4,9 +4,11 @@
  * half_batch_thread.ts (main side) and half_batch_worker.ts (the second thread).
  *
  * Why halves: the gradient of a batch is a sum over its samples, and float addition depends
- * on its order. Each half's gradient is summed in the order the kernels always use, then
- * dW = dW_first + dW_second, element by element. One thread computes both halves in turn,
- * two threads one each: the same operations on the same numbers, so the same bits.
+ * on its order. A dense layer's gradient rows are summed over the first half's samples, then
+ * the second's, in order (by whichever thread updates those rows); any other layer's gradient
+ * is summed per half, then dW = dW_first + dW_second, element by element. One thread computes
+ * both halves in turn, two threads one each: the same operations on the same numbers, so the
+ * same bits.
  *
  * @module
  */
@@ -23,13 +25,19 @@ export interface StepPart {
   moment1: Float32Array;
   moment2: Float32Array;
   decays: boolean;
+  /**
+   * Computes `grad` for the whole batch from both halves' samples (dense layers: the rows of
+   * the weight gradient this part updates, and the bias gradient with the first part), given
+   * each half's sample count; absent: `grad` (+ `secondGrad`) came from the backward passes.
+   */
+  gradient?: (firstRows: number, secondRows: number) => void;
 }
 
 /** What the second thread does with a batch. */
 export const JobKind = {
   /** Forward pass of its rows only (evaluation). */
   forward: 1,
-  /** Forward and backward of its half, then add the gradients of its part (no update). */
+  /** Forward and backward of its half, then the gradients of its part (no update). */
   gradients: 2,
   /** As gradients, then the optimizer update of its part. */
   train: 3,
@@ -61,12 +69,16 @@ export interface HalfJob {
   correction1?: number;
   /** Adam's bias correction 1 - beta2^t for this step. */
   correction2?: number;
+  /** Whether the half's input rows are pixel bytes to scale first (a `RowFiller` wrote them). */
+  pixels?: boolean;
 }
 
 /**
- * Adds the second half's gradient into the first's for each part (when `addSecond`), then,
- * when `settings` is given, applies one optimizer update to each part. Every operation is
- * element by element, so cutting the tensors into parts changes no bit of the result.
+ * For each part: with `rows` (each half's sample count), computes the whole batch's gradient
+ * where the part has a `gradient` (dense layers), else adds the second half's gradient into the
+ * first's (when `addSecond`); then, when `settings` is given, applies one optimizer update.
+ * Every update is element by element and every gradient row sums the batch's samples in order,
+ * so cutting the tensors into parts changes no bit of the result.
  *
  * @example
  * ```ts
@@ -82,7 +94,7 @@ export interface HalfJob {
  *   moment2: new Float32Array(2),
  *   decays: false,
  * };
- * stepParameters(createTsKernels(), [part], true, defaultOptimizerSettings("sgd"), 0.1, 1, 1);
+ * stepParameters(createTsKernels(), [part], true, defaultOptimizerSettings("sgd"), 0.1, 1, 1, [1, 1]);
  * assert.deepEqual([...part.grad], [1, 2]);
  * assert.deepEqual([...part.value], [0.8999999761581421, 0.800000011920929]);
  * ```
@@ -95,10 +107,12 @@ export function stepParameters(
   learningRate: number,
   correction1: number,
   correction2: number,
+  rows: readonly [number, number] | undefined,
 ): void {
   for (const p of parts) {
     if (p.value.length === 0) continue;
-    if (addSecond && p.secondGrad) kernels.addInto(p.grad, p.secondGrad, p.grad.length);
+    if (rows && p.gradient) p.gradient(rows[0], rows[1]);
+    else if (addSecond && p.secondGrad) kernels.addInto(p.grad, p.secondGrad, p.grad.length);
     if (!settings) continue;
     if (settings.kind === "adam") {
       kernels.adamStep(

@@ -2,14 +2,17 @@
  * The two-halves engine: a network built with `halves` computes each training batch of B
  * samples as its first ceil(B/2) and the rest. The second half's layers are views into the
  * same batch buffers from row ceil(maxBatch/2) on, sharing the parameter values, with
- * gradients of their own. Then dW = dW_first + dW_second element by element
- * (`Kernels.addInto`) and the optimizer step, each tensor cut in two parts. One thread does all
- * of it in turn; with a second thread attached (half_batch_thread.ts: a Worker with its own
- * kernel instance on the same shared memory) each does one half and one part. The same
- * operations on the same numbers: the same bits.
+ * gradients of their own. Each half runs forward and backward; a dense layer's backward only
+ * passes the gradient down. Then each tensor, cut in two parts, gets its gradient and its
+ * optimizer step: a dense layer's rows of dW summed over both halves' samples in order
+ * (`Kernels.gradDenseRows`, the first half's then the second's: the bits of one pass over the
+ * batch), any other layer's dW = dW_first + dW_second element by element (`Kernels.addInto`).
+ * One thread does all of it in turn; with a second thread attached (half_batch_thread.ts: a
+ * Worker with its own kernel instance on the same shared memory) each does one half and one
+ * part. The same operations on the same numbers: the same bits.
  *
  * The math of each half is the network's (network.ts, layers.ts, softmax.ts); this file only
- * cuts the batch, hands half of it to the other thread and adds the halves' gradients.
+ * cuts the batch, hands half of it to the other thread and has the parts' gradients summed.
  *
  * @module
  */
@@ -42,14 +45,15 @@ export interface SecondThread {
 }
 
 /**
- * Fills `count` samples of a batch, from its sample `first` on, into `input` [count x inputSize]
- * and `labels` (row 0 of both is sample `first`): how `HalfBatchEngine.trainBatch` asks for a
- * batch's rows where each half of it is computed.
+ * Fills `count` samples of a batch, from its sample `first` on: their pixels as bytes (0..255)
+ * into `pixels` [count x inputSize] and their labels into `labels` (row 0 of both is sample
+ * `first`). How `HalfBatchEngine.trainBatch` asks for a batch's rows where each half of it is
+ * computed; it scales the bytes to 0..1 there (`Kernels.bytesToUnit`, Math.fround(byte / 255)).
  */
 export type RowFiller = (
   first: number,
   count: number,
-  input: Float32Array,
+  pixels: Uint8Array,
   labels: Uint8Array,
 ) => void;
 
@@ -71,6 +75,11 @@ export interface SecondHalf {
   layers: Layer[];
   /** The second half's labels, in the arena so that another thread reads them. */
   labels: Uint8Array;
+  /**
+   * Pixel bytes [maxBatch x inputSize] for a `RowFiller`: each half's rows where its input
+   * rows are (the first half's from row 0, the second's from row ceil(maxBatch/2)).
+   */
+  pixels: Uint8Array;
 }
 
 /** What the network hands its engine besides its public fields. */
@@ -132,10 +141,13 @@ export function buildSecondHalf(
     previous = layer.output;
     previousGrad = layer.outputGrad;
   }
-  const labelFloats = take(Math.ceil(maxBatch / 4)); // maxBatch bytes (none while counting)
-  const bytes = Math.min(maxBatch, labelFloats.byteLength);
-  const labels = new Uint8Array(labelFloats.buffer, labelFloats.byteOffset, bytes);
-  return { layers, labels };
+  const bytesOf = (n: number) => {
+    const floats = take(Math.ceil(n / 4)); // n bytes (none while counting)
+    return new Uint8Array(floats.buffer, floats.byteOffset, Math.min(n, floats.byteLength));
+  };
+  const labels = bytesOf(maxBatch);
+  const pixels = bytesOf(maxBatch * network.layerSizes[0]);
+  return { layers, labels, pixels };
 }
 
 /**
@@ -211,9 +223,11 @@ export class HalfBatchEngine {
       ? adamCorrections(settings, network.optimizerStep)
       : [1, 1];
     // The second half's rows first, straight where its layers read them, so that the other
-    // thread starts while this one fills its own rows.
-    if (fill) fill(firstRows, secondRows, this.secondInput, this.second.labels);
-    else this.stageSecondHalf(batch, firstRows, labels);
+    // thread starts while this one fills its own rows (as bytes: each half scales its own).
+    const pixels = fill !== undefined;
+    if (fill) {
+      fill(firstRows, secondRows, this.pixelRows(1), this.second.labels);
+    } else this.stageSecondHalf(batch, firstRows, labels);
     const helper = secondRows > 0 && !this.secondThreadPaused ? this.helper : undefined;
     helper?.start({
       kind: settings ? JobKind.train : JobKind.gradients,
@@ -227,22 +241,26 @@ export class HalfBatchEngine {
       learningRate,
       correction1,
       correction2,
+      pixels,
     });
-    fill?.(0, firstRows, network.input, labels);
-    const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep);
+    fill?.(0, firstRows, this.pixelRows(0), labels);
+    const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep, pixels);
     let second = { lossSum: 0, correct: 0 };
     if (helper) {
       helper.firstHalfDone();
       second = helper.waitHalf();
     } else if (secondRows > 0) {
-      second = this.trainHalf(1, secondRows, firstRows, batch, undefined, dropoutStep);
+      second = this.trainHalf(1, secondRows, firstRows, batch, undefined, dropoutStep, pixels);
     }
     const [part0, part1] = this.first.stepParts;
     const kernels = network.kernels;
     const added = secondRows > 0;
-    stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2);
+    const rows = [firstRows, secondRows] as const;
+    stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2, rows);
     if (helper) helper.waitDone();
-    else stepParameters(kernels, part1, added, settings, learningRate, correction1, correction2);
+    else {
+      stepParameters(kernels, part1, added, settings, learningRate, correction1, correction2, rows);
+    }
     if (settings) {
       updateRunningStatistics(this.first.layers, this.second.layers, firstRows, secondRows);
     }
@@ -251,6 +269,13 @@ export class HalfBatchEngine {
       loss: (first.lossSum + second.lossSum) / batch,
       correct: first.correct + second.correct,
     };
+  }
+
+  /** The pixel bytes of half 0 or 1 (where its input rows are: row 0 or `secondStart`). */
+  private pixelRows(half: 0 | 1): Uint8Array {
+    return half === 0
+      ? this.second.pixels
+      : this.second.pixels.subarray(this.secondStart * this.network.layerSizes[0]);
   }
 
   /** Moves input rows [firstRows, batch) to where the second half's layers read them. */
@@ -267,7 +292,8 @@ export class HalfBatchEngine {
    * Forward, loss and backward of one half (0: rows from 0, 1: the second half's layers) of a
    * batch of `batch` samples: its gradients are its samples' part of the batch mean's.
    * Returns the half's loss sum and hits. The second thread runs half 1 through this; half 1
-   * reads the labels `trainBatch` staged (`labels` is then unused).
+   * reads the labels `trainBatch` staged (`labels` is then unused). With `pixels`, the half's
+   * input rows are first scaled from the bytes a `RowFiller` wrote.
    */
   trainHalf(
     half: 0 | 1,
@@ -276,7 +302,16 @@ export class HalfBatchEngine {
     batch: number,
     labels: Uint8Array | undefined,
     dropoutStep: number,
+    pixels = false,
   ): { lossSum: number; correct: number } {
+    if (pixels) {
+      const input = half === 0 ? this.network.input : this.secondInput;
+      this.network.kernels.bytesToUnit(
+        this.pixelRows(half),
+        input,
+        rows * this.network.layerSizes[0],
+      );
+    }
     const layers = half === 0 ? this.first.layers : this.second.layers;
     // The second half's labels are always in the arena (stageSecondHalf put them there).
     if (half === 1 || !labels) labels = this.second.labels;
@@ -287,7 +322,9 @@ export class HalfBatchEngine {
     const weight = this.network.negativeWeight;
     const result = crossEntropy(last.output, labels, rows, this.classes, weight);
     outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch, weight);
-    for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows);
+    // Dense layers leave their weight gradients to the update (stepParameters), which sums
+    // both halves' samples for the rows each thread updates.
+    for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows, false);
     return result;
   }
 
@@ -299,7 +336,10 @@ export class HalfBatchEngine {
     softmaxRows(last.output, this.secondProbabilities, rows, this.classes);
   }
 
-  /** The second half's update part, on the helper: add its gradients, then update when asked. */
+  /**
+   * The second update part, on the helper: its gradients (the whole batch's rows of dense
+   * layers, the halves' sum for the others), then its update when asked.
+   */
   stepSecondPart(job: HalfJob): void {
     stepParameters(
       this.network.kernels,
@@ -309,6 +349,7 @@ export class HalfBatchEngine {
       job.learningRate ?? 0,
       job.correction1 ?? 1,
       job.correction2 ?? 1,
+      [job.batch - job.rows, job.rows],
     );
   }
 

@@ -11,7 +11,7 @@
  *     its part of the update
  *     wait DONE = n                   <---   DONE = n, notify
  *
- * Waiting spins a little (how long adapts to how often spinning pays), then sleeps in
+ * Waiting spins up to 0.2 ms (how long adapts to how soon the answers come), then sleeps in
  * `Atomics.wait`. A worker that throws writes its error into the block; one that stops
  * answering for `STALL_MS` is given up on. Either way the waiting call throws one clear error.
  *
@@ -34,6 +34,7 @@ export const Slot = {
   batch: 8,
   optimizer: 9,
   correct: 10,
+  pixels: 11,
 } as const;
 
 /** Float64 slots, after the int32 ones (byte offset `FLOAT_OFFSET`). */
@@ -65,15 +66,21 @@ export const OPTIMIZER_CODES = { sgd: 1, momentum: 2, adam: 3 } as const;
 
 /** How long a thread may stay silent in the middle of a batch before it counts as dead. */
 const STALL_MS = 60_000;
-/** Loads of a slot before sleeping on it. */
-const MAX_SPINS = 20_000;
+/** The longest and shortest spin on a slot before sleeping on it, in ms. */
+const MAX_SPIN_MS = 0.2;
+const MIN_SPIN_MS = 0.02;
 /**
- * Loads of a slot before sleeping on it, per slot, adapted as it goes: doubled when the value
- * came while spinning, halved when it did not. On an idle machine the other thread answers
- * within microseconds and waking from a sleep would cost more; on a busy one it is often off
- * its core, and spinning would only take time from it.
+ * How long to spin on each slot before sleeping on it (ms), adapted as it goes within
+ * [MIN_SPIN_MS, MAX_SPIN_MS]: doubled when the value came while spinning, or soon after
+ * (within as long again: a little more spinning would have caught it), halved when it came
+ * later. On an idle machine the other thread answers within tens of microseconds and waking
+ * from `Atomics.wait` costs as much again (on a virtual machine the host wakes the sleeping
+ * core), so inside a batch the waits come to be spun through; on a busy one the other thread is
+ * often off its core for longer, and spinning would only take time from it. (A count of loads
+ * halved on every sleep could fall below the shortest wait and never rise again: every
+ * hand-over then slept.)
  */
-const spinBudget = new Int32Array(16).fill(1000);
+const spinMs = new Float64Array(16).fill(0.1);
 
 /**
  * Waits until `control[slot]` is `seq`: spins, then sleeps. Throws when the other side wrote
@@ -86,18 +93,22 @@ export function waitForSlot(
   who: string,
   stallMs = STALL_MS,
 ): void {
-  const budget = spinBudget[slot];
-  for (let i = 0; i < budget; i++) {
-    if (Atomics.load(control, slot) === seq) {
-      spinBudget[slot] = Math.min(MAX_SPINS, 2 * budget + 64);
-      return;
-    }
-  }
-  spinBudget[slot] = budget >> 1;
   const start = performance.now();
+  const limit = spinMs[slot];
+  let now = start;
+  // A load is a few ns, a clock reading some tens: the clock every 32 loads.
+  while (now - start < limit) {
+    for (let i = 0; i < 32; i++) {
+      if (Atomics.load(control, slot) === seq) {
+        spinMs[slot] = nextSpinMs(limit, performance.now() - start);
+        return;
+      }
+    }
+    now = performance.now();
+  }
   while (true) {
     const value = Atomics.load(control, slot);
-    if (value === seq) return;
+    if (value === seq) break;
     if (Atomics.load(control, Slot.failed) !== 0) {
       throw new ThreadFailure(failureText(control, who));
     }
@@ -106,6 +117,26 @@ export function waitForSlot(
     }
     Atomics.wait(control, slot, value, 200);
   }
+  spinMs[slot] = nextSpinMs(limit, performance.now() - start);
+}
+
+/**
+ * The next spin on a slot after a wait of `waitedMs` that spun up to `limitMs` first (see
+ * `spinMs`): twice as long when the answer came within twice the spin, half when later.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { nextSpinMs } from "./half_batch_thread.ts";
+ * assert.equal(nextSpinMs(0.1, 0.004), 0.2); // came while spinning
+ * assert.equal(nextSpinMs(0.02, 0.03), 0.04); // slept, but a longer spin would have caught it
+ * assert.equal(nextSpinMs(0.1, 3), 0.05); // the other thread was away: sleeping was right
+ * ```
+ */
+export function nextSpinMs(limitMs: number, waitedMs: number): number {
+  return waitedMs < 2 * limitMs
+    ? Math.min(MAX_SPIN_MS, 2 * limitMs)
+    : Math.max(MIN_SPIN_MS, limitMs / 2);
 }
 
 /** A training thread that failed or stopped answering: the batch in progress is lost. */
@@ -157,6 +188,7 @@ export class HalfBatchThread implements SecondThread {
     c[Slot.rows] = job.rows;
     c[Slot.firstRow] = job.firstRow;
     c[Slot.batch] = job.batch;
+    c[Slot.pixels] = job.pixels ? 1 : 0;
     r[Real.seed] = job.seed;
     r[Real.dropoutStep] = job.dropoutStep;
     r[Real.negativeWeight] = job.negativeWeight ?? 1;

@@ -102,6 +102,7 @@ function serve(halves: HalfBatchEngine, control: Int32Array, reals: Float64Array
       control[Slot.batch],
       undefined,
       reals[Real.dropoutStep],
+      control[Slot.pixels] === 1,
     );
     reals[Real.lossSum] = result.lossSum;
     control[Slot.correct] = result.correct;
@@ -121,7 +122,7 @@ function serve(halves: HalfBatchEngine, control: Int32Array, reals: Float64Array
       kind: train ? JobKind.train : JobKind.gradients,
       rows,
       firstRow: 0,
-      batch: 0,
+      batch: control[Slot.batch],
       dropoutStep: 0,
       seed: 0,
       settings: train ? settings : undefined,

@@ -69,6 +69,25 @@ export interface Kernels {
     inSize: number,
     outSize: number,
   ): void;
+  /**
+   * Rows [from, to) of the weight gradient over `batch` samples: dw[from..to) = x[B x in][:,
+   * from..to)^T · dz[B x out] and, with `db`, db[out] = the column sums of dz; with
+   * `accumulate`, += instead. Every sum runs over the samples in order, so a batch given in
+   * two calls (the second accumulating) has the bits of one call: how the two-halves engine
+   * sums both halves' samples into one gradient, each thread its own rows of it.
+   */
+  gradDenseRows(
+    x: Float32Array,
+    dz: Float32Array,
+    dw: Float32Array,
+    db: Float32Array | undefined,
+    batch: number,
+    inSize: number,
+    outSize: number,
+    from: number,
+    to: number,
+    accumulate: boolean,
+  ): void;
   /** sums[cols] = sum over the `rows` rows of x[rows x cols] (overwrites). */
   sumRows(x: Float32Array, sums: Float32Array, rows: number, cols: number): void;
   /**
@@ -124,6 +143,11 @@ export interface Kernels {
   ): void;
   /** The adjoint of im2col: dx[S x H x W x C] = the sum of every patch row put back (overwrites). */
   col2im(col: Float32Array, dx: Float32Array, samples: number, geometry: ConvGeometry): void;
+  /**
+   * values[k] = bytes[k] / 255 over n values, rounded to float as `Math.fround(byte / 255)`:
+   * pixels to network inputs (`bytes` is a byte view into the arena's memory too).
+   */
+  bytesToUnit(bytes: Uint8Array, values: Float32Array, n: number): void;
   /** dst[k] += src[k] over n values (the second half-batch's gradient into the first's). */
   addInto(dst: Float32Array, src: Float32Array, n: number): void;
   /** ReLU in place over n values: x < 0 becomes 0 (exactly `activateInPlace("relu", ...)`). */
@@ -289,6 +313,23 @@ export function createTsKernels(): Kernels {
         }
       }
     },
+    gradDenseRows(x, dz, dw, db, batch, inSize, outSize, from, to, accumulate) {
+      if (!accumulate) {
+        dw.fill(0, from * outSize, to * outSize);
+        db?.fill(0, 0, outSize);
+      }
+      for (let b = 0; b < batch; b++) {
+        const dzRow = b * outSize;
+        const xRow = b * inSize;
+        if (db) { for (let o = 0; o < outSize; o++) db[o] += dz[dzRow + o]; }
+        for (let i = from; i < to; i++) {
+          const xv = x[xRow + i];
+          if (xv === 0) continue;
+          const wRow = i * outSize;
+          for (let o = 0; o < outSize; o++) dw[wRow + o] += xv * dz[dzRow + o];
+        }
+      }
+    },
     sumRows(x, sums, rows, cols) {
       sums.fill(0, 0, cols);
       for (let r = 0; r < rows; r++) {
@@ -430,6 +471,9 @@ export function createTsKernels(): Kernels {
           }
         }
       }
+    },
+    bytesToUnit(bytes, values, n) {
+      for (let k = 0; k < n; k++) values[k] = bytes[k] / 255;
     },
     addInto(dst, src, n) {
       for (let k = 0; k < n; k++) dst[k] += src[k];

@@ -56,8 +56,26 @@ export interface Layer {
    * batch's dropout masks are those of its rows).
    */
   forward(batch: number, training: boolean, step: number, firstRow: number): void;
-  /** Backprop through the layer (after `forward` on the same batch). */
-  backward(batch: number): void;
+  /**
+   * Backprop through the layer (after `forward` on the same batch). With `weights` false, a
+   * layer that has `weightGradientRows` leaves its weight gradient to it and only passes the
+   * gradient down; every other layer ignores the flag.
+   */
+  backward(batch: number, weights?: boolean): void;
+  /**
+   * Dense layers: rows [from, to) of the weight gradient over this layer's last `batch`
+   * samples, into `dw` (= or, with `accumulate`, +=), and the bias gradient into `db` when
+   * given. The two-halves engine calls it for both halves' layers after both backward passes,
+   * so that each thread sums the whole batch for the rows it updates (half_batch_engine.ts).
+   */
+  weightGradientRows?(
+    batch: number,
+    dw: Float32Array,
+    db: Float32Array | undefined,
+    from: number,
+    to: number,
+    accumulate: boolean,
+  ): void;
   /** Fresh weights from `rng` (He-normal for ReLU, Glorot-uniform otherwise), zero biases. */
   initialize(rng: Random): void;
 }

@@ -114,7 +114,7 @@ class DenseLayer implements Layer {
     else if (activation) activateInPlace(activation, this.output, n);
   }
 
-  backward(batch: number): void {
+  backward(batch: number, weights = true): void {
     const [weight, bias] = this.parameters;
     const { kernels, input, inputGrad } = this.context;
     // delta = dL/da ⊙ f'(z)  [B x out]
@@ -125,19 +125,44 @@ class DenseLayer implements Layer {
       multiplyByDerivative(activation, this.outputGrad, this.output, n);
     }
     // dW[in x out] = a_prev^T[in x B] · delta[B x out];  db = column sums of delta
-    kernels.gradDense(
-      input,
-      this.outputGrad,
-      weight.grad,
-      bias.grad,
-      batch,
-      this.inSize,
-      this.outSize,
-    );
+    if (weights) {
+      kernels.gradDense(
+        input,
+        this.outputGrad,
+        weight.grad,
+        bias.grad,
+        batch,
+        this.inSize,
+        this.outSize,
+      );
+    }
     // dA_prev[B x in] = delta[B x out] · W^T[out x in]
     if (inputGrad) {
       kernels.backDense(this.outputGrad, weight.value, inputGrad, batch, this.inSize, this.outSize);
     }
+  }
+
+  weightGradientRows(
+    batch: number,
+    dw: Float32Array,
+    db: Float32Array | undefined,
+    from: number,
+    to: number,
+    accumulate: boolean,
+  ): void {
+    // dW[from..to) (+)= a_prev[:, from..to)^T · delta;  db (+)= column sums of delta
+    this.context.kernels.gradDenseRows(
+      this.context.input,
+      this.outputGrad,
+      dw,
+      db,
+      batch,
+      this.inSize,
+      this.outSize,
+      from,
+      to,
+      accumulate,
+    );
   }
 }
 

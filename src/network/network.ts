@@ -57,8 +57,10 @@
  *
  * ## Two halves, one or two threads (`halves`, half_batch_engine.ts)
  *
- * Built with `halves`, a network trains each batch as two halves whose gradients are added in
- * a fixed order, on one thread or two with the same bits: `network.halves` is that engine.
+ * Built with `halves`, a network trains each batch as two halves (forward and backward), then
+ * sums their gradients in a fixed order (dense layers: each part of the weights over the whole
+ * batch's samples in order; other layers: first half + second half), on one thread or two with
+ * the same bits: `network.halves` is that engine.
  * This file only builds the arena it needs; the cutting and the threads are over there.
  *
  * @module
@@ -93,7 +95,7 @@ import {
 } from "./half_batch_engine.ts";
 import { Random } from "./random.ts";
 import { crossEntropy, outputDelta, softmaxRows } from "./softmax.ts";
-export { NOT_A_DIGIT } from "./softmax.ts";
+export { DIGIT_CLASSES, hasNotADigitOutput, NOT_A_DIGIT, NOT_A_DIGIT_OUTPUT } from "./softmax.ts";
 
 export type { Parameter } from "./layers.ts";
 
@@ -129,9 +131,10 @@ export interface NetworkOptions {
   /** Also compute dL/d(input) in `backward`, into `inputGrad` (gradient checks, saliency). */
   inputGradient?: boolean;
   /**
-   * Train every batch as two halves whose gradients are added in a fixed order (first half +
-   * second half), so that one thread and two (`HalfBatchThread`) compute the same bits. Costs
-   * a second set of gradients and of the conv layers' working space. Default false: one pass.
+   * Train every batch as two halves whose gradients are summed in a fixed order (dense layers:
+   * the whole batch in sample order, as one pass does; others: first half + second half), so
+   * that one thread and two (`HalfBatchThread`) compute the same bits. Costs a second set of
+   * gradients and of the conv layers' working space. Default false: one pass.
    *
    * @ignore
    */
@@ -307,19 +310,42 @@ export class Network {
       }
     }
     // The update is cut in two at a multiple of 4 floats of each tensor, one part per thread.
-    const secondParams = second?.layers.flatMap((layer) => layer.parameters) ?? [];
-    this.parameters.forEach((p, i) => {
-      const cut = Math.ceil(p.value.length / 8) * 4;
-      for (const [part, from, to] of [[0, 0, cut], [1, cut, p.value.length]] as const) {
-        this.stepParts[part].push({
-          value: p.value.subarray(from, to),
-          grad: p.grad.subarray(from, to),
-          secondGrad: secondParams[i]?.grad.subarray(from, to),
-          moment1: p.moment1.subarray(from, to),
-          moment2: p.moment2.subarray(from, to),
-          decays: p.decays,
-        });
-      }
+    // With halves, a dense layer's weights are cut between two rows (a multiple of 4), each
+    // part's rows of the gradient summed over the whole batch by whoever updates them; its bias
+    // goes with the first part. Other layers add the second half's gradient to the first's.
+    this.runtime.forEach((layer, index) => {
+      const twin = second?.layers[index];
+      const wholeBatch = twin !== undefined && layer.weightGradientRows !== undefined;
+      layer.parameters.forEach((p, i) => {
+        const rows = p.shape[0];
+        const width = p.value.length / rows;
+        const cut = !wholeBatch
+          ? Math.ceil(p.value.length / 8) * 4
+          : i === 0
+          ? Math.min(rows, Math.ceil(rows / 8) * 4) * width
+          : p.value.length;
+        for (const [part, from, to] of [[0, 0, cut], [1, cut, p.value.length]] as const) {
+          const gradient = wholeBatch && i === 0
+            ? (firstRows: number, secondRows: number) => {
+              const [first, last] = [from / width, to / width];
+              const db = part === 0 ? layer.parameters[1]?.grad : undefined;
+              layer.weightGradientRows!(firstRows, p.grad, db, first, last, false);
+              if (secondRows > 0) {
+                twin.weightGradientRows!(secondRows, p.grad, db, first, last, true);
+              }
+            }
+            : undefined;
+          this.stepParts[part].push({
+            value: p.value.subarray(from, to),
+            grad: p.grad.subarray(from, to),
+            secondGrad: wholeBatch ? undefined : twin?.parameters[i].grad.subarray(from, to),
+            moment1: p.moment1.subarray(from, to),
+            moment2: p.moment2.subarray(from, to),
+            decays: p.decays,
+            gradient,
+          });
+        }
+      });
     });
     this.halves = second && new HalfBatchEngine(this, {
       layers: this.runtime,
@@ -501,7 +527,16 @@ export class Network {
     this.optimizerStep++;
     const [correction1, correction2] = adamCorrections(settings, this.optimizerStep);
     for (const part of this.stepParts) {
-      stepParameters(this.kernels, part, false, settings, learningRate, correction1, correction2);
+      stepParameters(
+        this.kernels,
+        part,
+        false,
+        settings,
+        learningRate,
+        correction1,
+        correction2,
+        undefined,
+      );
     }
   }
 

@@ -121,6 +121,39 @@ Deno.test("a not-a-digit sample's loss and gradient push toward the uniform outp
   }
 });
 
+Deno.test("with an eleventh output a not-a-digit sample is taught that output, as a class", () => {
+  const net = new Network({ layerSizes: [6, 5, 11], activation: "relu" }, { seed: 4, maxBatch: 3 });
+  const rng = new Random(13);
+  for (const p of net.parameters) if (!p.decays) fillRandom(p.value, rng);
+  fillRandom(net.input, rng);
+  net.negativeWeight = 0.5;
+  const labels = new Uint8Array([1, NOT_A_DIGIT, NOT_A_DIGIT]);
+  const probabilities = net.forward(3).slice();
+  const { loss } = net.evaluateLoss(labels);
+  // 0.5 x -log p[10] for each negative; plain CE for the digit.
+  const expected = -Math.log(probabilities[1]) - 0.5 * Math.log(probabilities[11 + 10]) -
+    0.5 * Math.log(probabilities[22 + 10]);
+  assert.ok(Math.abs(loss - expected / 3) < 1e-5, `loss ${loss} vs ${expected / 3}`);
+  net.backward(labels);
+  const lossAt = () => {
+    net.forward(3);
+    return net.evaluateLoss(labels).loss;
+  };
+  for (const p of net.parameters) {
+    const analytic = p.grad.slice();
+    for (let i = 0; i < p.value.length; i++) {
+      const original = p.value[i];
+      p.value[i] = original + 1e-2;
+      const up = lossAt();
+      p.value[i] = original - 1e-2;
+      const down = lossAt();
+      p.value[i] = original;
+      const numeric = (up - down) / 2e-2;
+      assert.ok(Math.abs(numeric - analytic[i]) < 1e-3 + 1e-2 * Math.abs(analytic[i]));
+    }
+  }
+});
+
 Deno.test("predict applies the readout's temperature without changing the answer", () => {
   const net = new Network({ layerSizes: [4, 3], activation: "relu" }, { seed: 2, maxBatch: 1 });
   net.weights[0].set([3, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0]);

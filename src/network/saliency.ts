@@ -17,6 +17,7 @@
  */
 import { createTsKernels, type Kernels } from "./kernels.ts";
 import { Network } from "./network.ts";
+import { DIGIT_CLASSES } from "./softmax.ts";
 
 /** What the network said about one digit, and which pixels made it say so. */
 export interface Saliency {
@@ -24,6 +25,8 @@ export interface Saliency {
   digit: number;
   /** Its probability. */
   confidence: number;
+  /** z_digit, its score (logit): integrated gradients start from it (`integrateFromScore`). */
+  score: number;
   /** [10] softmax probabilities. */
   probabilities: Float32Array;
   /** [inputSize] dz_digit/dx: the gradient of the digit's score (logit) per input pixel. */
@@ -39,6 +42,7 @@ export interface Saliency {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Network } from "./network.ts";
+import { DIGIT_CLASSES } from "./softmax.ts";
  * import { withInputGradient } from "./saliency.ts";
  *
  * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" });
@@ -67,12 +71,13 @@ export function withInputGradient(
 /**
  * The saliency of `pixels` (one digit, [inputSize] values 0..1) for `network`, which must be
  * built with `inputGradient` (see `withInputGradient`): the gradient of the score (logit) of
- * `digit` (default: the predicted one) with respect to each pixel.
+ * `digit` (default: the likeliest digit) with respect to each pixel.
  *
  * @example
  * ```ts
  * import assert from "node:assert/strict";
  * import { Network } from "./network.ts";
+import { DIGIT_CLASSES } from "./softmax.ts";
  * import { saliency } from "./saliency.ts";
  *
  * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, {
@@ -92,17 +97,19 @@ export function saliency(network: Network, pixels: Float32Array, digit?: number)
   network.input.set(pixels.subarray(0, size));
   const output = network.forward(1); // the network's own probability buffer
   const probabilities = output.slice();
+  // the likeliest digit: a network's "not a digit" output (the 11th) is not one to explain
   let target = digit ?? 0;
   if (digit === undefined) {
-    for (let d = 1; d < probabilities.length; d++) {
+    for (let d = 1; d < Math.min(probabilities.length, DIGIT_CLASSES); d++) {
       if (probabilities[d] > probabilities[target]) target = d;
     }
   }
+  const score = network.layerOutputs().at(-1)![target]; // the logits, before softmax
   // backward's output delta is (probabilities - onehot): zeroed probabilities make it -e_target,
   // and the input gradient it computes is then -dz_target/dx.
   output.fill(0);
   network.backward(new Uint8Array([target]));
   const gradient = new Float32Array(size);
   for (let i = 0; i < size; i++) gradient[i] = -inputGrad[i];
-  return { digit: target, confidence: probabilities[target], probabilities, gradient };
+  return { digit: target, confidence: probabilities[target], score, probabilities, gradient };
 }

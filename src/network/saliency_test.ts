@@ -3,6 +3,7 @@ import { Network } from "./network.ts";
 import { parseLayerSpec } from "./layer_spec.ts";
 import { Random } from "./random.ts";
 import { saliency, withInputGradient } from "./saliency.ts";
+import { integratedGradients } from "./attribution.ts";
 
 /** z_digit(x), the digit's score before softmax, by a plain forward pass, for finite differences. */
 function scoreAt(network: Network, pixels: Float32Array, digit: number): number {
@@ -89,4 +90,19 @@ Deno.test("a sure network still has a saliency map (its probability is 1 in floa
   assert.equal(result.confidence, 1);
   assert.ok(result.gradient.some((v) => Math.abs(v) > 1e-3), "the map vanished");
   assert.equal(checkAgainstFiniteDifferences(network, pixels), 20);
+});
+
+Deno.test("saliency and the attribution explain the likeliest digit, not the not-a-digit output", () => {
+  const network = new Network({ layerSizes: [20, 12, 11], activation: "relu" }, {
+    seed: 5,
+    inputGradient: true,
+    maxBatch: 16,
+  });
+  // the 11th output ("not a digit") far ahead of every digit
+  network.biases[network.biases.length - 1][10] = 50;
+  const pixels = new Float32Array(20).fill(0.5);
+  const result = saliency(network, pixels);
+  assert.ok(result.digit < 10, `explained output ${result.digit}`);
+  assert.equal(result.score, network.layerOutputs().at(-1)![result.digit]);
+  assert.equal(integratedGradients(network, pixels).digit, result.digit);
 });

@@ -28,17 +28,33 @@ export function softmaxRows(
 }
 
 /**
- * The label of a training sample that is not a digit: its target is the uniform distribution
- * over the digits (outlier exposure, Hendrycks et al. 2019), so the network learns to be
- * unsure of such things.
+ * The label of a training sample that is not a digit. A network with ten outputs is taught the
+ * uniform distribution over the digits for it (outlier exposure, Hendrycks et al. 2019), so it
+ * learns to be unsure of such things; a network with an eleventh output
+ * ({@linkcode NOT_A_DIGIT_OUTPUT}) is taught that output, a class like the digits.
  */
 export const NOT_A_DIGIT = 255;
+
+/** The digits' classes: outputs 0..9 of every network. */
+export const DIGIT_CLASSES = 10;
+
+/**
+ * The index of the "not a digit" output in a network with DIGIT_CLASSES + 1 outputs (trained
+ * with `--negative-target class`).
+ */
+export const NOT_A_DIGIT_OUTPUT = DIGIT_CLASSES;
+
+/** True when a network with `classes` outputs has the "not a digit" output. */
+export function hasNotADigitOutput(classes: number): boolean {
+  return classes === DIGIT_CLASSES + 1;
+}
 
 /**
  * Cross-entropy summed over `rows` rows of logits z [rows x classes] against `labels`, from
  * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits (digits
  * only). A NOT_A_DIGIT row costs `negativeWeight` x CE(uniform, softmax(z)) =
- * weight x (logsumexp(z) - mean(z)).
+ * weight x (logsumexp(z) - mean(z)) with ten outputs, and weight x (logsumexp(z) - z[10])
+ * (the cross-entropy of its class) with the "not a digit" output.
  */
 export function crossEntropy(
   z: Float32Array,
@@ -62,9 +78,13 @@ export function crossEntropy(
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(z[row + c] - max);
     if (labels[b] === NOT_A_DIGIT) {
-      let mean = 0;
-      for (let c = 0; c < classes; c++) mean += z[row + c];
-      loss += negativeWeight * (Math.log(sum) + max - mean / classes);
+      let target = 0;
+      if (hasNotADigitOutput(classes)) target = z[row + NOT_A_DIGIT_OUTPUT];
+      else {
+        for (let c = 0; c < classes; c++) target += z[row + c];
+        target /= classes;
+      }
+      loss += negativeWeight * (Math.log(sum) + max - target);
       continue;
     }
     loss += Math.log(sum) + max - z[row + labels[b]];
@@ -75,7 +95,8 @@ export function crossEntropy(
 
 /**
  * Softmax with cross-entropy (BP1): delta[B x classes] = (p - onehot(y)) * scale (1/batch);
- * a NOT_A_DIGIT row's target is uniform: delta = (p - 1/classes) * scale * negativeWeight.
+ * a NOT_A_DIGIT row's target is uniform with ten outputs, delta = (p - 1/classes) * scale *
+ * negativeWeight, and the one-hot of the "not a digit" output with eleven.
  */
 export function outputDelta(
   probabilities: Float32Array,
@@ -90,6 +111,11 @@ export function outputDelta(
     const row = b * classes;
     if (labels[b] === NOT_A_DIGIT) {
       const weighted = scale * negativeWeight;
+      if (hasNotADigitOutput(classes)) {
+        for (let c = 0; c < classes; c++) delta[row + c] = probabilities[row + c] * weighted;
+        delta[row + NOT_A_DIGIT_OUTPUT] -= weighted;
+        continue;
+      }
       for (let c = 0; c < classes; c++) {
         delta[row + c] = (probabilities[row + c] - 1 / classes) * weighted;
       }

@@ -222,7 +222,7 @@ export function joinColumns(blocks: string[][], gap = 2): string[] {
 
 /**
  * Splits plain text into lines of at most `width` columns at spaces; a word longer than a
- * line is cut with an ellipsis.
+ * line breaks after its commas (a network's layer list), else it is cut with an ellipsis.
  *
  * @example
  * ```ts
@@ -230,16 +230,26 @@ export function joinColumns(blocks: string[][], gap = 2): string[] {
  * import { wrapText } from "./layout.ts";
  *
  * assert.deepEqual(wrapText("the quick brown fox", 10), ["the quick", "brown fox"]);
+ * assert.deepEqual(wrapText("cnn: conv5x32,pool,dense128 relu", 16), [
+ *   "cnn: conv5x32,",
+ *   "pool,dense128",
+ *   "relu",
+ * ]);
  * ```
  */
 export function wrapText(text: string, width: number): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(" ")) {
-    if (line !== "" && visibleWidth(line) + 1 + visibleWidth(word) > width) {
-      lines.push(line);
-      line = word;
-    } else line = line === "" ? word : `${line} ${word}`;
+    // the parts of a word: itself, or its pieces up to each comma when it is too long
+    const parts = visibleWidth(word) > width ? word.split(/(?<=,)/) : [word];
+    parts.forEach((part, i) => {
+      const glue = i > 0 || line === "" ? "" : " ";
+      if (line !== "" && visibleWidth(line) + glue.length + visibleWidth(part) > width) {
+        lines.push(line);
+        line = part;
+      } else line += glue + part;
+    });
   }
   if (line !== "") lines.push(line);
   return lines.map((l) => truncate(l, width, "…"));

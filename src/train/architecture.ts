@@ -5,7 +5,9 @@
 import {
   type Activation,
   denseLayers,
+  DIGIT_CLASSES,
   formatLayerSpec,
+  hasNotADigitOutput,
   LAYER_PRESETS,
   type LayeredArchitecture,
   type LayerSpec,
@@ -23,6 +25,19 @@ export interface ArchitectureValues {
   layers: string;
   /** Put a `standardize` layer first (`--standardize`). */
   standardize?: boolean;
+  /** Not-a-digit kinds trained with (`--negatives`): with the "class" target, an 11th output. */
+  negatives?: readonly string[];
+  /** What a not-a-digit image is taught (`--negative-target`). */
+  negativeTarget?: "class" | "uniform";
+}
+
+/**
+ * The outputs a network of `values` gets: the ten digits, and the "not a digit" class when it
+ * trains with negatives toward that class.
+ */
+export function outputClasses(values: ArchitectureValues): number {
+  const notADigit = (values.negatives?.length ?? 0) > 0 && values.negativeTarget === "class";
+  return DIGIT_CLASSES + (notADigit ? 1 : 0);
 }
 
 /**
@@ -41,9 +56,13 @@ export interface ArchitectureValues {
  * ```
  */
 export function architectureOf(values: ArchitectureValues): LayeredArchitecture {
+  const classes = outputClasses(values);
   const architecture: LayeredArchitecture = values.layers !== ""
-    ? parseLayerSpec(values.layers, { activation: values.activation })
-    : { inputShape: [784], layers: denseLayers([784, ...values.hidden, 10], values.activation) };
+    ? parseLayerSpec(values.layers, { activation: values.activation, classes })
+    : {
+      inputShape: [784],
+      layers: denseLayers([784, ...values.hidden, classes], values.activation),
+    };
   if (values.standardize && architecture.layers[0].kind !== "standardize") {
     architecture.layers.unshift({ kind: "standardize", mean: MNIST_MEAN, std: MNIST_STD });
   }
@@ -90,7 +109,11 @@ export function describeArchitecture(
   }
   const spec = formatLayerSpec(layers);
   const preset = Object.entries(LAYER_PRESETS).find(([, text]) => text === spec)?.[0];
-  return `${preset ? `${preset}: ` : ""}${spec}${activation}`;
+  const last = layers.at(-1);
+  const notADigit = last?.kind === "dense" && hasNotADigitOutput(last.units)
+    ? ", + not-a-digit output"
+    : "";
+  return `${preset ? `${preset}: ` : ""}${spec}${activation}${notADigit}`;
 }
 
 /**

@@ -11,7 +11,9 @@ import {
   checkLayers,
   countParameters,
   denseLayers,
+  DIGIT_CLASSES,
   foldBatchNorm,
+  hasNotADigitOutput,
   type Kernels,
   type LayerSpec,
   Network,
@@ -190,8 +192,9 @@ function parseInfo(metadata: Record<string, unknown>, path: string): NetworkMode
   }
   const inputSize = inputShape.reduce((a, b) => a * b, 1);
   const last = layers[layers.length - 1];
-  if (inputSize !== 784 || last.kind !== "dense" || last.units !== 10) {
-    fail(`layers do not take 784 pixels to 10 digits`);
+  const outputs = last.kind === "dense" ? last.units : 0;
+  if (inputSize !== 784 || (outputs !== DIGIT_CLASSES && !hasNotADigitOutput(outputs))) {
+    fail(`layers do not take 784 pixels to 10 digits (and "not a digit")`);
   }
   const layerSizes = layerWidths(inputShape, layers);
   const optimizer = metadata.optimizer as OptimizerSettings;

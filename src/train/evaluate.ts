@@ -1,5 +1,5 @@
 import type { Dataset } from "../data/dataset.ts";
-import { Network } from "../network/mod.ts";
+import { DIGIT_CLASSES, Network } from "../network/mod.ts";
 import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import { emptyConfusion } from "./metrics.ts";
 import { startSecondThread } from "../network/half_batch_thread.ts";
@@ -127,7 +127,9 @@ export function* evaluationSteps(
   const order = sequentialOrder(total);
   const labels = new Uint8Array(network.maxBatch);
   const classes = network.layerSizes[network.layerSizes.length - 1];
-  const confusion = emptyConfusion(classes);
+  // The guess is the best digit; a model's "not a digit" output (its 11th) is never a guess.
+  const digits = Math.min(classes, DIGIT_CLASSES);
+  const confusion = emptyConfusion(digits);
   const predictions = new Uint8Array(total);
   const confidences = new Float32Array(total);
   const allProbabilities = new Float32Array(total * classes);
@@ -144,7 +146,7 @@ export function* evaluationSteps(
     allProbabilities.set(probabilities.subarray(0, count * classes), start * classes);
     for (let b = 0; b < count; b++) {
       let best = 0;
-      for (let c = 1; c < classes; c++) {
+      for (let c = 1; c < digits; c++) {
         if (probabilities[b * classes + c] > probabilities[b * classes + best]) best = c;
       }
       predictions[start + b] = best;

@@ -105,8 +105,13 @@ export interface TrainValues {
   negatives: string[];
   /** Not-a-digit images per digit in a batch. */
   negativeRatio: number;
-  /** Their loss's weight lambda: loss = CE(digits) + lambda x CE(uniform, negatives). */
+  /** Their loss's weight lambda: loss = CE(digits) + lambda x CE(target, negatives). */
   negativeWeight: number;
+  /**
+   * What a not-a-digit image is taught: "uniform", an unsure guess over the ten digits
+   * (outlier exposure); "class", an eleventh output "not a digit" (a new network gets one).
+   */
+  negativeTarget: "class" | "uniform";
   /**
    * Training digits held out (the last ones) to fit the temperature and the refusal
    * threshold; "auto": 5,000 when training with negatives, else none.
@@ -175,6 +180,12 @@ export const loose = (spec: AnyTrainOption): TrainOption => spec as unknown as T
 const text = (value: number | string) => String(value);
 const ON_OFF = ["off", "on"] as const;
 const AUGMENT_LEVEL_NAMES = ["full", "light"] as const;
+
+/** What a not-a-digit image is taught (see TrainValues.negativeTarget). */
+export const NEGATIVE_TARGETS = ["class", "uniform"] as const;
+
+/** One of NEGATIVE_TARGETS. */
+export type NegativeTarget = typeof NEGATIVE_TARGETS[number];
 
 /** The training options in `--help` order (the README's "train" table). */
 export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
@@ -430,6 +441,20 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     format: text,
     default: 0.5,
     saved: (saved) => saved.plan?.negatives?.weight,
+  }),
+  option({
+    name: "negativeTarget",
+    flag: "--negative-target <target>",
+    label: "Not-digit target",
+    help: "not-a-digit images are taught: class (an 11th output) or uniform (unsure)",
+    choices: NEGATIVE_TARGETS,
+    parse: oneOf(NEGATIVE_TARGETS),
+    format: text,
+    // Measured (README "Not a digit"): the class refused fewer held-out not-a-digit images and
+    // more real digits than the unsure answer once the CNN trained long, so unsure is the default.
+    default: "uniform",
+    // A model's own output count says what it was taught: eleven outputs, the class.
+    saved: (saved) => saved.layerSizes.at(-1) === 11 ? "class" : "uniform",
   }),
   option({
     name: "holdout",

@@ -127,6 +127,7 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
     negatives: [], // a plan saved before negatives existed trained on digits only
     negativeRatio: 0.5,
     negativeWeight: 0.5,
+    negativeTarget: "uniform", // ten outputs: it cannot have learned the class
     holdout: "auto",
   });
   assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003);
@@ -155,20 +156,22 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   const values = resolveTrainValues({}, saved);
   const flags = flagsOf(values);
   assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
-  assert.deepEqual(flags.slice(-18, -13), [
+  assert.deepEqual(flags.slice(-20, -15), [
     "--limit",
     "all",
     "--augment",
     "--augment-level",
     "full",
   ]);
-  assert.deepEqual(flags.slice(-13), [
+  assert.deepEqual(flags.slice(-15), [
     "--negatives",
     "none",
     "--negative-ratio",
     "0.5",
     "--negative-weight",
     "0.5",
+    "--negative-target",
+    "uniform",
     "--holdout",
     "auto",
     "--eval-every",

@@ -7,7 +7,7 @@
  */
 import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
 import { grayImage, normalizeDigit } from "../image/mod.ts";
-import type { Network } from "../network/network.ts";
+import { DIGIT_CLASSES, type Network } from "../network/network.ts";
 import {
   calibrationReport,
   fitTemperature,
@@ -21,6 +21,14 @@ import { readUserDigit } from "./views.ts";
  * digits (through `classify`); a tenth of that leaves room for digits unlike MNIST's writers'.
  */
 export const DIGIT_REFUSAL_BUDGET = 0.001;
+
+/**
+ * The confidence `classify` compares with the threshold: the best digit's probability (a
+ * model's "not a digit" output, when it has one, is not a digit).
+ */
+function digitConfidence(probabilities: Float32Array): number {
+  return Math.max(...probabilities.subarray(0, DIGIT_CLASSES));
+}
 
 /** Rows per forward pass when collecting the held-out digits' probabilities. */
 const CHUNK = 250;
@@ -90,7 +98,7 @@ export function calibrateModel(
       refusedByRules++;
       continue;
     }
-    digitScores.push(Math.max(...readUserDigit(network, digit.pixels)));
+    digitScores.push(digitConfidence(readUserDigit(network, digit.pixels)));
   }
   digitScores.sort((a, b) => a - b);
   const allowed = Math.floor(DIGIT_REFUSAL_BUDGET * digits.count);
@@ -98,7 +106,7 @@ export function calibrateModel(
   let negativesRefused = 0;
   for (let i = 0; i < negatives.count; i++) {
     const pixels = negatives.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
-    if (Math.max(...readUserDigit(network, pixels)) < refuseBelow) negativesRefused++;
+    if (digitConfidence(readUserDigit(network, pixels)) < refuseBelow) negativesRefused++;
   }
   const digitsRefused = refusedByRules + digitScores.filter((s) => s < refuseBelow).length;
   network.readout = { temperature, refuseBelow };

@@ -12,7 +12,12 @@ import {
   type NetworkModelInfo,
   saveNetworkModel,
 } from "./checkpoint.ts";
-import { defaultOptimizerSettings, Network, type OptimizerSettings } from "../network/mod.ts";
+import {
+  defaultOptimizerSettings,
+  hasNotADigitOutput,
+  Network,
+  type OptimizerSettings,
+} from "../network/mod.ts";
 import { selectKernels } from "../network/select_kernels.ts";
 import { startSecondThread, ThreadFailure } from "../network/half_batch_thread.ts";
 import { threadsFor } from "./threads.ts";
@@ -455,6 +460,14 @@ function threadFailed(path: string): (error: unknown) => never {
 
 function refuseContradictions(request: TrainRequest, saved: NetworkModelInfo): void {
   refuseTwoArchitectures(request);
+  // What a not-a-digit image is taught is built into the output layer: it cannot change.
+  const hasClass = hasNotADigitOutput(saved.layerSizes.at(-1) ?? 0);
+  if (request.negativeTarget !== undefined && (request.negativeTarget === "class") !== hasClass) {
+    throw new UserError(
+      `${request.modelPath} ${hasClass ? "has" : "has no"} not-a-digit output; ` +
+        `--negative-target ${request.negativeTarget} needs a new model (start fresh, or leave it out)`,
+    );
+  }
   if (![request.hidden, request.activation, request.layers].some((v) => v !== undefined)) return;
   // Hidden widths given alone ask for a dense network, whatever layer list the file has.
   const layers = request.layers ?? (request.hidden !== undefined ? "" : undefined);

@@ -437,6 +437,30 @@ Deno.test(
 );
 
 Deno.test(
+  "--negative-target class: a new network gets the 11th output, resumes keep it, a 10-output model refuses it",
+  inTempDir("digits-session-", async (work) => {
+    const modelPath = newPath(work);
+    const request = { ...SMALL, modelPath, negatives: ["shapes"], holdout: 40 };
+    await train({ ...request, negativeTarget: "class" });
+    const { info, network } = await loadNetworkModel(modelPath, { maxBatch: 1 });
+    assert.deepEqual(info.layerSizes, [784, 8, 11]);
+    assert.ok(info.calibration?.refuseBelow !== null);
+    // The guess and the threshold read the ten digits: the prediction has ten probabilities.
+    assert.equal(network.predict(new Float32Array(784)).length, 11);
+    // Resumed without the flag, the model's own output count says what it was taught.
+    const resumed = await prepareTrainingSession({ modelPath, epochs: 1 }, data);
+    assert.equal(resumed.values.negativeTarget, "class");
+    // A model with ten outputs cannot learn the class by resuming: one line says so.
+    const plain = newPath(work);
+    await train({ ...request, modelPath: plain, negativeTarget: "uniform" });
+    await assert.rejects(
+      () => prepareTrainingSession({ modelPath: plain, negativeTarget: "class", epochs: 1 }, data),
+      (error: Error) => error instanceof UserError && /not-a-digit output/.test(error.message),
+    );
+  }),
+);
+
+Deno.test(
   "--strict-math trains on kernels without fused multiply-adds; the default fuses",
   inTempDir("digits-session-", async (work) => {
     const strict = await prepareTrainingSession(

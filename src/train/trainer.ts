@@ -9,7 +9,13 @@ import {
   type ScheduleKind,
   type ScheduleSettings,
 } from "../network/mod.ts";
-import { type BatchSource, epochOrder, fillBatch, negativesPerBatch } from "../batches/mod.ts";
+import {
+  type BatchSource,
+  copyBatchPixels,
+  epochOrder,
+  fillBatch,
+  negativesPerBatch,
+} from "../batches/mod.ts";
 import { evaluateNetwork } from "./evaluate.ts";
 import { ThreadProbe } from "./threads.ts";
 
@@ -209,8 +215,8 @@ export async function trainNetwork(
   let lastYield = performance.now();
   // The network asks for a batch's rows half by half (each half where a thread computes it).
   let batchStart = 0;
-  const fillRows: RowFiller = (first, count, input, rowLabels) =>
-    fillBatch(train, order, batchStart + first, count, input, rowLabels);
+  const fillRows: RowFiller = (first, count, pixels, rowLabels) =>
+    copyBatchPixels(train, order, batchStart + first, count, pixels, rowLabels);
   const evalEvery = hooks.evalEvery ?? 0;
   const stopAt = hooks.stopAt ?? Infinity;
   let best: { evaluation: BestEvaluation; weights: WeightsCopy } | undefined;
@@ -268,7 +274,7 @@ export async function trainNetwork(
       let result;
       if (halves) result = halves.trainBatch(labels, rows, plan.optimizer, learningRate, fill);
       else {
-        fill?.(0, rows, network.input, labels);
+        if (fill) fillBatch(train, order, start, rows, network.input, labels);
         result = network.trainBatch(labels, rows, plan.optimizer, learningRate);
       }
       probe?.end();

@@ -1,4 +1,4 @@
-/** Waiting for something a screen's work cannot cancel, without making the screen wait. */
+/** Waiting in a screen's work without holding up the screen: a load it cannot cancel, a pause. */
 
 /**
  * Resolves like `promise`, or with undefined as soon as `signal` aborts: work that awaits a
@@ -27,5 +27,35 @@ export function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal): Prom
     const onAbort = () => resolve(undefined);
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/**
+ * Resolves after `ms`, or at once when `signal` aborts (the timer is cleared then): work that
+ * waits for the user to pause, and is restarted by their next key, ends without a trace.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { pause } from "./abortable.ts";
+ *
+ * const abort = new AbortController();
+ * const start = performance.now();
+ * const waiting = pause(10_000, abort.signal);
+ * abort.abort();
+ * await waiting;
+ * assert.ok(performance.now() - start < 5_000);
+ * ```
+ */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener("abort", done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener("abort", done, { once: true });
   });
 }

@@ -3,6 +3,7 @@ import { UserError } from "../../errors.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { exportOnnx, ONNX_INPUT, ONNX_NOT_A_DIGIT, ONNX_PROBABILITIES } from "../../export/mod.ts";
 import { writeFileAtomic } from "../../fs/atomic_write.ts";
+import { hasNotADigitOutput } from "../../network/network.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
 import type { CommandIo } from "../io.ts";
 import denoJson from "../../../deno.json" with { type: "json" };
@@ -43,12 +44,13 @@ export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<
     refuseBelow,
   });
   await writeFileAtomic(out, bytes);
-  const classes = network.layerSizes[network.layerSizes.length - 1];
+  const notADigitOutput = hasNotADigitOutput(network.layerSizes.at(-1) ?? 0);
   io.write(
     `wrote ${out} (${bytes.length.toLocaleString("en-US")} bytes, ONNX opset 13) from ` +
       `${describeModel(loaded)}\n` +
       `  input  ${ONNX_INPUT} float32 [N, 1, 28, 28], 0..1, white ink on black (MNIST / 255)\n` +
-      `  output ${ONNX_PROBABILITIES} float32 [N, ${classes}], softmax over the digits 0..9` +
+      `  output ${ONNX_PROBABILITIES} float32 [N, 10], softmax over the digits 0..9` +
+      (notADigitOutput ? ` (shared with the model's "not a digit" output)` : "") +
       (temperature === 1 ? "\n" : ` (calibrated: logits / ${temperature})\n`) +
       (refuseBelow === null
         ? ""

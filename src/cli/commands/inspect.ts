@@ -204,7 +204,9 @@ function renderDigitReport(report: DigitReport, caption: string, io: CommandIo):
     });
     lines.push(`${fitWidth(layer.name, nameWidth)}  ${strip}`);
     const strongest = last
-      ? `digits by probability: ${strongestUnits(units, 3).replaceAll("#", "")}`
+      ? `digits by probability: ${
+        strongestUnits(units, 3).replaceAll("#", "").replace(/(^|, )10 /, "$1not a digit ")
+      }`
       : `strongest units: ${strongestUnits(units, 4)}` +
         (layer.shape.length === 3 ? " (filters, at their strongest position)" : "");
     lines.push(c.dim(`${" ".repeat(nameWidth)}  ${strongest}`));

@@ -51,7 +51,7 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   const calibration = calibrationReport(
     logProbabilities(evaluation.probabilities!),
     data.test.labels.subarray(0, evaluation.total),
-    evaluation.confusion.length,
+    loaded.network.layerSizes.at(-1)!,
     loaded.network.readout.temperature,
   );
   const bin = ({ from, to, confidence, accuracy, count }: CalibrationBin) => ({

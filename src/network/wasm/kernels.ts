@@ -39,6 +39,18 @@ interface KernelExports {
     inSize: number,
     outSize: number,
   ): void;
+  gradDenseRows(
+    x: number,
+    dz: number,
+    dw: number,
+    db: number,
+    batch: number,
+    inSize: number,
+    outSize: number,
+    from: number,
+    to: number,
+    accumulate: number,
+  ): void;
   sumRows(x: number, sums: number, rows: number, cols: number): void;
   im2col(
     x: number,
@@ -110,6 +122,7 @@ interface KernelExports {
     outHeight: number,
     outWidth: number,
   ): void;
+  bytesToUnit(bytes: number, values: number, n: number): void;
   addInto(dst: number, src: number, n: number): void;
   relu(values: number, n: number): void;
   reluGrad(delta: number, activated: number, n: number): void;
@@ -260,7 +273,7 @@ function wasmKernels(
   let memory: WebAssembly.Memory | undefined;
 
   /** Byte offset of `view` in wasm memory, after checking it is in the arena and long enough. */
-  function offsetOf(view: Float32Array, length: number, role: string): number {
+  function offsetOf(view: Float32Array | Uint8Array, length: number, role: string): number {
     if (view.buffer !== arenaBuffer) {
       throw new Error(`wasm-simd kernels: ${role} is not a view into this kernel set's arena`);
     }
@@ -343,6 +356,25 @@ function wasmKernels(
         batch,
         inSize,
         outSize,
+      );
+    },
+    gradDenseRows(x, dz, dw, db, batch, inSize, outSize, from, to, accumulate) {
+      if (
+        !(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= inSize)
+      ) {
+        throw new RangeError(`wasm-simd kernels: rows ${from}..${to} of a ${inSize}-row gradient`);
+      }
+      wasm.gradDenseRows(
+        offsetOf(x, batch * inSize, "x"),
+        offsetOf(dz, batch * outSize, "dz"),
+        offsetOf(dw, inSize * outSize, "dw"),
+        db ? offsetOf(db, outSize, "db") : 0,
+        batch,
+        inSize,
+        outSize,
+        from,
+        to,
+        accumulate ? 1 : 0,
       );
     },
     sumRows(x, sums, rows, cols) {
@@ -433,6 +465,9 @@ function wasmKernels(
         g.outHeight,
         g.outWidth,
       );
+    },
+    bytesToUnit(bytes, values, n) {
+      wasm.bytesToUnit(offsetOf(bytes, n, "bytes"), offsetOf(values, n, "values"), n);
     },
     addInto(dst, src, n) {
       wasm.addInto(offsetOf(dst, n, "dst"), offsetOf(src, n, "src"), n);

@@ -266,56 +266,100 @@
         (v128.store offset=48 (local.get $row) (local.get $a3))
         (local.set $o (i32.add (local.get $o) (i32.const 64)))))
 
-    ;; Up to three tiles of 4 floats (1 vector), two at a time when possible.
-    (if (i32.le_u (i32.add (local.get $o) (i32.const 32)) (local.get $bytes))
+    ;; The last 1..15 floats in one pass over the list: 1 to 4 vectors, the last one partly
+    ;; filled (its extra lanes hold neighbouring floats: lanes never mix, and only the valid
+    ;; lanes are stored). A 10-wide output layer is one pass of 3 vectors, not 2 and then 1.
+    (local.set $rest (i32.sub (local.get $bytes) (local.get $o)))
+    (if (i32.gt_u (local.get $rest) (i32.const 48))
       (then
         (local.set $row (i32.add (local.get $dst) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
+        (local.set $a3 (v128.load offset=48 (local.get $row)))
         (local.set $e (local.get $list))
-        (loop $entry8
+        (loop $entryLast4
           (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
           (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
           (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
             (local.get $a1)))
-          (br_if $entry8
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+            (local.get $a2)))
+          (local.set $a3 (f32x4.relaxed_madd (local.get $s) (v128.load offset=48 (local.get $row))
+            (local.get $a3)))
+          (br_if $entryLast4
             (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
         (local.set $row (i32.add (local.get $dst) (local.get $o)))
         (v128.store offset=0 (local.get $row) (local.get $a0))
         (v128.store offset=16 (local.get $row) (local.get $a1))
-        (local.set $o (i32.add (local.get $o) (i32.const 32)))))
-    (if (i32.le_u (i32.add (local.get $o) (i32.const 16)) (local.get $bytes))
+        (v128.store offset=32 (local.get $row) (local.get $a2))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 48)) (local.get $a3)
+          (i32.sub (local.get $rest) (i32.const 48))))
+      (else (if (i32.gt_u (local.get $rest) (i32.const 32))
       (then
         (local.set $row (i32.add (local.get $dst) (local.get $o)))
-        (local.set $a0 (v128.load (local.get $row)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
+        (local.set $a2 (v128.load offset=32 (local.get $row)))
         (local.set $e (local.get $list))
-        (loop $entry4
+        (loop $entryLast3
           (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
-          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load (local.get $row))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
-          (br_if $entry4
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+            (local.get $a1)))
+          (local.set $a2 (f32x4.relaxed_madd (local.get $s) (v128.load offset=32 (local.get $row))
+            (local.get $a2)))
+          (br_if $entryLast3
             (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
-        (v128.store (i32.add (local.get $dst) (local.get $o)) (local.get $a0))
-        (local.set $o (i32.add (local.get $o) (i32.const 16)))))
-
-    ;; The last 1..3 floats.
-    (local.set $rest (i32.sub (local.get $bytes) (local.get $o)))
-    (if (local.get $rest)
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (v128.store offset=16 (local.get $row) (local.get $a1))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 32)) (local.get $a2)
+          (i32.sub (local.get $rest) (i32.const 32))))
+      (else (if (i32.gt_u (local.get $rest) (i32.const 16))
       (then
-        (local.set $a0 (v128.load (i32.add (local.get $dst) (local.get $o))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $e (local.get $list))
-        (loop $entryTail
+        (loop $entryLast2
           (local.set $s (v128.load32_splat (local.get $e)))
           (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
-          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load (local.get $row))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
             (local.get $a0)))
-          (br_if $entryTail
+          (local.set $a1 (f32x4.relaxed_madd (local.get $s) (v128.load offset=16 (local.get $row))
+            (local.get $a1)))
+          (br_if $entryLast2
             (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
-        (call $storeFirstLanes
-          (i32.add (local.get $dst) (local.get $o)) (local.get $a0) (local.get $rest)))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (v128.store offset=0 (local.get $row) (local.get $a0))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 16)) (local.get $a1)
+          (i32.sub (local.get $rest) (i32.const 16))))
+      (else (if (local.get $rest)
+      (then
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $a0 (v128.load offset=0 (local.get $row)))
+        (local.set $e (local.get $list))
+        (loop $entryLast1
+          (local.set $s (v128.load32_splat (local.get $e)))
+          (local.set $row (i32.add (i32.load offset=4 (local.get $e)) (local.get $o)))
+          (local.set $a0 (f32x4.relaxed_madd (local.get $s) (v128.load offset=0 (local.get $row))
+            (local.get $a0)))
+          (br_if $entryLast1
+            (i32.lt_u (local.tee $e (i32.add (local.get $e) (i32.const 8))) (local.get $end))))
+        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (call $storeLastLanes (i32.add (local.get $row) (i32.const 0)) (local.get $a0)
+          (i32.sub (local.get $rest) (i32.const 0))))))))))))
+
+  ;; Stores the first rest/4 (1..4) floats of v at p.
+  (func $storeLastLanes (param $p i32) (param $v v128) (param $rest i32)
+    (if (i32.eq (local.get $rest) (i32.const 16))
+      (then (v128.store (local.get $p) (local.get $v)))
+      (else (call $storeFirstLanes (local.get $p) (local.get $v) (local.get $rest)))))
 
   ;; Stores the first rest/4 (1..3) floats of v at p.
   (func $storeFirstLanes (param $p i32) (param $v v128) (param $rest i32)
@@ -364,28 +408,53 @@
   (func (export "gradDense")
     (param $x i32) (param $dz i32) (param $dw i32) (param $db i32)
     (param $batch i32) (param $in i32) (param $out i32)
-    (call $sumRows (local.get $dz) (local.get $db) (local.get $batch) (local.get $out))
+    (call $sumRows (local.get $dz) (local.get $db) (local.get $batch) (local.get $out)
+      (i32.const 0))
     (call $gradWeights (local.get $x) (local.get $dz) (local.get $dw)
-      (local.get $batch) (local.get $in) (local.get $out) (i32.const 0)))
+      (local.get $batch) (local.get $in) (local.get $out) (i32.const 0)
+      (i32.shl (local.get $in) (i32.const 2))))
 
   ;; dw[in x out] += x[B x in]^T · dz[B x out] (a convolution's weight gradient, chunk by chunk).
   (func (export "addGradWeights")
     (param $x i32) (param $dz i32) (param $dw i32)
     (param $batch i32) (param $in i32) (param $out i32)
     (call $gradWeights (local.get $x) (local.get $dz) (local.get $dw)
-      (local.get $batch) (local.get $in) (local.get $out) (i32.const 1)))
+      (local.get $batch) (local.get $in) (local.get $out) (i32.const 1)
+      (i32.shl (local.get $in) (i32.const 2))))
+
+  ;; Rows [from, to) of dw[in x out] = (or += when accumulate is 1) x[B x in][:, from..to)^T ·
+  ;; dz[B x out], and, when db is not 0, db[out] = (or +=) the sum over rows of dz. Every sum
+  ;; runs over the rows in order and each call ends with the partial sums stored as floats, so
+  ;; a batch given in two calls (the second accumulating) has the bits of one call.
+  (func (export "gradDenseRows")
+    (param $x i32) (param $dz i32) (param $dw i32) (param $db i32)
+    (param $batch i32) (param $in i32) (param $out i32)
+    (param $from i32) (param $to i32) (param $accumulate i32)
+    (if (local.get $db)
+      (then (call $sumRows (local.get $dz) (local.get $db) (local.get $batch) (local.get $out)
+        (local.get $accumulate))))
+    (call $gradWeights
+      (i32.add (local.get $x) (i32.shl (local.get $from) (i32.const 2)))
+      (local.get $dz)
+      (i32.add (local.get $dw)
+        (i32.shl (i32.mul (local.get $from) (local.get $out)) (i32.const 2)))
+      (local.get $batch) (i32.sub (local.get $to) (local.get $from)) (local.get $out)
+      (local.get $accumulate) (i32.shl (local.get $in) (i32.const 2))))
 
   ;; sums[cols] = sum over rows of x[rows x cols].
   (func (export "sumRows") (param $x i32) (param $sums i32) (param $rows i32) (param $cols i32)
-    (call $sumRows (local.get $x) (local.get $sums) (local.get $rows) (local.get $cols)))
+    (call $sumRows (local.get $x) (local.get $sums) (local.get $rows) (local.get $cols)
+      (i32.const 0)))
 
-  ;; db[out] = sum over the batch rows of dz[B x out] (overwrites).
-  (func $sumRows (param $dz i32) (param $db i32) (param $batch i32) (param $out i32)
+  ;; db[out] = sum over the batch rows of dz[B x out] (overwrites), or += when accumulate is 1.
+  (func $sumRows
+    (param $dz i32) (param $db i32) (param $batch i32) (param $out i32) (param $accumulate i32)
     (local $rowBytes i32) (local $vecBytes i32) (local $b i32) (local $o i32) (local $src i32)
     (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
     (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
     ;; db = sum_b dz[b]: row after row added into db (it stays in L1).
-    (memory.fill (local.get $db) (i32.const 0) (local.get $rowBytes))
+    (if (i32.eqz (local.get $accumulate))
+      (then (memory.fill (local.get $db) (i32.const 0) (local.get $rowBytes))))
     (local.set $src (local.get $dz))
     (block $dbDone
       (loop $dbRow
@@ -413,14 +482,16 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $dbRow))))
 
-  ;; dw[in x out] = x[B x in]^T · dz[B x out], or += when accumulate is 1.
+  ;; dw[in x out] = x[B x in]^T · dz[B x out], or += when accumulate is 1; x's rows are
+  ;; xRowBytes apart (4 * in, or more for a range of x's columns).
   ;; Row i of dw is sum over nonzero x[b,i] of x[b,i] * dz[b]: a column of x drives it, so a
   ;; pixel that is background in the whole batch costs only compares and a zero fill.
   (func $gradWeights
     (param $x i32) (param $dz i32) (param $dw i32)
     (param $batch i32) (param $in i32) (param $out i32) (param $accumulate i32)
+    (param $xRowBytes i32)
     (local $rowBytes i32) (local $src i32)
-    (local $i i32) (local $xRowBytes i32) (local $vals i32) (local $left i32) (local $chunk i32)
+    (local $i i32) (local $vals i32) (local $left i32) (local $chunk i32)
     (local $e0 i32) (local $e1 i32) (local $e2 i32) (local $e3 i32) (local $value f32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32)
     (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
@@ -433,7 +504,6 @@
     ;; dw, four rows at a time: row b of x supplies x[b, i..i+3] with one load, and when
     ;; all four are zero (72% of the time on MNIST) one compare skips them. Each of the four
     ;; columns gets its own list, a quarter of scratch (2048 entries), in chunks of rows.
-    (local.set $xRowBytes (i32.shl (local.get $in) (i32.const 2)))
     (block $quadsDone
       (loop $quad
         (br_if $quadsDone (i32.gt_u (i32.add (local.get $i) (i32.const 4)) (local.get $in)))
@@ -1590,6 +1660,66 @@
     (call $patches (local.get $dx) (local.get $col) (local.get $samples)
       (local.get $height) (local.get $width) (local.get $channels) (local.get $kernel)
       (local.get $pad) (local.get $outHeight) (local.get $outWidth) (i32.const 1)))
+
+  ;; values[0..n) = bytes[0..n) / 255: pixels to network inputs. Each byte is multiplied by
+  ;; 1/255 in double precision and rounded once to float: exactly Math.fround(byte / 255), as
+  ;; JavaScript computes it, for all 256 bytes (checked by the tests). 16 bytes a round.
+  (func (export "bytesToUnit") (param $bytes i32) (param $values i32) (param $n i32)
+    (local $end i32) (local $vecEnd i32) (local $b v128) (local $h v128) (local $q v128)
+    (local $scale v128)
+    (local.set $scale (f64x2.splat (f64.div (f64.const 1) (f64.const 255))))
+    (local.set $end (i32.add (local.get $bytes) (local.get $n)))
+    (local.set $vecEnd (i32.add (local.get $bytes) (i32.and (local.get $n) (i32.const -16))))
+    (block $vecDone
+      (loop $vec
+        (br_if $vecDone (i32.ge_u (local.get $bytes) (local.get $vecEnd)))
+        (local.set $b (v128.load (local.get $bytes)))
+        (if (v128.any_true (local.get $b))
+          (then
+            ;; bytes 0..7, then 8..15, as eight 16-bit lanes; each four as 32-bit lanes; each
+            ;; two as doubles, scaled, rounded to floats and put back together four by four.
+            (local.set $h (i16x8.extend_low_i8x16_u (local.get $b)))
+            (local.set $q (i32x4.extend_low_i16x8_u (local.get $h)))
+            (v128.store offset=0 (local.get $values)
+              (call $scaleFour (local.get $q) (local.get $scale)))
+            (local.set $q (i32x4.extend_high_i16x8_u (local.get $h)))
+            (v128.store offset=16 (local.get $values)
+              (call $scaleFour (local.get $q) (local.get $scale)))
+            (local.set $h (i16x8.extend_high_i8x16_u (local.get $b)))
+            (local.set $q (i32x4.extend_low_i16x8_u (local.get $h)))
+            (v128.store offset=32 (local.get $values)
+              (call $scaleFour (local.get $q) (local.get $scale)))
+            (local.set $q (i32x4.extend_high_i16x8_u (local.get $h)))
+            (v128.store offset=48 (local.get $values)
+              (call $scaleFour (local.get $q) (local.get $scale))))
+          (else
+            ;; Background (most of a digit's border): sixteen zeros.
+            (v128.store offset=0 (local.get $values) (local.get $b))
+            (v128.store offset=16 (local.get $values) (local.get $b))
+            (v128.store offset=32 (local.get $values) (local.get $b))
+            (v128.store offset=48 (local.get $values) (local.get $b))))
+        (local.set $bytes (i32.add (local.get $bytes) (i32.const 16)))
+        (local.set $values (i32.add (local.get $values) (i32.const 64)))
+        (br $vec)))
+    (block $done
+      (loop $single
+        (br_if $done (i32.ge_u (local.get $bytes) (local.get $end)))
+        (f32.store (local.get $values) (f32.demote_f64 (f64.mul
+          (f64.convert_i32_u (i32.load8_u (local.get $bytes)))
+          (f64.div (f64.const 1) (f64.const 255)))))
+        (local.set $bytes (i32.add (local.get $bytes) (i32.const 1)))
+        (local.set $values (i32.add (local.get $values) (i32.const 4)))
+        (br $single))))
+
+  ;; Four small whole numbers (i32 lanes) times scale (two f64 lanes), as four floats.
+  (func $scaleFour (param $q v128) (param $scale v128) (result v128)
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero
+        (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $q)) (local.get $scale)))
+      (f32x4.demote_f64x2_zero (f64x2.mul
+        (f64x2.convert_low_i32x4_s
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $q) (local.get $q)))
+        (local.get $scale)))))
 
   ;; dst[0..n) += src[0..n): the second half-batch's gradient added to the first's.
   (func (export "addInto") (param $dst i32) (param $src i32) (param $n i32)

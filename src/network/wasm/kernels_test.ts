@@ -150,6 +150,41 @@ for (const [batch, inSize, outSize, zeroFraction] of DENSE_SHAPES) {
       assertClose(v.dw, views.dw, dwScale, 1e-6, "dw");
       assertClose(v.db, views.db, dbScale, 1e-6, "db");
 
+      // The same gradient as two halves of the batch (the second accumulating) cut into two
+      // ranges of rows: the bits of one call, in both modules and in the TS reference.
+      const whole = { dw: v.dw.slice(), db: v.db.slice() };
+      const tsWhole = { dw: views.dw.slice(), db: views.db.slice() };
+      const half = batch >> 1;
+      const cut = inSize >> 1;
+      for (const kernels of [wasm, ts]) {
+        const k = kernels === wasm ? v : views;
+        k.dw.fill(7);
+        k.db.fill(7);
+        const second = {
+          x: k.x.subarray(half * inSize, batch * inSize),
+          dz: k.dz.subarray(half * outSize, batch * outSize),
+        };
+        for (const [from, to, db] of [[0, cut, k.db], [cut, inSize, undefined]] as const) {
+          kernels.gradDenseRows(k.x, k.dz, k.dw, db, half, inSize, outSize, from, to, false);
+          kernels.gradDenseRows(
+            second.x,
+            second.dz,
+            k.dw,
+            db,
+            batch - half,
+            inSize,
+            outSize,
+            from,
+            to,
+            true,
+          );
+        }
+      }
+      assert.deepEqual(v.dw, whole.dw);
+      assert.deepEqual(v.db, whole.db);
+      assert.deepEqual(views.dw, tsWhole.dw);
+      assert.deepEqual(views.db, tsWhole.db);
+
       // dx = dz · w^T
       ts.backDense(dz, w, views.dx, batch, inSize, outSize);
       wasm.backDense(v.dz, v.w, v.dx, batch, inSize, outSize);
@@ -569,3 +604,18 @@ for (const [batch, height, width, channels] of POOL_SHAPES) {
     assertGapsUntouched(wasmViews.arena, v);
   });
 }
+
+Deno.test("bytesToUnit gives Math.fround(byte / 255) for every byte, in both modules and TS", () => {
+  // Every byte, then 39 zeros: two all-zero rounds of 16 and 7 alone at the end.
+  const n = 256 + 39;
+  const expected = Float32Array.from({ length: n }, (_, k) => k < 256 ? k / 255 : 0);
+  for (const kernels of [ts, createWasmKernels({ fused: false }), createWasmKernels()]) {
+    // Bytes at an odd address, values off a 16-byte boundary.
+    const arena = kernels.arena(1 + n + 80);
+    const bytes = new Uint8Array(arena.buffer, arena.byteOffset + 4 * 1 + 1, n);
+    for (let k = 0; k < 256; k++) bytes[k] = k;
+    const values = arena.subarray(80, 80 + n).fill(NaN);
+    kernels.bytesToUnit(bytes, values, n);
+    assert.deepEqual(values, expected, kernels.name);
+  }
+});

@@ -6,6 +6,7 @@
  */
 import {
   analyzeCanvas,
+  attributeInsight,
   type CanvasAnalysis,
   type CanvasInsight,
   explainAnalysis,
@@ -24,7 +25,8 @@ import { renderBlockArt } from "../../text/block_art.ts";
 import { renderConfidenceBars } from "../../text/confidence_bars.ts";
 import { fitWidth, joinColumns, truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import type { AppContext } from "../context.ts";
-import type { Frame, Message, ScreenProgram, Step } from "../screen_loop.ts";
+import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
+import { pause } from "../abortable.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "../widgets/canvas.ts";
 import {
   cellOnCanvas,
@@ -55,8 +57,13 @@ export interface DrawState {
   layout?: DrawLayout;
   /** Explains guesses (saliency, activations) on a copy of `network`. */
   explainer?: DigitExplainer;
-  /** What made the network guess what it guesses, for `analysis.version`. */
+  /**
+   * What made the network guess what it guesses, for `analysis.version` (older ones are not
+   * shown): computed by the screen's work once the pen stops, not on every stroke.
+   */
   insight?: CanvasInsight;
+  /** What the running work is explaining (the version, with the attribution or not). */
+  explaining?: Explanation;
   /**
    * What is drawn over the canvas (`s` steps through them): the attribution of the guess (which
    * ink made it, the default), the raw gradient (where more ink would change it), or nothing.
@@ -64,6 +71,19 @@ export interface DrawState {
    */
   overlay: DrawOverlay;
 }
+
+/** What the Draw screen's work sends: the guess explained, in one or two steps. */
+export type DrawWork = { type: "insight"; insight: CanvasInsight };
+
+/** What is to be explained of a version of the canvas. */
+interface Explanation {
+  version: number;
+  /** The attribution too (16 forward and backward passes): only while it is shown. */
+  attribution: boolean;
+}
+
+// How long the pen rests before the guess is explained: drawing is not slowed by it.
+const EXPLAIN_AFTER_MS = 80;
 
 /** What Draw shows over the canvas. */
 export type DrawOverlay = "attribution" | "gradient" | "none";
@@ -152,8 +172,8 @@ export function handleDrawEvent(state: DrawState, event: InputEvent): DrawState 
   }
   if (changed) next.canvas = changed;
   if (next.canvas.version !== state.analysis.version) {
+    // The verdict follows the pen; why it says so waits for the pen to stop (`explainWork`).
     next.analysis = analyzeCanvas(next.canvas, state.network);
-    next.insight = explainAnalysis(next.analysis, state.explainer);
   }
   return next;
 }
@@ -219,7 +239,7 @@ const HELPS = [
  */
 export function drawScreen(
   context: Pick<AppContext, "model">,
-): ScreenProgram<DrawState, never, void> {
+): ScreenProgram<DrawState, DrawWork, void> {
   return {
     title: "Draw a digit",
     init: () => {
@@ -237,12 +257,12 @@ export function drawScreen(
 
 /**
  * The Draw screen's update: back leaves, a resize moves the canvas, input draws (and a new
- * guess is remembered for Inspect).
+ * guess is remembered for Inspect), and the work explains the guess once the pen stops.
  */
 export function updateDraw(
   state: DrawState,
-  message: Message<never>,
-): Step<DrawState, never, void> {
+  message: Message<DrawWork>,
+): Step<DrawState, DrawWork, void> {
   switch (message.type) {
     case "back":
       return { state, exit: { value: undefined } };
@@ -251,15 +271,73 @@ export function updateDraw(
         state: { ...state, layout: drawLayout(message.frame, state.canvas.width > CANVAS_SIDE) },
       };
     case "input": {
-      const next = handleDrawEvent(state, message.event);
+      const step = explainWork(handleDrawEvent(state, message.event));
       // Inspect explains the last drawing: what the network saw of it.
-      const analysis = next.analysis;
-      if (analysis === state.analysis || !analysis.prediction) return { state: next };
-      return { state: next, remember: { drawing: analysis.pixels } };
+      const analysis = step.state.analysis;
+      if (analysis === state.analysis || !analysis.prediction) return step;
+      return { ...step, remember: { drawing: analysis.pixels } };
     }
+    case "work": {
+      const insight = message.message.insight;
+      if (insight.version !== state.analysis.version) return { state };
+      const next = { ...state, insight };
+      return explainWork(explained(next) ? { ...next, explaining: undefined } : next);
+    }
+    case "work-failed":
+      // no explanation for this version (the verdict stands); the next change tries again
+      return { state: { ...state, explaining: undefined } };
     default:
       return { state };
   }
+}
+
+/** What the screen shows of why it guesses: the look always, the attribution while shown. */
+function explanationWanted(state: DrawState): Explanation | undefined {
+  if (!state.explainer || !state.analysis.prediction) return undefined;
+  const attribution = overlaid(state) && state.overlay === "attribution";
+  return { version: state.analysis.version, attribution };
+}
+
+/** Whether the state holds all the explanation it shows (or there is none to show). */
+function explained(state: DrawState): boolean {
+  const wanted = explanationWanted(state);
+  const insight = state.insight;
+  return !wanted ||
+    insight?.version === wanted.version &&
+      (!wanted.attribution || insight.attribution !== undefined);
+}
+
+/**
+ * The state, with the work that explains its guess when the view wants more than it has and no
+ * running work brings it: after `EXPLAIN_AFTER_MS` of rest (a stroke in the meantime restarts
+ * it), the look (saliency and the hidden layer), then the attribution if it is shown.
+ */
+function explainWork(state: DrawState): Step<DrawState, DrawWork, void> {
+  const wanted = explanationWanted(state);
+  const explainer = state.explainer;
+  if (!wanted || !explainer || explained(state)) return { state };
+  const running = state.explaining;
+  if (running?.version === wanted.version && running.attribution === wanted.attribution) {
+    return { state };
+  }
+  const analysis = state.analysis;
+  const known = state.insight?.version === wanted.version ? state.insight : undefined;
+  const work: Work<DrawWork> = {
+    // one at a time: a newer version replaces the explanation of the older one
+    id: "explain",
+    async run(send, signal) {
+      await pause(known ? 0 : EXPLAIN_AFTER_MS, signal);
+      if (signal.aborted) return;
+      const insight = known ?? explainAnalysis(analysis, explainer);
+      if (!insight) return;
+      if (!known) send({ type: "insight", insight });
+      if (!wanted.attribution) return;
+      await pause(0, signal); // the look is drawn first, and a key can still come in between
+      if (signal.aborted) return;
+      send({ type: "insight", insight: attributeInsight(insight, explainer) });
+    },
+  };
+  return { state: { ...state, explaining: wanted }, work: [work] };
 }
 
 /**
@@ -288,12 +366,8 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
       truncate(`${insight.layer} (brighter = fires harder):`, layout.panelWidth, "…"),
       renderHeatStrip(insight.units, { width: Math.min(64, layout.panelWidth), color }),
       c.dim(truncate(`strongest: ${strongestUnits(insight.units, 3)}`, layout.panelWidth, "…")),
-      ...(overlaid(state)
-        ? [c.dim(truncate(
-          overlayLegend(state.overlay, color),
-          layout.panelWidth,
-          "…",
-        ))]
+      ...(overlayMap(state)
+        ? [c.dim(truncate(overlayLegend(state.overlay, color), layout.panelWidth, "…"))]
         : []),
     ];
     if (panel.length + strip.length <= layout.bodyHeight) panel.push(...strip);
@@ -303,7 +377,7 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
       const blank = panel.lastIndexOf("");
       const label = `${insight.layer} `;
       const cells = Math.max(8, Math.min(64, layout.panelWidth - label.length));
-      const line = overlaid(state)
+      const line = overlayMap(state)
         ? c.dim(truncate(overlayLegend(state.overlay, color), layout.panelWidth, "…"))
         : label + renderHeatStrip(insight.units, { width: cells, color });
       if (blank > 0) panel[blank] = line;
@@ -318,9 +392,19 @@ export function renderDrawBody(state: DrawState, frame: Frame): string[] {
   return lines;
 }
 
-/** Whether the overlay is drawn now: chosen, a guess to explain, no keyboard cursor in use. */
+/** Whether the overlay is to be drawn: chosen, a guess to explain, no keyboard cursor in use. */
 function overlaid(state: DrawState): boolean {
   return overlayChosen(state) && state.analysis.prediction !== undefined;
+}
+
+/**
+ * [28 x 28] what is drawn over the canvas now: the chosen overlay's map, once the screen's work
+ * has computed it for this version of the canvas.
+ */
+function overlayMap(state: DrawState): Float32Array | undefined {
+  const insight = state.insight;
+  if (!overlaid(state) || insight?.version !== state.analysis.version) return undefined;
+  return state.overlay === "attribution" ? insight.attribution : insight.look.saliency;
 }
 
 /** Whether an overlay is chosen and would be drawn now, given a guess to explain. */
@@ -342,10 +426,12 @@ function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel
   const side = layout.side, across = layout.across;
   const title = state.canvas.width > CANVAS_SIDE
     ? " Canvas · write a number "
-    : overlaid(state) && state.overlay === "attribution"
+    : overlayMap(state) && state.overlay === "attribution"
     ? " Canvas · what made the guess "
-    : overlaid(state)
+    : overlayMap(state)
     ? " Canvas · where ink would change it "
+    : overlaid(state)
+    ? " Canvas · explaining the guess "
     : overlayChosen(state) && !state.analysis.blank
     ? " Canvas · no guess to explain "
     : state.penDown
@@ -361,16 +447,11 @@ function renderCanvasBox(state: DrawState, layout: DrawLayout, color: ColorLevel
       glyph: state.penDown ? "◆" : "◇",
     }
     : undefined;
-  const insight = state.insight;
-  const body = overlaid(state) && insight?.version === state.analysis.version
+  const map = overlayMap(state);
+  const body = map
     ? renderSaliencyOverlay(
       pixels,
-      saliencyOnCanvas(
-        pixels,
-        side,
-        state.analysis.pixels,
-        state.overlay === "attribution" ? insight.attribution : insight.saliency,
-      ),
+      saliencyOnCanvas(pixels, side, state.analysis.pixels, map),
       { width: side, color },
     )
     : renderCanvasPixels(pixels, side, cursor, color, across);

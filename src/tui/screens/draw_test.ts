@@ -7,10 +7,12 @@ import type { MouseEvent } from "../terminal/keys.ts";
 import { visibleWidth } from "../../text/layout.ts";
 import { renderPage } from "../page.ts";
 import type { Message } from "../screen_loop.ts";
-import { frameOf, simulate } from "../screen_loop_testing.ts";
+import { frameOf, simulate, simulateWork } from "../screen_loop_testing.ts";
 import { CANVAS_SIDE, type CanvasPoint, DrawingCanvas } from "../widgets/canvas.ts";
 import { analyzeCanvas } from "../../app/canvas_analysis.ts";
-import { drawScreen, type DrawState } from "./draw.ts";
+import { DigitExplainer, type DigitLook } from "../../app/inspect_model.ts";
+import type { AttributionOptions } from "../../network/attribution.ts";
+import { drawScreen, type DrawState, type DrawWork, newDrawState } from "./draw.ts";
 import { cellOnCanvas, drawLayout } from "./draw_layout.ts";
 
 const randomNetwork = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
@@ -38,7 +40,7 @@ const mouse = (
   x: number,
   y: number,
   button: MouseEvent["button"] = "left",
-): Message<never> => ({
+): Message<DrawWork> => ({
   type: "input",
   event: { type: "mouse", action, button, x, y, ctrl: false, alt: false, shift: false },
 });
@@ -219,13 +221,15 @@ Deno.test("the screen reads whole at 80x24, 110x30, 110x44 and 160x50, without e
   assert.ok(colored.body.join("\n").includes("\x1b["), "colors");
 });
 
-Deno.test("the attribution of the guess is drawn over the canvas by default; s steps to the raw gradient, then off; the hidden layer's strip follows the drawing", () => {
+Deno.test("the attribution of the guess is drawn over the canvas by default; s steps to the raw gradient, then off; the hidden layer's strip follows the drawing", async () => {
   const screen = drawScreen({ model: () => ({ network: randomNetwork, random: false }) });
   const column = 18;
   const cells: [number, number][] = [];
   for (let y = 5; y <= 18; y++) cells.push([column, y]);
   const frame = frameOf({ columns: 160, rows: 50 });
-  const drawn = simulate(screen, [...stroke(cells)]);
+  // the screen's work explains the guess (in the app, once the pen rests)
+  const run = ["explain"];
+  const drawn = await simulateWork(screen, [...stroke(cells)], { run });
   assert.equal(drawn.state.overlay, "attribution");
   const attributed = screen.view(drawn.state, frame).body.join("\n");
   assert.match(attributed, /dense16 \(brighter = fires harder\):/);
@@ -236,9 +240,9 @@ Deno.test("the attribution of the guess is drawn over the canvas by default; s s
   assert.deepEqual(drawn.remembered.drawing, drawn.state.analysis.pixels);
   // the attribution and the gradient come from the same pixels as the guess
   assert.equal(drawn.state.insight?.version, drawn.state.analysis.version);
-  assert.equal(drawn.state.insight?.attribution.length, 784);
-  assert.ok(drawn.state.insight!.attribution.some((v) => v !== 0));
-  assert.ok(drawn.state.insight!.saliency.some((v) => v !== 0));
+  assert.equal(drawn.state.insight?.attribution?.length, 784);
+  assert.ok(drawn.state.insight!.attribution!.some((v) => v !== 0));
+  assert.ok(drawn.state.insight!.look.saliency.some((v) => v !== 0));
 
   const gradient = screen.update(drawn.state, { type: "input", event: key("s") }).state;
   assert.equal(gradient.overlay, "gradient");
@@ -247,7 +251,11 @@ Deno.test("the attribution of the guess is drawn over the canvas by default; s s
   assert.match(withGradient, /\+ more ink raises it, - lowers it/);
   assert.notEqual(withGradient, attributed);
   // a longer stroke changes the strip's activations
-  const longer = simulate(screen, [...stroke([...cells, [column + 6, 18], [column + 12, 18]])]);
+  const longer = await simulateWork(
+    screen,
+    [...stroke([...cells, [column + 6, 18], [column + 12, 18]])],
+    { run },
+  );
   assert.notDeepEqual(longer.state.insight?.units, drawn.state.insight?.units);
   // s again hides it
   const hidden = screen.update(gradient, { type: "input", event: key("s") }).state;
@@ -255,11 +263,11 @@ Deno.test("the attribution of the guess is drawn over the canvas by default; s s
   assert.doesNotMatch(plain, /what made the guess|where ink would change it|ink for the guess/);
 });
 
-Deno.test("without color the saliency on the canvas is + and - marks", () => {
+Deno.test("without color the saliency on the canvas is + and - marks", async () => {
   const screen = screenWith(randomNetwork);
   const cells: [number, number][] = [];
   for (let y = 5; y <= 18; y++) cells.push([18, y]);
-  const run = simulate(screen, [...stroke(cells), "s"], { columns: 80, rows: 24 }, "none");
+  const run = await simulateWork(screen, [...stroke(cells), "s"], { run: ["explain"] });
   const canvasRows = run.view.body.slice(1, 18).map((line) => line.slice(1, 37)).join("\n");
   assert.match(canvasRows, /[+-]/);
 });
@@ -296,4 +304,101 @@ Deno.test("w switches to a wide canvas that reads a number, drawn with the mouse
     assert.equal(back.state.canvas.width, CANVAS_SIDE);
     assert.equal(back.state.canvas.blank, true);
   }
+});
+
+/** A DigitExplainer that counts what it is asked: the real one, watched. */
+class CountingExplainer extends DigitExplainer {
+  looks = 0;
+  attributions = 0;
+  override look(pixels: Float32Array): DigitLook {
+    this.looks++;
+    return super.look(pixels);
+  }
+  override attribution(look: DigitLook, options?: AttributionOptions): Float32Array {
+    this.attributions++;
+    return super.attribution(look, options);
+  }
+}
+
+/** The Draw screen with a counting explainer. */
+function countingScreen() {
+  const explainer = new CountingExplainer(randomNetwork);
+  const screen = {
+    ...drawScreen({ model: () => ({ network: randomNetwork, random: false }) }),
+    init: () => ({ state: newDrawState(randomNetwork, explainer) }),
+  };
+  return { screen, explainer };
+}
+
+const verticalStroke = () => {
+  const cells: [number, number][] = [];
+  for (let y = 5; y <= 18; y++) cells.push([18, y]);
+  return stroke(cells);
+};
+
+Deno.test("a stroke is judged at once but explained by the screen's work, not in update", () => {
+  const { screen, explainer } = countingScreen();
+  const run = simulate(screen, verticalStroke());
+  // the verdict follows the pen ...
+  assert.ok(run.state.analysis.prediction);
+  assert.match(run.view.body.join("\n"), GUESS);
+  // ... but nothing was explained on the key path: every change hands that to the work
+  assert.equal(explainer.looks + explainer.attributions, 0);
+  assert.equal(run.state.insight, undefined);
+  const changes = run.steps.filter((step, i) =>
+    i > 0 && step.state.analysis !== run.steps[i - 1].state.analysis &&
+    step.state.analysis.prediction
+  );
+  assert.ok(changes.length > 5);
+  for (const step of changes) assert.deepEqual(step.work?.map((work) => work.id), ["explain"]);
+  assert.match(run.view.body.join("\n"), /Canvas · explaining the guess /);
+});
+
+Deno.test("the attribution is computed only while the overlay shows it", async () => {
+  const run = ["explain"];
+  const cases: [string[], string][] = [
+    [["s"], "where ink would change it"],
+    [["s", "s"], "Canvas ─"],
+  ];
+  for (const [keys, title] of cases) {
+    const { screen, explainer } = countingScreen();
+    // the raw gradient, or no overlay, then a stroke
+    const drawn = await simulateWork(screen, [...keys, ...verticalStroke()], { run });
+    assert.ok(explainer.looks > 0, "the guess is looked at (the hidden layer's strip)");
+    assert.equal(explainer.attributions, 0, `no attribution with ${keys.length} s`);
+    assert.equal(drawn.state.insight?.attribution, undefined);
+    const body = screen.view(drawn.state, frameOf({ columns: 160, rows: 50 })).body.join("\n");
+    assert.ok(body.includes(title), body);
+    assert.match(body, /dense16 \(brighter = fires harder\):/);
+    // s on to the attribution: now it is computed, once, from the look already there
+    const looks = explainer.looks;
+    const shown = await simulateWork(screen, [
+      ...keys,
+      ...verticalStroke(),
+      ...(keys.length === 1 ? ["s", "s"] : ["s"]),
+    ], { run });
+    assert.equal(shown.state.overlay, "attribution");
+    assert.equal(explainer.attributions, 1);
+    assert.equal(explainer.looks, 2 * looks, "the same looks as before: none for the s");
+    assert.equal(shown.state.insight?.attribution?.length, 784);
+    assert.match(shown.view.body.join("\n"), /Canvas · what made the guess/);
+  }
+  // drawn with the overlay on the attribution (the default), each version's explanation
+  // computes it
+  const { screen, explainer } = countingScreen();
+  const drawn = await simulateWork(screen, verticalStroke(), { run });
+  assert.equal(explainer.attributions, explainer.looks);
+  assert.ok(drawn.state.insight?.attribution);
+});
+
+Deno.test("an explanation that fails leaves the verdict, and the next change tries again", () => {
+  const { screen } = countingScreen();
+  const drawn = simulate(screen, verticalStroke());
+  assert.ok(drawn.state.explaining);
+  const failed = screen.update(drawn.state, { type: "work-failed", id: "explain", error: "x" });
+  assert.equal(failed.state.explaining, undefined);
+  assert.equal(failed.state.analysis, drawn.state.analysis);
+  // the next key that wants an explanation (s: the raw gradient) starts the work again
+  const again = screen.update(failed.state, { type: "input", event: key("s") });
+  assert.deepEqual(again.work?.map((work) => work.id), ["explain"]);
 });

@@ -4,9 +4,10 @@ import { describeArchitecture } from "../../train/architecture.ts";
 import { describeCalibration } from "../../train/calibration.ts";
 import { renderLayerTable } from "../../text/layer_table.ts";
 import type { LoadedModel } from "../../app/load_model.ts";
+import type { NetworkModelInfo } from "../../train/checkpoint.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { lineChart } from "../../text/chart.ts";
-import { wrapText } from "../../text/layout.ts";
+import { joinColumns, visibleWidth, wrapText } from "../../text/layout.ts";
 import type { AppContext } from "../context.ts";
 import { scrollByKey, scrollPosition, scrollWindow } from "../page.ts";
 import type { Frame, ScreenProgram } from "../screen_loop.ts";
@@ -107,32 +108,52 @@ export function renderModelInfo(
     field("created", info.createdAt),
     field("updated", info.updatedAt),
   ].filter((line) => line !== "").flatMap((line) => line.split("\n"));
-  lines.push(
-    "",
+  const layers = [
     c.bold("Layers"),
     ...renderLayerTable(network.summary(), { color: options.color, inputShape: network.inputShape })
       .map((line) => `  ${line}`),
-  );
-  if (info.history.length > 0) {
-    lines.push("", c.bold("History"), c.dim("  epoch    loss   train acc   test acc   seconds"));
-    for (const h of info.history) {
-      lines.push(
-        `  ${String(h.epoch).padStart(5)}  ${h.loss.toFixed(4).padStart(6)}  ${
-          percent(h.trainAccuracy).padStart(10)
-        }  ${percent(h.testAccuracy).padStart(9)}  ${h.seconds.toFixed(1).padStart(8)}`,
-      );
-    }
-    if (info.history.length >= 2 && options.width >= 40) {
-      lines.push("");
-      lines.push(...lineChart([
-        { label: "loss", values: info.history.map((h) => h.loss), format: (v) => v.toFixed(3) },
-        {
-          label: "test accuracy",
-          values: info.history.map((h) => h.testAccuracy),
-          format: (v) => `${(v * 100).toFixed(1)}%`,
-        },
-      ], { width: Math.min(options.width, 100), height: 6, color: options.color }));
-    }
+  ];
+  const layersWidth = Math.max(...layers.map(visibleWidth));
+  // A wide terminal holds the history beside the layers: less to scroll.
+  const besideWidth = options.width - layersWidth - HISTORY_GAP;
+  const beside = info.history.length > 0 && besideWidth >= HISTORY_WIDTH;
+  const history = renderHistory(info.history, beside ? besideWidth : options.width, options.color);
+  if (beside) {
+    lines.push("", ...joinColumns([layers, history], HISTORY_GAP).map((line) => line.trimEnd()));
+  } else lines.push("", ...layers, ...(history.length > 0 ? ["", ...history] : []));
+  return lines;
+}
+
+// The history table's width, and the columns between it and the layers beside it.
+const HISTORY_WIDTH = 48;
+const HISTORY_GAP = 6;
+
+/** The per-epoch history, then a chart of loss and test accuracy (two epochs or more). */
+function renderHistory(
+  history: NetworkModelInfo["history"],
+  width: number,
+  color: ColorLevel,
+): string[] {
+  if (history.length === 0) return [];
+  const c = paint(color);
+  const lines = [c.bold("History"), c.dim("  epoch    loss   train acc   test acc   seconds")];
+  for (const h of history) {
+    lines.push(
+      `  ${String(h.epoch).padStart(5)}  ${h.loss.toFixed(4).padStart(6)}  ${
+        percent(h.trainAccuracy).padStart(10)
+      }  ${percent(h.testAccuracy).padStart(9)}  ${h.seconds.toFixed(1).padStart(8)}`,
+    );
+  }
+  if (history.length >= 2 && width >= 40) {
+    lines.push("");
+    lines.push(...lineChart([
+      { label: "loss", values: history.map((h) => h.loss), format: (v) => v.toFixed(3) },
+      {
+        label: "test accuracy",
+        values: history.map((h) => h.testAccuracy),
+        format: (v) => `${(v * 100).toFixed(1)}%`,
+      },
+    ], { width: Math.min(width, 100), height: 6, color }));
   }
   return lines;
 }

@@ -6,6 +6,7 @@
  * @module
  */
 import { unitValues } from "../../app/inspect_model.ts";
+import { enlarge } from "../../image/mod.ts";
 import { renderBlockArt } from "../../text/block_art.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { percent } from "../../text/format.ts";
@@ -46,17 +47,25 @@ export function renderActivationsPage(
     ? `${forWord} where more ink would make it ${guess}, ${againstWord} where less likely`
     : `${forWord} ink that speaks for ${guess}, ${againstWord} ink against it`;
   const mapName = gradient ? "where ink would change it" : `what made it say ${guess}`;
-  const left = [
-    ...(width >= 110
-      ? joinColumns([
-        renderBlockArt(digit.pixels, { color }),
-        renderSaliencyOverlay(digit.pixels, map, { color }),
-      ], 2)
-      : renderSaliencyOverlay(digit.pixels, map, { color })),
-  ];
-  const leftWidth = width >= 110 ? 58 : 28;
+  const explanation = explainLines(
+    `Left: ${gradient ? "the raw gradient" : "the attribution"} (${legend}; r: ${
+      gradient ? "the attribution" : "the raw gradient"
+    }). Right: each layer, one cell per unit, brighter = fires harder.`,
+    width,
+    color,
+  );
+  // The digit beside its map from 110 columns on, each as large as the room allows.
+  const both = width >= 110;
+  const scale = digitScale(both ? 2 : 1, width, height - explanation.length - 1);
+  const side = 28 * scale;
+  const pixels = enlarge(digit.pixels, 28, scale);
+  const overlay = renderSaliencyOverlay(pixels, enlarge(map, 28, scale), { color, width: side });
+  const left = both
+    ? joinColumns([renderBlockArt(pixels, { color, width: side }), overlay], PICTURE_GAP)
+    : overlay;
+  const leftWidth = both ? 2 * side + PICTURE_GAP : side;
   left.push(
-    fitWidth(width >= 110 ? fitWidth("the digit", 30) + mapName : mapName, leftWidth),
+    fitWidth(both ? fitWidth("the digit", side + PICTURE_GAP) + mapName : mapName, leftWidth),
   );
   const stripWidth = Math.max(10, width - leftWidth - 3 - 1);
   // Wrapped, not cut: at 80 columns the verdict's ✓/✗ is the end of the second line.
@@ -86,15 +95,22 @@ export function renderActivationsPage(
     strips.push(c.dim(truncate(`${" ".repeat(nameWidth)} ${strongest}`, stripWidth, "…")));
     if (perLayer === 3) strips.push("");
   }
-  return [
-    ...explainLines(
-      `Left: ${gradient ? "the raw gradient" : "the attribution"} (${legend}; r: ${
-        gradient ? "the attribution" : "the raw gradient"
-      }). Right: each layer, one cell per unit, brighter = fires harder.`,
-      width,
-      color,
-    ),
-    "",
-    ...joinColumns([left, strips], 3),
-  ];
+  return [...explanation, "", ...joinColumns([left, strips], 3)];
+}
+
+// Columns between the digit and its map; columns the layers' strips keep beside them.
+const PICTURE_GAP = 2;
+const STRIPS_MIN_WIDTH = 40;
+
+/**
+ * How many times larger than 28x28 the digit is drawn: the largest whole factor (pixels stay
+ * square and crisp) at which `pictures` of it, their caption and the strips fit in the room.
+ */
+function digitScale(pictures: number, width: number, rows: number): number {
+  const fits = (k: number) =>
+    pictures * 28 * k + (pictures - 1) * PICTURE_GAP + 3 + STRIPS_MIN_WIDTH <= width &&
+    14 * k + 1 <= rows;
+  let scale = 1;
+  while (fits(scale + 1)) scale++;
+  return scale;
 }

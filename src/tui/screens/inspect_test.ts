@@ -191,3 +191,25 @@ Deno.test("Inspect: leaving while the data loads ends the work without a report"
   await running;
   assert.deepEqual(sent, []);
 });
+
+Deno.test("Inspect Activations: the digit and its map grow with the room (28 columns at 80x24, 56 at 160x50)", async () => {
+  const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+  const { screen, message } = await measured(network);
+  // the rows of a picture: its caption's line and the lines above it, up to the blank line
+  const picture = (body: string[]) => {
+    const lines = body.map(stripAnsi);
+    const caption = lines.findIndex((line) => /what made it say \d/.test(line));
+    let top = caption;
+    while (top > 0 && lines[top - 1] !== "") top--;
+    return { rows: caption - top, caption: lines[caption] };
+  };
+  const small = await explained(screen, [message, "2"], { columns: 80, rows: 24 });
+  assert.equal(picture(small.view.body).rows, 14);
+  const large = await explained(screen, [message, "2"], { columns: 160, rows: 50 });
+  const { rows, caption } = picture(large.view.body);
+  assert.equal(rows, 28, text(large.view.body));
+  // the digit, then its map 58 columns on (56 and the gap), the strips beside them
+  assert.match(caption, /^the digit {49}what made it say \d/);
+  assert.match(text(large.view.body), /dense16 +\S+/);
+  for (const line of large.view.body) assert.ok(stripAnsi(line).length <= 160);
+});

@@ -9,7 +9,7 @@ import { loadModelOrRandom } from "../../app/load_model.ts";
 import { isShippedModel } from "../../app/model_paths.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
 import { percent } from "../../text/format.ts";
-import { truncate, wrapText } from "../../text/layout.ts";
+import { truncate, visibleWidth, wrapText } from "../../text/layout.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
@@ -93,6 +93,9 @@ export async function modelChoices(dir = "models", current?: string): Promise<Mo
   );
 }
 
+// Narrower than this, the network's column is too thin to read: it goes on lines of its own.
+const MIN_NETWORK_COLUMN = 30;
+
 /** The screen's lines: one row per model file, the one in use marked, then "Other file…". */
 export function renderModelChoices(
   state: ModelChoiceState,
@@ -112,17 +115,31 @@ export function renderModelChoices(
   const pathWidth = Math.min(40, Math.max(...state.choices.map((m) => m.path.length), 10));
   state.choices.forEach((m, i) => {
     const marker = i === state.selected ? "▸" : " ";
-    // "in use" before the network, whose long layer list may be cut at the width
     const inUse = m.inUse ? "in use" : "      ";
     const kind = m.shipped ? "shipped" : "yours";
     const accuracy = m.accuracy === null ? "   -   " : percent(m.accuracy).padStart(7);
-    const row = `${marker} ${m.path.padEnd(pathWidth)}  ${accuracy}  ${
-      kind.padEnd(7)
-    }  ${inUse}  ${m.network}`;
-    const text = truncate(row, width, "…");
-    lines.push(
-      m.broken ? c.red(text) : i === state.selected ? c.bold(text) : m.inUse ? c.green(text) : text,
-    );
+    const row = `${marker} ${m.path.padEnd(pathWidth)}  ${accuracy}  ${kind.padEnd(7)}  ${inUse}  `;
+    // A long layer list wraps under itself, or on lines of its own when its column is narrow.
+    const room = width - visibleWidth(row);
+    const rows = visibleWidth(m.network) <= room
+      ? [row + m.network]
+      : room >= MIN_NETWORK_COLUMN
+      ? wrapText(m.network, room).map((line, k) =>
+        (k === 0 ? row : " ".repeat(visibleWidth(row))) + line
+      )
+      : [row.trimEnd(), ...wrapText(m.network, width - 4).map((line) => `    ${line}`)];
+    for (const line of rows) {
+      const text = truncate(line, width, "…");
+      lines.push(
+        m.broken
+          ? c.red(text)
+          : i === state.selected
+          ? c.bold(text)
+          : m.inUse
+          ? c.green(text)
+          : text,
+      );
+    }
   });
   const other = state.choices.length;
   const marker = state.selected === other ? "▸" : " ";

@@ -357,7 +357,7 @@ export function testWork(context: Pick<AppContext, "model" | "data">): Work<Test
           calibration: calibrationReport(
             logProbabilities(evaluation.probabilities!),
             data.test.labels.subarray(0, evaluation.total),
-            evaluation.confusion.length,
+            model.network.layerSizes.at(-1)!,
             model.network.readout.temperature,
           ),
         },

@@ -90,6 +90,7 @@ const FORM_ORDER: readonly TrainValueName[] = [
   "negatives",
   "negativeRatio",
   "negativeWeight",
+  "negativeTarget",
   "holdout",
   "weightDecay",
   "schedule",
