@@ -53,7 +53,11 @@ export interface CandidateScore {
 /** Scores many candidate digits ([28 x 28] each) at once. */
 export type CandidateScorer = (digits: Float32Array[]) => CandidateScore[];
 
-/** The network's guesses as scores, every candidate in one batch of forward passes. */
+/**
+ * The network's guesses as scores, every candidate in one batch of forward passes. A model with
+ * a "not a digit" output shares its softmax with the digits, so a guess's confidence already
+ * holds 1 - p(not a digit): it is not counted again as `notDigit`.
+ */
 export function networkScorer(network: Network): CandidateScorer {
   return (digits) => classifyUserDigits(network, digits).map((prediction) => ({ prediction }));
 }
