@@ -95,3 +95,58 @@ Deno.test("a black margin along the edge is not read: the digits on the paper be
     [60, 90],
   );
 });
+
+/** Draws a stroke `thickness` pixels wide from (x0, y0) to (x1, y1) in dark ink. */
+function stroke(image: GrayImage, [x0, y0, x1, y1]: number[], thickness = 4): void {
+  const steps = Math.max(Math.abs(x1 - x0), Math.abs(y1 - y0)) * 2;
+  for (let s = 0; s <= steps; s++) {
+    const cx = x0 + ((x1 - x0) * s) / steps, cy = y0 + ((y1 - y0) * s) / steps;
+    for (let dy = 0; dy < thickness; dy++) {
+      for (let dx = 0; dx < thickness; dx++) {
+        image.luminance[Math.round(cy + dy) * image.width + Math.round(cx + dx)] = 0.1;
+      }
+    }
+  }
+}
+
+/** How many separate pieces of ink (8-connected, above 0.3) a 28x28 holds. */
+function piecesIn(pixels: Float32Array): number {
+  const seen = new Uint8Array(784);
+  let pieces = 0;
+  for (let start = 0; start < 784; start++) {
+    if (seen[start] || pixels[start] <= 0.3) continue;
+    pieces++;
+    const stack = [start];
+    seen[start] = 1;
+    while (stack.length > 0) {
+      const i = stack.pop()!, x = i % 28, y = Math.floor(i / 28);
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const nx = x + dx, ny = y + dy, j = ny * 28 + nx;
+          if (nx < 0 || ny < 0 || nx >= 28 || ny >= 28 || seen[j] || pixels[j] <= 0.3) continue;
+          seen[j] = 1;
+          stack.push(j);
+        }
+      }
+    }
+  }
+  return pieces;
+}
+
+Deno.test("two leaning digits that overlap are cut round their strokes, not straight down", () => {
+  // Two "1"s leaning right, the second's foot under the first's top, joined at the foot: no
+  // column between them is empty, so a straight cut would take a piece of one into the other.
+  const image = paper(120, 90, []);
+  stroke(image, [30, 60, 48, 20]);
+  stroke(image, [46, 60, 64, 20]);
+  stroke(image, [30, 60, 48, 60]); // the feet touch
+  const { rows } = segmentNumber(image);
+  assert.equal(rows.length, 1);
+  const singles = rows[0].candidates.filter((c) => c.to - c.from === 1);
+  const pair = singles.find((c, i) => c.cutStrokes > 0 && i > 0);
+  assert.ok(pair !== undefined, "a cut is offered");
+  const left = singles.find((c) => c.to === pair.from)!;
+  // Each side of the cut is one stroke (a straight cut leaves a bit of the other digit).
+  assert.equal(piecesIn(left.pixels), 1);
+  assert.equal(piecesIn(pair.pixels), 1);
+});
