@@ -150,3 +150,11 @@ Deno.test("two leaning digits that overlap are cut round their strokes, not stra
   assert.equal(piecesIn(left.pixels), 1);
   assert.equal(piecesIn(pair.pixels), 1);
 });
+
+Deno.test("a digit written well below its neighbour is still in its row", () => {
+  // Two bars 40 tall, the second 30 lower and to the right: one row of two (their heights
+  // overlap by a quarter; rows of a form stack in the same columns).
+  const { rows } = segmentNumber(paper(160, 110, [[40, 10, 5, 40], [100, 40, 5, 40]]));
+  assert.equal(rows.length, 1);
+  assert.equal(rows[0].atoms, 2);
+});
