@@ -339,9 +339,8 @@ function atomsOf(map: InkMap, groups: Component[][], lineHeight: number): Atom[]
   const atoms: Atom[] = [];
   for (const group of groups) {
     const x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
-    const cuts = x1 - x0 + 1 > CUT_FROM_WIDTH * lineHeight
-      ? cutsThrough(map, group, valleys(map, group, x0, x1, lineHeight), lineHeight)
-      : [];
+    const grid = x1 - x0 + 1 > CUT_FROM_WIDTH * lineHeight ? groupInk(map, group) : undefined;
+    const cuts = grid === undefined ? [] : cutsThrough(grid, valleys(grid, lineHeight), lineHeight);
     let left: Cut | undefined;
     for (const right of [...cuts, undefined]) {
       atoms.push({
@@ -355,6 +354,30 @@ function atomsOf(map: InkMap, groups: Component[][], lineHeight: number): Atom[]
     }
   }
   return atoms;
+}
+
+/** [height x width] the ink of one group's own pixels (0 elsewhere) from column x0, row y0. */
+interface GroupInk {
+  x0: number;
+  y0: number;
+  width: number;
+  height: number;
+  ink: Float32Array;
+}
+
+function groupInk(map: InkMap, group: Component[]): GroupInk {
+  const labels = new Set(group.map((c) => c.label));
+  const x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
+  const y0 = Math.min(...group.map((c) => c.y0)), y1 = Math.max(...group.map((c) => c.y1));
+  const width = x1 - x0 + 1, height = y1 - y0 + 1;
+  const ink = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = (y + y0) * map.width + x0 + x;
+      if (labels.has(map.labels[at])) ink[y * width + x] = Math.max(0, map.ink[at]);
+    }
+  }
+  return { x0, y0, width, height, ink };
 }
 
 /**
@@ -373,24 +396,20 @@ const CUT_STRAY_COST = 0.05;
  * lean, a straight cut takes a bite of one into the other; this one goes round. Left to right,
  * never crossing.
  */
-function cutsThrough(map: InkMap, group: Component[], starts: number[], lineHeight: number): Cut[] {
-  const labels = new Set(group.map((c) => c.label));
-  const x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
-  const y0 = Math.min(...group.map((c) => c.y0)), y1 = Math.max(...group.map((c) => c.y1));
-  const rows = y1 - y0 + 1;
+function cutsThrough(grid: GroupInk, starts: number[], lineHeight: number): Cut[] {
+  const { x0, y0, width, height: rows, ink } = grid;
   const reach = Math.max(1, Math.round(CUT_REACH * lineHeight));
   const cuts: Cut[] = [];
-  const stroke = strokeInk(map, labels, x0, x1, y0, y1);
+  const stroke = strokeInk(grid);
   for (const start of starts) {
-    const lo = Math.max(x0 + 1, start - reach), hi = Math.min(x1, start + reach);
+    // Columns of the grid the cut may take (its first column is the right side's).
+    const lo = Math.max(1, start - x0 - reach), hi = Math.min(width - 1, start - x0 + reach);
     const w = hi - lo + 1;
     // [rows x w] the least cost of a path from the top row to each pixel, and where it came from.
     const cost = new Float32Array(rows * w);
     const from = new Int8Array(rows * w);
     for (let y = 0; y < rows; y++) {
       for (let i = 0; i < w; i++) {
-        const at = (y + y0) * map.width + lo + i;
-        const ink = labels.has(map.labels[at]) ? Math.max(0, map.ink[at]) : 0;
         let step = 0;
         if (y > 0) {
           let best = cost[(y - 1) * w + i];
@@ -403,7 +422,8 @@ function cutsThrough(map: InkMap, group: Component[], starts: number[], lineHeig
           cost[y * w + i] = best;
         }
         from[y * w + i] = step;
-        cost[y * w + i] += ink + (CUT_STRAY_COST * Math.abs(lo + i - start)) / reach;
+        cost[y * w + i] += ink[y * width + lo + i] +
+          (CUT_STRAY_COST * Math.abs(x0 + lo + i - start)) / reach;
       }
     }
     let end = 0;
@@ -411,49 +431,61 @@ function cutsThrough(map: InkMap, group: Component[], starts: number[], lineHeig
     const xs = new Int32Array(rows);
     let crossed = 0;
     for (let y = rows - 1, i = end; y >= 0; y--) {
-      xs[y] = lo + i;
-      const at = (y + y0) * map.width + lo + i;
-      if (labels.has(map.labels[at])) crossed += Math.max(0, map.ink[at]);
+      xs[y] = x0 + lo + i;
+      crossed += ink[y * width + lo + i];
       i += from[y * w + i];
     }
     cuts.push({ y0, xs, strokes: crossed / stroke });
   }
   const mean = (c: Cut) => c.xs.reduce((sum, x) => sum + x, 0) / c.xs.length;
   cuts.sort((a, b) => mean(a) - mean(b));
-  // Two cuts that found the same gap are one; a cut never crosses the one left of it.
+  // A cut never crosses the one left of it; two that leave next to no ink between them (they
+  // found the same gap) are one, and so is a cut with next to no ink right of it.
+  const inkBetween = (left: Cut | undefined, right: Cut | undefined) => {
+    let n = 0;
+    for (let y = 0; y < rows; y++) {
+      const from = left === undefined ? 0 : left.xs[y] - x0;
+      const to = right === undefined ? width : right.xs[y] - x0;
+      for (let x = from; x < to; x++) if (ink[y * width + x] > 0) n++;
+    }
+    return n;
+  };
+  const area = inkBetween(undefined, undefined);
   const kept: Cut[] = [];
   for (const cut of cuts) {
     const before = kept[kept.length - 1];
     if (before !== undefined) {
       for (let y = 0; y < rows; y++) cut.xs[y] = Math.max(cut.xs[y], before.xs[y]);
-      if (mean(cut) - mean(before) < 2) continue;
     }
+    if (inkBetween(before, cut) < MIN_ATOM_INK * area) continue;
     kept.push(cut);
+  }
+  while (kept.length > 0 && inkBetween(kept[kept.length - 1], undefined) < MIN_ATOM_INK * area) {
+    kept.pop();
   }
   return kept;
 }
 
+/**
+ * A slice between two cuts holds at least this share of its group's ink pixels: cuts from
+ * neighbouring valleys that found the same way round leave slivers that only repeat other
+ * candidates (the 4000x3000 bench photo: 26 candidates -> 20, the readings the same).
+ */
+const MIN_ATOM_INK = 0.03;
+
 /** Columns where a group may be cut (each the first column of the right part), left to right. */
-function valleys(
-  map: InkMap,
-  group: Component[],
-  x0: number,
-  x1: number,
-  lineHeight: number,
-): number[] {
-  const width = x1 - x0 + 1;
-  const labels = new Set(group.map((c) => c.label));
-  const y0 = Math.min(...group.map((c) => c.y0)), y1 = Math.max(...group.map((c) => c.y1));
+function valleys(grid: GroupInk, lineHeight: number): number[] {
+  const { x0, width, height, ink } = grid;
   // Ink per column, and each column's top and bottom ink row.
   const profile = new Float32Array(width);
-  const tops = new Float32Array(width).fill(y1 + 1), bottoms = new Float32Array(width).fill(y0 - 1);
-  for (let y = y0; y <= y1; y++) {
-    for (let x = x0; x <= x1; x++) {
-      const i = y * map.width + x;
-      if (!labels.has(map.labels[i])) continue;
-      profile[x - x0] += map.ink[i];
-      if (y < tops[x - x0]) tops[x - x0] = y;
-      if (y > bottoms[x - x0]) bottoms[x - x0] = y;
+  const tops = new Float32Array(width).fill(height), bottoms = new Float32Array(width).fill(-1);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const v = ink[y * width + x];
+      if (v === 0) continue;
+      profile[x] += v;
+      if (y < tops[x]) tops[x] = y;
+      if (y > bottoms[x]) bottoms[x] = y;
     }
   }
   const margin = Math.max(2, Math.round(MIN_CUT_PART * lineHeight));
@@ -485,7 +517,7 @@ function valleys(
   }
   // Digits that lean or overlap leave no empty column, but a way round: the least ink a path
   // down through each column's middle crosses.
-  const through = inkCrossedThrough(map, labels, x0, x1, y0, y1);
+  const through = inkCrossedThrough(grid);
   const mostThrough = Math.max(...through);
   for (let i = margin; i < width - margin; i++) {
     if (isValley(through, i, VALLEY_DEPTH * mostThrough)) {
@@ -508,52 +540,38 @@ const THROUGH_RANK = 0;
  * The ink a cut crosses going through one stroke: the median over the group's pixels of the
  * shorter of its runs across and down (a stroke's width), times their mean ink.
  */
-function strokeInk(
-  map: InkMap,
-  labels: Set<number>,
-  x0: number,
-  x1: number,
-  y0: number,
-  y1: number,
-): number {
-  const w = x1 - x0 + 1, h = y1 - y0 + 1;
-  const inside = new Uint8Array(w * h);
+function strokeInk(grid: GroupInk): number {
+  const { width: w, height: h, ink } = grid;
   let inkSum = 0, count = 0;
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const at = (y + y0) * map.width + x0 + x;
-      if (!labels.has(map.labels[at])) continue;
-      inside[y * w + x] = 1, inkSum += Math.max(0, map.ink[at]), count++;
-    }
-  }
+  for (let i = 0; i < w * h; i++) if (ink[i] > 0) inkSum += ink[i], count++;
   if (count === 0) return 1;
   const across = new Uint16Array(w * h), down = new Uint16Array(w * h);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w;) {
-      if (!inside[y * w + x]) {
+      if (ink[y * w + x] === 0) {
         x++;
         continue;
       }
       let end = x;
-      while (end < w && inside[y * w + end]) end++;
+      while (end < w && ink[y * w + end] > 0) end++;
       for (let k = x; k < end; k++) across[y * w + k] = end - x;
       x = end;
     }
   }
   for (let x = 0; x < w; x++) {
     for (let y = 0; y < h;) {
-      if (!inside[y * w + x]) {
+      if (ink[y * w + x] === 0) {
         y++;
         continue;
       }
       let end = y;
-      while (end < h && inside[end * w + x]) end++;
+      while (end < h && ink[end * w + x] > 0) end++;
       for (let k = y; k < end; k++) down[k * w + x] = end - y;
       y = end;
     }
   }
   const widths: number[] = [];
-  for (let i = 0; i < w * h; i++) if (inside[i]) widths.push(Math.min(across[i], down[i]));
+  for (let i = 0; i < w * h; i++) if (ink[i] > 0) widths.push(Math.min(across[i], down[i]));
   widths.sort((a, b) => a - b);
   return Math.max(1, widths[widths.length >> 1]) * (inkSum / count);
 }
@@ -563,36 +581,25 @@ function strokeInk(
  * y0 to the bottom row y1 crosses when it passes the middle row at that column (one column
  * either way per row; the sum of a path from the top and one from the bottom).
  */
-function inkCrossedThrough(
-  map: InkMap,
-  labels: Set<number>,
-  x0: number,
-  x1: number,
-  y0: number,
-  y1: number,
-): Float32Array {
-  const w = x1 - x0 + 1, middle = (y0 + y1) >> 1;
-  const inkAt = (x: number, y: number) => {
-    const at = y * map.width + x0 + x;
-    return labels.has(map.labels[at]) ? Math.max(0, map.ink[at]) : 0;
-  };
+function inkCrossedThrough(grid: GroupInk): Float32Array {
+  const { width: w, height: h, ink } = grid;
+  const middle = (h - 1) >> 1;
   // Least ink from the row `from` to each column of the middle row, a row at a time.
   const toMiddle = (from: number, step: number) => {
-    let cost = new Float32Array(w), next = new Float32Array(w);
-    for (let x = 0; x < w; x++) cost[x] = inkAt(x, from);
+    let cost = ink.slice(from * w, from * w + w), next = new Float32Array(w);
     for (let y = from + step; y !== middle + step; y += step) {
       for (let x = 0; x < w; x++) {
         let best = cost[x];
         if (x > 0 && cost[x - 1] < best) best = cost[x - 1];
         if (x < w - 1 && cost[x + 1] < best) best = cost[x + 1];
-        next[x] = best + inkAt(x, y);
+        next[x] = best + ink[y * w + x];
       }
       [cost, next] = [next, cost];
     }
     return cost;
   };
-  const down = toMiddle(y0, 1), up = toMiddle(y1, -1);
-  return down.map((v, x) => v + up[x] - inkAt(x, middle));
+  const down = toMiddle(0, 1), up = toMiddle(h - 1, -1);
+  return down.map((v, x) => v + up[x] - ink[middle * w + x]);
 }
 
 function smoothed(values: Float32Array, radius: number): Float32Array {
