@@ -83,6 +83,28 @@ Deno.test("loss is the exact cross-entropy, finite even for confident wrong answ
   assert.ok(Math.abs(loss - 200) < 1e-3, `loss ${loss}`); // -log softmax = 200
 });
 
+/** backward's gradients against central differences of the loss of `rows` rows. */
+function assertGradientsMatchLoss(net: Network, labels: Uint8Array, rows: number): void {
+  net.backward(labels);
+  const lossAt = () => {
+    net.forward(rows);
+    return net.evaluateLoss(labels).loss;
+  };
+  for (const p of net.parameters) {
+    const analytic = p.grad.slice();
+    for (let i = 0; i < p.value.length; i++) {
+      const original = p.value[i];
+      p.value[i] = original + 1e-2;
+      const up = lossAt();
+      p.value[i] = original - 1e-2;
+      const down = lossAt();
+      p.value[i] = original;
+      const numeric = (up - down) / 2e-2;
+      assert.ok(Math.abs(numeric - analytic[i]) < 1e-3 + 1e-2 * Math.abs(analytic[i]));
+    }
+  }
+}
+
 Deno.test("a not-a-digit sample's loss and gradient push toward the uniform output", () => {
   const net = new Network({ layerSizes: [6, 5, 4], activation: "relu" }, { seed: 4, maxBatch: 3 });
   const rng = new Random(12);
@@ -101,24 +123,7 @@ Deno.test("a not-a-digit sample's loss and gradient push toward the uniform outp
   }
   assert.ok(Math.abs(loss - expected / 3) < 1e-5, `loss ${loss} vs ${expected / 3}`);
   assert.ok(correct <= 1); // negatives are never "right"
-  net.backward(labels);
-  const lossAt = () => {
-    net.forward(3);
-    return net.evaluateLoss(labels).loss;
-  };
-  for (const p of net.parameters) {
-    const analytic = p.grad.slice();
-    for (let i = 0; i < p.value.length; i++) {
-      const original = p.value[i];
-      p.value[i] = original + 1e-2;
-      const up = lossAt();
-      p.value[i] = original - 1e-2;
-      const down = lossAt();
-      p.value[i] = original;
-      const numeric = (up - down) / 2e-2;
-      assert.ok(Math.abs(numeric - analytic[i]) < 1e-3 + 1e-2 * Math.abs(analytic[i]));
-    }
-  }
+  assertGradientsMatchLoss(net, labels, 3);
 });
 
 Deno.test("with an eleventh output a not-a-digit sample is taught that output, as a class", () => {
@@ -134,24 +139,7 @@ Deno.test("with an eleventh output a not-a-digit sample is taught that output, a
   const expected = -Math.log(probabilities[1]) - 0.5 * Math.log(probabilities[11 + 10]) -
     0.5 * Math.log(probabilities[22 + 10]);
   assert.ok(Math.abs(loss - expected / 3) < 1e-5, `loss ${loss} vs ${expected / 3}`);
-  net.backward(labels);
-  const lossAt = () => {
-    net.forward(3);
-    return net.evaluateLoss(labels).loss;
-  };
-  for (const p of net.parameters) {
-    const analytic = p.grad.slice();
-    for (let i = 0; i < p.value.length; i++) {
-      const original = p.value[i];
-      p.value[i] = original + 1e-2;
-      const up = lossAt();
-      p.value[i] = original - 1e-2;
-      const down = lossAt();
-      p.value[i] = original;
-      const numeric = (up - down) / 2e-2;
-      assert.ok(Math.abs(numeric - analytic[i]) < 1e-3 + 1e-2 * Math.abs(analytic[i]));
-    }
-  }
+  assertGradientsMatchLoss(net, labels, 3);
 });
 
 Deno.test("predict applies the readout's temperature without changing the answer", () => {
