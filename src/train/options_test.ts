@@ -204,6 +204,17 @@ Deno.test("examples/speedrun.json is the fast CNN recipe the Train form offers",
   assert.deepEqual(file, FAST_CNN_RECIPE);
 });
 
+Deno.test("examples/best.json is a valid recipe: the cnn preset, distorted, standardized, onecycle", async () => {
+  const file = await readTrainConfig(
+    new URL("../../examples/best.json", import.meta.url).pathname,
+  );
+  assert.equal(file.layers, "cnn");
+  assert.equal(file.augment, true);
+  assert.equal(file.standardize, true);
+  assert.equal(file.schedule, "onecycle");
+  assert.equal(file.epochs, 20);
+});
+
 // Configuration files
 
 const EXAMPLES = new URL("../../examples/", import.meta.url).pathname;
