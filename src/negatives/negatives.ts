@@ -230,9 +230,9 @@ async function drawers(
 }
 
 /**
- * Makes `count` negatives, the kinds taken in turn ({@linkcode kindCycle}). Each kind draws from its own generator
- * (derived from the seed and the kind), so a kind's images do not depend on which other kinds
- * are asked for. About 200-600 images a second on one core (the normalizer is most of it):
+ * Makes `count` negatives, the kinds taken in turn ({@linkcode kindCycle}). Each kind draws
+ * from its own generator (derived from the seed and the kind), so a kind's images do not depend
+ * on which other kinds are asked for. About 200-600 images a second on one core (the normalizer is most of it):
  * make a pool once per run and vary it with {@linkcode createNegativeSource}.
  *
  * @example

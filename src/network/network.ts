@@ -95,7 +95,13 @@ import {
 } from "./half_batch_engine.ts";
 import { Random } from "./random.ts";
 import { crossEntropy, outputDelta, softmaxRows } from "./softmax.ts";
-export { DIGIT_CLASSES, hasNotADigitOutput, NOT_A_DIGIT, NOT_A_DIGIT_OUTPUT } from "./softmax.ts";
+export {
+  bestDigit,
+  DIGIT_CLASSES,
+  hasNotADigitOutput,
+  NOT_A_DIGIT,
+  NOT_A_DIGIT_OUTPUT,
+} from "./softmax.ts";
 
 export type { Parameter } from "./layers.ts";
 

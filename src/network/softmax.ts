@@ -50,6 +50,27 @@ export function hasNotADigitOutput(classes: number): boolean {
 }
 
 /**
+ * The guess in a row of `classes` scores or probabilities starting at `from`: the index of the
+ * largest among the digits' (a "not a digit" output is never a guess).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { bestDigit } from "./softmax.ts";
+ *
+ * const row = [0.1, 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0.6]; // ten digits, then "not a digit"
+ * assert.equal(bestDigit(row, 0, 11), 1);
+ * ```
+ */
+export function bestDigit(row: ArrayLike<number>, from: number, classes: number): number {
+  let best = 0;
+  for (let c = 1; c < Math.min(classes, DIGIT_CLASSES); c++) {
+    if (row[from + c] > row[from + best]) best = c;
+  }
+  return best;
+}
+
+/**
  * Cross-entropy summed over `rows` rows of logits z [rows x classes] against `labels`, from
  * the log-sum-exp (a confident wrong answer costs a finite, exact loss), and the hits (digits
  * only). A NOT_A_DIGIT row costs `negativeWeight` x CE(uniform, softmax(z)) =

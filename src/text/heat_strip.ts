@@ -72,7 +72,8 @@ function heatSgr(level: ColorLevel, t: number): string {
 }
 
 /**
- * The `k` largest values as `#index value`, strongest first, e.g. "#12 3.41, #7 2.90".
+ * The `k` largest values as `#index value` (or `name(index) value`), strongest first, e.g.
+ * "#12 3.41, #7 2.90".
  *
  * @example
  * ```ts
@@ -81,13 +82,18 @@ function heatSgr(level: ColorLevel, t: number): string {
  *
  * assert.equal(strongestUnits([0.5, 3.25, 0, 1], 2), "#1 3.25, #3 1.00");
  * assert.equal(strongestUnits([0, 0], 3), "none fires");
+ * assert.equal(strongestUnits([0.2, 0.8], 1, (i) => `digit ${i}`), "digit 1 0.80");
  * ```
  */
-export function strongestUnits(values: ArrayLike<number>, k: number): string {
+export function strongestUnits(
+  values: ArrayLike<number>,
+  k: number,
+  name: (index: number) => string = (index) => `#${index}`,
+): string {
   const order = Array.from({ length: values.length }, (_, i) => i)
     .filter((i) => values[i] > 0)
     .sort((a, b) => values[b] - values[a] || a - b)
     .slice(0, k);
   if (order.length === 0) return "none fires";
-  return order.map((i) => `#${i} ${values[i].toFixed(2)}`).join(", ");
+  return order.map((i) => `${name(i)} ${values[i].toFixed(2)}`).join(", ");
 }

@@ -8,7 +8,7 @@
  * Pure computation on [rows x classes] arrays of log-probabilities (or logits: softmax is the
  * same for both, since they differ by a constant per row).
  */
-import { DIGIT_CLASSES } from "../network/softmax.ts";
+import { bestDigit } from "../network/softmax.ts";
 
 /** One bin of a reliability table: the guesses whose confidence fell in it. */
 export interface CalibrationBin {
@@ -228,9 +228,7 @@ export function calibrationReport(
     const p = new Float32Array(classes);
     for (let r = 0; r < labels.length; r++) {
       softmaxWithTemperature(scores, r, classes, t, p);
-      // The guess is the best digit (a model's "not a digit" output, its 11th, is not one).
-      let best = 0;
-      for (let c = 1; c < Math.min(classes, DIGIT_CLASSES); c++) if (p[c] > p[best]) best = c;
+      const best = bestDigit(p, 0, classes);
       confidences[r] = p[best];
       right[r] = best === labels[r] ? 1 : 0;
     }

@@ -1,5 +1,5 @@
 import type { Dataset } from "../data/dataset.ts";
-import { DIGIT_CLASSES, Network } from "../network/mod.ts";
+import { bestDigit, DIGIT_CLASSES, Network } from "../network/mod.ts";
 import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import { emptyConfusion } from "./metrics.ts";
 import { startSecondThread } from "../network/half_batch_thread.ts";
@@ -145,10 +145,7 @@ export function* evaluationSteps(
     lossSum += result.loss * count;
     allProbabilities.set(probabilities.subarray(0, count * classes), start * classes);
     for (let b = 0; b < count; b++) {
-      let best = 0;
-      for (let c = 1; c < digits; c++) {
-        if (probabilities[b * classes + c] > probabilities[b * classes + best]) best = c;
-      }
+      const best = bestDigit(probabilities, b * classes, classes);
       predictions[start + b] = best;
       confidences[start + b] = temperature === 1
         ? probabilities[b * classes + best]

@@ -22,6 +22,7 @@ import {
   ACTIVATIONS,
   DEFAULT_LEARNING_RATES,
   formatLayerSpec,
+  hasNotADigitOutput,
   LAYER_PRESETS,
   type LayerSpec,
   ONECYCLE_END_FACTOR,
@@ -454,7 +455,7 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     // more real digits than the unsure answer once the CNN trained long, so unsure is the default.
     default: "uniform",
     // A model's own output count says what it was taught: eleven outputs, the class.
-    saved: (saved) => saved.layerSizes.at(-1) === 11 ? "class" : "uniform",
+    saved: (saved) => hasNotADigitOutput(saved.layerSizes.at(-1) ?? 0) ? "class" : "uniform",
   }),
   option({
     name: "holdout",

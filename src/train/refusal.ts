@@ -7,7 +7,7 @@
  */
 import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
 import { grayImage, normalizeDigit } from "../image/mod.ts";
-import { DIGIT_CLASSES, type Network } from "../network/network.ts";
+import { bestDigit, type Network } from "../network/network.ts";
 import {
   calibrationReport,
   fitTemperature,
@@ -27,7 +27,7 @@ export const DIGIT_REFUSAL_BUDGET = 0.001;
  * model's "not a digit" output, when it has one, is not a digit).
  */
 function digitConfidence(probabilities: Float32Array): number {
-  return Math.max(...probabilities.subarray(0, DIGIT_CLASSES));
+  return probabilities[bestDigit(probabilities, 0, probabilities.length)];
 }
 
 /** Rows per forward pass when collecting the held-out digits' probabilities. */

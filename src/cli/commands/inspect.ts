@@ -20,6 +20,7 @@ import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { loadMnist } from "../../data/mod.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { UserError } from "../../errors.ts";
+import { NOT_A_DIGIT_OUTPUT } from "../../network/network.ts";
 import { renderBlockArt, sideBySide } from "../../text/block_art.ts";
 import { paint } from "../../text/color.ts";
 import { count, percent } from "../../text/format.ts";
@@ -204,14 +205,17 @@ function renderDigitReport(report: DigitReport, caption: string, io: CommandIo):
     });
     lines.push(`${fitWidth(layer.name, nameWidth)}  ${strip}`);
     const strongest = last
-      ? `digits by probability: ${
-        strongestUnits(units, 3).replaceAll("#", "").replace(/(^|, )10 /, "$1not a digit ")
-      }`
+      ? `digits by probability: ${strongestUnits(units, 3, outputName)}`
       : `strongest units: ${strongestUnits(units, 4)}` +
         (layer.shape.length === 3 ? " (filters, at their strongest position)" : "");
     lines.push(c.dim(`${" ".repeat(nameWidth)}  ${strongest}`));
   }
   return lines;
+}
+
+/** An output unit by what it means: its digit, or "not a digit" (an 11-output network's last). */
+function outputName(index: number): string {
+  return index === NOT_A_DIGIT_OUTPUT ? "not a digit" : String(index);
 }
 
 function round(v: number, digits = 4): number {
