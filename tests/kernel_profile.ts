@@ -39,11 +39,16 @@ const DESCRIBE: Record<string, (args: Args) => [string, number]> = {
   gradDense: (a) => dense("gradDense", a[4], a[5], a[6], "->"),
   backDense: (a) => dense("backDense", a[3], a[4], a[5], "<-"),
   addGradWeights: (a) => dense("addGradWeights", a[3], a[4], a[5], "->"),
-  // Rows [from, to) of a dense weight gradient: named by the whole layer, work of its rows.
-  gradDenseRows: (a) => [
-    `gradDenseRows ${n(a[5])}->${n(a[6])}`,
-    2 * n(a[4]) * (n(a[8]) - n(a[7])) * n(a[6]),
-  ],
+  // Rows [from, to) of a dense weight gradient over both halves of a batch, with Adam on them
+  // when given: named by the whole layer, work of its rows (Adam's counted as adamStep's).
+  gradDenseHalves: (a) => {
+    const rows = (n(a[11]) - n(a[10])) * n(a[9]);
+    const adam = a[12] !== undefined;
+    return [
+      `gradDenseHalves${adam ? "+adam" : ""} ${n(a[8])}->${n(a[9])}`,
+      2 * (n(a[2]) + n(a[5])) * rows + (adam ? 16 * rows : 0),
+    ];
+  },
   sumRows: (a) => [`sumRows x${n(a[3])}`, n(a[2]) * n(a[3])],
   im2col: (a) => [`im2col ${conv(geometryOf(a[3]))}`, 0],
   col2im: (a) => [`col2im ${conv(geometryOf(a[3]))}`, 0],

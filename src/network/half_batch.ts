@@ -12,7 +12,7 @@
  *
  * @module
  */
-import type { Kernels } from "./kernels.ts";
+import type { AdamUpdate, Kernels } from "./kernels.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
 
 /** One part of one parameter tensor for the update (views into the arena). */
@@ -28,10 +28,14 @@ export interface StepPart {
   /**
    * Computes `grad` for the whole batch from both halves' samples (dense layers: the rows of
    * the weight gradient this part updates, and the bias gradient with the first part), given
-   * each half's sample count; absent: `grad` (+ `secondGrad`) came from the backward passes.
+   * each half's sample count, and with `adam` this part's AdamW step too, in the same pass;
+   * absent: `grad` (+ `secondGrad`) came from the backward passes.
    */
-  gradient?: (firstRows: number, secondRows: number) => void;
+  gradient?: (firstRows: number, secondRows: number, adam: AdamNumbers | undefined) => void;
 }
+
+/** One AdamW step's numbers (`Kernels.adamStep`'s after the tensors). */
+export type AdamNumbers = Omit<AdamUpdate, "param" | "m" | "v">;
 
 /** What the second thread does with a batch. */
 export const JobKind = {
@@ -111,8 +115,14 @@ export function stepParameters(
 ): void {
   for (const p of parts) {
     if (p.value.length === 0) continue;
-    if (rows && p.gradient) p.gradient(rows[0], rows[1]);
-    else if (addSecond && p.secondGrad) kernels.addInto(p.grad, p.secondGrad, p.grad.length);
+    if (rows && p.gradient) {
+      // Adam goes with the gradient: one pass over the rows of the weights.
+      const step = settings?.kind === "adam"
+        ? adamNumbers(settings, p.decays, learningRate, correction1, correction2)
+        : undefined;
+      p.gradient(rows[0], rows[1], step);
+      if (step) continue;
+    } else if (addSecond && p.secondGrad) kernels.addInto(p.grad, p.secondGrad, p.grad.length);
     if (!settings) continue;
     if (settings.kind === "adam") {
       kernels.adamStep(
@@ -139,6 +149,25 @@ export function stepParameters(
       );
     }
   }
+}
+
+/** This step's AdamW numbers for a tensor that `decays` (takes weight decay) or not. */
+function adamNumbers(
+  settings: OptimizerSettings,
+  decays: boolean,
+  lr: number,
+  correction1: number,
+  correction2: number,
+): AdamNumbers {
+  return {
+    lr,
+    beta1: settings.beta1,
+    beta2: settings.beta2,
+    eps: settings.epsilon,
+    weightDecay: decays ? settings.weightDecay : 0,
+    correction1,
+    correction2,
+  };
 }
 
 /** Adam's bias corrections 1 - beta^t at optimizer step `step` (unused by sgd and momentum). */

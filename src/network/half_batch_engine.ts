@@ -5,8 +5,9 @@
  * gradients of their own. Each half runs forward and backward; a dense layer's backward only
  * passes the gradient down. Then each tensor, cut in two parts, gets its gradient and its
  * optimizer step: a dense layer's rows of dW summed over both halves' samples in order
- * (`Kernels.gradDenseRows`, the first half's then the second's: the bits of one pass over the
- * batch), any other layer's dW = dW_first + dW_second element by element (`Kernels.addInto`).
+ * (`Kernels.gradDenseHalves`, the first half's then the second's: the bits of one pass over the
+ * batch; Adam in the same pass over those rows), any other layer's dW = dW_first + dW_second
+ * element by element (`Kernels.addInto`).
  * One thread does all of it in turn; with a second thread attached (half_batch_thread.ts: a
  * Worker with its own kernel instance on the same shared memory) each does one half and one
  * part. The same operations on the same numbers: the same bits.

@@ -70,23 +70,27 @@ export interface Kernels {
     outSize: number,
   ): void;
   /**
-   * Rows [from, to) of the weight gradient over `batch` samples: dw[from..to) = x[B x in][:,
-   * from..to)^T · dz[B x out] and, with `db`, db[out] = the column sums of dz; with
-   * `accumulate`, += instead. Every sum runs over the samples in order, so a batch given in
-   * two calls (the second accumulating) has the bits of one call: how the two-halves engine
-   * sums both halves' samples into one gradient, each thread its own rows of it.
+   * Rows [from, to) of the weight gradient of a batch given as two halves (the first `rows0`
+   * samples in x0, dz0, then `rows1` in x1, dz1): dw[from..to) = x^T · dz over all the batch's
+   * samples, each sum running over them in order (the first half's, then the second's), and,
+   * with `db`, db[out] = the column sums of dz. With `adam`, then one AdamW step (`adamStep`)
+   * of those rows of `adam.param` and its moments, in the same pass over the weights. How the
+   * two-halves engine sums both halves' samples into one gradient, each thread its own rows.
    */
-  gradDenseRows(
-    x: Float32Array,
-    dz: Float32Array,
+  gradDenseHalves(
+    x0: Float32Array,
+    dz0: Float32Array,
+    rows0: number,
+    x1: Float32Array,
+    dz1: Float32Array,
+    rows1: number,
     dw: Float32Array,
     db: Float32Array | undefined,
-    batch: number,
     inSize: number,
     outSize: number,
     from: number,
     to: number,
-    accumulate: boolean,
+    adam: AdamUpdate | undefined,
   ): void;
   /** sums[cols] = sum over the `rows` rows of x[rows x cols] (overwrites). */
   sumRows(x: Float32Array, sums: Float32Array, rows: number, cols: number): void;
@@ -215,6 +219,26 @@ export interface Kernels {
 }
 
 /**
+ * One AdamW step (`Kernels.adamStep`) of a tensor, for a kernel that takes it in the same pass
+ * as computing the gradient (`Kernels.gradDenseHalves`): the whole tensor and its moments,
+ * laid out as the gradient, and this step's numbers.
+ */
+export interface AdamUpdate {
+  param: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  /** 1 - beta1^t. */
+  correction1: number;
+  /** 1 - beta2^t. */
+  correction2: number;
+}
+
+/**
  * Floats of working space `Kernels.convForward`, `convBackInput` and `convGradWeights` need
  * for one image: lists of nonzero values (8 bytes an entry) with their counts, and for the
  * weight gradient a copy of the image inside a zero border.
@@ -313,22 +337,40 @@ export function createTsKernels(): Kernels {
         }
       }
     },
-    gradDenseRows(x, dz, dw, db, batch, inSize, outSize, from, to, accumulate) {
-      if (!accumulate) {
-        dw.fill(0, from * outSize, to * outSize);
-        db?.fill(0, 0, outSize);
-      }
-      for (let b = 0; b < batch; b++) {
-        const dzRow = b * outSize;
-        const xRow = b * inSize;
-        if (db) { for (let o = 0; o < outSize; o++) db[o] += dz[dzRow + o]; }
-        for (let i = from; i < to; i++) {
-          const xv = x[xRow + i];
-          if (xv === 0) continue;
-          const wRow = i * outSize;
-          for (let o = 0; o < outSize; o++) dw[wRow + o] += xv * dz[dzRow + o];
+    gradDenseHalves(x0, dz0, rows0, x1, dz1, rows1, dw, db, inSize, outSize, from, to, adam) {
+      dw.fill(0, from * outSize, to * outSize);
+      db?.fill(0, 0, outSize);
+      // The first half's samples, then the second's.
+      const addRows = (x: Float32Array, dz: Float32Array, batch: number) => {
+        for (let b = 0; b < batch; b++) {
+          const dzRow = b * outSize;
+          const xRow = b * inSize;
+          if (db) { for (let o = 0; o < outSize; o++) db[o] += dz[dzRow + o]; }
+          for (let i = from; i < to; i++) {
+            const xv = x[xRow + i];
+            if (xv === 0) continue;
+            const wRow = i * outSize;
+            for (let o = 0; o < outSize; o++) dw[wRow + o] += xv * dz[dzRow + o];
+          }
         }
-      }
+      };
+      addRows(x0, dz0, rows0);
+      addRows(x1, dz1, rows1);
+      if (!adam) return;
+      const [start, end] = [from * outSize, to * outSize];
+      tsAdamStep(
+        adam.param.subarray(start, end),
+        dw.subarray(start, end),
+        adam.m.subarray(start, end),
+        adam.v.subarray(start, end),
+        adam.lr,
+        adam.beta1,
+        adam.beta2,
+        adam.eps,
+        adam.weightDecay,
+        adam.correction1,
+        adam.correction2,
+      );
     },
     sumRows(x, sums, rows, cols) {
       sums.fill(0, 0, cols);
@@ -541,20 +583,35 @@ export function createTsKernels(): Kernels {
         param[k] += vel;
       }
     },
-    adamStep(param, grad, m, v, lr, beta1, beta2, eps, weightDecay, correction1, correction2) {
-      const n = param.length;
-      const oneMinusB1 = 1 - beta1;
-      const oneMinusB2 = 1 - beta2;
-      const invC1 = 1 / correction1;
-      const invC2 = 1 / correction2;
-      for (let k = 0; k < n; k++) {
-        const g = grad[k];
-        const mk = beta1 * m[k] + oneMinusB1 * g;
-        const vk = beta2 * v[k] + oneMinusB2 * g * g;
-        m[k] = mk;
-        v[k] = vk;
-        param[k] -= lr * (mk * invC1 / (Math.sqrt(vk * invC2) + eps) + weightDecay * param[k]);
-      }
-    },
+    adamStep: tsAdamStep,
   };
+}
+
+/** `Kernels.adamStep` in TypeScript. */
+function tsAdamStep(
+  param: Float32Array,
+  grad: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  eps: number,
+  weightDecay: number,
+  correction1: number,
+  correction2: number,
+): void {
+  const n = param.length;
+  const oneMinusB1 = 1 - beta1;
+  const oneMinusB2 = 1 - beta2;
+  const invC1 = 1 / correction1;
+  const invC2 = 1 / correction2;
+  for (let k = 0; k < n; k++) {
+    const g = grad[k];
+    const mk = beta1 * m[k] + oneMinusB1 * g;
+    const vk = beta2 * v[k] + oneMinusB2 * g * g;
+    m[k] = mk;
+    v[k] = vk;
+    param[k] -= lr * (mk * invC1 / (Math.sqrt(vk * invC2) + eps) + weightDecay * param[k]);
+  }
 }

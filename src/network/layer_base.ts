@@ -6,7 +6,7 @@
  * @module
  */
 import type { Activation } from "./activations.ts";
-import type { Kernels } from "./kernels.ts";
+import type { AdamUpdate, Kernels } from "./kernels.ts";
 import { appliedActivations, type LayerSpec, type Shape } from "./layer_spec.ts";
 import type { Random } from "./random.ts";
 
@@ -64,17 +64,20 @@ export interface Layer {
   backward(batch: number, weights?: boolean): void;
   /**
    * Dense layers: rows [from, to) of the weight gradient over this layer's last `batch`
-   * samples, into `dw` (= or, with `accumulate`, +=), and the bias gradient into `db` when
-   * given. The two-halves engine calls it for both halves' layers after both backward passes,
-   * so that each thread sums the whole batch for the rows it updates (half_batch_engine.ts).
+   * samples and then `second`'s last `secondBatch` (the same layer's second half), into `dw`,
+   * and the bias gradient into `db` when given; with `adam`, then those rows' AdamW step. The
+   * two-halves engine calls it after both backward passes, so that each thread sums the whole
+   * batch for the rows it updates (half_batch_engine.ts).
    */
   weightGradientRows?(
     batch: number,
+    second: Layer,
+    secondBatch: number,
     dw: Float32Array,
     db: Float32Array | undefined,
     from: number,
     to: number,
-    accumulate: boolean,
+    adam: AdamUpdate | undefined,
   ): void;
   /** Fresh weights from `rng` (He-normal for ReLU, Glorot-uniform otherwise), zero biases. */
   initialize(rng: Random): void;

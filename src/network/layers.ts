@@ -17,6 +17,7 @@
 import { activateInPlace, multiplyByDerivative } from "./activations.ts";
 import type { DenseSpec, LayerSpec, Shape } from "./layer_spec.ts";
 import { deriveSeed, type Random } from "./random.ts";
+import type { AdamUpdate } from "./kernels.ts";
 import {
   initializeWeights,
   type Layer,
@@ -144,24 +145,31 @@ class DenseLayer implements Layer {
 
   weightGradientRows(
     batch: number,
+    second: Layer,
+    secondBatch: number,
     dw: Float32Array,
     db: Float32Array | undefined,
     from: number,
     to: number,
-    accumulate: boolean,
+    adam: AdamUpdate | undefined,
   ): void {
-    // dW[from..to) (+)= a_prev[:, from..to)^T · delta;  db (+)= column sums of delta
-    this.context.kernels.gradDenseRows(
+    // dW[from..to) = [a_prev; a_prev']^T[from..to) · [delta; delta'] over both halves' rows;
+    // db = column sums of [delta; delta']
+    const twin = second as DenseLayer;
+    this.context.kernels.gradDenseHalves(
       this.context.input,
       this.outputGrad,
+      batch,
+      twin.context.input,
+      twin.outputGrad,
+      secondBatch,
       dw,
       db,
-      batch,
       this.inSize,
       this.outSize,
       from,
       to,
-      accumulate,
+      adam,
     );
   }
 }

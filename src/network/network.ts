@@ -86,7 +86,7 @@ import {
   updateRunningStatistics,
 } from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
-import { adamCorrections, stepParameters, type StepPart } from "./half_batch.ts";
+import { adamCorrections, type AdamNumbers, stepParameters, type StepPart } from "./half_batch.ts";
 import {
   buildSecondHalf,
   type BuiltLayers,
@@ -332,13 +332,19 @@ export class Network {
           : p.value.length;
         for (const [part, from, to] of [[0, 0, cut], [1, cut, p.value.length]] as const) {
           const gradient = wholeBatch && i === 0
-            ? (firstRows: number, secondRows: number) => {
-              const [first, last] = [from / width, to / width];
+            ? (firstRows: number, secondRows: number, adam: AdamNumbers | undefined) => {
               const db = part === 0 ? layer.parameters[1]?.grad : undefined;
-              layer.weightGradientRows!(firstRows, p.grad, db, first, last, false);
-              if (secondRows > 0) {
-                twin.weightGradientRows!(secondRows, p.grad, db, first, last, true);
-              }
+              const update = adam && { ...adam, param: p.value, m: p.moment1, v: p.moment2 };
+              layer.weightGradientRows!(
+                firstRows,
+                twin,
+                secondRows,
+                p.grad,
+                db,
+                from / width,
+                to / width,
+                update,
+              );
             }
             : undefined;
           this.stepParts[part].push({

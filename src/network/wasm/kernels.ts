@@ -1,5 +1,5 @@
 import { wasmRelaxedSimdSupported, wasmSimdSupported } from "./simd_support.ts";
-import { type ConvGeometry, convScratchSize, type Kernels } from "../kernels.ts";
+import { type AdamUpdate, type ConvGeometry, convScratchSize, type Kernels } from "../kernels.ts";
 import { kernelsFusedWasmBase64, kernelsWasmBase64 } from "./kernels_wasm.ts";
 
 /** The functions exported by kernels.wat; pointers are byte offsets into its memory. */
@@ -50,6 +50,25 @@ interface KernelExports {
     from: number,
     to: number,
     accumulate: number,
+  ): void;
+  gradDenseHalves(
+    x0: number,
+    dz0: number,
+    rows0: number,
+    x1: number,
+    dz1: number,
+    rows1: number,
+    dw: number,
+    db: number,
+    inSize: number,
+    outSize: number,
+    from: number,
+    to: number,
+    adam: number,
+    w: number,
+    m: number,
+    v: number,
+    ...adamConstants: AdamConstants
   ): void;
   sumRows(x: number, sums: number, rows: number, cols: number): void;
   im2col(
@@ -159,21 +178,32 @@ interface KernelExports {
     m: number,
     v: number,
     n: number,
-    lr: number,
-    beta1: number,
-    oneMinusBeta1: number,
-    beta2: number,
-    oneMinusBeta2: number,
-    eps: number,
-    weightDecay: number,
-    invC1: number,
-    invC2: number,
+    ...adamConstants: AdamConstants
   ): void;
 }
 
+/** AdamW's constants as the wasm kernels take them (derived in double precision, rounded once). */
+type AdamConstants = [
+  lr: number,
+  beta1: number,
+  oneMinusBeta1: number,
+  beta2: number,
+  oneMinusBeta2: number,
+  eps: number,
+  weightDecay: number,
+  invC1: number,
+  invC2: number,
+];
+
 const PAGE_BYTES = 65536;
-/** The kernels may load a whole vector at a row's last float: keep 16 bytes past the arena. */
-const SLACK_BYTES = 16;
+/**
+ * The kernels may load whole vectors past a row's last float (up to a 16-float tile): keep 64
+ * bytes past the arena.
+ */
+const SLACK_BYTES = 64;
+
+/** Samples `gradDenseHalves` takes in one pass (its lists' room); more go through gradDenseRows. */
+const PAIR_LIST_ROWS = 2048;
 
 const compiled: { fused?: WebAssembly.Module; strict?: WebAssembly.Module } = {};
 
@@ -358,23 +388,82 @@ function wasmKernels(
         outSize,
       );
     },
-    gradDenseRows(x, dz, dw, db, batch, inSize, outSize, from, to, accumulate) {
+    gradDenseHalves(x0, dz0, rows0, x1, dz1, rows1, dw, db, inSize, outSize, from, to, adam) {
       if (
         !(Number.isInteger(from) && Number.isInteger(to) && 0 <= from && from <= to && to <= inSize)
       ) {
         throw new RangeError(`wasm-simd kernels: rows ${from}..${to} of a ${inSize}-row gradient`);
       }
-      wasm.gradDenseRows(
-        offsetOf(x, batch * inSize, "x"),
-        offsetOf(dz, batch * outSize, "dz"),
-        offsetOf(dw, inSize * outSize, "dw"),
-        db ? offsetOf(db, outSize, "db") : 0,
-        batch,
-        inSize,
-        outSize,
-        from,
-        to,
-        accumulate ? 1 : 0,
+      const size = inSize * outSize;
+      const [x0At, dz0At] = [
+        offsetOf(x0, rows0 * inSize, "x0"),
+        offsetOf(dz0, rows0 * outSize, "dz0"),
+      ];
+      const [x1At, dz1At] = rows1 > 0
+        ? [offsetOf(x1, rows1 * inSize, "x1"), offsetOf(dz1, rows1 * outSize, "dz1")]
+        : [0, 0];
+      const [dwAt, dbAt] = [offsetOf(dw, size, "dw"), db ? offsetOf(db, outSize, "db") : 0];
+      const [wAt, mAt, vAt] = adam
+        ? [
+          offsetOf(adam.param, size, "param"),
+          offsetOf(adam.m, size, "m"),
+          offsetOf(adam.v, size, "v"),
+        ]
+        : [0, 0, 0];
+      const constants = adam ? adamConstants(adam) : NO_ADAM;
+      if (rows0 + rows1 <= PAIR_LIST_ROWS) {
+        wasm.gradDenseHalves(
+          x0At,
+          dz0At,
+          rows0,
+          x1At,
+          dz1At,
+          rows1,
+          dwAt,
+          dbAt,
+          inSize,
+          outSize,
+          from,
+          to,
+          adam ? 1 : 0,
+          wAt,
+          mAt,
+          vAt,
+          constants[0],
+          constants[1],
+          constants[2],
+          constants[3],
+          constants[4],
+          constants[5],
+          constants[6],
+          constants[7],
+          constants[8],
+        );
+        return;
+      }
+      // A batch too large for the lists: each half's pass, then the step (the same bits).
+      wasm.gradDenseRows(x0At, dz0At, dwAt, dbAt, rows0, inSize, outSize, from, to, 0);
+      if (rows1 > 0) {
+        wasm.gradDenseRows(x1At, dz1At, dwAt, dbAt, rows1, inSize, outSize, from, to, 1);
+      }
+      if (!adam) return;
+      const skip = 4 * from * outSize;
+      const c = constants;
+      wasm.adamStep(
+        wAt + skip,
+        dwAt + skip,
+        mAt + skip,
+        vAt + skip,
+        (to - from) * outSize,
+        c[0],
+        c[1],
+        c[2],
+        c[3],
+        c[4],
+        c[5],
+        c[6],
+        c[7],
+        c[8],
       );
     },
     sumRows(x, sums, rows, cols) {
@@ -537,6 +626,23 @@ function wasmKernels(
       );
     },
   };
+}
+
+const NO_ADAM: AdamConstants = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+
+/** AdamW's numbers as the kernels take them: derived in double precision, as adamStep's. */
+function adamConstants(a: AdamUpdate): AdamConstants {
+  return [
+    a.lr,
+    a.beta1,
+    1 - a.beta1,
+    a.beta2,
+    1 - a.beta2,
+    a.eps,
+    a.weightDecay,
+    1 / a.correction1,
+    1 / a.correction2,
+  ];
 }
 
 /** Floats of one image, and of one image's patch rows. */

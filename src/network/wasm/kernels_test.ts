@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { convScratchSize, createTsKernels, type Kernels } from "../kernels.ts";
+import { type AdamUpdate, convScratchSize, createTsKernels, type Kernels } from "../kernels.ts";
 import { parseLayerSpec } from "../layer_spec.ts";
 import { Network } from "../network.ts";
 import { defaultOptimizerSettings } from "../optimizer.ts";
@@ -119,6 +119,12 @@ for (const [batch, inSize, outSize, zeroFraction] of DENSE_SHAPES) {
         dw: inSize * outSize,
         db: outSize,
         dx: batch * inSize,
+        adamW: inSize * outSize,
+        adamM: inSize * outSize,
+        adamV: inSize * outSize,
+        stepW: inSize * outSize,
+        stepM: inSize * outSize,
+        stepV: inSize * outSize,
       };
       // shift 1 makes every view start off a 16-byte boundary; gap 3 keeps them unaligned.
       const { views } = layout(ts, lengths, shift, 3);
@@ -150,40 +156,82 @@ for (const [batch, inSize, outSize, zeroFraction] of DENSE_SHAPES) {
       assertClose(v.dw, views.dw, dwScale, 1e-6, "dw");
       assertClose(v.db, views.db, dbScale, 1e-6, "db");
 
-      // The same gradient as two halves of the batch (the second accumulating) cut into two
-      // ranges of rows: the bits of one call, in both modules and in the TS reference.
+      // The same gradient from the batch as two halves, cut into two ranges of rows (as two
+      // threads take it): the bits of one call, in both modules and in the TS reference; with
+      // Adam, the bits of the gradient followed by adamStep on the same rows.
       const whole = { dw: v.dw.slice(), db: v.db.slice() };
       const tsWhole = { dw: views.dw.slice(), db: views.db.slice() };
       const half = batch >> 1;
       const cut = inSize >> 1;
+      const adamNumbers = {
+        lr: 0.01,
+        beta1: 0.9,
+        beta2: 0.999,
+        eps: 1e-8,
+        weightDecay: 0.01,
+        correction1: 0.19,
+        correction2: 0.002,
+      };
       for (const kernels of [wasm, ts]) {
         const k = kernels === wasm ? v : views;
-        k.dw.fill(7);
-        k.db.fill(7);
         const second = {
           x: k.x.subarray(half * inSize, batch * inSize),
           dz: k.dz.subarray(half * outSize, batch * outSize),
         };
-        for (const [from, to, db] of [[0, cut, k.db], [cut, inSize, undefined]] as const) {
-          kernels.gradDenseRows(k.x, k.dz, k.dw, db, half, inSize, outSize, from, to, false);
-          kernels.gradDenseRows(
-            second.x,
-            second.dz,
-            k.dw,
-            db,
-            batch - half,
-            inSize,
-            outSize,
-            from,
-            to,
-            true,
+        const halves = (adam?: AdamUpdate) => {
+          k.dw.fill(7);
+          k.db.fill(7);
+          for (const [from, to, db] of [[0, cut, k.db], [cut, inSize, undefined]] as const) {
+            kernels.gradDenseHalves(
+              k.x,
+              k.dz,
+              half,
+              second.x,
+              second.dz,
+              batch - half,
+              k.dw,
+              db,
+              inSize,
+              outSize,
+              from,
+              to,
+              adam,
+            );
+          }
+        };
+        halves();
+        assert.deepEqual(k.dw, kernels === wasm ? whole.dw : tsWhole.dw);
+        assert.deepEqual(k.db, kernels === wasm ? whole.db : tsWhole.db);
+        // Adam in the same pass, against adamStep after the gradient, from the same state.
+        for (const [param, m, v] of [["adamW", "adamM", "adamV"], ["stepW", "stepM", "stepV"]]) {
+          k[param].set(k.w);
+          for (let j = 0; j < k.w.length; j++) {
+            k[m][j] = k.w[j] * 0.1;
+            k[v][j] = k.w[j] * k.w[j] * 0.01;
+          }
+        }
+        halves({ ...adamNumbers, param: k.adamW, m: k.adamM, v: k.adamV });
+        for (const [from, to] of [[0, cut], [cut, inSize]]) {
+          const rows = (t: Float32Array) => t.subarray(from * outSize, to * outSize);
+          const a = adamNumbers;
+          kernels.adamStep(
+            rows(k.stepW),
+            rows(k.dw),
+            rows(k.stepM),
+            rows(k.stepV),
+            a.lr,
+            a.beta1,
+            a.beta2,
+            a.eps,
+            a.weightDecay,
+            a.correction1,
+            a.correction2,
           );
         }
+        assert.deepEqual(k.adamW, k.stepW);
+        assert.deepEqual(k.adamM, k.stepM);
+        assert.deepEqual(k.adamV, k.stepV);
       }
-      assert.deepEqual(v.dw, whole.dw);
-      assert.deepEqual(v.db, whole.db);
-      assert.deepEqual(views.dw, tsWhole.dw);
-      assert.deepEqual(views.db, tsWhole.db);
 
       // dx = dz · w^T
       ts.backDense(dz, w, views.dx, batch, inSize, outSize);
