@@ -26,16 +26,24 @@ export interface StepPart {
   moment2: Float32Array;
   decays: boolean;
   /**
-   * Computes `grad` for the whole batch from both halves' samples (dense layers: the rows of
-   * the weight gradient this part updates, and the bias gradient with the first part), given
-   * each half's sample count, and with `adam` this part's AdamW step too, in the same pass;
-   * absent: `grad` (+ `secondGrad`) came from the backward passes.
+   * Computes `grad` for the whole batch from both halves' samples and, given `step`, takes the
+   * optimizer step too (dense layers: the rows of the weight gradient this part updates, how
+   * many set by `Network.updateSplit`, and the bias gradient with the first part; Adam in the
+   * same pass), given each half's sample count; absent: `grad` (+ `secondGrad`) came from the
+   * backward passes.
    */
-  gradient?: (firstRows: number, secondRows: number, adam: AdamNumbers | undefined) => void;
+  gradient?: (firstRows: number, secondRows: number, step: OptimizerStep | undefined) => void;
 }
 
-/** One AdamW step's numbers (`Kernels.adamStep`'s after the tensors). */
-export type AdamNumbers = Omit<AdamUpdate, "param" | "m" | "v">;
+/** One optimizer update: the settings, the schedule's learning rate, Adam's bias corrections. */
+export interface OptimizerStep {
+  settings: OptimizerSettings;
+  learningRate: number;
+  /** 1 - beta1^t. */
+  correction1: number;
+  /** 1 - beta2^t. */
+  correction2: number;
+}
 
 /** What the second thread does with a batch. */
 export const JobKind = {
@@ -75,6 +83,8 @@ export interface HalfJob {
   correction2?: number;
   /** Whether the half's input rows are pixel bytes to scale first (a `RowFiller` wrote them). */
   pixels?: boolean;
+  /** `Network.updateSplit` for this batch (both threads cut the update there). */
+  split?: number;
 }
 
 /**
@@ -113,16 +123,14 @@ export function stepParameters(
   correction2: number,
   rows: readonly [number, number] | undefined,
 ): void {
+  const step = settings && { settings, learningRate, correction1, correction2 };
   for (const p of parts) {
     if (p.value.length === 0) continue;
     if (rows && p.gradient) {
-      // Adam goes with the gradient: one pass over the rows of the weights.
-      const step = settings?.kind === "adam"
-        ? adamNumbers(settings, p.decays, learningRate, correction1, correction2)
-        : undefined;
-      p.gradient(rows[0], rows[1], step);
-      if (step) continue;
-    } else if (addSecond && p.secondGrad) kernels.addInto(p.grad, p.secondGrad, p.grad.length);
+      p.gradient(rows[0], rows[1], step); // the step goes with the gradient
+      continue;
+    }
+    if (addSecond && p.secondGrad) kernels.addInto(p.grad, p.secondGrad, p.grad.length);
     if (!settings) continue;
     if (settings.kind === "adam") {
       kernels.adamStep(
@@ -151,22 +159,30 @@ export function stepParameters(
   }
 }
 
-/** This step's AdamW numbers for a tensor that `decays` (takes weight decay) or not. */
-function adamNumbers(
-  settings: OptimizerSettings,
+/**
+ * `step` as the AdamW update of a tensor (`param` and its moments) when its optimizer is Adam,
+ * with weight decay when the tensor `decays`; undefined for sgd and momentum.
+ */
+export function adamUpdate(
+  step: OptimizerStep,
   decays: boolean,
-  lr: number,
-  correction1: number,
-  correction2: number,
-): AdamNumbers {
+  param: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+): AdamUpdate | undefined {
+  const s = step.settings;
+  if (s.kind !== "adam") return undefined;
   return {
-    lr,
-    beta1: settings.beta1,
-    beta2: settings.beta2,
-    eps: settings.epsilon,
-    weightDecay: decays ? settings.weightDecay : 0,
-    correction1,
-    correction2,
+    param,
+    m,
+    v,
+    lr: step.learningRate,
+    beta1: s.beta1,
+    beta2: s.beta2,
+    eps: s.epsilon,
+    weightDecay: decays ? s.weightDecay : 0,
+    correction1: step.correction1,
+    correction2: step.correction2,
   };
 }
 

@@ -58,6 +58,24 @@ export type RowFiller = (
   labels: Uint8Array,
 ) => void;
 
+/** The next batch, for `HalfBatchEngine.trainBatch` to ask for its rows while it waits. */
+export interface NextBatch {
+  /** Its sample count. */
+  batch: number;
+  /** Its rows (pass the same function as the next call's `fill`). */
+  fill: RowFiller;
+}
+
+/**
+ * How long the main thread waits for the second one's update part when the threads are in
+ * balance (ms): `trainBatch` moves `Network.updateSplit` toward the split where it waits
+ * about this long (not waiting at all: the other thread likely waits instead).
+ */
+const BALANCED_WAIT_MS = 0.003;
+/** How far `Network.updateSplit` moves at each batch, and its bounds. */
+const SPLIT_STEP = 0.005;
+const SPLIT_RANGE = [0.2, 0.8] as const;
+
 /** Samples from which `HalfBatchEngine.forward` splits a batch between two threads. */
 export const PARALLEL_FORWARD_ROWS = 32;
 
@@ -165,6 +183,8 @@ export class HalfBatchEngine {
   private readonly secondInput: Float32Array;
   private readonly classes: number;
   private helper: SecondThread | undefined;
+  /** The `RowFiller` whose batch's rows the last `trainBatch` already asked for (`next`). */
+  private filledAhead: RowFiller | undefined;
   /**
    * True: the second thread stays attached but idle, this one computes both halves (the same
    * bits), e.g. while the machine is too busy for two threads to pay.
@@ -203,7 +223,10 @@ export class HalfBatchEngine {
    * first ceil(batch/2) samples here, the rest here or on the second thread; the same result
    * either way. The second half's input rows are moved (refill `input` before the next
    * batch). With `fill`, the engine asks for the rows instead (the network's `input` and
-   * `labels` are then not read), the second half's first.
+   * `labels` are then not read), the second half's first. With `next`, it also asks for the
+   * next batch's rows, into the same `labels`, once both halves are done with this batch's
+   * (with two threads, while the other thread updates): the next call with `fill` =
+   * `next.fill` and the same `labels` does not ask again.
    */
   trainBatch(
     labels: Uint8Array,
@@ -211,6 +234,7 @@ export class HalfBatchEngine {
     settings: OptimizerSettings | undefined,
     learningRate: number,
     fill?: RowFiller,
+    next?: NextBatch,
   ): BatchResult {
     const network = this.network;
     if (!Number.isInteger(batch) || batch < 1 || batch > network.maxBatch) {
@@ -226,9 +250,11 @@ export class HalfBatchEngine {
     // The second half's rows first, straight where its layers read them, so that the other
     // thread starts while this one fills its own rows (as bytes: each half scales its own).
     const pixels = fill !== undefined;
-    if (fill) {
+    const filled = fill !== undefined && fill === this.filledAhead;
+    this.filledAhead = undefined;
+    if (fill && !filled) {
       fill(firstRows, secondRows, this.pixelRows(1), this.second.labels);
-    } else this.stageSecondHalf(batch, firstRows, labels);
+    } else if (!fill) this.stageSecondHalf(batch, firstRows, labels);
     const helper = secondRows > 0 && !this.secondThreadPaused ? this.helper : undefined;
     helper?.start({
       kind: settings ? JobKind.train : JobKind.gradients,
@@ -243,8 +269,9 @@ export class HalfBatchEngine {
       correction1,
       correction2,
       pixels,
+      split: network.updateSplit,
     });
-    fill?.(0, firstRows, this.pixelRows(0), labels);
+    if (fill && !filled) fill(0, firstRows, this.pixelRows(0), labels);
     const first = this.trainHalf(0, firstRows, 0, batch, labels, dropoutStep, pixels);
     let second = { lossSum: 0, correct: 0 };
     if (helper) {
@@ -253,13 +280,18 @@ export class HalfBatchEngine {
     } else if (secondRows > 0) {
       second = this.trainHalf(1, secondRows, firstRows, batch, undefined, dropoutStep, pixels);
     }
+    // Both halves have read their rows: the next batch's may go where they were.
+    if (next) this.fillAhead(next, labels);
     const [part0, part1] = this.first.stepParts;
     const kernels = network.kernels;
     const added = secondRows > 0;
     const rows = [firstRows, secondRows] as const;
     stepParameters(kernels, part0, added, settings, learningRate, correction1, correction2, rows);
-    if (helper) helper.waitDone();
-    else {
+    if (helper) {
+      const waitStart = performance.now();
+      helper.waitDone();
+      if (settings) this.balanceUpdate(performance.now() - waitStart);
+    } else {
       stepParameters(kernels, part1, added, settings, learningRate, correction1, correction2, rows);
     }
     if (settings) {
@@ -270,6 +302,29 @@ export class HalfBatchEngine {
       loss: (first.lossSum + second.lossSum) / batch,
       correct: first.correct + second.correct,
     };
+  }
+
+  /** Asks for the rows of `next` (both halves', labels of the first into `labels`). */
+  private fillAhead(next: NextBatch, labels: Uint8Array): void {
+    const firstRows = Math.ceil(next.batch / 2);
+    next.fill(firstRows, next.batch - firstRows, this.pixelRows(1), this.second.labels);
+    next.fill(0, firstRows, this.pixelRows(0), labels);
+    this.filledAhead = next.fill;
+  }
+
+  /**
+   * Moves `Network.updateSplit` one step toward the balance of the two threads' update parts,
+   * from how long this thread waited for the other's (`waitedMs`): waiting longer than
+   * `BALANCED_WAIT_MS` gives this thread more rows, not waiting gives the other more (this one
+   * also fills the next batch and runs the training loop). No result depends on the split.
+   */
+  private balanceUpdate(waitedMs: number): void {
+    const network = this.network;
+    const step = waitedMs > BALANCED_WAIT_MS ? SPLIT_STEP : -SPLIT_STEP;
+    network.updateSplit = Math.min(
+      SPLIT_RANGE[1],
+      Math.max(SPLIT_RANGE[0], network.updateSplit + step),
+    );
   }
 
   /** The pixel bytes of half 0 or 1 (where its input rows are: row 0 or `secondStart`). */

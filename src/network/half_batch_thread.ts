@@ -52,6 +52,7 @@ export const Real = {
   dropoutStep: 10,
   baseRate: 11,
   negativeWeight: 12,
+  split: 13,
 } as const;
 
 export const FLOAT_OFFSET = 64;
@@ -192,6 +193,7 @@ export class HalfBatchThread implements SecondThread {
     r[Real.seed] = job.seed;
     r[Real.dropoutStep] = job.dropoutStep;
     r[Real.negativeWeight] = job.negativeWeight ?? 1;
+    r[Real.split] = job.split ?? 0.5;
     const settings = job.settings;
     c[Slot.optimizer] = settings ? OPTIMIZER_CODES[settings.kind] : 0;
     if (settings) {

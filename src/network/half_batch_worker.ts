@@ -118,6 +118,7 @@ function serve(halves: HalfBatchEngine, control: Int32Array, reals: Float64Array
       settings.momentum = reals[Real.momentum];
     }
     waitForSlot(control, Slot.first, seq, "main training thread");
+    halves.network.updateSplit = reals[Real.split];
     halves.stepSecondPart({
       kind: train ? JobKind.train : JobKind.gradients,
       rows,

@@ -86,7 +86,13 @@ import {
   updateRunningStatistics,
 } from "./layers.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
-import { adamCorrections, type AdamNumbers, stepParameters, type StepPart } from "./half_batch.ts";
+import {
+  adamCorrections,
+  adamUpdate,
+  type OptimizerStep,
+  stepParameters,
+  type StepPart,
+} from "./half_batch.ts";
 import {
   buildSecondHalf,
   type BuiltLayers,
@@ -316,9 +322,10 @@ export class Network {
       }
     }
     // The update is cut in two at a multiple of 4 floats of each tensor, one part per thread.
-    // With halves, a dense layer's weights are cut between two rows (a multiple of 4), each
-    // part's rows of the gradient summed over the whole batch by whoever updates them; its bias
-    // goes with the first part. Other layers add the second half's gradient to the first's.
+    // With halves, a dense layer's weights are cut between two rows (a multiple of 4, where
+    // `updateSplit` says at each batch), each part's rows of the gradient summed over the whole
+    // batch by whoever updates them, and stepped in the same pass; its bias goes with the first
+    // part. Other layers add the second half's gradient to the first's.
     this.runtime.forEach((layer, index) => {
       const twin = second?.layers[index];
       const wholeBatch = twin !== undefined && layer.weightGradientRows !== undefined;
@@ -332,18 +339,23 @@ export class Network {
           : p.value.length;
         for (const [part, from, to] of [[0, 0, cut], [1, cut, p.value.length]] as const) {
           const gradient = wholeBatch && i === 0
-            ? (firstRows: number, secondRows: number, adam: AdamNumbers | undefined) => {
+            ? (firstRows: number, secondRows: number, step: OptimizerStep | undefined) => {
+              // This part's rows: the first `updateSplit` of them (a multiple of 4) or the rest.
+              const split = this.splitRow(rows);
+              const [first, last] = part === 0 ? [0, split] : [split, rows];
               const db = part === 0 ? layer.parameters[1]?.grad : undefined;
-              const update = adam && { ...adam, param: p.value, m: p.moment1, v: p.moment2 };
-              layer.weightGradientRows!(
-                firstRows,
-                twin,
-                secondRows,
-                p.grad,
-                db,
-                from / width,
-                to / width,
-                update,
+              const adam = step && adamUpdate(step, p.decays, p.value, p.moment1, p.moment2);
+              layer.weightGradientRows!(firstRows, twin, secondRows, p.grad, db, first, last, adam);
+              if (!step || adam || first === last) return;
+              const [start, end] = [first * width, last * width];
+              const s = step.settings;
+              this.kernels.sgdStep(
+                p.value.subarray(start, end),
+                p.grad.subarray(start, end),
+                p.moment1.subarray(start, end),
+                step.learningRate,
+                s.kind === "momentum" ? s.momentum : 0,
+                p.decays ? s.weightDecay : 0,
               );
             }
             : undefined;
@@ -368,6 +380,26 @@ export class Network {
     if (options.attached) {
       if (!halves) throw new RangeError("an attached network must be built with halves");
     } else this.initialize(options.seed ?? 1);
+  }
+
+  /**
+   * The share of each dense layer's weight rows the first update part takes (with two
+   * threads, the main thread's; the other takes the rest), moved by the two-halves engine so
+   * that both finish together. No bit of any result depends on it: each row's gradient and
+   * step are computed alike whoever computes them.
+   *
+   * @ignore
+   */
+  updateSplit = 0.5;
+
+  /**
+   * Where `updateSplit` cuts a dense weight of `rows` rows: a multiple of 4 rows, leaving both
+   * parts at least 4 (all rows to the first part below 8, as the parts were cut).
+   */
+  private splitRow(rows: number): number {
+    if (rows < 8) return rows;
+    const split = Math.round(rows * this.updateSplit / 4) * 4;
+    return Math.min(rows - 4, Math.max(4, split));
   }
 
   /** Whether layer `index` is a batch normalization. */

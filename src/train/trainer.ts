@@ -213,9 +213,9 @@ export async function trainNetwork(
   network.negativeWeight = plan.negatives?.weight ?? 1;
   let { epochsDone, stepInEpoch } = position;
   let lastYield = performance.now();
-  // The network asks for a batch's rows half by half (each half where a thread computes it).
-  let batchStart = 0;
-  const fillRows: RowFiller = (first, count, pixels, rowLabels) =>
+  // The network asks for a batch's rows half by half (each half where a thread computes it),
+  // and for the next batch's while its threads update.
+  const rowsFrom = (batchStart: number): RowFiller => (first, count, pixels, rowLabels) =>
     copyBatchPixels(train, order, batchStart + first, count, pixels, rowLabels);
   const evalEvery = hooks.evalEvery ?? 0;
   const stopAt = hooks.stopAt ?? Infinity;
@@ -259,21 +259,26 @@ export async function trainNetwork(
     let evaluatingMs = 0;
     let stoppedAtStep: number | undefined;
     let evaluation: ReturnType<typeof evaluateNetwork> | undefined;
+    let nextFill: RowFiller | undefined;
     for (let step = stepInEpoch; step < steps; step++) {
       const start = step * plan.batchSize;
       const count = Math.min(plan.batchSize, limit - start);
       if (halves && probe) halves.secondThreadPaused = probe.threads() === 1;
       probe?.begin();
       if (hooks.batches) await hooks.batches.fill(epoch, step, count, network.input, labels);
-      batchStart = start;
       const planStep = (epoch - 1 - plan.startEpoch) * steps + step;
       const learningRate = learningRateAt(plan.optimizer.learningRate, schedule, planStep);
       // The batch's digits, then its not-a-digit images (none without negatives).
       const rows = count + negativesPerBatch(count, negativeRatio);
-      const fill = hooks.batches ? undefined : fillRows;
+      const fill = hooks.batches ? undefined : nextFill ?? rowsFrom(start);
+      const nextStart = start + plan.batchSize;
+      nextFill = fill && step + 1 < steps ? rowsFrom(nextStart) : undefined;
+      const next = nextFill &&
+        { batch: Math.min(plan.batchSize, limit - nextStart), fill: nextFill };
       let result;
-      if (halves) result = halves.trainBatch(labels, rows, plan.optimizer, learningRate, fill);
-      else {
+      if (halves) {
+        result = halves.trainBatch(labels, rows, plan.optimizer, learningRate, fill, next);
+      } else {
         if (fill) fillBatch(train, order, start, rows, network.input, labels);
         result = network.trainBatch(labels, rows, plan.optimizer, learningRate);
       }
