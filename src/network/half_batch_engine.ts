@@ -27,7 +27,7 @@ import {
 import { activationContext, createLayer, type Layer, updateRunningStatistics } from "./layers.ts";
 import type { BatchResult, Network } from "./network.ts";
 import type { OptimizerSettings } from "./optimizer.ts";
-import { crossEntropy, outputDelta, softmaxRows } from "./softmax.ts";
+import { softmaxCrossEntropy, softmaxRows } from "./softmax.ts";
 
 /**
  * The other thread that trains the second half of each batch: `start` hands it a job (it
@@ -374,10 +374,16 @@ export class HalfBatchEngine {
     for (const layer of layers) layer.forward(rows, true, dropoutStep, firstRow);
     const last = layers[layers.length - 1];
     const probabilities = half === 0 ? this.first.probabilities : this.secondProbabilities;
-    softmaxRows(last.output, probabilities, rows, this.classes);
-    const weight = this.network.negativeWeight;
-    const result = crossEntropy(last.output, labels, rows, this.classes, weight);
-    outputDelta(probabilities, labels, last.outputGrad, rows, this.classes, 1 / batch, weight);
+    const result = softmaxCrossEntropy(
+      last.output,
+      probabilities,
+      labels,
+      last.outputGrad,
+      rows,
+      this.classes,
+      1 / batch,
+      this.network.negativeWeight,
+    );
     // Dense layers leave their weight gradients to the update (stepParameters), which sums
     // both halves' samples for the rows each thread updates.
     for (let k = layers.length - 1; k >= 0; k--) layers[k].backward(rows, false);

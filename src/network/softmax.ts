@@ -146,3 +146,78 @@ export function outputDelta(
     delta[row + labels[b]] -= scale;
   }
 }
+
+/**
+ * `softmaxRows`, `crossEntropy` and `outputDelta` over the same rows in one pass, each exp
+ * taken once: p = softmax(z), delta = BP1's (p - target) * scale, and the loss sum and hits,
+ * the same numbers as the three in turn (a training batch's output layer).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { crossEntropy, outputDelta, softmaxCrossEntropy, softmaxRows } from "./softmax.ts";
+ * const labels = new Uint8Array([1, 255]); // a digit, then a not-a-digit sample
+ * for (const classes of [10, 11]) { // 11: with the "not a digit" output
+ *   const z = Float32Array.from({ length: 2 * classes }, (_, k) => Math.sin(k) * 3);
+ *   const [p, delta, p2, delta2] = [0, 1, 2, 3].map(() => new Float32Array(2 * classes));
+ *   const result = softmaxCrossEntropy(z, p, labels, delta, 2, classes, 0.5, 0.7);
+ *   softmaxRows(z, p2, 2, classes);
+ *   outputDelta(p2, labels, delta2, 2, classes, 0.5, 0.7);
+ *   assert.deepEqual(result, crossEntropy(z, labels, 2, classes, 0.7));
+ *   assert.deepEqual([p, delta], [p2, delta2]);
+ * }
+ * ```
+ */
+export function softmaxCrossEntropy(
+  z: Float32Array,
+  p: Float32Array,
+  labels: Uint8Array,
+  delta: Float32Array,
+  rows: number,
+  classes: number,
+  scale: number,
+  negativeWeight = 1,
+): { lossSum: number; correct: number } {
+  let loss = 0;
+  let correct = 0;
+  for (let b = 0; b < rows; b++) {
+    const row = b * classes;
+    let max = z[row];
+    let argmax = 0;
+    for (let c = 1; c < classes; c++) {
+      if (z[row + c] > max) {
+        max = z[row + c];
+        argmax = c;
+      }
+    }
+    let sum = 0;
+    for (let c = 0; c < classes; c++) {
+      const e = Math.exp(z[row + c] - max);
+      p[row + c] = e;
+      sum += e;
+    }
+    const inv = 1 / sum;
+    for (let c = 0; c < classes; c++) p[row + c] *= inv;
+    const label = labels[b];
+    if (label === NOT_A_DIGIT) {
+      const weighted = scale * negativeWeight;
+      let target = 0;
+      if (hasNotADigitOutput(classes)) {
+        target = z[row + NOT_A_DIGIT_OUTPUT];
+        for (let c = 0; c < classes; c++) delta[row + c] = p[row + c] * weighted;
+        delta[row + NOT_A_DIGIT_OUTPUT] -= weighted;
+      } else {
+        for (let c = 0; c < classes; c++) target += z[row + c];
+        target /= classes;
+        for (let c = 0; c < classes; c++) delta[row + c] = (p[row + c] - 1 / classes) * weighted;
+      }
+      loss += negativeWeight * (Math.log(sum) + max - target);
+      continue;
+    }
+    loss += Math.log(sum) + max - z[row + label];
+    if (argmax === label) correct++;
+    for (let c = 0; c < classes; c++) delta[row + c] = p[row + c] * scale;
+    delta[row + label] -= scale;
+  }
+  return { lossSum: loss, correct };
+}
