@@ -1,4 +1,5 @@
 import type { Dataset } from "../data/dataset.ts";
+import { setImmediate } from "node:timers";
 import {
   learningRateAt,
   type Network,
@@ -326,8 +327,11 @@ export async function trainNetwork(
       if (hooks.shouldStop?.() && stepInEpoch < steps) {
         return { status: "stopped", position: { epochsDone, stepInEpoch } };
       }
+      // Every 30 ms the event loop runs (keys, drawing, output). setImmediate lets due timers
+      // and I/O through as setTimeout(0) does, in microseconds instead of the 1-2 ms a timer
+      // takes to come round (both training threads idle meanwhile: 4-7% of an epoch).
       if (performance.now() - lastYield > 30) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
+        await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
       }
     }
