@@ -824,6 +824,13 @@
     (local $rowBytes i32) (local $vecBytes i32) (local $mask v128) (local $hasTail i32)
     (local $w0 i32) (local $w1 i32) (local $w2 i32) (local $w3 i32) (local $i i32) (local $o i32)
     (local $d v128) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
+    ;; A few outputs (the output layer's ten): each row of dx as a sum of w's transposed rows.
+    (if (i32.and (i32.le_u (local.get $out) (i32.const 16))
+          (i32.le_u (i32.mul (local.get $in) (local.get $out)) (i32.const 12288)))
+      (then
+        (call $backDenseNarrow (local.get $dz) (local.get $w) (local.get $dx)
+          (local.get $batch) (local.get $in) (local.get $out))
+        (return)))
     (local.set $rowBytes (i32.shl (local.get $out) (i32.const 2)))
     (local.set $vecBytes (i32.and (local.get $rowBytes) (i32.const -16)))
     (local.set $hasTail (i32.and (local.get $out) (i32.const 3)))
@@ -904,6 +911,48 @@
             (local.set $i (i32.sub (local.get $i) (i32.const 1)))
             (br $single)))
         (local.set $dz (i32.add (local.get $dz) (local.get $rowBytes)))
+        (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
+        (br $row))))
+
+;; backDense for at most 16 outputs and in * out <= 12288 (wT fits in the scratch slot after
+  ;; its first 16 KB): wT[out x in] = w^T, then for each row b, dx[b] = sum over the nonzero
+  ;; dz[b,o] of dz[b,o] * wT[o] (addScaledRows: tiles of dx in registers), instead of one dot
+  ;; product of out floats per input.
+  (func $backDenseNarrow
+    (param $dz i32) (param $w i32) (param $dx i32)
+    (param $batch i32) (param $in i32) (param $out i32)
+    (local $wT i32) (local $i i32) (local $o i32) (local $from i32) (local $to i32)
+    (local $inBytes i32) (local $end i32)
+    (local.set $wT (i32.add (global.get $scratch) (i32.const 16384)))
+    (local.set $inBytes (i32.shl (local.get $in) (i32.const 2)))
+    ;; wT[o, i] = w[i, o]
+    (local.set $from (local.get $w))
+    (block $transposed
+      (loop $input
+        (br_if $transposed (i32.ge_u (local.get $i) (local.get $in)))
+        (local.set $to (i32.add (local.get $wT) (i32.shl (local.get $i) (i32.const 2))))
+        (local.set $o (i32.const 0))
+        (block $outputsDone
+          (loop $output
+            (br_if $outputsDone (i32.ge_u (local.get $o) (local.get $out)))
+            (f32.store (local.get $to) (f32.load (local.get $from)))
+            (local.set $from (i32.add (local.get $from) (i32.const 4)))
+            (local.set $to (i32.add (local.get $to) (local.get $inBytes)))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))
+            (br $output)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $input)))
+    (block $done
+      (loop $row
+        (br_if $done (i32.eqz (local.get $batch)))
+        (memory.fill (local.get $dx) (i32.const 0) (local.get $inBytes))
+        (local.set $end (call $compactContiguous (local.get $dz) (local.get $wT)
+          (local.get $inBytes) (local.get $out) (global.get $scratch)))
+        (if (i32.ne (local.get $end) (global.get $scratch))
+          (then (call $addScaledRows
+            (local.get $dx) (global.get $scratch) (local.get $end) (local.get $in))))
+        (local.set $dz (i32.add (local.get $dz) (i32.shl (local.get $out) (i32.const 2))))
+        (local.set $dx (i32.add (local.get $dx) (local.get $inBytes)))
         (local.set $batch (i32.sub (local.get $batch) (i32.const 1)))
         (br $row))))
 
