@@ -11,13 +11,13 @@
 ;;   forwardDense  z[B x out] = x · w + bias
 ;;     for each row b of x:
 ;;       list = [(x[b,i], &w[i]) for each i with x[b,i] != 0]   ; compactContiguous
-;;       z[b] = bias
-;;       addScaledRows(z[b], list)
+;;       addScaledRows(bias, z[b], list)
 ;;
-;;   addScaledRows(dst, list)   dst[0..width) += sum over (v, row) in list of v * row
+;;   addScaledRows(init, dst, list)   dst[0..width) = init[0..width) + sum over (v, row) in list
+;;                                    of v * row   (init is dst, or forwardDense's bias)
 ;;     for each tile of dst: 32 floats while they last, then at most one of 24, 16, 8 and 4, then
 ;;     the last 1..3 floats:
-;;       acc = dst[tile]                   ; up to 8 f32x4 registers
+;;       acc = init[tile]                  ; up to 8 f32x4 registers
 ;;       for (v, row) in list: acc += splat(v) * row[tile]
 ;;       dst[tile] = acc                   ; dst read and written once per tile
 ;;
@@ -152,12 +152,14 @@
         (br $next)))
     (local.get $end))
 
-  ;; dst[0..width) += sum over the list [list, end) of value * row[0..width).
+  ;; dst[0..width) = init[0..width) + the sum over the list [list, end) of value * row[0..width)
+  ;; (init is dst itself, or another row: forwardDense's bias, so that z needs no copy of it).
   ;; Needs end > list. The output is cut into tiles of 32 floats, then at most one each of
   ;; 24, 16, 8 and 4 floats; a tile's accumulators stay in registers while the whole list streams
-  ;; past, so dst is read and written once per call. The last 1..3 floats use a partly filled vector whose extra lanes
+  ;; past, so init is read and dst written once per call. The last 1..3 floats use a partly filled vector whose extra lanes
   ;; hold neighbouring floats: lanes never mix, and only the valid lanes are stored.
-  (func $addScaledRows (param $dst i32) (param $list i32) (param $end i32) (param $width i32)
+  (func $addScaledRows (param $init i32) (param $dst i32) (param $list i32) (param $end i32)
+    (param $width i32)
     (local $o i32) (local $bytes i32) (local $e i32) (local $row i32) (local $rest i32)
     (local $s v128)
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
@@ -168,7 +170,7 @@
     (block $done32
       (loop $tile32
         (br_if $done32 (i32.gt_u (i32.add (local.get $o) (i32.const 128)) (local.get $bytes)))
-        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $row (i32.add (local.get $init) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $a2 (v128.load offset=32 (local.get $row)))
@@ -215,7 +217,7 @@
     ;; through im2col) in one pass over the list instead of two (16 and 8).
     (if (i32.le_u (i32.add (local.get $o) (i32.const 96)) (local.get $bytes))
       (then
-        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $row (i32.add (local.get $init) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $a2 (v128.load offset=32 (local.get $row)))
@@ -252,7 +254,7 @@
     ;; At most one tile of 16 floats (4 vectors).
     (if (i32.le_u (i32.add (local.get $o) (i32.const 64)) (local.get $bytes))
       (then
-        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $row (i32.add (local.get $init) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $a2 (v128.load offset=32 (local.get $row)))
@@ -284,7 +286,7 @@
     (local.set $rest (i32.sub (local.get $bytes) (local.get $o)))
     (if (i32.gt_u (local.get $rest) (i32.const 48))
       (then
-        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $row (i32.add (local.get $init) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $a2 (v128.load offset=32 (local.get $row)))
@@ -311,7 +313,7 @@
           (i32.sub (local.get $rest) (i32.const 48))))
       (else (if (i32.gt_u (local.get $rest) (i32.const 32))
       (then
-        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $row (i32.add (local.get $init) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $a2 (v128.load offset=32 (local.get $row)))
@@ -334,7 +336,7 @@
           (i32.sub (local.get $rest) (i32.const 32))))
       (else (if (i32.gt_u (local.get $rest) (i32.const 16))
       (then
-        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $row (i32.add (local.get $init) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $a1 (v128.load offset=16 (local.get $row)))
         (local.set $e (local.get $list))
@@ -353,7 +355,7 @@
           (i32.sub (local.get $rest) (i32.const 16))))
       (else (if (local.get $rest)
       (then
-        (local.set $row (i32.add (local.get $dst) (local.get $o)))
+        (local.set $row (i32.add (local.get $init) (local.get $o)))
         (local.set $a0 (v128.load offset=0 (local.get $row)))
         (local.set $e (local.get $list))
         (loop $entryLast1
@@ -389,12 +391,14 @@
     (param $x i32) (param $w i32) (param $bias i32) (param $z i32)
     (param $batch i32) (param $in i32) (param $out i32)
     (local $zRowBytes i32) (local $vals i32) (local $rows i32) (local $left i32)
-    (local $chunk i32) (local $end i32)
+    (local $chunk i32) (local $end i32) (local $init i32)
     (local.set $zRowBytes (i32.shl (local.get $out) (i32.const 2)))
     (block $done
       (loop $row
         (br_if $done (i32.eqz (local.get $batch)))
-        (memory.copy (local.get $z) (local.get $bias) (local.get $zRowBytes))
+        ;; The first chunk's sums start from the bias (a copy of it when the chunk is all
+        ;; zeros), the next ones from z.
+        (local.set $init (local.get $bias))
         (local.set $rows (local.get $w))
         (local.set $left (local.get $in))
         (block $chunksDone
@@ -405,8 +409,11 @@
             (local.set $end (call $compactContiguous (local.get $x) (local.get $rows)
               (local.get $zRowBytes) (local.get $chunk) (global.get $scratch)))
             (if (i32.ne (local.get $end) (global.get $scratch))
-              (then (call $addScaledRows
-                (local.get $z) (global.get $scratch) (local.get $end) (local.get $out))))
+              (then (call $addScaledRows (local.get $init)
+                (local.get $z) (global.get $scratch) (local.get $end) (local.get $out)))
+              (else (if (i32.eq (local.get $init) (local.get $bias))
+                (then (memory.copy (local.get $z) (local.get $bias) (local.get $zRowBytes))))))
+            (local.set $init (local.get $z))
             (local.set $x (i32.add (local.get $x) (i32.shl (local.get $chunk) (i32.const 2))))
             (local.set $rows
               (i32.add (local.get $rows) (i32.mul (local.get $chunk) (local.get $zRowBytes))))
@@ -750,17 +757,20 @@
               (br_if $batchRow
                 (local.tee $chunk (i32.sub (local.get $chunk) (i32.const 1)))))
             (if (i32.ne (local.get $e0) (local.get $s0))
-              (then (call $addScaledRows
+              (then (call $addScaledRows (local.get $dw)
                 (local.get $dw) (local.get $s0) (local.get $e0) (local.get $out))))
             (if (i32.ne (local.get $e1) (local.get $s1))
               (then (call $addScaledRows (i32.add (local.get $dw) (local.get $rowBytes))
+                (i32.add (local.get $dw) (local.get $rowBytes))
                 (local.get $s1) (local.get $e1) (local.get $out))))
             (if (i32.ne (local.get $e2) (local.get $s2))
               (then (call $addScaledRows
                 (i32.add (local.get $dw) (i32.shl (local.get $rowBytes) (i32.const 1)))
+                (i32.add (local.get $dw) (i32.shl (local.get $rowBytes) (i32.const 1)))
                 (local.get $s2) (local.get $e2) (local.get $out))))
             (if (i32.ne (local.get $e3) (local.get $s3))
               (then (call $addScaledRows
+                (i32.add (local.get $dw) (i32.mul (local.get $rowBytes) (i32.const 3)))
                 (i32.add (local.get $dw) (i32.mul (local.get $rowBytes) (i32.const 3)))
                 (local.get $s3) (local.get $e3) (local.get $out))))
             (br $nextChunk)))
@@ -785,7 +795,7 @@
             (local.set $e0 (call $compactStrided (local.get $vals) (local.get $xRowBytes)
               (local.get $src) (local.get $rowBytes) (local.get $chunk)))
             (if (i32.ne (local.get $e0) (local.get $s0))
-              (then (call $addScaledRows
+              (then (call $addScaledRows (local.get $dw)
                 (local.get $dw) (local.get $s0) (local.get $e0) (local.get $out))))
             (local.set $vals
               (i32.add (local.get $vals) (i32.mul (local.get $chunk) (local.get $xRowBytes))))
@@ -949,7 +959,7 @@
         (local.set $end (call $compactContiguous (local.get $dz) (local.get $wT)
           (local.get $inBytes) (local.get $out) (global.get $scratch)))
         (if (i32.ne (local.get $end) (global.get $scratch))
-          (then (call $addScaledRows
+          (then (call $addScaledRows (local.get $dx)
             (local.get $dx) (global.get $scratch) (local.get $end) (local.get $in))))
         (local.set $dz (i32.add (local.get $dz) (i32.shl (local.get $out) (i32.const 2))))
         (local.set $dx (i32.add (local.get $dx) (local.get $inBytes)))
