@@ -1917,13 +1917,13 @@
       (local.get $height) (local.get $width) (local.get $channels) (local.get $kernel)
       (local.get $pad) (local.get $outHeight) (local.get $outWidth) (i32.const 1)))
 
-  ;; values[0..n) = bytes[0..n) / 255: pixels to network inputs. Each byte is multiplied by
-  ;; 1/255 in double precision and rounded once to float: exactly Math.fround(byte / 255), as
+  ;; values[0..n) = bytes[0..n) / 255: pixels to network inputs. Each byte is divided by 255 in
+  ;; single precision (one correctly rounded division): exactly Math.fround(byte / 255), as
   ;; JavaScript computes it, for all 256 bytes (checked by the tests). 16 bytes a round.
   (func (export "bytesToUnit") (param $bytes i32) (param $values i32) (param $n i32)
     (local $end i32) (local $vecEnd i32) (local $b v128) (local $h v128) (local $q v128)
     (local $scale v128)
-    (local.set $scale (f64x2.splat (f64.div (f64.const 1) (f64.const 255))))
+    (local.set $scale (v128.const f32x4 255 255 255 255))
     (local.set $end (i32.add (local.get $bytes) (local.get $n)))
     (local.set $vecEnd (i32.add (local.get $bytes) (i32.and (local.get $n) (i32.const -16))))
     (block $vecDone
@@ -1932,22 +1932,22 @@
         (local.set $b (v128.load (local.get $bytes)))
         (if (v128.any_true (local.get $b))
           (then
-            ;; bytes 0..7, then 8..15, as eight 16-bit lanes; each four as 32-bit lanes; each
-            ;; two as doubles, scaled, rounded to floats and put back together four by four.
+            ;; bytes 0..7, then 8..15, as eight 16-bit lanes; each four as 32-bit lanes, as
+            ;; floats, divided by 255.
             (local.set $h (i16x8.extend_low_i8x16_u (local.get $b)))
             (local.set $q (i32x4.extend_low_i16x8_u (local.get $h)))
             (v128.store offset=0 (local.get $values)
-              (call $scaleFour (local.get $q) (local.get $scale)))
+              (f32x4.div (f32x4.convert_i32x4_u (local.get $q)) (local.get $scale)))
             (local.set $q (i32x4.extend_high_i16x8_u (local.get $h)))
             (v128.store offset=16 (local.get $values)
-              (call $scaleFour (local.get $q) (local.get $scale)))
+              (f32x4.div (f32x4.convert_i32x4_u (local.get $q)) (local.get $scale)))
             (local.set $h (i16x8.extend_high_i8x16_u (local.get $b)))
             (local.set $q (i32x4.extend_low_i16x8_u (local.get $h)))
             (v128.store offset=32 (local.get $values)
-              (call $scaleFour (local.get $q) (local.get $scale)))
+              (f32x4.div (f32x4.convert_i32x4_u (local.get $q)) (local.get $scale)))
             (local.set $q (i32x4.extend_high_i16x8_u (local.get $h)))
             (v128.store offset=48 (local.get $values)
-              (call $scaleFour (local.get $q) (local.get $scale))))
+              (f32x4.div (f32x4.convert_i32x4_u (local.get $q)) (local.get $scale))))
           (else
             ;; Background (most of a digit's border): sixteen zeros.
             (v128.store offset=0 (local.get $values) (local.get $b))
@@ -1960,22 +1960,11 @@
     (block $done
       (loop $single
         (br_if $done (i32.ge_u (local.get $bytes) (local.get $end)))
-        (f32.store (local.get $values) (f32.demote_f64 (f64.mul
-          (f64.convert_i32_u (i32.load8_u (local.get $bytes)))
-          (f64.div (f64.const 1) (f64.const 255)))))
+        (f32.store (local.get $values)
+          (f32.div (f32.convert_i32_u (i32.load8_u (local.get $bytes))) (f32.const 255)))
         (local.set $bytes (i32.add (local.get $bytes) (i32.const 1)))
         (local.set $values (i32.add (local.get $values) (i32.const 4)))
         (br $single))))
-
-  ;; Four small whole numbers (i32 lanes) times scale (two f64 lanes), as four floats.
-  (func $scaleFour (param $q v128) (param $scale v128) (result v128)
-    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
-      (f32x4.demote_f64x2_zero
-        (f64x2.mul (f64x2.convert_low_i32x4_s (local.get $q)) (local.get $scale)))
-      (f32x4.demote_f64x2_zero (f64x2.mul
-        (f64x2.convert_low_i32x4_s
-          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $q) (local.get $q)))
-        (local.get $scale)))))
 
   ;; dst[0..n) += src[0..n): the second half-batch's gradient added to the first's.
   (func (export "addInto") (param $dst i32) (param $src i32) (param $n i32)
