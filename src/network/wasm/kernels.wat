@@ -541,7 +541,7 @@
               (br $row)))
           (if (i32.eqz (local.get $half))
             (then (local.set $half (i32.const 1)) (br $halves))))
-        ;; Each pair: its two rows of dw tile by tile, then their AdamW step.
+        ;; Each pair: its two rows of dw tile by tile.
         (local.set $pair (i32.const 0))
         (loop $pairs
           (local.set $list (select (local.get $listB) (local.get $listA) (local.get $pair)))
@@ -558,18 +558,21 @@
               (i32.add (local.get $dw) (local.get $rowOff)) (local.get $rowBytes) (local.get $two))
             (br_if $tiles (i32.lt_u
               (local.tee $o (i32.add (local.get $o) (i32.const 64))) (local.get $rowBytes))))
-          (if (local.get $adam)
-            (then (call $adam
+          (if (i32.and (i32.eqz (local.get $pair)) (i32.eq (local.get $take) (i32.const 4)))
+            (then (local.set $pair (i32.const 1)) (br $pairs))))
+        ;; The AdamW step of these rows, while they are in L1.
+        (if (local.get $adam)
+          (then
+            (local.set $rowOff (i32.mul (local.get $i) (local.get $rowBytes)))
+            (call $adam
               (i32.add (local.get $w) (local.get $rowOff))
               (i32.add (local.get $dw) (local.get $rowOff))
               (i32.add (local.get $m) (local.get $rowOff))
               (i32.add (local.get $v) (local.get $rowOff))
-              (i32.shl (local.get $out) (local.get $two))
+              (i32.mul (local.get $out) (local.get $take))
               (local.get $lr) (local.get $beta1) (local.get $oneMinusBeta1) (local.get $beta2)
               (local.get $oneMinusBeta2) (local.get $eps) (local.get $weightDecay)
               (local.get $invC1) (local.get $invC2))))
-          (if (i32.and (i32.eqz (local.get $pair)) (i32.eq (local.get $take) (i32.const 4)))
-            (then (local.set $pair (i32.const 1)) (br $pairs))))
         (local.set $i (i32.add (local.get $i) (local.get $take)))
         (br $columns))))
 
