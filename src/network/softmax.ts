@@ -12,19 +12,22 @@ export function softmaxRows(
   batch: number,
   classes: number,
 ): void {
-  for (let b = 0; b < batch; b++) {
-    const row = b * classes;
-    let max = z[row];
-    for (let c = 1; c < classes; c++) if (z[row + c] > max) max = z[row + c];
-    let sum = 0;
-    for (let c = 0; c < classes; c++) {
-      const e = Math.exp(z[row + c] - max);
-      p[row + c] = e;
-      sum += e;
-    }
-    const inv = 1 / sum;
-    for (let c = 0; c < classes; c++) p[row + c] *= inv;
+  for (let b = 0; b < batch; b++) softmaxRow(z, p, b * classes, classes);
+}
+
+/** softmax of the row of z starting at `row`, into p; returns the row's log-sum-exp. */
+function softmaxRow(z: Float32Array, p: Float32Array, row: number, classes: number): number {
+  let max = z[row];
+  for (let c = 1; c < classes; c++) if (z[row + c] > max) max = z[row + c];
+  let sum = 0;
+  for (let c = 0; c < classes; c++) {
+    const e = Math.exp(z[row + c] - max);
+    p[row + c] = e;
+    sum += e;
   }
+  const inv = 1 / sum;
+  for (let c = 0; c < classes; c++) p[row + c] *= inv;
+  return Math.log(sum) + max;
 }
 
 /**
@@ -88,30 +91,40 @@ export function crossEntropy(
   let correct = 0;
   for (let b = 0; b < rows; b++) {
     const row = b * classes;
-    let max = z[row];
-    let argmax = 0;
-    for (let c = 1; c < classes; c++) {
-      if (z[row + c] > max) {
-        max = z[row + c];
-        argmax = c;
-      }
-    }
+    const argmax = argmaxRow(z, row, classes);
+    const max = z[row + argmax];
     let sum = 0;
     for (let c = 0; c < classes; c++) sum += Math.exp(z[row + c] - max);
-    if (labels[b] === NOT_A_DIGIT) {
-      let target = 0;
-      if (hasNotADigitOutput(classes)) target = z[row + NOT_A_DIGIT_OUTPUT];
-      else {
-        for (let c = 0; c < classes; c++) target += z[row + c];
-        target /= classes;
-      }
-      loss += negativeWeight * (Math.log(sum) + max - target);
-      continue;
-    }
-    loss += Math.log(sum) + max - z[row + labels[b]];
-    if (argmax === labels[b]) correct++;
+    loss += rowLoss(z, row, classes, labels[b], Math.log(sum) + max, negativeWeight);
+    if (labels[b] !== NOT_A_DIGIT && argmax === labels[b]) correct++;
   }
   return { lossSum: loss, correct };
+}
+
+/** The index of the largest of a row's `classes` values (the first of equals). */
+function argmaxRow(z: Float32Array, row: number, classes: number): number {
+  let argmax = 0;
+  for (let c = 1; c < classes; c++) if (z[row + c] > z[row + argmax]) argmax = c;
+  return argmax;
+}
+
+/** One row's loss (see `crossEntropy`) from its log-sum-exp. */
+function rowLoss(
+  z: Float32Array,
+  row: number,
+  classes: number,
+  label: number,
+  logSumExp: number,
+  negativeWeight: number,
+): number {
+  if (label !== NOT_A_DIGIT) return logSumExp - z[row + label];
+  let target = 0;
+  if (hasNotADigitOutput(classes)) target = z[row + NOT_A_DIGIT_OUTPUT];
+  else {
+    for (let c = 0; c < classes; c++) target += z[row + c];
+    target /= classes;
+  }
+  return negativeWeight * (logSumExp - target);
 }
 
 /**
@@ -129,22 +142,32 @@ export function outputDelta(
   negativeWeight = 1,
 ): void {
   for (let b = 0; b < rows; b++) {
-    const row = b * classes;
-    if (labels[b] === NOT_A_DIGIT) {
-      const weighted = scale * negativeWeight;
-      if (hasNotADigitOutput(classes)) {
-        for (let c = 0; c < classes; c++) delta[row + c] = probabilities[row + c] * weighted;
-        delta[row + NOT_A_DIGIT_OUTPUT] -= weighted;
-        continue;
-      }
-      for (let c = 0; c < classes; c++) {
-        delta[row + c] = (probabilities[row + c] - 1 / classes) * weighted;
-      }
-      continue;
-    }
-    for (let c = 0; c < classes; c++) delta[row + c] = probabilities[row + c] * scale;
-    delta[row + labels[b]] -= scale;
+    rowDelta(probabilities, delta, b * classes, classes, labels[b], scale, negativeWeight);
   }
+}
+
+/** One row's output delta (see `outputDelta`). */
+function rowDelta(
+  p: Float32Array,
+  delta: Float32Array,
+  row: number,
+  classes: number,
+  label: number,
+  scale: number,
+  negativeWeight: number,
+): void {
+  if (label === NOT_A_DIGIT) {
+    const weighted = scale * negativeWeight;
+    if (hasNotADigitOutput(classes)) {
+      for (let c = 0; c < classes; c++) delta[row + c] = p[row + c] * weighted;
+      delta[row + NOT_A_DIGIT_OUTPUT] -= weighted;
+      return;
+    }
+    for (let c = 0; c < classes; c++) delta[row + c] = (p[row + c] - 1 / classes) * weighted;
+    return;
+  }
+  for (let c = 0; c < classes; c++) delta[row + c] = p[row + c] * scale;
+  delta[row + label] -= scale;
 }
 
 /**
@@ -182,42 +205,11 @@ export function softmaxCrossEntropy(
   let correct = 0;
   for (let b = 0; b < rows; b++) {
     const row = b * classes;
-    let max = z[row];
-    let argmax = 0;
-    for (let c = 1; c < classes; c++) {
-      if (z[row + c] > max) {
-        max = z[row + c];
-        argmax = c;
-      }
-    }
-    let sum = 0;
-    for (let c = 0; c < classes; c++) {
-      const e = Math.exp(z[row + c] - max);
-      p[row + c] = e;
-      sum += e;
-    }
-    const inv = 1 / sum;
-    for (let c = 0; c < classes; c++) p[row + c] *= inv;
     const label = labels[b];
-    if (label === NOT_A_DIGIT) {
-      const weighted = scale * negativeWeight;
-      let target = 0;
-      if (hasNotADigitOutput(classes)) {
-        target = z[row + NOT_A_DIGIT_OUTPUT];
-        for (let c = 0; c < classes; c++) delta[row + c] = p[row + c] * weighted;
-        delta[row + NOT_A_DIGIT_OUTPUT] -= weighted;
-      } else {
-        for (let c = 0; c < classes; c++) target += z[row + c];
-        target /= classes;
-        for (let c = 0; c < classes; c++) delta[row + c] = (p[row + c] - 1 / classes) * weighted;
-      }
-      loss += negativeWeight * (Math.log(sum) + max - target);
-      continue;
-    }
-    loss += Math.log(sum) + max - z[row + label];
-    if (argmax === label) correct++;
-    for (let c = 0; c < classes; c++) delta[row + c] = p[row + c] * scale;
-    delta[row + label] -= scale;
+    const logSumExp = softmaxRow(z, p, row, classes);
+    loss += rowLoss(z, row, classes, label, logSumExp, negativeWeight);
+    if (label !== NOT_A_DIGIT && argmaxRow(z, row, classes) === label) correct++;
+    rowDelta(p, delta, row, classes, label, scale, negativeWeight);
   }
   return { lossSum: loss, correct };
 }
