@@ -83,6 +83,13 @@ const NEAR_GAP = 0.05;
  * comma; a small 0 among tall digits is about half their height)...
  */
 const MARK_HEIGHT = 0.3;
+/**
+ * ... and so is a narrow one (at most NARROW_MARK_WIDTH as wide as tall) up to this share: a
+ * tick, an apostrophe, the broken end of a rule; a 1 is as tall as its neighbours (a register's
+ * "17" was read "171" with a rule's 9-pixel stub beside 20-pixel digits)...
+ */
+const NARROW_MARK_HEIGHT = 0.5;
+const NARROW_MARK_WIDTH = 0.75;
 /** ... and so is a flat one (this many times wider than tall) up to this share: a dash. */
 const FLAT_MARK_HEIGHT = 0.45;
 const FLAT_MARK_ASPECT = 2;
@@ -409,14 +416,16 @@ function rowHeight(row: Component[]): number {
 }
 
 /**
- * Leaves out what is not a digit: short or flat pieces (a dot, a comma, a dash, an underline,
- * a frame's edge; MARK_HEIGHT, FLAT_MARK_HEIGHT) unless one digit's columns hold most of them
- * and they are not well below it (a 5's detached bar, a 7's cross stroke, the dot a broken
+ * Leaves out what is not a digit: short, narrow or flat pieces (a dot, a comma, a tick, a dash,
+ * an underline, a frame's edge; MARK_HEIGHT, NARROW_MARK_HEIGHT, FLAT_MARK_HEIGHT) unless one
+ * digit's columns hold most of them and they are not well below it (a 5's detached bar, a 7's cross stroke, the dot a broken
  * stroke left).
  */
 function withoutMarks(row: Component[], lineHeight: number): Component[] {
   const isMark = (c: Component) =>
     heightOf(c) <= MARK_HEIGHT * lineHeight ||
+    (heightOf(c) <= NARROW_MARK_HEIGHT * lineHeight &&
+      widthOf(c) <= NARROW_MARK_WIDTH * heightOf(c)) ||
     (heightOf(c) <= FLAT_MARK_HEIGHT * lineHeight && widthOf(c) >= FLAT_MARK_ASPECT * heightOf(c));
   const digits = row.filter((c) => !isMark(c));
   const marks = row.filter(isMark);

@@ -158,3 +158,19 @@ Deno.test("a digit written well below its neighbour is still in its row", () => 
   assert.equal(rows.length, 1);
   assert.equal(rows[0].atoms, 2);
 });
+
+Deno.test("a short narrow stroke beside the digits is a tick, not a 1; a full-height 1 stays", () => {
+  const image = paper(220, 80, [
+    [30, 15, 5, 50], // a 1
+    [90, 15, 5, 50], // another
+    [150, 20, 4, 20], // a stub 0.4 of their height: a rule's broken end, an apostrophe
+  ]);
+  const { rows } = segmentNumber(image);
+  const singles = rows[0].candidates.filter((c) => c.to === c.from + 1);
+  assert.deepEqual(singles.map((d) => d.box[0]), [30, 90]);
+  // At 0.6 of their height it is a short 1, still read.
+  const taller = segmentNumber(
+    paper(220, 80, [[30, 15, 5, 50], [90, 15, 5, 50], [150, 20, 4, 30]]),
+  );
+  assert.equal(taller.rows[0].atoms, 3);
+});
