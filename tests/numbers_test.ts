@@ -9,7 +9,9 @@
  * "Numbers").
  */
 import assert from "node:assert/strict";
-import { NUMBER_BATCH } from "../src/app/read_number.ts";
+import { NUMBER_BATCH, readNumberInImage } from "../src/app/read_number.ts";
+import { resize } from "../src/image/resample.ts";
+import { loadMnistTest } from "./fixtures/user_like.ts";
 import { evaluateDigitsInRows, evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
 import { skipUnless } from "./env.ts";
 import { loadShippedNetwork } from "./fixtures/shipped.ts";
@@ -46,6 +48,34 @@ Deno.test({
     console.log(summary);
     assert.ok(report.total >= 200, summary);
     assert.ok(report.total - report.right <= IN_ROW_MISSES, summary);
+  },
+});
+
+Deno.test({
+  name: "a leaning 1 pressed between its neighbours is read, not swallowed",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    // The bench's photo (tests/bench.ts, read-number-4000x3000) at a tenth of its size: MNIST
+    // test digits 7 2 1 0 4 9, 120 pixels tall, the 1 touching both the 2's foot and the 0.
+    // Cuts that start only at valleys left the 1 with the 2 ("72049").
+    const mnist = await loadMnistTest(8);
+    const width = 400, height = 300, size = 120;
+    const luminance = new Float32Array(width * height).fill(0.8);
+    let left = 10;
+    [0, 1, 2, 3, 4, 7].forEach((i, k) => {
+      const digit = Float32Array.from(mnist.images[i], (v) => v / 255);
+      const big = resize(digit, 28, 28, size, size);
+      const top = 60 + (k % 2) * 6;
+      for (let y = 0; y < size && top + y < height; y++) {
+        for (let x = 0; x < size && left + x < width; x++) {
+          const at = (top + y) * width + left + x;
+          luminance[at] = Math.min(luminance[at], 1 - 0.85 * big[y * size + x]);
+        }
+      }
+      left += k === 2 ? 42 : 64;
+    });
+    const network = await loadShippedNetwork(NUMBER_BATCH);
+    assert.equal(readNumberInImage({ width, height, luminance }, network).number, "721049");
   },
 });
 

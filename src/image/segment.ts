@@ -111,9 +111,14 @@ const SAME_ROW_OVERLAP = 0.3;
  * the network's. Narrower pieces cut offer the network slices of single digits that it reads
  * as confident 1s; since a cut costs the reader per stroke it crosses (read_number.ts), 0.8
  * reads touching pairs with a 1 (narrow) that 1.1 left whole: on 200 touching MNIST numbers of
- * another seed 148 -> 159 (0.7: 159, 0.9: 155), MNIST apart 96 -> 95 of 100.
+ * another seed 148 -> 159 (0.7: 159, 0.9: 155), MNIST apart 96 -> 95 of 100. With cuts allowed
+ * nearer a piece's sides (MIN_CUT_PART 0.08, touching_cuts.ts), 0.6 parts a 1 pressed into a 7,
+ * 3, 4 or 9 (a pair 0.7 row heights wide): on 200 touching MNIST numbers of seed 98, 160 -> 165
+ * (0.5: 165, with one of 100 apart lost), nothing else changed (written, composed of seeds 11
+ * and 23, MNIST apart); with cuts in flat stretches too (touching_cuts.ts) 167, and one of 144
+ * composed of seed 23 lost (a thin 4's long bar: its stub read as a 1).
  */
-const CUT_FROM_WIDTH = 0.8;
+const CUT_FROM_WIDTH = 0.6;
 /** A candidate spans at most this many atoms... */
 const MAX_ATOMS = 4;
 /** ... and at most this many row heights (no digit is wider; a piece never cut is offered). */

@@ -22,7 +22,11 @@ Deno.test("a 5 whose top bar is detached is one digit, not two", () => {
   ]);
   const { rows } = segmentNumber(five);
   assert.equal(rows.length, 1);
-  assert.equal(rows[0].atoms, 1);
+  // One group (it may be offered in slices too, 0.6 row heights wide): never a gap between
+  // separate digits inside, and one candidate holds it all, bar included.
+  assert.ok(rows[0].candidates.every((c) => c.gaps === 0));
+  const whole = rows[0].candidates.find((c) => c.from === 0 && c.to === rows[0].atoms);
+  assert.deepEqual(whole?.box, [26, 10, 32, 53]);
 });
 
 Deno.test("digits apart come left to right; specks are left out", () => {

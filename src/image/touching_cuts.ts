@@ -19,8 +19,12 @@ export interface Cut {
   strokes: number;
 }
 
-/** A cut leaves at least this share of the row height on each side (a 1 is about this wide). */
-const MIN_CUT_PART = 0.15;
+/**
+ * A cut leaves at least this share of the row height on each side: a 1 pressed into its
+ * neighbour is about a tenth of the row height wide (0.15 kept it whole with the neighbour;
+ * see CUT_FROM_WIDTH in segment.ts for what 0.08 changed).
+ */
+const MIN_CUT_PART = 0.08;
 /** A valley is at least this deep (share of the most ink in a column, or of the row height). */
 const VALLEY_DEPTH = 0.1;
 /** Cuts closer than this share of the row height are one. */
@@ -226,6 +230,28 @@ function valleys(grid: GroupInk, lineHeight: number): number[] {
     if (isValley(through, i, VALLEY_DEPTH * mostThrough)) {
       found.push({ x: i, depth: THROUGH_RANK + through[i] / mostThrough });
     }
+  }
+  // A leaning 1 pressed between two digits leaves a wide flat stretch of little ink (paths slip
+  // down between the leaning strokes anywhere along it): no column of it is a valley by the rule
+  // above, so the middle of such a stretch, lower than the ground either side, is one.
+  const flatRise = VALLEY_DEPTH * mostThrough;
+  for (let a = margin; a < width - margin;) {
+    let b = a;
+    while (b + 1 < width - margin && Math.abs(through[b + 1] - through[a]) <= flatRise / 2) b++;
+    if (b - a + 1 > 2 * reach) {
+      let left = -Infinity, right = -Infinity;
+      for (let j = Math.max(0, a - 2 * reach); j < a; j++) left = Math.max(left, through[j]);
+      for (let j = b + 1; j <= Math.min(width - 1, b + 2 * reach); j++) {
+        right = Math.max(right, through[j]);
+      }
+      let floor = Infinity;
+      for (let j = a; j <= b; j++) floor = Math.min(floor, through[j]);
+      if (Math.min(left, right) - floor >= flatRise) {
+        const x = (a + b) >> 1;
+        found.push({ x, depth: THROUGH_RANK + through[x] / mostThrough });
+      }
+    }
+    a = b + 1;
   }
   found.sort((a, b) => a.depth - b.depth);
   const chosen: number[] = [];
