@@ -112,11 +112,11 @@ const SAME_ROW_OVERLAP = 0.3;
  * as confident 1s; since a cut costs the reader per stroke it crosses (read_number.ts), 0.8
  * reads touching pairs with a 1 (narrow) that 1.1 left whole: on 200 touching MNIST numbers of
  * another seed 148 -> 159 (0.7: 159, 0.9: 155), MNIST apart 96 -> 95 of 100. With cuts allowed
- * nearer a piece's sides (MIN_CUT_PART 0.08, touching_cuts.ts), 0.6 parts a 1 pressed into a 7,
- * 3, 4 or 9 (a pair 0.7 row heights wide): on 200 touching MNIST numbers of seed 98, 160 -> 165
- * (0.5: 165, with one of 100 apart lost), nothing else changed (written, composed of seeds 11
- * and 23, MNIST apart); with cuts in flat stretches too (touching_cuts.ts) 167, and one of 144
- * composed of seed 23 lost (a thin 4's long bar: its stub read as a 1).
+ * nearer a piece's sides (touching_cuts.ts: MIN_CUT_PART 0.15 -> 0.12) and in the middle of
+ * flat stretches of little ink, 0.6 parts a 1 pressed into a 7, 3, 4 or 9 (a pair 0.7 row heights
+ * wide): on 200 touching MNIST numbers of seed 98, 160 -> 166; written, composed (seeds 11 and
+ * 23), MNIST apart and each real digit between neighbours read as before. MIN_CUT_PART 0.08 read
+ * 165-167 but sliced a thin 4 of real_digits into more atoms than a candidate spans.
  */
 const CUT_FROM_WIDTH = 0.6;
 /** A candidate spans at most this many atoms... */

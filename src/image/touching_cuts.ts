@@ -21,10 +21,10 @@ export interface Cut {
 
 /**
  * A cut leaves at least this share of the row height on each side: a 1 pressed into its
- * neighbour is about a tenth of the row height wide (0.15 kept it whole with the neighbour;
- * see CUT_FROM_WIDTH in segment.ts for what 0.08 changed).
+ * neighbour is little wider (see CUT_FROM_WIDTH in segment.ts for what 0.12 changed against
+ * 0.15; 0.08 also sliced a thin broken 4 into more atoms than a candidate spans).
  */
-const MIN_CUT_PART = 0.08;
+const MIN_CUT_PART = 0.12;
 /** A valley is at least this deep (share of the most ink in a column, or of the row height). */
 const VALLEY_DEPTH = 0.1;
 /** Cuts closer than this share of the row height are one. */
@@ -233,7 +233,9 @@ function valleys(grid: GroupInk, lineHeight: number): number[] {
   }
   // A leaning 1 pressed between two digits leaves a wide flat stretch of little ink (paths slip
   // down between the leaning strokes anywhere along it): no column of it is a valley by the rule
-  // above, so the middle of such a stretch, lower than the ground either side, is one.
+  // above, so the middle of such a stretch, lower than the ground either side, is one. Only
+  // where a path must cross some ink: an ink-free stretch inside one digit (a thin open 4 in
+  // separate strokes) is no place to part it (a composed "83459" read "834159").
   const flatRise = VALLEY_DEPTH * mostThrough;
   for (let a = margin; a < width - margin;) {
     let b = a;
@@ -246,7 +248,7 @@ function valleys(grid: GroupInk, lineHeight: number): number[] {
       }
       let floor = Infinity;
       for (let j = a; j <= b; j++) floor = Math.min(floor, through[j]);
-      if (Math.min(left, right) - floor >= flatRise) {
+      if (floor > 0 && Math.min(left, right) - floor >= flatRise) {
         const x = (a + b) >> 1;
         found.push({ x, depth: THROUGH_RANK + through[x] / mostThrough });
       }
