@@ -81,11 +81,13 @@ Deno.test({
 
 /**
  * Floors just under what the shipped CNN (trained with not-a-digit images, calibrated,
- * temperature 0.47) reads with cuts along the least ink, costed per stroke crossed: 33/41
- * written, 35/40 touching, 127/144 composed, 2 of 233 digits misread between neighbours (before
- * those cuts: 30, 23, 127 and 3). Issue 18's targets are higher (README, "Numbers").
+ * temperature 0.47) reads with cuts along the least ink, costed per stroke crossed, narrow marks
+ * left out and a 1 pressed into its neighbours parted: 34/41 written, 35/40 touching, 127/144
+ * composed, 2 of 233 digits misread between neighbours (a 3 read 3 by 51% alone that the
+ * composing's rescaling tips to 5, and a 1 on squared paper composed inside its grid lines; see
+ * README, "Numbers"). Issue 18's targets are higher.
  */
-const WRITTEN_FLOOR = 0.8;
+const WRITTEN_FLOOR = 0.82;
 const TOUCHING_FLOOR = 0.85;
 const COMPOSED_FLOOR = 0.88;
 const IN_ROW_MISSES = 2;
