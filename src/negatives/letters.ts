@@ -1,9 +1,13 @@
 /**
- * Letters and short words in handwriting fonts (the @fontsource packages of ten Google Fonts
- * under the SIL Open Font License 1.1), read with opentype.js and drawn through resvg at varied
- * sizes, slants, turns and pen weights. Letters that read as digits are never drawn
+ * Letters and short words, drawn two ways: in handwriting fonts (the @fontsource packages of ten
+ * Google Fonts under the SIL Open Font License 1.1, read with opentype.js), and written with a
+ * pen along the single-stroke Hershey fonts (`hersheytext`, MIT; the Hershey glyphs are free to
+ * use with credit to A. V. Hershey, U.S. National Bureau of Standards), the way a person writes
+ * a letter with the pen a digit is written with. Both go through resvg at varied sizes, slants,
+ * turns and pen weights. Letters that read as digits are never drawn
  * ({@linkcode letterExclusion}).
  */
+import hershey from "hersheytext/hersheytext.json" with { type: "json" };
 import opentype from "opentype.js";
 import type { Random } from "../network/random.ts";
 import type { InkMap } from "./raster.ts";
@@ -147,9 +151,48 @@ function randomText(rng: Random): string {
 }
 
 /**
- * Draws text: loads the fonts and resvg once, then each call writes random letters in a random
- * font, 40..96 pixels high, slanted up to 12 degrees, turned up to 10, the pen thickened now
- * and then.
+ * The Hershey fonts a pen writes with: strokes, not outlines (sans, serif, italic, two scripts).
+ * Their glyphs are listed from "!" (code 33) on, each an SVG path on a grid about 21 units high.
+ */
+export const PEN_FONTS = ["futural", "timesr", "timesi", "scripts", "cursive"] as const;
+
+/** One pen font's glyph of `character`: its path and its left and right ends. */
+function penGlyph(font: typeof PEN_FONTS[number], character: string) {
+  const d = hershey[font].chars[character.charCodeAt(0) - 33].d;
+  const xs = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[1]));
+  return { d, left: Math.min(...xs), right: Math.max(...xs) };
+}
+
+/**
+ * Text written with a pen along a Hershey font: round caps and joins, a stroke 6-16% of a
+ * capital's height (MNIST's digits are written about 10-15%), the letters a few units apart.
+ */
+function penText(rng: Random, text: string): { svg: string; name: string } {
+  const font = PEN_FONTS[rng.int(PEN_FONTS.length)];
+  let x = 0, paths = "";
+  for (const character of text) {
+    const glyph = penGlyph(font, character);
+    paths += `<path transform="translate(${x - glyph.left} 0)" d="${glyph.d}"/>`;
+    x += glyph.right - glyph.left + rng.uniform(2, 5);
+  }
+  const textWidth = Math.max(1, x), capital = 21;
+  const height = 40 + rng.int(57);
+  const scale = Math.min((height * rng.uniform(0.5, 0.75)) / capital, 280 / textWidth);
+  const width = Math.min(320, Math.ceil(textWidth * scale + height * 0.5));
+  const slant = rng.uniform(-12, 12), turn = rng.uniform(-10, 10);
+  const pen = capital * rng.uniform(0.06, 0.16);
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">` +
+    `<g transform="translate(${width / 2} ${height / 2}) rotate(${turn}) skewX(${slant}) ` +
+    `scale(${scale}) translate(${-textWidth / 2} ${-capital / 2 - 1})" fill="none" ` +
+    `stroke="black" stroke-width="${pen}" stroke-linecap="round" stroke-linejoin="round">` +
+    `${paths}</g></svg>`;
+  return { svg, name: `hershey-${font}:${text}` };
+}
+
+/**
+ * Draws text: loads the fonts and resvg once, then each call writes random letters, half the
+ * time in a random handwriting font (the pen thickened now and then), half the time with a pen
+ * along a Hershey font; 40..96 pixels high, slanted up to 12 degrees, turned up to 10.
  *
  * @example
  * ```ts
@@ -165,6 +208,10 @@ function randomText(rng: Random): string {
 export async function letterDrawer(): Promise<(rng: Random) => InkMap & { name: string }> {
   const [parsed] = await Promise.all([loadFonts(), loadSvgRenderer()]);
   return (rng) => {
+    if (rng.next() < 0.5) {
+      const { svg, name } = penText(rng, randomText(rng));
+      return { ...renderSvgInk(svg), name };
+    }
     const { name, font } = parsed[rng.int(parsed.length)];
     const text = randomText(rng);
     const path = font.getPath(text, 0, 0, 100);

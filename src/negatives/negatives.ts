@@ -11,6 +11,7 @@ import { selectDigitComponents } from "../image/components.ts";
 import { deriveSeed, Random } from "../network/random.ts";
 import { looksLikeOne, looksLikeZero } from "./digit_like.ts";
 import { drawMashup } from "./digit_mashups.ts";
+import { doodleDrawer } from "./doodles.ts";
 import { iconDrawer } from "./icons.ts";
 import { letterDrawer } from "./letters.ts";
 import type { KindReply, KindRequest } from "./worker.ts";
@@ -19,7 +20,14 @@ import { drawDoodle } from "./shapes.ts";
 import { drawTexture } from "./textures.ts";
 
 /** The kinds of negatives, in the order their indices in `NegativeSet.kinds` refer to. */
-export const NEGATIVE_KINDS = ["icons", "letters", "digit-mashups", "textures", "shapes"] as const;
+export const NEGATIVE_KINDS = [
+  "icons",
+  "letters",
+  "digit-mashups",
+  "textures",
+  "shapes",
+  "doodles",
+] as const;
 
 /** One kind of negative (see {@linkcode NEGATIVE_KINDS}). */
 export type NegativeKind = typeof NEGATIVE_KINDS[number];
@@ -114,6 +122,7 @@ const KIND_TURNS: Readonly<Record<NegativeKind, number>> = {
   "digit-mashups": 1,
   "textures": 1,
   "shapes": 1,
+  "doodles": 1,
 };
 
 /**
@@ -201,6 +210,9 @@ async function drawers(
     } else if (kind === "icons") {
       // Most icons as a person would doodle them.
       draw.set(kind, handDrawn(await iconDrawer(), 0.7, 0.05));
+    } else if (kind === "doodles") {
+      // People's doodles, a third of them wobbled again (their lines were redrawn by machine).
+      draw.set(kind, handDrawn(await doodleDrawer(), 0.3, 0.03));
     } else if (kind === "shapes") {
       draw.set(kind, (rng) => {
         const doodle = drawDoodle(rng);
@@ -324,6 +336,7 @@ const SLOWEST_FIRST: readonly NegativeKind[] = [
   "textures",
   "letters",
   "icons",
+  "doodles",
   "digit-mashups",
   "shapes",
 ];
