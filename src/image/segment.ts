@@ -56,6 +56,8 @@ export interface NumberRow {
   atoms: number;
   /** Every candidate digit, by `from` then `to`; each atom alone is one. */
   candidates: DigitCandidate[];
+  /** The height of the row's digits in the image's pixels (the median of its tall pieces). */
+  digitHeight: number;
 }
 
 /** The rows of digits found in an image, top to bottom; none (with a reason) on a blank page. */
@@ -114,8 +116,9 @@ const SAME_ROW_OVERLAP = 0.3;
  * another seed 148 -> 159 (0.7: 159, 0.9: 155), MNIST apart 96 -> 95 of 100. With cuts allowed
  * nearer a piece's sides (touching_cuts.ts: MIN_CUT_PART 0.15 -> 0.12) and in the middle of
  * flat stretches of little ink, 0.6 parts a 1 pressed into a 7, 3, 4 or 9 (a pair 0.7 row heights
- * wide): on 200 touching MNIST numbers of seed 98, 160 -> 166; written, composed (seeds 11 and
- * 23), MNIST apart and each real digit between neighbours read as before. MIN_CUT_PART 0.08 read
+ * wide): on 200 touching MNIST numbers of seed 98, 160 -> 166 (165 with read_number.ts's cost
+ * of a short 1); written, composed (seeds 11 and 23), MNIST apart and each real digit between
+ * neighbours read as before. MIN_CUT_PART 0.08 read
  * 165-167 but sliced a thin 4 of real_digits into more atoms than a candidate spans.
  */
 const CUT_FROM_WIDTH = 0.6;
@@ -190,7 +193,7 @@ export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): Num
       offset,
       limits,
     );
-    rows.push({ atoms: atoms.length, candidates });
+    rows.push({ atoms: atoms.length, candidates, digitHeight: lineHeight * map.scale });
   }
   if (rows.length === 0) return { rows: [], reason: "no digit found" };
   return { rows };
