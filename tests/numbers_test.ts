@@ -9,7 +9,10 @@
  * "Numbers").
  */
 import assert from "node:assert/strict";
-import { NUMBER_BATCH } from "../src/app/read_number.ts";
+import { NUMBER_BATCH, readNumberInImage } from "../src/app/read_number.ts";
+import { resize } from "../src/image/resample.ts";
+import { loadMnistTest } from "./fixtures/user_like.ts";
+import { composeMnistNumbers } from "./fixtures/real_numbers.ts";
 import { evaluateDigitsInRows, evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
 import { skipUnless } from "./env.ts";
 import { loadShippedNetwork } from "./fixtures/shipped.ts";
@@ -28,7 +31,7 @@ Deno.test({
     assert.ok(report.bySet.real.total >= 100, summary);
     assert.ok(report.bySet.written.total >= 40, summary);
     assert.ok(rate("real") >= (cnn ? COMPOSED_FLOOR : 0.85), summary);
-    assert.ok(rate("mnist_apart") >= 0.95, summary);
+    assert.ok(rate("mnist_apart") >= (cnn ? APART_FLOOR : 0.95), summary);
     if (cnn) {
       assert.ok(rate("written") >= WRITTEN_FLOOR, summary);
       assert.ok(rate("mnist_touching") >= TOUCHING_FLOOR, summary);
@@ -49,13 +52,57 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "a leaning 1 pressed between its neighbours is read, not swallowed",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    // The bench's photo (tests/bench.ts, read-number-4000x3000) at a tenth of its size: MNIST
+    // test digits 7 2 1 0 4 9, 120 pixels tall, the 1 touching both the 2's foot and the 0.
+    // Cuts that start only at valleys left the 1 with the 2 ("72049").
+    const mnist = await loadMnistTest(8);
+    const width = 400, height = 300, size = 120;
+    const luminance = new Float32Array(width * height).fill(0.8);
+    let left = 10;
+    [0, 1, 2, 3, 4, 7].forEach((i, k) => {
+      const digit = Float32Array.from(mnist.images[i], (v) => v / 255);
+      const big = resize(digit, 28, 28, size, size);
+      const top = 60 + (k % 2) * 6;
+      for (let y = 0; y < size && top + y < height; y++) {
+        for (let x = 0; x < size && left + x < width; x++) {
+          const at = (top + y) * width + left + x;
+          luminance[at] = Math.min(luminance[at], 1 - 0.85 * big[y * size + x]);
+        }
+      }
+      left += k === 2 ? 42 : 64;
+    });
+    const network = await loadShippedNetwork(NUMBER_BATCH);
+    assert.equal(readNumberInImage({ width, height, luminance }, network).number, "721049");
+  },
+});
+
+Deno.test({
+  name: "a digit's tail cut off is not read as a short 1 of its own",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    // The MNIST "8299" of the apart set: its 2's tail, cut off, read as a 1 ("82199").
+    const number = composeMnistNumbers(await loadMnistTest(2000), 40, false)
+      .find((n) => n.text === "8299");
+    assert.ok(number !== undefined);
+    const network = await loadShippedNetwork(NUMBER_BATCH);
+    assert.equal(readNumberInImage(number.image, network).number, "8299");
+  },
+});
+
 /**
  * Floors just under what the shipped CNN (trained with not-a-digit images, calibrated,
- * temperature 0.47) reads with cuts along the least ink, costed per stroke crossed: 33/41
- * written, 35/40 touching, 127/144 composed, 2 of 233 digits misread between neighbours (before
- * those cuts: 30, 23, 127 and 3). Issue 18's targets are higher (README, "Numbers").
+ * temperature 0.47) reads with cuts along the least ink, costed per stroke crossed, narrow marks
+ * left out, a 1 pressed into its neighbours parted and a short 1 charged: 34/41 written, 35/40
+ * touching, 40/40 apart, 127/144 composed, 2 of 233 digits misread between neighbours (a 3 read
+ * 3 by 51% alone that the composing's rescaling tips to 5, and a 1 on squared paper composed
+ * inside its grid lines; see README, "Numbers"). Issue 18's targets are higher.
  */
-const WRITTEN_FLOOR = 0.8;
+const WRITTEN_FLOOR = 0.82;
+const APART_FLOOR = 0.97;
 const TOUCHING_FLOOR = 0.85;
 const COMPOSED_FLOOR = 0.88;
 const IN_ROW_MISSES = 2;

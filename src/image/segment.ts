@@ -56,6 +56,8 @@ export interface NumberRow {
   atoms: number;
   /** Every candidate digit, by `from` then `to`; each atom alone is one. */
   candidates: DigitCandidate[];
+  /** The height of the row's digits in the image's pixels (the median of its tall pieces). */
+  digitHeight: number;
 }
 
 /** The rows of digits found in an image, top to bottom; none (with a reason) on a blank page. */
@@ -83,6 +85,13 @@ const NEAR_GAP = 0.05;
  * comma; a small 0 among tall digits is about half their height)...
  */
 const MARK_HEIGHT = 0.3;
+/**
+ * ... and so is a narrow one (at most NARROW_MARK_WIDTH as wide as tall) up to this share: a
+ * tick, an apostrophe, the broken end of a rule; a 1 is as tall as its neighbours (a register's
+ * "17" was read "171" with a rule's 9-pixel stub beside 20-pixel digits)...
+ */
+const NARROW_MARK_HEIGHT = 0.5;
+const NARROW_MARK_WIDTH = 0.75;
 /** ... and so is a flat one (this many times wider than tall) up to this share: a dash. */
 const FLAT_MARK_HEIGHT = 0.45;
 const FLAT_MARK_ASPECT = 2;
@@ -104,9 +113,15 @@ const SAME_ROW_OVERLAP = 0.3;
  * the network's. Narrower pieces cut offer the network slices of single digits that it reads
  * as confident 1s; since a cut costs the reader per stroke it crosses (read_number.ts), 0.8
  * reads touching pairs with a 1 (narrow) that 1.1 left whole: on 200 touching MNIST numbers of
- * another seed 148 -> 159 (0.7: 159, 0.9: 155), MNIST apart 96 -> 95 of 100.
+ * another seed 148 -> 159 (0.7: 159, 0.9: 155), MNIST apart 96 -> 95 of 100. With cuts allowed
+ * nearer a piece's sides (touching_cuts.ts: MIN_CUT_PART 0.15 -> 0.12) and in the middle of
+ * flat stretches of little ink, 0.6 parts a 1 pressed into a 7, 3, 4 or 9 (a pair 0.7 row heights
+ * wide): on 200 touching MNIST numbers of seed 98, 160 -> 166 (165 with read_number.ts's cost
+ * of a short 1); written, composed (seeds 11 and 23), MNIST apart and each real digit between
+ * neighbours read as before. MIN_CUT_PART 0.08 read
+ * 165-167 but sliced a thin 4 of real_digits into more atoms than a candidate spans.
  */
-const CUT_FROM_WIDTH = 0.8;
+const CUT_FROM_WIDTH = 0.6;
 /** A candidate spans at most this many atoms... */
 const MAX_ATOMS = 4;
 /** ... and at most this many row heights (no digit is wider; a piece never cut is offered). */
@@ -178,7 +193,7 @@ export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): Num
       offset,
       limits,
     );
-    rows.push({ atoms: atoms.length, candidates });
+    rows.push({ atoms: atoms.length, candidates, digitHeight: lineHeight * map.scale });
   }
   if (rows.length === 0) return { rows: [], reason: "no digit found" };
   return { rows };
@@ -409,14 +424,16 @@ function rowHeight(row: Component[]): number {
 }
 
 /**
- * Leaves out what is not a digit: short or flat pieces (a dot, a comma, a dash, an underline,
- * a frame's edge; MARK_HEIGHT, FLAT_MARK_HEIGHT) unless one digit's columns hold most of them
- * and they are not well below it (a 5's detached bar, a 7's cross stroke, the dot a broken
+ * Leaves out what is not a digit: short, narrow or flat pieces (a dot, a comma, a tick, a dash,
+ * an underline, a frame's edge; MARK_HEIGHT, NARROW_MARK_HEIGHT, FLAT_MARK_HEIGHT) unless one
+ * digit's columns hold most of them and they are not well below it (a 5's detached bar, a 7's cross stroke, the dot a broken
  * stroke left).
  */
 function withoutMarks(row: Component[], lineHeight: number): Component[] {
   const isMark = (c: Component) =>
     heightOf(c) <= MARK_HEIGHT * lineHeight ||
+    (heightOf(c) <= NARROW_MARK_HEIGHT * lineHeight &&
+      widthOf(c) <= NARROW_MARK_WIDTH * heightOf(c)) ||
     (heightOf(c) <= FLAT_MARK_HEIGHT * lineHeight && widthOf(c) >= FLAT_MARK_ASPECT * heightOf(c));
   const digits = row.filter((c) => !isMark(c));
   const marks = row.filter(isMark);

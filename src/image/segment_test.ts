@@ -22,7 +22,11 @@ Deno.test("a 5 whose top bar is detached is one digit, not two", () => {
   ]);
   const { rows } = segmentNumber(five);
   assert.equal(rows.length, 1);
-  assert.equal(rows[0].atoms, 1);
+  // One group (it may be offered in slices too, 0.6 row heights wide): never a gap between
+  // separate digits inside, and one candidate holds it all, bar included.
+  assert.ok(rows[0].candidates.every((c) => c.gaps === 0));
+  const whole = rows[0].candidates.find((c) => c.from === 0 && c.to === rows[0].atoms);
+  assert.deepEqual(whole?.box, [26, 10, 32, 53]);
 });
 
 Deno.test("digits apart come left to right; specks are left out", () => {
@@ -157,4 +161,20 @@ Deno.test("a digit written well below its neighbour is still in its row", () => 
   const { rows } = segmentNumber(paper(160, 110, [[40, 10, 5, 40], [100, 40, 5, 40]]));
   assert.equal(rows.length, 1);
   assert.equal(rows[0].atoms, 2);
+});
+
+Deno.test("a short narrow stroke beside the digits is a tick, not a 1; a full-height 1 stays", () => {
+  const image = paper(220, 80, [
+    [30, 15, 5, 50], // a 1
+    [90, 15, 5, 50], // another
+    [150, 20, 4, 20], // a stub 0.4 of their height: a rule's broken end, an apostrophe
+  ]);
+  const { rows } = segmentNumber(image);
+  const singles = rows[0].candidates.filter((c) => c.to === c.from + 1);
+  assert.deepEqual(singles.map((d) => d.box[0]), [30, 90]);
+  // At 0.6 of their height it is a short 1, still read.
+  const taller = segmentNumber(
+    paper(220, 80, [[30, 15, 5, 50], [90, 15, 5, 50], [150, 20, 4, 30]]),
+  );
+  assert.equal(taller.rows[0].atoms, 3);
 });

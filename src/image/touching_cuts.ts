@@ -19,8 +19,12 @@ export interface Cut {
   strokes: number;
 }
 
-/** A cut leaves at least this share of the row height on each side (a 1 is about this wide). */
-const MIN_CUT_PART = 0.15;
+/**
+ * A cut leaves at least this share of the row height on each side: a 1 pressed into its
+ * neighbour is little wider (see CUT_FROM_WIDTH in segment.ts for what 0.12 changed against
+ * 0.15; 0.08 also sliced a thin broken 4 into more atoms than a candidate spans).
+ */
+const MIN_CUT_PART = 0.12;
 /** A valley is at least this deep (share of the most ink in a column, or of the row height). */
 const VALLEY_DEPTH = 0.1;
 /** Cuts closer than this share of the row height are one. */
@@ -226,6 +230,30 @@ function valleys(grid: GroupInk, lineHeight: number): number[] {
     if (isValley(through, i, VALLEY_DEPTH * mostThrough)) {
       found.push({ x: i, depth: THROUGH_RANK + through[i] / mostThrough });
     }
+  }
+  // A leaning 1 pressed between two digits leaves a wide flat stretch of little ink (paths slip
+  // down between the leaning strokes anywhere along it): no column of it is a valley by the rule
+  // above, so the middle of such a stretch, lower than the ground either side, is one. Only
+  // where a path must cross some ink: an ink-free stretch inside one digit (a thin open 4 in
+  // separate strokes) is no place to part it (a composed "83459" read "834159").
+  const flatRise = VALLEY_DEPTH * mostThrough;
+  for (let a = margin; a < width - margin;) {
+    let b = a;
+    while (b + 1 < width - margin && Math.abs(through[b + 1] - through[a]) <= flatRise / 2) b++;
+    if (b - a + 1 > 2 * reach) {
+      let left = -Infinity, right = -Infinity;
+      for (let j = Math.max(0, a - 2 * reach); j < a; j++) left = Math.max(left, through[j]);
+      for (let j = b + 1; j <= Math.min(width - 1, b + 2 * reach); j++) {
+        right = Math.max(right, through[j]);
+      }
+      let floor = Infinity;
+      for (let j = a; j <= b; j++) floor = Math.min(floor, through[j]);
+      if (floor > 0 && Math.min(left, right) - floor >= flatRise) {
+        const x = (a + b) >> 1;
+        found.push({ x, depth: THROUGH_RANK + through[x] / mostThrough });
+      }
+    }
+    a = b + 1;
   }
   found.sort((a, b) => a.depth - b.depth);
   const chosen: number[] = [];
