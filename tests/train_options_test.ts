@@ -452,3 +452,15 @@ Deno.test("train screen: a bad config file is refused in the status line; Esc cl
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("every example config reads as train --config would", async () => {
+  const names: string[] = [];
+  for await (const entry of Deno.readDir(EXAMPLES)) {
+    if (entry.name.endsWith(".json")) names.push(entry.name);
+  }
+  assert.ok(names.length >= 5, names.join(", "));
+  for (const name of names) {
+    const values = await readTrainConfig(`${EXAMPLES}${name}`);
+    assert.ok(Object.keys(values).length > 0, `${name} asks for nothing`);
+  }
+});
