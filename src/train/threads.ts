@@ -104,16 +104,25 @@ export interface ProbeSettings {
   rounds: number;
   /** One thread is kept only when its best block is this much faster than two's (0.03: 3%). */
   margin: number;
+  /**
+   * Batches on one thread after it won before the probe runs again (doubled each time one
+   * wins again). A probe is a fraction of a second; a slow spell of the second core in it
+   * (here now and then: a virtual machine's other core away for tens of milliseconds) must
+   * not keep a whole epoch on one thread when two are faster.
+   */
+  recheck: number;
 }
 
-const PROBE: ProbeSettings = { warmup: 16, block: 8, rounds: 4, margin: 0.03 };
+const PROBE: ProbeSettings = { warmup: 16, block: 8, rounds: 4, margin: 0.03, recheck: 256 };
 
 /**
  * Whether two threads train faster than one, measured on the batches themselves: after a
  * warm-up, blocks of batches alternate between two threads and one, so that a busy moment of a
  * shared machine hits both alike; each side's figure is its fastest block (a block the other
- * programs slowed is not the machine's speed). One thread is kept only when clearly faster:
- * on a quiet machine where two pay, two win every time. The clock is injectable for tests.
+ * programs slowed is not the machine's speed). One thread is kept only when clearly faster,
+ * and then the probe runs again after `recheck` batches (twice as many each time one wins
+ * again): a spell in which the second core was away does not keep one thread for the epoch.
+ * The clock is injectable for tests.
  *
  * @example
  * ```ts
@@ -133,14 +142,19 @@ export class ThreadProbe {
   private batches = 0;
   private startMs = 0;
   private blockMs = 0;
-  private readonly best = { 1: Infinity, 2: Infinity };
-  /** The thread count chosen, once the probe is over. */
+  private best = { 1: Infinity, 2: Infinity };
+  /** Batches run on one thread since it won, and after how many the probe runs again. */
+  private sinceDecision = 0;
+  private recheckAfter: number;
+  /** The thread count chosen, once the probe is over (undefined again while it re-checks). */
   decided: 1 | 2 | undefined;
 
   constructor(
     private readonly clock: () => number = () => performance.now(),
     private readonly settings: ProbeSettings = PROBE,
-  ) {}
+  ) {
+    this.recheckAfter = settings.recheck;
+  }
 
   /** Threads for the next batch: two in the warm-up, then by block, then the decision. */
   threads(): 1 | 2 {
@@ -157,6 +171,16 @@ export class ThreadProbe {
 
   /** Call right after the batch: its time counts for the block it belongs to. */
   end(): void {
+    if (this.decided === 1 && ++this.sinceDecision >= this.recheckAfter) {
+      // Probe again (two threads never are: the margin already leans to them).
+      this.batches = 0;
+      this.blockMs = 0;
+      this.best = { 1: Infinity, 2: Infinity };
+      this.sinceDecision = 0;
+      this.recheckAfter *= 2;
+      this.decided = undefined;
+      return;
+    }
     if (this.decided !== undefined) return;
     const { warmup, block, rounds, margin } = this.settings;
     const threads = this.threads();

@@ -127,3 +127,33 @@ Deno.test({
     }
   },
 });
+
+/** Threads of each of `batches` batches under the probe, on a fake clock of `ms` per batch. */
+function threadsOver(batches: number, ms: (threads: 1 | 2, batch: number) => number): (1 | 2)[] {
+  let now = 0;
+  const probe = new ThreadProbe(() => now);
+  const used: (1 | 2)[] = [];
+  for (let batch = 0; batch < batches; batch++) {
+    const threads = probe.threads();
+    used.push(threads);
+    probe.begin();
+    now += ms(threads, batch);
+    probe.end();
+  }
+  return used;
+}
+
+Deno.test("a probe that chose one thread in a slow spell of the second core probes again", () => {
+  // Two threads at 3 ms for the first 100 batches (the other core away), then 1.0; one at 1.2.
+  const used = threadsOver(2000, (threads, batch) => threads === 1 ? 1.2 : batch < 100 ? 3 : 1.0);
+  assert.equal(used[200], 1, "the first probe, in the slow spell, chose one thread");
+  assert.ok(used.slice(1000).every((t) => t === 2), "after the re-check, two for good");
+});
+
+Deno.test("when one thread is really faster it stays, re-checked less and less often", () => {
+  const used = threadsOver(4000, (threads) => (threads === 2 ? 1.0 : 0.8));
+  const two = used.filter((t) => t === 2).length;
+  // Each probe runs 16 + 4 x 8 batches on two threads; re-checks after 256, 512, 1024, 2048.
+  assert.ok(two <= 4 * 48, `${two} batches on two threads`);
+  assert.ok(used.slice(-500).every((t) => t === 1));
+});
