@@ -96,8 +96,13 @@ function pixelsOf(network: Network, name: string): number {
 
 /** How the thread probe samples: batches of warm-up, batches per timed block, rounds. */
 export interface ProbeSettings {
-  /** Batches on two threads first, untimed (JIT and caches warm up, spin budgets adapt). */
+  /**
+   * Batches on two threads first, untimed (JIT and caches warm up, spin budgets adapt), and
+   * for at least `warmupMs`: a new second thread's code is slower for its first tens of
+   * milliseconds, longer than 16 batches of a small network take.
+   */
   warmup: number;
+  warmupMs: number;
   /** Batches per timed block; the blocks alternate two threads, one thread. */
   block: number;
   /** Pairs of blocks (one on two threads, one on one). */
@@ -113,7 +118,15 @@ export interface ProbeSettings {
   recheck: number;
 }
 
-const PROBE: ProbeSettings = { warmup: 16, block: 8, rounds: 4, margin: 0.03, recheck: 256 };
+/** The probe's settings in training (tests of other things set `warmupMs` to 0). */
+export const PROBE: Readonly<ProbeSettings> = {
+  warmup: 16,
+  warmupMs: 100,
+  block: 8,
+  rounds: 4,
+  margin: 0.03,
+  recheck: 256,
+};
 
 /**
  * Whether two threads train faster than one, measured on the batches themselves: after a
@@ -139,6 +152,9 @@ const PROBE: ProbeSettings = { warmup: 16, block: 8, rounds: 4, margin: 0.03, re
  * ```
  */
 export class ThreadProbe {
+  /** Warm-up batches run and their time; timed batches run. */
+  private warmBatches = 0;
+  private warmMs = 0;
   private batches = 0;
   private startMs = 0;
   private blockMs = 0;
@@ -159,9 +175,12 @@ export class ThreadProbe {
   /** Threads for the next batch: two in the warm-up, then by block, then the decision. */
   threads(): 1 | 2 {
     if (this.decided !== undefined) return this.decided;
-    const timed = this.batches - this.settings.warmup;
-    if (timed < 0) return 2;
-    return Math.floor(timed / this.settings.block) % 2 === 0 ? 2 : 1;
+    if (this.warming) return 2;
+    return Math.floor(this.batches / this.settings.block) % 2 === 0 ? 2 : 1;
+  }
+
+  private get warming(): boolean {
+    return this.warmBatches < this.settings.warmup || this.warmMs < this.settings.warmupMs;
   }
 
   /** Call right before a batch (after `threads()` chose how it runs). */
@@ -173,6 +192,8 @@ export class ThreadProbe {
   end(): void {
     if (this.decided === 1 && ++this.sinceDecision >= this.recheckAfter) {
       // Probe again (two threads never are: the margin already leans to them).
+      this.warmBatches = 0;
+      this.warmMs = 0;
       this.batches = 0;
       this.blockMs = 0;
       this.best = { 1: Infinity, 2: Infinity };
@@ -182,11 +203,14 @@ export class ThreadProbe {
       return;
     }
     if (this.decided !== undefined) return;
-    const { warmup, block, rounds, margin } = this.settings;
+    const { block, rounds, margin } = this.settings;
+    if (this.warming) {
+      this.warmBatches++;
+      this.warmMs += this.clock() - this.startMs;
+      return;
+    }
     const threads = this.threads();
-    const timed = this.batches - warmup;
-    this.batches++;
-    if (timed < 0) return;
+    const timed = this.batches++;
     this.blockMs += this.clock() - this.startMs;
     if ((timed + 1) % block !== 0) return;
     this.best[threads] = Math.min(this.best[threads], this.blockMs / block);

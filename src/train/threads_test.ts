@@ -4,7 +4,10 @@ import { startSecondThread } from "../network/half_batch_thread.ts";
 import { createWasmKernels, wasmSimdSupported } from "../network/wasm/kernels.ts";
 import { syntheticMnist } from "./test_data.ts";
 import { type TrainingPlan, trainNetwork } from "./trainer.ts";
-import { ThreadProbe } from "./threads.ts";
+import { PROBE, ThreadProbe } from "./threads.ts";
+
+/** The probe's settings without the timed warm-up: a fake clock's batches count alone. */
+const QUICK = { ...PROBE, warmupMs: 0 };
 
 const data = syntheticMnist(1200, 100);
 const plan: TrainingPlan = {
@@ -31,6 +34,7 @@ async function trainedBits(threads: 1 | 2, chooseThreads: boolean): Promise<Uint
   try {
     await trainNetwork(network, data.train, data.test, plan, { epochsDone: 0, stepInEpoch: 0 }, {
       chooseThreads,
+      probeSettings: QUICK,
       onEvent: () => void used.add(network.threads),
     });
   } finally {
@@ -53,7 +57,7 @@ Deno.test({
 /** Runs a probe on a fake clock whose batches take `ms(threads, batch)` ms; its decision. */
 function decide(ms: (threads: 1 | 2, batch: number) => number): 1 | 2 {
   let now = 0;
-  const probe = new ThreadProbe(() => now);
+  const probe = new ThreadProbe(() => now, QUICK);
   for (let batch = 0; probe.decided === undefined; batch++) {
     assert.ok(batch < 1000, "the probe decides within a thousand batches");
     probe.begin();
@@ -114,6 +118,7 @@ Deno.test({
         }, {
           chooseThreads: true,
           probeClock,
+          probeSettings: QUICK,
           onEvent: (event) => {
             if (event.type === "batch" && event.step === event.steps) {
               atEpochEnd.push(network.threads);
@@ -131,7 +136,7 @@ Deno.test({
 /** Threads of each of `batches` batches under the probe, on a fake clock of `ms` per batch. */
 function threadsOver(batches: number, ms: (threads: 1 | 2, batch: number) => number): (1 | 2)[] {
   let now = 0;
-  const probe = new ThreadProbe(() => now);
+  const probe = new ThreadProbe(() => now, QUICK);
   const used: (1 | 2)[] = [];
   for (let batch = 0; batch < batches; batch++) {
     const threads = probe.threads();
@@ -156,4 +161,18 @@ Deno.test("when one thread is really faster it stays, re-checked less and less o
   // Each probe runs 16 + 4 x 8 batches on two threads; re-checks after 256, 512, 1024, 2048.
   assert.ok(two <= 4 * 48, `${two} batches on two threads`);
   assert.ok(used.slice(-500).every((t) => t === 1));
+});
+
+Deno.test("the warm-up lasts its batches and its milliseconds, whichever is longer", () => {
+  let now = 0;
+  const probe = new ThreadProbe(() => now, { ...PROBE, warmup: 16, warmupMs: 100 });
+  let warm = 0;
+  // 0.5 ms batches: 200 of them before 100 ms have passed, all on two threads.
+  while (probe.threads() === 2 && warm < 1000) {
+    probe.begin();
+    now += 0.5;
+    probe.end();
+    warm++;
+  }
+  assert.equal(warm, 200 + 8, "200 warm-up batches, then the first timed block on two");
 });

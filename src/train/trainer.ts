@@ -18,7 +18,7 @@ import {
   negativesPerBatch,
 } from "../batches/mod.ts";
 import { evaluateNetwork } from "./evaluate.ts";
-import { ThreadProbe } from "./threads.ts";
+import { type ProbeSettings, ThreadProbe } from "./threads.ts";
 
 /**
  * A training plan: what one `train` invocation set out to do. It is saved in the model file so
@@ -142,6 +142,8 @@ export interface TrainHooks {
   chooseThreads?: boolean;
   /** The probe's clock (tests give a fake one); default performance.now. */
   probeClock?: () => number;
+  /** The probe's settings (default `PROBE`; tests shorten the warm-up). */
+  probeSettings?: Readonly<ProbeSettings>;
   /** Also evaluate on the test set every this many batches (0 or absent: after epochs only). */
   evalEvery?: number;
   /** End training after the first evaluation whose test accuracy is at least this (0..1). */
@@ -254,7 +256,7 @@ export async function trainNetwork(
     let rowsSeen = 0;
     const halves = network.halves;
     const probe = (hooks.chooseThreads ?? false) && halves?.secondThreadAttached === true
-      ? new ThreadProbe(hooks.probeClock)
+      ? new ThreadProbe(hooks.probeClock, hooks.probeSettings)
       : undefined;
     // Evaluations inside the epoch: their time is not training time.
     let evaluatingMs = 0;
