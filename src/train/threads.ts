@@ -152,13 +152,9 @@ export const PROBE: Readonly<ProbeSettings> = {
  * ```
  */
 export class ThreadProbe {
-  /** Warm-up batches run and their time; timed batches run. */
-  private warmBatches = 0;
-  private warmMs = 0;
-  private batches = 0;
+  /** The probe under way (a re-check starts a new one). */
+  private run = newProbeRun();
   private startMs = 0;
-  private blockMs = 0;
-  private best = { 1: Infinity, 2: Infinity };
   /** Batches run on one thread since it won, and after how many the probe runs again. */
   private sinceDecision = 0;
   private recheckAfter: number;
@@ -176,11 +172,12 @@ export class ThreadProbe {
   threads(): 1 | 2 {
     if (this.decided !== undefined) return this.decided;
     if (this.warming) return 2;
-    return Math.floor(this.batches / this.settings.block) % 2 === 0 ? 2 : 1;
+    return Math.floor(this.run.batches / this.settings.block) % 2 === 0 ? 2 : 1;
   }
 
   private get warming(): boolean {
-    return this.warmBatches < this.settings.warmup || this.warmMs < this.settings.warmupMs;
+    const { warmBatches, warmMs } = this.run;
+    return warmBatches < this.settings.warmup || warmMs < this.settings.warmupMs;
   }
 
   /** Call right before a batch (after `threads()` chose how it runs). */
@@ -192,11 +189,7 @@ export class ThreadProbe {
   end(): void {
     if (this.decided === 1 && ++this.sinceDecision >= this.recheckAfter) {
       // Probe again (two threads never are: the margin already leans to them).
-      this.warmBatches = 0;
-      this.warmMs = 0;
-      this.batches = 0;
-      this.blockMs = 0;
-      this.best = { 1: Infinity, 2: Infinity };
+      this.run = newProbeRun();
       this.sinceDecision = 0;
       this.recheckAfter *= 2;
       this.decided = undefined;
@@ -204,19 +197,28 @@ export class ThreadProbe {
     }
     if (this.decided !== undefined) return;
     const { block, rounds, margin } = this.settings;
+    const run = this.run;
     if (this.warming) {
-      this.warmBatches++;
-      this.warmMs += this.clock() - this.startMs;
+      run.warmBatches++;
+      run.warmMs += this.clock() - this.startMs;
       return;
     }
     const threads = this.threads();
-    const timed = this.batches++;
-    this.blockMs += this.clock() - this.startMs;
+    const timed = run.batches++;
+    run.blockMs += this.clock() - this.startMs;
     if ((timed + 1) % block !== 0) return;
-    this.best[threads] = Math.min(this.best[threads], this.blockMs / block);
-    this.blockMs = 0;
+    run.best[threads] = Math.min(run.best[threads], run.blockMs / block);
+    run.blockMs = 0;
     if (timed + 1 === 2 * block * rounds) {
-      this.decided = this.best[1] < this.best[2] * (1 - margin) ? 1 : 2;
+      this.decided = run.best[1] < run.best[2] * (1 - margin) ? 1 : 2;
     }
   }
+}
+
+/**
+ * One probe's counts: warm-up batches and their time, timed batches, the time of the block
+ * under way, and each thread count's best block (ms per batch).
+ */
+function newProbeRun() {
+  return { warmBatches: 0, warmMs: 0, batches: 0, blockMs: 0, best: { 1: Infinity, 2: Infinity } };
 }
