@@ -9,52 +9,18 @@
  *
  * Reads MNIST from $MNIST_DIR (tests/env.ts); writes OUT/sheet.png, the first 100 font digits.
  */
-import hershey from "hersheytext/hersheytext.json" with { type: "json" };
-import opentype from "opentype.js";
 import { gzipSync } from "node:zlib";
 import { encode } from "fast-png";
 import { MNIST_DIR } from "./env.ts";
+import { writeFileAtomic } from "../src/fs/atomic_write.ts";
 import { loadMnist } from "../src/data/load.ts";
 import { normalizeDigit } from "../src/image/mod.ts";
 import { Random } from "../src/network/random.ts";
+import { loadFonts, PEN_FONTS, penGlyph } from "../src/negatives/letters.ts";
 import { handWobble, photograph } from "../src/negatives/raster.ts";
 import { loadSvgRenderer, renderSvgInk } from "../src/negatives/svg.ts";
-import "@fontsource/caveat/package.json" with { type: "json" };
-import "@fontsource/kalam/package.json" with { type: "json" };
-import "@fontsource/indie-flower/package.json" with { type: "json" };
-import "@fontsource/patrick-hand/package.json" with { type: "json" };
-import "@fontsource/shadows-into-light/package.json" with { type: "json" };
-import "@fontsource/gloria-hallelujah/package.json" with { type: "json" };
-import "@fontsource/reenie-beanie/package.json" with { type: "json" };
-import "@fontsource/architects-daughter/package.json" with { type: "json" };
-import "@fontsource/covered-by-your-grace/package.json" with { type: "json" };
-import "@fontsource/gochi-hand/package.json" with { type: "json" };
-const NAMES = [
-  "caveat",
-  "kalam",
-  "indie-flower",
-  "patrick-hand",
-  "shadows-into-light",
-  "gloria-hallelujah",
-  "reenie-beanie",
-  "architects-daughter",
-  "covered-by-your-grace",
-  "gochi-hand",
-];
-const fonts = await Promise.all(
-  NAMES.map(async (n) =>
-    opentype.parse(
-      (await Deno.readFile(
-        new URL(
-          `files/${n}-latin-400-normal.woff`,
-          import.meta.resolve(`@fontsource/${n}/package.json`),
-        ),
-      )).buffer,
-    )
-  ),
-);
+const fonts = (await loadFonts()).map(({ font }) => font);
 await loadSvgRenderer();
-const PEN = ["futural", "timesr", "timesi", "scripts", "cursive"] as const;
 const N = Number(Deno.args[0] ?? 6000), out = Deno.args[1] ?? "/tmp/fd";
 const rng = new Random(4242);
 const pix = new Uint8Array(N * 784), lab = new Uint8Array(N);
@@ -65,13 +31,8 @@ while (made < N) {
   const height = 40 + rng.int(57), slant = rng.uniform(-12, 12), turn = rng.uniform(-10, 10);
   let svg: string;
   if (rng.next() < 0.5) {
-    const f = PEN[rng.int(PEN.length)];
-    const g =
-      (hershey as Record<string, { chars: { d: string }[] }>)[f].chars[ch.charCodeAt(0) - 33].d;
-    const xs = [...g.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[1]));
-    const ys = [...g.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[2]));
-    const cx = (Math.min(...xs) + Math.max(...xs)) / 2,
-      cy = (Math.min(...ys) + Math.max(...ys)) / 2;
+    const glyph = penGlyph(PEN_FONTS[rng.int(PEN_FONTS.length)], ch), g = glyph.d;
+    const cx = (glyph.left + glyph.right) / 2, cy = (glyph.top + glyph.bottom) / 2;
     const scale = height * 0.7 / 21, pen = 21 * rng.uniform(0.07, 0.16);
     svg =
       `<svg xmlns="http://www.w3.org/2000/svg" width="${height}" height="${height}"><g transform="translate(${
@@ -124,10 +85,11 @@ function idx(magic: number, dims: number[], data: Uint8Array) {
   return gzipSync(b);
 }
 await Deno.mkdir(out, { recursive: true });
-await Deno.writeFile(`${out}/train-images-idx3-ubyte.gz`, idx(2051, [count, 28, 28], images));
-await Deno.writeFile(`${out}/train-labels-idx1-ubyte.gz`, idx(2049, [count], labels));
-await Deno.copyFile(`${MNIST_DIR}/t10k-images-idx3-ubyte.gz`, `${out}/t10k-images-idx3-ubyte.gz`);
-await Deno.copyFile(`${MNIST_DIR}/t10k-labels-idx1-ubyte.gz`, `${out}/t10k-labels-idx1-ubyte.gz`);
+await writeFileAtomic(`${out}/train-images-idx3-ubyte.gz`, idx(2051, [count, 28, 28], images));
+await writeFileAtomic(`${out}/train-labels-idx1-ubyte.gz`, idx(2049, [count], labels));
+for (const name of ["t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"]) {
+  await writeFileAtomic(`${out}/${name}`, await Deno.readFile(`${MNIST_DIR}/${name}`));
+}
 // a contact sheet of the first 100
 const sheet = new Uint8Array(280 * 280);
 for (let k = 0; k < 100; k++) {
@@ -137,7 +99,7 @@ for (let k = 0; k < 100; k++) {
     }
   }
 }
-await Deno.writeFile(
+await writeFileAtomic(
   `${out}/sheet.png`,
   encode({ width: 280, height: 280, data: sheet, channels: 1 }),
 );

@@ -118,8 +118,8 @@ export const LETTER_FONTS: readonly string[] = FONTS.map((font) => font.name);
 
 let fonts: Promise<{ name: string; font: opentype.Font }[]> | undefined;
 
-/** Parses every font (about 50-90 KB of .woff each), once per process. */
-function loadFonts(): Promise<{ name: string; font: opentype.Font }[]> {
+/** Parses every handwriting font (about 50-90 KB of .woff each), once per process. */
+export function loadFonts(): Promise<{ name: string; font: opentype.Font }[]> {
   fonts ??= Promise.all(FONTS.map(async ({ name, load, url }) => {
     await load();
     const file = new URL(`files/${name}-latin-400-normal.woff`, url());
@@ -156,11 +156,24 @@ function randomText(rng: Random): string {
  */
 export const PEN_FONTS = ["futural", "timesr", "timesi", "scripts", "cursive"] as const;
 
-/** One pen font's glyph of `character`: its path and its left and right ends. */
-function penGlyph(font: typeof PEN_FONTS[number], character: string) {
+/** One pen font's glyph of `character`: its path and its ends (left, right, top, bottom). */
+export function penGlyph(font: typeof PEN_FONTS[number], character: string): {
+  d: string;
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+} {
   const d = hershey[font].chars[character.charCodeAt(0) - 33].d;
-  const xs = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)].map((m) => Number(m[1]));
-  return { d, left: Math.min(...xs), right: Math.max(...xs) };
+  const points = [...d.matchAll(/(-?[\d.]+),(-?[\d.]+)/g)];
+  const xs = points.map((m) => Number(m[1])), ys = points.map((m) => Number(m[2]));
+  return {
+    d,
+    left: Math.min(...xs),
+    right: Math.max(...xs),
+    top: Math.min(...ys),
+    bottom: Math.max(...ys),
+  };
 }
 
 /**
