@@ -21,6 +21,12 @@ import { evaluateNetwork } from "./evaluate.ts";
 import { type ProbeSettings, ThreadProbe } from "./threads.ts";
 
 /**
+ * The longest stretch of training without a full turn of the event loop (a timer's), in ms:
+ * how late a key press or a signal (Ctrl-C, SIGTERM) may be noticed.
+ */
+const FULL_TURN_MS = 100;
+
+/**
  * A training plan: what one `train` invocation set out to do. It is saved in the model file so
  * that an interrupted run resumes with the same schedule, shuffles and optimizer state.
  */
@@ -215,7 +221,7 @@ export async function trainNetwork(
   const labels = new Uint8Array(batchRows);
   network.negativeWeight = plan.negatives?.weight ?? 1;
   let { epochsDone, stepInEpoch } = position;
-  let lastYield = performance.now();
+  let lastYield = performance.now(), lastFullTurn = lastYield;
   // The network asks for a batch's rows half by half (each half where a thread computes it),
   // and for the next batch's while its threads update.
   const rowsFrom = (batchStart: number): RowFiller => (first, count, pixels, rowLabels) =>
@@ -329,12 +335,17 @@ export async function trainNetwork(
       if (hooks.shouldStop?.() && stepInEpoch < steps) {
         return { status: "stopped", position: { epochsDone, stepInEpoch } };
       }
-      // Every 30 ms the event loop runs (keys, drawing, output). setImmediate lets due timers
-      // and I/O through as setTimeout(0) does, in microseconds instead of the 1-2 ms a timer
-      // takes to come round (both training threads idle meanwhile: 4-7% of an epoch).
-      if (performance.now() - lastYield > 30) {
-        await new Promise((resolve) => setImmediate(resolve));
+      // Every 30 ms the event loop runs (keys, drawing, output). setImmediate takes
+      // microseconds where setTimeout(0) takes the 1-2 ms a timer needs to come round (both
+      // training threads idle meanwhile: 4-7% of an epoch), but it does not poll for signals
+      // and key presses: measured, a SIGTERM waited 200-400 ms through setImmediate turns
+      // against 23 ms through timers. So a timer's full turn at least every FULL_TURN_MS.
+      const now = performance.now();
+      if (now - lastYield > 30) {
+        const full = now - lastFullTurn > FULL_TURN_MS;
+        await new Promise((resolve) => full ? setTimeout(resolve, 0) : setImmediate(resolve));
         lastYield = performance.now();
+        if (full) lastFullTurn = lastYield;
       }
     }
     const seconds = (performance.now() - startMs - evaluatingMs) / 1000;
