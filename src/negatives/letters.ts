@@ -219,14 +219,37 @@ function penText(rng: Random, text: string): { svg: string; name: string } {
  * ```
  */
 export async function letterDrawer(): Promise<(rng: Random) => InkMap & { name: string }> {
+  const write = await textWriter();
+  return (rng) => write(rng, randomText);
+}
+
+/**
+ * Writes text as {@linkcode letterDrawer} writes letters (a handwriting font or a Hershey pen,
+ * sized, slanted and turned the same ways); `text` picks what is written, from the same
+ * generator, at the point the letters' own pick was always made (so letters keep their bytes).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Random } from "../network/random.ts";
+ * import { textWriter } from "./letters.ts";
+ *
+ * const write = await textWriter();
+ * const seven = write(new Random(3), () => "7");
+ * assert.match(seven.name, /:7$/);
+ * ```
+ */
+export async function textWriter(): Promise<
+  (rng: Random, text: (rng: Random) => string) => InkMap & { name: string }
+> {
   const [parsed] = await Promise.all([loadFonts(), loadSvgRenderer()]);
-  return (rng) => {
+  return (rng, pickText) => {
     if (rng.next() < 0.5) {
-      const { svg, name } = penText(rng, randomText(rng));
+      const { svg, name } = penText(rng, pickText(rng));
       return { ...renderSvgInk(svg), name };
     }
     const { name, font } = parsed[rng.int(parsed.length)];
-    const text = randomText(rng);
+    const text = pickText(rng);
     const path = font.getPath(text, 0, 0, 100);
     const box = path.getBoundingBox();
     const textWidth = Math.max(1, box.x2 - box.x1), textHeight = Math.max(1, box.y2 - box.y1);

@@ -62,3 +62,4 @@ export {
   negativeSourceFromPool,
 } from "./source.ts";
 export { looksLikeOne, looksLikeZero } from "./digit_like.ts";
+export { joinDigits, makeFontDigits } from "./font_digits.ts";

@@ -118,6 +118,8 @@ export interface TrainValues {
    * threshold; "auto": 5,000 when training with negatives, else none.
    */
   holdout: number | "auto";
+  /** Digits written in handwriting and pen fonts trained on beside MNIST's (0: none). */
+  fontDigits: number;
 }
 
 /** The name of a training value: also its key in a TrainRequest and commander's flag name. */
@@ -466,6 +468,16 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     format: text,
     default: "auto",
     saved: (saved) => saved.plan?.holdout,
+  }),
+  option({
+    name: "fontDigits",
+    flag: "--font-digits <n>",
+    label: "Font digits",
+    help: "digits written in handwriting and pen fonts, trained on beside MNIST's",
+    parse: integerIn(0, 60_000),
+    format: text,
+    default: 0,
+    saved: (saved) => saved.plan?.fontDigits,
   }),
   option({
     name: "evalEvery",

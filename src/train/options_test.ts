@@ -128,6 +128,7 @@ Deno.test("resuming, values not given are the saved model's; the rate only for i
     negativeRatio: 0.5,
     negativeWeight: 0.5,
     negativeTarget: "uniform", // ten outputs: it cannot have learned the class
+    fontDigits: 0, // a plan saved before font digits existed trained on MNIST's alone
     holdout: "auto",
   });
   assert.equal(resolveTrainValues({ optimizer: "adam" }, saved).lr, 0.003);
@@ -156,14 +157,14 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
   const values = resolveTrainValues({}, saved);
   const flags = flagsOf(values);
   assert.deepEqual(flags.slice(0, 4), ["--hidden", "32,16", "--activation", "tanh"]);
-  assert.deepEqual(flags.slice(-20, -15), [
+  assert.deepEqual(flags.slice(-22, -17), [
     "--limit",
     "all",
     "--augment",
     "--augment-level",
     "full",
   ]);
-  assert.deepEqual(flags.slice(-15), [
+  assert.deepEqual(flags.slice(-17), [
     "--negatives",
     "none",
     "--negative-ratio",
@@ -174,6 +175,8 @@ Deno.test("flagsOf writes the flags that ask for the values (for a model's 'made
     "uniform",
     "--holdout",
     "auto",
+    "--font-digits",
+    "0",
     "--eval-every",
     "0",
     "--stop-at",

@@ -23,7 +23,7 @@ import { startSecondThread, ThreadFailure } from "../network/half_batch_thread.t
 import { threadsFor } from "./threads.ts";
 import { AUGMENT_LEVELS, IDENTITY_AUGMENT } from "../augment/mod.ts";
 import { negativesPerBatch, openAugmentPipeline } from "../batches/mod.ts";
-import { makeNegatives, type NegativeKind } from "../negatives/mod.ts";
+import { joinDigits, makeFontDigits, makeNegatives, type NegativeKind } from "../negatives/mod.ts";
 import { deriveSeed } from "../network/random.ts";
 import { calibrateModel } from "./refusal.ts";
 import { plural } from "../text/format.ts";
@@ -193,7 +193,8 @@ export async function prepareTrainingSession(
     };
     // A half-done epoch can only be continued with the same batches.
     const position = savedPlan && savedPlan.batchSize === plan.batchSize &&
-        savedPlan.limit === plan.limit && savedPlan.seed === plan.seed
+        savedPlan.limit === plan.limit && savedPlan.seed === plan.seed &&
+        (savedPlan.fontDigits ?? 0) === (plan.fontDigits ?? 0)
       ? saved.position
       : { epochsDone: saved.position.epochsDone, stepInEpoch: 0 };
     const accuracy = saved.testAccuracy !== null
@@ -280,6 +281,9 @@ export function describeSession(
         plan.negatives.kinds.join(", ")
       }; weight ${plan.negatives.weight})`
       : "") +
+    (plan.fontDigits
+      ? `, ${plan.fontDigits.toLocaleString("en-US")} digits written in fonts beside them`
+      : "") +
     (plan.holdout ? `, ${plan.holdout.toLocaleString("en-US")} digits held out to calibrate` : "") +
     // Known once training started (the second thread starts with it, before onStart).
     (network.threads > 1 ? `, on ${network.threads} threads` : "");
@@ -314,8 +318,13 @@ export async function runTrainingSession(
       digits: trainDigits,
     })
     : undefined;
+  // Digits written in fonts join the first `limit` training digits; the plan the trainer gets
+  // counts them (the saved plan keeps MNIST's count, which a resumed run compares).
+  const fontDigits = plan.fontDigits ? await makeFontDigits(plan.fontDigits, plan.seed) : undefined;
+  const train = fontDigits ? joinDigits(data.train, plan.limit, fontDigits) : data.train;
+  const trainPlan = fontDigits ? { ...plan, limit: plan.limit + fontDigits.count } : plan;
   const batches = plan.augment || negatives
-    ? openAugmentPipeline(data.train, { ...plan, negativeRatio: plan.negatives?.ratio }, {
+    ? openAugmentPipeline(train, { ...trainPlan, negativeRatio: plan.negatives?.ratio }, {
       augment: plan.augment ? AUGMENT_LEVELS[plan.augmentLevel ?? "full"] : IDENTITY_AUGMENT,
       negatives,
     })
@@ -357,9 +366,9 @@ export async function runTrainingSession(
     };
     const outcome = await trainNetwork(
       model.network,
-      data.train,
+      train,
       data.test,
-      plan,
+      trainPlan,
       session.position,
       {
         onEvent,
@@ -521,6 +530,7 @@ function planOf(
     };
   }
   if (holdout > 0) plan.holdout = holdout;
+  if (values.fontDigits > 0) plan.fontDigits = values.fontDigits;
   return plan;
 }
 

@@ -393,6 +393,35 @@ Deno.test(
 );
 
 Deno.test(
+  "--font-digits: the batches hold the font digits beside the training digits, the file records them",
+  inTempDir("digits-session-", async (work) => {
+    const modelPath = newPath(work);
+    const count = async (request: TrainRequest) => {
+      let batches = 0;
+      const session = await prepareTrainingSession(request, data);
+      await runTrainingSession(session, data, {
+        onEvent: (event) => {
+          if (event.type === "batch") batches++;
+        },
+        shouldStop: () => false,
+      });
+      return { batches, plan: session.plan };
+    };
+    const plain = await count({ ...SMALL, modelPath: newPath(work) });
+    const fonts = await count({ ...SMALL, modelPath, fontDigits: 30 });
+    assert.equal(plain.batches, 10); // 200 digits in batches of 20
+    assert.equal(fonts.batches, 12); // 230
+    assert.equal(fonts.plan.limit, 200); // the saved plan counts MNIST's digits
+    const { info } = await loadNetworkModel(modelPath, { maxBatch: 1 });
+    assert.equal(info.plan?.fontDigits, 30);
+    // Training on keeps them, as it keeps the other choices of what to train on.
+    const again = await count({ modelPath, epochs: 1 });
+    assert.equal(again.plan.fontDigits, 30);
+    assert.equal(again.batches, 12);
+  }),
+);
+
+Deno.test(
   "with negatives: batches mix in not-a-digit images, held-out digits calibrate, the file records both",
   inTempDir("digits-session-", async (work) => {
     const modelPath = newPath(work);

@@ -62,6 +62,11 @@ export interface TrainingPlan {
    * on, they fit the temperature and the refusal threshold after training. Absent: 0.
    */
   holdout?: number;
+  /**
+   * Digits written in fonts (`--font-digits`, src/negatives/font_digits.ts) trained on beside
+   * the first `limit` training digits, made from the plan's seed. Absent: none.
+   */
+  fontDigits?: number;
 }
 
 /** How not-a-digit images join the training batches (outlier exposure). */

@@ -48,6 +48,9 @@ export async function infoCommand(flags: InfoFlags, io: CommandIo): Promise<numb
           ? `, ${plan.negatives.ratio} not-a-digit images per digit (${
             plan.negatives.kinds.join(", ")
           }, weight ${plan.negatives.weight})`
+          : "") +
+        (plan.fontDigits
+          ? `, ${plan.fontDigits.toLocaleString("en-US")} digits written in fonts`
           : "")
       : "",
     ...describeCalibration(info.calibration).map((line, i) =>

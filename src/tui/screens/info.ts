@@ -88,6 +88,8 @@ export function renderModelInfo(
         } from epoch ${plan.startEpoch}, batch ${plan.batchSize}, ${plan.schedule} schedule, ` +
           `${plan.limit.toLocaleString("en-US")} digits${plan.augment ? ", augmented" : ""}${
             plan.negatives ? `, not-a-digit images (${plan.negatives.kinds.join(", ")})` : ""
+          }${
+            plan.fontDigits ? `, ${plan.fontDigits.toLocaleString("en-US")} font digits` : ""
           }, seed ${plan.seed}`,
       )
       : "",

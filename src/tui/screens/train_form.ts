@@ -92,6 +92,7 @@ const FORM_ORDER: readonly TrainValueName[] = [
   "negativeWeight",
   "negativeTarget",
   "holdout",
+  "fontDigits",
   "weightDecay",
   "schedule",
   "warmup",
