@@ -204,6 +204,7 @@ const TYPED: Partial<Record<TrainValueName, string[]>> = {
   negativeRatio: ["0.01", "4", "4.1", "0", "0.5", "", "x", "-1"],
   negativeWeight: ["0.001", "10", "10.5", "0", "0.5", "", "x"],
   holdout: ["auto", "0", "30000", "30001", "-1", "AUTO", "", "1.5", " auto "],
+  fontDigits: ["0", "6000", "60000", "60001", "-1", "1.5", "", "all", " 12 "],
   limit: ["all", " all ", "1", "10000000", "10000001", "0", "ALL", "", "3000", "al"],
   layers: ["cnn", " lenet5 ", "mlp", "", "conv5x8,pool,dense32", "conv5x8, pool , dense32"]
     .concat(["conv4x8", "conv4x8v", "conv5x8,pol", "pool,pool,pool,pool,pool", "dense0", "CNN"])

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { SHIPPED_MODEL } from "../../tests/env.ts";
 import { IMAGE_PIXELS } from "../data/dataset.ts";
-import { loadNetworkModel } from "../train/checkpoint.ts";
-import { readUserDigit } from "../train/views.ts";
 import { joinDigits, makeFontDigits } from "./font_digits.ts";
 
 Deno.test("font digits: 0-9 in turn, the same bytes from the same seed, others from another", async () => {
@@ -17,22 +14,6 @@ Deno.test("font digits: 0-9 in turn, the same bytes from the same seed, others f
     assert.ok(image.some((v) => v > 200), `font digit ${i} has no full ink`);
     for (let x = 0; x < 28; x++) assert.equal(image[x] + image[27 * 28 + x], 0);
   }
-});
-
-Deno.test("a network trained on MNIST alone reads the font digits as their labels", async () => {
-  // They are positives: if a rendering or a label went wrong, MNIST's digits would disagree.
-  const { network } = await loadNetworkModel(SHIPPED_MODEL, { maxBatch: 1 });
-  const digits = await makeFontDigits(200, 11);
-  let right = 0;
-  for (let i = 0; i < digits.count; i++) {
-    const pixels = Float32Array.from(
-      digits.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS),
-      (v) => v / 255,
-    );
-    const p = readUserDigit(network, pixels);
-    if (p.indexOf(Math.max(...p)) === digits.labels[i]) right++;
-  }
-  assert.ok(right >= 150, `the shipped network reads ${right} of 200 font digits as labelled`);
 });
 
 Deno.test("joinDigits keeps the first `limit` digits and leaves the held-out tail out", () => {
