@@ -14,7 +14,7 @@ import { IMAGE_PIXELS } from "../data/dataset.ts";
 import { normalizeDigit } from "../image/mod.ts";
 import { deriveSeed, Random } from "../network/random.ts";
 import { textWriter } from "./letters.ts";
-import { handWobble, photograph } from "./raster.ts";
+import { handDrawn, LETTERS_BY_HAND } from "./negatives.ts";
 
 /** Seeds the font digits' generator apart from the shuffles, augmentation and negatives. */
 const FONT_DIGIT_STREAM = 0x46_44; // "FD"
@@ -44,6 +44,10 @@ export async function makeFontDigits(count: number, seed: number): Promise<Datas
     throw new RangeError(`font digit count must be a whole number >= 0, got ${count}`);
   }
   const write = await textWriter();
+  const digitDrawers = Array.from(
+    { length: 10 },
+    (_, digit) => handDrawn((rng) => write(rng, () => String(digit)), ...LETTERS_BY_HAND),
+  );
   const rng = new Random(deriveSeed(seed, FONT_DIGIT_STREAM));
   const pixels = new Uint8Array(count * IMAGE_PIXELS), labels = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
@@ -52,9 +56,7 @@ export async function makeFontDigits(count: number, seed: number): Promise<Datas
       if (run === MAX_BLANK_RUN) {
         throw new Error(`font digits: ${run} drawings of a ${digit} in a row came out blank`);
       }
-      const art = write(rng, () => String(digit));
-      const traced = rng.next() < 0.5 ? handWobble(art, rng, rng.uniform(0.01, 0.04)) : art;
-      const seen = normalizeDigit(photograph(traced, rng));
+      const seen = normalizeDigit(digitDrawers[digit](rng).image);
       if (!seen.found) continue;
       for (let p = 0; p < IMAGE_PIXELS; p++) {
         pixels[i * IMAGE_PIXELS + p] = Math.round(seen.pixels[p] * 255);

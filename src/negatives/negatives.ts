@@ -101,7 +101,8 @@ interface Drawing {
   name: string;
 }
 
-type Draw = (rng: Random) => Drawing;
+/** Draws one picture of a kind from its generator. */
+export type Draw = (rng: Random) => Drawing;
 
 /**
  * A drawn negative must reach the network whole: at least this share of its ink in the pieces
@@ -186,7 +187,7 @@ export function seenByNetwork(image: GrayImage): SeenPicture {
  * Vector art (an icon, a font's letters) as a person would draw it: bent by a hand's wobble
  * (`share` of the time, by up to `wobble` of the picture's size), then handed in.
  */
-function handDrawn(
+export function handDrawn(
   drawArt: (rng: Random) => InkMap & { name: string },
   share: number,
   wobble: number,
@@ -198,6 +199,12 @@ function handDrawn(
   };
 }
 
+/**
+ * How letters are wobbled by hand: half of them, by up to 4% of their size (and digits written
+ * in fonts, font_digits.ts, the same way, so that only their shapes tell them apart).
+ */
+export const LETTERS_BY_HAND: readonly [share: number, wobble: number] = [0.5, 0.04];
+
 /** The drawing function of each kind, made once (fonts and icons are loaded here). */
 async function drawers(
   kinds: readonly NegativeKind[],
@@ -206,7 +213,7 @@ async function drawers(
   const draw = new Map<NegativeKind, Draw>();
   for (const kind of kinds) {
     if (kind === "letters") {
-      draw.set(kind, handDrawn(await letterDrawer(), 0.5, 0.04));
+      draw.set(kind, handDrawn(await letterDrawer(), ...LETTERS_BY_HAND));
     } else if (kind === "icons") {
       // Most icons as a person would doodle them.
       draw.set(kind, handDrawn(await iconDrawer(), 0.7, 0.05));
