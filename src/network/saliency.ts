@@ -42,7 +42,6 @@ export interface Saliency {
  * ```ts
  * import assert from "node:assert/strict";
  * import { Network } from "./network.ts";
-import { DIGIT_CLASSES } from "./softmax.ts";
  * import { withInputGradient } from "./saliency.ts";
  *
  * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" });
@@ -77,7 +76,6 @@ export function withInputGradient(
  * ```ts
  * import assert from "node:assert/strict";
  * import { Network } from "./network.ts";
-import { DIGIT_CLASSES } from "./softmax.ts";
  * import { saliency } from "./saliency.ts";
  *
  * const network = new Network({ layerSizes: [784, 8, 10], activation: "relu" }, {
