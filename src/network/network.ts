@@ -166,6 +166,11 @@ export interface Readout {
   temperature: number;
   /** A calibrated confidence under this means "not a digit"; null: no learned refusal. */
   refuseBelow: number | null;
+  /**
+   * How many times a CNN's reading of a user's digit counts the digit as it is among its views
+   * (src/train/views.ts); absent: once, as files calibrated before it was recorded were.
+   */
+  asIsWeight?: number;
 }
 
 /** One row of `Network.summary()`, like a line of Keras's `model.summary()`. */

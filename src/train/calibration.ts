@@ -277,6 +277,12 @@ export interface ModelCalibration {
   /** Shares refused at `refuseBelow`: of the held-out digits, of the held-out negatives. */
   digitsRefused: number;
   negativesRefused: number;
+  /**
+   * How many times the digit as it is counted among a CNN's views when the threshold was chosen,
+   * and so whenever the model reads a user's digit (`Readout.asIsWeight`). Absent in files
+   * calibrated before it was recorded: once.
+   */
+  asIsWeight?: number;
 }
 
 /**
@@ -299,6 +305,10 @@ export function parseModelCalibration(value: unknown): ModelCalibration | undefi
   if (!((record.temperature as number) > 0)) return undefined;
   const refuseBelow = record.refuseBelow;
   if (refuseBelow !== null && !(typeof refuseBelow === "number" && refuseBelow >= 0)) {
+    return undefined;
+  }
+  const asIsWeight = record.asIsWeight;
+  if (asIsWeight !== undefined && !(typeof asIsWeight === "number" && asIsWeight >= 1)) {
     return undefined;
   }
   return record as unknown as ModelCalibration;

@@ -153,10 +153,10 @@ export async function loadNetworkModel(
   if (problem) throw new UserError(`${path}: ${listed} do not match its tensors: ${problem}`);
   network.optimizerStep = info.optimizerState ? info.optimizerStep : 0;
   if (info.calibration) {
-    network.readout = {
-      temperature: info.calibration.temperature,
-      refuseBelow: info.calibration.refuseBelow,
-    };
+    const { temperature, refuseBelow, asIsWeight } = info.calibration;
+    network.readout = asIsWeight === undefined
+      ? { temperature, refuseBelow }
+      : { temperature, refuseBelow, asIsWeight };
   }
   return { network, info };
 }

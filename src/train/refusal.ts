@@ -14,13 +14,18 @@ import {
   logProbabilities,
   type ModelCalibration,
 } from "./calibration.ts";
-import { readUserDigit } from "./views.ts";
+import { CALIBRATED_AS_IS_WEIGHT, readUserDigit } from "./views.ts";
 
 /**
  * Share of held-out digits the threshold may refuse. The issue allows 0.3% of MNIST's test
- * digits (through `classify`); a tenth of that leaves room for digits unlike MNIST's writers'.
+ * digits (through `classify`); two thirds of that leaves room for digits unlike MNIST's
+ * writers'. It was 0.1% while the shipped file's held-out digits were ones its first runs had
+ * trained on (they score higher than unseen ones); on digits the network never saw, 0.1% is the
+ * 2nd-lowest of 2,000, a threshold that sank to 15-17% in chains of the shipped recipe and
+ * refused 84-89 of the 124 dev non-digits, where 0.2% (with the digit counted twice among the
+ * views) refuses 100 and still no real digit (README, "Not a digit").
  */
-export const DIGIT_REFUSAL_BUDGET = 0.001;
+export const DIGIT_REFUSAL_BUDGET = 0.002;
 
 /**
  * The confidence `classify` compares with the threshold: the best digit's probability (a
@@ -50,6 +55,9 @@ const CHUNK = 250;
  * assert.ok(calibration.temperature > 0);
  * assert.equal(calibration.refuseBelow, null); // no negatives: no learned refusal
  * assert.equal(network.readout.temperature, calibration.temperature);
+ * // the file records how the digit counts among a CNN's views, and the network reads so
+ * assert.equal(calibration.asIsWeight, 2);
+ * assert.equal(network.readout.asIsWeight, 2);
  * ```
  */
 export function calibrateModel(
@@ -72,9 +80,11 @@ export function calibrateModel(
   const labels = digits.labels.subarray(0, digits.count);
   const temperature = fitTemperature(scores, labels, classes);
   const report = calibrationReport(scores, labels, classes, temperature);
-  network.readout = { temperature, refuseBelow: null };
+  const asIsWeight = CALIBRATED_AS_IS_WEIGHT;
+  network.readout = { temperature, refuseBelow: null, asIsWeight };
   const calibration: ModelCalibration = {
     temperature,
+    asIsWeight,
     heldOutDigits: digits.count,
     eceBefore: report.eceBefore,
     ece: report.ece,
@@ -109,7 +119,7 @@ export function calibrateModel(
     if (digitConfidence(readUserDigit(network, pixels)) < refuseBelow) negativesRefused++;
   }
   const digitsRefused = refusedByRules + digitScores.filter((s) => s < refuseBelow).length;
-  network.readout = { temperature, refuseBelow };
+  network.readout = { temperature, refuseBelow, asIsWeight };
   return {
     ...calibration,
     refuseBelow,

@@ -452,10 +452,12 @@ Deno.test(
     assert.equal(calibration.heldOutDigits, 40);
     assert.equal(calibration.heldOutNegatives, 100);
     assert.ok(calibration.temperature > 0 && calibration.refuseBelow !== null);
-    // The loaded network reads with them.
+    // The loaded network reads with them, the digit as it is counted twice among a CNN's views.
+    assert.equal(calibration.asIsWeight, 2);
     assert.deepEqual(network.readout, {
       temperature: calibration.temperature,
       refuseBelow: calibration.refuseBelow,
+      asIsWeight: 2,
     });
     // Training on without negatives voids the calibration (new weights, nothing held out).
     await train({ modelPath, negatives: [], holdout: 0, epochs: 1 });

@@ -1,0 +1,58 @@
+import assert from "node:assert/strict";
+import { affineDigit } from "../image/affine.ts";
+import { Network, parseLayerSpec } from "../network/mod.ts";
+import { parseModelCalibration } from "./calibration.ts";
+import { loadNetworkModel } from "./checkpoint.ts";
+import { readUserDigit, readUserDigits } from "./views.ts";
+
+/** A digit-like blob off centre, so that the views differ from the digit as it is. */
+function blob(): Float32Array {
+  const pixels = new Float32Array(784);
+  for (let y = 6; y < 20; y++) for (let x = 9; x < 15; x++) pixels[y * 28 + x] = 1;
+  return pixels;
+}
+
+Deno.test("readUserDigit: the digit as it is counts readout.asIsWeight times, each view once", () => {
+  const cnn = new Network(parseLayerSpec("conv5x4,pool,dense16"), { maxBatch: 4, seed: 3 });
+  cnn.readout = { temperature: 0.7, refuseBelow: 0.3, asIsWeight: 2 };
+  const pixels = blob();
+  const asIs = cnn.predict(pixels);
+  const views = [[0, 0.85], [0.1, 0.92], [-0.1, 0.92]].map(([angle, scale]) =>
+    cnn.predict(affineDigit(pixels, angle, scale))
+  );
+  const expected = asIs.map((p, d) => (2 * p + views.reduce((s, v) => s + v[d], 0)) / 5);
+  const read = readUserDigit(cnn, pixels);
+  const [batched] = readUserDigits(cnn, [pixels]);
+  for (let d = 0; d < 10; d++) {
+    assert.ok(Math.abs(read[d] - expected[d]) < 1e-6, `digit ${d}`);
+    assert.ok(Math.abs(batched[d] - expected[d]) < 1e-5, `digit ${d}, batched`);
+  }
+  // without the field (a file calibrated before it was recorded): the even average
+  cnn.readout = { temperature: 0.7, refuseBelow: 0.3 };
+  const even = asIs.map((p, d) => (p + views.reduce((s, v) => s + v[d], 0)) / 4);
+  const evenRead = readUserDigit(cnn, pixels);
+  for (let d = 0; d < 10; d++) assert.ok(Math.abs(evenRead[d] - even[d]) < 1e-6, `digit ${d}`);
+});
+
+Deno.test("a model file's calibration: asIsWeight is optional, and under 1 is no calibration", () => {
+  const record = {
+    temperature: 0.6,
+    heldOutDigits: 2000,
+    eceBefore: 0.013,
+    ece: 0.005,
+    refuseBelow: 0.23,
+    heldOutNegatives: 2000,
+    digitsRefused: 0.002,
+    negativesRefused: 0.83,
+  };
+  assert.equal(parseModelCalibration(record)?.asIsWeight, undefined);
+  assert.equal(parseModelCalibration({ ...record, asIsWeight: 2 })?.asIsWeight, 2);
+  assert.equal(parseModelCalibration({ ...record, asIsWeight: 0.5 }), undefined);
+  assert.equal(parseModelCalibration({ ...record, asIsWeight: "2" }), undefined);
+});
+
+Deno.test("the shipped model, calibrated before the weight was recorded, reads the even average", async () => {
+  const { network } = await loadNetworkModel("models/pretrained.safetensors", { maxBatch: 1 });
+  assert.equal(network.readout.asIsWeight, undefined);
+  assert.ok(network.readout.refuseBelow !== null);
+});
