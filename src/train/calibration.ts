@@ -339,6 +339,11 @@ export function parseModelCalibration(value: unknown): ModelCalibration | undefi
  *   "not a digit under 31% sure (held out: 0.10% of digits, 74.0% of 2,000 not-a-digit images)",
  * ]);
  * assert.deepEqual(describeCalibration(undefined), ["none (older model: temperature 1)"]);
+ * // a file calibrated now also says how a CNN weighs the digit among its views
+ * assert.equal(
+ *   describeCalibration({ ...calibration, asIsWeight: 2 })[2],
+ *   "a CNN's view average counts the digit as it is 2x",
+ * );
  * ```
  */
 export function describeCalibration(calibration: ModelCalibration | undefined): string[] {
@@ -357,6 +362,10 @@ export function describeCalibration(calibration: ModelCalibration | undefined): 
         calibration.heldOutNegatives.toLocaleString("en-US")
       } not-a-digit images)`,
     );
+  }
+  // Files calibrated before the weight was recorded read the even average: nothing to add.
+  if (calibration.asIsWeight !== undefined && calibration.asIsWeight !== 1) {
+    lines.push(`a CNN's view average counts the digit as it is ${calibration.asIsWeight}x`);
   }
   return lines;
 }
