@@ -3,7 +3,7 @@
  * (tests/tui_refusal_test.ts: a smiley, an X, a house and a dash refused, the digits 0-9 read),
  * without tmux: each drawing is replayed on a canvas as the screen draws it (`replayKeys`) and
  * read as the screen reads it (`analyzeCanvas`), with the best digit's calibrated confidence
- * beside the model's threshold. A check of a candidate model in a second, before the end-to-end
+ * beside the model's threshold. A check of a candidate model without tmux, before the end-to-end
  * test; a drawing that fails what the test asks is marked with `!`.
  *
  * `deno run -A tests/draw_shapes_scores.ts [MODEL...]` (default: the shipped model)
@@ -13,6 +13,7 @@ import { analyzeCanvas } from "../src/app/canvas_analysis.ts";
 import { classifyUserDigit } from "../src/app/predict.ts";
 import { loadShippedNetwork } from "./fixtures/shipped.ts";
 import { SHIPPED_MODEL } from "./env.ts";
+import type { Network } from "../src/network/network.ts";
 
 /** One drawing's answer: what the screen says and whether the end-to-end test would accept it. */
 export interface DrawnAnswer {
@@ -25,25 +26,17 @@ export interface DrawnAnswer {
   asTheTestAsks: boolean;
 }
 
-/** The Draw screen's answers for every keyboard drawing, read by the model at `path`. */
-export async function drawShapeAnswers(path: string): Promise<DrawnAnswer[]> {
-  const network = await loadShippedNetwork(1, path);
+/** The Draw screen's answers for every keyboard drawing, read by `network`. */
+export function drawShapeAnswers(network: Network): DrawnAnswer[] {
   // [name, key path, the digit the test expects (null: refused)]
   const drawings: [string, string, number | null][] = [
-    ...Object.entries(KEYBOARD_NOT_DIGITS).map(([name, keys]): [string, string, null] => [
-      name,
-      keys,
-      null,
-    ]),
-    ...Object.entries(KEYBOARD_DIGITS).map(([digit, keys]): [string, string, number] => [
-      digit,
-      keys,
-      Number(digit),
-    ]),
-  ];
+    ...Object.entries(KEYBOARD_NOT_DIGITS).map(([name, keys]) => [name, keys, null]),
+    ...Object.entries(KEYBOARD_DIGITS).map(([digit, keys]) => [digit, keys, Number(digit)]),
+  ] as [string, string, number | null][];
   return drawings.map(([name, keys, expected]) => {
     const analysis = analyzeCanvas(replayKeys(keys), network);
-    const best = classifyUserDigit(network, analysis.pixels);
+    // A refused drawing has no prediction: its best digit is read again for the confidence.
+    const best = analysis.prediction ?? classifyUserDigit(network, analysis.pixels);
     const digit = analysis.prediction?.digit ?? null;
     return { name, digit, confidence: best.confidence, asTheTestAsks: digit === expected };
   });
@@ -54,7 +47,7 @@ if (import.meta.main) {
   for (const model of models) {
     const network = await loadShippedNetwork(1, model);
     const threshold = network.readout.refuseBelow;
-    const answers = await drawShapeAnswers(model);
+    const answers = drawShapeAnswers(network);
     const passed = answers.filter((a) => a.asTheTestAsks).length;
     console.log(
       `${model}: threshold ${threshold === null ? "none" : `${(threshold * 100).toFixed(1)}%`}, ` +

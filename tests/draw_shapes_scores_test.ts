@@ -5,10 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { drawShapeAnswers } from "./draw_shapes_scores.ts";
-import { SHIPPED_MODEL } from "./env.ts";
+import { loadShippedNetwork } from "./fixtures/shipped.ts";
 
 Deno.test("Draw's keyboard drawings, read offline: the non-digits refused, the digits read", async () => {
-  const answers = await drawShapeAnswers(SHIPPED_MODEL);
+  const answers = drawShapeAnswers(await loadShippedNetwork());
   assert.equal(answers.length, 14);
   for (const answer of answers) {
     assert.ok(answer.asTheTestAsks, JSON.stringify(answer));
