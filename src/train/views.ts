@@ -1,11 +1,15 @@
 /**
  * How a user's digit is read: a network with convolutions reads it in several views and
  * averages the probabilities; a dense one reads it as it is. Shared by the classify path
- * (src/app/predict.ts) and by the refusal threshold chosen after training (refusal.ts), so the
- * threshold is chosen on the very numbers `classify` compares with it.
+ * (src/app/predict.ts), by the refusal threshold chosen after training (refusal.ts), so the
+ * threshold is chosen on the very numbers `classify` compares with it, and by the ONNX export
+ * (src/export/onnx.ts), whose graph averages the same views.
  */
 import { affineDigit } from "../image/affine.ts";
 import type { Network } from "../network/network.ts";
+
+/** A view of a digit: turned by `angle` radians and scaled by `scale` (affineDigit). */
+export type View = readonly [angle: number, scale: number];
 
 /**
  * Views a user's digit is read in besides itself: [angle (radians), scale]. A person's digit
@@ -17,7 +21,7 @@ import type { Network } from "../network/network.ts";
  * dense network gains 1 real digit and loses 10 MNIST ones (it does not shift-generalize as a
  * CNN does), so it reads the digit as it is.
  */
-const VIEWS: [number, number][] = [[0, 0.85], [0.1, 0.92], [-0.1, 0.92]];
+const VIEWS: readonly View[] = [[0, 0.85], [0.1, 0.92], [-0.1, 0.92]];
 
 /**
  * How many times the digit as it is counts in the average, each view once, for models
@@ -29,6 +33,37 @@ const VIEWS: [number, number][] = [[0, 0.85], [0.1, 0.92], [-0.1, 0.92]];
  * real digit read alone keeps the views' vote (3 of 5).
  */
 export const CALIBRATED_AS_IS_WEIGHT = 2;
+
+/** The views `readUserDigit` averages, and how many times the digit as it is counts. */
+export interface ViewAverage {
+  /** Each counted once: VIEWS. */
+  views: readonly View[];
+  /** How many times the digit as it is counts (`readout.asIsWeight`, else 1). */
+  asIsWeight: number;
+}
+
+/**
+ * How `readUserDigit` reads a digit for `network`: the average over the digit and its views for
+ * a network with convolutions, null for a dense one (the digit alone).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network, parseLayerSpec } from "../network/mod.ts";
+ * import { viewAverage } from "./views.ts";
+ *
+ * const cnn = new Network(parseLayerSpec("conv5x4,pool,dense16"), { maxBatch: 1, seed: 1 });
+ * cnn.readout = { temperature: 1, refuseBelow: null, asIsWeight: 2 };
+ * assert.equal(viewAverage(cnn)?.asIsWeight, 2);
+ * assert.equal(viewAverage(cnn)?.views.length, 3);
+ * const dense = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
+ * assert.equal(viewAverage(dense), null);
+ * ```
+ */
+export function viewAverage(network: Network): ViewAverage | null {
+  if (!network.layers.some((layer) => layer.kind === "conv")) return null;
+  return { views: VIEWS, asIsWeight: network.readout.asIsWeight ?? 1 };
+}
 
 /**
  * The probabilities [10] (with the network's readout temperature) for a user's normalized
@@ -48,14 +83,15 @@ export const CALIBRATED_AS_IS_WEIGHT = 2;
  * ```
  */
 export function readUserDigit(network: Network, pixels: Float32Array): Float32Array {
-  if (!network.layers.some((layer) => layer.kind === "conv")) return network.predict(pixels);
-  const asIs = network.readout.asIsWeight ?? 1;
-  const sum = Float32Array.from(network.predict(pixels), (p) => asIs * p);
-  for (const [angle, scale] of VIEWS) {
+  const average = viewAverage(network);
+  if (average === null) return network.predict(pixels);
+  const { views, asIsWeight } = average;
+  const sum = Float32Array.from(network.predict(pixels), (p) => asIsWeight * p);
+  for (const [angle, scale] of views) {
     const p = network.predict(affineDigit(pixels, angle, scale));
     for (let d = 0; d < sum.length; d++) sum[d] += p[d];
   }
-  return sum.map((v) => v / (VIEWS.length + asIs));
+  return sum.map((v) => v / (views.length + asIsWeight));
 }
 
 /**
@@ -77,9 +113,10 @@ export function readUserDigit(network: Network, pixels: Float32Array): Float32Ar
  * ```
  */
 export function readUserDigits(network: Network, digits: Float32Array[]): Float32Array[] {
-  const conv = network.layers.some((layer) => layer.kind === "conv");
-  const views = conv ? VIEWS.length + 1 : 1;
-  const asIs = network.readout.asIsWeight ?? 1;
+  const average = viewAverage(network);
+  const others = average?.views ?? [];
+  const views = others.length + 1;
+  const asIs = average?.asIsWeight ?? 1;
   // Row r of the work list: digit floor(r / views), view r % views (0 = as it is).
   const rows = digits.length * views;
   const size = network.layerSizes[0];
@@ -89,7 +126,7 @@ export function readUserDigits(network: Network, digits: Float32Array[]): Float3
     const count = Math.min(network.maxBatch, rows - first);
     for (let b = 0; b < count; b++) {
       const r = first + b, pixels = digits[Math.floor(r / views)], view = r % views;
-      const input = view === 0 ? pixels : affineDigit(pixels, ...VIEWS[view - 1]);
+      const input = view === 0 ? pixels : affineDigit(pixels, ...others[view - 1]);
       network.input.set(input.subarray(0, size), b * size);
     }
     const probabilities = network.forward(count);
