@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
 import { loadSampleData } from "../data/sample.ts";
-import { Random } from "../network/random.ts";
 import { affineDigit, affineSampling } from "./affine.ts";
 
 /**
@@ -32,10 +31,11 @@ async function images(): Promise<Float32Array[]> {
     { length: 100 },
     (_, s) => Float32Array.from(test.pixels.subarray(s * 784, (s + 1) * 784), (v) => v / 255),
   );
-  const rng = new Random(7);
+  // Deterministic noise in 0..1 (image sits beside network, whose Random it may not import).
   const noise = Array.from(
     { length: 20 },
-    () => Float32Array.from({ length: 784 }, () => rng.next()),
+    (_, k) =>
+      Float32Array.from({ length: 784 }, (_, i) => (Math.sin(i * 12.9898 + k * 78.233) + 1) / 2),
   );
   return [...digits, ...noise];
 }
