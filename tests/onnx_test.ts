@@ -1,15 +1,21 @@
 /**
  * Issue 20's proof that the ONNX export is the same model: `export --format onnx` (the real
  * command) writes each shipped model, ONNX Runtime (onnxruntime-node, its CPU build) runs the
- * file on the 10,000 MNIST test digits, and every prediction equals ours with every
- * probability within 1e-4. Where Debian's python3-onnx is installed, ONNX's own checker
- * (full_check: with shape inference) passes the files too.
+ * file on the 10,000 MNIST test digits and on not-a-digit images, and every answer is the app's
+ * for the same normalized image (`classifyUserDigits`: a CNN's four-view average, a dense
+ * network's one reading): every prediction equal, every probability within 1e-4, and
+ * `not_a_digit` equal to the app's refusal (`refuses`). Where Debian's python3-onnx is
+ * installed, ONNX's own checker (full_check: with shape inference) passes the files too.
  */
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
+import { refuses } from "../src/app/classify_image.ts";
+import { classifyUserDigits } from "../src/app/predict.ts";
 import { readIdxDataset } from "../src/data/mod.ts";
+import { makeNegatives } from "../src/negatives/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { loadNetworkModel, saveNetworkModel } from "../src/train/checkpoint.ts";
+import { readUserDigits } from "../src/train/views.ts";
 import { defaultOptimizerSettings, Network, parseLayerSpec, Random } from "../src/network/mod.ts";
 import { exportOnnx } from "../src/export/onnx.ts";
 import { MNIST_DIR, PROJECT_ROOT, skipUnless } from "./env.ts";
@@ -23,10 +29,93 @@ const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
 const BATCH = 500;
 
 /**
- * Exports `model` with the real command, runs the file in ONNX Runtime on the 10,000 test
- * digits and checks every answer against our network's (with the file's calibration).
+ * Images that are not digits, as the normalizer hands them to the network (drawn shapes,
+ * textures, icons, letters, doodles: unseen, another seed than training's), and a blank
+ * field and plain noise: inputs the app refuses, so that `not_a_digit` is tested both ways.
  */
-async function assertOnnxAgrees(model: string, label: string): Promise<void> {
+async function notDigits(): Promise<Float32Array[]> {
+  const set = await makeNegatives(150, {
+    seed: 20,
+    kinds: ["shapes", "textures", "icons", "letters", "doodles"],
+  });
+  const images = Array.from(
+    { length: set.count },
+    (_, i) => set.pixels.slice(i * 784, (i + 1) * 784),
+  );
+  const rng = new Random(20);
+  const noise = Float32Array.from({ length: 784 }, () => rng.next());
+  const faint = new Float32Array(784).fill(0.05);
+  return [...images, new Float32Array(784), faint, noise];
+}
+
+/** How the ONNX file's answers compare with the app's, over some images. */
+interface Agreement {
+  images: number;
+  sameDigit: number;
+  largestDifference: number;
+  /** The app refuses (`refuses`), and the file's `not_a_digit`. */
+  refusedOurs: number;
+  refusedTheirs: number;
+  /** Images where the two refusals differ; of those, how many sit within 1e-5 of the threshold. */
+  refusalMismatches: number;
+  nearThreshold: number;
+  /** The app's digit for each image. */
+  digits: number[];
+}
+
+/** Runs `images` through the app's reading of a normalized digit and through `session`. */
+async function compare(
+  session: ort.InferenceSession,
+  network: Network,
+  images: Float32Array[],
+): Promise<Agreement> {
+  const agreement: Agreement = {
+    images: images.length,
+    sameDigit: 0,
+    largestDifference: 0,
+    refusedOurs: 0,
+    refusedTheirs: 0,
+    refusalMismatches: 0,
+    nearThreshold: 0,
+    digits: [],
+  };
+  const { refuseBelow } = network.readout;
+  for (let first = 0; first < images.length; first += BATCH) {
+    const chunk = images.slice(first, first + BATCH);
+    const ours = classifyUserDigits(network, chunk);
+    const pixels = new Float32Array(chunk.length * 784);
+    chunk.forEach((image, s) => pixels.set(image, s * 784));
+    const outputs = await session.run({
+      image: new ort.Tensor("float32", pixels, [chunk.length, 1, 28, 28]),
+    });
+    const theirs = outputs.probabilities.data as Float32Array;
+    assert.deepEqual(outputs.probabilities.dims, [chunk.length, 10]);
+    ours.forEach((prediction, s) => {
+      agreement.digits.push(prediction.digit);
+      if (prediction.digit === argmax(theirs, s * 10)) agreement.sameDigit++;
+      for (let d = 0; d < 10; d++) {
+        const difference = Math.abs(prediction.probabilities[d] - theirs[s * 10 + d]);
+        agreement.largestDifference = Math.max(agreement.largestDifference, difference);
+      }
+      if (refuseBelow === null) return;
+      const refusedOurs = refuses(network, prediction.confidence);
+      const refusedTheirs = (outputs.not_a_digit.data as Uint8Array)[s] === 1;
+      if (refusedOurs) agreement.refusedOurs++;
+      if (refusedTheirs) agreement.refusedTheirs++;
+      if (refusedOurs === refusedTheirs) return;
+      agreement.refusalMismatches++;
+      if (Math.abs(prediction.confidence - refuseBelow) < 1e-5) agreement.nearThreshold++;
+    });
+  }
+  return agreement;
+}
+
+/**
+ * Exports `model` with the real command, runs the file in ONNX Runtime on the 10,000 test
+ * digits (the first `digits` of them if given) and on `notDigits()`, and checks every answer
+ * against the app's for the same image (with the file's calibration).
+ */
+async function assertOnnxAgrees(model: string, label: string, digits = 10_000): Promise<void> {
   const dir = await Deno.makeTempDir();
   try {
     const onnxPath = `${dir}/model.onnx`;
@@ -46,6 +135,11 @@ async function assertOnnxAgrees(model: string, label: string): Promise<void> {
       await exists(TEST_IMAGES) ? TEST_IMAGES : `${TEST_IMAGES}.gz`,
       await exists(TEST_LABELS) ? TEST_LABELS : `${TEST_LABELS}.gz`,
     );
+    const count = Math.min(digits, test.count);
+    const testDigits = Array.from(
+      { length: count },
+      (_, s) => Float32Array.from(test.pixels.subarray(s * 784, (s + 1) * 784), (v) => v / 255),
+    );
     const { network } = await loadNetworkModel(model, {
       maxBatch: BATCH,
       kernels: selectKernels(),
@@ -58,46 +152,35 @@ async function assertOnnxAgrees(model: string, label: string): Promise<void> {
       session.outputNames,
       refuseBelow === null ? ["probabilities"] : ["probabilities", "not_a_digit"],
     );
-    let sameDigit = 0;
-    let sameRefusal = 0;
-    let maxDifference = 0;
-    let right = 0;
-    const pixels = new Float32Array(BATCH * 784);
-    for (let first = 0; first < test.count; first += BATCH) {
-      const n = Math.min(BATCH, test.count - first);
-      for (let i = 0; i < n * 784; i++) pixels[i] = test.pixels[first * 784 + i] / 255;
-      network.input.set(pixels.subarray(0, n * 784));
-      const ours = withTemperature(network.forward(n), temperature);
-      const input = new ort.Tensor("float32", pixels.slice(0, n * 784), [n, 1, 28, 28]);
-      const outputs = await session.run({ image: input });
-      const theirs = outputs.probabilities.data as Float32Array;
-      assert.equal(theirs.length, n * 10);
-      for (let s = 0; s < n; s++) {
-        const digitOurs = argmax(ours, s * 10);
-        if (digitOurs === argmax(theirs, s * 10)) sameDigit++;
-        if (digitOurs === test.labels[first + s]) right++;
-        let top = 0;
-        for (let d = 0; d < 10; d++) {
-          const difference = Math.abs(ours[s * 10 + d] - theirs[s * 10 + d]);
-          if (difference > maxDifference) maxDifference = difference;
-          top = Math.max(top, ours[s * 10 + d]);
-        }
-        if (refuseBelow === null) continue;
-        // The refusal agrees, except where float rounding decides (top at the threshold).
-        const refused = (outputs.not_a_digit.data as Uint8Array)[s] === 1;
-        if (refused === top < refuseBelow || Math.abs(top - refuseBelow) < 1e-5) sameRefusal++;
-      }
-    }
+    const onDigits = await compare(session, network, testDigits);
+    const onOthers = await compare(session, network, await notDigits());
+    const right = onDigits.digits.filter((digit, s) => digit === test.labels[s]).length;
+    const refusals = (a: Agreement) =>
+      `${a.refusedTheirs} not_a_digit (the app refuses ${a.refusedOurs}), ` +
+      `${a.refusalMismatches} differ (${a.nearThreshold} within 1e-5 of the threshold)`;
     console.log(
-      `${label}: ${sameDigit}/${test.count} predictions equal, largest probability ` +
-        `difference ${maxDifference.toExponential(2)}, ${right} right` +
+      `${label}: ${onDigits.sameDigit}/${count} predictions equal, largest probability ` +
+        `difference ${onDigits.largestDifference.toExponential(2)}, ${right} right` +
         (temperature === 1 ? "" : `, temperature ${temperature}`) +
-        (refuseBelow === null ? "" : `, not_a_digit agrees on ${sameRefusal}`),
+        (refuseBelow === null ? "" : `, ${refusals(onDigits)}`) +
+        `; ${onOthers.images} not-digit images: ${onOthers.sameDigit} predictions equal, ` +
+        `largest difference ${onOthers.largestDifference.toExponential(2)}` +
+        (refuseBelow === null ? "" : `, ${refusals(onOthers)}`),
     );
-    assert.equal(sameDigit, test.count);
-    if (refuseBelow !== null) assert.equal(sameRefusal, test.count);
-    assert.ok(maxDifference <= 1e-4, `largest difference ${maxDifference}`);
-    assert.ok(right >= 0.97 * test.count, "the model itself is the trained one");
+    for (const agreement of [onDigits, onOthers]) {
+      assert.equal(agreement.sameDigit, agreement.images);
+      assert.ok(
+        agreement.largestDifference <= 1e-4,
+        `largest difference ${agreement.largestDifference}`,
+      );
+      // The refusal agrees, except where float rounding decides (the top at the threshold).
+      assert.equal(agreement.refusalMismatches - agreement.nearThreshold, 0);
+    }
+    if (refuseBelow !== null) {
+      // Both answers occur on the images that are not digits.
+      assert.ok(onOthers.refusedTheirs > 0 && onOthers.refusedTheirs < onOthers.images);
+    }
+    assert.ok(right >= 0.97 * count, "the model itself is the trained one");
     await session.release();
   } finally {
     await Deno.remove(dir, { recursive: true });
@@ -112,27 +195,62 @@ for (const file of MODELS) {
   });
 }
 
+/** `file` saved in `dir` with `calibration` (a model file's, as `train` stores one). */
+async function recalibrated(
+  dir: string,
+  file: string,
+  calibration: { temperature: number; refuseBelow: number; asIsWeight: number },
+): Promise<string> {
+  const model = `${dir}/calibrated_${file}`;
+  const loaded = await loadNetworkModel(`${PROJECT_ROOT}/models/${file}`, { maxBatch: 1 });
+  const record = {
+    heldOutDigits: 0,
+    eceBefore: 0,
+    ece: 0,
+    heldOutNegatives: 0,
+    digitsRefused: 0,
+    negativesRefused: 0,
+    ...calibration,
+  };
+  await saveNetworkModel(model, { ...loaded, info: { ...loaded.info, calibration: record } });
+  return model;
+}
+
 Deno.test({
   name: "a calibrated model that refuses exports its temperature and not_a_digit, and agrees",
   ignore: skipUnless(import.meta, "mnist"),
   fn: async () => {
     const dir = await Deno.makeTempDir();
     try {
-      // The dense model with a calibration as `train` stores one (values chosen, not fitted).
-      const model = `${dir}/calibrated.safetensors`;
-      const loaded = await loadNetworkModel(`${PROJECT_ROOT}/models/${MODELS[1]}`, { maxBatch: 1 });
-      const calibration = {
+      // The dense model with a calibration (values chosen, not fitted): one reading, whatever
+      // the as-is weight says (it weighs a CNN's views).
+      const model = await recalibrated(dir, MODELS[1], {
         temperature: 1.6,
-        heldOutDigits: 0,
-        eceBefore: 0,
-        ece: 0,
         refuseBelow: 0.8,
-        heldOutNegatives: 0,
-        digitsRefused: 0,
-        negativesRefused: 0,
-      };
-      await saveNetworkModel(model, { ...loaded, info: { ...loaded.info, calibration } });
-      await assertOnnxAgrees(model, "calibrated.safetensors");
+        asIsWeight: 2,
+      });
+      await assertOnnxAgrees(model, "calibrated dense");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a CNN calibrated with the digit counted twice among its views exports that average",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      // The shipped CNN as `train` calibrates models now (asIsWeight 2), its own temperature
+      // and threshold; the first 2,000 test digits (the view average costs four passes).
+      const { network } = await loadNetworkModel(`${PROJECT_ROOT}/models/${MODELS[0]}`, {
+        maxBatch: 1,
+      });
+      const { temperature, refuseBelow } = network.readout;
+      assert.ok(refuseBelow !== null);
+      const model = await recalibrated(dir, MODELS[0], { temperature, refuseBelow, asIsWeight: 2 });
+      await assertOnnxAgrees(model, "CNN, asIsWeight 2", 2_000);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -164,7 +282,7 @@ Deno.test({
         "    onnx.checker.check_model(model, full_check=True)\n" +
         "    keys = {p.key for p in model.metadata_props}\n" +
         "    assert {'architecture', 'source', 'test_accuracy'} <= keys, keys\n" +
-        "    print('ok', model.opset_import[0].version, path)\n";
+        "    print('ok', model.opset_import[0].version, ','.join(sorted(keys)))\n";
       const checked = await new Deno.Command("/usr/bin/python3", {
         args: ["-c", script, ...paths],
       }).output();
@@ -175,6 +293,11 @@ Deno.test({
         "ok 13",
         "ok 13",
       ]);
+      // The CNN's file says how it reads a digit (its views and the as-is weight); the dense
+      // one reads the image as it is.
+      const keys = lines.map((line) => line.split(" ")[2].split(","));
+      assert.ok(keys[0].includes("views") && keys[0].includes("as_is_weight"), `${keys[0]}`);
+      assert.ok(!keys[1].includes("views"), `${keys[1]}`);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
@@ -253,18 +376,6 @@ Deno.test("examples/onnx_classify.mjs (the README's JavaScript) reads a PNG with
 // only from PyPI, which this project's machines cannot reach (nor Debian's packages). Its
 // preprocessing is the JS example's, which the test above runs.
 
-/** softmax(z / T) from softmax(z), row by row: proportional to p^(1/T) (the sum cancels). */
-function withTemperature(probabilities: Float32Array, temperature: number): Float32Array {
-  if (temperature === 1) return probabilities;
-  const out = new Float32Array(probabilities.length);
-  for (let row = 0; row < probabilities.length; row += 10) {
-    let sum = 0;
-    for (let d = 0; d < 10; d++) sum += out[row + d] = probabilities[row + d] ** (1 / temperature);
-    for (let d = 0; d < 10; d++) out[row + d] /= sum;
-  }
-  return out;
-}
-
 function argmax(values: Float32Array, offset: number): number {
   let best = 0;
   for (let d = 1; d < 10; d++) if (values[offset + d] > values[offset + best]) best = d;
@@ -289,13 +400,19 @@ Deno.test("ONNX Runtime agrees with a network with standardize and batch norm (f
   }
   for (let i = 0; i < 32 * 784; i++) network.input[i] = rng.next() < 0.2 ? rng.next() : 0;
   const pixels = network.input.slice(0, 32 * 784);
-  const ours = network.forward(32).slice();
+  // The CNN's view average, as the app reads a digit and the export computes it.
+  const ours = readUserDigits(
+    network,
+    Array.from({ length: 32 }, (_, s) => pixels.subarray(s * 784, (s + 1) * 784)),
+  );
   const session = await ort.InferenceSession.create(exportOnnx(network, { version: "0.0.0" }));
   const input = new ort.Tensor("float32", pixels, [32, 1, 28, 28]);
   const theirs = (await session.run({ image: input })).probabilities.data as Float32Array;
   let largest = 0;
-  for (let i = 0; i < ours.length; i++) largest = Math.max(largest, Math.abs(ours[i] - theirs[i]));
+  ours.forEach((row, s) => {
+    for (let d = 0; d < 10; d++) largest = Math.max(largest, Math.abs(row[d] - theirs[s * 10 + d]));
+  });
   assert.ok(largest <= 1e-5, `largest difference ${largest}`);
-  assert.notDeepEqual(ours.subarray(0, 10), ours.subarray(10, 20));
+  assert.notDeepEqual(ours[0], ours[1]);
   await session.release();
 });

@@ -1,6 +1,8 @@
 /**
  * Exporting a trained network to other runtimes: ONNX, written with our own small protobuf
- * writer (no dependency). Engine-side: knows the network's layers, no I/O.
+ * writer (no dependency). The file answers what the app answers for a normalized digit: it
+ * knows the network's layers and how the app reads a digit (a CNN's views, src/train/views.ts);
+ * no I/O.
  *
  * @example
  * ```ts

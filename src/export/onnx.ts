@@ -1,12 +1,18 @@
 /**
  * A trained network as an ONNX model, the exchange format every runtime reads (ONNX Runtime
- * from Python, C#, Java, JavaScript, mobile). The graph computes what `Network.forward` does:
+ * from Python, C#, Java, JavaScript, mobile). The graph computes what `readUserDigit`
+ * (src/train/views.ts) does, the way `classify`, `serve`, Draw and the library read a
+ * normalized digit, with the network's readout (temperature, refusal, as-is weight):
  *
  *     image [N x 1 x 28 x 28] float32, 0..1, ink bright (MNIST / 255, what normalizeDigit gives)
+ *       -> for a network with convolutions, the image and its views stacked on the batch axis
+ *          (onnx_views.ts); a dense network reads the image alone
  *       -> each layer as ONNX nodes (LAYER_NODES: one entry per layer kind; batch norm is
  *          folded into the conv or dense layer before it first)
- *       -> probabilities [N x 10] = softmax(logits / T), T the file's calibration (else 1)
- *       -> not_a_digit [N] = max(probabilities) < refuseBelow, for a model that learned to refuse
+ *       -> softmax(logits / T), T the file's calibration (else 1)
+ *       -> probabilities [N x 10]: for a CNN the views' weighted average (onnx_views.ts)
+ *       -> not_a_digit [N] = max(probabilities) < refuseBelow, for a model that learned to refuse:
+ *          the threshold was chosen on that very average, so this is the app's answer
  *
  * Our images are channels-last ([H, W, C]); ONNX's Conv and MaxPool are channels-first
  * ([N, C, H, W]). The graph stays channels-first and the conversion happens on the weights at
@@ -20,7 +26,10 @@ import type { Activation } from "../network/activations.ts";
 import type { LayerSpec, Shape } from "../network/layer_spec.ts";
 import { DIGIT_CLASSES, type Network } from "../network/network.ts";
 import { foldBatchNorm } from "../network/fold_batch_norm.ts";
-import { encodeModel, type OnnxInitializer, type OnnxNode, type OnnxValue } from "./onnx_proto.ts";
+import { type ViewAverage, viewAverage } from "../train/views.ts";
+import { GraphBuilder } from "./onnx_graph.ts";
+import { encodeModel, type OnnxValue } from "./onnx_proto.ts";
+import { averageOverViews, withViews } from "./onnx_views.ts";
 
 /** The opset written: 13 has Softmax over one axis (as we compute it) and is widely read. */
 export const ONNX_OPSET = 13;
@@ -30,24 +39,24 @@ export const ONNX_INPUT = "image";
 export const ONNX_PROBABILITIES = "probabilities";
 export const ONNX_NOT_A_DIGIT = "not_a_digit";
 
-/** What goes into the file besides the network. */
+/**
+ * What goes into the file besides the network. How the network reads a digit comes from the
+ * network itself, `network.readout`, as for `readUserDigit`: the probabilities are
+ * softmax(logits / temperature); a CNN averages its views with the digit as it is counted
+ * `asIsWeight` times; a model that learned to refuse (`refuseBelow` not null) gets a second
+ * output `not_a_digit` (bool [N]), true under that top probability.
+ */
 export interface OnnxExportOptions {
   /** The producer's version (the project's, from deno.json). */
   version: string;
   /** Key-value strings stored in the file (architecture, accuracy, ...), shown by runtimes. */
   metadata?: Record<string, string>;
-  /** Calibration: the probabilities are softmax(logits / temperature); default 1. */
-  temperature?: number;
-  /**
-   * A model that learned to refuse: under this top probability (after the temperature) the
-   * image is not a digit, and the graph has a second output `not_a_digit` (bool [N]).
-   */
-  refuseBelow?: number | null;
 }
 
 /**
  * The ONNX file (bytes) of `network`, a network over 28x28 images (a layer list over
- * [28, 28, 1] or a dense network over 784 inputs). Throws a RangeError for any other input.
+ * [28, 28, 1] or a dense network over 784 inputs), read as `readUserDigit` reads a digit.
+ * Throws a RangeError for any other input.
  *
  * @example
  * ```ts
@@ -77,50 +86,64 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
     );
   }
   const graph = new GraphBuilder(network);
+  // A CNN reads the image and its views in one batch, as readUserDigit does; a dense network
+  // the image alone.
+  const average = viewAverage(trained);
+  const batch = average === null ? ONNX_INPUT : withViews(graph, ONNX_INPUT, average.views);
   // A dense network's input [784] is the same memory as the image [28 x 28 x 1].
-  let value: GraphValue = { name: ONNX_INPUT, shape: [28, 28, 1] };
+  let value: GraphValue = { name: batch, shape: [28, 28, 1] };
   network.layers.forEach((layer, index) => {
     value = (LAYER_NODES[layer.kind] as LayerNodes<LayerSpec>)(graph, layer, value, index);
   });
   const classes = network.layerSizes[network.layerSizes.length - 1];
-  // probabilities = softmax(logits / T), T fitted on held-out digits (temperature scaling).
-  const temperature = options.temperature ?? 1;
+  // softmax(logits / T), T fitted on held-out digits (temperature scaling).
+  const { temperature, refuseBelow } = trained.readout;
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
   const logits = temperature === 1 ? value.name : graph.node("Div", [
     value.name,
-    graph.constant("temperature", [], new Float32Array([temperature])),
+    graph.constant("temperature", [], [temperature]),
   ]);
+  // The probabilities of each row the network read: the output itself for a dense network,
+  // for a CNN the rows of the image and its views, averaged below.
+  const rowsOutput = average === null ? ONNX_PROBABILITIES : undefined;
   // A model with the "not a digit" output shares the softmax with it; the file's
   // probabilities are the ten digits' (they then sum to 1 - p(not a digit)).
   const digits = Math.min(classes, DIGIT_CLASSES);
-  if (classes === digits) graph.node("Softmax", [logits], { axis: 1 }, ONNX_PROBABILITIES);
+  let rows: string;
+  if (classes === digits) rows = graph.node("Softmax", [logits], { axis: 1 }, rowsOutput);
   else {
     const all = graph.node("Softmax", [logits], { axis: 1 });
     const range = (name: string, value: number) => graph.integers(name, [1], [value]);
-    graph.node(
+    rows = graph.node(
       "Slice",
       [all, range("digits_start", 0), range("digits_end", digits), range("class_axis", 1)],
       {},
-      ONNX_PROBABILITIES,
+      rowsOutput,
     );
   }
+  if (average !== null) averageOverViews(graph, rows, average, ONNX_PROBABILITIES);
+  const reading = average === null
+    ? "of the image as it is (a dense network)"
+    : describeViews(average);
   const outputs: OnnxValue[] = [{
     name: ONNX_PROBABILITIES,
     dims: ["N", digits],
     doc: "softmax probability of each digit 0..9" +
-      (temperature === 1 ? "" : `, calibrated (logits / ${temperature})`),
+      (temperature === 1 ? "" : `, calibrated (logits / ${temperature})`) +
+      `, ${reading}: what digits' classify gives for a normalized digit`,
   }];
-  // not_a_digit = max(probabilities) < refuseBelow: the model's own refusal.
-  const refuseBelow = options.refuseBelow ?? null;
+  // not_a_digit = max(probabilities) < refuseBelow: the model's own refusal, its threshold
+  // chosen on these very probabilities (src/train/refusal.ts).
   if (refuseBelow !== null) {
     const top = graph.node("ReduceMax", [ONNX_PROBABILITIES], { axes: [1], keepdims: 0 });
-    const threshold = graph.constant("refuse_below", [], new Float32Array([refuseBelow]));
+    const threshold = graph.constant("refuse_below", [], [refuseBelow]);
     graph.node("Less", [top, threshold], {}, ONNX_NOT_A_DIGIT);
     outputs.push({
       name: ONNX_NOT_A_DIGIT,
       dims: ["N"],
       type: "bool",
-      doc: `true when the top probability is under ${refuseBelow}: not a digit`,
+      doc: `true when the top probability is under ${refuseBelow}: not a digit (what ` +
+        "digits' classify answers for this normalized image)",
     });
   }
   return encodeModel({
@@ -129,7 +152,9 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
     graph: {
       name: "digits",
       doc: "Handwritten digit classifier trained by digits (from-scratch TypeScript network). " +
-        "Input: 28x28 grayscale, 0..1, white ink on black, the digit centered as in MNIST.",
+        "Input: 28x28 grayscale, 0..1, white ink on black, the digit centered as in MNIST. " +
+        `Outputs: what digits' classify answers for such a digit: its probabilities ${reading}` +
+        (refuseBelow === null ? "." : `, and not_a_digit (top probability under ${refuseBelow}).`),
       nodes: graph.nodes,
       initializers: graph.initializers,
       inputs: [{
@@ -143,8 +168,22 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
       ...options.metadata,
       ...(temperature === 1 ? {} : { temperature: String(temperature) }),
       ...(refuseBelow === null ? {} : { refuse_below: String(refuseBelow) }),
+      ...(average === null ? {} : {
+        views: JSON.stringify(average.views),
+        as_is_weight: String(average.asIsWeight),
+      }),
     },
   });
+}
+
+/**
+ * The view average in words, for the file's doc strings: "averaged over the image as it is
+ * (weight 2) and 3 views [angle (radians), scale] about (14, 14), each weight 1: [0,0.85], ...".
+ */
+function describeViews({ views, asIsWeight }: ViewAverage): string {
+  return `averaged over the image as it is (weight ${asIsWeight}) and ${views.length} views ` +
+    `[angle (radians), scale] about (14, 14), each weight 1: ` +
+    views.map((view) => JSON.stringify(view)).join(", ");
 }
 
 /**
@@ -264,45 +303,4 @@ function flat(graph: GraphBuilder, input: GraphValue): GraphValue {
     ? input.name
     : graph.node("Transpose", [input.name], { perm: [0, 2, 3, 1] });
   return { name: graph.node("Flatten", [hwc], { axis: 1 }), shape: [height * width * channels] };
-}
-
-/** Collects nodes and constants, naming each node's output after the node. */
-class GraphBuilder {
-  readonly nodes: OnnxNode[] = [];
-  readonly initializers: OnnxInitializer[] = [];
-
-  constructor(private readonly network: Network) {}
-
-  /** The values of `layers.<index>.<role>`, as the network holds them. */
-  parameter(index: number, role: "weight" | "bias"): Float32Array {
-    const name = `layers.${index}.${role}`;
-    const found = this.network.parameters.find((p) => p.name === name);
-    if (!found) throw new Error(`the network has no parameter ${name}`);
-    return found.value;
-  }
-
-  /** An int64 constant (indices, axes); returns its name. */
-  integers(name: string, dims: number[], values: readonly number[]): string {
-    this.initializers.push({ name, dims, data: { int64: values } });
-    return name;
-  }
-
-  /** A float32 constant; returns its name. */
-  constant(name: string, dims: number[], data: Float32Array): string {
-    this.initializers.push({ name, dims, data: Float32Array.from(data) });
-    return name;
-  }
-
-  /** Adds `op` on `inputs`; returns its output's name (`output`, else `<op>_<n>`). */
-  node(
-    op: string,
-    inputs: string[],
-    attributes: OnnxNode["attributes"] = {},
-    output?: string,
-  ): string {
-    const name = `${op}_${this.nodes.length}`;
-    const result = output ?? name;
-    this.nodes.push({ op, name, inputs, outputs: [result], attributes });
-    return result;
-  }
 }

@@ -2,9 +2,27 @@ import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
 import { Network, parseLayerSpec } from "../network/mod.ts";
 import { Random } from "../network/random.ts";
+import { readUserDigits } from "../train/views.ts";
 import { exportOnnx } from "./onnx.ts";
 
-/** Every layer kind and activation, in ONNX Runtime, against our forward pass on random input. */
+/** `count` images of 784 pixels from `pixels` [count x 784]. */
+function split(pixels: Float32Array, count: number): Float32Array[] {
+  return Array.from({ length: count }, (_, s) => pixels.subarray(s * 784, (s + 1) * 784));
+}
+
+/** The largest difference between `theirs` [N x 10] and the first ten of each of `ours`. */
+function largestDifference(ours: Float32Array[], theirs: Float32Array): number {
+  let largest = 0;
+  ours.forEach((row, s) => {
+    for (let d = 0; d < 10; d++) largest = Math.max(largest, Math.abs(row[d] - theirs[s * 10 + d]));
+  });
+  return largest;
+}
+
+/**
+ * Every layer kind and activation, in ONNX Runtime, against readUserDigits on random input (the
+ * network once for a dense network, the view average for a CNN).
+ */
 const ARCHITECTURES: [string, "relu" | "sigmoid" | "tanh"][] = [
   ["conv3x4,pool,conv3x6v,pool,flatten,dense16,dropout0.3", "relu"],
   ["conv5x3v,pool,dense12", "tanh"],
@@ -16,7 +34,7 @@ const ARCHITECTURES: [string, "relu" | "sigmoid" | "tanh"][] = [
 ];
 
 for (const [spec, activation] of ARCHITECTURES) {
-  Deno.test(`ONNX Runtime computes what the network does: ${spec} ${activation}`, async () => {
+  Deno.test(`ONNX Runtime computes what readUserDigits does: ${spec} ${activation}`, async () => {
     const network = new Network(parseLayerSpec(spec, { activation }), { seed: 3, maxBatch: 4 });
     // Larger biases than initialization's zeros, so that a bias put in the wrong place shows.
     const rng = new Random(11);
@@ -31,60 +49,74 @@ for (const [spec, activation] of ARCHITECTURES) {
     }
     const pixels = new Float32Array(4 * 784);
     for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1);
-    network.input.set(pixels);
-    const ours = network.forward(4);
+    const ours = readUserDigits(network, split(pixels, 4));
     const session = await ort.InferenceSession.create(exportOnnx(network, { version: "test" }));
     const output = await session.run({ image: new ort.Tensor("float32", pixels, [4, 1, 28, 28]) });
     const theirs = output.probabilities.data as Float32Array;
-    assert.equal(theirs.length, ours.length);
-    for (let i = 0; i < ours.length; i++) {
-      assert.ok(
-        Math.abs(ours[i] - theirs[i]) < 1e-5,
-        `probability ${i}: ${ours[i]} vs ${theirs[i]}`,
-      );
-    }
+    assert.deepEqual(output.probabilities.dims, [4, 10]);
+    const largest = largestDifference(ours, theirs);
+    assert.ok(largest < 1e-5, `largest difference ${largest}`);
     await session.release();
   });
 }
 
-Deno.test("a calibrated model that refuses: softmax(logits / T) and not_a_digit = top < refuseBelow", async () => {
+Deno.test("a calibrated CNN: views weighted by asIsWeight, softmax(z / T), top < refuseBelow", async () => {
   const network = new Network(parseLayerSpec("conv3x4,pool,dense16"), { seed: 5, maxBatch: 8 });
   const rng = new Random(2);
-  const pixels = new Float32Array(8 * 784);
-  for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1) ** 3;
-  network.input.set(pixels);
-  const plain = network.forward(8);
-  const temperature = 1.7;
-  // softmax(z / T) from softmax(z): proportional to p^(1/T), the log-sum-exp cancels.
-  const expected = new Float32Array(plain.length);
-  for (let s = 0; s < 8; s++) {
-    let sum = 0;
-    for (let d = 0; d < 10; d++) {
-      sum += expected[s * 10 + d] = plain[s * 10 + d] ** (1 / temperature);
-    }
-    for (let d = 0; d < 10; d++) expected[s * 10 + d] /= sum;
+  for (const bias of network.biases) {
+    for (let i = 0; i < bias.length; i++) bias[i] = rng.gaussian();
   }
-  const tops = Array.from(
-    { length: 8 },
-    (_, s) => Math.max(...expected.subarray(s * 10, s * 10 + 10)),
-  );
+  // Ink off centre, so that the views read something else than the image as it is.
+  const pixels = new Float32Array(8 * 784);
+  for (let s = 0; s < 8; s++) {
+    for (let y = 3 + s; y < 15 + s; y++) {
+      for (let x = 4; x < 14 + s; x++) pixels[s * 784 + y * 28 + x] = rng.uniform(0, 1) ** 2;
+    }
+  }
+  const digits = split(pixels, 8);
+  network.readout = { temperature: 1.7, refuseBelow: null, asIsWeight: 2 };
+  const expected = readUserDigits(network, digits);
+  // The even average (a file calibrated before asIsWeight) and the image alone differ from it:
+  // a graph that ignored the weight or the views would fail below.
+  network.readout = { temperature: 1.7, refuseBelow: null };
+  const even = readUserDigits(network, digits);
+  assert.ok(largestDifference(even, Float32Array.from(expected.flatMap((p) => [...p]))) > 1e-3);
+  const tops = expected.map((p) => Math.max(...p));
   // A threshold halfway between two samples' top probabilities: both answers occur.
   const sorted = [...tops].sort((a, b) => a - b);
   const refuseBelow = (sorted[3] + sorted[4]) / 2;
-  const bytes = exportOnnx(network, { version: "test", temperature, refuseBelow });
-  const session = await ort.InferenceSession.create(bytes);
+  network.readout = { temperature: 1.7, refuseBelow, asIsWeight: 2 };
+  const session = await ort.InferenceSession.create(exportOnnx(network, { version: "test" }));
   assert.deepEqual(session.outputNames, ["probabilities", "not_a_digit"]);
   const output = await session.run({ image: new ort.Tensor("float32", pixels, [8, 1, 28, 28]) });
   const probabilities = output.probabilities.data as Float32Array;
-  for (let i = 0; i < expected.length; i++) {
-    assert.ok(
-      Math.abs(probabilities[i] - expected[i]) < 1e-5,
-      `${probabilities[i]} vs ${expected[i]}`,
-    );
-  }
+  const largest = largestDifference(expected, probabilities);
+  assert.ok(largest < 1e-5, `largest difference ${largest}`);
   const refused = Array.from(output.not_a_digit.data as Uint8Array, Boolean);
   assert.deepEqual(refused, tops.map((top) => top < refuseBelow));
   assert.ok(refused.includes(true) && refused.includes(false));
+  // The batch size stays free: one image alone gets its own answer.
+  const one = await session.run({
+    image: new ort.Tensor("float32", pixels.slice(5 * 784, 6 * 784), [1, 1, 28, 28]),
+  });
+  assert.ok(largestDifference([expected[5]], one.probabilities.data as Float32Array) < 1e-5);
+  await session.release();
+});
+
+Deno.test("a dense network reads the image as it is, whatever asIsWeight says", async () => {
+  const network = new Network(parseLayerSpec("dense16"), { seed: 4, maxBatch: 4 });
+  const rng = new Random(5);
+  const pixels = Float32Array.from({ length: 4 * 784 }, () => rng.uniform(0, 1));
+  network.readout = { temperature: 0.8, refuseBelow: 0.5, asIsWeight: 2 };
+  network.input.set(pixels);
+  const plain = network.forward(4).slice();
+  const ours = readUserDigits(network, split(pixels, 4));
+  const session = await ort.InferenceSession.create(exportOnnx(network, { version: "test" }));
+  const output = await session.run({ image: new ort.Tensor("float32", pixels, [4, 1, 28, 28]) });
+  const theirs = output.probabilities.data as Float32Array;
+  assert.ok(largestDifference(ours, theirs) < 1e-5);
+  // one reading each, with the temperature: not the forward pass's softmax(z)
+  assert.ok(largestDifference(ours, plain) > 1e-4);
   await session.release();
 });
 
@@ -99,23 +131,16 @@ Deno.test("a model with the not-a-digit output: the ten digits' probabilities, r
   }
   const pixels = new Float32Array(8 * 784);
   for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1) ** 3;
-  network.input.set(pixels);
-  const all = network.forward(8).slice(); // [8 x 11]
-  const digits = (s: number) => all.subarray(s * 11, s * 11 + 10);
-  const tops = Array.from({ length: 8 }, (_, s) => Math.max(...digits(s)));
+  const all = readUserDigits(network, split(pixels, 8)); // 8 x [11], the views averaged
+  const tops = all.map((p) => Math.max(...p.subarray(0, 10)));
   const sorted = [...tops].sort((a, b) => a - b);
   const refuseBelow = (sorted[3] + sorted[4]) / 2;
-  const session = await ort.InferenceSession.create(
-    exportOnnx(network, { version: "test", refuseBelow }),
-  );
+  network.readout = { temperature: 1, refuseBelow };
+  const session = await ort.InferenceSession.create(exportOnnx(network, { version: "test" }));
   const output = await session.run({ image: new ort.Tensor("float32", pixels, [8, 1, 28, 28]) });
   const probabilities = output.probabilities.data as Float32Array;
   assert.deepEqual(output.probabilities.dims, [8, 10]);
-  for (let s = 0; s < 8; s++) {
-    for (let d = 0; d < 10; d++) {
-      assert.ok(Math.abs(probabilities[s * 10 + d] - digits(s)[d]) < 1e-5);
-    }
-  }
+  assert.ok(largestDifference(all, probabilities) < 1e-5);
   const refused = Array.from(output.not_a_digit.data as Uint8Array, Boolean);
   assert.deepEqual(refused, tops.map((top) => top < refuseBelow));
   await session.release();

@@ -5,6 +5,7 @@ import { exportOnnx, ONNX_INPUT, ONNX_NOT_A_DIGIT, ONNX_PROBABILITIES } from "..
 import { writeFileAtomic } from "../../fs/atomic_write.ts";
 import { hasNotADigitOutput } from "../../network/network.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
+import { viewAverage } from "../../train/views.ts";
 import type { CommandIo } from "../io.ts";
 import denoJson from "../../../deno.json" with { type: "json" };
 
@@ -35,14 +36,11 @@ export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<
   };
   if (info.testAccuracy !== null) metadata.test_accuracy = String(info.testAccuracy);
   if (info.command) metadata.command = info.command;
-  // The model file's calibration: its temperature, and the refusal it learned (if any).
+  // The model file's calibration comes with the network (its readout): the temperature, the
+  // refusal it learned (if any), how a CNN weighs its views.
+  const bytes = exportOnnx(network, { version: denoJson.version, metadata });
   const { temperature, refuseBelow } = network.readout;
-  const bytes = exportOnnx(network, {
-    version: denoJson.version,
-    metadata,
-    temperature,
-    refuseBelow,
-  });
+  const average = viewAverage(network);
   await writeFileAtomic(out, bytes);
   const notADigitOutput = hasNotADigitOutput(network.layerSizes.at(-1) ?? 0);
   io.write(
@@ -52,9 +50,15 @@ export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<
       `  output ${ONNX_PROBABILITIES} float32 [N, 10], softmax over the digits 0..9` +
       (notADigitOutput ? ` (shared with the model's "not a digit" output)` : "") +
       (temperature === 1 ? "\n" : ` (calibrated: logits / ${temperature})\n`) +
+      // What classify reads, so that the file answers as it does for a normalized digit.
+      (average === null
+        ? "         of the image as it is, as classify reads a digit with a dense network\n"
+        : `         averaged over the image (counted ${average.asIsWeight}x) and its ` +
+          `${average.views.length} turned and scaled views, as classify reads a digit\n`) +
       (refuseBelow === null
         ? ""
-        : `  output ${ONNX_NOT_A_DIGIT} bool [N], true when the top probability is under ${refuseBelow}\n`),
+        : `  output ${ONNX_NOT_A_DIGIT} bool [N], true when the top probability is under ` +
+          `${refuseBelow}: classify's "not a digit"\n`),
   );
   return 0;
 }
