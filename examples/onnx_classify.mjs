@@ -8,7 +8,7 @@
 // The network expects what MNIST holds: 28x28, white ink on black, 0..1, the digit fitted in
 // 20x20 and centered by its center of mass. This does that for a clear digit on plain paper
 // with strokes not too thin; `serve` and `classify` do more (photos, thin pens, ruled paper,
-// specks, several views).
+// specks). A CNN's views, which `classify` averages, are in the exported file itself.
 import { readFileSync } from "node:fs";
 import * as ort from "onnxruntime-node";
 import { decode } from "fast-png";

@@ -51,7 +51,7 @@ const MAPS: [number, number][] = [
   [-2, 0.6],
 ];
 
-Deno.test("affineDigit is its sampling tables applied: per corner a gather times a weight, summed", async () => {
+Deno.test("affineDigit is its tables applied: per corner a gather times a weight, summed", async () => {
   for (const pixels of await images()) {
     for (const [angle, scale] of MAPS) {
       const corners = affineSampling(angle, scale);
