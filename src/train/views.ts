@@ -5,7 +5,7 @@
  * threshold is chosen on the very numbers `classify` compares with it, and by the ONNX export
  * (src/export/onnx.ts), whose graph averages the same views.
  */
-import { affineDigit } from "../image/affine.ts";
+import { affineSampling, applySampling } from "../image/affine.ts";
 import type { Network } from "../network/network.ts";
 
 /** A view of a digit: turned by `angle` radians and scaled by `scale` (affineDigit). */
@@ -22,6 +22,18 @@ export type View = readonly [angle: number, scale: number];
  * CNN does), so it reads the digit as it is.
  */
 const VIEWS: readonly View[] = [[0, 0.85], [0.1, 0.92], [-0.1, 0.92]];
+
+/**
+ * VIEWS' bilinear sampling tables (`affineSampling`), made once: every digit read, and every
+ * candidate piece of a number, is turned and scaled the same three ways, so `affineDigit`'s
+ * table-building (trigonometry and four tables per call) is not repeated per digit.
+ */
+const VIEW_SAMPLINGS = VIEWS.map(([angle, scale]) => affineSampling(angle, scale));
+
+/** View `v` (an index into VIEWS) of a normalized digit: `affineDigit` with VIEWS[v]. */
+function viewOf(pixels: Float32Array, v: number): Float32Array {
+  return applySampling(VIEW_SAMPLINGS[v], pixels);
+}
 
 /**
  * How many times the digit as it is counts in the average, each view once, for models
@@ -87,8 +99,8 @@ export function readUserDigit(network: Network, pixels: Float32Array): Float32Ar
   if (average === null) return network.predict(pixels);
   const { views, asIsWeight } = average;
   const sum = Float32Array.from(network.predict(pixels), (p) => asIsWeight * p);
-  for (const [angle, scale] of views) {
-    const p = network.predict(affineDigit(pixels, angle, scale));
+  for (let v = 0; v < views.length; v++) {
+    const p = network.predict(viewOf(pixels, v));
     for (let d = 0; d < sum.length; d++) sum[d] += p[d];
   }
   return sum.map((v) => v / (views.length + asIsWeight));
@@ -126,7 +138,7 @@ export function readUserDigits(network: Network, digits: Float32Array[]): Float3
     const count = Math.min(network.maxBatch, rows - first);
     for (let b = 0; b < count; b++) {
       const r = first + b, pixels = digits[Math.floor(r / views)], view = r % views;
-      const input = view === 0 ? pixels : affineDigit(pixels, ...others[view - 1]);
+      const input = view === 0 ? pixels : viewOf(pixels, view - 1);
       network.input.set(input.subarray(0, size), b * size);
     }
     const probabilities = network.forward(count);
