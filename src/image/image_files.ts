@@ -14,10 +14,11 @@ export const IMAGE_EXTENSIONS = /\.(png|jpe?g)$/i;
  * import assert from "node:assert/strict";
  * import { listImages } from "./image_files.ts";
  *
- * const files = await listImages("src/image/testdata"); // its .ppm and .pgm files are left out
+ * // Its .ppm and .pgm files (ring_adobe_rgb_reference.ppm sorts between these) are left out.
+ * const files = await listImages("src/image/testdata");
  * assert.deepEqual(files.slice(0, 2), [
- *   "src/image/testdata/ring_arithmetic.jpg",
- *   "src/image/testdata/ring_baseline.jpg",
+ *   "src/image/testdata/ring_adobe_rgb.jpg",
+ *   "src/image/testdata/ring_adobe_ycbcr.jpg",
  * ]);
  * ```
  */
