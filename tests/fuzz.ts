@@ -556,7 +556,15 @@ async function imageHarness(): Promise<Harness> {
     );
   }
   const testdata = new URL("../src/image/testdata/", import.meta.url);
-  for (const name of ["ring_baseline.jpg", "ring_progressive.jpg", "ring_gray_baseline.jpg"]) {
+  // ring_adobe_rgb.jpg brings an Adobe segment and RGB component ids, which decide how the
+  // planes are read.
+  const jpegSeeds = [
+    "ring_baseline.jpg",
+    "ring_progressive.jpg",
+    "ring_gray_baseline.jpg",
+    "ring_adobe_rgb.jpg",
+  ];
+  for (const name of jpegSeeds) {
     seeds.push(await Deno.readFile(new URL(name, testdata)));
   }
   const gray = ringSamples(28, 28, 1, 8);
