@@ -1,12 +1,13 @@
 /**
- * How a model reads the negatives: per kind, how many the app refuses today (the normalizer's
- * rules, or a CNN's confidence under its floor) and how many it calls a digit with at least
+ * How a model reads the negatives: per kind, how many the app refuses (the normalizer's rules,
+ * or the network's confidence under the model's threshold) and how many it calls a digit with at least
  * 90% / 60% confidence. Before a refusal is trained in, most are confident digits: the reason
  * the negatives exist.
  *
  *   deno run --allow-read --allow-env tests/negatives_confidence.ts [per-kind=300] [seed=1] \
  *     [model=models/pretrained.safetensors]
  */
+import { refuses } from "../src/app/classify_image.ts";
 import { loadModelOrRandom } from "../src/app/load_model.ts";
 import { classifyUserDigit } from "../src/app/predict.ts";
 import { loadMnist } from "../src/data/mod.ts";
@@ -20,10 +21,7 @@ if (!Number.isInteger(perKind) || perKind < 1 || !Number.isInteger(seed)) {
   Deno.exit(2);
 }
 const { network } = await loadModelOrRandom(modelPath);
-const convolutional = network.layers.some((layer) => layer.kind === "conv");
 const digits = (await loadMnist().catch(() => loadMnist({ sample: true }))).train;
-/** The floor under which classifyGrayImage says a CNN sees no digit (classify_image.ts). */
-const MIN_DIGIT_CONFIDENCE = 0.45;
 console.log(`model ${modelPath}, ${perKind} per kind, seed ${seed}`);
 console.log("share of each kind's negatives:");
 console.log(
@@ -38,7 +36,7 @@ for (const kind of NEGATIVE_KINDS) {
       continue;
     }
     const { confidence } = classifyUserDigit(network, set.pixels.subarray(i * 784, (i + 1) * 784));
-    if (convolutional && confidence < MIN_DIGIT_CONFIDENCE) low++;
+    if (refuses(network, confidence)) low++;
     if (confidence >= 0.9) sure++;
     if (confidence >= 0.6) probably++;
   }

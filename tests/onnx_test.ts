@@ -15,6 +15,7 @@ import { readIdxDataset } from "../src/data/mod.ts";
 import { makeNegatives } from "../src/negatives/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { loadNetworkModel, saveNetworkModel } from "../src/train/checkpoint.ts";
+import { refusalThreshold } from "../src/train/refusal_rule.ts";
 import { readUserDigits } from "../src/train/views.ts";
 import { defaultOptimizerSettings, Network, parseLayerSpec, Random } from "../src/network/mod.ts";
 import { exportOnnx } from "../src/export/onnx.ts";
@@ -79,7 +80,7 @@ async function compare(
     nearThreshold: 0,
     digits: [],
   };
-  const { refuseBelow } = network.readout;
+  const refuseBelow = refusalThreshold(network);
   for (let first = 0; first < images.length; first += BATCH) {
     const chunk = images.slice(first, first + BATCH);
     const ours = classifyUserDigits(network, chunk);
@@ -147,7 +148,8 @@ async function assertOnnxAgrees(model: string, label: string, digits = 10_000): 
     const session = await ort.InferenceSession.create(onnxPath);
     assert.deepEqual(session.inputNames, ["image"]);
     // The file's calibration goes into the export: softmax(logits / T), and its refusal.
-    const { temperature, refuseBelow } = network.readout;
+    const { temperature } = network.readout;
+    const refuseBelow = refusalThreshold(network);
     assert.deepEqual(
       session.outputNames,
       refuseBelow === null ? ["probabilities"] : ["probabilities", "not_a_digit"],
@@ -199,7 +201,7 @@ for (const file of MODELS) {
 async function recalibrated(
   dir: string,
   file: string,
-  calibration: { temperature: number; refuseBelow: number; asIsWeight: number },
+  calibration: { temperature: number; refuseBelow: number | null; asIsWeight?: number },
 ): Promise<string> {
   const model = `${dir}/calibrated_${file}`;
   const loaded = await loadNetworkModel(`${PROJECT_ROOT}/models/${file}`, { maxBatch: 1 });
@@ -251,6 +253,28 @@ Deno.test({
       assert.ok(refuseBelow !== null);
       const model = await recalibrated(dir, MODELS[0], { temperature, refuseBelow, asIsWeight: 2 });
       await assertOnnxAgrees(model, "CNN, asIsWeight 2", 2_000);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "a CNN file without a learned threshold exports the app's older 45% refusal",
+  ignore: skipUnless(import.meta, "mnist"),
+  fn: async () => {
+    const dir = await Deno.makeTempDir();
+    try {
+      // The shipped CNN as files were calibrated before the refusal was learned: a temperature
+      // and no threshold. The app refuses such a CNN's digits under 45% (refusal_rule.ts).
+      const { network } = await loadNetworkModel(`${PROJECT_ROOT}/models/${MODELS[0]}`, {
+        maxBatch: 1,
+      });
+      const model = await recalibrated(dir, MODELS[0], {
+        temperature: network.readout.temperature,
+        refuseBelow: null,
+      });
+      await assertOnnxAgrees(model, "CNN without a threshold", 2_000);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

@@ -13,6 +13,7 @@ import {
 } from "../image/mod.ts";
 import { labelFromPath } from "../image/image_files.ts";
 import type { Network } from "../network/network.ts";
+import { refusalThreshold } from "../train/refusal_rule.ts";
 import { classifyUserDigit, type Prediction } from "./predict.ts";
 import { readNumber } from "./read_number.ts";
 
@@ -83,9 +84,9 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
 
 /**
  * Whether the network's (calibrated) confidence in its best digit is too low to call the ink
- * a digit: under the threshold the model learned (trained with not-a-digit images, chosen on
- * held-out data: `Network.readout.refuseBelow`); for a model without one, under
- * MIN_DIGIT_CONFIDENCE if it is a CNN (today's rule), never for a dense network.
+ * a digit: under `refusalThreshold` (src/train/refusal_rule.ts): the threshold the model
+ * learned (trained with not-a-digit images, chosen on held-out data); for a model without one,
+ * 0.45 if it is a CNN, never for a dense network.
  *
  * @example
  * ```ts
@@ -101,23 +102,10 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
  * ```
  */
 export function refuses(network: Network, confidence: number): boolean {
-  const learned = network.readout.refuseBelow;
-  if (learned !== null) return confidence < learned;
-  const convolutional = network.layers.some((layer) => layer.kind === "conv");
-  return convolutional && confidence < MIN_DIGIT_CONFIDENCE;
+  const threshold = refusalThreshold(network);
+  return threshold !== null && confidence < threshold;
 }
 
-/**
- * For models without a learned refusal (older files): below this confidence the network sees
- * no digit at all: the ink passed normalizing's rules (strokes, one piece) but is an outline
- * of a thing. Measured: the lowest
- * confidence on the 235 real digits is 0.61 with the shipped CNN (0.57 with an earlier one, 0.46
- * with the dense network) and 1 of MNIST's first 3,000 test digits falls under 0.5; the earlier
- * CNN gave drawn scenes that pass the ink rules 0.37-0.51. Only a CNN's four-view average is
- * measured and calibrated so; a dense network (and an untrained one) answers whatever it makes
- * of the ink.
- */
-const MIN_DIGIT_CONFIDENCE = 0.45;
 const NO_DIGIT_SEEN = "does not look like a digit (the network is not sure it is any digit)";
 
 /**

@@ -11,8 +11,9 @@
  *          folded into the conv or dense layer before it first)
  *       -> softmax(logits / T), T the file's calibration (else 1)
  *       -> probabilities [N x 10]: for a CNN the views' weighted average (onnx_views.ts)
- *       -> not_a_digit [N] = max(probabilities) < refuseBelow, for a model that learned to refuse:
- *          the threshold was chosen on that very average, so this is the app's answer
+ *       -> not_a_digit [N] = max(probabilities) < refuseBelow, for a model that refuses
+ *          (`refusalThreshold`: the threshold it learned, chosen on that very average, or a CNN
+ *          file's older fixed 0.45), so this is the app's answer
  *
  * Our images are channels-last ([H, W, C]); ONNX's Conv and MaxPool are channels-first
  * ([N, C, H, W]). The graph stays channels-first and the conversion happens on the weights at
@@ -26,6 +27,7 @@ import type { Activation } from "../network/activations.ts";
 import type { LayerSpec, Shape } from "../network/layer_spec.ts";
 import { DIGIT_CLASSES, type Network } from "../network/network.ts";
 import { foldBatchNorm } from "../network/fold_batch_norm.ts";
+import { refusalThreshold } from "../train/refusal_rule.ts";
 import { type ViewAverage, viewAverage } from "../train/views.ts";
 import { GraphBuilder } from "./onnx_graph.ts";
 import { encodeModel, type OnnxValue } from "./onnx_proto.ts";
@@ -43,8 +45,8 @@ export const ONNX_NOT_A_DIGIT = "not_a_digit";
  * What goes into the file besides the network. How the network reads a digit comes from the
  * network itself, `network.readout`, as for `readUserDigit`: the probabilities are
  * softmax(logits / temperature); a CNN averages its views with the digit as it is counted
- * `asIsWeight` times; a model that learned to refuse (`refuseBelow` not null) gets a second
- * output `not_a_digit` (bool [N]), true under that top probability.
+ * `asIsWeight` times; a model the app refuses with (`refusalThreshold`: a learned threshold, or
+ * any CNN) gets a second output `not_a_digit` (bool [N]), true under that top probability.
  */
 export interface OnnxExportOptions {
   /** The producer's version (the project's, from deno.json). */
@@ -97,7 +99,9 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
   });
   const classes = network.layerSizes[network.layerSizes.length - 1];
   // softmax(logits / T), T fitted on held-out digits (temperature scaling).
-  const { temperature, refuseBelow } = trained.readout;
+  const { temperature } = trained.readout;
+  // The app's refusal: the learned threshold, or an older CNN file's fixed one.
+  const refuseBelow = refusalThreshold(trained);
   if (!(temperature > 0)) throw new RangeError(`temperature must be > 0, got ${temperature}`);
   const logits = temperature === 1 ? value.name : graph.node("Div", [
     value.name,
@@ -132,8 +136,9 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
       (temperature === 1 ? "" : `, calibrated (logits / ${temperature})`) +
       `, ${reading}: what digits' classify gives for a normalized digit`,
   }];
-  // not_a_digit = max(probabilities) < refuseBelow: the model's own refusal, its threshold
-  // chosen on these very probabilities (src/train/refusal.ts).
+  // not_a_digit = max(probabilities) < refuseBelow: the app's refusal, its threshold chosen on
+  // these very probabilities (src/train/refusal.ts), or 0.45 for a CNN file calibrated before
+  // the refusal was learned (src/train/refusal_rule.ts).
   if (refuseBelow !== null) {
     const top = graph.node("ReduceMax", [ONNX_PROBABILITIES], { axes: [1], keepdims: 0 });
     const threshold = graph.constant("refuse_below", [], [refuseBelow]);

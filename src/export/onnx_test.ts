@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
 import { Network, parseLayerSpec } from "../network/mod.ts";
 import { Random } from "../network/random.ts";
+import { refusalThreshold } from "../train/refusal_rule.ts";
 import { readUserDigits } from "../train/views.ts";
 import { exportOnnx } from "./onnx.ts";
 
@@ -101,6 +102,34 @@ Deno.test("a calibrated CNN: views weighted by asIsWeight, softmax(z / T), top <
   });
   assert.ok(largestDifference([expected[5]], one.probabilities.data as Float32Array) < 1e-5);
   await session.release();
+});
+
+Deno.test("a CNN without a learned threshold refuses as the app does: top under 0.45", async () => {
+  const network = new Network(parseLayerSpec("conv3x4,pool,dense16"), { seed: 7, maxBatch: 8 });
+  // Weights large enough that the ink, not the biases, decides the answer.
+  for (const weights of network.weights) weights.forEach((w, i) => weights[i] = 8 * w);
+  // Blocks of ink ever stronger and wider: top probabilities on both sides of 0.45.
+  const pixels = new Float32Array(8 * 784);
+  for (let s = 0; s < 8; s++) {
+    for (let y = 6; y < 20; y++) {
+      for (let x = 6; x < 10 + 2 * s; x++) pixels[s * 784 + y * 28 + x] = (s + 1) / 8;
+    }
+  }
+  network.readout = { temperature: 3, refuseBelow: null };
+  const tops = readUserDigits(network, split(pixels, 8)).map((p) => Math.max(...p));
+  const session = await ort.InferenceSession.create(exportOnnx(network, { version: "test" }));
+  assert.deepEqual(session.outputNames, ["probabilities", "not_a_digit"]);
+  const output = await session.run({ image: new ort.Tensor("float32", pixels, [8, 1, 28, 28]) });
+  const refused = Array.from(output.not_a_digit.data as Uint8Array, Boolean);
+  assert.equal(refusalThreshold(network), 0.45);
+  assert.deepEqual(refused, tops.map((top) => top < 0.45));
+  assert.ok(refused.includes(true) && refused.includes(false), `tops ${tops}`);
+  await session.release();
+  // A dense network without one refuses nothing in the app: the file has no such output.
+  const dense = new Network(parseLayerSpec("dense16"), { seed: 4, maxBatch: 1 });
+  const plain = await ort.InferenceSession.create(exportOnnx(dense, { version: "test" }));
+  assert.deepEqual(plain.outputNames, ["probabilities"]);
+  await plain.release();
 });
 
 Deno.test("a dense network reads the image as it is, whatever asIsWeight says", async () => {
