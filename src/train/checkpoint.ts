@@ -118,11 +118,20 @@ export async function saveNetworkModel(path: string, model: NetworkModel): Promi
  */
 export async function loadNetworkModel(
   path: string,
-  options: { maxBatch?: number; kernels?: Kernels; halves?: boolean } = {},
+  options: {
+    maxBatch?: number;
+    kernels?: Kernels;
+    halves?: boolean;
+    /** Give a ten-output network an 11th output, "not a digit" (see `withNotADigitOutput`). */
+    addNotADigitOutput?: boolean;
+  } = {},
 ): Promise<NetworkModel> {
   const file = await loadModelFile(path);
-  const info = parseInfo(file.metadata, path);
-  const tensors = new Map(file.tensors.map((t) => [t.name, t]));
+  let info = parseInfo(file.metadata, path);
+  let tensors = new Map(file.tensors.map((t) => [t.name, t]));
+  if (options.addNotADigitOutput && !hasNotADigitOutput(info.layerSizes.at(-1) ?? 0)) {
+    ({ info, tensors } = withNotADigitOutput(info, tensors));
+  }
   // A few edited bytes of JSON must not make us allocate gigabytes: the network the metadata
   // describes cannot have more parameters than the file holds numbers (restore checks shapes).
   const architecture = { inputShape: info.inputShape, layers: info.layers };
@@ -159,6 +168,63 @@ export async function loadNetworkModel(
       : { temperature, refuseBelow, asIsWeight };
   }
   return { network, info };
+}
+
+/**
+ * A ten-output network's description and tensors with an 11th output, "not a digit", appended
+ * to its output layer: each tensor of that layer (weights [in x out], bias [out], and their
+ * optimizer moments) gets one more output column, all zeros. So the new output's logit starts at
+ * 0 for every image, far under a trained network's digit logits: the digits' probabilities
+ * hardly move, and training with not-a-digit images taught as that class (`--negative-target
+ * class`) grows it from the features the network already has. What the network reads digits
+ * with stays as it was.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network, networkTensors, parseLayerSpec } from "../network/mod.ts";
+ * import { withNotADigitOutput } from "./checkpoint.ts";
+ *
+ * const network = new Network(parseLayerSpec("dense4"), { seed: 1 });
+ * const tensors = new Map(networkTensors(network, "adam").map((t) => [t.name, t]));
+ * const info = { layerSizes: [...network.layerSizes], layers: [...network.layers] };
+ * const grafted = withNotADigitOutput(info, tensors);
+ * assert.deepEqual(grafted.info.layerSizes, [784, 4, 11]);
+ * assert.deepEqual(grafted.info.layers.at(-1), { kind: "dense", units: 11, activation: "softmax" });
+ * assert.deepEqual(grafted.tensors.get("layers.1.weight")?.shape, [4, 11]);
+ * assert.deepEqual(grafted.tensors.get("layers.1.bias")?.data.at(10), 0);
+ * ```
+ */
+export function withNotADigitOutput<
+  I extends { layerSizes: number[]; layers: LayerSpec[] },
+  T extends { name: string; shape: number[]; data: Float32Array },
+>(info: I, tensors: ReadonlyMap<string, T>): { info: I; tensors: Map<string, T> } {
+  const last = info.layers.at(-1);
+  if (last?.kind !== "dense" || last.units !== DIGIT_CLASSES) {
+    throw new RangeError("a not-a-digit output is added to a network ending in ten outputs");
+  }
+  const index = info.layers.length - 1;
+  const widened = new Map(tensors);
+  for (const [name, tensor] of tensors) {
+    // layers.<index>.weight / .bias, and optimizer.layers.<index>.* (their moments)
+    if (!name.replace(/^optimizer\./, "").startsWith(`layers.${index}.`)) continue;
+    const outputs = tensor.shape.at(-1)!;
+    if (outputs !== DIGIT_CLASSES) continue;
+    const rows = tensor.data.length / outputs;
+    const data = new Float32Array(rows * (outputs + 1));
+    for (let r = 0; r < rows; r++) {
+      data.set(tensor.data.subarray(r * outputs, (r + 1) * outputs), r * (outputs + 1));
+    }
+    widened.set(name, { ...tensor, shape: [...tensor.shape.slice(0, -1), outputs + 1], data });
+  }
+  return {
+    info: {
+      ...info,
+      layerSizes: [...info.layerSizes.slice(0, -1), DIGIT_CLASSES + 1],
+      layers: [...info.layers.slice(0, -1), { ...last, units: DIGIT_CLASSES + 1 }],
+    },
+    tensors: widened,
+  };
 }
 
 // A layer list whose outputs need more than this per digit is refused before allocating (the

@@ -449,7 +449,7 @@ export const TRAIN_OPTIONS: readonly AnyTrainOption[] = [
     name: "negativeTarget",
     flag: "--negative-target <target>",
     label: "Not-digit target",
-    help: "not-a-digit images are taught: class (an 11th output) or uniform (unsure)",
+    help: "not-a-digit images taught as: class (an 11th output, added on resume) or uniform",
     choices: NEGATIVE_TARGETS,
     parse: oneOf(NEGATIVE_TARGETS),
     format: text,

@@ -144,8 +144,23 @@ export async function prepareTrainingSession(
   if (!request.fresh && await isFile(path)) {
     let maxBatch = Math.max(MIN_BUFFER_BATCH, request.batch ?? 0);
     let model = await loadNetworkModel(path, { maxBatch, kernels, halves: true });
+    refuseContradictions(request, model.info);
+    // `--negative-target class` on a ten-output file: the not-a-digit output is added to it.
+    const addNotADigitOutput = request.negativeTarget === "class" &&
+      !hasNotADigitOutput(model.info.layerSizes.at(-1) ?? 0);
+    if (addNotADigitOutput) {
+      model = await loadNetworkModel(path, {
+        maxBatch,
+        kernels: selectKernels("auto", strict),
+        halves: true,
+        addNotADigitOutput,
+      });
+      notes.push(
+        `Adding a "not a digit" output to ${path}: an 11th output, its weights from zero, ` +
+          `taught with the not-a-digit images`,
+      );
+    }
     const saved = model.info;
-    refuseContradictions(request, saved);
     const savedPlan = saved.plan;
     const planValueGiven = PLAN_KEYS.some((key) => request[key] !== undefined);
     const unfinished = savedPlan !== null &&
@@ -160,6 +175,7 @@ export async function prepareTrainingSession(
         maxBatch,
         kernels: selectKernels("auto", strict),
         halves: true,
+        addNotADigitOutput,
       });
     }
     if (unfinished && !planValueGiven) {
@@ -469,13 +485,23 @@ function threadFailed(path: string): (error: unknown) => never {
 
 function refuseContradictions(request: TrainRequest, saved: NetworkModelInfo): void {
   refuseTwoArchitectures(request);
-  // What a not-a-digit image is taught is built into the output layer: it cannot change.
+  // What a not-a-digit image is taught is built into the output layer: a ten-output network
+  // can be given the not-a-digit output (class), but one that has it keeps it.
   const hasClass = hasNotADigitOutput(saved.layerSizes.at(-1) ?? 0);
-  if (request.negativeTarget !== undefined && (request.negativeTarget === "class") !== hasClass) {
+  if (request.negativeTarget === "uniform" && hasClass) {
     throw new UserError(
-      `${request.modelPath} ${hasClass ? "has" : "has no"} not-a-digit output; ` +
-        `--negative-target ${request.negativeTarget} needs a new model (start fresh, or leave it out)`,
+      `${request.modelPath} has a not-a-digit output; ` +
+        `--negative-target uniform needs a new model (start fresh, or leave it out)`,
     );
+  }
+  if (request.negativeTarget === "class" && !hasClass) {
+    const negatives = request.negatives ?? saved.plan?.negatives?.kinds ?? [];
+    if (negatives.length === 0) {
+      throw new UserError(
+        `--negative-target class adds a not-a-digit output to ${request.modelPath}: ` +
+          `give the not-a-digit images to teach it (--negatives)`,
+      );
+    }
   }
   if (![request.hidden, request.activation, request.layers].some((v) => v !== undefined)) return;
   // Hidden widths given alone ask for a dense network, whatever layer list the file has.

@@ -468,7 +468,7 @@ Deno.test(
 );
 
 Deno.test(
-  "--negative-target class: a new network gets the 11th output, resumes keep it, a 10-output model refuses it",
+  "--negative-target class: a new network gets the 11th output, resumes keep it, a 10-output model is given it",
   inTempDir("digits-session-", async (work) => {
     const modelPath = newPath(work);
     const request = { ...SMALL, modelPath, negatives: ["shapes"], holdout: 40 };
@@ -481,12 +481,43 @@ Deno.test(
     // Resumed without the flag, the model's own output count says what it was taught.
     const resumed = await prepareTrainingSession({ modelPath, epochs: 1 }, data);
     assert.equal(resumed.values.negativeTarget, "class");
-    // A model with ten outputs cannot learn the class by resuming: one line says so.
+    // ... and cannot be taught "unsure" instead: one line says so.
+    await assert.rejects(
+      () => prepareTrainingSession({ modelPath, negativeTarget: "uniform", epochs: 1 }, data),
+      (error: Error) =>
+        error instanceof UserError && /has a not-a-digit output/.test(error.message),
+    );
+    // A model with ten outputs resumed with the class gets the 11th output, from zero: its
+    // digits read as before (the new logit is 0 for every image) until training moves them.
     const plain = newPath(work);
     await train({ ...request, modelPath: plain, negativeTarget: "uniform" });
+    const before = await loadNetworkModel(plain, { maxBatch: 1 });
+    const grafted = await prepareTrainingSession(
+      { modelPath: plain, negativeTarget: "class" },
+      data,
+    );
+    assert.equal(grafted.values.negativeTarget, "class");
+    assert.deepEqual(grafted.model.info.layerSizes, [784, 8, 11]);
+    assert.ok(grafted.notes.some((note) => note.includes("not a digit")));
+    const image = Float32Array.from({ length: 784 }, (_, i) => (i % 7) / 7);
+    const logits = (network: typeof before.network) => {
+      network.input.set(image);
+      network.forward(1);
+      return [...network.layerOutputs().at(-1)!.subarray(0, 11)];
+    };
+    const old = logits(before.network), now = logits(grafted.model.network);
+    assert.deepEqual(now.slice(0, 10), old.slice(0, 10));
+    assert.equal(now[10], 0);
+    await train({ modelPath: plain, negativeTarget: "class", epochs: 1 });
+    const taught = await loadNetworkModel(plain, { maxBatch: 1 });
+    assert.deepEqual(taught.info.layerSizes, [784, 8, 11]);
+    assert.ok(taught.info.calibration?.refuseBelow !== null);
+    // Without not-a-digit images there is nothing to teach the class with.
+    const bare = newPath(work);
+    await train({ ...SMALL, modelPath: bare });
     await assert.rejects(
-      () => prepareTrainingSession({ modelPath: plain, negativeTarget: "class", epochs: 1 }, data),
-      (error: Error) => error instanceof UserError && /not-a-digit output/.test(error.message),
+      () => prepareTrainingSession({ modelPath: bare, negativeTarget: "class", epochs: 1 }, data),
+      (error: Error) => error instanceof UserError && /--negatives/.test(error.message),
     );
   }),
 );
