@@ -35,8 +35,9 @@ for (const kind of NEGATIVE_KINDS) {
       rules++;
       continue;
     }
-    const { confidence } = classifyUserDigit(network, set.pixels.subarray(i * 784, (i + 1) * 784));
-    if (refuses(network, confidence)) low++;
+    const prediction = classifyUserDigit(network, set.pixels.subarray(i * 784, (i + 1) * 784));
+    const { confidence } = prediction;
+    if (refuses(network, prediction)) low++;
     if (confidence >= 0.9) sure++;
     if (confidence >= 0.6) probably++;
   }

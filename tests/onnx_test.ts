@@ -15,7 +15,7 @@ import { readIdxDataset } from "../src/data/mod.ts";
 import { makeNegatives } from "../src/negatives/mod.ts";
 import { selectKernels } from "../src/network/select_kernels.ts";
 import { loadNetworkModel, saveNetworkModel } from "../src/train/checkpoint.ts";
-import { refusalThreshold } from "../src/train/refusal_rule.ts";
+import { readsDigitShare, refusalThreshold } from "../src/train/refusal_rule.ts";
 import { readUserDigits } from "../src/train/views.ts";
 import { defaultOptimizerSettings, Network, parseLayerSpec, Random } from "../src/network/mod.ts";
 import { exportOnnx } from "../src/export/onnx.ts";
@@ -99,13 +99,17 @@ async function compare(
         agreement.largestDifference = Math.max(agreement.largestDifference, difference);
       }
       if (refuseBelow === null) return;
-      const refusedOurs = refuses(network, prediction.confidence);
+      const refusedOurs = refuses(network, prediction);
       const refusedTheirs = (outputs.not_a_digit.data as Uint8Array)[s] === 1;
       if (refusedOurs) agreement.refusedOurs++;
       if (refusedTheirs) agreement.refusedTheirs++;
       if (refusedOurs === refusedTheirs) return;
       agreement.refusalMismatches++;
-      if (Math.abs(prediction.confidence - refuseBelow) < 1e-5) agreement.nearThreshold++;
+      // The score the threshold is compared with (refuses): 1 - p(not a digit) in two parts.
+      const score = readsDigitShare(network)
+        ? 1 - (prediction.notADigit ?? 0)
+        : prediction.confidence;
+      if (Math.abs(score - refuseBelow) < 1e-5) agreement.nearThreshold++;
     });
   }
   return agreement;

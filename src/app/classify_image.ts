@@ -13,7 +13,7 @@ import {
 } from "../image/mod.ts";
 import { labelFromPath } from "../image/image_files.ts";
 import type { Network } from "../network/network.ts";
-import { refusalThreshold } from "../train/refusal_rule.ts";
+import { readsDigitShare, refusalThreshold } from "../train/refusal_rule.ts";
 import { classifyUserDigit, type Prediction } from "./predict.ts";
 import { readNumber } from "./read_number.ts";
 
@@ -76,17 +76,18 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
     return guess;
   }
   const prediction = classifyUserDigit(network, digit.pixels);
-  if (refuses(network, prediction.confidence)) {
+  if (refuses(network, prediction)) {
     return { found: false, normalized: digit.pixels, reason: NO_DIGIT_SEEN, notDigit: true };
   }
   return { found: true, normalized: digit.pixels, prediction };
 }
 
 /**
- * Whether the network's (calibrated) confidence in its best digit is too low to call the ink
- * a digit: under `refusalThreshold` (src/train/refusal_rule.ts): the threshold the model
+ * Whether the network's answer says the ink is not a digit: its (calibrated) confidence in its
+ * best digit is under `refusalThreshold` (src/train/refusal_rule.ts): the threshold the model
  * learned (trained with not-a-digit images, chosen on held-out data); for a model without one,
- * 0.45 if it is a CNN, never for a dense network.
+ * 0.45 if it is a CNN, never for a dense network. A model with the "not a digit" output read in
+ * two parts (`readsDigitShare`) compares 1 - `notADigit` instead, as its threshold was chosen.
  *
  * @example
  * ```ts
@@ -95,15 +96,23 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
  * import { refuses } from "./classify_image.ts";
  *
  * const network = new Network({ layerSizes: [784, 16, 10], activation: "relu" }, { seed: 1 });
- * assert.equal(refuses(network, 0.2), false); // a dense network without a learned refusal
+ * const guess = (confidence: number) => ({
+ *   probabilities: new Float32Array(10),
+ *   digit: 3,
+ *   confidence,
+ *   runnerUp: 5,
+ * });
+ * assert.equal(refuses(network, guess(0.2)), false); // a dense network without a learned refusal
  * network.readout = { temperature: 1.2, refuseBelow: 0.6 };
- * assert.equal(refuses(network, 0.55), true);
- * assert.equal(refuses(network, 0.65), false);
+ * assert.equal(refuses(network, guess(0.55)), true);
+ * assert.equal(refuses(network, guess(0.65)), false);
  * ```
  */
-export function refuses(network: Network, confidence: number): boolean {
+export function refuses(network: Network, prediction: Prediction): boolean {
   const threshold = refusalThreshold(network);
-  return threshold !== null && confidence < threshold;
+  if (threshold === null) return false;
+  const score = readsDigitShare(network) ? 1 - (prediction.notADigit ?? 0) : prediction.confidence;
+  return score < threshold;
 }
 
 const NO_DIGIT_SEEN = "does not look like a digit (the network is not sure it is any digit)";

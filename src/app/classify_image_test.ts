@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { encode } from "fast-png";
 import { listImages } from "../image/image_files.ts";
 import { Network } from "../network/network.ts";
-import { classifyImage } from "./classify_image.ts";
+import { classifyImage, refuses } from "./classify_image.ts";
 import { loadNetworkModel } from "../train/checkpoint.ts";
 import { SHARED_DIR, SHIPPED_MODEL, skipUnless } from "../../tests/env.ts";
 
@@ -84,4 +84,23 @@ Deno.test({
     abort.abort(new Error("stepped past"));
     await assert.rejects(pending, /stepped past/);
   },
+});
+
+Deno.test("an eleven-output model read in two parts refuses on 1 - p(not a digit), an older one on its top digit", () => {
+  const network = new Network({ layerSizes: [784, 16, 11], activation: "relu" }, { seed: 1 });
+  const guess = (confidence: number, notADigit: number) => ({
+    probabilities: new Float32Array(10),
+    notADigit,
+    digit: 4,
+    confidence,
+    runnerUp: 9,
+  });
+  const sureButNoDigit = guess(0.99, 0.7);
+  const unsureDigit = guess(0.2, 0.1);
+  network.readout = { temperature: 1, refuseBelow: 0.5, refusalScore: "digitShare" };
+  assert.equal(refuses(network, sureButNoDigit), true);
+  assert.equal(refuses(network, unsureDigit), false);
+  network.readout = { temperature: 1, refuseBelow: 0.5 };
+  assert.equal(refuses(network, sureButNoDigit), false);
+  assert.equal(refuses(network, unsureDigit), true);
 });

@@ -6,7 +6,8 @@
  */
 import type { Dataset } from "../data/dataset.ts";
 import { IMAGE_PIXELS } from "../data/dataset.ts";
-import type { Network } from "../network/network.ts";
+import { DIGIT_CLASSES, type Network, NOT_A_DIGIT_OUTPUT } from "../network/network.ts";
+import { readsDigitShare } from "../train/refusal_rule.ts";
 import {
   deadUnits,
   type LayerActivation,
@@ -108,7 +109,11 @@ export interface DigitLook {
   activations: LayerActivation[];
   /** [784] dz_digit / d pixel, the raw gradient: where more ink would change the answer. */
   saliency: Float32Array;
-  prediction: { digit: number; confidence: number };
+  /**
+   * The likeliest digit and its probability (of the raw softmax, T = 1); for a model read in two
+   * parts (`readsDigitShare`), over the ten digits alone, and p(not a digit) beside it.
+   */
+  prediction: { digit: number; confidence: number; notADigit?: number };
   /** z_digit, the guess's score (logit), which the attribution starts from. */
   score: number;
   probabilities: Float32Array;
@@ -171,7 +176,7 @@ export class DigitExplainer {
       input,
       activations,
       saliency: result.gradient,
-      prediction: { digit: result.digit, confidence: result.confidence },
+      prediction: twoPartGuess(this.network, result.digit, result.probabilities),
       score: result.score,
       probabilities: result.probabilities,
     };
@@ -185,6 +190,22 @@ export class DigitExplainer {
     const known = { digit: look.prediction.digit, score: look.score };
     return integrateFromScore(this.copy, look.input, known, options).attribution;
   }
+}
+
+/** The guess as `classify` words it: over the ten digits for a model read in two parts. */
+function twoPartGuess(
+  network: Network,
+  digit: number,
+  probabilities: Float32Array,
+): DigitLook["prediction"] {
+  if (!readsDigitShare(network)) return { digit, confidence: probabilities[digit] };
+  let digitShare = 0;
+  for (let d = 0; d < DIGIT_CLASSES; d++) digitShare += probabilities[d];
+  return {
+    digit,
+    confidence: digitShare > 0 ? probabilities[digit] / digitShare : 1 / DIGIT_CLASSES,
+    notADigit: probabilities[NOT_A_DIGIT_OUTPUT],
+  };
 }
 
 /**

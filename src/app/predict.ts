@@ -9,13 +9,15 @@ import {
   NOT_A_DIGIT_OUTPUT,
 } from "../network/network.ts";
 import { percent } from "../text/format.ts";
+import { readsDigitShare } from "../train/refusal_rule.ts";
 import { readUserDigit, readUserDigits } from "../train/views.ts";
 
 /** What the network makes of one digit. */
 export interface Prediction {
   /**
-   * [10] softmax probabilities, one per digit. A model with the "not a digit" output shares
-   * the softmax with it: then they sum to 1 - `notADigit`.
+   * [10] probabilities, one per digit. A model with the "not a digit" output read in two parts
+   * (`readsDigitShare`, src/train/refusal_rule.ts) renormalizes them over the ten, so they sum
+   * to 1; an older one shares the softmax with that output: then they sum to 1 - `notADigit`.
    */
   probabilities: Float32Array;
   /** The probability of the "not a digit" output, for a model that has one. */
@@ -45,12 +47,25 @@ export interface Prediction {
  * ```
  */
 export function classifyPixels(network: Network, pixels: Float32Array): Prediction {
-  return fromProbabilities(network.predict(pixels));
+  return fromProbabilities(network.predict(pixels), readsDigitShare(network));
 }
 
-function fromProbabilities(outputs: Float32Array): Prediction {
-  // A model with an eleventh output: the digits' guess is read from the first ten alone.
+/**
+ * The guess from a network's (view-averaged) outputs. With an eleventh output the digits'
+ * guess is read from the first ten alone; read in two parts (`twoParts`), as
+ * q_d = p_d / (p_0 + ... + p_9), the ten-way softmax of the digits' logits: how sure it is of
+ * which digit, whatever it thinks of the ink being one (that is `notADigit`).
+ */
+function fromProbabilities(outputs: Float32Array, twoParts: boolean): Prediction {
   const probabilities = outputs.length > DIGIT_CLASSES ? outputs.slice(0, DIGIT_CLASSES) : outputs;
+  if (twoParts && outputs.length > DIGIT_CLASSES) {
+    let digitShare = 0;
+    for (let d = 0; d < DIGIT_CLASSES; d++) digitShare += probabilities[d];
+    // All ten underflowed (the network is sure it is no digit): no digit is likelier.
+    for (let d = 0; d < DIGIT_CLASSES; d++) {
+      probabilities[d] = digitShare > 0 ? probabilities[d] / digitShare : 1 / DIGIT_CLASSES;
+    }
+  }
   let digit = 0;
   for (let d = 1; d < probabilities.length; d++) {
     if (probabilities[d] > probabilities[digit]) digit = d;
@@ -86,7 +101,7 @@ function fromProbabilities(outputs: Float32Array): Prediction {
  * ```
  */
 export function classifyUserDigit(network: Network, pixels: Float32Array): Prediction {
-  return fromProbabilities(readUserDigit(network, pixels));
+  return fromProbabilities(readUserDigit(network, pixels), readsDigitShare(network));
 }
 
 /**
@@ -106,7 +121,8 @@ export function classifyUserDigit(network: Network, pixels: Float32Array): Predi
  * ```
  */
 export function classifyUserDigits(network: Network, digits: Float32Array[]): Prediction[] {
-  return readUserDigits(network, digits).map(fromProbabilities);
+  const twoParts = readsDigitShare(network);
+  return readUserDigits(network, digits).map((outputs) => fromProbabilities(outputs, twoParts));
 }
 
 /** How sure a guess is, in words a user can act on. */

@@ -6,6 +6,7 @@ import { UserError } from "../errors.ts";
 import { decodeImageBytes, decodeImageFile, type GrayImage } from "../image/mod.ts";
 import { type DigitCandidate, type NumberRow, segmentNumber } from "../image/segment.ts";
 import type { Network } from "../network/network.ts";
+import { readsDigitShare } from "../train/refusal_rule.ts";
 import { classifyUserDigits, type Prediction } from "./predict.ts";
 
 /**
@@ -55,11 +56,16 @@ export type CandidateScorer = (digits: Float32Array[]) => CandidateScore[];
 
 /**
  * The network's guesses as scores, every candidate in one batch of forward passes. A model with
- * a "not a digit" output shares its softmax with the digits, so a guess's confidence already
- * holds 1 - p(not a digit): it is not counted again as `notDigit`.
+ * a "not a digit" output read in two parts (`readsDigitShare`) gives its confidence over the
+ * ten digits alone, and p(not a digit) as `notDigit`; an older one shares its softmax with the
+ * digits, so a guess's confidence already holds 1 - p(not a digit): it is not counted again.
  */
 export function networkScorer(network: Network): CandidateScorer {
-  return (digits) => classifyUserDigits(network, digits).map((prediction) => ({ prediction }));
+  const twoParts = readsDigitShare(network);
+  return (digits) =>
+    classifyUserDigits(network, digits).map((prediction) =>
+      twoParts ? { prediction, notDigit: prediction.notADigit } : { prediction }
+    );
 }
 
 /**

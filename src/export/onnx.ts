@@ -14,6 +14,9 @@
  *       -> not_a_digit [N] = max(probabilities) < refuseBelow, for a model that refuses
  *          (`refusalThreshold`: the threshold it learned, chosen on that very average, or a CNN
  *          file's older fixed 0.45), so this is the app's answer
+ *     A model with the "not a digit" output read in two parts (`readsDigitShare`) averages all
+ *     eleven outputs, then gives probabilities = the ten digits' renormalized over the ten, and
+ *     not_a_digit = 1 - p(not a digit) < refuseBelow.
  *
  * Our images are channels-last ([H, W, C]); ONNX's Conv and MaxPool are channels-first
  * ([N, C, H, W]). The graph stays channels-first and the conversion happens on the weights at
@@ -27,7 +30,7 @@ import type { Activation } from "../network/activations.ts";
 import type { LayerSpec, Shape } from "../network/layer_spec.ts";
 import { DIGIT_CLASSES, type Network } from "../network/network.ts";
 import { foldBatchNorm } from "../network/fold_batch_norm.ts";
-import { refusalThreshold } from "../train/refusal_rule.ts";
+import { readsDigitShare, refusalThreshold } from "../train/refusal_rule.ts";
 import { type ViewAverage, viewAverage } from "../train/views.ts";
 import { GraphBuilder } from "./onnx_graph.ts";
 import { encodeModel, type OnnxValue } from "./onnx_proto.ts";
@@ -107,17 +110,38 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
     value.name,
     graph.constant("temperature", [], [temperature]),
   ]);
+  // A model with the "not a digit" output read in two parts (refusal_rule.ts): the digits'
+  // probabilities renormalized over the ten, and the refusal on 1 - p(not a digit).
+  const twoParts = readsDigitShare(trained);
   // The probabilities of each row the network read: the output itself for a dense network,
   // for a CNN the rows of the image and its views, averaged below.
-  const rowsOutput = average === null ? ONNX_PROBABILITIES : undefined;
+  const rowsOutput = average === null && !twoParts ? ONNX_PROBABILITIES : undefined;
   // A model with the "not a digit" output shares the softmax with it; the file's
   // probabilities are the ten digits' (they then sum to 1 - p(not a digit)).
   const digits = Math.min(classes, DIGIT_CLASSES);
+  const range = (name: string, value: number) => graph.integers(name, [1], [value]);
   let rows: string;
+  let notADigit: string | undefined;
   if (classes === digits) rows = graph.node("Softmax", [logits], { axis: 1 }, rowsOutput);
-  else {
+  else if (twoParts) {
+    // All eleven through the view average, as readUserDigit does, then split.
     const all = graph.node("Softmax", [logits], { axis: 1 });
-    const range = (name: string, value: number) => graph.integers(name, [1], [value]);
+    const read = average === null ? all : averageOverViews(graph, all, average, "outputs");
+    const columns = (from: number, to: number) =>
+      graph.node("Slice", [
+        read,
+        range(`columns_${from}_start`, from),
+        range(`columns_${from}_end`, to),
+        range(`columns_${from}_axis`, 1),
+      ]);
+    const ten = columns(0, digits);
+    // q_d = p_d / (p_0 + ... + p_9): [N x 10] / [N x 1]
+    const digitShare = graph.node("ReduceSum", [ten, range("digit_axis", 1)], { keepdims: 1 });
+    rows = graph.node("Div", [ten, digitShare], {}, ONNX_PROBABILITIES);
+    // [N x 1] -> [N]
+    notADigit = graph.node("ReduceMax", [columns(digits, classes)], { axes: [1], keepdims: 0 });
+  } else {
+    const all = graph.node("Softmax", [logits], { axis: 1 });
     rows = graph.node(
       "Slice",
       [all, range("digits_start", 0), range("digits_end", digits), range("class_axis", 1)],
@@ -125,7 +149,7 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
       rowsOutput,
     );
   }
-  if (average !== null) averageOverViews(graph, rows, average, ONNX_PROBABILITIES);
+  if (average !== null && !twoParts) averageOverViews(graph, rows, average, ONNX_PROBABILITIES);
   const reading = average === null
     ? "of the image as it is (a dense network)"
     : describeViews(average);
@@ -134,20 +158,28 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
     dims: ["N", digits],
     doc: "softmax probability of each digit 0..9" +
       (temperature === 1 ? "" : `, calibrated (logits / ${temperature})`) +
+      (twoParts ? ", renormalized over the ten digits (not a digit apart)" : "") +
       `, ${reading}: what digits' classify gives for a normalized digit`,
   }];
   // not_a_digit = max(probabilities) < refuseBelow: the app's refusal, its threshold chosen on
   // these very probabilities (src/train/refusal.ts), or 0.45 for a CNN file calibrated before
   // the refusal was learned (src/train/refusal_rule.ts).
+  // Read in two parts: not_a_digit = 1 - p(not a digit) < refuseBelow, as its threshold was
+  // chosen.
+  const refusedScore = notADigit === undefined
+    ? "the top probability"
+    : "1 - p(not a digit) (the 11th output, view-averaged)";
   if (refuseBelow !== null) {
-    const top = graph.node("ReduceMax", [ONNX_PROBABILITIES], { axes: [1], keepdims: 0 });
+    const score = notADigit === undefined
+      ? graph.node("ReduceMax", [ONNX_PROBABILITIES], { axes: [1], keepdims: 0 })
+      : graph.node("Sub", [graph.constant("one", [], [1]), notADigit]);
     const threshold = graph.constant("refuse_below", [], [refuseBelow]);
-    graph.node("Less", [top, threshold], {}, ONNX_NOT_A_DIGIT);
+    graph.node("Less", [score, threshold], {}, ONNX_NOT_A_DIGIT);
     outputs.push({
       name: ONNX_NOT_A_DIGIT,
       dims: ["N"],
       type: "bool",
-      doc: `true when the top probability is under ${refuseBelow}: not a digit (what ` +
+      doc: `true when ${refusedScore} is under ${refuseBelow}: not a digit (what ` +
         "digits' classify answers for this normalized image)",
     });
   }
@@ -159,7 +191,7 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
       doc: "Handwritten digit classifier trained by digits (from-scratch TypeScript network). " +
         "Input: 28x28 grayscale, 0..1, white ink on black, the digit centered as in MNIST. " +
         `Outputs: what digits' classify answers for such a digit: its probabilities ${reading}` +
-        (refuseBelow === null ? "." : `, and not_a_digit (top probability under ${refuseBelow}).`),
+        (refuseBelow === null ? "." : `, and not_a_digit (${refusedScore} under ${refuseBelow}).`),
       nodes: graph.nodes,
       initializers: graph.initializers,
       inputs: [{

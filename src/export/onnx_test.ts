@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";
 import { Network, parseLayerSpec } from "../network/mod.ts";
 import { Random } from "../network/random.ts";
-import { refusalThreshold } from "../train/refusal_rule.ts";
+import { refusalScore, refusalThreshold } from "../train/refusal_rule.ts";
 import { readUserDigits } from "../train/views.ts";
 import { exportOnnx } from "./onnx.ts";
 
@@ -174,3 +174,41 @@ Deno.test("a model with the not-a-digit output: the ten digits' probabilities, r
   assert.deepEqual(refused, tops.map((top) => top < refuseBelow));
   await session.release();
 });
+
+for (const spec of ["conv3x4,pool,dense16", "dense16"]) {
+  Deno.test(`a model read in two parts: the digits renormalized over ten, refused on 1 - p(not a digit): ${spec}`, async () => {
+    const network = new Network(parseLayerSpec(spec, { classes: 11 }), { seed: 6, maxBatch: 8 });
+    const rng = new Random(3);
+    for (const bias of network.biases) {
+      for (let i = 0; i < bias.length; i++) bias[i] = rng.gaussian();
+    }
+    const pixels = new Float32Array(8 * 784);
+    for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1) ** 3;
+    network.readout = { temperature: 0.7, refuseBelow: null, asIsWeight: 2 };
+    const all = readUserDigits(network, split(pixels, 8)); // 8 x [11], the views averaged
+    // What the app reads: q_d = p_d / (p_0 + ... + p_9), refused when 1 - p_10 < threshold.
+    const q = all.map((p) => {
+      const ten = p.slice(0, 10);
+      const share = ten.reduce((sum, v) => sum + v, 0);
+      return ten.map((v) => v / share);
+    });
+    network.readout = { ...network.readout, refusalScore: "digitShare" };
+    const digitShares = all.map((p) => refusalScore(network, p)); // the app's: 1 - p_10
+    assert.ok(Math.abs(digitShares[0] - (1 - all[0][10])) < 1e-7);
+    const sorted = [...digitShares].sort((a, b) => a - b);
+    const refuseBelow = (sorted[3] + sorted[4]) / 2;
+    network.readout = { ...network.readout, refuseBelow };
+    const session = await ort.InferenceSession.create(exportOnnx(network, { version: "test" }));
+    const output = await session.run({ image: new ort.Tensor("float32", pixels, [8, 1, 28, 28]) });
+    const probabilities = output.probabilities.data as Float32Array;
+    assert.deepEqual(output.probabilities.dims, [8, 10]);
+    const largest = largestDifference(q, probabilities);
+    assert.ok(largest < 1e-5, `largest difference ${largest}`);
+    const refused = Array.from(output.not_a_digit.data as Uint8Array, Boolean);
+    assert.deepEqual(refused, digitShares.map((share) => share < refuseBelow));
+    // on their top digit share they would refuse others: the score is not the same
+    const tops = all.map((p) => Math.max(...p.subarray(0, 10)));
+    assert.notDeepEqual(refused, tops.map((top) => top < refuseBelow));
+    await session.release();
+  });
+}

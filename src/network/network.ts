@@ -171,6 +171,14 @@ export interface Readout {
    * (src/train/views.ts); absent: once, as files calibrated before it was recorded were.
    */
   asIsWeight?: number;
+  /**
+   * How a model with the "not a digit" output is read (src/train/refusal_rule.ts):
+   * "digitShare": in two parts, which digit (the ten digits' probabilities renormalized over
+   * the ten) and whether it is one (refused when 1 - p(not a digit) is under `refuseBelow`).
+   * Absent (files calibrated before it): the digits' shares of the eleven-way softmax, refused
+   * when the best one is under `refuseBelow`.
+   */
+  refusalScore?: "digitShare";
 }
 
 /** One row of `Network.summary()`, like a line of Keras's `model.summary()`. */

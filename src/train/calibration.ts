@@ -246,6 +246,30 @@ export function calibrationReport(
 }
 
 /**
+ * The first `digits` columns of [rows x classes] scores, as [rows x digits]: a model read in
+ * two parts is calibrated on its digits alone, and softmax(log p_d / T) over the ten digits is
+ * the ten-way softmax of their logits over T (log p_d differs from z_d by one constant a row).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { digitColumns } from "./calibration.ts";
+ *
+ * const scores = Float32Array.from([1, 2, 3, 4, 5, 6]); // 2 rows x 3 classes
+ * assert.deepEqual([...digitColumns(scores, 3, 2)], [1, 2, 4, 5]);
+ * ```
+ */
+export function digitColumns(scores: Float32Array, classes: number, digits: number): Float32Array {
+  if (classes === digits) return scores;
+  const rows = Math.floor(scores.length / classes);
+  const out = new Float32Array(rows * digits);
+  for (let r = 0; r < rows; r++) {
+    out.set(scores.subarray(r * classes, r * classes + digits), r * digits);
+  }
+  return out;
+}
+
+/**
  * Natural logs of probabilities [rows x classes], floored at the smallest float32 so that an
  * underflowed 0 stays a finite, very unlikely score: what temperature scaling divides when
  * the logits themselves are not kept (softmax(log p / T) = softmax(z / T)).
@@ -283,6 +307,13 @@ export interface ModelCalibration {
    * calibrated before it was recorded: once.
    */
   asIsWeight?: number;
+  /**
+   * "digitShare" for a model with the "not a digit" output read in two parts
+   * (`Readout.refusalScore`): its temperature fitted and its ECE measured on the ten digits'
+   * renormalized probabilities, its threshold on 1 - p(not a digit). Absent in files calibrated
+   * before (their threshold is on the best digit's share of the eleven-way softmax).
+   */
+  refusalScore?: "digitShare";
 }
 
 /**
@@ -311,6 +342,7 @@ export function parseModelCalibration(value: unknown): ModelCalibration | undefi
   if (asIsWeight !== undefined && !(typeof asIsWeight === "number" && asIsWeight >= 1)) {
     return undefined;
   }
+  if (record.refusalScore !== undefined && record.refusalScore !== "digitShare") return undefined;
   return record as unknown as ModelCalibration;
 }
 
@@ -355,8 +387,9 @@ export function describeCalibration(calibration: ModelCalibration | undefined): 
     } on ${calibration.heldOutDigits.toLocaleString("en-US")} held-out digits)`,
   ];
   if (calibration.refuseBelow !== null) {
+    const rule = calibration.refusalScore === "digitShare" ? "likely a digit" : "sure";
     lines.push(
-      `not a digit under ${Math.round(calibration.refuseBelow * 100)}% sure (held out: ${
+      `not a digit under ${Math.round(calibration.refuseBelow * 100)}% ${rule} (held out: ${
         pct(calibration.digitsRefused, 2)
       } of digits, ${pct(calibration.negativesRefused, 1)} of ${
         calibration.heldOutNegatives.toLocaleString("en-US")

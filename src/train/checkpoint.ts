@@ -162,10 +162,11 @@ export async function loadNetworkModel(
   if (problem) throw new UserError(`${path}: ${listed} do not match its tensors: ${problem}`);
   network.optimizerStep = info.optimizerState ? info.optimizerStep : 0;
   if (info.calibration) {
-    const { temperature, refuseBelow, asIsWeight } = info.calibration;
-    network.readout = asIsWeight === undefined
-      ? { temperature, refuseBelow }
-      : { temperature, refuseBelow, asIsWeight };
+    const { temperature, refuseBelow, asIsWeight, refusalScore } = info.calibration;
+    network.readout = { temperature, refuseBelow };
+    if (asIsWeight !== undefined) network.readout.asIsWeight = asIsWeight;
+    // Only a file calibrated for it reads in two parts; older ones keep their reading.
+    if (refusalScore !== undefined) network.readout.refusalScore = refusalScore;
   }
   return { network, info };
 }

@@ -3,17 +3,27 @@
  * threshold, both chosen on data the network never trained on, never on the files we evaluate
  * on. The threshold is the calibrated confidence under which `classify` answers "not a digit":
  * the highest that refuses at most DIGIT_REFUSAL_BUDGET of the held-out digits, read the way
- * `classify` reads a file (normalized like a user's image, then `readUserDigit`'s views).
+ * `classify` reads a file (normalized like a user's image, then `readUserDigit`'s views). A model
+ * with the "not a digit" output is calibrated to be read in two parts (`refusalScore:
+ * "digitShare"`): the threshold is then on 1 - p(not a digit), the temperature on its digits.
  */
 import { type Dataset, IMAGE_PIXELS } from "../data/dataset.ts";
 import { grayImage, normalizeDigit } from "../image/mod.ts";
-import { bestDigit, type Network } from "../network/network.ts";
 import {
+  DIGIT_CLASSES,
+  hasNotADigitOutput,
+  type Network,
+  type Readout,
+} from "../network/network.ts";
+import {
+  type CalibrationReport,
   calibrationReport,
+  digitColumns,
   fitTemperature,
   logProbabilities,
   type ModelCalibration,
 } from "./calibration.ts";
+import { readsDigitShare, refusalScore } from "./refusal_rule.ts";
 import { CALIBRATED_AS_IS_WEIGHT, readUserDigit } from "./views.ts";
 
 /**
@@ -26,14 +36,6 @@ import { CALIBRATED_AS_IS_WEIGHT, readUserDigit } from "./views.ts";
  * views) refuses 100 and still no real digit (README, "Not a digit").
  */
 export const DIGIT_REFUSAL_BUDGET = 0.002;
-
-/**
- * The confidence `classify` compares with the threshold: the best digit's probability (a
- * model's "not a digit" output, when it has one, is not a digit).
- */
-function digitConfidence(probabilities: Float32Array): number {
-  return probabilities[bestDigit(probabilities, 0, probabilities.length)];
-}
 
 /** Rows per forward pass when collecting the held-out digits' probabilities. */
 const CHUNK = 250;
@@ -76,15 +78,23 @@ export function calibrateModel(
     }
     probabilities.set(network.forward(count), start * classes);
   }
-  const scores = logProbabilities(probabilities);
+  // A model with the "not a digit" output is read in two parts (refusal_rule.ts): its
+  // temperature is fitted on the ten digits' logits alone (their ten-way softmax), so that
+  // "90% sure it is a 7" means what it says whatever the ink's chance of being a digit.
+  const twoParts = hasNotADigitOutput(classes);
+  const fitted = twoParts ? DIGIT_CLASSES : classes;
+  const scores = digitColumns(logProbabilities(probabilities), classes, fitted);
   const labels = digits.labels.subarray(0, digits.count);
-  const temperature = fitTemperature(scores, labels, classes);
-  const report = calibrationReport(scores, labels, classes, temperature);
+  const temperature = fitTemperature(scores, labels, fitted);
+  const report = calibrationReport(scores, labels, fitted, temperature);
   const asIsWeight = CALIBRATED_AS_IS_WEIGHT;
-  network.readout = { temperature, refuseBelow: null, asIsWeight };
+  const readout: Readout = { temperature, refuseBelow: null, asIsWeight };
+  if (twoParts) readout.refusalScore = "digitShare";
+  network.readout = readout;
   const calibration: ModelCalibration = {
     temperature,
     asIsWeight,
+    ...(twoParts ? { refusalScore: "digitShare" as const } : {}),
     heldOutDigits: digits.count,
     eceBefore: report.eceBefore,
     ece: report.ece,
@@ -108,7 +118,7 @@ export function calibrateModel(
       refusedByRules++;
       continue;
     }
-    digitScores.push(digitConfidence(readUserDigit(network, digit.pixels)));
+    digitScores.push(refusalScore(network, readUserDigit(network, digit.pixels)));
   }
   digitScores.sort((a, b) => a - b);
   const allowed = Math.floor(DIGIT_REFUSAL_BUDGET * digits.count);
@@ -116,10 +126,10 @@ export function calibrateModel(
   let negativesRefused = 0;
   for (let i = 0; i < negatives.count; i++) {
     const pixels = negatives.pixels.subarray(i * IMAGE_PIXELS, (i + 1) * IMAGE_PIXELS);
-    if (digitConfidence(readUserDigit(network, pixels)) < refuseBelow) negativesRefused++;
+    if (refusalScore(network, readUserDigit(network, pixels)) < refuseBelow) negativesRefused++;
   }
   const digitsRefused = refusedByRules + digitScores.filter((s) => s < refuseBelow).length;
-  network.readout = { temperature, refuseBelow, asIsWeight };
+  network.readout = { ...readout, refuseBelow };
   return {
     ...calibration,
     refuseBelow,
@@ -127,4 +137,35 @@ export function calibrateModel(
     digitsRefused: digitsRefused / digits.count,
     negativesRefused: negativesRefused / negatives.count,
   };
+}
+
+/**
+ * The reliability of `network`'s guesses on digits it read ([rows x classes] probabilities, as
+ * `evaluateNetwork` gives them) with its temperature and without: on the ten digits'
+ * renormalized probabilities for a model read in two parts (`readsDigitShare`), else on the
+ * outputs as they are (what `test` and the Test screen show).
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { digitCalibration } from "./refusal.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 4, 11], activation: "relu" }, { seed: 1 });
+ * network.readout = { temperature: 1, refuseBelow: 0.5, refusalScore: "digitShare" };
+ * // Half "not a digit", the rest on the right digit: in two parts, sure of the 3.
+ * const probabilities = Float32Array.from([0, 0, 0, 0.5, 0, 0, 0, 0, 0, 0, 0.5]);
+ * const report = digitCalibration(network, probabilities, Uint8Array.of(3));
+ * assert.ok(report.ece < 1e-6);
+ * ```
+ */
+export function digitCalibration(
+  network: Network,
+  probabilities: Float32Array,
+  labels: Uint8Array,
+): CalibrationReport {
+  const classes = network.layerSizes[network.layerSizes.length - 1];
+  const read = readsDigitShare(network) ? DIGIT_CLASSES : classes;
+  const scores = digitColumns(logProbabilities(probabilities), classes, read);
+  return calibrationReport(scores, labels, read, network.readout.temperature);
 }

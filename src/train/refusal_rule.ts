@@ -2,8 +2,18 @@
  * The confidence under which a loaded model answers "not a digit": what `classify`, Draw,
  * `serve`, the library and the ONNX export all compare a digit's calibrated (four-view, for a
  * CNN) confidence with. One rule, so that an exported file refuses what the app refuses.
+ *
+ * A model with the "not a digit" output calibrated for it (`readout.refusalScore`
+ * "digitShare") is read in two parts: which digit, from the ten digits' probabilities
+ * renormalized over the ten, and whether it is one, from 1 - p(not a digit), the score its
+ * threshold was chosen on.
  */
-import type { Network } from "../network/network.ts";
+import {
+  bestDigit,
+  hasNotADigitOutput,
+  type Network,
+  NOT_A_DIGIT_OUTPUT,
+} from "../network/network.ts";
 
 /**
  * For models without a learned refusal (older files): below this confidence the network sees
@@ -40,4 +50,50 @@ export function refusalThreshold(network: Network): number | null {
   if (network.readout.refuseBelow !== null) return network.readout.refuseBelow;
   const convolutional = network.layers.some((layer) => layer.kind === "conv");
   return convolutional ? MIN_DIGIT_CONFIDENCE : null;
+}
+
+/**
+ * Whether `network` is read in two parts (an eleven-output model calibrated with
+ * `refusalScore: "digitShare"`): its digits' probabilities renormalized over the ten, and its
+ * refusal on 1 - p(not a digit). False for ten-output models and for older eleven-output files,
+ * read as the eleven-way softmax's digit shares.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { readsDigitShare } from "./refusal_rule.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 11], activation: "relu" }, { seed: 1 });
+ * assert.equal(readsDigitShare(network), false); // not calibrated for it
+ * network.readout = { temperature: 1, refuseBelow: 0.3, refusalScore: "digitShare" };
+ * assert.equal(readsDigitShare(network), true);
+ * ```
+ */
+export function readsDigitShare(network: Network): boolean {
+  return network.readout.refusalScore === "digitShare" &&
+    hasNotADigitOutput(network.layerSizes[network.layerSizes.length - 1]);
+}
+
+/**
+ * The score a digit's probabilities (`readUserDigit`'s, 10 or 11 of them) are refused on, when
+ * under `refusalThreshold`: 1 - p(not a digit) for a model read in two parts
+ * (`readsDigitShare`), else the best digit's probability.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { refusalScore } from "./refusal_rule.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 11], activation: "relu" }, { seed: 1 });
+ * const read = Float32Array.from([0.05, 0.3, 0, 0, 0, 0, 0, 0.05, 0, 0, 0.6]);
+ * assert.ok(Math.abs(refusalScore(network, read) - 0.3) < 1e-6); // the best digit's share
+ * network.readout = { temperature: 1, refuseBelow: 0.3, refusalScore: "digitShare" };
+ * assert.ok(Math.abs(refusalScore(network, read) - 0.4) < 1e-6); // 1 - p(not a digit)
+ * ```
+ */
+export function refusalScore(network: Network, probabilities: Float32Array): number {
+  if (readsDigitShare(network)) return 1 - probabilities[NOT_A_DIGIT_OUTPUT];
+  return probabilities[bestDigit(probabilities, 0, probabilities.length)];
 }

@@ -106,6 +106,9 @@ export async function inspectCommand(flags: InspectFlags, io: CommandIo): Promis
         prediction: {
           digit: report.prediction.digit,
           confidence: round(report.prediction.confidence),
+          ...(report.prediction.notADigit === undefined
+            ? {}
+            : { notADigit: round(report.prediction.notADigit) }),
         },
       });
     }
@@ -170,9 +173,13 @@ function renderLayerReports(layers: LayerReport[], io: CommandIo): string[] {
 /** The digit, its attribution and its raw gradient side by side, then a heat strip per layer. */
 function renderDigitReport(report: DigitReport, caption: string, io: CommandIo): string[] {
   const c = paint(io.color);
-  const { digit, confidence } = report.prediction;
+  const { digit, confidence, notADigit } = report.prediction;
+  // A model read in two parts: how sure of the digit, and apart, how likely it is no digit.
+  const apart = notADigit === undefined ? "" : `; not a digit ${percent(notADigit, 1)}`;
   const lines = [
-    `${caption}: the network says ${c.bold(String(digit))} (${percent(confidence, 1)} sure)`,
+    `${caption}: the network says ${c.bold(String(digit))} (${
+      percent(confidence, 1)
+    } sure${apart})`,
     "",
     ...sideBySide(
       [

@@ -9,11 +9,8 @@ import { renderProgressLine } from "../../text/progress_bar.ts";
 import type { CommandIo } from "../io.ts";
 import { count, percent } from "../../text/format.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
-import {
-  type CalibrationBin,
-  calibrationReport,
-  logProbabilities,
-} from "../../train/calibration.ts";
+import type { CalibrationBin } from "../../train/calibration.ts";
+import { digitCalibration } from "../../train/refusal.ts";
 
 /** The flags of `test`. */
 export interface TestFlags {
@@ -48,11 +45,10 @@ export async function testCommand(flags: TestFlags, io: CommandIo): Promise<numb
   if (live) io.write("\n");
   const perDigit = perDigitMetrics(evaluation.confusion);
   // How far "90% sure" is from right 9 times in 10, with the model's temperature and without.
-  const calibration = calibrationReport(
-    logProbabilities(evaluation.probabilities!),
+  const calibration = digitCalibration(
+    loaded.network,
+    evaluation.probabilities!,
     data.test.labels.subarray(0, evaluation.total),
-    loaded.network.layerSizes.at(-1)!,
-    loaded.network.readout.temperature,
   );
   const bin = ({ from, to, confidence, accuracy, count }: CalibrationBin) => ({
     from,

@@ -7,11 +7,8 @@ import { renderBlockArt, sideBySide } from "../../text/block_art.ts";
 import { renderHeatTable } from "../../text/heat_table.ts";
 import { renderPerDigitTable } from "../../text/per_digit_table.ts";
 import { renderReliabilityDiagram } from "../../text/reliability_diagram.ts";
-import {
-  type CalibrationReport,
-  calibrationReport,
-  logProbabilities,
-} from "../../train/calibration.ts";
+import type { CalibrationReport } from "../../train/calibration.ts";
+import { digitCalibration } from "../../train/refusal.ts";
 import { joinColumns, visibleWidth, wrapText } from "../../text/layout.ts";
 import { renderProgressLine } from "../../text/progress_bar.ts";
 import { count, percent, plural } from "../../text/format.ts";
@@ -354,11 +351,10 @@ export function testWork(context: Pick<AppContext, "model" | "data">): Work<Test
           test: data.test,
           random: model.random,
           sample: data.source === "sample",
-          calibration: calibrationReport(
-            logProbabilities(evaluation.probabilities!),
+          calibration: digitCalibration(
+            model.network,
+            evaluation.probabilities!,
             data.test.labels.subarray(0, evaluation.total),
-            model.network.layerSizes.at(-1)!,
-            model.network.readout.temperature,
           ),
         },
       });
