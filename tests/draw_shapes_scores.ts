@@ -3,7 +3,8 @@
  * (tests/tui_refusal_test.ts: a smiley, an X, a house and a dash refused, the digits 0-9 read),
  * without tmux: each drawing is replayed on a canvas as the screen draws it (`replayKeys`) and
  * read as the screen reads it (`analyzeCanvas`), with the best digit's calibrated confidence
- * beside the model's threshold. A check of a candidate model without tmux, before the end-to-end
+ * beside the model's threshold (and, for a model read in two parts, 1 - p(not a digit), the score
+ * its threshold is on). A check of a candidate model without tmux, before the end-to-end
  * test; a drawing that fails what the test asks is marked with `!`.
  *
  * `deno run -A tests/draw_shapes_scores.ts [MODEL...]` (default: the shipped model)
@@ -14,6 +15,7 @@ import { classifyUserDigit } from "../src/app/predict.ts";
 import { loadShippedNetwork } from "./fixtures/shipped.ts";
 import { SHIPPED_MODEL } from "./env.ts";
 import type { Network } from "../src/network/network.ts";
+import { readsDigitShare } from "../src/train/refusal_rule.ts";
 
 /** One drawing's answer: what the screen says and whether the end-to-end test would accept it. */
 export interface DrawnAnswer {
@@ -22,6 +24,8 @@ export interface DrawnAnswer {
   digit: number | null;
   /** The best digit's confidence (shown or not), 0..1. */
   confidence: number;
+  /** 1 - p(not a digit), for a model read in two parts (`readsDigitShare`): what is refused on. */
+  digitShare?: number;
   /** What the end-to-end test asks: refused for a non-digit, read as itself for a digit. */
   asTheTestAsks: boolean;
 }
@@ -38,7 +42,14 @@ export function drawShapeAnswers(network: Network): DrawnAnswer[] {
     // A refused drawing has no prediction: its best digit is read again for the confidence.
     const best = analysis.prediction ?? classifyUserDigit(network, analysis.pixels);
     const digit = analysis.prediction?.digit ?? null;
-    return { name, digit, confidence: best.confidence, asTheTestAsks: digit === expected };
+    const answer: DrawnAnswer = {
+      name,
+      digit,
+      confidence: best.confidence,
+      asTheTestAsks: digit === expected,
+    };
+    if (readsDigitShare(network)) answer.digitShare = 1 - (best.notADigit ?? 0);
+    return answer;
   });
 }
 
@@ -56,7 +67,8 @@ if (import.meta.main) {
     console.log(
       "  " + answers.map((a) =>
         `${a.asTheTestAsks ? "" : "!"}${a.name} ${a.digit ?? "refused"} ` +
-        `(${(a.confidence * 100).toFixed(1)}%)`
+        `(${(a.confidence * 100).toFixed(1)}%` +
+        (a.digitShare === undefined ? ")" : `, a digit ${(a.digitShare * 100).toFixed(1)}%)`)
       ).join(", "),
     );
   }
