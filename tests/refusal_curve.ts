@@ -11,6 +11,7 @@ import { classifyImage } from "../src/app/classify_image.ts";
 import { loadMnist } from "../src/data/load.ts";
 import { grayImage, normalizeDigit } from "../src/image/mod.ts";
 import { readUserDigit } from "../src/train/views.ts";
+import { readsDigitShare, refusalScore } from "../src/train/refusal_rule.ts";
 import { percent } from "../src/text/format.ts";
 import { loadShippedNetwork } from "./fixtures/shipped.ts";
 import { loadMnistTest } from "./fixtures/user_like.ts";
@@ -27,7 +28,10 @@ const modelPath =
 const network = await loadShippedNetwork(1, modelPath);
 const learned = network.readout.refuseBelow;
 network.readout = { ...network.readout, refuseBelow: 0 };
-const top = (p: Float32Array) => Math.max(...p.subarray(0, 10));
+// The score the threshold is on: the best digit's probability, or 1 - p(not a digit) for a model
+// read in two parts (src/train/refusal_rule.ts).
+const top = (p: Float32Array) => refusalScore(network, p);
+const twoParts = readsDigitShare(network);
 
 // Held-out training digits, read as `classify` reads a file of one.
 const holdout = arg("--holdout", 5000);
@@ -46,7 +50,8 @@ async function scores(files: { path?: string; bytes?: Uint8Array; name?: string 
   const out: number[] = [];
   for (const file of files) {
     const r = await classifyImage(file.path ?? { bytes: file.bytes!, name: file.name! }, network);
-    out.push(r.prediction ? r.prediction.confidence : -1);
+    const score = twoParts ? 1 - (r.prediction?.notADigit ?? 0) : r.prediction?.confidence;
+    out.push(r.prediction ? score! : -1);
   }
   return out;
 }

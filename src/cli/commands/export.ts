@@ -4,6 +4,7 @@ import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { exportOnnx, ONNX_INPUT, ONNX_NOT_A_DIGIT, ONNX_PROBABILITIES } from "../../export/mod.ts";
 import { writeFileAtomic } from "../../fs/atomic_write.ts";
 import { hasNotADigitOutput } from "../../network/network.ts";
+import { readsDigitShare } from "../../train/refusal_rule.ts";
 import { describeArchitecture } from "../../train/architecture.ts";
 import { viewAverage } from "../../train/views.ts";
 import type { CommandIo } from "../io.ts";
@@ -43,22 +44,27 @@ export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<
   const average = viewAverage(network);
   await writeFileAtomic(out, bytes);
   const notADigitOutput = hasNotADigitOutput(network.layerSizes.at(-1) ?? 0);
+  // An eleven-output model read in two parts: the digits renormalized, refused on its 11th.
+  const twoParts = readsDigitShare(network);
   io.write(
     `wrote ${out} (${bytes.length.toLocaleString("en-US")} bytes, ONNX opset 13) from ` +
       `${describeModel(loaded)}\n` +
       `  input  ${ONNX_INPUT} float32 [N, 1, 28, 28], 0..1, white ink on black (MNIST / 255)\n` +
       `  output ${ONNX_PROBABILITIES} float32 [N, 10], softmax over the digits 0..9` +
-      (notADigitOutput ? ` (shared with the model's "not a digit" output)` : "") +
+      (twoParts
+        ? ' (renormalized over the ten: the model\'s "not a digit" output apart)'
+        : notADigitOutput
+        ? ` (shared with the model's "not a digit" output)`
+        : "") +
       (temperature === 1 ? "\n" : ` (calibrated: logits / ${temperature})\n`) +
       // What classify reads, so that the file answers as it does for a normalized digit.
       (average === null
         ? "         of the image as it is, as classify reads a digit with a dense network\n"
         : `         averaged over the image (counted ${average.asIsWeight}x) and its ` +
           `${average.views.length} turned and scaled views, as classify reads a digit\n`) +
-      (refuseBelow === null
-        ? ""
-        : `  output ${ONNX_NOT_A_DIGIT} bool [N], true when the top probability is under ` +
-          `${refuseBelow}: classify's "not a digit"\n`),
+      (refuseBelow === null ? "" : `  output ${ONNX_NOT_A_DIGIT} bool [N], true when ` +
+        (twoParts ? "1 - p(not a digit)" : "the top probability") + ` is under ` +
+        `${refuseBelow}: classify's "not a digit"\n`),
   );
   return 0;
 }
