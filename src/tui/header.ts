@@ -97,11 +97,12 @@ export function dataLabelOf(data: MnistData): DataLabel {
  * assert.equal(
  *   describeModelShort(model),
  *   "shipped pretrained model (models/pretrained.safetensors) · " +
- *     "cnn: conv5x32,pool,conv5x64,pool,dense128,dropout0.5 relu · 36 epochs · test 99.65%",
+ *     "cnn: conv5x32,pool,conv5x64,pool,dense128,dropout0.5 relu, + not-a-digit output · 38 epochs · " +
+ *     "test 99.64%",
  * );
  * assert.equal(
  *   describeModelShort(model, 60),
- *   "shipped pretrained model · cnn · 36 epochs · 99.65%",
+ *   "shipped pretrained model · cnn · 38 epochs · 99.64%",
  * );
  * ```
  */
@@ -144,7 +145,7 @@ export function describeModelShort(model: LoadedModel, width = Infinity): string
  *
  * const model = await loadModelOrRandom("models/pretrained.safetensors");
  * assert.deepEqual(renderHeader(model, dataLabelFor({ sample: true }), 72, "none"), [
- *   "model: shipped pretrained model · cnn · 36 epochs · 99.65%",
+ *   "model: shipped pretrained model · cnn · 38 epochs · 99.64%",
  *   "data:  SAMPLE: 10,000-digit offline sample (8,000 train / 2,000 test)",
  * ]);
  * ```
