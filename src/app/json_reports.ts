@@ -80,7 +80,7 @@ export function classificationJson(result: ImageClassification): ClassificationJ
  * const loaded = await loadModelOrRandom("models/pretrained.safetensors", 1);
  * const json = modelInfoJson(loaded);
  * assert.equal(json.model, "models/pretrained.safetensors");
- * assert.equal(json.summary.at(-1)?.layer, "dense10 softmax");
+ * assert.equal(json.summary.at(-1)?.layer, "dense11 softmax"); // ten digits and "not a digit"
  * ```
  */
 export function modelInfoJson(loaded: LoadedModel) {

@@ -99,7 +99,7 @@ export function encodeSafetensors(
  *
  * const path = "models/pretrained.safetensors";
  * const { tensors, metadata } = decodeSafetensors(await Deno.readFile(path), path);
- * assert.deepEqual(tensors.get("layers.6.bias")?.shape, [10]); // the output layer
+ * assert.deepEqual(tensors.get("layers.6.bias")?.shape, [11]); // the output layer: 10 digits + 1
  * assert.equal(metadata.format, "digits-model");
  * assert.throws(() => decodeSafetensors(new Uint8Array(0), "empty.safetensors"), {
  *   message: "empty.safetensors: not a model file (the file is empty)",

@@ -4,6 +4,7 @@ import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import { emptyConfusion } from "./metrics.ts";
 import { startSecondThread } from "../network/half_batch_thread.ts";
 import { selectKernels } from "../network/select_kernels.ts";
+import { readsDigitShare } from "./refusal_rule.ts";
 import { evaluationPays } from "./threads.ts";
 
 /** What a network got right and wrong on a dataset. */
@@ -134,6 +135,8 @@ export function* evaluationSteps(
   const confidences = new Float32Array(total);
   const allProbabilities = new Float32Array(total * classes);
   const temperature = network.readout.temperature;
+  // A model read in two parts is as sure of its guess as the ten digits renormalized say.
+  const read = readsDigitShare(network) ? DIGIT_CLASSES : classes;
   let correct = 0;
   let lossSum = 0;
   for (let start = 0; start < total; start += network.maxBatch) {
@@ -147,9 +150,9 @@ export function* evaluationSteps(
     for (let b = 0; b < count; b++) {
       const best = bestDigit(probabilities, b * classes, classes);
       predictions[start + b] = best;
-      confidences[start + b] = temperature === 1
+      confidences[start + b] = temperature === 1 && read === classes
         ? probabilities[b * classes + best]
-        : calibratedConfidence(probabilities, b, classes, temperature, best);
+        : calibratedConfidence(probabilities, b, classes, temperature, best, read);
       confusion[labels[b]][best]++;
       if (best === labels[b]) correct++;
     }
@@ -167,18 +170,22 @@ export function* evaluationSteps(
   };
 }
 
-/** Row `row`'s probability of `digit` after temperature scaling: softmax(log p / T). */
+/**
+ * Row `row`'s probability of `digit` after temperature scaling, softmax(log p / T) over its
+ * first `read` outputs (all of them, or the ten digits of a model read in two parts).
+ */
 function calibratedConfidence(
   probabilities: Float32Array,
   row: number,
   classes: number,
   temperature: number,
   digit: number,
+  read: number,
 ): number {
   const from = row * classes;
   const top = Math.log(Math.max(probabilities[from + digit], 1e-45));
   let sum = 0;
-  for (let c = 0; c < classes; c++) {
+  for (let c = 0; c < read; c++) {
     sum += Math.exp((Math.log(Math.max(probabilities[from + c], 1e-45)) - top) / temperature);
   }
   return 1 / sum;

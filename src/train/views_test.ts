@@ -51,8 +51,11 @@ Deno.test("a model file's calibration: asIsWeight is optional, and under 1 is no
   assert.equal(parseModelCalibration({ ...record, asIsWeight: "2" }), undefined);
 });
 
-Deno.test("the shipped model, calibrated before the weight was recorded, reads the even average", async () => {
-  const { network } = await loadNetworkModel("models/pretrained.safetensors", { maxBatch: 1 });
-  assert.equal(network.readout.asIsWeight, undefined);
+Deno.test("the shipped model records the weight it was calibrated with, and reads with it", async () => {
+  const { network, info } = await loadNetworkModel("models/pretrained.safetensors", {
+    maxBatch: 1,
+  });
+  assert.equal(info.calibration?.asIsWeight, 2);
+  assert.equal(network.readout.asIsWeight, 2);
   assert.ok(network.readout.refuseBelow !== null);
 });
