@@ -201,6 +201,16 @@ for (const file of MODELS) {
   });
 }
 
+/** Runs `fn` with a fresh temporary folder, removed afterwards. */
+async function inTempDir(fn: (dir: string) => Promise<void>): Promise<void> {
+  const dir = await Deno.makeTempDir();
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
 /** `file` saved in `dir` with `calibration` (a model file's, as `train` stores one). */
 async function recalibrated(
   dir: string,
@@ -225,9 +235,8 @@ async function recalibrated(
 Deno.test({
   name: "a calibrated model that refuses exports its temperature and not_a_digit, and agrees",
   ignore: skipUnless(import.meta, "mnist"),
-  fn: async () => {
-    const dir = await Deno.makeTempDir();
-    try {
+  fn: () =>
+    inTempDir(async (dir) => {
       // The dense model with a calibration (values chosen, not fitted): one reading, whatever
       // the as-is weight says (it weighs a CNN's views).
       const model = await recalibrated(dir, MODELS[1], {
@@ -236,20 +245,17 @@ Deno.test({
         asIsWeight: 2,
       });
       await assertOnnxAgrees(model, "calibrated dense");
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "a CNN calibrated with the digit counted twice among its views exports that average",
   ignore: skipUnless(import.meta, "mnist"),
-  fn: async () => {
-    const dir = await Deno.makeTempDir();
-    try {
-      // The shipped CNN as `train` calibrates models now (asIsWeight 2), its own temperature
-      // and threshold; the first 2,000 test digits (the view average costs four passes).
+  fn: () =>
+    inTempDir(async (dir) => {
+      // The shipped CNN's weights, temperature and threshold with asIsWeight 2 but without
+      // `refusalScore`: an eleven-output file read the older way (the best digit's share of
+      // all eleven); the first 2,000 test digits (the view average costs four passes).
       const { network } = await loadNetworkModel(`${PROJECT_ROOT}/models/${MODELS[0]}`, {
         maxBatch: 1,
       });
@@ -257,18 +263,14 @@ Deno.test({
       assert.ok(refuseBelow !== null);
       const model = await recalibrated(dir, MODELS[0], { temperature, refuseBelow, asIsWeight: 2 });
       await assertOnnxAgrees(model, "CNN, asIsWeight 2", 2_000);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "a CNN file without a learned threshold exports the app's older 45% refusal",
   ignore: skipUnless(import.meta, "mnist"),
-  fn: async () => {
-    const dir = await Deno.makeTempDir();
-    try {
+  fn: () =>
+    inTempDir(async (dir) => {
       // The shipped CNN as files were calibrated before the refusal was learned: a temperature
       // and no threshold. The app refuses such a CNN's digits under 45% (refusal_rule.ts).
       const { network } = await loadNetworkModel(`${PROJECT_ROOT}/models/${MODELS[0]}`, {
@@ -279,10 +281,7 @@ Deno.test({
         refuseBelow: null,
       });
       await assertOnnxAgrees(model, "CNN without a threshold", 2_000);
-    } finally {
-      await Deno.remove(dir, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
