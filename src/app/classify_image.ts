@@ -13,7 +13,7 @@ import {
 } from "../image/mod.ts";
 import { labelFromPath } from "../image/image_files.ts";
 import type { Network } from "../network/network.ts";
-import { readsDigitShare, refusalThreshold } from "../train/refusal_rule.ts";
+import { readingScore, refusalThreshold } from "../train/refusal_rule.ts";
 import { classifyUserDigit, type Prediction } from "./predict.ts";
 import { readNumber } from "./read_number.ts";
 
@@ -110,9 +110,7 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
  */
 export function refuses(network: Network, prediction: Prediction): boolean {
   const threshold = refusalThreshold(network);
-  if (threshold === null) return false;
-  const score = readsDigitShare(network) ? 1 - (prediction.notADigit ?? 0) : prediction.confidence;
-  return score < threshold;
+  return threshold !== null && readingScore(network, prediction) < threshold;
 }
 
 const NO_DIGIT_SEEN = "does not look like a digit (the network is not sure it is any digit)";

@@ -6,8 +6,9 @@
  */
 import type { Dataset } from "../data/dataset.ts";
 import { IMAGE_PIXELS } from "../data/dataset.ts";
-import { DIGIT_CLASSES, type Network, NOT_A_DIGIT_OUTPUT } from "../network/network.ts";
+import type { Network } from "../network/network.ts";
 import { readsDigitShare } from "../train/refusal_rule.ts";
+import { guessFromOutputs } from "./predict.ts";
 import {
   deadUnits,
   type LayerActivation,
@@ -199,13 +200,8 @@ function twoPartGuess(
   probabilities: Float32Array,
 ): DigitLook["prediction"] {
   if (!readsDigitShare(network)) return { digit, confidence: probabilities[digit] };
-  let digitShare = 0;
-  for (let d = 0; d < DIGIT_CLASSES; d++) digitShare += probabilities[d];
-  return {
-    digit,
-    confidence: digitShare > 0 ? probabilities[digit] / digitShare : 1 / DIGIT_CLASSES,
-    notADigit: probabilities[NOT_A_DIGIT_OUTPUT],
-  };
+  const read = guessFromOutputs(network, probabilities);
+  return { digit, confidence: read.probabilities[digit], notADigit: read.notADigit };
 }
 
 /**

@@ -47,7 +47,15 @@ export interface Prediction {
  * ```
  */
 export function classifyPixels(network: Network, pixels: Float32Array): Prediction {
-  return fromProbabilities(network.predict(pixels), readsDigitShare(network));
+  return guessFromOutputs(network, network.predict(pixels));
+}
+
+/**
+ * The guess from `network`'s outputs for one digit (its softmax, or its views' average), read
+ * as the model is read: in two parts for a model calibrated so (`readsDigitShare`).
+ */
+export function guessFromOutputs(network: Network, outputs: Float32Array): Prediction {
+  return fromProbabilities(outputs, readsDigitShare(network));
 }
 
 /**

@@ -4,7 +4,7 @@ import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import { emptyConfusion } from "./metrics.ts";
 import { startSecondThread } from "../network/half_batch_thread.ts";
 import { selectKernels } from "../network/select_kernels.ts";
-import { readsDigitShare } from "./refusal_rule.ts";
+import { confidenceOutputs } from "./refusal_rule.ts";
 import { evaluationPays } from "./threads.ts";
 
 /** What a network got right and wrong on a dataset. */
@@ -136,7 +136,7 @@ export function* evaluationSteps(
   const allProbabilities = new Float32Array(total * classes);
   const temperature = network.readout.temperature;
   // A model read in two parts is as sure of its guess as the ten digits renormalized say.
-  const read = readsDigitShare(network) ? DIGIT_CLASSES : classes;
+  const read = confidenceOutputs(network);
   let correct = 0;
   let lossSum = 0;
   for (let start = 0; start < total; start += network.maxBatch) {

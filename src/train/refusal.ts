@@ -23,7 +23,7 @@ import {
   logProbabilities,
   type ModelCalibration,
 } from "./calibration.ts";
-import { readsDigitShare, refusalScore } from "./refusal_rule.ts";
+import { confidenceOutputs, refusalScore } from "./refusal_rule.ts";
 import { CALIBRATED_AS_IS_WEIGHT, readUserDigit } from "./views.ts";
 
 /**
@@ -165,7 +165,7 @@ export function digitCalibration(
   labels: Uint8Array,
 ): CalibrationReport {
   const classes = network.layerSizes[network.layerSizes.length - 1];
-  const read = readsDigitShare(network) ? DIGIT_CLASSES : classes;
+  const read = confidenceOutputs(network);
   const scores = digitColumns(logProbabilities(probabilities), classes, read);
   return calibrationReport(scores, labels, read, network.readout.temperature);
 }

@@ -10,6 +10,7 @@
  */
 import {
   bestDigit,
+  DIGIT_CLASSES,
   hasNotADigitOutput,
   type Network,
   NOT_A_DIGIT_OUTPUT,
@@ -94,6 +95,54 @@ export function readsDigitShare(network: Network): boolean {
  * ```
  */
 export function refusalScore(network: Network, probabilities: Float32Array): number {
-  if (readsDigitShare(network)) return 1 - probabilities[NOT_A_DIGIT_OUTPUT];
-  return probabilities[bestDigit(probabilities, 0, probabilities.length)];
+  return readingScore(network, {
+    confidence: probabilities[bestDigit(probabilities, 0, probabilities.length)],
+    notADigit: probabilities[NOT_A_DIGIT_OUTPUT],
+  });
+}
+
+/**
+ * The same score from a guess already read: 1 - `notADigit` for a model read in two parts,
+ * else `confidence` (the best digit's probability as the model is read). The one rule
+ * `refusalScore` and the app's refusal (`refuses`) share.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { readingScore } from "./refusal_rule.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 11], activation: "relu" }, { seed: 1 });
+ * assert.equal(readingScore(network, { confidence: 0.9, notADigit: 0.75 }), 0.9);
+ * network.readout = { temperature: 1, refuseBelow: 0.3, refusalScore: "digitShare" };
+ * assert.equal(readingScore(network, { confidence: 0.9, notADigit: 0.75 }), 0.25);
+ * ```
+ */
+export function readingScore(
+  network: Network,
+  reading: { confidence: number; notADigit?: number },
+): number {
+  return readsDigitShare(network) ? 1 - (reading.notADigit ?? 0) : reading.confidence;
+}
+
+/**
+ * How many outputs a guess's confidence is read over: the ten digits for a model read in two
+ * parts (their probabilities renormalized over the ten), else all of the network's outputs.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { confidenceOutputs } from "./refusal_rule.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 11], activation: "relu" }, { seed: 1 });
+ * assert.equal(confidenceOutputs(network), 11);
+ * network.readout = { temperature: 1, refuseBelow: 0.3, refusalScore: "digitShare" };
+ * assert.equal(confidenceOutputs(network), 10);
+ * ```
+ */
+export function confidenceOutputs(network: Network): number {
+  return readsDigitShare(network)
+    ? DIGIT_CLASSES
+    : network.layerSizes[network.layerSizes.length - 1];
 }
