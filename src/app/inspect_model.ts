@@ -6,7 +6,7 @@
  */
 import type { Dataset } from "../data/dataset.ts";
 import { IMAGE_PIXELS } from "../data/dataset.ts";
-import type { Network } from "../network/network.ts";
+import { type Network, NOT_A_DIGIT_OUTPUT } from "../network/network.ts";
 import { readsDigitShare } from "../train/refusal_rule.ts";
 import { guessFromOutputs } from "./predict.ts";
 import {
@@ -318,4 +318,21 @@ export function healthSentence(layers: LayerReport[]): string {
     } (${worst.name}) is silent: harmless)`
     : "";
   return `Nothing to worry about: weights are moderate and units fire${some}.`;
+}
+
+/**
+ * An output unit by what it means: its digit, or "not a digit" (an 11-output network's last),
+ * as the `inspect` command and the Inspect screen name the output layer's strongest units.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { outputName } from "./inspect_model.ts";
+ *
+ * assert.equal(outputName(7), "7");
+ * assert.equal(outputName(10), "not a digit");
+ * ```
+ */
+export function outputName(index: number): string {
+  return index === NOT_A_DIGIT_OUTPUT ? "not a digit" : String(index);
 }

@@ -14,13 +14,13 @@ import {
   healthSentence,
   type LayerReport,
   layerReports,
+  outputName,
   unitValues,
 } from "../../app/inspect_model.ts";
 import { describeModel, loadModelOrRandom } from "../../app/load_model.ts";
 import { loadMnist } from "../../data/mod.ts";
 import type { MnistData } from "../../data/dataset.ts";
 import { UserError } from "../../errors.ts";
-import { NOT_A_DIGIT_OUTPUT } from "../../network/network.ts";
 import { renderBlockArt, sideBySide } from "../../text/block_art.ts";
 import { paint } from "../../text/color.ts";
 import { count, percent } from "../../text/format.ts";
@@ -218,11 +218,6 @@ function renderDigitReport(report: DigitReport, caption: string, io: CommandIo):
     lines.push(c.dim(`${" ".repeat(nameWidth)}  ${strongest}`));
   }
   return lines;
-}
-
-/** An output unit by what it means: its digit, or "not a digit" (an 11-output network's last). */
-function outputName(index: number): string {
-  return index === NOT_A_DIGIT_OUTPUT ? "not a digit" : String(index);
 }
 
 function round(v: number, digits = 4): number {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { unitValues } from "../../app/inspect_model.ts";
+import { outputName, unitValues } from "../../app/inspect_model.ts";
 import { enlarge } from "../../image/mod.ts";
 import { renderBlockArt } from "../../text/block_art.ts";
 import { type ColorLevel, paint } from "../../text/color.ts";
@@ -88,7 +88,7 @@ export function renderActivationsPage(
     let strongest = "";
     for (let k = 3; k >= 1; k--) {
       strongest = last
-        ? `by probability: ${strongestUnits(units, k).replaceAll("#", "")}`
+        ? `by probability: ${strongestUnits(units, k, outputName)}`
         : `strongest: ${strongestUnits(units, k)}`;
       if (nameWidth + 1 + strongest.length <= stripWidth) break;
     }
