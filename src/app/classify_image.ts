@@ -13,7 +13,8 @@ import {
 } from "../image/mod.ts";
 import { labelFromPath } from "../image/image_files.ts";
 import type { Network } from "../network/network.ts";
-import { readingScore, refusalThreshold } from "../train/refusal_rule.ts";
+import { readingScore, readsDigitShare, refusalThreshold } from "../train/refusal_rule.ts";
+import { percent } from "../text/format.ts";
 import { classifyUserDigit, type Prediction } from "./predict.ts";
 import { readNumber } from "./read_number.ts";
 
@@ -77,7 +78,8 @@ export function classifyGrayImage(image: GrayImage, network: Network): DigitGues
   }
   const prediction = classifyUserDigit(network, digit.pixels);
   if (refuses(network, prediction)) {
-    return { found: false, normalized: digit.pixels, reason: NO_DIGIT_SEEN, notDigit: true };
+    const reason = refusalReason(network, prediction);
+    return { found: false, normalized: digit.pixels, reason, notDigit: true };
   }
   return { found: true, normalized: digit.pixels, prediction };
 }
@@ -113,7 +115,42 @@ export function refuses(network: Network, prediction: Prediction): boolean {
   return threshold !== null && readingScore(network, prediction) < threshold;
 }
 
-const NO_DIGIT_SEEN = "does not look like a digit (the network is not sure it is any digit)";
+/**
+ * Why the network's answer is "not a digit", in its own numbers: the chance it gives the ink of
+ * being a digit (a model read in two parts), or how sure it is of its best digit, against the
+ * threshold it answers from. A learner sees how far from a digit the drawing is; a developer
+ * sees the rule.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { Network } from "../network/mod.ts";
+ * import { refusalReason } from "./classify_image.ts";
+ *
+ * const network = new Network({ layerSizes: [784, 16, 11], activation: "relu" }, { seed: 1 });
+ * network.readout = { temperature: 1, refuseBelow: 0.34, refusalScore: "digitShare" };
+ * const guess = {
+ *   probabilities: new Float32Array(11),
+ *   digit: 0,
+ *   confidence: 0.9,
+ *   runnerUp: 6,
+ *   notADigit: 0.76,
+ * };
+ * assert.equal(
+ *   refusalReason(network, guess),
+ *   "does not look like a digit (the network gives it a 24% chance of being one; it answers from 34%)",
+ * );
+ * ```
+ */
+export function refusalReason(network: Network, prediction: Prediction): string {
+  const score = readingScore(network, prediction);
+  const from = `it answers from ${percent(refusalThreshold(network) ?? 0, 0)}`;
+  return readsDigitShare(network)
+    ? `does not look like a digit (the network gives it a ${percent(score, 0)} chance of being ` +
+      `one; ${from})`
+    : `does not look like a digit (the network is at most ${percent(score, 0)} sure of any ` +
+      `digit; ${from})`;
+}
 
 /**
  * Decodes, normalizes and classifies one image: a file by its path, or bytes already read (the

@@ -135,9 +135,26 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
         range(`columns_${from}_axis`, 1),
       ]);
     const ten = columns(0, digits);
-    // q_d = p_d / (p_0 + ... + p_9): [N x 10] / [N x 1]
+    // q_d = p_d / (p_0 + ... + p_9): [N x 10] / [N x 1]. Where all ten underflowed (the
+    // network is sure it is no digit), no digit is likelier: 1/10 each, as guessFromOutputs
+    // gives, instead of 0/0.
     const digitShare = graph.node("ReduceSum", [ten, range("digit_axis", 1)], { keepdims: 1 });
-    rows = graph.node("Div", [ten, digitShare], {}, ONNX_PROBABILITIES);
+    const underflowed = graph.node("Equal", [digitShare, graph.constant("no_share", [], [0])]);
+    const divisor = graph.node("Where", [
+      underflowed,
+      graph.constant("share_if_none", [], [1]),
+      digitShare,
+    ]);
+    rows = graph.node(
+      "Where",
+      [
+        underflowed,
+        graph.constant("each_if_none", [], [1 / digits]),
+        graph.node("Div", [ten, divisor]),
+      ],
+      {},
+      ONNX_PROBABILITIES,
+    );
     // [N x 1] -> [N]
     notADigit = graph.node("ReduceMax", [columns(digits, classes)], { axes: [1], keepdims: 0 });
   } else {
