@@ -27,7 +27,7 @@ import { percent } from "../../text/format.ts";
 import type { AppContext } from "../context.ts";
 import { errorLine } from "../page.ts";
 import type { Frame, Message, ScreenProgram, Step, Work } from "../screen_loop.ts";
-import { captionLines, guessTint } from "./guess_caption.ts";
+import { captionLines, digitShareLines, guessTint } from "./guess_caption.ts";
 import { choiceLines, completeOnDisk } from "../widgets/path_completion.ts";
 import { editField, renderField, type TextField, textField } from "../widgets/text_input.ts";
 
@@ -463,7 +463,12 @@ function renderResult(
       ...(height > 17 ? [""] : []),
       ...renderConfidenceBars(p.probabilities, { width: Math.min(panelWidth, 50), color }),
     ];
-    left.push("", ...captionLines(p, Math.max(...left.map(visibleWidth)), color));
+    const leftWidth = Math.max(...left.map(visibleWidth));
+    const caption = captionLines(p, leftWidth, color);
+    // How much it looks like a digit at all, under the caption where the screen has room.
+    const share = digitShareLines(p, leftWidth, color);
+    const fits = left.length + 1 + caption.length + share.length <= height;
+    left.push("", ...caption, ...(fits ? share : []));
   } else if (result.notDigit) {
     panel = [
       c.yellow.bold("Doesn't look like a digit"),

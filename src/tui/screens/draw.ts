@@ -38,7 +38,7 @@ import {
   PANEL_MIN_WIDTH,
   WIDE_FACTOR,
 } from "./draw_layout.ts";
-import { captionLines, guessTint } from "./guess_caption.ts";
+import { captionLines, digitShareLines, guessTint } from "./guess_caption.ts";
 
 /** Everything the Draw screen remembers. */
 export interface DrawState {
@@ -601,5 +601,8 @@ function renderGuessPanel(
     : ["Input ½", ...renderBlockArt(resize(analysis.pixels, 28, 28, 14, 14), { color })];
   const top = joinColumns([big, view], 3);
   const roomy = height >= top.length + 2 + caption.length + bars.length;
-  return [...top, ...(roomy ? [""] : []), ...caption, "", ...bars];
+  // How much it looks like a digit at all, where it fits without pushing a bar off the panel.
+  const share = digitShareLines(prediction, width, color);
+  const shown = height >= top.length + 1 + caption.length + share.length + bars.length ? share : [];
+  return [...top, ...(roomy ? [""] : []), ...caption, ...shown, "", ...bars];
 }
