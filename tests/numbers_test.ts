@@ -97,12 +97,12 @@ Deno.test({
  * Floors at what the shipped CNN (an 11th output "not a digit", read in two parts: a candidate
  * scores log q(digit) + log(1 - p(not a digit))) reads with cuts along the least ink, costed per
  * stroke crossed, narrow marks left out, a 1 pressed into its neighbours parted and a short 1
- * charged: 32/41 written, 32/40 touching, 38/40 apart, 142/144 composed (issue 18's 97%), 2 of 235
+ * charged, a stroke crossing a photo's shaded edge kept: 33/41 written, 32/40 touching, 38/40 apart, 142/144 composed (issue 18's 97%), 2 of 235
  * digits misread between neighbours. The CNN shipped before it (the unsure answer) read 34/41,
  * 35/40, 40/40 and 127/144 (see README, "Numbers"). Issue 18's targets for written and touching
  * numbers are higher.
  */
-const WRITTEN_FLOOR = 0.78;
+const WRITTEN_FLOOR = 0.8;
 const APART_FLOOR = 0.95;
 const TOUCHING_FLOOR = 0.8;
 const COMPOSED_FLOOR = 0.97;

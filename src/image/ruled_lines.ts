@@ -55,13 +55,13 @@ export function removeRuledLines(paper: Float32Array, width: number, height: num
     return count >= LINE_SHARE * height;
   };
   const rows = lineRuns(height, isLineRow).filter(([from, to]) =>
-    isStep(from, to, height, memo(height, (y) => lineMedian(out, y * width, 1, width)))
+    isStep(from, to, height, memo(height, (y) => paperLevel(out, y * width, 1, width)))
   );
   for (const [from, to] of rows) {
     paintRun(from, to, height, median, (y) => y * width, 1, width, out);
   }
   const columns = lineRuns(width, isLineColumn).filter(([from, to]) =>
-    isStep(from, to, width, memo(width, (x) => lineMedian(out, x, width, height)))
+    isStep(from, to, width, memo(width, (x) => paperLevel(out, x, width, height)))
   );
   for (const [from, to] of columns) paintRun(from, to, width, median, (x) => x, width, height, out);
   return out;
@@ -87,11 +87,16 @@ function memo(length: number, f: (i: number) => number): (i: number) => number {
   return (i) => Number.isNaN(known[i]) ? (known[i] = f(i)) : known[i];
 }
 
-/** The median brightness of one row or column (`count` pixels from `start`, `step` apart). */
-function lineMedian(pixels: Float32Array, start: number, step: number, count: number): number {
+/**
+ * How bright the paper of one row or column is (`count` pixels from `start`, `step` apart):
+ * its 90th percentile, which a stroke along it cannot darken. The median could: the upright
+ * stroke of a 4 beside a webcam photo's shaded edge darkened its columns' medians by a step,
+ * and the shading, taken for a table beside the paper, was painted over with the stroke.
+ */
+function paperLevel(pixels: Float32Array, start: number, step: number, count: number): number {
   const values = new Float32Array(count);
   for (let k = 0; k < count; k++) values[k] = pixels[start + k * step];
-  return values.sort()[count >> 1];
+  return values.sort()[Math.floor(0.9 * (count - 1))];
 }
 
 /** Runs [from, to] of line rows: those touching an edge (within BORDER_REACH), or thin ones. */

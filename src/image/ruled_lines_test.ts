@@ -26,3 +26,16 @@ Deno.test("a dark band with a sharp edge (the table beside the paper) is painted
   assert.ok(cleaned[50 * 200 + 195] > 0.85, `the band is still there: ${cleaned[50 * 200 + 195]}`);
   assert.ok(cleaned[50 * 200 + 100] < 0.2); // the stroke stays
 });
+
+Deno.test("a thick upright stroke in a vignette's shading does not make it a step: the stroke stays", () => {
+  // As in a webcam photo of "19624": the 4's upright, 6 columns wide and down 60% of the
+  // picture, inside the shaded band. Its columns' medians are the stroke's: a step, where the
+  // paper itself only darkens gradually.
+  const pixels = paper(150, (x) => 0.9 * (1 - (0.25 * (x - 150)) / 50));
+  for (let y = 20; y < 80; y++) for (let x = 180; x < 186; x++) pixels[y * 200 + x] = 0.1;
+  const cleaned = removeRuledLines(pixels, 200, 100);
+  assert.ok(
+    cleaned[50 * 200 + 182] < 0.2,
+    `the stroke was painted over: ${cleaned[50 * 200 + 182]}`,
+  );
+});
