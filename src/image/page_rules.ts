@@ -71,7 +71,43 @@ export function withoutRules(pieces: Component[], map: InkMap): Component[] {
       widthOf(c) >= EDGE_RULE_ASPECT * heightOf(c) && others.some(inside);
     return vertical || horizontal || fromEdge || fromSide;
   };
-  return pieces.filter((c) => !isRule(c));
+  const broken = brokenRules(pieces, map);
+  return pieces.filter((c) => !broken.has(c) && !isRule(c));
+}
+
+/**
+ * The pieces of upright rules the scan broke into dashes: thin upright pieces (EDGE_RULE_ASPECT)
+ * in one column, two or more, that together run along most of the picture's height (RULE_SPAN)
+ * and far longer than the other pieces are tall (RULE_OVER_DIGITS). Each dash alone can be as
+ * short as a digit: a register's page edge, broken in four beside "14", gave a 67-pixel dash
+ * beside 38-pixel digits, read as a leading 1. A 1 broken in two spans one digit's height.
+ */
+function brokenRules(pieces: Component[], map: InkMap): Set<Component> {
+  const thin = pieces.filter((c) => heightOf(c) >= EDGE_RULE_ASPECT * widthOf(c))
+    .sort((a, b) => a.x0 - b.x0);
+  const rules = new Set<Component>();
+  // Columns of thin pieces whose spans overlap (within a dash's width), left to right.
+  for (let i = 0; i < thin.length;) {
+    const column = [thin[i]];
+    let x1 = thin[i].x1;
+    let j = i + 1;
+    for (; j < thin.length && thin[j].x0 <= x1 + widthOf(thin[j]); j++) {
+      column.push(thin[j]);
+      x1 = Math.max(x1, thin[j].x1);
+    }
+    i = j;
+    if (column.length < 2) continue;
+    const span = Math.max(...column.map((c) => c.y1)) - Math.min(...column.map((c) => c.y0)) + 1;
+    const others = pieces.filter((o) =>
+      !column.includes(o) && heightOf(o) >= RULE_OTHERS_HEIGHT * map.height
+    ).map(heightOf).sort((a, b) => a - b);
+    if (others.length === 0) continue;
+    const digits = others[others.length >> 1];
+    if (span >= RULE_SPAN * map.height && span >= RULE_OVER_DIGITS * digits) {
+      for (const c of column) rules.add(c);
+    }
+  }
+  return rules;
 }
 
 /** A horizontal run of ink this many digit heights long is a line (an underline), not a digit. */
