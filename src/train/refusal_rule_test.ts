@@ -10,7 +10,8 @@ import {
   parseModelCalibration,
 } from "./calibration.ts";
 import { loadNetworkModel, saveNetworkModel } from "./checkpoint.ts";
-import { calibrateModel } from "./refusal.ts";
+import { calibrateModel, DIGIT_REFUSAL_BUDGET } from "./refusal.ts";
+import { harrellDavisQuantile } from "./quantile.ts";
 import { readsDigitShare, refusalScore } from "./refusal_rule.ts";
 import { readUserDigit } from "./views.ts";
 import { inTempDir } from "../../tests/env.ts";
@@ -76,7 +77,7 @@ Deno.test("calibrating an eleven-output model: temperature on its ten digits, th
   assert.ok(Math.abs(again.temperature - tenWay) < 1e-3, `${again.temperature} vs ${tenWay}`);
   assert.ok(Math.abs(tenWay - elevenWay) > 1e-2, `${tenWay} ${elevenWay}`); // they differ here
 
-  // 0.2% of 40 digits is none: the threshold is the lowest digit share 1 - p_10 of the 40.
+  // The threshold is the 0.2% quantile (Harrell-Davis) of the 40 digit shares 1 - p_10.
   calibrateModel(network, digits, negatives);
   const shares: number[] = [];
   const tops: number[] = [];
@@ -85,8 +86,10 @@ Deno.test("calibrating an eleven-output model: temperature on its ten digits, th
     shares.push(1 - p[10]);
     tops.push(Math.max(...p.subarray(0, 10)));
   }
-  assert.ok(Math.abs(calibration.refuseBelow! - Math.min(...shares)) < 1e-6);
-  assert.ok(Math.abs(Math.min(...tops) - Math.min(...shares)) > 1e-3); // not the old score
+  const quantile = (scores: number[]) =>
+    harrellDavisQuantile([...scores].sort((a, b) => a - b), DIGIT_REFUSAL_BUDGET);
+  assert.ok(Math.abs(calibration.refuseBelow! - quantile(shares)) < 1e-6);
+  assert.ok(Math.abs(quantile(tops) - quantile(shares)) > 1e-3); // not the old score
 });
 
 Deno.test("calibrating a ten-output model records no refusalScore: it reads as before", () => {
