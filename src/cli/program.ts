@@ -5,6 +5,7 @@ import { type AnyTrainOption, loose, TRAIN_OPTIONS, trainOption } from "../train
 import { pickTrainValues } from "../train/train_values.ts";
 import { classifyCommand } from "./commands/classify.ts";
 import { fetchDataCommand } from "./commands/fetch_data.ts";
+import { calibrateCommand } from "./commands/calibrate.ts";
 import { infoCommand } from "./commands/info.ts";
 import { inspectCommand } from "./commands/inspect.ts";
 import { previewCommand } from "./commands/preview.ts";
@@ -138,6 +139,17 @@ export function buildProgram(io: CommandIo, result: { status: number }) {
         values: await readTrainConfig(flags.config),
       };
       result.status = await trainCommand({ ...config?.values, ...trainFlagsOf(flags), config }, io);
+    });
+
+  program.command("calibrate")
+    .description(
+      "fit a trained model's temperature and refusal threshold again on the digits its training held out (--holdout), without training",
+    )
+    .option("--model <path>", "model file to calibrate (saved in place)", DEFAULT_MODEL_PATH)
+    .addOption(dataDirOption())
+    .addOption(jsonOption())
+    .action(async (flags) => {
+      result.status = await calibrateCommand(flags, io);
     });
 
   program.command("test")

@@ -442,6 +442,45 @@ export async function runTrainingSession(
 }
 
 /**
+ * Calibrates the model at `path` again without training: the temperature and, when it trained
+ * with not-a-digit images, the refusal threshold, on the same held-out digits and not-a-digit
+ * images its last training run calibrated on (`calibrateHeldOut`), with today's calibration
+ * code; saves it (atomically) with `command` added to how it was made. For a model whose
+ * calibration rule changed after it was trained (the threshold's quantile estimator did), or to
+ * see it done. A model that held no digits out, or trained on other data than `data`, is refused
+ * with one line: its held-out digits would be ones it trained on.
+ */
+export async function recalibrateModel(
+  path: string,
+  data: MnistData,
+  command: string,
+): Promise<NetworkModel> {
+  const model = await loadNetworkModel(path, { maxBatch: 250 });
+  const plan = model.info.plan;
+  if (!plan || !((plan.holdout ?? 0) > 0)) {
+    throw new UserError(
+      `${path} held no digits out of its training, and calibrating needs digits it never ` +
+        `trained on: train it with --holdout N`,
+    );
+  }
+  if (model.info.dataSource !== data.source || plan.limit > data.train.count - plan.holdout!) {
+    throw new UserError(
+      `${path} was trained on ${
+        model.info.dataSource ?? "other data"
+      }, not on ${data.description}: ` +
+        `its held-out digits are not in this data`,
+    );
+  }
+  await calibrateHeldOut(model, plan, data);
+  model.info.command = commandHistory(model.info.command, command);
+  model.info.updatedAt = new Date().toISOString();
+  // A weights-only file loads with its optimizer restarted (step 0); the file keeps its count.
+  model.network.optimizerStep = model.info.optimizerStep;
+  await saveNetworkModel(path, model);
+  return model;
+}
+
+/**
  * Fits the temperature on the plan's held-out digits (the last `holdout` of the training set)
  * and, when it trained with negatives, chooses the refusal threshold on them and on
  * not-a-digit images made apart from the training ones (another seed; mashups of held-out

@@ -5,6 +5,7 @@ import { loadNetworkModel } from "./checkpoint.ts";
 import { fillBatch, sequentialOrder } from "../batches/batch.ts";
 import {
   prepareTrainingSession,
+  recalibrateModel,
   runTrainingSession,
   type SessionOutcome,
   type TrainingSession,
@@ -464,6 +465,41 @@ Deno.test(
     const again = await loadNetworkModel(modelPath, { maxBatch: 1 });
     assert.equal(again.info.calibration, undefined);
     assert.deepEqual(again.network.readout, { temperature: 1, refuseBelow: null });
+  }),
+);
+
+Deno.test(
+  "calibrate: a trained model is calibrated again on its held-out digits, nothing else changes",
+  inTempDir("digits-session-", async (work) => {
+    const modelPath = newPath(work);
+    await train({ ...SMALL, modelPath, negatives: ["shapes"], holdout: 40, weightsOnly: true });
+    const trained = await loadNetworkModel(modelPath, { maxBatch: 1 });
+    const before = await loadModelFile(modelPath);
+    // Today's code on the same held-out digits and images: the same calibration, the command
+    // added to how the model was made, the weights and the optimizer's step count kept.
+    const { info } = await recalibrateModel(modelPath, data, "deno task start calibrate");
+    assert.deepEqual(info.calibration, trained.info.calibration);
+    const after = await loadNetworkModel(modelPath, { maxBatch: 1 });
+    assert.ok(after.info.command.endsWith("deno task start calibrate"), after.info.command);
+    assert.equal(after.info.optimizerStep, trained.info.optimizerStep);
+    assert.ok(after.info.optimizerStep > 0);
+    const tensors = (await loadModelFile(modelPath)).tensors;
+    assert.deepEqual(tensors.map((t) => [...t.data]), before.tensors.map((t) => [...t.data]));
+    assert.deepEqual(after.network.readout, trained.network.readout);
+    // Nothing held out: its "held-out" digits would be ones it trained on.
+    const plain = newPath(work);
+    await train({ ...SMALL, modelPath: plain });
+    await assert.rejects(
+      () => recalibrateModel(plain, data, "calibrate"),
+      (error: Error) => error instanceof UserError && /--holdout/.test(error.message),
+    );
+    // Other data than it trained on: its held-out digits are not there.
+    const other = { ...data, source: "mnist" as const, description: "MNIST from elsewhere" };
+    await assert.rejects(
+      () => recalibrateModel(modelPath, other, "calibrate"),
+      (error: Error) =>
+        error instanceof UserError && /not on MNIST from elsewhere/.test(error.message),
+    );
   }),
 );
 
