@@ -4,7 +4,6 @@ import { Network, parseLayerSpec } from "../network/mod.ts";
 import { Random } from "../network/random.ts";
 import { refusalScore, refusalThreshold } from "../train/refusal_rule.ts";
 import { readUserDigits } from "../train/views.ts";
-import { guessFromOutputs } from "../app/predict.ts";
 import { exportOnnx } from "./onnx.ts";
 
 /** `count` images of 784 pixels from `pixels` [count x 784]. */
@@ -221,12 +220,11 @@ Deno.test("a model read in two parts, sure the ink is no digit: 1/10 each as the
   network.readout = { temperature: 1, refuseBelow: 0.3, refusalScore: "digitShare" };
   const pixels = new Float32Array(784);
   assert.ok(network.predict(pixels).subarray(0, 10).every((p) => p === 0));
-  const app = guessFromOutputs(network, network.predict(pixels));
   const session = await ort.InferenceSession.create(exportOnnx(network, { version: "test" }));
   const output = await session.run({ image: new ort.Tensor("float32", pixels, [1, 1, 28, 28]) });
   const probabilities = Array.from(output.probabilities.data as Float32Array);
-  assert.deepEqual(probabilities, Array.from(app.probabilities));
-  assert.ok(probabilities.every((p) => Math.abs(p - 0.1) < 1e-7));
+  // 1/10 each, as the app reads it (guessFromOutputs, src/app/predict.ts)
+  assert.ok(probabilities.every((p) => Math.abs(p - 0.1) < 1e-7), `${probabilities}`);
   assert.deepEqual(Array.from(output.not_a_digit.data as Uint8Array), [1]);
   await session.release();
 });

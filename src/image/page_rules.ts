@@ -77,7 +77,7 @@ export function withoutRules(pieces: Component[], map: InkMap): Component[] {
 
 /**
  * The pieces of upright rules the scan broke into dashes: thin upright pieces (EDGE_RULE_ASPECT)
- * in one column, two or more, that together run along most of the picture's height (RULE_SPAN)
+ * in one column, two or more, that together run from the picture's top edge to its bottom one
  * and far longer than the other pieces are tall (RULE_OVER_DIGITS). Each dash alone can be as
  * short as a digit: a register's page edge, broken in four beside "14", gave a 67-pixel dash
  * beside 38-pixel digits, read as a leading 1. A 1 broken in two spans one digit's height.
@@ -97,13 +97,17 @@ function brokenRules(pieces: Component[], map: InkMap): Set<Component> {
     }
     i = j;
     if (column.length < 2) continue;
-    const span = Math.max(...column.map((c) => c.y1)) - Math.min(...column.map((c) => c.y0)) + 1;
+    // A rule runs across the picture: its dashes reach the top edge and the bottom one, where a
+    // column of 1s on a form (one per row, under each other) stands clear of them.
+    const top = Math.min(...column.map((c) => c.y0)), bottom = Math.max(...column.map((c) => c.y1));
+    if (top > 0 || bottom < map.height - 1) continue;
+    const span = bottom - top + 1;
     const others = pieces.filter((o) =>
       !column.includes(o) && heightOf(o) >= RULE_OTHERS_HEIGHT * map.height
     ).map(heightOf).sort((a, b) => a - b);
     if (others.length === 0) continue;
     const digits = others[others.length >> 1];
-    if (span >= RULE_SPAN * map.height && span >= RULE_OVER_DIGITS * digits) {
+    if (span >= RULE_OVER_DIGITS * digits) {
       for (const c of column) rules.add(c);
     }
   }

@@ -32,3 +32,16 @@ Deno.test("a 1 broken in two beside its neighbours is a digit, not a rule", () =
   const digits = [piece(20, 2, 40, 44), piece(45, 3, 65, 43)];
   assert.deepEqual(withoutRules([...one, ...digits], mapOf(70, 47)), [...one, ...digits]);
 });
+
+Deno.test("1s under each other, one per row of a form, are digits: they stand clear of the edges", () => {
+  // Rows "11" and "111" (as tests/classify_test.ts draws them): the first 1 of each row in one
+  // column, together three digits' heights long, but not from the top edge to the bottom one.
+  const rows = [
+    piece(20, 10, 23, 40),
+    piece(40, 10, 43, 40), // 11
+    piece(21, 70, 24, 100),
+    piece(41, 70, 44, 100),
+    piece(61, 70, 64, 100), // 111
+  ];
+  assert.deepEqual(withoutRules(rows, mapOf(90, 112)), rows);
+});
