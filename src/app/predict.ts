@@ -109,7 +109,7 @@ function fromProbabilities(outputs: Float32Array, twoParts: boolean): Prediction
  * ```
  */
 export function classifyUserDigit(network: Network, pixels: Float32Array): Prediction {
-  return fromProbabilities(readUserDigit(network, pixels), readsDigitShare(network));
+  return guessFromOutputs(network, readUserDigit(network, pixels));
 }
 
 /**

@@ -11,7 +11,9 @@ import {
   type NetworkModel,
   type NetworkModelInfo,
   saveNetworkModel,
+  withNotADigitOutput,
 } from "./checkpoint.ts";
+import type { NamedTensor } from "../model/mod.ts";
 import {
   defaultOptimizerSettings,
   hasNotADigitOutput,
@@ -149,28 +151,26 @@ export async function prepareTrainingSession(
     const addNotADigitOutput = request.negativeTarget === "class" &&
       !hasNotADigitOutput(model.info.layerSizes.at(-1) ?? 0);
     if (addNotADigitOutput) {
-      model = await loadNetworkModel(path, {
-        maxBatch,
-        kernels: selectKernels("auto", strict),
-        halves: true,
-        addNotADigitOutput,
-      });
       notes.push(
         `Adding a "not a digit" output to ${path}: an 11th output, its weights from zero, ` +
           `taught with the not-a-digit images`,
       );
     }
-    const saved = model.info;
+    // The file as it will be trained: with the output added, only its output layer differs.
+    const saved = addNotADigitOutput
+      ? withNotADigitOutput(model.info, new Map<string, NamedTensor>()).info
+      : model.info;
     const savedPlan = saved.plan;
     const planValueGiven = PLAN_KEYS.some((key) => request[key] !== undefined);
     const unfinished = savedPlan !== null &&
       saved.position.epochsDone < savedPlan.startEpoch + savedPlan.epochs;
     const values = resolveTrainValues(request, saved);
     const rows = Math.max(rowsOf(planOf(values, 0, trainCount)), savedPlan ? rowsOf(savedPlan) : 0);
-    if (rows > maxBatch) {
-      // The saved plan's batch (kept when not given) is larger than the buffers: load again
-      // with room for it (the kernels' memory is set up once per network, hence new kernels).
-      maxBatch = rows;
+    if (addNotADigitOutput || rows > maxBatch) {
+      // Loaded again, once: with the not-a-digit output added to its weights, and with room
+      // for the saved plan's batch (kept when not given) when it is larger than the buffers
+      // (the kernels' memory is set up once per network, hence new kernels).
+      maxBatch = Math.max(maxBatch, rows);
       model = await loadNetworkModel(path, {
         maxBatch,
         kernels: selectKernels("auto", strict),
