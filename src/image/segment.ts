@@ -30,6 +30,7 @@ import {
   withoutRules,
 } from "./page_rules.ts";
 import { type Cut, cutsThrough } from "./touching_cuts.ts";
+import { withFaintDigits } from "./faint_digits.ts";
 
 /** A run of neighbouring atoms of a row that may be one digit, ready for the network. */
 export interface DigitCandidate {
@@ -161,12 +162,16 @@ export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): Num
   const inner = margins === undefined ? image : cropImage(image, margins);
   const ink = inkAtDigitSize(inner);
   if (ink === undefined) return { rows: [], reason: "no digit found" };
-  const map = withoutLines(ink);
+  const lined = withoutLines(ink);
   // The heaviest MAX_PIECES: a number has tens, a page of print thousands (rows and groups are
   // found by merging pairs, which thousands would make slow).
-  const pieces = inkOfTheNumber(
-    withoutRules([...map.components].sort((a, b) => b.mass - a.mass).slice(0, MAX_PIECES), map),
+  const bold = inkOfTheNumber(
+    withoutRules(
+      [...lined.components].sort((a, b) => b.mass - a.mass).slice(0, MAX_PIECES),
+      lined,
+    ),
   );
+  const { map, pieces, uncut } = withFaintDigits(lined, bold);
   if (pieces.length === 0) return { rows: [], reason: "no digit found" };
   const offset = margins === undefined ? { x: 0, y: 0 } : { x: margins.x0, y: margins.y0 };
   const rows: NumberRow[] = [];
@@ -179,7 +184,7 @@ export function segmentNumber(image: GrayImage, limits: SegmentLimits = {}): Num
     if (lineHeight < MIN_ROW_HEIGHT * tallestRow) continue;
     const groups = groupPieces(withoutMarks(row, lineHeight), lineHeight);
     if (groups.length === 0) continue;
-    const atoms = atomsOf(map, groups, lineHeight);
+    const atoms = atomsOf(map, groups, lineHeight, uncut);
     // Broken digits (a ring in four strokes) make the median piece short: a candidate may be as
     // wide as the tallest group allows.
     const tallest = Math.max(
@@ -334,12 +339,19 @@ function inkBoundsIn(map: InkMap, pieces: Component[], clip: PieceClip) {
  * The atoms of a row: each group whole, or, when it is wide enough to hold two digits, cut at
  * its valleys: columns where little ink passes (the projection profile's minima), where the
  * top contour dips or the bottom contour rises (two round digits touching at one point).
+ * Groups of `uncut` pieces only (faint digits, faint_digits.ts) stay whole.
  */
-function atomsOf(map: InkMap, groups: Component[][], lineHeight: number): Atom[] {
+function atomsOf(
+  map: InkMap,
+  groups: Component[][],
+  lineHeight: number,
+  uncut: Set<number>,
+): Atom[] {
   const atoms: Atom[] = [];
   for (const group of groups) {
     const x0 = Math.min(...group.map((c) => c.x0)), x1 = Math.max(...group.map((c) => c.x1));
-    const cuts = x1 - x0 + 1 > CUT_FROM_WIDTH * lineHeight
+    const whole = group.every((c) => uncut.has(c.label));
+    const cuts = !whole && x1 - x0 + 1 > CUT_FROM_WIDTH * lineHeight
       ? cutsThrough(map, group, lineHeight)
       : [];
     let left: Cut | undefined;
