@@ -2,6 +2,7 @@ import jpeg from "jpeg-js";
 import type { GrayImage } from "./gray_image.ts";
 import type { JpegHeader } from "./jpeg_header.ts";
 import { applyExifOrientation } from "./orientation.ts";
+import { decodeJpegLuma } from "./jpeg_luma.ts";
 
 /**
  * Decodes JPEG bytes (whose header was already read and accepted) to upright luminance.
@@ -12,6 +13,11 @@ export function decodeJpeg(bytes: Uint8Array, header: JpegHeader): GrayImage {
   // is the cheap way to notice. Entropy-coded data escapes 0xff, so 0xff 0xd9 is only EOI.
   if (!hasEndMarker(bytes, header.frameEnd)) {
     throw new Error("no end-of-image marker: the file is cut short");
+  }
+  // The luminance alone, when the file allows it: the same plane, several times faster.
+  const luma = firstChannelIsLuminance(header) ? decodeJpegLuma(bytes) : undefined;
+  if (luma !== undefined && luma.width === header.width && luma.height === header.height) {
+    return applyExifOrientation(luma, header.orientation);
   }
   const decoded = jpeg.decode(bytes, {
     useTArray: true,

@@ -1,0 +1,532 @@
+/**
+ * A sequential (baseline or extended, Huffman-coded) JPEG decoder for the luminance plane
+ * alone, the only plane the digit reader uses. jpeg-js decodes every component in full,
+ * allocating an array per 8x8 block, upsamples the colour planes and interleaves them: on a
+ * 4,000 x 3,000 phone photo that is over a second, most of it allocation and copying, where the
+ * luminance's own work (Huffman decoding, the inverse DCT) takes a fraction. Here the colour
+ * blocks are Huffman-decoded only to step over them, and each luminance block goes straight
+ * from its coefficients to the output through jpeg-js's own integer inverse DCT (ported as it
+ * is, from pdf.js), so the plane is the very one jpeg-js gives, byte for byte.
+ *
+ * Anything else (progressive or arithmetic coding, a luminance plane subsampled against the
+ * colour ones, quantization tables redefined after the first scan, markers out of place, data
+ * that runs out) is answered `undefined`, and the caller decodes the file with jpeg-js as
+ * before, which also words the errors of damaged files.
+ */
+
+/** The zigzag order of the 64 coefficients: natural index of the k-th coded one. */
+const ZIGZAG = new Int32Array([
+  0,
+  1,
+  8,
+  16,
+  9,
+  2,
+  3,
+  10,
+  17,
+  24,
+  32,
+  25,
+  18,
+  11,
+  4,
+  5,
+  12,
+  19,
+  26,
+  33,
+  40,
+  48,
+  41,
+  34,
+  27,
+  20,
+  13,
+  6,
+  7,
+  14,
+  21,
+  28,
+  35,
+  42,
+  49,
+  56,
+  57,
+  50,
+  43,
+  36,
+  29,
+  22,
+  15,
+  23,
+  30,
+  37,
+  44,
+  51,
+  58,
+  59,
+  52,
+  45,
+  38,
+  31,
+  39,
+  46,
+  53,
+  60,
+  61,
+  54,
+  47,
+  55,
+  62,
+  63,
+]);
+
+/** Codes up to this many bits long are decoded with one table lookup. */
+const FAST_BITS = 9;
+
+/** A Huffman table: a lookup for short codes, and the canonical limits for longer ones. */
+interface Huffman {
+  /** [2^FAST_BITS] (length << 8) | value for a code of that prefix, or 0 (longer code). */
+  fast: Uint16Array;
+  /** maxCode[l]: the largest code of length l (-1 when none), l = 1..16. */
+  maxCode: Int32Array;
+  /** valOffset[l]: index in `values` of code c of length l is c + valOffset[l]. */
+  valOffset: Int32Array;
+  values: Uint8Array;
+}
+
+/** One component of the frame: sampling factors and, once a scan names it, its tables. */
+interface Component {
+  id: number;
+  h: number;
+  v: number;
+  quantId: number;
+  /** Blocks per line and column when the component is coded alone (a one-component scan). */
+  blocksPerLine: number;
+  blocksPerColumn: number;
+  dc?: Huffman;
+  ac?: Huffman;
+  pred: number;
+}
+
+/** Why the fast path gives up: the caller then decodes with jpeg-js. */
+class Unsupported extends Error {}
+
+/**
+ * The luminance (0 = black, 1 = white) of a sequential Huffman-coded JPEG whose first component
+ * is its luminance and is not subsampled, as jpeg-js would give it (`colorTransform: false`,
+ * the first channel / 255); `undefined` for any other JPEG, or one it cannot follow.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import jpeg from "jpeg-js";
+ * import { decodeJpegLuma } from "./jpeg_luma.ts";
+ *
+ * // A 16x8 gradient, encoded by jpeg-js and read back both ways.
+ * const rgba = new Uint8Array(16 * 8 * 4);
+ * for (let i = 0; i < 128; i++) rgba.fill((i % 16) * 16, 4 * i, 4 * i + 3), rgba[4 * i + 3] = 255;
+ * const bytes = new Uint8Array(jpeg.encode({ width: 16, height: 8, data: rgba }, 90).data);
+ * const luma = decodeJpegLuma(bytes);
+ * const full = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, colorTransform: false });
+ * assert.ok(luma !== undefined);
+ * assert.deepEqual(Array.from(luma.luminance, (v) => Math.round(v * 255)), Array.from(full.data.filter((_, i) => i % 3 === 0)));
+ * ```
+ */
+export function decodeJpegLuma(
+  bytes: Uint8Array,
+): { width: number; height: number; luminance: Float32Array } | undefined {
+  try {
+    return decode(bytes);
+  } catch (error) {
+    // A RangeError: a typed array the damaged sizes ask for cannot be made.
+    if (error instanceof Unsupported || error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
+
+function decode(data: Uint8Array): { width: number; height: number; luminance: Float32Array } {
+  if (data[0] !== 0xff || data[1] !== 0xd8) throw new Unsupported("no SOI");
+  let offset = 2;
+  const u16 = (at: number) => (data[at] << 8) | data[at + 1];
+  const quant: (Int32Array | undefined)[] = [];
+  const dcTables: (Huffman | undefined)[] = [], acTables: (Huffman | undefined)[] = [];
+  let frame: { width: number; height: number; components: Component[] } | undefined;
+  let restartInterval = 0;
+  let scans = 0;
+  let lumaDone = false;
+  let luminance: Float32Array | undefined;
+  for (;;) {
+    if (offset + 2 > data.length) throw new Unsupported("no EOI");
+    if (data[offset] !== 0xff) throw new Unsupported("marker expected");
+    const marker = data[offset + 1];
+    offset += 2;
+    if (marker === 0xd9) break; // EOI
+    if (offset + 2 > data.length) throw new Unsupported("segment runs out");
+    const length = u16(offset);
+    const end = offset + length;
+    if (length < 2 || end > data.length) throw new Unsupported("segment runs out");
+    if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
+      offset = end; // APPn, COM
+    } else if (marker === 0xdb) {
+      // DQT. jpeg-js uses the tables as last defined, after every scan: redefining one after a
+      // scan began would make its planes differ from ours.
+      if (scans > 0) throw new Unsupported("DQT after a scan");
+      let at = offset + 2;
+      while (at < end) {
+        const spec = data[at++];
+        const table = new Int32Array(64);
+        if (spec >> 4 === 0) { for (let j = 0; j < 64; j++) table[ZIGZAG[j]] = data[at++]; }
+        else if (spec >> 4 === 1) {
+          for (let j = 0; j < 64; j++, at += 2) table[ZIGZAG[j]] = u16(at);
+        } else throw new Unsupported("DQT precision");
+        quant[spec & 15] = table;
+      }
+      offset = end;
+    } else if (marker === 0xc0 || marker === 0xc1) {
+      if (frame) throw new Unsupported("second frame");
+      if (data[offset + 2] !== 8) throw new Unsupported("precision");
+      const height = u16(offset + 3), width = u16(offset + 5), count = data[offset + 7];
+      if (width === 0 || height === 0 || count === 0) throw new Unsupported("frame size");
+      const components: Component[] = [];
+      for (let i = 0, at = offset + 8; i < count; i++, at += 3) {
+        const h = data[at + 1] >> 4, v = data[at + 1] & 15;
+        if (h < 1 || v < 1 || h > 4 || v > 4) throw new Unsupported("sampling factor");
+        components.push({
+          id: data[at],
+          h,
+          v,
+          quantId: data[at + 2],
+          blocksPerLine: 0,
+          blocksPerColumn: 0,
+          pred: 0,
+        });
+      }
+      const maxH = Math.max(...components.map((c) => c.h));
+      const maxV = Math.max(...components.map((c) => c.v));
+      for (const c of components) {
+        c.blocksPerLine = Math.ceil(Math.ceil(width / 8) * c.h / maxH);
+        c.blocksPerColumn = Math.ceil(Math.ceil(height / 8) * c.v / maxV);
+      }
+      // The luminance must be at full resolution (jpeg-js would stretch it otherwise).
+      if (components[0].h !== maxH || components[0].v !== maxV) {
+        throw new Unsupported("luminance subsampled");
+      }
+      frame = { width, height, components };
+      luminance = new Float32Array(width * height);
+      offset = end;
+    } else if (marker === 0xc4) {
+      let at = offset + 2;
+      while (at < end) {
+        const spec = data[at];
+        const counts = data.subarray(at + 1, at + 17);
+        const total = counts.reduce((sum, n) => sum + n, 0);
+        const values = data.slice(at + 17, at + 17 + total);
+        if (at + 17 + total > end) throw new Unsupported("DHT runs out");
+        (spec >> 4 === 0 ? dcTables : acTables)[spec & 15] = huffmanTable(counts, values);
+        at += 17 + total;
+      }
+      offset = end;
+    } else if (marker === 0xdd) {
+      restartInterval = u16(offset + 2);
+      offset = end;
+    } else if (marker === 0xda) {
+      if (!frame || !luminance) throw new Unsupported("scan before frame");
+      const count = data[offset + 2];
+      const scan: Component[] = [];
+      for (let i = 0, at = offset + 3; i < count; i++, at += 2) {
+        const c = frame.components.find((c) => c.id === data[at]);
+        if (!c) throw new Unsupported("scan component");
+        c.dc = dcTables[data[at + 1] >> 4];
+        c.ac = acTables[data[at + 1] & 15];
+        if (!c.dc || !c.ac) throw new Unsupported("missing Huffman table");
+        scan.push(c);
+      }
+      const luma = frame.components[0];
+      const table = quant[luma.quantId];
+      if (scan.includes(luma) && !table) throw new Unsupported("missing quantization table");
+      offset = decodeScan(data, end, frame, scan, restartInterval, luminance, table!);
+      if (scan.includes(luma)) lumaDone = true;
+      scans++;
+    } else {
+      // SOF2 and the other codings, DNL, fill bytes, anything unknown: jpeg-js's business.
+      throw new Unsupported(`marker ${marker.toString(16)}`);
+    }
+  }
+  if (!frame || !luminance || !lumaDone) throw new Unsupported("no luminance scan");
+  return { width: frame.width, height: frame.height, luminance };
+}
+
+/**
+ * Canonical Huffman decoding tables from the code counts per length and the values (JPEG
+ * Annex C): codes of each length are consecutive integers, starting where the shorter ones
+ * left off, doubled.
+ */
+function huffmanTable(counts: Uint8Array, values: Uint8Array): Huffman {
+  const fast = new Uint16Array(1 << FAST_BITS);
+  const maxCode = new Int32Array(18).fill(-1);
+  const valOffset = new Int32Array(18);
+  let code = 0, k = 0;
+  for (let length = 1; length <= 16; length++) {
+    const n = counts[length - 1];
+    valOffset[length] = k - code;
+    for (let i = 0; i < n; i++, code++, k++) {
+      if (length <= FAST_BITS) {
+        const shift = FAST_BITS - length;
+        const first = code << shift;
+        for (let j = 0; j < 1 << shift; j++) fast[first + j] = (length << 8) | values[k];
+      }
+    }
+    if (n > 0) maxCode[length] = code - 1;
+    if (code > 1 << length) throw new Unsupported("bad Huffman table");
+    code <<= 1;
+  }
+  maxCode[17] = 0x7fffffff; // a sentinel: no valid code is this long
+  return { fast, maxCode, valOffset, values };
+}
+
+/** Decodes one scan starting at `start`; returns the offset of the marker after it. */
+function decodeScan(
+  data: Uint8Array,
+  start: number,
+  frame: { width: number; height: number; components: Component[] },
+  scan: Component[],
+  restartInterval: number,
+  luminance: Float32Array,
+  quant: Int32Array,
+): number {
+  const { width, height, components } = frame;
+  const luma = components[0];
+  const maxH = Math.max(...components.map((c) => c.h));
+  const maxV = Math.max(...components.map((c) => c.v));
+  const mcusPerLine = Math.ceil(width / 8 / maxH);
+  const mcusPerColumn = Math.ceil(height / 8 / maxV);
+  const single = scan.length === 1;
+  const mcus = single
+    ? scan[0].blocksPerLine * scan[0].blocksPerColumn
+    : mcusPerLine * mcusPerColumn;
+  const interval = restartInterval || mcus;
+
+  // The bit reader: `buffer` holds `bits` unread bits, most significant first. Bytes stop being
+  // read at a marker (0xff not followed by 0): zeros are fed instead, and counted, since
+  // reading past the scan's data means the file is not what it claims (jpeg-js throws there).
+  let pos = start, buffer = 0, bits = 0, padded = 0;
+  const fill = () => {
+    while (bits <= 24) {
+      let byte = 0;
+      if (pos < data.length && !(data[pos] === 0xff && data[pos + 1] !== 0)) {
+        byte = data[pos++];
+        if (byte === 0xff) pos++; // a stuffed zero
+      } else padded += 8;
+      buffer = ((buffer << 8) | byte) >>> 0;
+      bits += 8;
+    }
+  };
+  const receive = (n: number): number => {
+    if (bits < n) fill();
+    bits -= n;
+    return (buffer >>> bits) & ((1 << n) - 1);
+  };
+  const extend = (value: number, n: number) => value < 1 << (n - 1) ? value + (-1 << n) + 1 : value;
+  const decodeHuffman = (table: Huffman): number => {
+    if (bits < 16) fill();
+    const entry = table.fast[(buffer >>> (bits - FAST_BITS)) & ((1 << FAST_BITS) - 1)];
+    if (entry !== 0) {
+      bits -= entry >> 8;
+      return entry & 0xff;
+    }
+    // A longer code: compare with each length's largest code (JPEG Annex F.2.2.3).
+    let length = FAST_BITS + 1;
+    let code = (buffer >>> (bits - length)) & ((1 << length) - 1);
+    while (code > table.maxCode[length]) {
+      length++;
+      if (length > 16) throw new Unsupported("invalid Huffman code");
+      code = (buffer >>> (bits - length)) & ((1 << length) - 1);
+    }
+    bits -= length;
+    return table.values[code + table.valOffset[length]];
+  };
+
+  const coefficients = new Int32Array(64);
+  const work = new Int32Array(64);
+  /** Decodes one block; with `out`, dequantizes it and writes its pixels at block (bx, by). */
+  const block = (c: Component, bx: number, by: number, out: boolean) => {
+    const t = decodeHuffman(c.dc!);
+    const diff = t === 0 ? 0 : extend(receive(t), t);
+    c.pred += diff;
+    if (out) coefficients[0] = c.pred;
+    const ac = c.ac!;
+    for (let k = 1; k < 64;) {
+      const rs = decodeHuffman(ac);
+      const s = rs & 15, r = rs >> 4;
+      if (s === 0) {
+        if (r < 15) break;
+        k += 16;
+        continue;
+      }
+      k += r;
+      const value = extend(receive(s), s);
+      // jpeg-js writes past the 64th coefficient into nothing; so do we.
+      if (out && k < 64) coefficients[ZIGZAG[k]] = value;
+      k++;
+    }
+    if (!out) return;
+    inverseDct(coefficients, quant, work);
+    coefficients.fill(0);
+    const x0 = bx * 8, y0 = by * 8;
+    for (let y = 0; y < 8 && y0 + y < height; y++) {
+      const row = (y0 + y) * width;
+      for (let x = 0; x < 8 && x0 + x < width; x++) luminance[row + x0 + x] = work[y * 8 + x] / 255;
+    }
+  };
+
+  let mcu = 0;
+  while (mcu < mcus) {
+    for (const c of scan) c.pred = 0;
+    for (let n = 0; n < interval && mcu < mcus; n++, mcu++) {
+      if (single) {
+        const c = scan[0];
+        block(c, mcu % c.blocksPerLine, Math.floor(mcu / c.blocksPerLine), c === luma);
+      } else {
+        const row = Math.floor(mcu / mcusPerLine), col = mcu % mcusPerLine;
+        for (const c of scan) {
+          for (let j = 0; j < c.v; j++) {
+            for (let i = 0; i < c.h; i++) {
+              const bx = col * c.h + i, by = row * c.v + j;
+              // Blocks past the component's edge fill the last MCU but are not shown.
+              block(c, bx, by, c === luma && bx < c.blocksPerLine && by < c.blocksPerColumn);
+            }
+          }
+        }
+      }
+    }
+    // Zeros fed past a marker were read as data: jpeg-js would have failed here.
+    if (padded > 0 && bits < padded) throw new Unsupported("data runs out");
+    // Skip to the next marker (the interval's last byte may not have been read).
+    while (pos + 1 < data.length && !(data[pos] === 0xff && data[pos + 1] !== 0)) pos++;
+    if (pos + 1 >= data.length) throw new Unsupported("no marker after scan data");
+    buffer = 0, bits = 0, padded = 0;
+    const marker = data[pos + 1];
+    if (marker >= 0xd0 && marker <= 0xd7) pos += 2;
+    else if (mcu < mcus) throw new Unsupported("restart marker expected");
+  }
+  return pos;
+}
+
+/**
+ * jpeg-js's dequantization and inverse DCT of one block, unchanged (a port of poppler's, after
+ * Loeffler, Ligtenberg and Moschytz, "Practical fast 1-D DCT algorithms with 11
+ * multiplications", ICASSP 1989): integer arithmetic in fixed point, rows then columns, then
+ * 128 + (p + 8) >> 4 clamped to 0..255 into `out`.
+ */
+function inverseDct(zz: Int32Array, qt: Int32Array, p: Int32Array): void {
+  const cos1 = 4017, sin1 = 799, cos3 = 3406, sin3 = 2276, cos6 = 1567, sin6 = 3784;
+  const sqrt2 = 5793, sqrt1d2 = 2896;
+  let v0, v1, v2, v3, v4, v5, v6, v7, t;
+  for (let i = 0; i < 64; i++) p[i] = zz[i] * qt[i];
+  for (let row = 0; row < 64; row += 8) {
+    if (
+      p[1 + row] === 0 && p[2 + row] === 0 && p[3 + row] === 0 && p[4 + row] === 0 &&
+      p[5 + row] === 0 && p[6 + row] === 0 && p[7 + row] === 0
+    ) {
+      t = (sqrt2 * p[row] + 512) >> 10;
+      for (let i = 0; i < 8; i++) p[row + i] = t;
+      continue;
+    }
+    v0 = (sqrt2 * p[row] + 128) >> 8;
+    v1 = (sqrt2 * p[4 + row] + 128) >> 8;
+    v2 = p[2 + row];
+    v3 = p[6 + row];
+    v4 = (sqrt1d2 * (p[1 + row] - p[7 + row]) + 128) >> 8;
+    v7 = (sqrt1d2 * (p[1 + row] + p[7 + row]) + 128) >> 8;
+    v5 = p[3 + row] << 4;
+    v6 = p[5 + row] << 4;
+    t = (v0 - v1 + 1) >> 1;
+    v0 = (v0 + v1 + 1) >> 1;
+    v1 = t;
+    t = (v2 * sin6 + v3 * cos6 + 128) >> 8;
+    v2 = (v2 * cos6 - v3 * sin6 + 128) >> 8;
+    v3 = t;
+    t = (v4 - v6 + 1) >> 1;
+    v4 = (v4 + v6 + 1) >> 1;
+    v6 = t;
+    t = (v7 + v5 + 1) >> 1;
+    v5 = (v7 - v5 + 1) >> 1;
+    v7 = t;
+    t = (v0 - v3 + 1) >> 1;
+    v0 = (v0 + v3 + 1) >> 1;
+    v3 = t;
+    t = (v1 - v2 + 1) >> 1;
+    v1 = (v1 + v2 + 1) >> 1;
+    v2 = t;
+    t = (v4 * sin3 + v7 * cos3 + 2048) >> 12;
+    v4 = (v4 * cos3 - v7 * sin3 + 2048) >> 12;
+    v7 = t;
+    t = (v5 * sin1 + v6 * cos1 + 2048) >> 12;
+    v5 = (v5 * cos1 - v6 * sin1 + 2048) >> 12;
+    v6 = t;
+    p[row] = v0 + v7;
+    p[7 + row] = v0 - v7;
+    p[1 + row] = v1 + v6;
+    p[6 + row] = v1 - v6;
+    p[2 + row] = v2 + v5;
+    p[5 + row] = v2 - v5;
+    p[3 + row] = v3 + v4;
+    p[4 + row] = v3 - v4;
+  }
+  for (let col = 0; col < 8; col++) {
+    if (
+      p[8 + col] === 0 && p[16 + col] === 0 && p[24 + col] === 0 && p[32 + col] === 0 &&
+      p[40 + col] === 0 && p[48 + col] === 0 && p[56 + col] === 0
+    ) {
+      t = (sqrt2 * p[col] + 8192) >> 14;
+      for (let i = 0; i < 64; i += 8) p[col + i] = t;
+      continue;
+    }
+    v0 = (sqrt2 * p[col] + 2048) >> 12;
+    v1 = (sqrt2 * p[32 + col] + 2048) >> 12;
+    v2 = p[16 + col];
+    v3 = p[48 + col];
+    v4 = (sqrt1d2 * (p[8 + col] - p[56 + col]) + 2048) >> 12;
+    v7 = (sqrt1d2 * (p[8 + col] + p[56 + col]) + 2048) >> 12;
+    v5 = p[24 + col];
+    v6 = p[40 + col];
+    t = (v0 - v1 + 1) >> 1;
+    v0 = (v0 + v1 + 1) >> 1;
+    v1 = t;
+    t = (v2 * sin6 + v3 * cos6 + 2048) >> 12;
+    v2 = (v2 * cos6 - v3 * sin6 + 2048) >> 12;
+    v3 = t;
+    t = (v4 - v6 + 1) >> 1;
+    v4 = (v4 + v6 + 1) >> 1;
+    v6 = t;
+    t = (v7 + v5 + 1) >> 1;
+    v5 = (v7 - v5 + 1) >> 1;
+    v7 = t;
+    t = (v0 - v3 + 1) >> 1;
+    v0 = (v0 + v3 + 1) >> 1;
+    v3 = t;
+    t = (v1 - v2 + 1) >> 1;
+    v1 = (v1 + v2 + 1) >> 1;
+    v2 = t;
+    t = (v4 * sin3 + v7 * cos3 + 2048) >> 12;
+    v4 = (v4 * cos3 - v7 * sin3 + 2048) >> 12;
+    v7 = t;
+    t = (v5 * sin1 + v6 * cos1 + 2048) >> 12;
+    v5 = (v5 * cos1 - v6 * sin1 + 2048) >> 12;
+    v6 = t;
+    p[col] = v0 + v7;
+    p[56 + col] = v0 - v7;
+    p[8 + col] = v1 + v6;
+    p[48 + col] = v1 - v6;
+    p[16 + col] = v2 + v5;
+    p[40 + col] = v2 - v5;
+    p[24 + col] = v3 + v4;
+    p[32 + col] = v3 - v4;
+  }
+  for (let i = 0; i < 64; i++) {
+    const sample = 128 + ((p[i] + 8) >> 4);
+    p[i] = sample < 0 ? 0 : sample > 255 ? 255 : sample;
+  }
+}
