@@ -183,12 +183,15 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
         } else throw new Unsupported("DQT precision");
         quant[spec & 15] = table;
       }
+      // jpeg-js walks the tables, not the length: the two must agree for its offsets to be ours.
+      if (at !== end) throw new Unsupported("DQT length");
       offset = end;
     } else if (marker === 0xc0 || marker === 0xc1) {
       if (frame) throw new Unsupported("second frame");
       if (data[offset + 2] !== 8) throw new Unsupported("precision");
       const height = u16(offset + 3), width = u16(offset + 5), count = data[offset + 7];
       if (width === 0 || height === 0 || count === 0) throw new Unsupported("frame size");
+      if (length !== 8 + 3 * count) throw new Unsupported("SOF length");
       const components: Component[] = [];
       for (let i = 0, at = offset + 8; i < count; i++, at += 3) {
         const h = data[at + 1] >> 4, v = data[at + 1] & 15;
@@ -203,6 +206,7 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
           pred: 0,
         });
       }
+      if (new Set(components.map((c) => c.id)).size !== count) throw new Unsupported("same ids");
       const maxH = Math.max(...components.map((c) => c.h));
       const maxV = Math.max(...components.map((c) => c.v));
       for (const c of components) {
@@ -229,15 +233,22 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
       }
       offset = end;
     } else if (marker === 0xdd) {
+      if (length !== 4) throw new Unsupported("DRI length");
       restartInterval = u16(offset + 2);
       offset = end;
     } else if (marker === 0xda) {
       if (!frame || !luminance) throw new Unsupported("scan before frame");
       const count = data[offset + 2];
+      if (length !== 6 + 2 * count) throw new Unsupported("SOS length");
+      // A sequential scan codes the whole spectrum at full precision.
+      const spectrum = data.subarray(end - 3, end);
+      if (spectrum[0] !== 0 || spectrum[1] !== 63 || spectrum[2] !== 0) {
+        throw new Unsupported("spectral selection");
+      }
       const scan: Component[] = [];
       for (let i = 0, at = offset + 3; i < count; i++, at += 2) {
         const c = frame.components.find((c) => c.id === data[at]);
-        if (!c) throw new Unsupported("scan component");
+        if (!c || scan.includes(c)) throw new Unsupported("scan component");
         c.dc = dcTables[data[at + 1] >> 4];
         c.ac = acTables[data[at + 1] & 15];
         if (!c.dc || !c.ac) throw new Unsupported("missing Huffman table");
@@ -255,6 +266,8 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
     }
   }
   if (!frame || !luminance || !lumaDone) throw new Unsupported("no luminance scan");
+  // jpeg-js dequantizes every component: one without its table is a file it fails on.
+  if (frame.components.some((c) => !quant[c.quantId])) throw new Unsupported("quantization table");
   return { width: frame.width, height: frame.height, luminance };
 }
 
@@ -353,6 +366,8 @@ function decodeScan(
   /** Decodes one block; with `out`, dequantizes it and writes its pixels at block (bx, by). */
   const block = (c: Component, bx: number, by: number, out: boolean) => {
     const t = decodeHuffman(c.dc!);
+    // A DC difference has at most 16 bits; a damaged table asking for more is jpeg-js's to read.
+    if (t > 16) throw new Unsupported("DC category");
     const diff = t === 0 ? 0 : extend(receive(t), t);
     c.pred += diff;
     if (out) coefficients[0] = c.pred;
@@ -403,9 +418,16 @@ function decodeScan(
     }
     // Zeros fed past a marker were read as data: jpeg-js would have failed here.
     if (padded > 0 && bits < padded) throw new Unsupported("data runs out");
-    // Skip to the next marker (the interval's last byte may not have been read).
-    while (pos + 1 < data.length && !(data[pos] === 0xff && data[pos + 1] !== 0)) pos++;
-    if (pos + 1 >= data.length) throw new Unsupported("no marker after scan data");
+    const atMarker = () => pos + 1 < data.length && data[pos] === 0xff && data[pos + 1] !== 0;
+    if (mcu < mcus) {
+      // A restart marker must follow the interval's last byte read, as jpeg-js requires: a
+      // whole byte left unread, or anything but a marker after it, is damage.
+      if (bits - padded >= 8 || !atMarker()) throw new Unsupported("restart marker expected");
+    } else {
+      // The scan's end: its last byte may not have been read; jpeg-js skips to the marker.
+      while (pos + 1 < data.length && !atMarker()) pos++;
+      if (!atMarker()) throw new Unsupported("no marker after scan data");
+    }
     buffer = 0, bits = 0, padded = 0;
     const marker = data[pos + 1];
     if (marker >= 0xd0 && marker <= 0xd7) pos += 2;
