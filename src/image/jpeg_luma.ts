@@ -13,8 +13,10 @@
  * that runs out) is answered `undefined`, and the caller decodes the file with jpeg-js as
  * before, which also words the errors of damaged files.
  */
+import { inverseDct } from "./inverse_dct.ts";
 
 /** The zigzag order of the 64 coefficients: natural index of the k-th coded one. */
+// deno-fmt-ignore
 const ZIGZAG = new Int32Array([
   0,
   1,
@@ -102,7 +104,10 @@ interface Component {
   h: number;
   v: number;
   quantId: number;
-  /** Blocks per line and column when the component is coded alone (a one-component scan). */
+  /**
+   * The component's blocks per line and column that hold pixels: how a one-component scan is
+   * laid out, and, in an interleaved scan, where the blocks that only pad the last MCU begin.
+   */
   blocksPerLine: number;
   blocksPerColumn: number;
   dc?: Huffman;
@@ -140,8 +145,7 @@ export function decodeJpegLuma(
   try {
     return decode(bytes);
   } catch (error) {
-    // A RangeError: a typed array the damaged sizes ask for cannot be made.
-    if (error instanceof Unsupported || error instanceof RangeError) return undefined;
+    if (error instanceof Unsupported) return undefined;
     throw error;
   }
 }
@@ -155,7 +159,7 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
   let frame: { width: number; height: number; components: Component[] } | undefined;
   let restartInterval = 0;
   let scans = 0;
-  let lumaDone = false;
+  const scanned = new Set<Component>();
   let luminance: Float32Array | undefined;
   for (;;) {
     if (offset + 2 > data.length) throw new Unsupported("no EOI");
@@ -168,6 +172,9 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
     const end = offset + length;
     if (length < 2 || end > data.length) throw new Unsupported("segment runs out");
     if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
+      // An Adobe segment after a scan still sets jpeg-js's colour transform (the caller looked
+      // only before the first scan): leave such a file to it.
+      if (marker === 0xee && scans > 0) throw new Unsupported("Adobe segment after a scan");
       offset = end; // APPn, COM
     } else if (marker === 0xdb) {
       // DQT. jpeg-js uses the tables as last defined, after every scan: redefining one after a
@@ -248,7 +255,8 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
       const scan: Component[] = [];
       for (let i = 0, at = offset + 3; i < count; i++, at += 2) {
         const c = frame.components.find((c) => c.id === data[at]);
-        if (!c || scan.includes(c)) throw new Unsupported("scan component");
+        // jpeg-js adds a component's later scans onto its earlier ones: not followed here.
+        if (!c || scan.includes(c) || scanned.has(c)) throw new Unsupported("scan component");
         c.dc = dcTables[data[at + 1] >> 4];
         c.ac = acTables[data[at + 1] & 15];
         if (!c.dc || !c.ac) throw new Unsupported("missing Huffman table");
@@ -258,14 +266,16 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
       const table = quant[luma.quantId];
       if (scan.includes(luma) && !table) throw new Unsupported("missing quantization table");
       offset = decodeScan(data, end, frame, scan, restartInterval, luminance, table!);
-      if (scan.includes(luma)) lumaDone = true;
+      for (const c of scan) scanned.add(c);
       scans++;
     } else {
       // SOF2 and the other codings, DNL, fill bytes, anything unknown: jpeg-js's business.
       throw new Unsupported(`marker ${marker.toString(16)}`);
     }
   }
-  if (!frame || !luminance || !lumaDone) throw new Unsupported("no luminance scan");
+  if (!frame || !luminance || !scanned.has(frame.components[0])) {
+    throw new Unsupported("no luminance scan");
+  }
   // jpeg-js dequantizes every component: one without its table is a file it fails on.
   if (frame.components.some((c) => !quant[c.quantId])) throw new Unsupported("quantization table");
   return { width: frame.width, height: frame.height, luminance };
@@ -292,10 +302,10 @@ function huffmanTable(counts: Uint8Array, values: Uint8Array): Huffman {
       }
     }
     if (n > 0) maxCode[length] = code - 1;
-    if (code > 1 << length) throw new Unsupported("bad Huffman table");
+    // The all-ones code is reserved (JPEG Annex C); jpeg-js refuses a table that uses it.
+    if (code >= 1 << length && n > 0) throw new Unsupported("bad Huffman table");
     code <<= 1;
   }
-  maxCode[17] = 0x7fffffff; // a sentinel: no valid code is this long
   return { fast, maxCode, valOffset, values };
 }
 
@@ -320,6 +330,9 @@ function decodeScan(
     ? scan[0].blocksPerLine * scan[0].blocksPerColumn
     : mcusPerLine * mcusPerColumn;
   const interval = restartInterval || mcus;
+  // jpeg-js runs a one-component scan's last interval to its full length, into its blocks'
+  // padding or past them (then failing): only whole intervals are followed here.
+  if (single && mcus % interval !== 0) throw new Unsupported("partial last interval");
 
   // The bit reader: `buffer` holds `bits` unread bits, most significant first. Bytes stop being
   // read at a marker (0xff not followed by 0): zeros are fed instead, and counted, since
@@ -400,6 +413,9 @@ function decodeScan(
   while (mcu < mcus) {
     for (const c of scan) c.pred = 0;
     for (let n = 0; n < interval && mcu < mcus; n++, mcu++) {
+      // Zeros fed past a marker read as data: jpeg-js would fail here. Checked per MCU, so that
+      // a file cut short is not decoded to its end from padding first.
+      if (padded > 0 && bits < padded) throw new Unsupported("data runs out");
       if (single) {
         const c = scan[0];
         block(c, mcu % c.blocksPerLine, Math.floor(mcu / c.blocksPerLine), c === luma);
@@ -434,121 +450,4 @@ function decodeScan(
     else if (mcu < mcus) throw new Unsupported("restart marker expected");
   }
   return pos;
-}
-
-/**
- * jpeg-js's dequantization and inverse DCT of one block, unchanged (a port of poppler's, after
- * Loeffler, Ligtenberg and Moschytz, "Practical fast 1-D DCT algorithms with 11
- * multiplications", ICASSP 1989): integer arithmetic in fixed point, rows then columns, then
- * 128 + (p + 8) >> 4 clamped to 0..255 into `out`.
- */
-function inverseDct(zz: Int32Array, qt: Int32Array, p: Int32Array): void {
-  const cos1 = 4017, sin1 = 799, cos3 = 3406, sin3 = 2276, cos6 = 1567, sin6 = 3784;
-  const sqrt2 = 5793, sqrt1d2 = 2896;
-  let v0, v1, v2, v3, v4, v5, v6, v7, t;
-  for (let i = 0; i < 64; i++) p[i] = zz[i] * qt[i];
-  for (let row = 0; row < 64; row += 8) {
-    if (
-      p[1 + row] === 0 && p[2 + row] === 0 && p[3 + row] === 0 && p[4 + row] === 0 &&
-      p[5 + row] === 0 && p[6 + row] === 0 && p[7 + row] === 0
-    ) {
-      t = (sqrt2 * p[row] + 512) >> 10;
-      for (let i = 0; i < 8; i++) p[row + i] = t;
-      continue;
-    }
-    v0 = (sqrt2 * p[row] + 128) >> 8;
-    v1 = (sqrt2 * p[4 + row] + 128) >> 8;
-    v2 = p[2 + row];
-    v3 = p[6 + row];
-    v4 = (sqrt1d2 * (p[1 + row] - p[7 + row]) + 128) >> 8;
-    v7 = (sqrt1d2 * (p[1 + row] + p[7 + row]) + 128) >> 8;
-    v5 = p[3 + row] << 4;
-    v6 = p[5 + row] << 4;
-    t = (v0 - v1 + 1) >> 1;
-    v0 = (v0 + v1 + 1) >> 1;
-    v1 = t;
-    t = (v2 * sin6 + v3 * cos6 + 128) >> 8;
-    v2 = (v2 * cos6 - v3 * sin6 + 128) >> 8;
-    v3 = t;
-    t = (v4 - v6 + 1) >> 1;
-    v4 = (v4 + v6 + 1) >> 1;
-    v6 = t;
-    t = (v7 + v5 + 1) >> 1;
-    v5 = (v7 - v5 + 1) >> 1;
-    v7 = t;
-    t = (v0 - v3 + 1) >> 1;
-    v0 = (v0 + v3 + 1) >> 1;
-    v3 = t;
-    t = (v1 - v2 + 1) >> 1;
-    v1 = (v1 + v2 + 1) >> 1;
-    v2 = t;
-    t = (v4 * sin3 + v7 * cos3 + 2048) >> 12;
-    v4 = (v4 * cos3 - v7 * sin3 + 2048) >> 12;
-    v7 = t;
-    t = (v5 * sin1 + v6 * cos1 + 2048) >> 12;
-    v5 = (v5 * cos1 - v6 * sin1 + 2048) >> 12;
-    v6 = t;
-    p[row] = v0 + v7;
-    p[7 + row] = v0 - v7;
-    p[1 + row] = v1 + v6;
-    p[6 + row] = v1 - v6;
-    p[2 + row] = v2 + v5;
-    p[5 + row] = v2 - v5;
-    p[3 + row] = v3 + v4;
-    p[4 + row] = v3 - v4;
-  }
-  for (let col = 0; col < 8; col++) {
-    if (
-      p[8 + col] === 0 && p[16 + col] === 0 && p[24 + col] === 0 && p[32 + col] === 0 &&
-      p[40 + col] === 0 && p[48 + col] === 0 && p[56 + col] === 0
-    ) {
-      t = (sqrt2 * p[col] + 8192) >> 14;
-      for (let i = 0; i < 64; i += 8) p[col + i] = t;
-      continue;
-    }
-    v0 = (sqrt2 * p[col] + 2048) >> 12;
-    v1 = (sqrt2 * p[32 + col] + 2048) >> 12;
-    v2 = p[16 + col];
-    v3 = p[48 + col];
-    v4 = (sqrt1d2 * (p[8 + col] - p[56 + col]) + 2048) >> 12;
-    v7 = (sqrt1d2 * (p[8 + col] + p[56 + col]) + 2048) >> 12;
-    v5 = p[24 + col];
-    v6 = p[40 + col];
-    t = (v0 - v1 + 1) >> 1;
-    v0 = (v0 + v1 + 1) >> 1;
-    v1 = t;
-    t = (v2 * sin6 + v3 * cos6 + 2048) >> 12;
-    v2 = (v2 * cos6 - v3 * sin6 + 2048) >> 12;
-    v3 = t;
-    t = (v4 - v6 + 1) >> 1;
-    v4 = (v4 + v6 + 1) >> 1;
-    v6 = t;
-    t = (v7 + v5 + 1) >> 1;
-    v5 = (v7 - v5 + 1) >> 1;
-    v7 = t;
-    t = (v0 - v3 + 1) >> 1;
-    v0 = (v0 + v3 + 1) >> 1;
-    v3 = t;
-    t = (v1 - v2 + 1) >> 1;
-    v1 = (v1 + v2 + 1) >> 1;
-    v2 = t;
-    t = (v4 * sin3 + v7 * cos3 + 2048) >> 12;
-    v4 = (v4 * cos3 - v7 * sin3 + 2048) >> 12;
-    v7 = t;
-    t = (v5 * sin1 + v6 * cos1 + 2048) >> 12;
-    v5 = (v5 * cos1 - v6 * sin1 + 2048) >> 12;
-    v6 = t;
-    p[col] = v0 + v7;
-    p[56 + col] = v0 - v7;
-    p[8 + col] = v1 + v6;
-    p[48 + col] = v1 - v6;
-    p[16 + col] = v2 + v5;
-    p[40 + col] = v2 - v5;
-    p[24 + col] = v3 + v4;
-    p[32 + col] = v3 - v4;
-  }
-  for (let i = 0; i < 64; i++) {
-    const sample = 128 + ((p[i] + 8) >> 4);
-    p[i] = sample < 0 ? 0 : sample > 255 ? 255 : sample;
-  }
 }

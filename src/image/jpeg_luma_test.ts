@@ -25,8 +25,15 @@ for (
   });
 }
 
-for (const name of ["ring_progressive.jpg", "ring_gray_progressive.jpg", "ring_arithmetic.jpg"]) {
-  Deno.test(`${name}: not sequential Huffman, left to jpeg-js`, async () => {
+for (
+  const name of [
+    "ring_progressive.jpg",
+    "ring_gray_progressive.jpg",
+    "ring_arithmetic.jpg",
+    "ring_gray_restart5.jpg",
+  ]
+) {
+  Deno.test(`${name}: not followed exactly, left to jpeg-js`, async () => {
     assert.equal(decodeJpegLuma(await Deno.readFile(new URL(name, TESTDATA))), undefined);
   });
 }
@@ -54,12 +61,27 @@ Deno.test("damaged files: the same plane as jpeg-js, or left to it (never a diff
   let seed = 3;
   const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
   let decoded = 0;
-  for (const name of ["ring_restart.jpg", "ring_scans.jpg", "ring_baseline.jpg"]) {
+  for (
+    const name of [
+      "ring_restart.jpg",
+      "ring_scans.jpg",
+      "ring_baseline.jpg",
+      "ring_gray_restart5.jpg",
+    ]
+  ) {
     const bytes = await Deno.readFile(new URL(name, TESTDATA));
     for (let trial = 0; trial < 200; trial++) {
-      const damaged = bytes.slice();
-      for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
-        damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+      // Bytes changed, or one inserted or dropped (which shifts what follows).
+      let damaged = bytes.slice();
+      const at = Math.floor(random() * damaged.length), how = random();
+      if (how < 0.2) {
+        damaged = new Uint8Array([...bytes.subarray(0, at), random() * 256, ...bytes.subarray(at)]);
+      } else if (how < 0.4) {
+        damaged = new Uint8Array([...bytes.subarray(0, at), ...bytes.subarray(at + 1)]);
+      } else {
+        for (let k = 0; k < 1 + Math.floor(random() * 3); k++) {
+          damaged[Math.floor(random() * damaged.length)] = Math.floor(random() * 256);
+        }
       }
       const luma = decodeJpegLuma(damaged);
       if (luma === undefined) continue;
@@ -70,4 +92,27 @@ Deno.test("damaged files: the same plane as jpeg-js, or left to it (never a diff
     }
   }
   assert.ok(decoded > 100, `${decoded} damaged files decoded`);
+});
+
+/** The file's segments before its first scan, its first scan (header and data), and the rest. */
+function splitAtFirstScan(bytes: Uint8Array): [Uint8Array, Uint8Array, Uint8Array] {
+  let sos = 2;
+  while (!(bytes[sos] === 0xff && bytes[sos + 1] === 0xda)) sos++;
+  let end = sos + 2;
+  while (!(bytes[end] === 0xff && bytes[end + 1] !== 0 && (bytes[end + 1] & 0xf8) !== 0xd0)) end++;
+  return [bytes.subarray(0, sos), bytes.subarray(sos, end), bytes.subarray(end)];
+}
+
+Deno.test("a second scan of the luminance (jpeg-js adds it onto the first) is left to jpeg-js", async () => {
+  const [head, scan, rest] = splitAtFirstScan(
+    await Deno.readFile(new URL("ring_scans.jpg", TESTDATA)),
+  );
+  assert.equal(decodeJpegLuma(new Uint8Array([...head, ...scan, ...scan, ...rest])), undefined);
+});
+
+Deno.test("an Adobe segment after the scan (it still sets jpeg-js's colours) is left to jpeg-js", async () => {
+  const bytes = await Deno.readFile(new URL("ring_baseline.jpg", TESTDATA));
+  const adobe = [0xff, 0xee, 0, 14, 0x41, 0x64, 0x6f, 0x62, 0x65, 0, 0x64, 0, 0, 0, 0, 1];
+  const file = new Uint8Array([...bytes.subarray(0, -2), ...adobe, 0xff, 0xd9]);
+  assert.equal(decodeJpegLuma(file), undefined);
 });
