@@ -3,12 +3,20 @@
  * darkest strokes, and a piece is kept only where it reaches half of that contrast: a digit
  * written lightly (a thin pen photographed small, a pencil beside a marker) falls apart into a
  * few short fragments at that level, or vanishes, and its number loses a digit ("18155" read
- * "1811"). Here the ink is looked at again at a much lower level: a region that is as tall as
- * the row's digits there, narrow enough to be one digit, and made of nothing but such
- * fragments (or of ink under the half level alone) is taken whole as one piece; its own ink
- * levels (`pieceLevels`) then normalize it as it would be alone.
+ * "1811"). Here the ink is looked at again at a much lower level: a region there that is as
+ * tall as the row's digits, narrow enough to be one digit, beside a bold digit, made of strokes
+ * rather than a soft blot, and mostly faint (or a digit broken into bold fragments that the
+ * faint ink joins) is taken whole as one piece; its own ink levels (`pieceLevels`) then
+ * normalize it as it would be alone.
+ *
+ * The limits were checked on numbers composed of real writers' digits (one writer's 4s drawn
+ * with a 1-2 pixel stroke are faint at a row's height) for several seeds, on the parish-register
+ * scans of `../shared/real_numbers` (a shaded page edge and thin rules must not pass), and on
+ * made-up pictures of bold digits beside smudges, shadows between digits, a mirrored digit
+ * showing through the paper and two 1s joined by a smudge (none may become a digit).
  */
 import { type Component, labelComponents } from "./components.ts";
+import { distanceTransform } from "./distance_transform.ts";
 import { heightOf, widthOf } from "./page_rules.ts";
 import type { InkMap } from "./normalize.ts";
 
@@ -28,11 +36,24 @@ const FAINT_MAX_HEIGHT = 1.3;
 /**
  * ... and its ink is mostly faint: the bold pieces it holds cover under this share of its
  * pixels. A bold digit's own region at the lower level only adds its rim (a blurred stroke
- * is about 0.8 as wide at a quarter of its peak as at a tenth), and stays as it was.
+ * is about 0.8 as wide at a quarter of its peak as at a tenth), and stays as it was. Two or
+ * more bold pieces, none a whole digit, are a digit broken apart (a thin 4 in six pieces, 76%
+ * of its region) and pass whatever their share.
  */
 const BOLD_SHARE = 0.5;
-/** A faint digit is beside a bold one: their heights overlap by this share of the shorter. */
-const ROW_OVERLAP = 0.5;
+/** A piece this tall for the digits is a whole digit, not a fragment of one. */
+const WHOLE_DIGIT_HEIGHT = 0.8;
+/**
+ * A faint region's ink, at its own half level, is at most this share of the digits' height
+ * thick: strokes (a pen's is about an eighth of a digit's height in MNIST); a smudge or a
+ * shadow is a thick blot there.
+ */
+const MAX_STROKE_THICKNESS = 0.2;
+/**
+ * A faint digit is beside a bold one: their heights overlap by this share of the shorter (the
+ * segmenter's own rule for a row, segment.ts's SAME_ROW_OVERLAP: baselines wander).
+ */
+const ROW_OVERLAP = 0.3;
 
 /**
  * The map and pieces with each faint digit taken whole: its region labelled as one new piece
@@ -71,7 +92,7 @@ export function withFaintDigits(
   if (pieces.length === 0 || level >= low) return { map, pieces, uncut };
   const digitHeight = medianHeight(pieces);
   const regions = labelComponents(map.ink, map.width, map.height, level);
-  const faint: { region: Component; bold: number }[] = [];
+  const faint: { region: Component; boldPieces: number }[] = [];
   for (const region of regions.components) {
     if (heightOf(region) < FAINT_MIN_HEIGHT * digitHeight) continue;
     if (widthOf(region) > FAINT_MAX_WIDTH * digitHeight) continue;
@@ -80,20 +101,29 @@ export function withFaintDigits(
     // A page's shaded edge or a rule running off it.
     if (region.x0 === 0 || region.y0 === 0) continue;
     if (region.x1 === map.width - 1 || region.y1 === map.height - 1) continue;
-    // In a row of the bold digits: its height mostly within theirs.
-    if (!pieces.some((p) => sameRow(p, region))) continue;
     const inside = pieces.filter((p) => within(p, region) && holds(regions.labels, map, p, region));
-    const bold = inside.reduce((sum, p) => sum + p.area, 0);
-    if (inside.length === 1 && bold >= BOLD_SHARE * region.area) continue;
-    faint.push({ region, bold: inside.length });
+    // Beside a bold digit of its row (its own fragments do not count): not a blot on its own.
+    const others = pieces.filter((p) => !inside.includes(p));
+    if (!others.some((p) => sameRow(p, region))) continue;
+    // Two whole digits joined by faint ink (a smudge, a shadow) stay two.
+    const tall = inside.filter((p) => heightOf(p) >= WHOLE_DIGIT_HEIGHT * digitHeight);
+    if (tall.length >= 2) continue;
+    // Mostly faint ink; or a digit broken into bold fragments that the faint ink joins.
+    const boldArea = inside.reduce((sum, p) => sum + p.area, 0);
+    const fragments = inside.length >= 2;
+    if (boldArea >= BOLD_SHARE * region.area && !fragments) continue;
+    // Strokes, not a blot: at its own half level a smudge or a shadow is thick.
+    const thickness = strokeThickness(map, regions.labels, region);
+    if (thickness > MAX_STROKE_THICKNESS * digitHeight) continue;
+    faint.push({ region, boldPieces: inside.length });
   }
   if (faint.length === 0) return { map, pieces, uncut };
   const labels = map.labels.slice();
-  let next = Math.max(0, ...pieces.map((p) => p.label)) + 1;
+  let next = 1;
   for (const label of map.labels) if (label >= next) next = label + 1;
   const replaced = new Set<Component>();
   const added: Component[] = [];
-  for (const { region, bold } of faint) {
+  for (const { region, boldPieces } of faint) {
     for (const p of pieces) {
       if (within(p, region) && holds(regions.labels, map, p, region)) replaced.add(p);
     }
@@ -107,13 +137,42 @@ export function withFaintDigits(
     added.push({ ...region, label });
     // A faint stroke's valleys are everywhere (a thin 4 sliced into five atoms was read "67");
     // only where bold pieces joined in it may there be two digits to part.
-    if (bold <= 1) uncut.add(label);
+    if (boldPieces <= 1) uncut.add(label);
   }
-  return {
-    map: { ...map, labels },
-    pieces: [...pieces.filter((p) => !replaced.has(p)), ...added],
-    uncut,
-  };
+  const kept = (list: Component[]) => [...list.filter((p) => !replaced.has(p)), ...added];
+  return { map: { ...map, labels, components: kept(map.components) }, pieces: kept(pieces), uncut };
+}
+
+/**
+ * How thick a region's ink is where it reaches half way from the paper to the region's core
+ * (the 90th percentile of its pixels' ink: its single darkest pixel is often noise): twice the
+ * largest distance from such a pixel to one that is not, less one (a 3-pixel bar is 3).
+ */
+function strokeThickness(map: InkMap, regionLabels: Int32Array, region: Component): number {
+  const inks: number[] = [];
+  for (let y = region.y0; y <= region.y1; y++) {
+    for (let x = region.x0; x <= region.x1; x++) {
+      const i = y * map.width + x;
+      if (regionLabels[i] === region.label) inks.push(map.ink[i]);
+    }
+  }
+  inks.sort((a, b) => a - b);
+  const halfWay = (map.levels.paper + inks[Math.floor(0.9 * (inks.length - 1))]) / 2;
+  // The box with a margin of one pixel of paper, and where the ink is not strong: the outside.
+  const width = widthOf(region) + 2, height = heightOf(region) + 2;
+  const outside = new Uint8Array(width * height).fill(1);
+  for (let y = region.y0; y <= region.y1; y++) {
+    for (let x = region.x0; x <= region.x1; x++) {
+      const i = y * map.width + x;
+      if (regionLabels[i] === region.label && map.ink[i] >= halfWay) {
+        outside[(y - region.y0 + 1) * width + x - region.x0 + 1] = 0;
+      }
+    }
+  }
+  const distance = distanceTransform(outside, width, height);
+  let deepest = 0;
+  for (let i = 0; i < distance.length; i++) if (distance[i] > deepest) deepest = distance[i];
+  return 2 * deepest - 1;
 }
 
 /** The median height of the pieces of some weight: the digits' height. */

@@ -50,3 +50,45 @@ Deno.test("a faint digit broken into fragments at the picture's levels is one pi
   const last = rows[0].candidates.filter((c) => c.to === rows[0].atoms);
   assert.deepEqual(last.map((c) => [c.to - c.from, c.box]), [[1, [40, 8, 20, 24]]]);
 });
+
+/** `image` with a soft Gaussian blot of `depth` centred at (cx, cy). */
+function blot(
+  image: ReturnType<typeof paper>,
+  cx: number,
+  cy: number,
+  sx: number,
+  sy: number,
+  depth: number,
+) {
+  for (let y = 0; y < image.height; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const g = Math.exp(-(((x - cx) / sx) ** 2 + ((y - cy) / sy) ** 2) / 2);
+      image.luminance[y * image.width + x] -= depth * g;
+    }
+  }
+}
+
+Deno.test("a soft smudge of a digit's size beside bold digits is not a digit", () => {
+  for (const depth of [0.2, 0.3, 0.4]) {
+    const image = paper(100);
+    paint(image, [10, 11, 12, 22, 23, 24], 8, 32, 0);
+    for (const y of [8, 9, 29, 30]) paint(image, [13, 14, 15, 16, 17, 18, 19, 20, 21], y, y + 1, 0);
+    paint(image, [40, 41, 42], 8, 32, 0);
+    blot(image, 70, 20, 5, 9, depth);
+    const map = findInk(image)!;
+    assert.deepEqual(withFaintDigits(map, map.components).pieces, map.components, `depth ${depth}`);
+  }
+});
+
+Deno.test("two bold 1s joined by faint ink stay two pieces", () => {
+  const image = paper(80);
+  paint(image, [20, 21, 22], 8, 32, 0);
+  paint(image, [36, 37, 38], 8, 32, 0);
+  for (let y = 14; y < 26; y++) {
+    paint(image, [23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35], y, y + 1, 0.8);
+  }
+  const map = findInk(image)!;
+  const found = withFaintDigits(map, map.components);
+  assert.equal(found.pieces.length, 2);
+  assert.deepEqual(found.pieces, map.components);
+});
