@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { NUMBER_BATCH, readNumberInImage } from "../src/app/read_number.ts";
 import { resize } from "../src/image/resample.ts";
 import { loadMnistTest } from "./fixtures/user_like.ts";
-import { composeMnistNumbers } from "./fixtures/real_numbers.ts";
+import { composeMnistNumbers, composeRealNumbers } from "./fixtures/real_numbers.ts";
 import { evaluateDigitsInRows, evaluateNumbers, numberSets } from "./real_numbers_accuracy.ts";
 import { skipUnless } from "./env.ts";
 import { loadShippedNetwork } from "./fixtures/shipped.ts";
@@ -49,6 +49,34 @@ Deno.test({
     console.log(summary);
     assert.ok(report.total >= 200, summary);
     assert.ok(report.total - report.right <= IN_ROW_MISSES, summary);
+  },
+});
+
+Deno.test({
+  name:
+    "a number enlarged with blocky pixels reads as at its own size (a thin 4 sliced at many valleys)",
+  ignore: skipUnless(import.meta, "shared/real_digits"),
+  fn: async () => {
+    // One writer's thin drawn 4s (the composed "484"), enlarged 4 times by repeating pixels, as
+    // a paint program does: the stair-stepped strokes have valleys everywhere, and the first 4
+    // was cut into five atoms, more than a candidate spans, so it was never offered whole
+    // ("6784").
+    const network = await loadShippedNetwork(NUMBER_BATCH);
+    const number = (await composeRealNumbers()).find((n) =>
+      n.text === "484" && n.writer.includes("HoLeDuyLinh")
+    );
+    assert.ok(number !== undefined);
+    const { width, height, luminance } = number.image;
+    const k = 4;
+    const big = new Float32Array(width * k * height * k);
+    for (let y = 0; y < height * k; y++) {
+      for (let x = 0; x < width * k; x++) {
+        big[y * width * k + x] = luminance[Math.floor(y / k) * width + Math.floor(x / k)];
+      }
+    }
+    const image = { width: width * k, height: height * k, luminance: big };
+    assert.equal(readNumberInImage(number.image, network).number, "484");
+    assert.equal(readNumberInImage(image, network).number, "484");
   },
 });
 

@@ -276,6 +276,18 @@ function candidatesOf(
       spans.push([from, to]);
     }
   }
+  // A piece sliced into more atoms than a candidate spans is still offered whole (a thin wide
+  // 4 cut at five valleys was read "67"), when it is no wider than a digit may be.
+  for (let from = 0; from < atoms.length;) {
+    let to = from + 1;
+    while (to < atoms.length && atoms[to].pieces === atoms[from].pieces) to++;
+    const width = atoms[to - 1].x1 - atoms[from].x0 + 1;
+    if (to - from > MAX_ATOMS && width <= MAX_CANDIDATE_WIDTH * tallestGroup) {
+      spans.push([from, to]);
+    }
+    from = to;
+  }
+  spans.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   const most = limits.maxCandidates ?? MAX_CANDIDATES;
   // Over the limit: single atoms always stay (a reading needs them), then shorter runs.
   const kept = spans.length <= most
