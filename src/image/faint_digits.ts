@@ -92,7 +92,7 @@ export function withFaintDigits(
   if (pieces.length === 0 || level >= low) return { map, pieces, uncut };
   const digitHeight = medianHeight(pieces);
   const regions = labelComponents(map.ink, map.width, map.height, level);
-  const faint: { region: Component; boldPieces: number }[] = [];
+  const faint: { region: Component; inside: Component[] }[] = [];
   for (const region of regions.components) {
     if (heightOf(region) < FAINT_MIN_HEIGHT * digitHeight) continue;
     if (widthOf(region) > FAINT_MAX_WIDTH * digitHeight) continue;
@@ -115,7 +115,7 @@ export function withFaintDigits(
     // Strokes, not a blot: at its own half level a smudge or a shadow is thick.
     const thickness = strokeThickness(map, regions.labels, region);
     if (thickness > MAX_STROKE_THICKNESS * digitHeight) continue;
-    faint.push({ region, boldPieces: inside.length });
+    faint.push({ region, inside });
   }
   if (faint.length === 0) return { map, pieces, uncut };
   const labels = map.labels.slice();
@@ -123,10 +123,8 @@ export function withFaintDigits(
   for (const label of map.labels) if (label >= next) next = label + 1;
   const replaced = new Set<Component>();
   const added: Component[] = [];
-  for (const { region, boldPieces } of faint) {
-    for (const p of pieces) {
-      if (within(p, region) && holds(regions.labels, map, p, region)) replaced.add(p);
-    }
+  for (const { region, inside } of faint) {
+    for (const p of inside) replaced.add(p);
     const label = next++;
     for (let y = region.y0; y <= region.y1; y++) {
       for (let x = region.x0; x <= region.x1; x++) {
@@ -137,7 +135,7 @@ export function withFaintDigits(
     added.push({ ...region, label });
     // A faint stroke's valleys are everywhere (a thin 4 sliced into five atoms was read "67");
     // only where bold pieces joined in it may there be two digits to part.
-    if (boldPieces <= 1) uncut.add(label);
+    if (inside.length <= 1) uncut.add(label);
   }
   const kept = (list: Component[]) => [...list.filter((p) => !replaced.has(p)), ...added];
   return { map: { ...map, labels, components: kept(map.components) }, pieces: kept(pieces), uncut };

@@ -115,6 +115,15 @@ interface Component {
   pred: number;
 }
 
+/** The frame header: the image's size, its components, and their largest sampling factors. */
+interface Frame {
+  width: number;
+  height: number;
+  components: Component[];
+  maxH: number;
+  maxV: number;
+}
+
 /** Why the fast path gives up: the caller then decodes with jpeg-js. */
 class Unsupported extends Error {}
 
@@ -156,9 +165,8 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
   const u16 = (at: number) => (data[at] << 8) | data[at + 1];
   const quant: (Int32Array | undefined)[] = [];
   const dcTables: (Huffman | undefined)[] = [], acTables: (Huffman | undefined)[] = [];
-  let frame: { width: number; height: number; components: Component[] } | undefined;
+  let frame: Frame | undefined;
   let restartInterval = 0;
-  let scans = 0;
   const scanned = new Set<Component>();
   let luminance: Float32Array | undefined;
   for (;;) {
@@ -174,12 +182,12 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
     if ((marker >= 0xe0 && marker <= 0xef) || marker === 0xfe) {
       // An Adobe segment after a scan still sets jpeg-js's colour transform (the caller looked
       // only before the first scan): leave such a file to it.
-      if (marker === 0xee && scans > 0) throw new Unsupported("Adobe segment after a scan");
+      if (marker === 0xee && scanned.size > 0) throw new Unsupported("Adobe segment after a scan");
       offset = end; // APPn, COM
     } else if (marker === 0xdb) {
       // DQT. jpeg-js uses the tables as last defined, after every scan: redefining one after a
       // scan began would make its planes differ from ours.
-      if (scans > 0) throw new Unsupported("DQT after a scan");
+      if (scanned.size > 0) throw new Unsupported("DQT after a scan");
       let at = offset + 2;
       while (at < end) {
         const spec = data[at++];
@@ -224,7 +232,7 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
       if (components[0].h !== maxH || components[0].v !== maxV) {
         throw new Unsupported("luminance subsampled");
       }
-      frame = { width, height, components };
+      frame = { width, height, components, maxH, maxV };
       luminance = new Float32Array(width * height);
       offset = end;
     } else if (marker === 0xc4) {
@@ -267,7 +275,6 @@ function decode(data: Uint8Array): { width: number; height: number; luminance: F
       if (scan.includes(luma) && !table) throw new Unsupported("missing quantization table");
       offset = decodeScan(data, end, frame, scan, restartInterval, luminance, table!);
       for (const c of scan) scanned.add(c);
-      scans++;
     } else {
       // SOF2 and the other codings, DNL, fill bytes, anything unknown: jpeg-js's business.
       throw new Unsupported(`marker ${marker.toString(16)}`);
@@ -313,16 +320,14 @@ function huffmanTable(counts: Uint8Array, values: Uint8Array): Huffman {
 function decodeScan(
   data: Uint8Array,
   start: number,
-  frame: { width: number; height: number; components: Component[] },
+  frame: Frame,
   scan: Component[],
   restartInterval: number,
   luminance: Float32Array,
   quant: Int32Array,
 ): number {
-  const { width, height, components } = frame;
+  const { width, height, components, maxH, maxV } = frame;
   const luma = components[0];
-  const maxH = Math.max(...components.map((c) => c.h));
-  const maxV = Math.max(...components.map((c) => c.v));
   const mcusPerLine = Math.ceil(width / 8 / maxH);
   const mcusPerColumn = Math.ceil(height / 8 / maxV);
   const single = scan.length === 1;
@@ -409,6 +414,7 @@ function decodeScan(
     }
   };
 
+  const atMarker = () => pos + 1 < data.length && data[pos] === 0xff && data[pos + 1] !== 0;
   let mcu = 0;
   while (mcu < mcus) {
     for (const c of scan) c.pred = 0;
@@ -434,7 +440,6 @@ function decodeScan(
     }
     // Zeros fed past a marker were read as data: jpeg-js would have failed here.
     if (padded > 0 && bits < padded) throw new Unsupported("data runs out");
-    const atMarker = () => pos + 1 < data.length && data[pos] === 0xff && data[pos + 1] !== 0;
     if (mcu < mcus) {
       // A restart marker must follow the interval's last byte read, as jpeg-js requires: a
       // whole byte left unread, or anything but a marker after it, is damage.
