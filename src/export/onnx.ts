@@ -15,8 +15,8 @@
  *          (`refusalThreshold`: the threshold it learned, chosen on that very average, or a CNN
  *          file's older fixed 0.45), so this is the app's answer
  *     A model with the "not a digit" output read in two parts (`readsDigitShare`) averages all
- *     eleven outputs, then gives probabilities = the ten digits' renormalized over the ten, and
- *     not_a_digit = 1 - p(not a digit) < refuseBelow.
+ *     eleven outputs over the views for not_a_digit = 1 - p(not a digit) < refuseBelow, and
+ *     gives probabilities = the ten digits' of the image as it is, renormalized over the ten.
  *
  * Our images are channels-last ([H, W, C]); ONNX's Conv and MaxPool are channels-first
  * ([N, C, H, W]). The graph stays channels-first and the conversion happens on the weights at
@@ -124,17 +124,20 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
   let notADigit: string | undefined;
   if (classes === digits) rows = graph.node("Softmax", [logits], { axis: 1 }, rowsOutput);
   else if (twoParts) {
-    // All eleven through the view average, as readUserDigit does, then split.
+    // As readUserDigits does: p(not a digit) from the view average, which digit from the
+    // digit as it is (a dense network reads the image alone for both).
     const all = graph.node("Softmax", [logits], { axis: 1 });
-    const read = average === null ? all : averageOverViews(graph, all, average, "outputs");
-    const columns = (from: number, to: number) =>
+    const { average: read, asIs } = average === null
+      ? { average: all, asIs: all }
+      : averageOverViews(graph, all, average, "outputs");
+    const columns = (of: string, from: number, to: number) =>
       graph.node("Slice", [
-        read,
+        of,
         range(`columns_${from}_start`, from),
         range(`columns_${from}_end`, to),
         range(`columns_${from}_axis`, 1),
       ]);
-    const ten = columns(0, digits);
+    const ten = columns(asIs, 0, digits);
     // q_d = p_d / (p_0 + ... + p_9): [N x 10] / [N x 1]. Where all ten underflowed (the
     // network is sure it is no digit), no digit is likelier: 1/10 each, as guessFromOutputs
     // gives, instead of 0/0.
@@ -156,7 +159,10 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
       ONNX_PROBABILITIES,
     );
     // [N x 1] -> [N]
-    notADigit = graph.node("ReduceMax", [columns(digits, classes)], { axes: [1], keepdims: 0 });
+    notADigit = graph.node("ReduceMax", [columns(read, digits, classes)], {
+      axes: [1],
+      keepdims: 0,
+    });
   } else {
     const all = graph.node("Softmax", [logits], { axis: 1 });
     rows = graph.node(
@@ -167,8 +173,11 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
     );
   }
   if (average !== null && !twoParts) averageOverViews(graph, rows, average, ONNX_PROBABILITIES);
+  // Read in two parts, the digits come from the image as it is; the views vote on not_a_digit.
   const reading = average === null
     ? "of the image as it is (a dense network)"
+    : twoParts
+    ? "of the image as it is"
     : describeViews(average);
   const outputs: OnnxValue[] = [{
     name: ONNX_PROBABILITIES,
@@ -185,7 +194,8 @@ export function exportOnnx(trained: Network, options: OnnxExportOptions): Uint8A
   // chosen.
   const refusedScore = notADigit === undefined
     ? "the top probability"
-    : "1 - p(not a digit) (the 11th output, view-averaged)";
+    : "1 - p(not a digit) (the 11th output" +
+      (average === null ? ")" : `, ${describeViews(average)})`);
   if (refuseBelow !== null) {
     const score = notADigit === undefined
       ? graph.node("ReduceMax", [ONNX_PROBABILITIES], { axes: [1], keepdims: 0 })

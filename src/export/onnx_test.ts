@@ -185,14 +185,26 @@ for (const spec of ["conv3x4,pool,dense16", "dense16"]) {
     const pixels = new Float32Array(8 * 784);
     for (let i = 0; i < pixels.length; i++) pixels[i] = rng.uniform(0, 1) ** 3;
     network.readout = { temperature: 0.7, refuseBelow: null, asIsWeight: 2 };
-    const all = readUserDigits(network, split(pixels, 8)); // 8 x [11], the views averaged
-    // What the app reads: q_d = p_d / (p_0 + ... + p_9), refused when 1 - p_10 < threshold.
-    const q = all.map((p) => {
-      const ten = p.slice(0, 10);
-      const share = ten.reduce((sum, v) => sum + v, 0);
-      return ten.map((v) => v / share);
-    });
+    const averaged = readUserDigits(network, split(pixels, 8)); // 8 x [11], the views averaged
     network.readout = { ...network.readout, refusalScore: "digitShare" };
+    // 8 x [11]: p_10 the views' average, the ten from the digit as it is (for the CNN)
+    const all = readUserDigits(network, split(pixels, 8));
+    // What the app reads: q_d = p_d / (p_0 + ... + p_9), refused when 1 - p_10 < threshold.
+    const renormalized = (rows: Float32Array[]) =>
+      rows.map((p) => {
+        const ten = p.slice(0, 10);
+        const share = ten.reduce((sum, v) => sum + v, 0);
+        return ten.map((v) => v / share);
+      });
+    const q = renormalized(all);
+    if (spec.startsWith("conv")) {
+      // which digit is not the views' average's: a file averaging it would fail below
+      assert.ok(
+        largestDifference(renormalized(averaged), Float32Array.from(q.flatMap((r) => [...r]))) >
+          1e-3,
+      );
+    }
+    assert.ok(all.every((p, s) => Math.abs(p[10] - averaged[s][10]) < 1e-6));
     const digitShares = all.map((p) => refusalScore(network, p)); // the app's: 1 - p_10
     assert.ok(Math.abs(digitShares[0] - (1 - all[0][10])) < 1e-7);
     const sorted = [...digitShares].sort((a, b) => a - b);

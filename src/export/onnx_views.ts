@@ -7,6 +7,7 @@
  *       -> the network once, softmax(logits / T)                            p [(1 + V) N x 10]
  *       -> Split into 1 + V blocks of N rows (the digit as it is first, then each view)
  *       -> probabilities = (a p_0 + p_1 + ... + p_V) / (a + V)  [N x 10], a the as-is weight
+ *          (a model read in two parts: p(not a digit) so; which digit from p_0 alone)
  *
  * A view is linear in the pixels: bilinear sampling at positions fixed by its angle and scale,
  * the four corner tables of `affineSampling` (the ones `affineDigit` applies), so it is plain
@@ -50,16 +51,17 @@ export function withViews(graph: GraphBuilder, image: string, views: readonly Vi
 }
 
 /**
- * The probabilities [N x 10] of the digits from `rows` [(1 + V) N x 10], the network's
- * probabilities of the batch `withViews` made: the digit as it is counts `asIsWeight` times,
- * each view once, (a p_0 + p_1 + ... + p_V) / (a + V). Returns `output`.
+ * The probabilities [N x C] from `rows` [(1 + V) N x C], the network's probabilities of the
+ * batch `withViews` made: the digit as it is counts `asIsWeight` times, each view once,
+ * (a p_0 + p_1 + ... + p_V) / (a + V), named `output`. Returns it and the rows of the digit as
+ * it is alone, p_0 [N x C] (a model read in two parts takes which digit from them).
  */
 export function averageOverViews(
   graph: GraphBuilder,
   rows: string,
   { views, asIsWeight }: ViewAverage,
   output: string,
-): string {
+): { average: string; asIs: string } {
   // Split without sizes cuts the batch axis into equal blocks: N rows each.
   const blocks = graph.nodeOutputs("Split", [rows], 1 + views.length, { axis: 0 });
   const total = asIsWeight + views.length;
@@ -67,5 +69,5 @@ export function averageOverViews(
     const weight = (v === 0 ? asIsWeight : 1) / total;
     return graph.node("Mul", [block, graph.constant(`view_${v}.share`, [], [weight])]);
   });
-  return graph.node("Sum", weighted, {}, output);
+  return { average: graph.node("Sum", weighted, {}, output), asIs: blocks[0] };
 }

@@ -59,3 +59,27 @@ Deno.test("the shipped model records the weight it was calibrated with, and read
   assert.equal(network.readout.asIsWeight, 2);
   assert.ok(network.readout.refuseBelow !== null);
 });
+
+Deno.test("read in two parts: which digit from the digit as it is, not a digit from the views", () => {
+  const cnn = new Network(parseLayerSpec("conv5x4,pool,dense16", { classes: 11 }), {
+    maxBatch: 3,
+    seed: 5,
+  });
+  cnn.readout = { temperature: 0.7, refuseBelow: 0.3, asIsWeight: 2, refusalScore: "digitShare" };
+  const pixels = blob();
+  const asIs = cnn.predict(pixels);
+  const views = [[0, 0.85], [0.1, 0.92], [-0.1, 0.92]].map(([angle, scale]) =>
+    cnn.predict(affineDigit(pixels, angle, scale))
+  );
+  const notADigit = (2 * asIs[10] + views.reduce((s, v) => s + v[10], 0)) / 5;
+  const asIsShare = asIs.subarray(0, 10).reduce((s, p) => s + p, 0);
+  const read = readUserDigit(cnn, pixels);
+  assert.ok(Math.abs(read[10] - notADigit) < 1e-6);
+  for (let d = 0; d < 10; d++) {
+    const expected = asIs[d] / asIsShare * (1 - notADigit);
+    assert.ok(Math.abs(read[d] - expected) < 1e-6, `digit ${d}: ${read[d]} against ${expected}`);
+  }
+  // the views' average would name other shares: the test tells the two apart
+  const averaged = (2 * asIs[0] + views.reduce((s, v) => s + v[0], 0)) / 5;
+  assert.ok(Math.abs(read[0] - averaged) > 1e-4);
+});
