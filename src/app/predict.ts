@@ -94,7 +94,8 @@ function fromProbabilities(outputs: Float32Array, twoParts: boolean): Prediction
 
 /**
  * The guess for a user's normalized digit: a network with convolutions reads it in several
- * views and averages (`readUserDigit`, src/train/views.ts); a dense one reads it as it is.
+ * views and averages (`readUserDigit`, src/train/views.ts; read in two parts, the average says
+ * only whether it is a digit, and the digit as it is which one); a dense one reads it as it is.
  *
  * @example
  * ```ts

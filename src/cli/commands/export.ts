@@ -46,6 +46,8 @@ export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<
   const notADigitOutput = hasNotADigitOutput(network.layerSizes.at(-1) ?? 0);
   // An eleven-output model read in two parts: the digits renormalized, refused on its 11th.
   const twoParts = readsDigitShare(network);
+  const viewsInWords = average === null ? "" : `the image (counted ${average.asIsWeight}x) and ` +
+    `its ${average.views.length} turned and scaled views`;
   io.write(
     `wrote ${out} (${bytes.length.toLocaleString("en-US")} bytes, ONNX opset 13) from ` +
       `${describeModel(loaded)}\n` +
@@ -60,10 +62,14 @@ export async function exportCommand(flags: ExportFlags, io: CommandIo): Promise<
       // What classify reads, so that the file answers as it does for a normalized digit.
       (average === null
         ? "         of the image as it is, as classify reads a digit with a dense network\n"
-        : `         averaged over the image (counted ${average.asIsWeight}x) and its ` +
-          `${average.views.length} turned and scaled views, as classify reads a digit\n`) +
+        : twoParts
+        ? "         of the image as it is, as classify reads which digit\n"
+        : `         averaged over ${viewsInWords}, as classify reads a digit\n`) +
       (refuseBelow === null ? "" : `  output ${ONNX_NOT_A_DIGIT} bool [N], true when ` +
-        (twoParts ? "1 - p(not a digit)" : "the top probability") + ` is under ` +
+        (twoParts
+          ? "1 - p(not a digit)" + (average === null ? "" : ` (averaged over ${viewsInWords})`)
+          : "the top probability") +
+        ` is under ` +
         `${refuseBelow}: classify's "not a digit"\n`),
   );
   return 0;
