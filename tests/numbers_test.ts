@@ -126,9 +126,10 @@ Deno.test({
  * scores log q(digit) + log(1 - p(not a digit))) reads with cuts along the least ink, costed per
  * stroke crossed, narrow marks left out, a 1 pressed into its neighbours parted and a short 1
  * charged, a stroke crossing a photo's shaded edge kept, faint digits beside bold ones taken
- * whole (src/image/faint_digits.ts): 33/41 written, 32/40 touching, 38/40 apart, 144/144
- * composed (issue 18's 97%; 141 before the faint digits, a writer's thin drawn 4s dropped), and
- * every one of 235 digits read right between neighbours (233 before). The CNN shipped before
+ * whole (src/image/faint_digits.ts), which digit named from the piece as it is (its views vote
+ * only on whether it is one): 35/41 written, 33/40 touching, 39/40 apart, 142/144 composed
+ * (issue 18's 97%; 144 with the views naming the digit, 141 before the faint digits), and every
+ * one of 235 digits read right between neighbours (233 before the faint digits). The CNN shipped before
  * it (the unsure answer) read 34/41, 35/40, 40/40 and 127/144 (see README, "Numbers"). Issue
  * 18's targets for written and touching numbers are higher.
  */

@@ -25,12 +25,12 @@ const NOT_DIGITS_REFUSED = 0.9;
 const NOT_DIGITS_KIND_REFUSED = 0.75;
 const MNIST_REFUSED = 0.003;
 /**
- * The issue asks 0.3 point; the shipped model reads 99.31% through `classify` against `test`'s
- * 99.64% (0.33 point: 27 digits refused, 0.27%, and the four-view average), so the floor holds
- * that. Its threshold, chosen at 0.2% of the held-out digits, is not moved to meet it: at 0.15% it
- * would be 99.41% but refuse 106 of the 124 not_digits instead of 112 (README, "Not a digit").
+ * The issue's 0.3 point: the shipped model reads 99.38% through `classify` against `test`'s
+ * 99.64% (0.26 point: 27 digits refused, 0.27%, and 4 the PNG's normalizing makes it read
+ * otherwise). It was 99.31% while the four views' average also named the digit (README, "Not a
+ * digit").
  */
-const MNIST_ACCURACY_GAP = 0.0035;
+const MNIST_ACCURACY_GAP = 0.003;
 const ECE_AFTER_SCALING = 0.01;
 
 Deno.test({

@@ -9,7 +9,7 @@ import {
   NOT_A_DIGIT_OUTPUT,
 } from "../network/network.ts";
 import { percent } from "../text/format.ts";
-import { readsDigitShare } from "../train/refusal_rule.ts";
+import { digitsOverTen, readsDigitShare } from "../train/refusal_rule.ts";
 import { readUserDigit, readUserDigits } from "../train/views.ts";
 
 /** What the network makes of one digit. */
@@ -65,15 +65,11 @@ export function guessFromOutputs(network: Network, outputs: Float32Array): Predi
  * which digit, whatever it thinks of the ink being one (that is `notADigit`).
  */
 function fromProbabilities(outputs: Float32Array, twoParts: boolean): Prediction {
-  const probabilities = outputs.length > DIGIT_CLASSES ? outputs.slice(0, DIGIT_CLASSES) : outputs;
-  if (twoParts && outputs.length > DIGIT_CLASSES) {
-    let digitShare = 0;
-    for (let d = 0; d < DIGIT_CLASSES; d++) digitShare += probabilities[d];
-    // All ten underflowed (the network is sure it is no digit): no digit is likelier.
-    for (let d = 0; d < DIGIT_CLASSES; d++) {
-      probabilities[d] = digitShare > 0 ? probabilities[d] / digitShare : 1 / DIGIT_CLASSES;
-    }
-  }
+  const probabilities = twoParts && outputs.length > DIGIT_CLASSES
+    ? digitsOverTen(outputs)
+    : outputs.length > DIGIT_CLASSES
+    ? outputs.slice(0, DIGIT_CLASSES)
+    : outputs;
   let digit = 0;
   for (let d = 1; d < probabilities.length; d++) {
     if (probabilities[d] > probabilities[digit]) digit = d;

@@ -67,7 +67,7 @@ Deno.test("an eleven-output model read in two parts: which digit over the ten, n
     refusalScore: "digitShare",
   };
   const pixels = new Float32Array(784).map((_, i) => (i % 5) / 5);
-  const outputs = readUserDigit(network, pixels); // [11], the views averaged
+  const outputs = readUserDigit(network, pixels); // [11]: p(not a digit) the views averaged
   const guess = classifyUserDigit(network, pixels);
   assert.equal(guess.probabilities.length, 10);
   const total = guess.probabilities.reduce((sum, p) => sum + p, 0);

@@ -146,3 +146,29 @@ export function confidenceOutputs(network: Network): number {
     ? DIGIT_CLASSES
     : network.layerSizes[network.layerSizes.length - 1];
 }
+
+/**
+ * The ten digits' probabilities of `outputs` (10 or 11 of them) renormalized over the ten,
+ * q_d = p_d / (p_0 + ... + p_9): which digit, whatever the ink's chance of being one. Where all
+ * ten underflowed (the network is sure it is no digit), no digit is likelier: 1/10 each.
+ *
+ * @example
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { digitsOverTen } from "./refusal_rule.ts";
+ *
+ * const q = digitsOverTen(Float32Array.from([0.1, 0.3, 0, 0, 0, 0, 0, 0, 0, 0, 0.6]));
+ * assert.ok(Math.abs(q[1] - 0.75) < 1e-6);
+ * // sure it is no digit: all ten underflowed, 1/10 each
+ * assert.ok(digitsOverTen(new Float32Array(11)).every((q) => Math.abs(q - 0.1) < 1e-7));
+ * ```
+ */
+export function digitsOverTen(outputs: Float32Array): Float32Array {
+  const digits = outputs.slice(0, DIGIT_CLASSES);
+  let share = 0;
+  for (let d = 0; d < DIGIT_CLASSES; d++) share += digits[d];
+  for (let d = 0; d < DIGIT_CLASSES; d++) {
+    digits[d] = share > 0 ? digits[d] / share : 1 / DIGIT_CLASSES;
+  }
+  return digits;
+}

@@ -1,14 +1,14 @@
 /**
  * How a user's digit is read: a network with convolutions reads it in several views and
  * averages the probabilities (a model read in two parts takes only whether it is a digit from
- * the average, which digit from the digit as it is); a dense one reads it as it is. Shared by the classify path
- * (src/app/predict.ts), by the refusal threshold chosen after training (refusal.ts), so the
+ * the average, which digit from the digit as it is); a dense one reads it as it is. Shared by
+ * the classify path (src/app/predict.ts), by the refusal threshold chosen after training (refusal.ts), so the
  * threshold is chosen on the very numbers `classify` compares with it, and by the ONNX export
  * (src/export/onnx.ts), whose graph averages the same views.
  */
 import { affineSampling, applySampling } from "../image/affine.ts";
 import { DIGIT_CLASSES, type Network, NOT_A_DIGIT_OUTPUT } from "../network/network.ts";
-import { readsDigitShare } from "./refusal_rule.ts";
+import { digitsOverTen, readsDigitShare } from "./refusal_rule.ts";
 
 /** A view of a digit: turned by `angle` radians and scaled by `scale` (affineDigit). */
 export type View = readonly [angle: number, scale: number];
@@ -21,8 +21,9 @@ export type View = readonly [angle: number, scale: number];
  * (conv5x32,pool,conv5x64,pool,dense128): real_digits 230 -> 234 of 235 (European 1s with a
  * long flag stop reading as 7), the first 3,000 MNIST test digits 2971 -> 2980 right. The
  * dense network gains 1 real digit and loses 10 MNIST ones (it does not shift-generalize as a
- * CNN does), so it reads the digit as it is. With the "not a digit" output the views decide
- * only whether it is a digit (`readUserDigits`).
+ * CNN does), so it reads the digit as it is. The shipped CNN, with the "not a digit" output,
+ * reads all 235 real digits right as they are: its views decide only whether it is a digit
+ * (`readUserDigits`).
  */
 const VIEWS: readonly View[] = [[0, 0.85], [0.1, 0.92], [-0.1, 0.92]];
 
@@ -110,14 +111,17 @@ export function readUserDigit(network: Network, pixels: Float32Array): Float32Ar
  * A model read in two parts (`readsDigitShare`: the "not a digit" output) takes the two parts
  * from different readings: whether it is a digit, p(not a digit), from the views' average, and
  * which digit, the ten digits' probabilities renormalized over the ten, from the digit as it is,
- * so out[d] = asIs[d] / (asIs[0] + ... + asIs[9]) x (1 - average[10]). Why: the views are there
- * for the refusal (an outline seldom passes for a digit in every view), but read which digit,
- * they misread digits that sit where MNIST's box puts them. The shipped model's 10,000 test
- * digits as PNG files: 9,959 right from the digit as it is, 9,952 from the views' average (17
- * misread, mostly 7s that the 0.85 view reads as 1, against 6 fixed); the 235 real digits and
- * the 2,000 held-out digits are read as well either way (235 and 1,994). And the temperature was
- * fitted on the digit as it is, so the confidence shown is the one calibrated. The dense
- * network's and older files' readings are unchanged.
+ * so out[d] = asIs[d] / (asIs[0] + ... + asIs[9]) x (average[0] + ... + average[9]): the
+ * average's digit total rather than 1 - average[10], which rounds to 0 in float32 when the
+ * network is all but certain and would lose which digit. (`guessFromOutputs` renormalizes the
+ * ten again; the vector is kept summing to 1 for whoever reads it whole.) Why: the views are
+ * there for the refusal (an outline seldom passes for a digit in every view), but read for
+ * which digit, they misread digits that sit where MNIST's box puts them. The shipped model's
+ * 10,000 test digits as PNG files, those not refused: 9,959 right from the digit as it is,
+ * 9,952 from the views' average (which misread 17 that `test` reads right, 8 of them as 1s;
+ * read as it is, 9); the 235 real digits and the 2,000 held-out digits are read as well either
+ * way (235 and 1,994). And the temperature was fitted on the digit as it is, so the confidence
+ * shown is the one calibrated. The dense network's and older files' readings are unchanged.
  *
  * @example
  * ```ts
@@ -159,13 +163,17 @@ export function readUserDigits(network: Network, digits: Float32Array[]): Float3
       const digit = Math.floor((first + b) / views), view = (first + b) % views;
       const row = probabilities.subarray(b * classes, (b + 1) * classes);
       // softmax(z / T) as `predict` gives it, from softmax(z): p^(1/T), renormalized.
-      const tempered = power === 1 ? row : row.map((p) => p ** power);
-      const total = power === 1 ? 1 : tempered.reduce((sum, p) => sum + p, 0);
+      let total = 1;
+      if (power !== 1) {
+        total = 0;
+        for (let d = 0; d < classes; d++) total += row[d] ** power;
+      }
+      const tempered = (d: number) => (power === 1 ? row[d] : row[d] ** power) / total;
       const weight = views > 1 && view === 0 ? asIs : 1;
       const sum = sums[digit];
-      for (let d = 0; d < classes; d++) sum[d] += weight * tempered[d] / total;
+      for (let d = 0; d < classes; d++) sum[d] += weight * tempered(d);
       if (twoParts && view === 0) {
-        for (let d = 0; d < classes; d++) asIsRows[digit][d] = tempered[d] / total;
+        for (let d = 0; d < classes; d++) asIsRows[digit][d] = tempered(d);
       }
     }
   }
@@ -176,18 +184,16 @@ export function readUserDigits(network: Network, digits: Float32Array[]): Float3
 }
 
 /**
- * The two-part reading of one digit: p(not a digit) from `average` (the views'), the ten
- * digits' shares of the rest from `asIs` (renormalized over the ten; 1/10 each where all ten
- * underflowed, as `guessFromOutputs` reads such a row).
+ * The two-part reading of one digit: p(not a digit) from `average` (the views'), the rest
+ * shared among the ten digits as `asIs` shares it (`digitsOverTen`).
  */
 function whichFromAsIs(asIs: Float32Array, average: Float32Array): Float32Array {
-  const notADigit = average[NOT_A_DIGIT_OUTPUT];
-  let share = 0;
-  for (let d = 0; d < DIGIT_CLASSES; d++) share += asIs[d];
+  let digitTotal = 0;
+  for (let d = 0; d < DIGIT_CLASSES; d++) digitTotal += average[d];
   const read = new Float32Array(average.length);
-  for (let d = 0; d < DIGIT_CLASSES; d++) {
-    read[d] = (share > 0 ? asIs[d] / share : 1 / DIGIT_CLASSES) * (1 - notADigit);
-  }
-  read[NOT_A_DIGIT_OUTPUT] = notADigit;
+  read.set(digitsOverTen(asIs));
+  // All ten of the average underflowed too: keep the shares (their sum is then not 1 - p).
+  if (digitTotal > 0) { for (let d = 0; d < DIGIT_CLASSES; d++) read[d] *= digitTotal; }
+  read[NOT_A_DIGIT_OUTPUT] = average[NOT_A_DIGIT_OUTPUT];
   return read;
 }

@@ -83,3 +83,20 @@ Deno.test("read in two parts: which digit from the digit as it is, not a digit f
   const averaged = (2 * asIs[0] + views.reduce((s, v) => s + v[0], 0)) / 5;
   assert.ok(Math.abs(read[0] - averaged) > 1e-4);
 });
+
+Deno.test("read in two parts: a digit the network is all but sure is no digit keeps which digit", () => {
+  const cnn = new Network(parseLayerSpec("conv5x4,pool,dense16", { classes: 11 }), {
+    maxBatch: 4,
+    seed: 5,
+  });
+  const bias = cnn.biases[cnn.biases.length - 1];
+  // The ten favour a 3; p(not a digit) rounds to 1 in float32, the ten do not underflow.
+  bias[3] = 4;
+  bias[10] = 22;
+  cnn.readout = { temperature: 1, refuseBelow: 0.3, asIsWeight: 2, refusalScore: "digitShare" };
+  const read = readUserDigit(cnn, blob());
+  assert.equal(read[10], 1);
+  const ten = read.subarray(0, 10);
+  const best = ten.indexOf(Math.max(...ten));
+  assert.equal(best, 3, `${ten}`);
+});
