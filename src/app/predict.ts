@@ -140,7 +140,8 @@ export type Sureness = "sure" | "probably" | "unsure";
 // On real people's digits (../shared/real_digits, 235) the buckets hold too: the CNN
 // (four-view average) is right on 223/223 at >= 90%, 9/10 at 60-90% and 2/2 below; the dense
 // network on 210/212, 16/19 and 1/4. The CNN on MNIST's first 3,000: 2931/2936, 42/51, 7/13.
-// So the thresholds stay.
+// So the thresholds stay. The CNN shipped since (the "not a digit" output, which digit read
+// from the digit as it is, calibrated on that reading): 214/214, 11/11, none below.
 const SURE = 0.9;
 const PROBABLY = 0.6;
 

@@ -376,6 +376,11 @@ export function parseModelCalibration(value: unknown): ModelCalibration | undefi
  *   describeCalibration({ ...calibration, asIsWeight: 2 })[2],
  *   "a CNN's view average counts the digit as it is 2x",
  * );
+ * // read in two parts, the views decide only whether it is a digit
+ * assert.match(
+ *   describeCalibration({ ...calibration, asIsWeight: 2, refusalScore: "digitShare" })[2],
+ *   /for "not a digit" alone, .* 2x; which digit, from the digit as it is/,
+ * );
  * ```
  */
 export function describeCalibration(calibration: ModelCalibration | undefined): string[] {
@@ -398,7 +403,13 @@ export function describeCalibration(calibration: ModelCalibration | undefined): 
   }
   // Files calibrated before the weight was recorded read the even average: nothing to add.
   if (calibration.asIsWeight !== undefined && calibration.asIsWeight !== 1) {
-    lines.push(`a CNN's view average counts the digit as it is ${calibration.asIsWeight}x`);
+    // Read in two parts, the average decides only "not a digit" (src/train/views.ts).
+    lines.push(
+      calibration.refusalScore === "digitShare"
+        ? `a CNN's view average, for "not a digit" alone, counts the digit as it is ` +
+          `${calibration.asIsWeight}x; which digit, from the digit as it is`
+        : `a CNN's view average counts the digit as it is ${calibration.asIsWeight}x`,
+    );
   }
   return lines;
 }
