@@ -2,9 +2,9 @@
  * How a user's digit is read: a network with convolutions reads it in several views and
  * averages the probabilities (a model read in two parts takes only whether it is a digit from
  * the average, which digit from the digit as it is); a dense one reads it as it is. Shared by
- * the classify path (src/app/predict.ts), by the refusal threshold chosen after training (refusal.ts), so the
- * threshold is chosen on the very numbers `classify` compares with it, and by the ONNX export
- * (src/export/onnx.ts), whose graph averages the same views.
+ * the classify path (src/app/predict.ts), by the refusal threshold chosen after training
+ * (refusal.ts), so the threshold is chosen on the very numbers `classify` compares with it, and
+ * by the ONNX export (src/export/onnx.ts), whose graph reads the same views.
  */
 import { affineSampling, applySampling } from "../image/affine.ts";
 import { DIGIT_CLASSES, type Network, NOT_A_DIGIT_OUTPUT } from "../network/network.ts";
