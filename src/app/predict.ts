@@ -65,11 +65,11 @@ export function guessFromOutputs(network: Network, outputs: Float32Array): Predi
  * which digit, whatever it thinks of the ink being one (that is `notADigit`).
  */
 function fromProbabilities(outputs: Float32Array, twoParts: boolean): Prediction {
-  const probabilities = twoParts && outputs.length > DIGIT_CLASSES
+  const probabilities = outputs.length <= DIGIT_CLASSES
+    ? outputs
+    : twoParts
     ? digitsOverTen(outputs)
-    : outputs.length > DIGIT_CLASSES
-    ? outputs.slice(0, DIGIT_CLASSES)
-    : outputs;
+    : outputs.slice(0, DIGIT_CLASSES);
   let digit = 0;
   for (let d = 1; d < probabilities.length; d++) {
     if (probabilities[d] > probabilities[digit]) digit = d;

@@ -17,7 +17,7 @@
  */
 import { type Component, labelComponents } from "./components.ts";
 import { distanceTransform } from "./distance_transform.ts";
-import { heightOf, widthOf } from "./page_rules.ts";
+import { heightOf, rowsShared, SAME_ROW_OVERLAP, widthOf } from "./page_rules.ts";
 import type { InkMap } from "./normalize.ts";
 
 /**
@@ -49,11 +49,6 @@ const WHOLE_DIGIT_HEIGHT = 0.8;
  * shadow is a thick blot there.
  */
 const MAX_STROKE_THICKNESS = 0.2;
-/**
- * A faint digit is beside a bold one: their heights overlap by this share of the shorter (the
- * segmenter's own rule for a row, segment.ts's SAME_ROW_OVERLAP: baselines wander).
- */
-const ROW_OVERLAP = 0.3;
 
 /**
  * The map and pieces with each faint digit taken whole: its region labelled as one new piece
@@ -181,10 +176,10 @@ function medianHeight(pieces: Component[]): number {
   return heights[heights.length >> 1];
 }
 
-/** Whether `region`'s rows overlap the bold piece's by half of its height, or of the piece's. */
+/** Whether `region` is in a row with the bold piece, as the segmenter makes its rows. */
 function sameRow(piece: Component, region: Component): boolean {
-  const overlap = Math.min(piece.y1, region.y1) - Math.max(piece.y0, region.y0) + 1;
-  return overlap >= ROW_OVERLAP * Math.min(heightOf(piece), heightOf(region));
+  const shorter = Math.min(heightOf(piece), heightOf(region));
+  return rowsShared(piece, region) >= SAME_ROW_OVERLAP * shorter;
 }
 
 /** Whether `piece`'s box lies inside `region`'s. */

@@ -21,6 +21,14 @@ export const MIN_HEIGHT_SHARE = 0.4;
 /** A piece's height and width in pixels. */
 export const heightOf = (c: { y0: number; y1: number }) => c.y1 - c.y0 + 1;
 export const widthOf = (c: { x0: number; x1: number }) => c.x1 - c.x0 + 1;
+/** How many rows of pixels two boxes share (0 or less: none). */
+export const rowsShared = (a: { y0: number; y1: number }, b: { y0: number; y1: number }) =>
+  Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
+/**
+ * Pieces whose heights overlap by this share of the shorter are in one row of a number (the
+ * segmenter's rows, and a faint digit beside a bold one): baselines wander.
+ */
+export const SAME_ROW_OVERLAP = 0.3;
 
 /**
  * A rule is this many times longer than thick and than the other pieces are tall (a 1 is

@@ -25,6 +25,8 @@ import {
   heightOf,
   MIN_HEIGHT_SHARE,
   MIN_SHARE,
+  rowsShared,
+  SAME_ROW_OVERLAP,
   widthOf,
   withoutLines,
   withoutRules,
@@ -106,8 +108,6 @@ const MARK_OVER_DIGIT = 0.5;
 const UNDERLINE_GAP = 0.1;
 /** A row whose digits are under this share of the tallest row's height holds marks only. */
 const MIN_ROW_HEIGHT = 0.5;
-/** A digit's pieces and a row's: pieces overlapping by this share of the shorter are one row. */
-const SAME_ROW_OVERLAP = 0.3;
 /**
  * Pieces wider than this many row heights are searched for cuts (two digits touching are
  * wider). A cap on the candidates, not a decision: whether a wide piece is one digit or two is
@@ -414,7 +414,7 @@ function splitRows(pieces: Component[]): Component[][] {
     for (let i = 0; i < bands.length && !merged; i++) {
       for (let j = i + 1; j < bands.length && !merged; j++) {
         const a = bands[i], b = bands[j];
-        const overlap = Math.min(a.y1, b.y1) - Math.max(a.y0, b.y0) + 1;
+        const overlap = rowsShared(a, b);
         const shorter = Math.min(...[...a.pieces, ...b.pieces].map(heightOf));
         const sideBySide = Math.min(a.x1, b.x1) < Math.max(a.x0, b.x0);
         if (overlap >= (sideBySide ? SIDE_BY_SIDE_OVERLAP : SAME_ROW_OVERLAP) * shorter) {

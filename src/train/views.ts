@@ -168,12 +168,13 @@ export function readUserDigits(network: Network, digits: Float32Array[]): Float3
         total = 0;
         for (let d = 0; d < classes; d++) total += row[d] ** power;
       }
-      const tempered = (d: number) => (power === 1 ? row[d] : row[d] ** power) / total;
       const weight = views > 1 && view === 0 ? asIs : 1;
       const sum = sums[digit];
-      for (let d = 0; d < classes; d++) sum[d] += weight * tempered(d);
-      if (twoParts && view === 0) {
-        for (let d = 0; d < classes; d++) asIsRows[digit][d] = tempered(d);
+      const own = twoParts && view === 0 ? asIsRows[digit] : undefined;
+      for (let d = 0; d < classes; d++) {
+        const p = (power === 1 ? row[d] : row[d] ** power) / total;
+        sum[d] += weight * p;
+        if (own) own[d] = p;
       }
     }
   }
