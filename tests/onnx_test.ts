@@ -3,9 +3,10 @@
  * command) writes each shipped model, ONNX Runtime (onnxruntime-node, its CPU build) runs the
  * file on the 10,000 MNIST test digits and on not-a-digit images, and every answer is the app's
  * for the same normalized image (`classifyUserDigits`: a CNN's four-view average, for a model
- * read in two parts only of p(not a digit), a dense network's one reading): every prediction equal, every probability within 1e-4, and
- * `not_a_digit` equal to the app's refusal (`refuses`). Where Debian's python3-onnx is
- * installed, ONNX's own checker (full_check: with shape inference) passes the files too.
+ * read in two parts only of p(not a digit), a dense network's one reading): every prediction
+ * equal, every probability within 1e-4, and `not_a_digit` equal to the app's refusal
+ * (`refuses`). Where Debian's python3-onnx is installed, ONNX's own checker (full_check: with
+ * shape inference) passes the files too.
  */
 import assert from "node:assert/strict";
 import * as ort from "onnxruntime-node";

@@ -403,12 +403,12 @@ export function describeCalibration(calibration: ModelCalibration | undefined): 
   }
   // Files calibrated before the weight was recorded read the even average: nothing to add.
   if (calibration.asIsWeight !== undefined && calibration.asIsWeight !== 1) {
+    const weight = `counts the digit as it is ${calibration.asIsWeight}x`;
     // Read in two parts, the average decides only "not a digit" (src/train/views.ts).
     lines.push(
       calibration.refusalScore === "digitShare"
-        ? `a CNN's view average, for "not a digit" alone, counts the digit as it is ` +
-          `${calibration.asIsWeight}x; which digit, from the digit as it is`
-        : `a CNN's view average counts the digit as it is ${calibration.asIsWeight}x`,
+        ? `a CNN's view average, for "not a digit" alone, ${weight}; which digit, from the digit as it is`
+        : `a CNN's view average ${weight}`,
     );
   }
   return lines;
