@@ -56,7 +56,7 @@ Deno.test({
   name: "an MNIST digit comes out of normalizeDigit nearly unchanged",
   ignore,
   fn: () => {
-    let total = 0, thinned = 0;
+    let total = 0, thinned = 0, redrawn = 0;
     for (let i = 0; i < mnist.images.length; i++) {
       const raw = original(i);
       const image = { width: 28, height: 28, luminance: raw };
@@ -64,22 +64,25 @@ Deno.test({
       assert.ok(result.found, `digit ${i} not found`);
       const box = inkBounds(grid28(result.pixels))!;
       assert.equal(Math.max(box.width, box.height), 20, `digit ${i} box`);
-      // Cropping, scaling and centring alone: the worst cases are 1-pixel shifts where the
-      // centre of mass sits exactly half-way.
+      // Cropping, cutting at 100 px and shrinking back, scaling and centring: the soft edges
+      // are made again (about 0.03 a pixel on average; a different digit differs by ~0.15),
+      // and the worst cases are 1-pixel shifts where the centre of mass sits half-way.
       const kept = normalizeDigit(image, { normalizeStrokeWidth: false }).pixels;
       const diff = meanAbsDiff(kept, raw);
       total += diff;
       assert.ok(diff < 0.1, `digit ${i} changed by ${diff}`);
       // Strokes are left alone unless marker-fat (the fattest ~12% of MNIST), then made finer.
       const width = strokeWidth(raw, 28, 28);
-      if (width < 3) assert.deepEqual(result.pixels, kept, `digit ${i}, width ${width}`);
+      if (width < 3 && result.pixels.some((v, k) => v !== kept[k])) redrawn++;
       if (width > 4) {
         const finer = strokeWidth(result.pixels, 28, 28);
         assert.ok(finer < width - 0.4 && finer > 2.5, `digit ${i}: width ${width} -> ${finer}`);
         thinned++;
       }
     }
-    assert.ok(total / mnist.images.length < 0.004, `mean change ${total / mnist.images.length}`);
+    assert.ok(total / mnist.images.length < 0.035, `mean change ${total / mnist.images.length}`);
+    // The cut can leave a digit a shade past the widths that are redrawn: 1 of these 300.
+    assert.ok(redrawn <= 3, `${redrawn} ordinary digits redrawn`);
     assert.ok(thinned >= 5, `only ${thinned} fat digits`);
   },
 });
@@ -275,7 +278,8 @@ Deno.test({
   ignore,
   fn: async () => {
     const quality = await measureUserLikeQuality(6, { seed: 500 });
-    assert.ok(quality.identity < 0.01);
+    // The published digits, cut again at 100 px: their soft edges made again (~0.02 a pixel).
+    assert.ok(quality.identity < 0.03, `identity ${quality.identity}`);
     for (const kind of USER_LIKE_KINDS) {
       const q = quality.kinds[kind];
       const label = `${kind}: ${JSON.stringify(q)}`;
