@@ -395,9 +395,9 @@ function pixelNoise(ink: Float32Array, width: number): number {
 const CUT_BOX = 100;
 
 /**
- * At most this many times: a speck a few pixels big, which the number reader also weighs as a
- * candidate, would otherwise become a crop of a million pixels. Digits 13 px and up still
- * reach CUT_BOX.
+ * At most this many times: a speck a pixel or two big, which the number reader also weighs as
+ * a candidate, would otherwise become a crop of half a million pixels. Digits 13 px and up
+ * still reach CUT_BOX.
  */
 const MAX_ENLARGE = 8;
 
@@ -419,7 +419,7 @@ function enlargeSmall(grid: InkGrid, box: number): { grid: InkGrid; box: number 
  * Maps ink strength to 0..1 with a linear ramp centred on the stroke edge, narrower the bigger
  * the digit: cut almost to black and white, like the bilevel scans MNIST was made from, so
  * patchy chalk or ink gives solid strokes; shrinking it to 20 px then makes the soft edges.
- * (Every digit reaches here at least CUT_BOX pixels big.)
+ * (Every digit 13 px and up reaches here at least CUT_BOX pixels big.)
  */
 function stretchInk(crop: InkGrid, levels: InkLevels, box: number): InkGrid {
   const sharpness = Math.min(1, Math.max(0.2, (2 * MNIST_BOX) / box));
